@@ -1,0 +1,81 @@
+// cachelens: the GUI. Parses the command line, wires the main window and starts the event loop.
+#include "cachelens/engine/version.h"
+#include "ui/GuiOptions.h"
+#include "ui/Icons.h"
+#include "ui/MainWindow.h"
+#include "ui/PreferencesDialog.h"
+#include "ui/Screenshot.h"
+#include "ui/Theme.h"
+
+#include <QApplication>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+// Without a display QApplication aborts with a terse platform-plugin error; say what to do instead.
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY")
+        || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("CacheLens"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("cachelens.invalid"));
+    QCoreApplication::setApplicationName(QStringLiteral("cachelens"));
+    QCoreApplication::setApplicationVersion(QLatin1String(cachelens::kVersion));
+
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+    const auto parsed = cachelens::ui::parseGuiOptions(arguments, cachelens::ui::MainWindow::panelIds());
+    if (parsed.action == cachelens::ui::GuiOptionsParse::Action::ShowText) {
+        std::fputs(qPrintable(parsed.text), stdout);
+        return 0;
+    }
+    if (parsed.action == cachelens::ui::GuiOptionsParse::Action::Fail) {
+        std::fprintf(stderr, "%s\n", qPrintable(parsed.text));
+        return parsed.exitCode;
+    }
+    if (!hasDisplay()) {
+        std::fprintf(stderr,
+                     "cachelens: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                     "On a machine without a screen, run it under a virtual X server:\n"
+                     "    xvfb-run -a %s%s\n"
+                     "or render the window to a PNG without any display:\n"
+                     "    QT_QPA_PLATFORM=offscreen %s --screenshot cachelens.png\n",
+                     argv[0], argc > 1 ? " [same options]" : "", argv[0]);
+        return 1;
+    }
+
+    QApplication app(argc, argv);
+    app.setWindowIcon(cachelens::ui::appIcon());
+    QApplication::setDesktopFileName(QStringLiteral("io.cachelens.CacheLens"));
+    const cachelens::ui::GuiOptions& options = parsed.options;
+    const auto prefs = cachelens::ui::Preferences::load();
+    cachelens::ui::applyTheme(app, prefs.theme);
+
+    cachelens::ui::MainWindow window;
+    // A screenshot run is reproducible: it ignores the last session's layout.
+    if (prefs.restoreLayout && options.screenshotFile.isEmpty())
+        window.restoreLayout();
+    if (options.connect)
+        window.addConnection(*options.connect);
+    if (!options.panel.isEmpty())
+        window.showPanel(options.panel);
+    window.show();
+
+    if (!options.screenshotFile.isEmpty()) {
+        cachelens::ui::scheduleScreenshot(&window, options.screenshotFile, options.screenshotAfterMs,
+                                          [](bool ok, const QString& message) {
+                                              std::fprintf(ok ? stdout : stderr, "%s\n", qPrintable(message));
+                                              QCoreApplication::exit(ok ? 0 : 1);
+                                          });
+    }
+    return app.exec();
+}

@@ -1,0 +1,59 @@
+#pragma once
+// Connection URLs, parsed with messages that point at the bad part:
+//   redis://[user:pass@]host[:port][/db][?timeout=MS]
+//   rediss://[user:pass@]host[:port][/db][?ca=FILE&cert=FILE&key=FILE&sni=NAME&verify=yes|no]
+//   unix://[user:pass@]/path/to.sock[?db=N]
+//   redis-sentinel://[user:pass@]host[:port][,host[:port]…]/master-name[/db]
+// User and password are percent-decoded. IPv6 hosts go in brackets: redis://[::1]:6379.
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace cachelens {
+
+struct HostPort {
+    QString host;
+    quint16 port = 0;
+    bool operator==(const HostPort&) const = default;
+};
+
+struct ConnectionUrl {
+    enum class Scheme { Redis, RedisTls, Unix, Sentinel };
+
+    Scheme scheme = Scheme::Redis;
+    QString host;                 // Redis, RedisTls
+    quint16 port = 6379;
+    QString socketPath;           // Unix
+    QList<HostPort> sentinels;    // Sentinel (default port 26379)
+    QString masterName;           // Sentinel
+    int db = 0;
+    QString user;                 // empty: legacy AUTH with password only (or none)
+    QString password;
+    int timeoutMs = 0;            // 0 = client default
+    // TLS (rediss)
+    QString caFile, certFile, keyFile, sni;
+    bool verifyPeer = true;
+
+    bool isTls() const { return scheme == Scheme::RedisTls; }
+    bool hasPassword() const { return !password.isEmpty(); }
+    // Canonical form; the password is shown as "***" unless withSecret (a URL in a log or window title never
+    // carries the secret).
+    QString toString(bool withSecret = false) const;
+    // Short human label: "127.0.0.1:6379/2", "/run/redis.sock", "mymaster via 3 sentinels".
+    QString endpointLabel() const;
+
+    struct ParseResult;
+    static ParseResult parse(const QString& text);
+};
+
+struct ConnectionUrl::ParseResult {
+    std::optional<ConnectionUrl> url;
+    QString error;          // "port '99999' is out of range 1–65535"
+    int errorColumn = -1;   // 0-based position in the input of the bad part
+    bool ok() const { return url.has_value(); }
+    // "redis://host:99999\n             ^ port '99999' is out of range 1–65535": for CLI error output.
+    QString pointedError(const QString& input) const;
+};
+
+} // namespace cachelens

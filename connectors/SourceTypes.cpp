@@ -1,0 +1,49 @@
+#include "connectors/SourceTypes.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace cachelens {
+
+QString connectionStateName(ConnectionState state)
+{
+    switch (state) {
+    case ConnectionState::Disconnected: return QCoreApplication::translate("Source", "disconnected");
+    case ConnectionState::Connecting: return QCoreApplication::translate("Source", "connecting");
+    case ConnectionState::Ready: return QCoreApplication::translate("Source", "ready");
+    case ConnectionState::Reconnecting: return QCoreApplication::translate("Source", "reconnecting");
+    case ConnectionState::Failed: return QCoreApplication::translate("Source", "failed");
+    }
+    return {};
+}
+
+QString keyTypeName(KeyType type)
+{
+    switch (type) {
+    case KeyType::String: return QStringLiteral("string");
+    case KeyType::List: return QStringLiteral("list");
+    case KeyType::Set: return QStringLiteral("set");
+    case KeyType::ZSet: return QStringLiteral("zset");
+    case KeyType::Hash: return QStringLiteral("hash");
+    case KeyType::Stream: return QStringLiteral("stream");
+    case KeyType::None: return QStringLiteral("none");
+    case KeyType::Unknown: break;
+    }
+    return QStringLiteral("?");
+}
+
+QString InvalidationReport::summary() const
+{
+    const QLocale locale;
+    QString text = dryRun ? QCoreApplication::translate("Source", "%1 keys match (dry run, nothing deleted)")
+                                .arg(locale.toString(qulonglong(matched)))
+                          : QCoreApplication::translate("Source", "deleted %1 of %2 keys")
+                                .arg(locale.toString(qulonglong(deleted)), locale.toString(qulonglong(matched)));
+    if (cancelled)
+        text += QCoreApplication::translate("Source", ", cancelled");
+    if (error.isError())
+        text += QCoreApplication::translate("Source", ", stopped: %1").arg(error.message);
+    return text;
+}
+
+} // namespace cachelens

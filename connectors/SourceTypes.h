@@ -1,0 +1,92 @@
+#pragma once
+// Plain value types that travel between a Source (on its worker thread) and the UI (GUI thread) in queued signals.
+// No QObject, no pointers into another thread's data.
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+#include <cstdint>
+#include <optional>
+
+namespace cachelens {
+
+enum class ConnectionState {
+    Disconnected,   // not opened yet, or closed by the user
+    Connecting,
+    Ready,
+    Reconnecting,   // lost; retrying with backoff
+    Failed,         // gave up; errorText says why
+};
+QString connectionStateName(ConnectionState state);   // "ready", "reconnecting", … (for status bar and logs)
+
+enum class KeyType : std::uint8_t { Unknown, String, List, Set, ZSet, Hash, Stream, None };
+QString keyTypeName(KeyType type);
+
+struct SourceError {
+    enum class Kind { None, Connection, Timeout, Auth, WrongType, ReadOnly, Loading, Server, InvalidArgument, Cancelled };
+    Kind kind = Kind::None;
+    QString message;   // one sentence a user can read, with the server's own text when it has one
+    bool isError() const { return kind != Kind::None; }
+};
+
+// One key as found by a scan; ttlMs/memory/type are filled when the scan asked for details.
+struct KeyEntry {
+    QByteArray key;                 // exact bytes
+    KeyType type = KeyType::Unknown;
+    std::int64_t ttlMs = -2;        // -1 no expiry, -2 unknown/not fetched
+    std::int64_t memoryBytes = -1;  // -1 not fetched
+};
+
+struct KeyBatch {
+    quint64 requestId = 0;
+    QVector<KeyEntry> keys;
+    quint64 scannedSoFar = 0;       // keys delivered so far in this scan (including this batch)
+    quint64 estimatedTotal = 0;     // DBSIZE-like estimate, 0 if unknown
+};
+
+struct ScanSummary {
+    quint64 requestId = 0;
+    quint64 total = 0;
+    bool cancelled = false;
+    SourceError error;              // set when the scan stopped on an error; `total` is what was delivered
+};
+
+// Counters are monotonic totals since the source's start (or the server's, for Redis); the dashboard computes
+// rates from deltas and treats a decrease as a reset. Gauges are instantaneous. -1 = not available.
+struct StatsSample {
+    QString sourceId;
+    QDateTime time;                 // UTC, when the sample was taken
+    // counters
+    std::int64_t hits = -1, misses = -1, sets = -1, deletes = -1, evictions = -1, expirations = -1;
+    std::int64_t commands = -1;     // total ops/commands processed
+    // gauges
+    std::int64_t keys = -1, memoryBytes = -1, clients = -1;
+    double opsPerSecond = -1;       // server's own instantaneous figure, when it reports one
+    // identity, for restart detection
+    QString runId;
+    std::int64_t uptimeSeconds = -1;
+};
+
+struct InvalidationReport {
+    quint64 requestId = 0;
+    QString what;                   // "pattern user:*" or "tag catalog"
+    quint64 matched = 0;
+    quint64 deleted = 0;
+    bool dryRun = false;
+    bool cancelled = false;
+    SourceError error;
+    double seconds = 0;
+    QString summary() const;        // "deleted 41,233 of 50,000 keys, cancelled"
+};
+
+} // namespace cachelens
+
+Q_DECLARE_METATYPE(cachelens::ConnectionState)
+Q_DECLARE_METATYPE(cachelens::SourceError)
+Q_DECLARE_METATYPE(cachelens::KeyBatch)
+Q_DECLARE_METATYPE(cachelens::ScanSummary)
+Q_DECLARE_METATYPE(cachelens::StatsSample)
+Q_DECLARE_METATYPE(cachelens::InvalidationReport)

@@ -1,0 +1,43 @@
+#pragma once
+// cachelensctl subcommands. app/cachelensctl only forwards argv to ctl::run(); every subcommand lives here, one file
+// each (HelpCommand.cpp, MatchCommand.cpp, …), and is listed once in Commands.cpp. Tests call ctl::run() with
+// in-memory streams.
+//
+// Exit codes: 0 success, 1 the operation failed (server error, partial failure), 2 misuse (bad arguments, bad URL);
+// every failure prints one line to `err` that says what to fix.
+#include <QIODevice>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+#include <functional>
+
+namespace cachelens::ctl {
+
+enum ExitCode { Ok = 0, Failed = 1, Misuse = 2 };
+
+struct Context {
+    QStringList args;     // arguments after the subcommand name
+    QTextStream& out;
+    QTextStream& err;
+    QIODevice& in;        // standard input (for `match`, …)
+};
+
+struct Command {
+    QString name;
+    QString summary;      // one line for `cachelensctl help`
+    QString usage;        // "cachelensctl match GLOB < keys.txt"
+    std::function<int(Context&)> run;
+};
+
+// All subcommands, in the order `help` lists them.
+const QList<Command>& commands();
+
+// argv without the program name: {"match", "user:*"}.
+int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODevice& in);
+
+// Helper for commands: parse options with QCommandLineParser-like rules and print a one-line misuse message.
+int misuse(Context& ctx, const QString& commandName, const QString& message);
+
+} // namespace cachelens::ctl

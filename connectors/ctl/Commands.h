@@ -1,0 +1,9 @@
+#pragma once
+// One factory per subcommand; each is defined in its own file and listed in Commands.cpp.
+#include "connectors/ctl/Command.h"
+
+namespace cachelens::ctl {
+Command helpCommand();
+Command versionCommand();
+Command urlCommand();
+} // namespace cachelens::ctl

@@ -1,0 +1,59 @@
+#pragma once
+// A real redis-server for tests: started on a free loopback port in a temporary directory, stopped (and its files
+// removed) by the destructor, even when the test failed. A missing redis-server binary is a test failure, not a skip.
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace cachelens::test {
+
+class RedisServer
+{
+public:
+    struct Options {
+        QStringList extraArgs;        // e.g. {"--requirepass", "s3cret"} or {"--cluster-enabled", "yes"}
+        bool unixSocket = false;      // also listen on <dir>/redis.sock
+        QString binary = QStringLiteral("redis-server");
+    };
+
+    RedisServer();
+    explicit RedisServer(Options options);
+    ~RedisServer();
+    RedisServer(const RedisServer&) = delete;
+    RedisServer& operator=(const RedisServer&) = delete;
+
+    // Starts the server and waits until it answers PING (tries several free ports on a clash).
+    // Returns false and fills errorString() on failure.
+    bool start();
+    void stop();                      // SIGTERM, then SIGKILL after 5 s
+    void kill();                      // SIGKILL at once: "the server died"
+    bool restart();                   // same port, same directory
+
+    bool isRunning() const;
+    quint16 port() const { return m_port; }
+    QString host() const { return QStringLiteral("127.0.0.1"); }
+    QString url() const;              // redis://127.0.0.1:PORT
+    QString socketPath() const;       // valid when Options::unixSocket
+    QString directory() const;
+    QString errorString() const { return m_error; }
+
+    // Runs redis-cli against this server and returns its stdout (trimmed); for fixtures and assertions.
+    QByteArray cli(const QStringList& args, int timeoutMs = 30000) const;
+
+    static quint16 freePort();
+
+private:
+    bool launch();
+    bool waitUntilReady(int timeoutMs);
+
+    Options m_options;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QProcess> m_process;
+    quint16 m_port = 0;
+    QString m_error;
+};
+
+} // namespace cachelens::test

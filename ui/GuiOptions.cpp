@@ -1,0 +1,89 @@
+#include "ui/GuiOptions.h"
+
+#include "cachelens/engine/version.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace cachelens::ui {
+
+GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList& panelIds)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("GuiOptions", s); };
+    GuiOptionsParse result;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("CacheLens: watch hit rates live, browse and purge keys safely, and simulate cache policies.\n"
+           "Starts on the in-process local engine; --connect opens a Redis server."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    const QCommandLineOption connect(QStringList{QStringLiteral("c"), QStringLiteral("connect")},
+                                     tr("Open a connection: redis://[user:pass@]host[:port][/db], rediss://…, "
+                                        "unix:///path.sock, redis-sentinel://host:port/master."),
+                                     tr("URL"));
+    const QCommandLineOption panel(QStringList{QStringLiteral("p"), QStringLiteral("panel")},
+                                   tr("Panel to show first: %1.").arg(panelIds.join(QStringLiteral(", "))), tr("NAME"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        tr("Render the main window to a PNG file and exit."), tr("FILE"));
+    const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
+                                             tr("Wait this long before taking the screenshot (default 1500)."),
+                                             tr("MS"), QStringLiteral("1500"));
+    parser.addOptions({connect, panel, screenshot, screenshotAfter});
+
+    if (!parser.parse(arguments)) {
+        result.action = GuiOptionsParse::Action::Fail;
+        result.text = tr("cachelens: %1; try --help").arg(parser.errorText());
+        result.exitCode = 2;
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.action = GuiOptionsParse::Action::ShowText;
+        result.text = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.action = GuiOptionsParse::Action::ShowText;
+        result.text = QStringLiteral("cachelens %1\n").arg(QLatin1String(kVersion));
+        return result;
+    }
+    auto fail = [&](const QString& message) {
+        result.action = GuiOptionsParse::Action::Fail;
+        result.text = message;
+        result.exitCode = 2;
+        return result;
+    };
+    if (!parser.positionalArguments().isEmpty())
+        return fail(tr("cachelens: unexpected argument '%1'; try --help").arg(parser.positionalArguments().first()));
+    if (parser.isSet(connect)) {
+        const QString text = parser.value(connect);
+        const auto parsed = ConnectionUrl::parse(text);
+        if (!parsed.ok())
+            return fail(tr("cachelens: bad --connect URL: %1\n%2").arg(parsed.error, parsed.pointedError(text)));
+        result.options.connect = parsed.url;
+    }
+    if (parser.isSet(panel)) {
+        const QString name = parser.value(panel).toLower();
+        if (!panelIds.contains(name))
+            return fail(tr("cachelens: unknown panel '%1'; choose one of %2")
+                            .arg(parser.value(panel), panelIds.join(QStringLiteral(", "))));
+        result.options.panel = name;
+    }
+    if (parser.isSet(screenshot)) {
+        result.options.screenshotFile = parser.value(screenshot);
+        if (result.options.screenshotFile.isEmpty())
+            return fail(tr("cachelens: --screenshot needs a file name"));
+    }
+    if (parser.isSet(screenshotAfter)) {
+        bool ok = false;
+        const int ms = parser.value(screenshotAfter).toInt(&ok);
+        if (!ok || ms < 0 || ms > 600000)
+            return fail(tr("cachelens: --screenshot-after must be 0–600000 milliseconds, not '%1'")
+                            .arg(parser.value(screenshotAfter)));
+        if (!parser.isSet(screenshot))
+            return fail(tr("cachelens: --screenshot-after needs --screenshot FILE"));
+        result.options.screenshotAfterMs = ms;
+    }
+    return result;
+}
+
+} // namespace cachelens::ui

@@ -1,0 +1,274 @@
+#include "ui/MainWindow.h"
+
+#include "cachelens/engine/version.h"
+#include "connectors/ConnectionUrl.h"
+#include "ui/ConnectionListModel.h"
+#include "ui/ConnectionSidebar.h"
+#include "ui/Icons.h"
+#include "ui/PreferencesDialog.h"
+#include "ui/UnavailablePanel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace cachelens::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      m_connections(new ConnectionListModel(this)),
+      m_sidebar(new ConnectionSidebar(m_connections, this)),
+      m_sidebarDock(new QDockWidget(tr("Connections"), this)),
+      m_tabs(new QTabWidget(this)),
+      m_statusConnection(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(appIcon());
+    resize(1280, 800);
+
+    m_sidebarDock->setObjectName(QStringLiteral("connectionsDock"));
+    m_sidebarDock->setWidget(m_sidebar);
+    m_sidebarDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetClosable
+                               | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, m_sidebarDock);
+    resizeDocks({m_sidebarDock}, {240}, Qt::Horizontal);
+
+    m_tabs->setObjectName(QStringLiteral("panels"));
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+    createPanels();
+    createMenus();
+
+    m_statusConnection->setObjectName(QStringLiteral("connectionStatus"));
+    statusBar()->addWidget(m_statusConnection, 1);
+
+    connect(m_sidebar, &ConnectionSidebar::currentRowChanged, this, &MainWindow::onConnectionChanged);
+    connect(m_connections, &ConnectionListModel::dataChanged, this, &MainWindow::updateStatus);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateRefreshAction);
+    onConnectionChanged(m_sidebar->currentRow());
+    updateRefreshAction();
+}
+
+MainWindow::~MainWindow() = default;
+
+QStringList MainWindow::panelIds()
+{
+    return {QStringLiteral("dashboard"), QStringLiteral("keys"), QStringLiteral("invalidate"), QStringLiteral("simulate")};
+}
+
+void MainWindow::createPanels()
+{
+    // Each panel replaces its stand-in when its issue lands; until then the tab says so rather than show fake data.
+    m_panels = {
+        new UnavailablePanel(QStringLiteral("dashboard"), tr("Dashboard"), themedIcon(nullptr, "dashboard"),
+                             tr("Live hit/miss, hit-rate, ops, memory and eviction charts with deploy markers "
+                                "and alerts arrive with the Dashboard work."), this),
+        new UnavailablePanel(QStringLiteral("keys"), tr("Keys"), themedIcon(nullptr, "keys"),
+                             tr("The namespace tree, value viewer and TTL editor arrive with the Keys work."), this),
+        new UnavailablePanel(QStringLiteral("invalidate"), tr("Invalidate"), themedIcon(nullptr, "invalidate"),
+                             tr("Previewed, cancellable, audited purges by pattern or tag arrive with the "
+                                "Invalidate work."), this),
+        new UnavailablePanel(QStringLiteral("simulate"), tr("Simulate"), themedIcon(nullptr, "simulate"),
+                             tr("Workload simulation, policy comparison and miss-ratio curves arrive with the "
+                                "Simulate work."), this),
+    };
+    for (Panel* p : m_panels)
+        m_tabs->addTab(p, p->icon(), p->title());
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* connectAction = file->addAction(themedIcon("network-connect", "redis"), tr("&Connect to URL…"), this,
+                                             &MainWindow::connectToUrl);
+    connectAction->setObjectName(QStringLiteral("connectAction"));
+    connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addSeparator();
+    QAction* quit = file->addAction(themedIcon("application-exit", "cachelens"), tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* prefs = edit->addAction(themedIcon("preferences-system", "cachelens"), tr("&Preferences…"), this,
+                                     &MainWindow::showPreferences);
+    prefs->setObjectName(QStringLiteral("preferencesAction"));
+    // QKeySequence::Preferences is empty on some Linux desktops; Ctrl+, is what users there expect.
+    prefs->setShortcuts(QKeySequence::keyBindings(QKeySequence::Preferences).isEmpty()
+                            ? QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Comma)}
+                            : QKeySequence::keyBindings(QKeySequence::Preferences));
+    prefs->setMenuRole(QAction::PreferencesRole);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_refresh = view->addAction(themedIcon("view-refresh", "refresh"), tr("&Refresh"), this, [this] {
+        if (Panel* p = currentPanel(); p && p->canRefresh())
+            p->refresh();
+    });
+    m_refresh->setObjectName(QStringLiteral("refreshAction"));
+    m_refresh->setShortcuts(QKeySequence::Refresh);   // F5 (and Ctrl+R where the platform adds it)
+    m_fullScreen = view->addAction(themedIcon("view-fullscreen", "cachelens"), tr("&Full Screen"));
+    m_fullScreen->setObjectName(QStringLiteral("fullScreenAction"));
+    m_fullScreen->setCheckable(true);
+    m_fullScreen->setShortcuts(QKeySequence::keyBindings(QKeySequence::FullScreen).isEmpty()
+                                   ? QList<QKeySequence>{QKeySequence(Qt::Key_F11)}
+                                   : QKeySequence::keyBindings(QKeySequence::FullScreen));
+    connect(m_fullScreen, &QAction::toggled, this, [this](bool on) {
+        setWindowState(on ? (windowState() | Qt::WindowFullScreen) : (windowState() & ~Qt::WindowFullScreen));
+    });
+    view->addSeparator();
+    for (int i = 0; i < m_panels.size(); ++i) {
+        Panel* p = m_panels.at(i);
+        QAction* a = view->addAction(p->icon(), p->title(), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    view->addAction(m_sidebarDock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(appIcon(), tr("&About CacheLens"), this, &MainWindow::showAbout);
+    about->setObjectName(QStringLiteral("aboutAction"));
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+Panel* MainWindow::currentPanel() const
+{
+    return qobject_cast<Panel*>(m_tabs->currentWidget());
+}
+
+Panel* MainWindow::panel(const QString& id) const
+{
+    for (Panel* p : m_panels)
+        if (p->panelId() == id)
+            return p;
+    return nullptr;
+}
+
+bool MainWindow::showPanel(const QString& id)
+{
+    Panel* p = panel(id.toLower());
+    if (!p)
+        return false;
+    m_tabs->setCurrentWidget(p);
+    return true;
+}
+
+int MainWindow::addConnection(const ConnectionUrl& url)
+{
+    const int row = m_connections->addRedis(url);
+    const ConnectionEntry& e = m_connections->entry(row);
+    if (e.state == ConnectionState::Disconnected && e.stateDetail.isEmpty())
+        m_connections->setState(e.id, ConnectionState::Disconnected,
+                                tr("this build cannot open Redis connections yet (Redis connector pending)"));
+    m_sidebar->setCurrentRow(row);
+    return row;
+}
+
+QString MainWindow::statusText() const { return m_statusConnection->text(); }
+
+void MainWindow::onConnectionChanged(int row)
+{
+    if (row >= 0 && row < m_connections->rowCount()) {
+        const ConnectionEntry& e = m_connections->entry(row);
+        setWindowTitle(tr("%1 — CacheLens").arg(e.name));
+        for (Panel* p : m_panels)
+            p->setConnection(e);
+    }
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    const int row = m_sidebar->currentRow();
+    if (row < 0 || row >= m_connections->rowCount()) {
+        m_statusConnection->setText(tr("No connection selected"));
+        return;
+    }
+    const ConnectionEntry& e = m_connections->entry(row);
+    QString text = tr("%1: %2").arg(e.local ? e.name : e.url.toString(), ConnectionListModel::stateText(e));
+    if (e.production)
+        text += tr(" · PRODUCTION");
+    m_statusConnection->setText(text);
+}
+
+void MainWindow::updateRefreshAction()
+{
+    const Panel* p = currentPanel();
+    m_refresh->setEnabled(p && p->canRefresh());
+}
+
+void MainWindow::connectToUrl()
+{
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Connect"), tr("Redis URL (redis://, rediss://, unix://, "
+                                                                       "redis-sentinel://):"),
+                                               QLineEdit::Normal, QStringLiteral("redis://127.0.0.1:6379"), &ok);
+    if (!ok || text.trimmed().isEmpty())
+        return;
+    const auto parsed = ConnectionUrl::parse(text);
+    if (!parsed.ok()) {
+        QMessageBox::warning(this, tr("Connect"), tr("This URL cannot be used: %1").arg(parsed.error));
+        return;
+    }
+    addConnection(*parsed.url);
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(Preferences::load(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const Preferences prefs = dialog.preferences();
+    prefs.save();
+    applyTheme(*qApp, prefs.theme);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About CacheLens"),
+                       tr("<h3>CacheLens %1</h3><p>Watch hit rates live during a deploy, browse keys by namespace, "
+                          "purge by pattern or tag without fear, and simulate what a cache would buy before you "
+                          "build it.</p><p>Built with Qt %2.</p>")
+                           .arg(QLatin1String(kVersion), QLatin1String(qVersion())));
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (const Panel* p = currentPanel())
+        settings.setValue(QStringLiteral("window/panel"), p->panelId());
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    showPanel(settings.value(QStringLiteral("window/panel")).toString());
+    m_fullScreen->setChecked(windowState() & Qt::WindowFullScreen);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::WindowStateChange && m_fullScreen)
+        m_fullScreen->setChecked(windowState() & Qt::WindowFullScreen);
+    QMainWindow::changeEvent(event);
+}
+
+} // namespace cachelens::ui

@@ -1,0 +1,26 @@
+#pragma once
+// A panel of the main window (Dashboard, Keys, Invalidate, Simulate). MainWindow only hosts panels; each panel is
+// its own widget with its own model and can be tested alone.
+#include <QWidget>
+
+namespace cachelens::ui {
+
+struct ConnectionEntry;
+
+class Panel : public QWidget
+{
+    Q_OBJECT
+public:
+    using QWidget::QWidget;
+
+    virtual QString panelId() const = 0;       // "dashboard", "keys", … (used by --panel and QSettings)
+    virtual QString title() const = 0;         // tab title
+    virtual QIcon icon() const = 0;
+    virtual bool canRefresh() const { return false; }
+
+public Q_SLOTS:
+    virtual void refresh() {}                   // F5
+    virtual void setConnection(const cachelens::ui::ConnectionEntry& entry) { Q_UNUSED(entry); }
+};
+
+} // namespace cachelens::ui

@@ -1,0 +1,174 @@
+#include "IsolatedEnvironment.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run run(const QString& program, const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
+        const QByteArray& input = {})
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    if (!p.waitForStarted(10000))
+        return {};
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+const QString gui = QStringLiteral(CACHELENS_GUI);
+const QString ctl = QStringLiteral(CACHELENSCTL);
+
+QProcessEnvironment offscreen()
+{
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    return env;
+}
+
+} // namespace
+
+class ExecutablesTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void guiPrintsVersionAndHelp()
+    {
+        const Run v = run(gui, {QStringLiteral("--version")});
+        QCOMPARE(v.exitCode, 0);
+        QVERIFY2(v.out.startsWith(QStringLiteral("cachelens 0.")), qPrintable(v.out));
+        const Run h = run(gui, {QStringLiteral("--help")});
+        QCOMPARE(h.exitCode, 0);
+        for (const char* option : {"--connect", "--panel", "--screenshot", "--screenshot-after", "--version"})
+            QVERIFY2(h.out.contains(QLatin1String(option)), option);
+    }
+
+    void guiRejectsMisuseWithOneClearMessage_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("bad URL") << QStringList{QStringLiteral("--connect"), QStringLiteral("redis://h:0")}
+                                 << QStringLiteral("port '0' is out of range");
+        QTest::addRow("unknown panel") << QStringList{QStringLiteral("--panel"), QStringLiteral("graphs")}
+                                       << QStringLiteral("unknown panel 'graphs'");
+        QTest::addRow("unknown option") << QStringList{QStringLiteral("--bogus")} << QStringLiteral("bogus");
+    }
+
+    void guiRejectsMisuseWithOneClearMessage()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = run(gui, args, offscreen());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void guiWithoutADisplayExplainsHowToRunIt()
+    {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        const Run r = run(gui, {}, env);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("xvfb-run -a")), qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("QT_QPA_PLATFORM=offscreen")));
+    }
+
+    void guiScreenshotWritesThePanelAsked_data()
+    {
+        QTest::addColumn<QString>("panel");
+        QTest::addRow("dashboard") << QStringLiteral("dashboard");
+        QTest::addRow("keys") << QStringLiteral("keys");
+        QTest::addRow("invalidate") << QStringLiteral("invalidate");
+        QTest::addRow("simulate") << QStringLiteral("simulate");
+    }
+
+    void guiScreenshotWritesThePanelAsked()
+    {
+        QFETCH(QString, panel);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("shot.png"));
+        const Run r = run(gui, {QStringLiteral("--panel"), panel, QStringLiteral("--connect"),
+                                QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--screenshot"), file,
+                                QStringLiteral("--screenshot-after"), QStringLiteral("100")},
+                          offscreen());
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("wrote")), qPrintable(r.out + r.err));
+        const QImage image(file);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 800 && image.height() >= 500);
+    }
+
+    void guiScreenshotToAnUnwritablePlaceFails()
+    {
+        const Run r = run(gui, {QStringLiteral("--screenshot"), QStringLiteral("/proc/nope/shot.png"),
+                                QStringLiteral("--screenshot-after"), QStringLiteral("0")},
+                          offscreen());
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("cannot write screenshot")), qPrintable(r.err));
+    }
+
+    void ctlHelpListsSubcommands()
+    {
+        const Run r = run(ctl, {QStringLiteral("help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains(QStringLiteral("subcommands:")));
+        QVERIFY(r.out.contains(QStringLiteral("url")));
+        QCOMPARE(run(ctl, {QStringLiteral("--version")}).out.left(15), QStringLiteral("cachelensctl 0."));
+        QCOMPARE(run(ctl, {QStringLiteral("--help")}).exitCode, 0);
+    }
+
+    void ctlMisuseIsOneLineAndNonZero_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("no subcommand") << QStringList{} << QStringLiteral("missing subcommand");
+        QTest::addRow("unknown subcommand") << QStringList{QStringLiteral("frob")} << QStringLiteral("unknown subcommand 'frob'");
+        QTest::addRow("help for unknown") << QStringList{QStringLiteral("help"), QStringLiteral("frob")}
+                                          << QStringLiteral("no subcommand named 'frob'");
+        QTest::addRow("url without argument") << QStringList{QStringLiteral("url")} << QStringLiteral("exactly one URL");
+    }
+
+    void ctlMisuseIsOneLineAndNonZero()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = run(ctl, args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count(QLatin1Char('\n')), 0);
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void ctlUrlChecksAndMasksTheSecret()
+    {
+        const Run ok = run(ctl, {QStringLiteral("url"), QStringLiteral("redis://app:pw@cache:6380/2")});
+        QCOMPARE(ok.exitCode, 0);
+        QCOMPARE(ok.out.trimmed(), QStringLiteral("redis://app:***@cache:6380/2"));
+        const Run bad = run(ctl, {QStringLiteral("url"), QStringLiteral("redis://cache:99999")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains(QStringLiteral("^ port '99999' is out of range")));
+    }
+};
+
+QTEST_GUILESS_MAIN(ExecutablesTest)
+#include "tst_executables.moc"

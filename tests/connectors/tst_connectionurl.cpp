@@ -1,0 +1,132 @@
+#include "connectors/ConnectionUrl.h"
+
+#include <QTest>
+
+using cachelens::ConnectionUrl;
+using Scheme = ConnectionUrl::Scheme;
+
+class ConnectionUrlTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void valid_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<int>("scheme");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<int>("db");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QString>("canonical");
+
+        QTest::addRow("host only") << "redis://localhost" << int(Scheme::Redis) << "localhost" << 6379 << 0 << "" << ""
+                                   << "redis://localhost:6379";
+        QTest::addRow("port and db") << "redis://10.1.2.3:7000/5" << int(Scheme::Redis) << "10.1.2.3" << 7000 << 5
+                                     << "" << "" << "redis://10.1.2.3:7000/5";
+        QTest::addRow("legacy password") << "redis://:s3cret@h" << int(Scheme::Redis) << "h" << 6379 << 0 << ""
+                                         << "s3cret" << "redis://:***@h:6379";
+        QTest::addRow("lone userinfo is the password") << "redis://s3cret@h" << int(Scheme::Redis) << "h" << 6379 << 0
+                                                       << "" << "s3cret" << "redis://:***@h:6379";
+        QTest::addRow("ACL user, encoded password") << "redis://app:p%40ss%3Aw@h:1/2" << int(Scheme::Redis) << "h" << 1
+                                                    << 2 << "app" << "p@ss:w" << "redis://app:***@h:1/2";
+        QTest::addRow("IPv6") << "redis://[::1]:6380" << int(Scheme::Redis) << "::1" << 6380 << 0 << "" << ""
+                              << "redis://[::1]:6380";
+        QTest::addRow("TLS with options") << "rediss://cache.example:6380?ca=/etc/ca.pem&sni=cache&verify=no"
+                                          << int(Scheme::RedisTls) << "cache.example" << 6380 << 0 << "" << ""
+                                          << "rediss://cache.example:6380?ca=/etc/ca.pem&sni=cache&verify=no";
+        QTest::addRow("unix socket with db") << "unix:///run/redis/redis.sock?db=3" << int(Scheme::Unix) << "" << 0 << 3
+                                             << "" << "" << "unix:///run/redis/redis.sock?db=3";
+        QTest::addRow("scheme is case-insensitive") << "REDIS://h:1" << int(Scheme::Redis) << "h" << 1 << 0 << "" << ""
+                                                    << "redis://h:1";
+        QTest::addRow("surrounding blanks") << "  redis://h  " << int(Scheme::Redis) << "h" << 6379 << 0 << "" << ""
+                                            << "redis://h:6379";
+    }
+
+    void valid()
+    {
+        QFETCH(QString, input);
+        QFETCH(int, scheme);
+        QFETCH(QString, host);
+        QFETCH(int, port);
+        QFETCH(int, db);
+        QFETCH(QString, user);
+        QFETCH(QString, password);
+        QFETCH(QString, canonical);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(int(r.url->scheme), scheme);
+        QCOMPARE(r.url->host, host);
+        QCOMPARE(int(r.url->port), port);
+        QCOMPARE(r.url->db, db);
+        QCOMPARE(r.url->user, user);
+        QCOMPARE(r.url->password, password);
+        QCOMPARE(r.url->toString(), canonical);
+        // The canonical form with the secret parses back to the same URL.
+        const auto again = ConnectionUrl::parse(r.url->toString(true));
+        QVERIFY(again.ok());
+        QCOMPARE(again.url->password, password);
+        QCOMPARE(again.url->toString(), canonical);
+    }
+
+    void sentinel()
+    {
+        const auto r = ConnectionUrl::parse(QStringLiteral("redis-sentinel://s1:26379,s2,[::1]:26380/mymaster/2"));
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.url->sentinels.size(), 3);
+        QCOMPARE(r.url->sentinels.at(1).host, QStringLiteral("s2"));
+        QCOMPARE(r.url->sentinels.at(1).port, quint16(26379));
+        QCOMPARE(r.url->sentinels.at(2).host, QStringLiteral("::1"));
+        QCOMPARE(r.url->masterName, QStringLiteral("mymaster"));
+        QCOMPARE(r.url->db, 2);
+        QCOMPARE(r.url->endpointLabel(), QStringLiteral("mymaster via 3 sentinel(s)"));
+    }
+
+    void invalid_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<int>("column");
+        QTest::addColumn<QString>("message");
+
+        QTest::addRow("empty") << "" << 0 << "empty";
+        QTest::addRow("no scheme") << "localhost:6379" << 0 << "missing scheme";
+        QTest::addRow("unknown scheme") << "http://h" << 0 << "unknown scheme 'http'";
+        QTest::addRow("port out of range") << "redis://h:65536" << 10 << "out of range";
+        QTest::addRow("port not a number") << "redis://h:63x9" << 10 << "not a number";
+        QTest::addRow("empty port") << "redis://h:" << 10 << "port is missing";
+        QTest::addRow("no host") << "redis://:6379" << 8 << "host is missing";
+        QTest::addRow("bad db") << "redis://h/abc" << 10 << "database 'abc'";
+        QTest::addRow("unterminated IPv6") << "redis://[::1:6379" << 8 << "closing ']'";
+        QTest::addRow("relative socket") << "unix://redis.sock" << 7 << "absolute path";
+        QTest::addRow("unknown option") << "redis://h?bogus=1" << 10 << "unknown option 'bogus'";
+        QTest::addRow("TLS option on plain") << "redis://h?ca=/x" << 10 << "unknown option 'ca'";
+        QTest::addRow("bad verify") << "rediss://h?verify=maybe" << 18 << "verify must be yes or no";
+        QTest::addRow("cert without key") << "rediss://h?cert=/c.pem" << 11 << "both cert= and key=";
+        QTest::addRow("sentinel without master") << "redis-sentinel://s1:26379" << 25 << "master name is missing";
+        QTest::addRow("bad timeout") << "redis://h?timeout=0" << 18 << "timeout";
+    }
+
+    void invalid()
+    {
+        QFETCH(QString, input);
+        QFETCH(int, column);
+        QFETCH(QString, message);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error.contains(message), qPrintable(r.error));
+        QCOMPARE(r.errorColumn, column);
+        QVERIFY(r.pointedError(input).contains(QStringLiteral("^ ")));
+    }
+
+    void passwordIsNeverShownUnlessAsked()
+    {
+        const auto r = ConnectionUrl::parse(QStringLiteral("rediss://admin:topsecret@h:6380/1"));
+        QVERIFY(r.ok());
+        QVERIFY(!r.url->toString().contains(QStringLiteral("topsecret")));
+        QVERIFY(r.url->toString(true).contains(QStringLiteral("topsecret")));
+        QVERIFY(!r.url->endpointLabel().contains(QStringLiteral("topsecret")));
+    }
+};
+
+QTEST_APPLESS_MAIN(ConnectionUrlTest)
+#include "tst_connectionurl.moc"

@@ -1,0 +1,163 @@
+#include "IsolatedEnvironment.h"
+#include "WarningGuard.h"
+
+#include "connectors/ConnectionUrl.h"
+#include "ui/ConnectionListModel.h"
+#include "ui/Icons.h"
+#include "ui/MainWindow.h"
+#include "ui/Panel.h"
+#include "ui/Theme.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDockWidget>
+#include <QListView>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cachelens;
+using namespace cachelens::ui;
+
+class MainWindowTest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("CacheLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    }
+
+    void init() { QSettings().clear(); }
+
+    void everyPanelOpensAndRendersWithoutWarnings()
+    {
+        test::WarningGuard guard;
+        QTemporaryDir dir;
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QStringList ids = MainWindow::panelIds();
+        QCOMPARE(ids, (QStringList{QStringLiteral("dashboard"), QStringLiteral("keys"), QStringLiteral("invalidate"),
+                                   QStringLiteral("simulate")}));
+        for (const QString& id : ids) {
+            QVERIFY(window.showPanel(id));
+            QCOMPARE(window.currentPanel()->panelId(), id);
+            QVERIFY(window.currentPanel()->isVisible());
+            const QPixmap shot = window.grab();
+            QVERIFY(!shot.isNull());
+            QCOMPARE(shot.size(), window.size() * shot.devicePixelRatio());
+            QVERIFY(shot.save(dir.filePath(id + QStringLiteral(".png"))));
+        }
+        QVERIFY(!window.showPanel(QStringLiteral("nonsense")));
+        QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));
+    }
+
+    void localEngineIsSelectedAndShownInTheStatusBar()
+    {
+        MainWindow window;
+        window.show();
+        QCOMPARE(window.connections()->rowCount(), 1);
+        QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine: ready")));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("Local engine")));
+    }
+
+    void connectingAddsASidebarRowAndSaysItsState()
+    {
+        MainWindow window;
+        window.show();
+        const auto url = ConnectionUrl::parse(QStringLiteral("redis://:hunter2@127.0.0.1:6390/1"));
+        QVERIFY(url.ok());
+        const int row = window.addConnection(*url.url);
+        QCOMPARE(row, 1);
+        auto* list = window.findChild<QListView*>(QStringLiteral("connectionList"));
+        QVERIFY(list);
+        QCOMPARE(list->currentIndex().row(), 1);
+        QVERIFY2(window.statusText().startsWith(QStringLiteral("redis://:***@127.0.0.1:6390/1: disconnected")),
+                 qPrintable(window.statusText()));
+        QVERIFY(!window.statusText().contains(QStringLiteral("hunter2")));
+        list->setCurrentIndex(window.connections()->index(0));
+        QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine")));
+    }
+
+    void menusUseStandardShortcuts()
+    {
+        MainWindow window;
+        QVERIFY(window.refreshAction()->shortcuts().contains(QKeySequence(Qt::Key_F5)));
+        auto* quit = window.findChild<QAction*>(QStringLiteral("quitAction"));
+        QVERIFY(quit);
+        QCOMPARE(quit->shortcut(), QKeySequence(QKeySequence::Quit));
+        QVERIFY(!window.findChild<QAction*>(QStringLiteral("preferencesAction"))->shortcuts().isEmpty());
+        QVERIFY(window.findChild<QAction*>(QStringLiteral("aboutAction")));
+        QVERIFY(!window.fullScreenAction()->shortcuts().isEmpty());
+        // Placeholders have nothing to refresh, so F5 is disabled rather than silently doing nothing.
+        QVERIFY(!window.refreshAction()->isEnabled());
+    }
+
+    void fullScreenActionTogglesTheWindowState()
+    {
+        MainWindow window;
+        window.show();
+        window.fullScreenAction()->trigger();
+        QVERIFY(window.windowState() & Qt::WindowFullScreen);
+        window.fullScreenAction()->trigger();
+        QVERIFY(!(window.windowState() & Qt::WindowFullScreen));
+    }
+
+    void layoutIsRestoredFromSettings()
+    {
+        {
+            MainWindow first;
+            first.show();
+            first.resize(1000, 640);
+            auto* dock = first.findChild<QDockWidget*>(QStringLiteral("connectionsDock"));
+            QVERIFY(dock);
+            first.addDockWidget(Qt::RightDockWidgetArea, dock);
+            QVERIFY(first.showPanel(QStringLiteral("invalidate")));
+            first.close();   // saves like a user's close does
+        }
+        MainWindow second;
+        second.restoreLayout();
+        second.show();
+        auto* dock = second.findChild<QDockWidget*>(QStringLiteral("connectionsDock"));
+        QCOMPARE(second.dockWidgetArea(dock), Qt::RightDockWidgetArea);
+        QCOMPARE(second.currentPanel()->panelId(), QStringLiteral("invalidate"));
+        QCOMPARE(second.size(), QSize(1000, 640));
+    }
+
+    void themeChoiceSetsTheApplicationPalette_data()
+    {
+        QTest::addColumn<QString>("choice");
+        QTest::addColumn<bool>("dark");
+        QTest::addRow("dark") << QStringLiteral("dark") << true;
+        QTest::addRow("light") << QStringLiteral("light") << false;
+    }
+
+    void themeChoiceSetsTheApplicationPalette()
+    {
+        QFETCH(QString, choice);
+        QFETCH(bool, dark);
+        applyTheme(*qApp, themeChoiceFromKey(choice));
+        QCOMPARE(isDark(QApplication::palette()), dark);
+        MainWindow window;
+        window.show();
+        const QImage image = window.grab().toImage();
+        // The status bar's background is window colour: dark theme → dark pixels where the user looks.
+        const QColor corner = image.pixelColor(image.width() - 2, image.height() - 2);
+        QCOMPARE(corner.lightness() < 128, dark);
+        applyTheme(*qApp, ThemeChoice::System);
+    }
+
+    void iconsComeFromTheBundledSvgs()
+    {
+        QVERIFY(!appIcon().isNull());
+        QVERIFY(!appIcon().pixmap(64, 64).isNull());
+        for (const char* name : {"refresh", "dashboard", "keys", "invalidate", "simulate", "local-engine", "redis", "production"})
+            QVERIFY2(!themedIcon(nullptr, name).pixmap(16, 16).isNull(), name);
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_mainwindow.moc"

@@ -26,6 +26,56 @@ quint16 RedisServer::freePort()
 
 QString RedisServer::url() const { return QStringLiteral("redis://127.0.0.1:%1").arg(m_port); }
 
+QString RedisServer::tlsUrl() const
+{
+    return QStringLiteral("rediss://127.0.0.1:%1?ca=%2").arg(m_tlsPort).arg(caFile());
+}
+
+QString RedisServer::caFile() const { return m_dir ? m_dir->filePath(QStringLiteral("ca.crt")) : QString(); }
+QString RedisServer::clientCertFile() const { return m_dir ? m_dir->filePath(QStringLiteral("client.crt")) : QString(); }
+QString RedisServer::clientKeyFile() const { return m_dir ? m_dir->filePath(QStringLiteral("client.key")) : QString(); }
+
+bool RedisServer::makeCertificates()
+{
+    // A throw-away CA, a server certificate valid for localhost and 127.0.0.1, and a client certificate.
+    const QString dir = m_dir->path();
+    auto run = [&](const QStringList& args) {
+        QProcess p;
+        p.setWorkingDirectory(dir);
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral("openssl"), args);
+        if (!p.waitForFinished(30000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+            m_error = QStringLiteral("openssl %1 failed: %2 %3")
+                          .arg(args.join(QLatin1Char(' ')), p.errorString(), QString::fromLocal8Bit(p.readAll()));
+            return false;
+        }
+        return true;
+    };
+    QFile ext(m_dir->filePath(QStringLiteral("server.ext")));
+    if (!ext.open(QIODevice::WriteOnly) || ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n") < 0)
+        return false;
+    ext.close();
+    const QString days = QStringLiteral("2");
+    return run({QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("ca.key"), QStringLiteral("-out"),
+                QStringLiteral("ca.crt"), QStringLiteral("-days"), days, QStringLiteral("-subj"),
+                QStringLiteral("/CN=CacheLens Test CA")})
+        && run({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                QStringLiteral("-keyout"), QStringLiteral("server.key"), QStringLiteral("-out"), QStringLiteral("server.csr"),
+                QStringLiteral("-subj"), QStringLiteral("/CN=localhost")})
+        && run({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), QStringLiteral("server.csr"),
+                QStringLiteral("-CA"), QStringLiteral("ca.crt"), QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
+                QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), QStringLiteral("server.crt"),
+                QStringLiteral("-days"), days, QStringLiteral("-extfile"), QStringLiteral("server.ext")})
+        && run({QStringLiteral("req"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                QStringLiteral("-keyout"), QStringLiteral("client.key"), QStringLiteral("-out"), QStringLiteral("client.csr"),
+                QStringLiteral("-subj"), QStringLiteral("/CN=cachelens-client")})
+        && run({QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"), QStringLiteral("client.csr"),
+                QStringLiteral("-CA"), QStringLiteral("ca.crt"), QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
+                QStringLiteral("-CAcreateserial"), QStringLiteral("-out"), QStringLiteral("client.crt"),
+                QStringLiteral("-days"), days});
+}
+
 QString RedisServer::socketPath() const { return m_dir ? m_dir->filePath(QStringLiteral("redis.sock")) : QString(); }
 
 QString RedisServer::directory() const { return m_dir ? m_dir->path() : QString(); }
@@ -40,9 +90,13 @@ bool RedisServer::start()
             m_error = QStringLiteral("cannot create a temporary directory for redis-server");
             return false;
         }
+        if (m_options.tls && !makeCertificates())
+            return false;
     }
     for (int attempt = 0; attempt < 5; ++attempt) {
         m_port = freePort();
+        if (m_options.tls)
+            m_tlsPort = freePort();
         if (m_port != 0 && launch())
             return true;
         stop();
@@ -64,9 +118,18 @@ bool RedisServer::launch()
                      QStringLiteral("--save"), QString(),
                      QStringLiteral("--appendonly"), QStringLiteral("no"),
                      QStringLiteral("--daemonize"), QStringLiteral("no"),
-                     QStringLiteral("--logfile"), m_dir->filePath(QStringLiteral("redis.log"))};
+                     QStringLiteral("--logfile"), m_dir->filePath(QStringLiteral("redis.log")),
+                     // Redis 7 refuses DEBUG unless enabled; tests use DEBUG SLEEP (timeouts) and DEBUG POPULATE.
+                     QStringLiteral("--enable-debug-command"), QStringLiteral("local")};
     if (m_options.unixSocket)
         args << QStringLiteral("--unixsocket") << socketPath() << QStringLiteral("--unixsocketperm") << QStringLiteral("700");
+    if (m_options.tls) {
+        args << QStringLiteral("--tls-port") << QString::number(m_tlsPort)
+             << QStringLiteral("--tls-cert-file") << m_dir->filePath(QStringLiteral("server.crt"))
+             << QStringLiteral("--tls-key-file") << m_dir->filePath(QStringLiteral("server.key"))
+             << QStringLiteral("--tls-ca-cert-file") << caFile()
+             << QStringLiteral("--tls-auth-clients") << QStringLiteral("optional");
+    }
     args << m_options.extraArgs;
 
     m_process = std::make_unique<QProcess>();

@@ -16,6 +16,8 @@ public:
     struct Options {
         QStringList extraArgs;        // e.g. {"--requirepass", "s3cret"} or {"--cluster-enabled", "yes"}
         bool unixSocket = false;      // also listen on <dir>/redis.sock
+        bool tls = false;             // also listen for TLS on tlsPort(), with a CA and certificate made by openssl
+                                      // in the temporary directory (server certificate for localhost/127.0.0.1)
         QString binary = QStringLiteral("redis-server");
     };
 
@@ -36,6 +38,11 @@ public:
     quint16 port() const { return m_port; }
     QString host() const { return QStringLiteral("127.0.0.1"); }
     QString url() const;              // redis://127.0.0.1:PORT
+    quint16 tlsPort() const { return m_tlsPort; }
+    QString tlsUrl() const;           // rediss://127.0.0.1:TLSPORT?ca=<dir>/ca.crt
+    QString caFile() const;           // PEM CA that signed the server certificate (Options::tls)
+    QString clientCertFile() const;   // a client certificate signed by the same CA, and its key
+    QString clientKeyFile() const;
     QString socketPath() const;       // valid when Options::unixSocket
     QString directory() const;
     QString errorString() const { return m_error; }
@@ -47,12 +54,14 @@ public:
 
 private:
     bool launch();
+    bool makeCertificates();
     bool waitUntilReady(int timeoutMs);
 
     Options m_options;
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
+    quint16 m_tlsPort = 0;
     QString m_error;
 };
 

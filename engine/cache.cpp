@@ -1,0 +1,304 @@
+#include "engine/cache.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
+namespace cachelens::engine {
+
+namespace {
+
+Nanos ms(milliseconds d) { return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count(); }
+
+// A value handed to callers without being cached (caching disabled, cacheIf said no, entry too large).
+ValueRef detached(std::string_view key, std::string_view value, bool notFound)
+{
+    return ValueRef::adopt(Entry::create(key.substr(0, std::min(key.size(), Entry::kMaxKey)), value,
+                                         notFound ? Entry::kNotFound : 0));
+}
+
+StoreOptions storeOptions(const CacheOptions& o)
+{
+    StoreOptions s;
+    s.maxEntries = o.maxEntries;
+    s.maxBytes = o.maxBytes;
+    s.policy = o.policy;
+    s.shards = o.shards;
+    return s;
+}
+
+} // namespace
+
+const WrapOptions& Cache::defaultWrapOptions()
+{
+    static const WrapOptions defaults;
+    return defaults;
+}
+
+Cache::Cache(CacheOptions options)
+    : options_(std::move(options)),
+      clock_(options_.clock ? options_.clock : &SteadyClock::instance()),
+      enabled_(options_.enabled),
+      store_(storeOptions(options_), *clock_, stats_),
+      tasks_(options_.backgroundThread, options_.sweepInterval, [this] { store_.sweep(options_.sweepSlotsPerTick); })
+{
+}
+
+Cache::~Cache() = default;
+
+std::string_view Cache::fullKey(std::string_view key) const
+{
+    if (options_.keyPrefix.empty()) return key;
+    // One buffer per thread, reused: prefixing a key allocates only the first time a thread sees a longer key.
+    thread_local std::string buffer;
+    buffer.assign(options_.keyPrefix);
+    buffer.append(key);
+    return buffer;
+}
+
+Nanos Cache::deadlineFor(std::string_view key, const std::optional<milliseconds>& ttl) const
+{
+    std::optional<milliseconds> t = ttl;
+    if (!t && !options_.namespaces.empty()) {
+        const auto ns = key.substr(0, key.find(':'));
+        if (auto it = options_.namespaces.find(ns); it != options_.namespaces.end()) t = it->second.defaultTtl;
+    }
+    if (!t) t = options_.defaultTtl;
+    if (!t || t->count() <= 0) return 0;
+    return clock_->now() + ms(*t);
+}
+
+ValueRef Cache::get(std::string_view key)
+{
+    if (!enabled_) {
+        stats_.add(Counter::Misses);
+        return {};
+    }
+    return store_.get(fullKey(key));
+}
+
+Status Cache::set(std::string_view key, std::string_view value, const SetOptions& o)
+{
+    if (!enabled_) return {};
+    if (o.ttl && o.ttl->count() <= 0) { // like SET with an already-past expiry: the key ends up absent
+        store_.del(fullKey(key));
+        return {};
+    }
+    EntryOptions e;
+    e.expireAt = deadlineFor(key, o.ttl);
+    e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
+    e.tags = o.tags;
+    return store_.set(fullKey(key), value, e);
+}
+
+bool Cache::del(std::string_view key) { return enabled_ && store_.del(fullKey(key)); }
+
+std::size_t Cache::invalidate(std::span<const std::string> keys)
+{
+    std::size_t n = 0;
+    for (const auto& k : keys)
+        if (enabled_ && store_.del(fullKey(k), Counter::InvalidationsKey)) ++n;
+    return n;
+}
+
+bool Cache::exists(std::string_view key) { return enabled_ && store_.exists(fullKey(key)); }
+
+std::int64_t Cache::pttl(std::string_view key)
+{
+    if (!enabled_) return -2;
+    const Nanos t = store_.ttl(fullKey(key));
+    if (t < 0) return t;
+    return (t + 999'999) / 1'000'000; // round up: a key with 0.4 ms left still exists
+}
+
+bool Cache::expire(std::string_view key, milliseconds ttl)
+{
+    if (!enabled_) return false;
+    const Nanos now = clock_->now();
+    return store_.expireAt(fullKey(key), ttl.count() <= 0 ? now : now + ms(ttl));
+}
+
+bool Cache::persist(std::string_view key) { return enabled_ && store_.persist(fullKey(key)); }
+
+Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::optional<milliseconds> ttlIfNew)
+{
+    if (!enabled_) return Error{Errc::Disabled, "the cache is disabled"};
+    const Nanos deadline = ttlIfNew && ttlIfNew->count() > 0 ? clock_->now() + ms(*ttlIfNew) : 0;
+    return store_.incrBy(fullKey(key), n, deadline);
+}
+
+Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const WrapOptions& o)
+{
+    stats_.add(Counter::Loads);
+    const Nanos start = clock_->now();
+    std::optional<std::string> value;
+    try {
+        value = loader();
+    } catch (const std::exception& e) {
+        stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
+        stats_.add(Counter::LoadFailures);
+        return Error{Errc::LoaderFailed, e.what()};
+    } catch (...) {
+        stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
+        stats_.add(Counter::LoadFailures);
+        return Error{Errc::LoaderFailed, "the loader threw a non-standard exception"};
+    }
+    stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
+
+    const std::string full(fullKey(key));
+    if (!value) {
+        if (!enabled_ || !o.notFoundTtl || o.notFoundTtl->count() <= 0) return detached(full, {}, true);
+        EntryOptions e;
+        e.expireAt = clock_->now() + ms(*o.notFoundTtl);
+        e.notFound = true;
+        ValueRef stored;
+        if (store_.set(full, {}, e, &stored)) return stored;
+        return detached(full, {}, true);
+    }
+    if (!enabled_) return detached(full, *value, false);
+    if (o.cacheIf && !o.cacheIf(*value)) {
+        stats_.add(Counter::NotCachedByPredicate);
+        return detached(full, *value, false);
+    }
+    EntryOptions e;
+    e.expireAt = deadlineFor(key, o.ttl);
+    e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
+    e.tags = o.tags;
+    ValueRef stored;
+    if (store_.set(full, *value, e, &stored)) return stored;
+    return detached(full, *value, false); // too large to cache: the caller still gets its value
+}
+
+void Cache::scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o)
+{
+    std::string k(key);
+    {
+        std::lock_guard lock(refreshMu_);
+        if (std::find(refreshing_.begin(), refreshing_.end(), k) != refreshing_.end()) return;
+        refreshing_.push_back(k);
+    }
+    stats_.add(Counter::BackgroundRefreshes);
+    tasks_.post([this, k, loader = std::move(loader), o]() {
+        (void)load(k, loader, o); // a failed refresh leaves the stale value in place until its grace ends
+        std::lock_guard lock(refreshMu_);
+        refreshing_.erase(std::find(refreshing_.begin(), refreshing_.end(), k));
+    });
+}
+
+Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const WrapOptions& o, ValueRef stale,
+                                 bool isStale)
+{
+    const std::string key(keyView); // the loader may use this thread's key buffer: keep our own copy
+    if (!enabled_) return load(key, loader, o);
+    if (stale && isStale && o.staleWhileRevalidate) {
+        stats_.add(Counter::StaleServed);
+        scheduleRefresh(key, std::move(loader), o);
+        return stale;
+    }
+    auto ticket = flights_.join(fullKey(key));
+    const std::string full(fullKey(key));
+    if (!ticket.leader) {
+        stats_.add(Counter::DedupeJoins);
+        Result<ValueRef> r = SingleFlight::wait(*ticket.flight);
+        if (!r.ok() && stale && o.failSafe) {
+            stats_.add(Counter::StaleServed);
+            stats_.add(Counter::StaleOnFailure);
+            return stale;
+        }
+        return r;
+    }
+    // Leader. A flight that finished between our miss and our join may already have cached the value.
+    bool nowStale = false;
+    ValueRef again = store_.peek(full, nowStale);
+    Result<ValueRef> r = (again && !nowStale) ? Result<ValueRef>(again) : load(key, loader, o);
+    flights_.finish(full, ticket.flight, r);
+    if (!r.ok() && stale && o.failSafe) {
+        stats_.add(Counter::StaleServed);
+        stats_.add(Counter::StaleOnFailure);
+        return stale;
+    }
+    return r;
+}
+
+WarmReport Cache::warm(std::span<const std::string> keys,
+                       const std::function<std::optional<std::string>(std::string_view)>& loader, unsigned concurrency,
+                       const WrapOptions& options)
+{
+    WarmReport report;
+    std::atomic<std::size_t> next{0}, loaded{0}, cached{0}, notFound{0}, failed{0};
+    auto worker = [&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < keys.size();) {
+            const std::string& k = keys[i];
+            if (exists(k)) {
+                cached.fetch_add(1);
+                continue;
+            }
+            auto r = wrap(k, [&] { return loader(k); }, options);
+            if (!r.ok()) failed.fetch_add(1);
+            else if (r.value().isNotFound()) notFound.fetch_add(1);
+            else loaded.fetch_add(1);
+        }
+    };
+    concurrency = std::clamp(concurrency, 1u, 64u);
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < concurrency && t < keys.size(); ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    report.loaded = loaded;
+    report.alreadyCached = cached;
+    report.notFound = notFound;
+    report.failed = failed;
+    return report;
+}
+
+ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t count)
+{
+    if (!enabled_) return {};
+    if (options_.keyPrefix.empty()) return store_.scan(cursor, pattern, count);
+    // Match against the prefixed form by escaping the prefix into the pattern, then strip it from the results.
+    std::string p;
+    for (char c : options_.keyPrefix) {
+        if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') p += '\\';
+        p += c;
+    }
+    p.append(pattern.empty() ? std::string_view("*") : pattern);
+    ScanPage page = store_.scan(cursor, p, count);
+    for (auto& k : page.keys) k.erase(0, options_.keyPrefix.size());
+    return page;
+}
+
+std::size_t Cache::invalidateTag(const std::string& tag) { return enabled_ ? store_.invalidateTag(tag) : 0; }
+
+std::size_t Cache::invalidatePattern(std::string_view pattern)
+{
+    if (!enabled_) return 0;
+    if (options_.keyPrefix.empty()) return store_.invalidatePattern(pattern);
+    std::string p;
+    for (char c : options_.keyPrefix) {
+        if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') p += '\\';
+        p += c;
+    }
+    p.append(pattern);
+    return store_.invalidatePattern(p);
+}
+
+std::size_t Cache::clear() { return store_.clear(); }
+
+StatsSnapshot Cache::stats() const
+{
+    StatsSnapshot s = stats_.snapshot();
+    s.entries = store_.entries();
+    s.bytes = store_.bytes();
+    return s;
+}
+
+void Cache::resetStats() { stats_.reset(); }
+
+std::size_t Cache::runMaintenance()
+{
+    tasks_.runPending();
+    return store_.sweep(options_.sweepSlotsPerTick);
+}
+
+} // namespace cachelens::engine

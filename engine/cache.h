@@ -1,0 +1,160 @@
+#pragma once
+// Cache: the engine's facade. get/set/del/wrap with TTLs and tags over a sharded in-memory Store, plus the
+// things around it: an instance key prefix, per-namespace default TTLs, single-flight loading with grace periods
+// (stale-while-revalidate and fail-safe), negative caching, warming, counters, a background sweeper.
+//
+// Thread-safety: every member function may be called from any thread. Reads take no lock (see store.h);
+// wrap() loaders run on the caller's thread, or on the cache's background thread for stale-while-revalidate
+// refreshes. Keys and values are binary-safe byte strings.
+//
+// Time: every TTL is measured on the injected Clock (CacheOptions::clock); pass a ManualClock in tests and call
+// runMaintenance() instead of sleeping.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/entry.h"
+#include "engine/policy/policy.h"
+#include "engine/result.h"
+#include "engine/single_flight.h"
+#include "engine/stats.h"
+#include "engine/store.h"
+#include "engine/task_queue.h"
+
+namespace cachelens::engine {
+
+using std::chrono::milliseconds;
+
+struct NamespaceOptions {
+    std::optional<milliseconds> defaultTtl;
+};
+
+struct CacheOptions {
+    std::size_t maxEntries = 0;            // 0 = unbounded
+    std::size_t maxBytes = 64u << 20;      // key + value + overhead; 0 = unbounded
+    PolicyKind policy = PolicyKind::WTinyLfu;
+    unsigned shards = 0;                   // 0 = automatic
+    std::string keyPrefix;                 // prepended to every key this instance touches
+    std::optional<milliseconds> defaultTtl;
+    // Default TTL per namespace: the part of the key (after the prefix) before the first ':'.
+    std::map<std::string, NamespaceOptions, std::less<>> namespaces;
+    bool enabled = true;                   // false: nothing is stored, get() misses, wrap() always loads
+    const Clock* clock = nullptr;          // nullptr = SteadyClock
+    bool backgroundThread = true;          // false: refreshes and sweeps wait for runMaintenance()
+    milliseconds sweepInterval{100};
+    std::size_t sweepSlotsPerTick = 4096;
+};
+
+struct SetOptions {
+    std::optional<milliseconds> ttl;       // unset: the namespace's or the cache's default (or none)
+    milliseconds grace{0};                 // how long wrap() may serve the value after it expires
+    std::vector<std::string> tags;
+};
+
+struct WrapOptions {
+    std::optional<milliseconds> ttl;
+    milliseconds grace{0};                 // stale window used by the two switches below
+    bool staleWhileRevalidate = true;      // within grace: serve stale now, refresh once in the background
+    bool failSafe = true;                  // within grace: serve stale when the loader fails
+    std::optional<milliseconds> notFoundTtl; // cache "not found" (loader returned nullopt) this long
+    std::function<bool(std::string_view)> cacheIf; // false: hand the value out but do not cache it
+    std::vector<std::string> tags;
+};
+
+// A loader returns the value, std::nullopt for "not found", or throws for a failure.
+using Loader = std::function<std::optional<std::string>()>;
+
+struct WarmReport {
+    std::size_t loaded = 0, alreadyCached = 0, notFound = 0, failed = 0;
+};
+
+class Cache {
+public:
+    explicit Cache(CacheOptions options = {});
+    ~Cache();
+    Cache(const Cache&) = delete;
+    Cache& operator=(const Cache&) = delete;
+
+    // A fresh value or an empty ValueRef (miss). A cached "not found" is a hit: check isNotFound().
+    ValueRef get(std::string_view key);
+    // Zero-copy, zero-refcount read: calls f(value) while the bytes are guaranteed alive. Returns hit or miss.
+    template <class F>
+    bool read(std::string_view key, F&& f)
+    {
+        if (!enabled_) return false;
+        return store_.visit(fullKey(key), [&](std::string_view v, const Entry&) { f(v); });
+    }
+    Status set(std::string_view key, std::string_view value, const SetOptions& options = {});
+    bool del(std::string_view key);
+    // Removes the keys as invalidations (counted apart from del); returns how many existed.
+    std::size_t invalidate(std::span<const std::string> keys);
+    bool exists(std::string_view key);
+    // Remaining TTL in ms; -2 no such key, -1 no expiry (Redis PTTL).
+    std::int64_t pttl(std::string_view key);
+    // A non-positive TTL deletes the key, as Redis's EXPIRE does. Returns whether the key existed.
+    bool expire(std::string_view key, milliseconds ttl);
+    bool persist(std::string_view key);
+    Result<std::int64_t> incrBy(std::string_view key, std::int64_t n, std::optional<milliseconds> ttlIfNew = {});
+
+    // Cache-aside with single-flight; see WrapOptions. Errors: LoaderFailed (the loader threw; message = what()).
+    template <class F>
+    Result<ValueRef> wrap(std::string_view key, F&& loader, const WrapOptions& options = defaultWrapOptions())
+    {
+        if (enabled_) {
+            bool stale = false;
+            ValueRef v = store_.peek(fullKey(key), stale);
+            if (v && !stale) return v; // the hit path: no allocation, no lock
+            return wrapSlow(key, Loader(std::forward<F>(loader)), options, std::move(v), stale);
+        }
+        return wrapSlow(key, Loader(std::forward<F>(loader)), options, {}, false);
+    }
+    // Loads the keys not already cached with up to `concurrency` threads.
+    WarmReport warm(std::span<const std::string> keys, const std::function<std::optional<std::string>(std::string_view)>& loader,
+                    unsigned concurrency = 4, const WrapOptions& options = defaultWrapOptions());
+
+    // Keys are returned without the instance prefix; pattern is a Redis glob (see glob.h) on that same form.
+    ScanPage scan(std::uint64_t cursor, std::string_view pattern = "*", std::size_t count = 100);
+    std::size_t invalidateTag(const std::string& tag);
+    std::size_t invalidatePattern(std::string_view pattern);
+    std::size_t clear();
+
+    StatsSnapshot stats() const;
+    void resetStats();
+    // Runs queued background refreshes and one sweep step on the calling thread (manual mode); returns the
+    // number of expired entries reclaimed.
+    std::size_t runMaintenance();
+    std::size_t pendingBackgroundTasks() const { return tasks_.pending(); }
+
+    const CacheOptions& options() const noexcept { return options_; }
+    bool enabled() const noexcept { return enabled_; }
+    const Clock& clock() const noexcept { return *clock_; }
+    Store& store() noexcept { return store_; }
+    static const WrapOptions& defaultWrapOptions();
+
+private:
+    std::string_view fullKey(std::string_view key) const;
+    Nanos deadlineFor(std::string_view key, const std::optional<milliseconds>& ttl) const;
+    Result<ValueRef> wrapSlow(std::string_view key, Loader loader, const WrapOptions& o, ValueRef stale, bool isStale);
+    Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
+    void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);
+
+    CacheOptions options_;
+    const Clock* clock_;
+    bool enabled_;
+    mutable StatsCounters stats_;
+    Store store_;
+    SingleFlight flights_;
+    std::mutex refreshMu_;
+    std::vector<std::string> refreshing_; // keys with a background refresh queued or running (guarded by refreshMu_)
+    TaskQueue tasks_;                      // last: its worker must stop before the rest is destroyed
+};
+
+} // namespace cachelens::engine

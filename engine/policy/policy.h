@@ -1,0 +1,146 @@
+#pragma once
+// Eviction policies: one interface, one instance per store shard.
+//
+// Locking contract (the store upholds it):
+//   onInsert/onRemove/onReplace/victim/size  — called with the shard mutex held;
+//   onHit/onMiss — called by readers with NO lock, concurrently with everything else: they may only touch atomics
+//                  (Entry::hot, the frequency sketch) with relaxed operations. This is what keeps a cache hit free
+//                  of locks: the ordering work a hit implies is done lazily, when victim() walks the queues
+//                  (second chance / CLOCK-style promotion), as SIEVE, S3-FIFO and CLOCK do by design.
+//   wantsExactHits()/onHitLocked — a policy that prefers to reorder on the hit itself (exact LRU) says so; the
+//                  store then try-locks the shard on a hit and calls onHitLocked, or falls back to onHit when the
+//                  lock is busy, so contention degrades LRU to second-chance instead of making readers wait.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "engine/entry.h"
+
+namespace cachelens::engine {
+
+enum class PolicyKind { Lru, WTinyLfu, S3Fifo, Sieve };
+
+const char* policyName(PolicyKind kind) noexcept;
+// "lru", "wtinylfu" (also "w-tinylfu", "tinylfu"), "s3fifo" (also "s3-fifo"), "sieve"; false when unknown.
+bool parsePolicy(std::string_view name, PolicyKind& out) noexcept;
+
+class EvictionPolicy {
+public:
+    virtual ~EvictionPolicy() = default;
+    virtual PolicyKind kind() const noexcept = 0;
+
+    virtual void onInsert(Entry* e, std::uint64_t hash) = 0;
+    virtual void onRemove(Entry* e) noexcept = 0;
+    // `fresh` takes over `old`'s place and history (an overwrite is an access, not a new arrival).
+    virtual void onReplace(Entry* old, Entry* fresh, std::uint64_t hash) noexcept = 0;
+    // The next entry to evict (still linked; the store removes it through onRemove), or nullptr when empty.
+    virtual Entry* victim() noexcept = 0;
+
+    virtual void onHit(Entry* e, std::uint64_t hash) noexcept = 0;
+    virtual void onMiss(std::uint64_t /*hash*/) noexcept {}
+    virtual bool wantsExactHits() const noexcept { return false; }
+    virtual void onHitLocked(Entry* e, std::uint64_t hash) noexcept { onHit(e, hash); }
+
+    // The store's entry bound for this shard (0 = bounded by bytes only); policies size their segments from it.
+    virtual void setCapacity(std::size_t entries) noexcept = 0;
+};
+
+// capacityHint: the shard's entry bound, or an estimate when only bytes are bounded.
+std::unique_ptr<EvictionPolicy> makePolicy(PolicyKind kind, std::size_t capacityHint);
+
+// Doubly-linked intrusive list over Entry::prev/next, front = most recently inserted.
+class EntryList {
+public:
+    bool empty() const noexcept { return head_ == nullptr; }
+    std::size_t size() const noexcept { return size_; }
+    Entry* front() const noexcept { return head_; }
+    Entry* back() const noexcept { return tail_; }
+
+    void pushFront(Entry* e) noexcept
+    {
+        e->prev = nullptr;
+        e->next = head_;
+        if (head_) head_->prev = e;
+        else tail_ = e;
+        head_ = e;
+        ++size_;
+    }
+    void remove(Entry* e) noexcept
+    {
+        if (e->prev) e->prev->next = e->next;
+        else head_ = e->next;
+        if (e->next) e->next->prev = e->prev;
+        else tail_ = e->prev;
+        e->prev = e->next = nullptr;
+        --size_;
+    }
+    void replace(Entry* old, Entry* fresh) noexcept
+    {
+        fresh->prev = old->prev;
+        fresh->next = old->next;
+        if (old->prev) old->prev->next = fresh;
+        else head_ = fresh;
+        if (old->next) old->next->prev = fresh;
+        else tail_ = fresh;
+        old->prev = old->next = nullptr;
+    }
+    void moveToFront(Entry* e) noexcept
+    {
+        if (head_ == e) return;
+        remove(e);
+        pushFront(e);
+    }
+
+private:
+    Entry* head_ = nullptr;
+    Entry* tail_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+// Base for policies made of a few EntryLists: Entry::queue says which list an entry is on.
+class ListPolicy : public EvictionPolicy {
+public:
+    void onRemove(Entry* e) noexcept override
+    {
+        beforeRemove(e);
+        lists_[e->queue].remove(e);
+        e->queue = Entry::kDetached;
+    }
+    void onReplace(Entry* old, Entry* fresh, std::uint64_t hash) noexcept override
+    {
+        beforeRemove(old);
+        fresh->queue = old->queue;
+        lists_[old->queue].replace(old, fresh);
+        old->queue = Entry::kDetached;
+        fresh->hot.store(old->hot.load(std::memory_order_relaxed), std::memory_order_relaxed);
+        onHit(fresh, hash);
+    }
+
+protected:
+    // Hook for policies holding a cursor into a list (SIEVE's hand).
+    virtual void beforeRemove(Entry*) noexcept {}
+    void link(Entry* e, std::uint8_t queue) noexcept
+    {
+        e->queue = queue;
+        lists_[queue].pushFront(e);
+    }
+    void move(Entry* e, std::uint8_t queue) noexcept
+    {
+        lists_[e->queue].remove(e);
+        link(e, queue);
+    }
+    static bool takeHot(Entry* e) noexcept
+    {
+        if (e->hot.load(std::memory_order_relaxed) == 0) return false;
+        e->hot.store(0, std::memory_order_relaxed);
+        return true;
+    }
+    static void markHot(Entry* e) noexcept
+    {
+        if (e->hot.load(std::memory_order_relaxed) == 0) e->hot.store(1, std::memory_order_relaxed);
+    }
+    EntryList lists_[4];
+};
+
+} // namespace cachelens::engine

@@ -1,0 +1,135 @@
+#include "engine/policy/wtinylfu.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/hash.h"
+
+namespace cachelens::engine {
+
+namespace {
+constexpr std::uint8_t kWindow = 0, kProbation = 1, kProtected = 2;
+constexpr std::uint64_t kHitBatch = 64;
+thread_local std::uint64_t t_hitTicks = 0;
+} // namespace
+
+WTinyLfuPolicy::WTinyLfuPolicy(std::size_t capacityHint) : sketch_(capacityHint)
+{
+}
+
+void WTinyLfuPolicy::setCapacity(std::size_t entries) noexcept
+{
+    capacity_ = entries;
+    windowMax_ = std::max<std::size_t>(1, capacity() / 100);
+    windowPinned_ = capacity() <= 1;
+}
+
+std::size_t WTinyLfuPolicy::capacity() const noexcept
+{
+    if (capacity_) return capacity_;
+    return std::max<std::size_t>(1, lists_[kWindow].size() + lists_[kProbation].size() + lists_[kProtected].size());
+}
+
+void WTinyLfuPolicy::onInsert(Entry* e, std::uint64_t hash)
+{
+    e->hot.store(0, std::memory_order_relaxed);
+    sketch_.increment(hash);
+    link(e, kWindow);
+    // While main has room, the window's overflow moves there without a contest.
+    const std::size_t cap = capacity();
+    while (lists_[kWindow].size() > windowMax_
+           && lists_[kProbation].size() + lists_[kProtected].size() + windowMax_ < cap) {
+        Entry* t = lists_[kWindow].back();
+        move(t, kProbation);
+    }
+}
+
+void WTinyLfuPolicy::onHit(Entry* e, std::uint64_t hash) noexcept
+{
+    markHot(e);
+    sketch_.increment(hash);
+    if (++t_hitTicks % kHitBatch == 0) sampledHits_.fetch_add(kHitBatch, std::memory_order_relaxed);
+}
+
+void WTinyLfuPolicy::onMiss(std::uint64_t hash) noexcept
+{
+    sketch_.increment(hash);
+    misses_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void WTinyLfuPolicy::balanceProtected() noexcept
+{
+    const std::size_t mainSize = lists_[kProbation].size() + lists_[kProtected].size();
+    const std::size_t protectedMax = mainSize * 8 / 10;
+    while (lists_[kProtected].size() > protectedMax) {
+        Entry* t = lists_[kProtected].back();
+        if (takeHot(t)) lists_[kProtected].moveToFront(t);
+        else move(t, kProbation);
+    }
+}
+
+Entry* WTinyLfuPolicy::mainVictim() noexcept
+{
+    for (;;) {
+        if (lists_[kProbation].empty()) {
+            if (lists_[kProtected].empty()) return nullptr;
+            Entry* t = lists_[kProtected].back();
+            t->hot.store(0, std::memory_order_relaxed);
+            move(t, kProbation);
+        }
+        Entry* t = lists_[kProbation].back();
+        if (!takeHot(t)) return t;
+        move(t, kProtected); // hit while on probation: promote
+        balanceProtected();
+    }
+}
+
+Entry* WTinyLfuPolicy::victim() noexcept
+{
+    adapt();
+    while (lists_[kWindow].size() > windowMax_) {
+        Entry* candidate = lists_[kWindow].back();
+        if (takeHot(candidate)) { // second chance inside the window
+            lists_[kWindow].moveToFront(candidate);
+            continue;
+        }
+        Entry* v = mainVictim();
+        if (!v) return candidate;
+        // TinyLFU admission: the candidate enters main only if it is more popular than main's victim.
+        if (sketch_.frequency(hashBytes(candidate->key())) > sketch_.frequency(hashBytes(v->key()))) {
+            move(candidate, kProbation);
+            return v;
+        }
+        return candidate;
+    }
+    if (Entry* v = mainVictim()) return v;
+    while (Entry* t = lists_[kWindow].back()) {
+        if (!takeHot(t)) return t;
+        lists_[kWindow].moveToFront(t);
+    }
+    return nullptr;
+}
+
+void WTinyLfuPolicy::adapt() noexcept
+{
+    if (windowPinned_) return;
+    const std::size_t cap = capacity();
+    const std::uint64_t hits = sampledHits_.load(std::memory_order_relaxed);
+    const std::uint64_t misses = misses_.load(std::memory_order_relaxed);
+    const std::uint64_t dh = hits - lastHits_, dm = misses - lastMisses_;
+    if (dh + dm < std::max<std::uint64_t>(1000, 10 * cap)) return;
+    lastHits_ = hits;
+    lastMisses_ = misses;
+    const double rate = static_cast<double>(dh) / static_cast<double>(dh + dm);
+    const double delta = rate - previousHitRate_;
+    previousHitRate_ = rate;
+    // Climb: keep going while the hit rate improves, turn around when it drops; steps shrink over time.
+    if (delta < 0) direction_ = -direction_;
+    const auto step = static_cast<std::ptrdiff_t>(std::ceil(stepFraction_ * static_cast<double>(cap)));
+    stepFraction_ = std::max(0.005, stepFraction_ * 0.98);
+    const auto maxWindow = static_cast<std::ptrdiff_t>(cap * 8 / 10);
+    auto w = static_cast<std::ptrdiff_t>(windowMax_) + direction_ * step;
+    windowMax_ = static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(w, 1, std::max<std::ptrdiff_t>(1, maxWindow)));
+}
+
+} // namespace cachelens::engine

@@ -1,0 +1,50 @@
+#pragma once
+// W-TinyLFU (Einziger, Friedman, Manes): a small admission window in front of a segmented main space
+// (probation + protected, 20/80), and a frequency sketch that decides whether the window's oldest entry may enter
+// main in place of main's victim. The window starts at 1% of capacity and is then sized by hill climbing on the
+// observed hit rate (the "adaptive W-TinyLFU" of Einziger et al., 2018), which is what keeps it within a point of
+// LRU on recency-heavy traces while keeping TinyLFU's resistance to scans.
+//
+// Differences from Caffeine, on purpose: segments are ordered CLOCK-style (a hit sets Entry::hot; promotion from
+// probation to protected and second chances happen when victim() walks the tails) so that a hit takes no lock.
+// Lists: 0 = window, 1 = probation, 2 = protected.
+#include <atomic>
+#include <cstdint>
+
+#include "engine/policy/frequency_sketch.h"
+#include "engine/policy/policy.h"
+
+namespace cachelens::engine {
+
+class WTinyLfuPolicy final : public ListPolicy {
+public:
+    explicit WTinyLfuPolicy(std::size_t capacityHint);
+    PolicyKind kind() const noexcept override { return PolicyKind::WTinyLfu; }
+    void onInsert(Entry* e, std::uint64_t hash) override;
+    void onHit(Entry* e, std::uint64_t hash) noexcept override;
+    void onMiss(std::uint64_t hash) noexcept override;
+    Entry* victim() noexcept override;
+    void setCapacity(std::size_t entries) noexcept override;
+
+    std::size_t windowTarget() const noexcept { return windowMax_; }
+
+private:
+    std::size_t capacity() const noexcept;
+    Entry* mainVictim() noexcept;
+    void adapt() noexcept;
+    void balanceProtected() noexcept;
+
+    FrequencySketch sketch_;
+    std::size_t capacity_ = 0;   // entries; 0 = unknown (bytes-bounded), estimated from the size at first eviction
+    std::size_t windowMax_ = 1;
+    bool windowPinned_ = false;  // a capacity of 0 or 1 leaves nothing to adapt
+    // Hill climbing. Hits are counted in batches of 64 per thread so readers rarely write shared memory.
+    std::atomic<std::uint64_t> sampledHits_{0};
+    std::atomic<std::uint64_t> misses_{0};
+    std::uint64_t lastHits_ = 0, lastMisses_ = 0;
+    double previousHitRate_ = 0;
+    double stepFraction_ = 0.0625; // of capacity
+    int direction_ = 1;
+};
+
+} // namespace cachelens::engine

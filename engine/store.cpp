@@ -1,0 +1,538 @@
+#include "engine/store.h"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <limits>
+
+#include "engine/glob.h"
+#include "engine/table.h"
+#include "engine/tag_index.h"
+
+namespace cachelens::engine {
+
+struct alignas(64) Store::Shard {
+    std::mutex mu;
+    ShardTable table;
+    std::unique_ptr<EvictionPolicy> policy;
+    TagIndex tags;
+    RetireList retired;
+    std::size_t bytes = 0;
+    std::size_t withTtl = 0;      // entries with a deadline: sweeping is skipped while there are none
+    std::size_t maxEntries = 0;
+    std::size_t maxBytes = 0;
+    std::size_t sweepCursor = 0;
+    std::atomic<std::size_t> entriesGauge{0}; // relaxed mirrors for lock-free snapshots
+    std::atomic<std::size_t> bytesGauge{0};
+
+    void publishGauges() noexcept
+    {
+        entriesGauge.store(table.size(), std::memory_order_relaxed);
+        bytesGauge.store(bytes, std::memory_order_relaxed);
+    }
+};
+
+namespace {
+
+constexpr std::size_t kSweepPerWrite = 4;  // slots examined for expired entries by each write
+constexpr std::size_t kRetireBatch = 64;   // retire-list length that triggers a collection attempt
+
+unsigned chooseShards(const StoreOptions& o)
+{
+    if (o.shards) return std::bit_floor(std::clamp(o.shards, 1u, 256u));
+    unsigned n = 32;
+    while (n > 1 && ((o.maxEntries && o.maxEntries / n < 512) || (o.maxBytes && o.maxBytes / n < 1024 * 1024))) n /= 2;
+    return n;
+}
+
+std::uint32_t reverseBits(std::uint32_t v) noexcept
+{
+    v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+    v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+    v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
+    v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
+    return (v >> 16) | (v << 16);
+}
+
+std::string fmtBytes(std::size_t n) { return std::to_string(n) + " bytes"; }
+
+} // namespace
+
+Store::Store(const StoreOptions& options, const Clock& clock, StatsCounters& stats)
+    : options_(options), clock_(clock), stats_(stats)
+{
+    shardCount_ = chooseShards(options);
+    shardShift_ = static_cast<unsigned>(std::countr_zero(shardCount_));
+    shards_ = std::make_unique<Shard[]>(shardCount_);
+    const std::size_t hint = options.maxEntries ? options.maxEntries
+        : options.maxBytes                      ? options.maxBytes / 160
+                                                : 1u << 20;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        if (options.maxEntries)
+            s.maxEntries = options.maxEntries / shardCount_ + (i < options.maxEntries % shardCount_ ? 1 : 0);
+        if (options.maxBytes)
+            s.maxBytes = options.maxBytes / shardCount_ + (i < options.maxBytes % shardCount_ ? 1 : 0);
+        s.policy = makePolicy(options.policy, std::max<std::size_t>(16, hint / shardCount_));
+        s.policy->setCapacity(s.maxEntries);
+    }
+}
+
+Store::~Store()
+{
+    for (unsigned i = 0; i < shardCount_; ++i)
+        shards_[i].table.clear([](Entry* e) { e->unref(); });
+}
+
+Store::Shard& Store::shardFor(std::uint64_t hash) const noexcept
+{
+    return shards_[(hash >> 40) & (shardCount_ - 1)];
+}
+
+Entry* Store::findFresh(std::string_view key, std::uint64_t h)
+{
+    Shard& s = shardFor(h);
+    Entry* e = s.table.find(key, h);
+    if (e) {
+        const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
+        if (exp == 0 || clock_.now() < exp) {
+            EvictionPolicy& p = *s.policy;
+            if (p.wantsExactHits() && s.mu.try_lock()) {
+                if (e->queue != Entry::kDetached) p.onHitLocked(e, h);
+                s.mu.unlock();
+            } else {
+                p.onHit(e, h);
+            }
+            stats_.add(Counter::Hits);
+            return e;
+        }
+    }
+    s.policy->onMiss(h);
+    stats_.add(Counter::Misses);
+    return nullptr;
+}
+
+ValueRef Store::get(std::string_view key)
+{
+    const std::uint64_t h = hashBytes(key);
+    EpochGuard guard;
+    Entry* e = findFresh(key, h);
+    if (!e) return {};
+    e->ref();
+    return ValueRef::adopt(e);
+}
+
+ValueRef Store::peek(std::string_view key, bool& stale)
+{
+    stale = false;
+    const std::uint64_t h = hashBytes(key);
+    Shard& s = shardFor(h);
+    EpochGuard guard;
+    Entry* e = s.table.find(key, h);
+    if (e) {
+        const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
+        const Nanos now = exp ? clock_.now() : 0;
+        if (exp == 0 || now < exp) {
+            s.policy->onHit(e, h);
+            stats_.add(Counter::Hits);
+            e->ref();
+            return ValueRef::adopt(e);
+        }
+        if (!e->deadAt(now)) {
+            stale = true;
+            stats_.add(Counter::Misses);
+            e->ref();
+            return ValueRef::adopt(e);
+        }
+    }
+    s.policy->onMiss(h);
+    stats_.add(Counter::Misses);
+    return {};
+}
+
+void Store::removeLocked(Shard& s, Entry* e, std::uint64_t hash)
+{
+    s.table.erase(e, hash);
+    s.policy->onRemove(e);
+    if (e->has(Entry::kHasTags)) s.tags.remove(e);
+    if (e->expireAt.load(std::memory_order_relaxed) != 0) --s.withTtl;
+    s.bytes -= e->charge();
+    s.retired.retire(e, &Entry::unrefErased);
+}
+
+void Store::evictLocked(Shard& s, Nanos now)
+{
+    for (;;) {
+        const bool overEntries = s.maxEntries && s.table.size() > s.maxEntries;
+        const bool overBytes = s.maxBytes && s.bytes > s.maxBytes;
+        if (!overEntries && !overBytes) break;
+        Entry* v = s.policy->victim();
+        if (!v) break;
+        const Counter cause = v->deadAt(now) ? Counter::Expirations
+            : overEntries                    ? Counter::EvictionsCapacity
+                                             : Counter::EvictionsMemory;
+        removeLocked(s, v, hashBytes(v->key()));
+        stats_.add(cause);
+    }
+}
+
+std::size_t Store::sweepLocked(Shard& s, std::size_t budget, Nanos now)
+{
+    if (s.withTtl == 0) return 0;
+    const std::size_t mask = s.table.capacity() - 1;
+    std::size_t removed = 0;
+    for (std::size_t k = 0; k < budget; ++k) {
+        const std::size_t i = s.sweepCursor++ & mask;
+        Entry* e = s.table.slot(i);
+        if (e && e->deadAt(now)) {
+            removeLocked(s, e, hashBytes(e->key()));
+            ++removed;
+        }
+    }
+    if (removed) stats_.add(Counter::Expirations, removed);
+    return removed;
+}
+
+Status Store::set(std::string_view key, std::string_view value, const EntryOptions& o, ValueRef* stored)
+{
+    if (key.size() > Entry::kMaxKey) {
+        stats_.add(Counter::Rejected);
+        return Error{Errc::KeyTooLarge, "key of " + fmtBytes(key.size()) + " is longer than the limit of "
+                                            + fmtBytes(Entry::kMaxKey)};
+    }
+    if (value.size() > std::numeric_limits<std::uint32_t>::max()) {
+        stats_.add(Counter::Rejected);
+        return Error{Errc::ValueTooLarge, "values are limited to 4 GiB"};
+    }
+    const std::uint64_t h = hashBytes(key);
+    Shard& s = shardFor(h);
+    const std::size_t charge = Entry::chargeFor(key.size(), value.size());
+    if (s.maxBytes && charge > s.maxBytes) {
+        stats_.add(Counter::Rejected);
+        return Error{Errc::ValueTooLarge,
+                     "entry of " + fmtBytes(charge) + " (key + value + overhead) exceeds the per-shard byte bound of "
+                         + fmtBytes(s.maxBytes) + " (maxBytes / " + std::to_string(shardCount_)
+                         + " shards); nothing was evicted"};
+    }
+    std::uint8_t flags = 0;
+    if (!o.tags.empty()) flags |= Entry::kHasTags;
+    if (o.notFound) flags |= Entry::kNotFound;
+    if (o.compressed) flags |= Entry::kCompressed;
+    Entry* e = Entry::create(key, value, flags);
+    e->expireAt.store(o.expireAt, std::memory_order_relaxed);
+    e->graceSec = static_cast<std::uint16_t>(std::min<std::uint32_t>((o.graceMs + 999) / 1000, Entry::kMaxGraceSec));
+    if (stored) {
+        e->ref();
+        *stored = ValueRef::adopt(e);
+    }
+
+    std::lock_guard lock(s.mu);
+    const Nanos now = (s.withTtl || o.expireAt) ? clock_.now() : 0;
+    Entry* old = nullptr;
+    try {
+        old = s.table.insertOrReplace(e, h, s.retired);
+        if (old) {
+            s.policy->onReplace(old, e, h);
+            if (old->has(Entry::kHasTags)) s.tags.remove(old);
+            if (old->expireAt.load(std::memory_order_relaxed) != 0) --s.withTtl;
+            s.bytes -= old->charge();
+            s.retired.retire(old, &Entry::unrefErased);
+        } else {
+            s.policy->onInsert(e, h);
+        }
+        if (!o.tags.empty()) s.tags.add(e, o.tags);
+    } catch (...) {
+        // Out of memory half-way: leave the shard consistent (the new entry out) and report it.
+        if (s.table.find(key, h) == e) {
+            s.table.erase(e, h);
+            if (e->queue != Entry::kDetached) s.policy->onRemove(e);
+            s.tags.remove(e);
+        }
+        s.retired.retire(e, &Entry::unrefErased);
+        s.publishGauges();
+        throw;
+    }
+    if (o.expireAt) ++s.withTtl;
+    s.bytes += charge;
+    stats_.add(Counter::Sets);
+    sweepLocked(s, kSweepPerWrite, now);
+    evictLocked(s, now);
+    if (s.retired.size() >= kRetireBatch) s.retired.collect();
+    s.publishGauges();
+    return {};
+}
+
+bool Store::del(std::string_view key, Counter cause)
+{
+    const std::uint64_t h = hashBytes(key);
+    Shard& s = shardFor(h);
+    std::lock_guard lock(s.mu);
+    Entry* e = s.table.find(key, h);
+    if (!e) return false;
+    const bool live = !e->expiredAt(clock_.now());
+    removeLocked(s, e, h);
+    stats_.add(live ? cause : Counter::Expirations);
+    if (s.retired.size() >= kRetireBatch) s.retired.collect();
+    s.publishGauges();
+    return live;
+}
+
+bool Store::exists(std::string_view key)
+{
+    const std::uint64_t h = hashBytes(key);
+    EpochGuard guard;
+    Entry* e = shardFor(h).table.find(key, h);
+    return e && !e->expiredAt(clock_.now());
+}
+
+Nanos Store::ttl(std::string_view key)
+{
+    const std::uint64_t h = hashBytes(key);
+    EpochGuard guard;
+    Entry* e = shardFor(h).table.find(key, h);
+    if (!e) return -2;
+    const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
+    if (exp == 0) return -1;
+    const Nanos now = clock_.now();
+    return now >= exp ? -2 : exp - now;
+}
+
+bool Store::expireAt(std::string_view key, Nanos deadline)
+{
+    const std::uint64_t h = hashBytes(key);
+    Shard& s = shardFor(h);
+    std::lock_guard lock(s.mu);
+    Entry* e = s.table.find(key, h);
+    const Nanos now = clock_.now();
+    if (!e || e->expiredAt(now)) return false;
+    if (deadline <= now) {
+        removeLocked(s, e, h);
+        stats_.add(Counter::Deletes);
+        s.publishGauges();
+        return true;
+    }
+    if (e->expireAt.load(std::memory_order_relaxed) == 0) ++s.withTtl;
+    e->expireAt.store(deadline, std::memory_order_relaxed);
+    return true;
+}
+
+bool Store::persist(std::string_view key)
+{
+    const std::uint64_t h = hashBytes(key);
+    Shard& s = shardFor(h);
+    std::lock_guard lock(s.mu);
+    Entry* e = s.table.find(key, h);
+    if (!e || e->expiredAt(clock_.now()) || e->expireAt.load(std::memory_order_relaxed) == 0) return false;
+    e->expireAt.store(0, std::memory_order_relaxed);
+    --s.withTtl;
+    return true;
+}
+
+Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos expireAtIfNew)
+{
+    const std::uint64_t h = hashBytes(key);
+    Shard& s = shardFor(h);
+    std::int64_t next = n;
+    Nanos deadline = expireAtIfNew;
+    {
+        std::lock_guard lock(s.mu);
+        Entry* e = s.table.find(key, h);
+        if (e && !e->expiredAt(clock_.now())) {
+            const std::string_view v = e->value();
+            std::int64_t cur = 0;
+            const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), cur);
+            if (ec != std::errc{} || ptr != v.data() + v.size() || v.empty() || e->has(Entry::kNotFound))
+                return Error{Errc::InvalidArgument, "value is not an integer or out of range"};
+            if ((n > 0 && cur > std::numeric_limits<std::int64_t>::max() - n)
+                || (n < 0 && cur < std::numeric_limits<std::int64_t>::min() - n))
+                return Error{Errc::InvalidArgument, "increment or decrement would overflow"};
+            next = cur + n;
+            deadline = e->expireAt.load(std::memory_order_relaxed);
+        }
+        // Still under the lock: a concurrent incrBy on this key waits, so no increment is lost.
+        char buf[24];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, next);
+        (void)ec;
+        Entry* fresh = Entry::create(key, std::string_view(buf, static_cast<std::size_t>(end - buf)));
+        fresh->expireAt.store(deadline, std::memory_order_relaxed);
+        Entry* old = s.table.insertOrReplace(fresh, h, s.retired);
+        if (old) {
+            s.policy->onReplace(old, fresh, h);
+            if (old->has(Entry::kHasTags)) s.tags.remove(old);
+            if (old->expireAt.load(std::memory_order_relaxed) != 0) --s.withTtl;
+            s.bytes -= old->charge();
+            s.retired.retire(old, &Entry::unrefErased);
+        } else {
+            s.policy->onInsert(fresh, h);
+        }
+        if (deadline) ++s.withTtl;
+        s.bytes += fresh->charge();
+        stats_.add(Counter::Sets);
+        evictLocked(s, clock_.now());
+        if (s.retired.size() >= kRetireBatch) s.retired.collect();
+        s.publishGauges();
+    }
+    return next;
+}
+
+template <class F>
+std::uint32_t Store::scanStepLocked(Shard& s, std::uint32_t cursor, F&& onEntry)
+{
+    // Visit the entries whose home bucket is `cursor` (they sit between it and the next empty slot), then advance
+    // the cursor in reverse-binary order, as Redis's dictScan does: a rehash between steps then neither skips a
+    // bucket nor loses an entry that was present for the whole scan.
+    const auto mask = static_cast<std::uint32_t>(s.table.homeMask());
+    const std::uint32_t b = cursor & mask;
+    for (std::uint32_t i = b;; i = (i + 1) & mask) {
+        if (s.table.slotEmpty(i)) break;
+        Entry* e = s.table.slot(i);
+        if (!e) continue;
+        const std::uint64_t h = hashBytes(e->key());
+        if ((h & mask) != b) continue;
+        if (onEntry(e)) removeLocked(s, e, h);
+    }
+    std::uint32_t v = cursor | ~mask;
+    v = reverseBits(v);
+    ++v;
+    return reverseBits(v);
+}
+
+ScanPage Store::scan(std::uint64_t cursor, std::string_view pattern, std::size_t count)
+{
+    ScanPage page;
+    count = std::max<std::size_t>(count, 1);
+    const bool all = pattern.empty() || globMatchesEverything(pattern);
+    auto shard = static_cast<unsigned>(cursor >> 32);
+    auto v = static_cast<std::uint32_t>(cursor);
+    std::size_t budget = count * 10;
+    while (shard < shardCount_ && page.keys.size() < count && budget > 0) {
+        Shard& s = shards_[shard];
+        {
+            std::lock_guard lock(s.mu);
+            const Nanos now = clock_.now();
+            do {
+                v = scanStepLocked(s, v, [&](Entry* e) {
+                    if (!e->expiredAt(now) && (all || globMatch(pattern, e->key())))
+                        page.keys.emplace_back(e->key());
+                    return false;
+                });
+            } while (v != 0 && page.keys.size() < count && --budget > 0);
+        }
+        if (v == 0) ++shard;
+    }
+    page.cursor = shard >= shardCount_ ? 0 : (static_cast<std::uint64_t>(shard) << 32 | v);
+    return page;
+}
+
+std::size_t Store::invalidatePattern(std::string_view pattern)
+{
+    const bool all = globMatchesEverything(pattern);
+    std::size_t removed = 0;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        std::uint32_t v = 0;
+        do {
+            // Bounded batches so writers to this shard are never blocked for long.
+            std::lock_guard lock(s.mu);
+            const Nanos now = clock_.now();
+            int steps = 256;
+            do {
+                v = scanStepLocked(s, v, [&](Entry* e) {
+                    if (!all && !globMatch(pattern, e->key())) return false;
+                    if (e->expiredAt(now)) stats_.add(Counter::Expirations);
+                    else ++removed, stats_.add(Counter::InvalidationsPattern);
+                    return true;
+                });
+            } while (v != 0 && --steps > 0);
+            if (s.retired.size() >= kRetireBatch) s.retired.collect();
+            s.publishGauges();
+        } while (v != 0);
+    }
+    return removed;
+}
+
+std::size_t Store::invalidateTag(const std::string& tag)
+{
+    std::size_t removed = 0;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        std::lock_guard lock(s.mu);
+        const Nanos now = clock_.now();
+        for (Entry* e : s.tags.take(tag)) {
+            const bool live = !e->expiredAt(now);
+            removeLocked(s, e, hashBytes(e->key()));
+            if (live) ++removed;
+            stats_.add(live ? Counter::InvalidationsTag : Counter::Expirations);
+        }
+        if (s.retired.size() >= kRetireBatch) s.retired.collect();
+        s.publishGauges();
+    }
+    return removed;
+}
+
+std::size_t Store::clear()
+{
+    std::size_t removed = 0;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        std::lock_guard lock(s.mu);
+        removed += s.table.size();
+        s.table.clear([&](Entry* e) {
+            s.policy->onRemove(e);
+            s.retired.retire(e, &Entry::unrefErased);
+        });
+        s.tags.clear();
+        s.bytes = 0;
+        s.withTtl = 0;
+        s.retired.collect();
+        s.publishGauges();
+    }
+    return removed;
+}
+
+std::size_t Store::sweep(std::size_t slotBudget)
+{
+    std::size_t removed = 0;
+    const unsigned first = sweepShard_.fetch_add(1, std::memory_order_relaxed);
+    for (unsigned k = 0; k < shardCount_ && slotBudget > 0; ++k) {
+        Shard& s = shards_[(first + k) & (shardCount_ - 1)];
+        std::lock_guard lock(s.mu);
+        const std::size_t n = std::min(slotBudget, s.table.capacity());
+        slotBudget -= n;
+        removed += sweepLocked(s, n, clock_.now());
+        s.retired.collect();
+        s.publishGauges();
+    }
+    return removed;
+}
+
+std::size_t Store::entries() const noexcept
+{
+    std::size_t n = 0;
+    for (unsigned i = 0; i < shardCount_; ++i) n += shards_[i].entriesGauge.load(std::memory_order_relaxed);
+    return n;
+}
+
+std::size_t Store::bytes() const noexcept
+{
+    std::size_t n = 0;
+    for (unsigned i = 0; i < shardCount_; ++i) n += shards_[i].bytesGauge.load(std::memory_order_relaxed);
+    return n;
+}
+
+Store::Audit Store::audit()
+{
+    Audit a;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        std::lock_guard lock(s.mu);
+        a.entries += s.table.size();
+        a.bytes += s.bytes;
+        a.taggedEntries += s.tags.taggedEntries();
+        a.tags += s.tags.tagCount();
+        a.retiredPending += s.retired.size();
+    }
+    return a;
+}
+
+} // namespace cachelens::engine

@@ -1,0 +1,128 @@
+#pragma once
+// The in-memory store behind Cache: a fixed number of shards, each a ShardTable plus its eviction policy, tag
+// index, byte count and retire list.
+//
+// Locking:
+//   - reads (get/visit/exists/ttl) take no lock: they pin an epoch, probe the shard table and record the access
+//     in the policy with relaxed atomics (see policy.h);
+//   - every write to a shard (set, del, expire, persist, eviction, sweeping, tag and pattern invalidation, scan
+//     steps) holds that shard's mutex and nothing else, so writers on different shards never meet;
+//   - no operation ever holds two shard mutexes.
+// Bounds are split evenly across shards (shard i gets maxEntries/N, remainder to the first shards), so the sum
+// never exceeds the configured bound; a single entry may use at most its shard's share of maxBytes.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/entry.h"
+#include "engine/epoch.h"
+#include "engine/hash.h"
+#include "engine/policy/policy.h"
+#include "engine/result.h"
+#include "engine/stats.h"
+
+namespace cachelens::engine {
+
+struct StoreOptions {
+    std::size_t maxEntries = 0; // 0 = no entry bound
+    std::size_t maxBytes = 0;   // 0 = no byte bound; counts key + value + per-entry overhead
+    PolicyKind policy = PolicyKind::WTinyLfu;
+    unsigned shards = 0;        // 0 = chosen from the bounds (a power of two, 1 … 64)
+};
+
+struct EntryOptions {
+    Nanos expireAt = 0;         // absolute deadline on the store's clock; 0 = no expiry
+    std::uint32_t graceMs = 0;  // stale values may be served this long past expireAt (wrap only)
+    std::span<const std::string> tags;
+    bool notFound = false;      // negative-cache record
+    bool compressed = false;
+};
+
+struct ScanPage {
+    std::uint64_t cursor = 0;   // 0 when the scan is complete
+    std::vector<std::string> keys;
+};
+
+class Store {
+public:
+    Store(const StoreOptions& options, const Clock& clock, StatsCounters& stats);
+    ~Store();
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // A fresh value, or an empty ValueRef. Counts a hit or a miss.
+    ValueRef get(std::string_view key);
+    // Calls f(std::string_view value, const Entry&) on a fresh hit without taking a reference (the bytes are valid
+    // only during the call). Counts a hit or a miss. Returns whether it was a hit.
+    template <class F>
+    bool visit(std::string_view key, F&& f)
+    {
+        const std::uint64_t h = hashBytes(key);
+        EpochGuard guard;
+        Entry* e = findFresh(key, h);
+        if (!e) return false;
+        f(e->value(), *e);
+        return true;
+    }
+    // For wrap(): the entry even if stale but within its grace period; counts nothing. `stale` says which.
+    ValueRef peek(std::string_view key, bool& stale);
+
+    // `stored`, when given, receives a reference to the new entry (wrap() hands it to its callers).
+    Status set(std::string_view key, std::string_view value, const EntryOptions& options, ValueRef* stored = nullptr);
+    // Removes the key; true if a live key was removed. `cause` is the counter charged.
+    bool del(std::string_view key, Counter cause = Counter::Deletes);
+    bool exists(std::string_view key);
+    // Remaining time to live in ns: -2 no such key, -1 no expiry (Redis's PTTL convention).
+    Nanos ttl(std::string_view key);
+    // New deadline; a deadline at or before now deletes the key (as Redis EXPIRE with a non-positive TTL does).
+    bool expireAt(std::string_view key, Nanos deadline);
+    bool persist(std::string_view key);
+    // Adds n to the decimal integer stored at key (0 if missing), atomically; a new key gets `expireAtIfNew`.
+    Result<std::int64_t> incrBy(std::string_view key, std::int64_t n, Nanos expireAtIfNew);
+
+    ScanPage scan(std::uint64_t cursor, std::string_view pattern, std::size_t count);
+    std::size_t invalidateTag(const std::string& tag);
+    std::size_t invalidatePattern(std::string_view pattern);
+    std::size_t clear();
+    // Reclaims up to `slotBudget` table slots' worth of expired entries (round-robin over shards); returns the
+    // number removed. The background sweeper calls this; tests call it by hand.
+    std::size_t sweep(std::size_t slotBudget);
+
+    std::size_t entries() const noexcept;
+    std::size_t bytes() const noexcept;
+    unsigned shardCount() const noexcept { return shardCount_; }
+    PolicyKind policy() const noexcept { return options_.policy; }
+    // Invariant checks for tests: table sizes vs. byte counts vs. tag records.
+    struct Audit {
+        std::size_t entries = 0, bytes = 0, taggedEntries = 0, tags = 0, retiredPending = 0;
+    };
+    Audit audit();
+    const Clock& clock() const noexcept { return clock_; }
+
+private:
+    struct Shard;
+    Shard& shardFor(std::uint64_t hash) const noexcept;
+    Entry* findFresh(std::string_view key, std::uint64_t hash);
+    void removeLocked(Shard& s, Entry* e, std::uint64_t hash);
+    void evictLocked(Shard& s, Nanos now);
+    std::size_t sweepLocked(Shard& s, std::size_t budget, Nanos now);
+    template <class F>
+    std::uint32_t scanStepLocked(Shard& s, std::uint32_t cursor, F&& onEntry);
+
+    StoreOptions options_;
+    const Clock& clock_;
+    StatsCounters& stats_;
+    unsigned shardCount_ = 1;
+    unsigned shardShift_ = 0;
+    std::unique_ptr<Shard[]> shards_;
+    std::atomic<unsigned> sweepShard_{0};
+};
+
+} // namespace cachelens::engine

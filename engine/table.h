@@ -1,0 +1,84 @@
+#pragma once
+// The hash table of one store shard: open addressing with linear probing over 8-byte slots, each holding an Entry
+// pointer (low 48 bits) and a 16-bit fingerprint of the key's hash (high 16 bits). A lookup reads one cache line
+// of slots, compares fingerprints, and touches an Entry only when the fingerprint matches: usually one entry per
+// lookup, the one it was looking for.
+//
+// Concurrency: find() is lock-free and may run concurrently with the writer; the caller must hold an EpochGuard.
+// Every other member function needs the shard mutex. Writers publish slots and arrays with seq_cst stores; an
+// array replaced by a rehash is handed to the shard's RetireList, so a reader still probing it stays safe.
+// The table never owns entries: the shard does (it retires or frees them).
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "engine/entry.h"
+#include "engine/epoch.h"
+
+namespace cachelens::engine {
+
+class ShardTable {
+public:
+    ShardTable();
+    ~ShardTable();
+    ShardTable(const ShardTable&) = delete;
+    ShardTable& operator=(const ShardTable&) = delete;
+
+    Entry* find(std::string_view key, std::uint64_t hash) const noexcept;
+
+    // Inserts `e`, or replaces the entry with the same key and returns it (the caller retires it).
+    // May rehash; the old slot array then goes to `retired`.
+    Entry* insertOrReplace(Entry* e, std::uint64_t hash, RetireList& retired);
+    // Removes exactly `e` (located through its hash). Never rehashes, so cursors stay valid.
+    bool erase(const Entry* e, std::uint64_t hash) noexcept;
+    // Drops every entry, calling `dispose` on each (the caller retires them).
+    template <class F>
+    void clear(F&& dispose)
+    {
+        Array* a = array_.load(std::memory_order_relaxed);
+        for (std::size_t i = 0; i <= a->mask; ++i) {
+            const std::uint64_t s = a->slots[i].load(std::memory_order_relaxed);
+            if (s > kTombstone) {
+                a->slots[i].store(kTombstone, std::memory_order_seq_cst);
+                dispose(entryOf(s));
+            }
+        }
+        size_ = 0;
+    }
+
+    std::size_t size() const noexcept { return size_; }
+    std::size_t capacity() const noexcept { return array_.load(std::memory_order_relaxed)->mask + 1; }
+    // The entry in slot i (nullptr for empty or deleted slots).
+    Entry* slot(std::size_t i) const noexcept
+    {
+        const std::uint64_t s = array_.load(std::memory_order_relaxed)->slots[i].load(std::memory_order_relaxed);
+        return s > kTombstone ? entryOf(s) : nullptr;
+    }
+    std::size_t homeMask() const noexcept { return array_.load(std::memory_order_relaxed)->mask; }
+    bool slotEmpty(std::size_t i) const noexcept
+    {
+        return array_.load(std::memory_order_relaxed)->slots[i].load(std::memory_order_relaxed) == kEmpty;
+    }
+    std::size_t memoryBytes() const noexcept { return capacity() * sizeof(std::uint64_t); }
+
+private:
+    static constexpr std::uint64_t kEmpty = 0, kTombstone = 1;
+    static constexpr std::uint64_t kPtrMask = (std::uint64_t{1} << 48) - 1;
+    struct Array {
+        std::size_t mask;
+        std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+    };
+    static Entry* entryOf(std::uint64_t s) noexcept { return reinterpret_cast<Entry*>(s & kPtrMask); }
+    static std::uint64_t pack(const Entry* e, std::uint64_t hash);
+    static Array* makeArray(std::size_t capacity);
+    static void deleteArray(void* a) noexcept { delete static_cast<Array*>(a); }
+    void rehash(std::size_t capacity, RetireList& retired);
+
+    std::atomic<Array*> array_;
+    std::size_t size_ = 0; // live entries
+    std::size_t used_ = 0; // live + tombstones: what decides the next rehash
+};
+
+} // namespace cachelens::engine

@@ -1,0 +1,35 @@
+#pragma once
+// Which entries of one shard carry which tag, in both directions, so that invalidateTag costs time proportional
+// to the keys it removes and removing an entry (overwrite, delete, expiry, eviction) drops its tag records at once.
+// Guarded by the shard mutex.
+#include <cstddef>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/entry.h"
+
+namespace cachelens::engine {
+
+class TagIndex {
+public:
+    void add(const Entry* e, std::span<const std::string> tags);
+    void remove(const Entry* e);
+    // The entries carrying `tag`; the tag's records for them are dropped.
+    std::vector<Entry*> take(const std::string& tag);
+    std::size_t tagCount() const noexcept { return byTag_.size(); }
+    std::size_t taggedEntries() const noexcept { return ofEntry_.size(); }
+    void clear() noexcept
+    {
+        byTag_.clear();
+        ofEntry_.clear();
+    }
+
+private:
+    std::unordered_map<std::string, std::unordered_set<Entry*>> byTag_;
+    std::unordered_map<const Entry*, std::vector<std::string>> ofEntry_;
+};
+
+} // namespace cachelens::engine

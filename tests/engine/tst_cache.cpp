@@ -1,0 +1,546 @@
+// Cache facade and store semantics: binary-safe keys, TTLs on a manual clock, bounds, tags, patterns, scan, stats.
+#include "engine/cache.h"
+
+#include <QtTest/QtTest>
+
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+
+using namespace cachelens::engine;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+Q_DECLARE_METATYPE(cachelens::engine::PolicyKind)
+
+namespace {
+CacheOptions manual(ManualClock& clock)
+{
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.maxBytes = 0;
+    return o;
+}
+std::string str(const ValueRef& v) { return std::string(v.value()); }
+} // namespace
+
+class TestCache : public QObject {
+    Q_OBJECT
+private slots:
+    void binaryKeysAndValuesRoundTrip();
+    void emptyKeyAndEmptyValueAreFine();
+    void overwriteReplacesValueButHeldRefsStayValid();
+    void readVisitsWithoutCopy();
+    void expiredEntryIsNeverReturned();
+    void pttlFollowsRedisConventions();
+    void expireWithNonPositiveTtlDeletes();
+    void persistRemovesTheDeadline();
+    void sweeperReclaimsUntouchedExpiredEntries();
+    void writesReclaimExpiredEntriesAsTheyGo();
+    void entryBoundHolds_data();
+    void entryBoundHolds();
+    void byteBoundHolds();
+    void valueLargerThanByteBoundIsRejectedAndNothingEvicted();
+    void keyTooLongIsRejected();
+    void invalidateTagRemovesExactlyTheTaggedKeys();
+    void tagIndexHasNoLeftovers();
+    void invalidatePatternUsesRedisGlob();
+    void scanReturnsEveryKeyOnceAndHonoursPattern();
+    void scanSeesEveryStableKeyUnderConcurrentWrites();
+    void keyPrefixIsolatesInstances();
+    void namespaceDefaultTtlApplies();
+    void disabledCacheStoresNothing();
+    void incrByCountsAtomically();
+    void statsCountOperations();
+    void clearEmptiesEverything();
+};
+
+void TestCache::binaryKeysAndValuesRoundTrip()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    const std::string key = "k\0ey\xff\n"s;
+    const std::string value = "\0\x01v\xfe\0"s;
+    QVERIFY(c.set(key, value).ok());
+    auto v = c.get(key);
+    QVERIFY(v);
+    QCOMPARE(str(v), value);
+    QVERIFY(!c.get("k"s));                 // a prefix up to the NUL is another key
+    QVERIFY(!c.get("k\0ey\xff"s));
+}
+
+void TestCache::emptyKeyAndEmptyValueAreFine()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("", "x").ok());
+    QCOMPARE(str(c.get("")), "x"s);
+    QVERIFY(c.set("e", "").ok());
+    auto v = c.get("e");
+    QVERIFY(v);                             // an empty value is a hit, not a miss
+    QVERIFY(v.value().empty());
+    QVERIFY(!v.isNotFound());
+    QVERIFY(c.del(""));
+    QVERIFY(!c.exists(""));
+}
+
+void TestCache::overwriteReplacesValueButHeldRefsStayValid()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("a", std::string(200, 'x')).ok());
+    ValueRef held = c.get("a");
+    QVERIFY(c.set("a", "new").ok());
+    QVERIFY(c.del("a"));
+    for (int i = 0; i < 2000; ++i) QVERIFY(c.set("fill" + std::to_string(i), "y").ok()); // drives reclamation
+    QCOMPARE(held.value().size(), std::size_t(200));
+    QCOMPARE(held.value()[199], 'x');
+    QVERIFY(!c.get("a"));
+}
+
+void TestCache::readVisitsWithoutCopy()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("k", "value").ok());
+    std::string seen;
+    QVERIFY(c.read("k", [&](std::string_view v) { seen = v; }));
+    QCOMPARE(seen, "value"s);
+    QVERIFY(!c.read("missing", [&](std::string_view) { QFAIL("called on a miss"); }));
+}
+
+void TestCache::expiredEntryIsNeverReturned()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    SetOptions o;
+    o.ttl = 100ms;
+    QVERIFY(c.set("k", "v", o).ok());
+    clock.advance(99ms);
+    QVERIFY(c.get("k"));
+    QVERIFY(c.exists("k"));
+    clock.advance(1ms);
+    QVERIFY(!c.get("k"));
+    QVERIFY(!c.exists("k"));
+    QVERIFY(!c.read("k", [](std::string_view) {}));
+    QCOMPARE(c.pttl("k"), std::int64_t(-2));
+    QVERIFY(!c.del("k"));                   // like Redis: an expired key does not exist for DEL
+    QCOMPARE(c.scan(0, "*", 100).keys.size(), std::size_t(0));
+}
+
+void TestCache::pttlFollowsRedisConventions()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QCOMPARE(c.pttl("none"), std::int64_t(-2));
+    QVERIFY(c.set("forever", "v").ok());
+    QCOMPARE(c.pttl("forever"), std::int64_t(-1));
+    SetOptions o;
+    o.ttl = 1500ms;
+    QVERIFY(c.set("t", "v", o).ok());
+    clock.advance(500ms);
+    QCOMPARE(c.pttl("t"), std::int64_t(1000));
+}
+
+void TestCache::expireWithNonPositiveTtlDeletes()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("k", "v").ok());
+    QVERIFY(c.expire("k", 0ms));
+    QVERIFY(!c.exists("k"));
+    QVERIFY(c.set("k", "v").ok());
+    QVERIFY(c.expire("k", -5ms));
+    QVERIFY(!c.exists("k"));
+    QVERIFY(!c.expire("missing", 10ms));
+    QVERIFY(c.set("k", "v").ok());
+    QVERIFY(c.expire("k", 10ms));
+    clock.advance(10ms);
+    QVERIFY(!c.exists("k"));
+    SetOptions past;
+    past.ttl = 0ms;
+    QVERIFY(c.set("p", "v", past).ok());
+    QVERIFY(!c.exists("p"));
+}
+
+void TestCache::persistRemovesTheDeadline()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    SetOptions o;
+    o.ttl = 10ms;
+    QVERIFY(c.set("k", "v", o).ok());
+    QVERIFY(c.persist("k"));
+    QVERIFY(!c.persist("k"));               // no deadline any more: nothing to remove
+    clock.advance(1h);
+    QVERIFY(c.exists("k"));
+    QCOMPARE(c.pttl("k"), std::int64_t(-1));
+}
+
+void TestCache::sweeperReclaimsUntouchedExpiredEntries()
+{
+    ManualClock clock;
+    CacheOptions opts = manual(clock);
+    opts.sweepSlotsPerTick = 512;
+    Cache c(opts);
+    SetOptions o;
+    o.ttl = 1s;
+    for (int i = 0; i < 1000; ++i) QVERIFY(c.set("k" + std::to_string(i), "v", o).ok());
+    QVERIFY(c.set("keep", "v").ok());
+    clock.advance(2s);
+    std::size_t reclaimed = 0;
+    for (int round = 0; round < 1000 && c.stats().entries > 1; ++round) reclaimed += c.runMaintenance();
+    QCOMPARE(c.stats().entries, std::uint64_t(1));
+    QVERIFY(reclaimed >= 990); // a few may have been reclaimed by the writes themselves
+    QCOMPARE(c.stats().at(Counter::Expirations), std::uint64_t(1000));
+    QVERIFY(c.exists("keep"));
+}
+
+void TestCache::writesReclaimExpiredEntriesAsTheyGo()
+{
+    ManualClock clock;
+    CacheOptions opts = manual(clock);
+    opts.shards = 1;
+    Cache c(opts);
+    SetOptions o;
+    o.ttl = 1s;
+    for (int i = 0; i < 200; ++i) QVERIFY(c.set("old" + std::to_string(i), "v", o).ok());
+    clock.advance(2s);
+    // No maintenance at all: ordinary writes examine a few slots each and reclaim what has expired.
+    for (int i = 0; i < 2000; ++i) QVERIFY(c.set("new" + std::to_string(i % 50), "v", o).ok());
+    QVERIFY(c.stats().entries <= 50 + 10);
+}
+
+void TestCache::entryBoundHolds_data()
+{
+    QTest::addColumn<PolicyKind>("policy");
+    QTest::addRow("lru") << PolicyKind::Lru;
+    QTest::addRow("wtinylfu") << PolicyKind::WTinyLfu;
+    QTest::addRow("s3fifo") << PolicyKind::S3Fifo;
+    QTest::addRow("sieve") << PolicyKind::Sieve;
+}
+
+void TestCache::entryBoundHolds()
+{
+    QFETCH(PolicyKind, policy);
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.maxEntries = 1000;
+    o.policy = policy;
+    Cache c(o);
+    for (int i = 0; i < 20000; ++i) {
+        QVERIFY(c.set("key:" + std::to_string(i), "value").ok());
+        if (i % 3 == 0) (void)c.get("key:" + std::to_string(i / 2));
+        QVERIFY(c.stats().entries <= 1000);
+    }
+    const auto s = c.stats();
+    QCOMPARE(s.entries, std::uint64_t(1000));
+    QCOMPARE(s.at(Counter::EvictionsCapacity), std::uint64_t(19000));
+    const auto a = c.store().audit();
+    QCOMPARE(a.entries, std::size_t(1000));
+}
+
+void TestCache::byteBoundHolds()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.maxBytes = 100'000;
+    o.shards = 1;
+    Cache c(o);
+    for (int i = 0; i < 5000; ++i) {
+        QVERIFY(c.set("k" + std::to_string(i), std::string(100 + i % 50, 'v')).ok());
+        QVERIFY(c.stats().bytes <= 100'000);
+    }
+    QVERIFY(c.stats().bytes > 90'000);
+    QVERIFY(c.stats().at(Counter::EvictionsMemory) > 0);
+    QCOMPARE(c.stats().at(Counter::EvictionsCapacity), std::uint64_t(0));
+}
+
+void TestCache::valueLargerThanByteBoundIsRejectedAndNothingEvicted()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.maxBytes = 10'000;
+    o.shards = 1;
+    Cache c(o);
+    for (int i = 0; i < 10; ++i) QVERIFY(c.set("k" + std::to_string(i), "small").ok());
+    const auto before = c.stats();
+    Status st = c.set("big", std::string(20'000, 'x'));
+    QVERIFY(!st.ok());
+    QCOMPARE(st.error().code, Errc::ValueTooLarge);
+    QVERIFY(st.error().message.find("exceeds") != std::string::npos);
+    const auto after = c.stats();
+    QCOMPARE(after.entries, before.entries);
+    QCOMPARE(after.evictions(), std::uint64_t(0));
+    QCOMPARE(after.at(Counter::Rejected), std::uint64_t(1));
+    QVERIFY(!c.exists("big"));
+}
+
+void TestCache::keyTooLongIsRejected()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    Status st = c.set(std::string(70'000, 'k'), "v");
+    QVERIFY(!st.ok());
+    QCOMPARE(st.error().code, Errc::KeyTooLarge);
+}
+
+void TestCache::invalidateTagRemovesExactlyTheTaggedKeys()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    SetOptions user;
+    user.tags = {"user:1"};
+    SetOptions both;
+    both.tags = {"user:1", "room:9"};
+    SetOptions room;
+    room.tags = {"room:9"};
+    QVERIFY(c.set("a", "1", user).ok());
+    QVERIFY(c.set("b", "2", both).ok());
+    QVERIFY(c.set("c", "3", room).ok());
+    QVERIFY(c.set("d", "4").ok());
+    QCOMPARE(c.invalidateTag("user:1"), std::size_t(2));
+    QVERIFY(!c.exists("a"));
+    QVERIFY(!c.exists("b"));
+    QVERIFY(c.exists("c"));
+    QVERIFY(c.exists("d"));
+    QCOMPARE(c.invalidateTag("user:1"), std::size_t(0));
+    QCOMPARE(c.invalidateTag("room:9"), std::size_t(1));
+    QCOMPARE(c.stats().at(Counter::InvalidationsTag), std::uint64_t(3));
+    const auto a = c.store().audit();
+    QCOMPARE(a.tags, std::size_t(0));
+    QCOMPARE(a.taggedEntries, std::size_t(0));
+}
+
+void TestCache::tagIndexHasNoLeftovers()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.maxEntries = 64;
+    Cache c(o);
+    SetOptions t;
+    t.tags = {"t1", "t2"};
+    SetOptions ttl = t;
+    ttl.ttl = 1s;
+    // overwrite: the old entry's records go, the new entry has none
+    QVERIFY(c.set("over", "v", t).ok());
+    QVERIFY(c.set("over", "v2").ok());
+    // delete, expiry, eviction
+    QVERIFY(c.set("gone", "v", t).ok());
+    QVERIFY(c.del("gone"));
+    for (int i = 0; i < 50; ++i) QVERIFY(c.set("exp" + std::to_string(i), "v", ttl).ok());
+    for (int i = 0; i < 500; ++i) QVERIFY(c.set("ev" + std::to_string(i), "v", t).ok());
+    clock.advance(2s);
+    for (int i = 0; i < 50; ++i) c.runMaintenance();
+    QVERIFY(c.clear() > 0);
+    const auto a = c.store().audit();
+    QCOMPARE(a.entries, std::size_t(0));
+    QCOMPARE(a.taggedEntries, std::size_t(0));
+    QCOMPARE(a.tags, std::size_t(0));
+    QCOMPARE(a.bytes, std::size_t(0));
+
+    Cache c2(o);
+    for (int i = 0; i < 500; ++i) QVERIFY(c2.set("ev" + std::to_string(i), "v", t).ok());
+    const auto a2 = c2.store().audit();
+    QCOMPARE(a2.taggedEntries, a2.entries);   // evicted entries took their records with them
+    QCOMPARE(c2.invalidateTag("t1"), a2.entries);
+    QCOMPARE(c2.store().audit().tags, std::size_t(0));
+}
+
+void TestCache::invalidatePatternUsesRedisGlob()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    for (const char* k : {"user:1", "user:2", "user:10", "users", "room:1", "user:x"}) QVERIFY(c.set(k, "v").ok());
+    QCOMPARE(c.invalidatePattern("user:[0-9]"), std::size_t(2));
+    QVERIFY(c.exists("user:10"));
+    QVERIFY(c.exists("user:x"));
+    QCOMPARE(c.invalidatePattern("user:*"), std::size_t(2));
+    QVERIFY(c.exists("users"));
+    QCOMPARE(c.invalidatePattern("*"), std::size_t(2));
+    QCOMPARE(c.stats().entries, std::uint64_t(0));
+    QCOMPARE(c.stats().at(Counter::InvalidationsPattern), std::uint64_t(6));
+}
+
+void TestCache::scanReturnsEveryKeyOnceAndHonoursPattern()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    std::set<std::string> expected;
+    for (int i = 0; i < 5000; ++i) {
+        const std::string k = (i % 2 ? "a:" : "b:") + std::to_string(i);
+        QVERIFY(c.set(k, "v").ok());
+        if (i % 2) expected.insert(k);
+    }
+    std::multiset<std::string> seen;
+    std::uint64_t cursor = 0;
+    int calls = 0;
+    do {
+        auto page = c.scan(cursor, "a:*", 100);
+        seen.insert(page.keys.begin(), page.keys.end());
+        cursor = page.cursor;
+        ++calls;
+    } while (cursor != 0 && calls < 100000);
+    QCOMPARE(seen.size(), expected.size());                         // no duplicates without concurrent writes
+    QVERIFY(std::set<std::string>(seen.begin(), seen.end()) == expected);
+}
+
+void TestCache::scanSeesEveryStableKeyUnderConcurrentWrites()
+{
+    Cache c; // real clock, background thread: the writer forces rehashes (growth and shrink) during the scan
+    std::set<std::string> stable;
+    for (int i = 0; i < 3000; ++i) {
+        stable.insert("stable:" + std::to_string(i));
+        QVERIFY(c.set("stable:" + std::to_string(i), "v").ok());
+    }
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+        int round = 0;
+        while (!stop.load()) {
+            for (int i = 0; i < 20000 && !stop.load(); ++i) (void)c.set("churn:" + std::to_string(i), "v");
+            (void)c.invalidatePattern("churn:*");
+            ++round;
+        }
+    });
+    std::set<std::string> seen;
+    for (int pass = 0; pass < 3; ++pass) {
+        seen.clear();
+        std::uint64_t cursor = 0;
+        do {
+            auto page = c.scan(cursor, "stable:*", 50);
+            seen.insert(page.keys.begin(), page.keys.end());
+            cursor = page.cursor;
+        } while (cursor != 0);
+        QVERIFY(seen == stable);
+    }
+    stop = true;
+    writer.join();
+}
+
+void TestCache::keyPrefixIsolatesInstances()
+{
+    ManualClock clock;
+    CacheOptions a = manual(clock);
+    a.keyPrefix = "app1:";
+    Cache c(a);
+    QVERIFY(c.set("user:1", "v").ok());
+    QVERIFY(c.exists("user:1"));
+    QVERIFY(c.store().exists("app1:user:1"));
+    std::vector<std::string> keys;
+    std::uint64_t cursor = 0;
+    do { // like Redis SCAN, a page may be empty before the scan is over
+        auto page = c.scan(cursor, "user:*", 10);
+        keys.insert(keys.end(), page.keys.begin(), page.keys.end());
+        cursor = page.cursor;
+    } while (cursor != 0);
+    QCOMPARE(keys.size(), std::size_t(1));
+    QCOMPARE(keys[0], "user:1"s);
+    QCOMPARE(c.invalidatePattern("*"), std::size_t(1));
+}
+
+void TestCache::namespaceDefaultTtlApplies()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.namespaces["character"].defaultTtl = 300s;
+    o.namespaces["room_messages"].defaultTtl = 5s;
+    o.defaultTtl = 60s;
+    Cache c(o);
+    QVERIFY(c.set("character:7", "v").ok());
+    QVERIFY(c.set("room_messages:1", "v").ok());
+    QVERIFY(c.set("other:1", "v").ok());
+    SetOptions explicitTtl;
+    explicitTtl.ttl = 1s;
+    QVERIFY(c.set("character:8", "v", explicitTtl).ok());
+    QCOMPARE(c.pttl("character:7"), std::int64_t(300'000));
+    QCOMPARE(c.pttl("room_messages:1"), std::int64_t(5'000));
+    QCOMPARE(c.pttl("other:1"), std::int64_t(60'000));
+    QCOMPARE(c.pttl("character:8"), std::int64_t(1'000));
+}
+
+void TestCache::disabledCacheStoresNothing()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.enabled = false;
+    Cache c(o);
+    QVERIFY(c.set("k", "v").ok());
+    QVERIFY(!c.get("k"));
+    int calls = 0;
+    for (int i = 0; i < 3; ++i) {
+        auto r = c.wrap("k", [&] { ++calls; return std::optional<std::string>("loaded"); });
+        QVERIFY(r.ok());
+        QCOMPARE(std::string(r.value().value()), "loaded"s);
+    }
+    QCOMPARE(calls, 3);
+    QCOMPARE(c.stats().entries, std::uint64_t(0));
+}
+
+void TestCache::incrByCountsAtomically()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    auto r = c.incrBy("hits", 5, 60s);
+    QVERIFY(r.ok());
+    QCOMPARE(r.value(), std::int64_t(5));
+    QCOMPARE(c.pttl("hits"), std::int64_t(60'000));
+    clock.advance(10s);
+    QCOMPARE(c.incrBy("hits", -2, 60s).value(), std::int64_t(3));
+    QCOMPARE(c.pttl("hits"), std::int64_t(50'000)); // the deadline of an existing key is kept
+    QVERIFY(c.set("text", "abc").ok());
+    auto bad = c.incrBy("text", 1);
+    QVERIFY(!bad.ok());
+    QCOMPARE(bad.error().code, Errc::InvalidArgument);
+    QVERIFY(c.set("max", std::to_string(INT64_MAX)).ok());
+    QVERIFY(!c.incrBy("max", 1).ok());
+
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 1000; ++i) (void)c.incrBy("shared", 1);
+        });
+    for (auto& t : threads) t.join();
+    QCOMPARE(str(c.get("shared")), "4000"s);
+}
+
+void TestCache::statsCountOperations()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("a", "1").ok());
+    QVERIFY(c.set("b", "2").ok());
+    (void)c.get("a");
+    (void)c.get("a");
+    (void)c.get("zz");
+    QVERIFY(c.del("b"));
+    QVERIFY(!c.del("b"));
+    const auto s = c.stats();
+    QCOMPARE(s.at(Counter::Sets), std::uint64_t(2));
+    QCOMPARE(s.at(Counter::Hits), std::uint64_t(2));
+    QCOMPARE(s.at(Counter::Misses), std::uint64_t(1));
+    QCOMPARE(s.at(Counter::Deletes), std::uint64_t(1));
+    QCOMPARE(s.entries, std::uint64_t(1));
+    QVERIFY(s.bytes > 0);
+    QCOMPARE(s.gets(), std::uint64_t(3));
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < 1000; ++i) (void)c.stats();
+    QVERIFY(t.nsecsElapsed() / 1000 < 200'000); // a snapshot costs microseconds, not milliseconds
+}
+
+void TestCache::clearEmptiesEverything()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    for (int i = 0; i < 100; ++i) QVERIFY(c.set(std::to_string(i), "v").ok());
+    QCOMPARE(c.clear(), std::size_t(100));
+    QCOMPARE(c.stats().entries, std::uint64_t(0));
+    QCOMPARE(c.stats().bytes, std::uint64_t(0));
+    QVERIFY(c.set("again", "v").ok());
+    QVERIFY(c.exists("again"));
+}
+
+QTEST_APPLESS_MAIN(TestCache)
+#include "tst_cache.moc"

@@ -210,7 +210,7 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
     }
     // Leader. A flight that finished between our miss and our join may already have cached the value.
     bool nowStale = false;
-    ValueRef again = store_.peek(full, nowStale);
+    ValueRef again = store_.peek(full, nowStale, /*record=*/false);
     Result<ValueRef> r = (again && !nowStale) ? Result<ValueRef>(again) : load(key, loader, o);
     flights_.finish(full, ticket.flight, r);
     if (!r.ok() && stale && o.failSafe) {

@@ -122,7 +122,7 @@ ValueRef Store::get(std::string_view key)
     return ValueRef::adopt(e);
 }
 
-ValueRef Store::peek(std::string_view key, bool& stale)
+ValueRef Store::peek(std::string_view key, bool& stale, bool record)
 {
     stale = false;
     const std::uint64_t h = hashBytes(key);
@@ -133,20 +133,24 @@ ValueRef Store::peek(std::string_view key, bool& stale)
         const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
         const Nanos now = exp ? clock_.now() : 0;
         if (exp == 0 || now < exp) {
-            s.policy->onHit(e, h);
-            stats_.add(Counter::Hits);
+            if (record) {
+                s.policy->onHit(e, h);
+                stats_.add(Counter::Hits);
+            }
             e->ref();
             return ValueRef::adopt(e);
         }
         if (!e->deadAt(now)) {
             stale = true;
-            stats_.add(Counter::Misses);
+            if (record) stats_.add(Counter::Misses);
             e->ref();
             return ValueRef::adopt(e);
         }
     }
-    s.policy->onMiss(h);
-    stats_.add(Counter::Misses);
+    if (record) {
+        s.policy->onMiss(h);
+        stats_.add(Counter::Misses);
+    }
     return {};
 }
 

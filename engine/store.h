@@ -71,8 +71,9 @@ public:
         f(e->value(), *e);
         return true;
     }
-    // For wrap(): the entry even if stale but within its grace period; counts nothing. `stale` says which.
-    ValueRef peek(std::string_view key, bool& stale);
+    // For wrap(): the entry even if stale but within its grace period; `stale` says which. With `record`, counts
+    // a hit (fresh) or a miss (stale or absent) and tells the policy, like get().
+    ValueRef peek(std::string_view key, bool& stale, bool record = true);
 
     // `stored`, when given, receives a reference to the new entry (wrap() hands it to its callers).
     Status set(std::string_view key, std::string_view value, const EntryOptions& options, ValueRef* stored = nullptr);

@@ -70,6 +70,37 @@ struct StatsSample {
     std::int64_t uptimeSeconds = -1;
 };
 
+// One page of a key's value (Source::fetchValue). Strings come in byte ranges (a 100 MB value never arrives whole),
+// collections in pages of elements. `nextCursor` is passed back to fetch the following page; empty = last page.
+struct ValueItem {
+    QByteArray name;                // hash field, set/zset member, list index (decimal), stream entry id
+    QByteArray value;               // hash value, list element; empty for set/zset members
+    double score = 0;               // zset
+    QList<QByteArray> fields;       // stream entry: field, value, field, value, …
+};
+
+struct ValuePage {
+    quint64 requestId = 0;
+    QByteArray key;
+    KeyType type = KeyType::Unknown;
+    std::int64_t total = -1;        // string: length in bytes; collections: number of elements; -1 unknown
+    std::int64_t ttlMs = -2;        // -1 no expiry, -2 unknown
+    QByteArray cursor;              // the page that was asked for (empty: the first)
+    QByteArray nextCursor;          // empty: this was the last page
+    std::int64_t offset = 0;        // string: offset of `bytes` in the value
+    QByteArray bytes;               // string chunk
+    QVector<ValueItem> items;       // collections
+    SourceError error;
+};
+
+// Result of a TTL change or a removal on a set of keys (Source::setTtl, Source::remove).
+struct KeyOpResult {
+    quint64 requestId = 0;
+    quint64 requested = 0;          // keys asked for
+    quint64 affected = 0;           // keys the server changed or removed (missing keys are not counted)
+    SourceError error;              // set when the operation stopped early; `affected` is what was done until then
+};
+
 struct InvalidationReport {
     quint64 requestId = 0;
     QString what;                   // "pattern user:*" or "tag catalog"
@@ -90,3 +121,5 @@ Q_DECLARE_METATYPE(cachelens::KeyBatch)
 Q_DECLARE_METATYPE(cachelens::ScanSummary)
 Q_DECLARE_METATYPE(cachelens::StatsSample)
 Q_DECLARE_METATYPE(cachelens::InvalidationReport)
+Q_DECLARE_METATYPE(cachelens::ValuePage)
+Q_DECLARE_METATYPE(cachelens::KeyOpResult)

@@ -34,12 +34,34 @@ public Q_SLOTS:
     virtual void scan(quint64 requestId, const QByteArray& glob, int pageSize) = 0;   // → keysFound… scanFinished
     virtual void cancel(quint64 requestId) = 0;
 
+    // Key browsing and editing. Defaults answer error(requestId, InvalidArgument "not supported by this source"),
+    // so a source implements only what it can do.
+    virtual void keyDetails(quint64 requestId, const QList<QByteArray>& keys);                 // → keyDetailsReady
+    virtual void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize);   // → valueReady
+    virtual void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs);       // ttlMs < 0: persist → keysChanged
+    virtual void remove(quint64 requestId, const QList<QByteArray>& keys);                     // → keysChanged
+
 Q_SIGNALS:
     void stateChanged(cachelens::ConnectionState state, const QString& detail);
     void statsSample(const cachelens::StatsSample& sample);
     void keysFound(const cachelens::KeyBatch& batch);
     void scanFinished(const cachelens::ScanSummary& summary);
     void error(quint64 requestId, const cachelens::SourceError& error);
+    void keyDetailsReady(const cachelens::KeyBatch& batch);      // type, ttlMs, memoryBytes filled
+    void valueReady(const cachelens::ValuePage& page);
+    void keysChanged(const cachelens::KeyOpResult& result);
+
+private:
+    void unsupported(quint64 requestId);
 };
+
+inline void Source::unsupported(quint64 requestId)
+{
+    Q_EMIT error(requestId, SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")});
+}
+inline void Source::keyDetails(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
+inline void Source::fetchValue(quint64 requestId, const QByteArray&, const QByteArray&, int) { unsupported(requestId); }
+inline void Source::setTtl(quint64 requestId, const QList<QByteArray>&, qint64) { unsupported(requestId); }
+inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
 
 } // namespace cachelens

@@ -68,6 +68,10 @@ struct StatsSample {
     // identity, for restart detection
     QString runId;
     std::int64_t uptimeSeconds = -1;
+    // CacheLens's own load on this source ("CacheLens: 120 cmd/s, 0.4 ms p99"): counters since open(), latency over
+    // the last few thousand replies. -1 where the source has no wire (the local engine).
+    std::int64_t ownCommands = -1, ownBytesIn = -1, ownBytesOut = -1;
+    double ownLatencyP50Ms = -1, ownLatencyP99Ms = -1;
 };
 
 // One page of a key's value (Source::fetchValue). Strings come in byte ranges (a 100 MB value never arrives whole),

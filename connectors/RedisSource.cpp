@@ -1,0 +1,248 @@
+#include "connectors/RedisSource.h"
+
+#include "connectors/redis/KeyCommands.h"
+#include "connectors/redis/KeyScanner.h"
+#include "connectors/redis/ServerInfo.h"
+#include "connectors/redis/ValueReader.h"
+
+namespace cachelens {
+
+using redis::RedisError;
+using redis::RedisReply;
+
+RedisSource::RedisSource(const QString& id, const QString& displayName, const ConnectionUrl& url, QObject* parent)
+    : RedisSource(id, displayName, url, Options{}, parent)
+{
+}
+
+RedisSource::RedisSource(const QString& id, const QString& displayName, const ConnectionUrl& url, const Options& options,
+                         QObject* parent)
+    : Source(parent), m_id(id), m_displayName(displayName), m_url(url), m_options(options)
+{
+}
+
+RedisSource::~RedisSource() = default;
+
+SourceError RedisSource::toSourceError(const RedisError& error)
+{
+    using K = RedisError::Kind;
+    SourceError e;
+    e.message = error.message;
+    switch (error.kind) {
+    case K::None: e.kind = SourceError::Kind::None; break;
+    case K::WrongType: e.kind = SourceError::Kind::WrongType; break;
+    case K::NoAuth:
+    case K::WrongPass:
+    case K::NoPerm: e.kind = SourceError::Kind::Auth; break;
+    case K::ReadOnly: e.kind = SourceError::Kind::ReadOnly; break;
+    case K::Loading: e.kind = SourceError::Kind::Loading; break;
+    case K::Timeout: e.kind = SourceError::Kind::Timeout; break;
+    case K::Cancelled: e.kind = SourceError::Kind::Cancelled; break;
+    case K::Connection:
+    case K::Tls:
+    case K::Protocol: e.kind = SourceError::Kind::Connection; break;
+    case K::Err:
+    case K::Busy:
+    case K::Moved:
+    case K::Ask:
+    case K::TryAgain:
+    case K::ClusterDown: e.kind = SourceError::Kind::Server; break;
+    }
+    return e;
+}
+
+void RedisSource::open()
+{
+    if (m_client) {
+        if (m_client->state() == ConnectionState::Failed || m_client->state() == ConnectionState::Disconnected)
+            m_client->open();
+        return;
+    }
+    m_client = new redis::RedisClient(m_url, m_options.client, this);
+    connect(m_client, &redis::RedisClient::stateChanged, this, &Source::stateChanged);
+    m_client->open();
+}
+
+void RedisSource::close()
+{
+    for (auto it = m_scans.begin(); it != m_scans.end(); ++it)
+        it->scanner->cancel();
+    if (m_client)
+        m_client->close();   // a scan in flight ends with a Cancelled error and its partial count
+}
+
+bool RedisSource::ensureClient(quint64 requestId)
+{
+    if (m_client)
+        return true;
+    Q_EMIT error(requestId, SourceError{SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName)});
+    return false;
+}
+
+void RedisSource::sample()
+{
+    if (!ensureClient(0))
+        return;
+    m_client->command({QByteArrayLiteral("INFO")}, this, [this](const RedisReply& reply) {
+        if (reply.isError()) {
+            Q_EMIT error(0, toSourceError(reply.error()));
+            return;
+        }
+        const redis::ServerInfo info = redis::ServerInfo::parse(reply.bytes());
+        StatsSample s;
+        s.sourceId = m_id;
+        s.time = QDateTime::currentDateTimeUtc();
+        s.hits = info.keyspaceHits;
+        s.misses = info.keyspaceMisses;
+        s.evictions = info.evictedKeys;
+        s.expirations = info.expiredKeys;
+        s.commands = info.totalCommandsProcessed;
+        s.keys = info.keyspace.isEmpty() && info.fields.contains("redis_version") ? 0 : info.totalKeys();
+        s.memoryBytes = info.usedMemory;
+        s.clients = info.connectedClients;
+        s.opsPerSecond = info.instantaneousOpsPerSec;
+        s.runId = info.runId;
+        s.uptimeSeconds = info.uptimeSeconds;
+        if (m_client) {
+            const redis::ClientLoad load = m_client->load();
+            s.ownCommands = qint64(load.commands);
+            s.ownBytesIn = qint64(load.bytesIn);
+            s.ownBytesOut = qint64(load.bytesOut);
+            s.ownLatencyP50Ms = load.latencyP50Ms;
+            s.ownLatencyP99Ms = load.latencyP99Ms;
+        }
+        Q_EMIT statsSample(s);
+    });
+}
+
+void RedisSource::scan(quint64 requestId, const QByteArray& glob, int pageSize)
+{
+    if (!ensureClient(requestId))
+        return;
+    if (m_scans.contains(requestId)) {
+        Q_EMIT error(requestId, SourceError{SourceError::Kind::InvalidArgument, tr("scan %1 is already running").arg(requestId)});
+        return;
+    }
+    redis::KeyScanner::Options options;
+    options.match = glob == "*" ? QByteArray() : glob;
+    options.count = pageSize > 0 ? pageSize : 1000;
+    auto* scanner = new redis::KeyScanner(m_client, options, this);
+    ScanJob& job = m_scans[requestId];
+    job.scanner = scanner;
+    job.pending.requestId = requestId;
+    job.sinceEmit.start();
+    // DBSIZE first, pipelined with the first SCAN: the estimate for the progress bar costs no extra round trip.
+    m_client->command({QByteArrayLiteral("DBSIZE")}, scanner, [this, requestId](const RedisReply& reply) {
+        auto it = m_scans.find(requestId);
+        if (it != m_scans.end() && reply.isInteger())
+            it->pending.estimatedTotal = quint64(reply.toInteger());
+    });
+    connect(scanner, &redis::KeyScanner::keysFound, this,
+            [this, requestId](const QList<QByteArray>& keys) { onScanKeys(requestId, keys); });
+    connect(scanner, &redis::KeyScanner::finished, this,
+            [this, requestId](quint64 total, bool cancelled, const RedisError& e) { onScanFinished(requestId, total, cancelled, e); });
+    scanner->start();
+}
+
+void RedisSource::onScanKeys(quint64 requestId, const QList<QByteArray>& keys)
+{
+    auto it = m_scans.find(requestId);
+    if (it == m_scans.end())
+        return;
+    ScanJob& job = *it;
+    job.pending.keys.reserve(job.pending.keys.size() + keys.size());
+    for (const QByteArray& key : keys)
+        job.pending.keys.append(KeyEntry{key, KeyType::Unknown, -2, -1});
+    job.pending.scannedSoFar += quint64(keys.size());
+    if (job.sinceEmit.elapsed() >= m_options.batchIntervalMs)
+        flush(job);
+}
+
+void RedisSource::flush(ScanJob& job)
+{
+    if (job.pending.keys.isEmpty())
+        return;
+    KeyBatch batch;
+    batch.requestId = job.pending.requestId;
+    batch.scannedSoFar = job.pending.scannedSoFar;
+    batch.estimatedTotal = qMax(job.pending.estimatedTotal, job.pending.scannedSoFar);
+    batch.keys.swap(job.pending.keys);
+    job.sinceEmit.restart();
+    Q_EMIT keysFound(batch);
+}
+
+void RedisSource::onScanFinished(quint64 requestId, quint64 total, bool cancelled, const RedisError& e)
+{
+    auto it = m_scans.find(requestId);
+    if (it == m_scans.end())
+        return;
+    flush(*it);
+    it->scanner->deleteLater();
+    m_scans.erase(it);
+    ScanSummary summary;
+    summary.requestId = requestId;
+    summary.total = total;
+    summary.cancelled = cancelled || e.kind == RedisError::Kind::Cancelled;
+    summary.error = toSourceError(e);
+    Q_EMIT scanFinished(summary);
+}
+
+void RedisSource::cancel(quint64 requestId)
+{
+    auto it = m_scans.find(requestId);
+    if (it != m_scans.end())
+        it->scanner->cancel();
+}
+
+void RedisSource::keyDetails(quint64 requestId, const QList<QByteArray>& keys)
+{
+    if (!ensureClient(requestId))
+        return;
+    redis::fetchKeyDetails(*m_client, keys, true, this, [this, requestId](QVector<KeyEntry> entries, RedisError e) {
+        KeyBatch batch;
+        batch.requestId = requestId;
+        batch.keys = std::move(entries);
+        batch.scannedSoFar = quint64(batch.keys.size());
+        Q_EMIT keyDetailsReady(batch);
+        if (e.isError())
+            Q_EMIT error(requestId, toSourceError(e));
+    });
+}
+
+void RedisSource::fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize)
+{
+    if (!ensureClient(requestId))
+        return;
+    redis::readValuePage(*m_client, key, KeyType::Unknown, cursor, pageSize, this, [this, requestId](ValuePage page) {
+        page.requestId = requestId;
+        Q_EMIT valueReady(page);
+    });
+}
+
+void RedisSource::setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs)
+{
+    if (!ensureClient(requestId))
+        return;
+    if (ttlMs == 0) {
+        Q_EMIT error(requestId, SourceError{SourceError::Kind::InvalidArgument,
+                                            tr("a TTL of 0 would delete the keys; use remove, or a positive TTL")});
+        return;
+    }
+    const quint64 requested = quint64(keys.size());
+    redis::setKeysTtl(*m_client, keys, ttlMs, this, [this, requestId, requested](quint64 affected, RedisError e) {
+        Q_EMIT keysChanged(KeyOpResult{requestId, requested, affected, toSourceError(e)});
+    });
+}
+
+void RedisSource::remove(quint64 requestId, const QList<QByteArray>& keys)
+{
+    if (!ensureClient(requestId))
+        return;
+    const quint64 requested = quint64(keys.size());
+    redis::removeKeys(*m_client, keys, m_options.removeBatchSize, this,
+                      [this, requestId, requested](quint64 affected, RedisError e) {
+                          Q_EMIT keysChanged(KeyOpResult{requestId, requested, affected, toSourceError(e)});
+                      });
+}
+
+} // namespace cachelens

@@ -1,0 +1,74 @@
+#pragma once
+// RedisSource: Source for one Redis server (standalone, TLS or unix socket). Construct it on any thread, move it to
+// its worker thread (moveToThread), then drive it with queued calls; it creates its RedisClient in open(), on that
+// thread. Destroy it on its thread too (deleteLater before quitting the thread).
+//
+// Scans stream keys in batches at most ~10 per second (each holding every key found since the last one), with a
+// DBSIZE estimate for progress; scanFinished carries the exact count delivered, and on a lost connection the error
+// and the partial count. Results of requests carry the caller's requestId.
+#include "connectors/ConnectionUrl.h"
+#include "connectors/Source.h"
+#include "connectors/redis/RedisClient.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QPointer>
+
+namespace cachelens {
+
+namespace redis {
+class KeyScanner;
+}
+
+class RedisSource : public Source
+{
+    Q_OBJECT
+public:
+    struct Options {
+        redis::RedisClient::Options client;
+        int batchIntervalMs = 100;     // keysFound at most this often (the last batch of a scan comes at once)
+        int removeBatchSize = 500;     // keys per UNLINK
+    };
+
+    RedisSource(const QString& id, const QString& displayName, const ConnectionUrl& url, QObject* parent = nullptr);
+    RedisSource(const QString& id, const QString& displayName, const ConnectionUrl& url, const Options& options,
+                QObject* parent = nullptr);
+    ~RedisSource() override;
+
+    Kind kind() const override { return Kind::Redis; }
+    QString id() const override { return m_id; }
+    QString displayName() const override { return m_displayName; }
+
+    static SourceError toSourceError(const redis::RedisError& error);
+
+public Q_SLOTS:
+    void open() override;
+    void close() override;
+    void sample() override;
+    void scan(quint64 requestId, const QByteArray& glob, int pageSize) override;
+    void cancel(quint64 requestId) override;
+    void keyDetails(quint64 requestId, const QList<QByteArray>& keys) override;
+    void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
+    void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
+    void remove(quint64 requestId, const QList<QByteArray>& keys) override;
+
+private:
+    struct ScanJob {
+        redis::KeyScanner* scanner = nullptr;
+        KeyBatch pending;
+        QElapsedTimer sinceEmit;
+    };
+    bool ensureClient(quint64 requestId);
+    void onScanKeys(quint64 requestId, const QList<QByteArray>& keys);
+    void onScanFinished(quint64 requestId, quint64 total, bool cancelled, const redis::RedisError& error);
+    void flush(ScanJob& job);
+
+    const QString m_id;
+    const QString m_displayName;
+    const ConnectionUrl m_url;
+    const Options m_options;
+    QPointer<redis::RedisClient> m_client;
+    QHash<quint64, ScanJob> m_scans;
+};
+
+} // namespace cachelens

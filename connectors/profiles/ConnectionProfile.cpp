@@ -1,0 +1,61 @@
+#include "connectors/profiles/ConnectionProfile.h"
+
+#include <QCoreApplication>
+#include <QUuid>
+
+namespace cachelens {
+
+QString ConnectionProfile::newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
+
+QString ConnectionProfile::storedUrl() const
+{
+    ConnectionUrl withoutSecret = url;
+    withoutSecret.password.clear();
+    return withoutSecret.toString(true);
+}
+
+QJsonObject ConnectionProfile::toJson() const
+{
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("name"), name},
+                       {QStringLiteral("url"), storedUrl()},
+                       {QStringLiteral("production"), production},
+                       {QStringLiteral("readOnly"), readOnly},
+                       {QStringLiteral("separator"), separator}};
+}
+
+std::optional<ConnectionProfile> ConnectionProfile::fromJson(const QJsonObject& json, QString* error, bool* hadSecret)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("ConnectionProfile", s); };
+    auto fail = [&](const QString& message) -> std::optional<ConnectionProfile> {
+        if (error)
+            *error = message;
+        return std::nullopt;
+    };
+    if (hadSecret)
+        *hadSecret = false;
+    ConnectionProfile p;
+    p.name = json.value(QStringLiteral("name")).toString().trimmed();
+    if (p.name.isEmpty())
+        return fail(tr("profile has no name"));
+    const auto parsed = ConnectionUrl::parse(json.value(QStringLiteral("url")).toString());
+    if (!parsed.ok())
+        return fail(tr("profile '%1': bad url: %2").arg(p.name, parsed.error));
+    p.url = *parsed.url;
+    if (!p.url.password.isEmpty()) {
+        p.url.password.clear();
+        if (hadSecret)
+            *hadSecret = true;
+    }
+    p.id = json.value(QStringLiteral("id")).toString();
+    if (p.id.isEmpty() || QUuid::fromString(p.id).isNull())
+        p.id = newId();
+    p.production = json.value(QStringLiteral("production")).toBool(false);
+    p.readOnly = json.value(QStringLiteral("readOnly")).toBool(false);
+    p.separator = json.value(QStringLiteral("separator")).toString(QStringLiteral(":"));
+    if (p.separator.isEmpty())
+        return fail(tr("profile '%1': the namespace separator cannot be empty").arg(p.name));
+    return p;
+}
+
+} // namespace cachelens

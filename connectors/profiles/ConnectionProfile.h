@@ -1,0 +1,31 @@
+#pragma once
+// A saved connection. The password is never part of a profile at rest: it lives in the system keychain
+// (SecretStore) under the profile's id, and JSON export/import never carries it.
+#include "connectors/ConnectionUrl.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace cachelens {
+
+struct ConnectionProfile {
+    QString id;                         // stable, generated (QUuid without braces)
+    QString name;                       // "prod-cache eu-west"
+    ConnectionUrl url;                  // url.password is empty here; filled from the keychain when connecting
+    bool production = false;            // red band; destructive actions need the typed name and are audited
+    bool readOnly = false;              // destructive actions disabled
+    QString separator = QStringLiteral(":");   // namespace separator for the key tree
+
+    static QString newId();
+    // JSON without any secret: {"id","name","url","production","readOnly","separator"}.
+    QJsonObject toJson() const;
+    // Validates every field; `error` says which one is wrong. A URL with a password is accepted but the password
+    // is dropped (and `hadSecret` set) so an exported file never re-imports a secret into settings.
+    static std::optional<ConnectionProfile> fromJson(const QJsonObject& json, QString* error, bool* hadSecret = nullptr);
+    // The URL as stored: canonical, without the password.
+    QString storedUrl() const;
+};
+
+} // namespace cachelens

@@ -10,6 +10,9 @@ const QList<Command>& commands()
         helpCommand(),
         versionCommand(),
         urlCommand(),
+        pingCommand(),
+        statsCommand(),
+        scanCommand(),
     };
     return all;
 }

@@ -6,4 +6,7 @@ namespace cachelens::ctl {
 Command helpCommand();
 Command versionCommand();
 Command urlCommand();
+Command pingCommand();
+Command statsCommand();
+Command scanCommand();
 } // namespace cachelens::ctl

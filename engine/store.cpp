@@ -535,6 +535,8 @@ Store::Audit Store::audit()
         a.taggedEntries += s.tags.taggedEntries();
         a.tags += s.tags.tagCount();
         a.retiredPending += s.retired.size();
+        a.gaugesMatch = a.gaugesMatch && s.entriesGauge.load(std::memory_order_relaxed) == s.table.size()
+            && s.bytesGauge.load(std::memory_order_relaxed) == s.bytes;
     }
     return a;
 }

@@ -103,6 +103,7 @@ public:
     // Invariant checks for tests: table sizes vs. byte counts vs. tag records.
     struct Audit {
         std::size_t entries = 0, bytes = 0, taggedEntries = 0, tags = 0, retiredPending = 0;
+        bool gaugesMatch = true; // the lock-free gauges stats() reads agree with the shards
     };
     Audit audit();
     const Clock& clock() const noexcept { return clock_; }

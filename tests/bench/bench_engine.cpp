@@ -1,0 +1,346 @@
+// cachelens-bench engine: the engine against a naive baseline (std::unordered_map + one std::mutex + std::list
+// LRU) in the same process, plus hit ratios of every policy on generated traces.
+//
+// Workload (issue #4): keys 16–24 bytes, values 100 bytes, 1M entries, Zipf(0.99) popularity, 2 threads.
+// With --json: one JSON object on stdout; progress and the human-readable table go to stderr.
+// Options: --entries N (default 1000000), --seconds S per throughput run (default 1.0), --quick.
+#include "Bench.h"
+
+#include "engine/cache.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <list>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace cachelens::bench {
+namespace {
+
+using namespace cachelens::engine;
+
+// ---- the naive baseline ---------------------------------------------------------------------------------------
+class NaiveLru {
+public:
+    explicit NaiveLru(std::size_t capacity) : capacity_(capacity) { map_.reserve(capacity); }
+    bool get(const std::string& key, std::string& out)
+    {
+        std::lock_guard lock(mu_);
+        auto it = map_.find(key);
+        if (it == map_.end()) return false;
+        order_.splice(order_.begin(), order_, it->second);
+        out.assign(it->second->second);
+        return true;
+    }
+    void set(const std::string& key, std::string_view value)
+    {
+        std::lock_guard lock(mu_);
+        auto it = map_.find(key);
+        if (it != map_.end()) {
+            it->second->second.assign(value);
+            order_.splice(order_.begin(), order_, it->second);
+            return;
+        }
+        order_.emplace_front(key, std::string(value));
+        map_.emplace(key, order_.begin());
+        if (map_.size() > capacity_) {
+            map_.erase(order_.back().first);
+            order_.pop_back();
+        }
+    }
+
+private:
+    std::mutex mu_;
+    std::size_t capacity_;
+    std::list<std::pair<std::string, std::string>> order_;
+    std::unordered_map<std::string, std::list<std::pair<std::string, std::string>>::iterator> map_;
+};
+
+// ---- workload ---------------------------------------------------------------------------------------------------
+class Zipf {
+public:
+    Zipf(std::size_t n, double s) : cdf_(n)
+    {
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) cdf_[i] = (sum += 1.0 / std::pow(static_cast<double>(i + 1), s));
+        for (auto& c : cdf_) c /= sum;
+    }
+    template <class R>
+    std::uint32_t operator()(R& rng)
+    {
+        const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+        return static_cast<std::uint32_t>(std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
+    }
+    std::size_t size() const { return cdf_.size(); }
+
+private:
+    std::vector<double> cdf_;
+};
+
+std::string makeKey(std::size_t i)
+{
+    char buf[40];
+    // "obj:" + 10 digits + ":" + 1…9 filler bytes: 16–24 bytes
+    const int n = std::snprintf(buf, sizeof buf, "obj:%010zu:", i);
+    std::string k(buf, static_cast<std::size_t>(n));
+    k.append(1 + i % 9, static_cast<char>('a' + i % 26));
+    return k;
+}
+
+std::vector<std::uint32_t> zipfTrace(Zipf& z, std::size_t len, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::vector<std::uint32_t> t(len);
+    const std::uint64_t n = z.size();
+    // Scatter ranks over the key space so that popular keys are not neighbours in memory.
+    for (auto& x : t) x = static_cast<std::uint32_t>((static_cast<std::uint64_t>(z(rng)) * 2654435761ull) % n);
+    return t;
+}
+
+// Runs `op(threadIndex, i)` on `threads` threads for `seconds`; returns millions of operations per second.
+template <class Op>
+double throughput(unsigned threads, double seconds, Op&& op)
+{
+    std::atomic<bool> stop{false};
+    std::atomic<unsigned> ready{0};
+    std::atomic<std::uint64_t> total{0};
+    std::vector<std::thread> ts;
+    for (unsigned t = 0; t < threads; ++t)
+        ts.emplace_back([&, t] {
+            ready.fetch_add(1);
+            while (ready.load() < threads) {}
+            std::uint64_t n = 0;
+            while (!stop.load(std::memory_order_relaxed)) {
+                for (int k = 0; k < 256; ++k) op(t, n++);
+            }
+            total.fetch_add(n);
+        });
+    while (ready.load() < threads) {}
+    const auto start = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop = true;
+    for (auto& t : ts) t.join();
+    return static_cast<double>(total.load()) / secondsSince(start) / 1e6;
+}
+
+template <class F>
+double bestOf(int runs, F&& f)
+{
+    std::vector<double> v;
+    for (int i = 0; i < runs; ++i) v.push_back(f());
+    return median(v);
+}
+
+// ---- hit-ratio traces (key indices) -----------------------------------------------------------------------------
+struct Trace {
+    std::string name;
+    std::vector<std::uint32_t> keys;
+};
+
+std::vector<Trace> makeTraces(std::size_t keySpace, std::size_t length)
+{
+    std::vector<Trace> out;
+    std::mt19937_64 rng(42);
+    Zipf z09(keySpace, 0.9), z099(keySpace, 0.99);
+    out.push_back({"zipf0.9", zipfTrace(z09, length, 1)});
+    out.push_back({"zipf0.99", zipfTrace(z099, length, 2)});
+    {
+        // Zipf(0.9) in blocks of 5,000 accesses, each followed by a sequential scan of 5,000 keys never seen
+        // before (a batch job or a crawler walking the table).
+        Trace t{"zipf+scans", {}};
+        auto base = zipfTrace(z09, length, 3);
+        std::uint32_t scanNext = static_cast<std::uint32_t>(keySpace);
+        for (std::size_t i = 0; t.keys.size() < length; ++i) {
+            t.keys.push_back(base[i % base.size()]);
+            if (i % 5000 == 4999)
+                for (int k = 0; k < 5000 && t.keys.size() < length; ++k) t.keys.push_back(scanNext++);
+        }
+        out.push_back(std::move(t));
+    }
+    {
+        // A loop over 1.5 × the cache size: LRU's worst case.
+        Trace t{"loop", {}};
+        const std::size_t loop = keySpace / 100 * 3 / 2;
+        for (std::size_t i = 0; i < length; ++i) t.keys.push_back(static_cast<std::uint32_t>(i % loop));
+        out.push_back(std::move(t));
+    }
+    {
+        // Recency: a working set of 80% of the cache that slides forward by one key every 10 accesses,
+        // covering the whole key space once: recently used keys are the ones used next.
+        Trace t{"recency", {}};
+        const std::size_t window = keySpace / 100 * 8 / 10;
+        const std::size_t stride = std::max<std::size_t>(1, length / keySpace);
+        for (std::size_t i = 0; i < length; ++i)
+            t.keys.push_back(static_cast<std::uint32_t>((i / stride + rng() % window) % (keySpace + window)));
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+double hitRatio(PolicyKind policy, std::size_t capacity, const std::vector<std::uint32_t>& trace,
+                const std::vector<std::string>& names)
+{
+    CacheOptions o;
+    o.maxEntries = capacity;
+    o.maxBytes = 0;
+    o.policy = policy;
+    o.shards = 1;
+    o.backgroundThread = false;
+    Cache c(o);
+    std::uint64_t hits = 0;
+    for (auto k : trace) {
+        const std::string& key = names[k % names.size()];
+        if (c.read(key, [](std::string_view) {})) ++hits;
+        else (void)c.set(key, "v");
+    }
+    return static_cast<double>(hits) / static_cast<double>(trace.size());
+}
+
+int run(const Args& args)
+{
+    const bool quick = args.has("--quick");
+    const std::size_t n = std::stoull(args.value("--entries", quick ? "200000" : "1000000"));
+    const double seconds = std::stod(args.value("--seconds", quick ? "0.3" : "1.0"));
+    const unsigned threads = 2;
+    const std::string value(100, 'v');
+    std::map<std::string, double> fig;
+
+    std::fprintf(stderr, "building %zu keys and Zipf(0.99) traces...\n", n);
+    std::vector<std::string> keys;
+    keys.reserve(n);
+    std::uint64_t payload = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        keys.push_back(makeKey(i));
+        payload += keys.back().size() + value.size();
+    }
+    Zipf zipf(n, 0.99);
+    std::vector<std::vector<std::uint32_t>> traces;
+    for (unsigned t = 0; t < threads; ++t) traces.push_back(zipfTrace(zipf, 1u << 22, 100 + t));
+    constexpr std::size_t kMask = (1u << 22) - 1;
+
+    // Memory first, before any other allocation can be recycled into the cache.
+    // Bounded at 1.1 × n: the bound is split evenly over shards, so an exact bound would evict a few keys from
+    // the fullest shards and turn some reads into misses.
+    CacheOptions o;
+    o.maxEntries = n + n / 10;
+    o.maxBytes = 0;
+    o.backgroundThread = false;
+    const std::uint64_t rssBefore = residentBytes();
+    Cache cache(o);
+    for (std::size_t i = 0; i < n; ++i) (void)cache.set(keys[i], value);
+    const std::uint64_t rssAfter = residentBytes();
+    fig["overhead_bytes_per_entry"] =
+        (static_cast<double>(rssAfter - rssBefore) - static_cast<double>(payload)) / static_cast<double>(n);
+    std::fprintf(stderr, "memory: %.1f MB RSS for %zu entries, %.1f bytes/entry over key+value\n",
+                 static_cast<double>(rssAfter - rssBefore) / 1e6, n, fig["overhead_bytes_per_entry"]);
+
+    NaiveLru naive(n);
+    for (std::size_t i = 0; i < n; ++i) naive.set(keys[i], value);
+
+    std::vector<std::string> outs(threads);
+    std::atomic<std::uint64_t> sink{0};
+    auto naiveRead = [&](unsigned t, std::uint64_t i) {
+        if (naive.get(keys[traces[t][i & kMask]], outs[t])) sink.fetch_add(outs[t][0], std::memory_order_relaxed);
+    };
+    std::vector<std::uint64_t> local(threads * 8);
+    auto engineGet = [&](unsigned t, std::uint64_t i) {
+        ValueRef v = cache.get(keys[traces[t][i & kMask]]);
+        local[t * 8] += v ? static_cast<unsigned char>(v.value()[0]) : 0;
+    };
+    auto engineRead = [&](unsigned t, std::uint64_t i) {
+        cache.read(keys[traces[t][i & kMask]], [&](std::string_view v) { local[t * 8] += static_cast<unsigned char>(v[0]); });
+    };
+    auto engineWrap = [&](unsigned t, std::uint64_t i) {
+        auto r = cache.wrap(keys[traces[t][i & kMask]], [&] { return std::optional<std::string>(value); });
+        local[t * 8] += r.ok() && r.value() ? static_cast<unsigned char>(r.value().value()[0]) : 0;
+    };
+
+    std::fprintf(stderr, "read-only, %u threads...\n", threads);
+    const double baseRead = bestOf(3, [&] { return throughput(threads, seconds, naiveRead); });
+    const double getRead = bestOf(3, [&] { return throughput(threads, seconds, engineGet); });
+    const double visitRead = bestOf(3, [&] { return throughput(threads, seconds, engineRead); });
+    const double wrapRead = bestOf(3, [&] { return throughput(threads, seconds, engineWrap); });
+    fig["baseline_read_mops"] = baseRead;
+    fig["read_mops"] = getRead;
+    fig["read_visit_mops"] = visitRead;
+    fig["read_vs_baseline"] = getRead / baseRead;
+    fig["read_visit_vs_baseline"] = visitRead / baseRead;
+    fig["wrap_mops"] = wrapRead;
+    fig["wrap_vs_get"] = getRead / wrapRead; // time per wrap hit / time per get hit
+    std::fprintf(stderr, "  baseline %.2f M/s, get %.2f M/s (%.2fx), read %.2f M/s (%.2fx), wrap %.2f M/s\n", baseRead,
+                 getRead, getRead / baseRead, visitRead, visitRead / baseRead, wrapRead);
+
+    std::fprintf(stderr, "90%% reads / 10%% writes, %u threads...\n", threads);
+    auto naiveMixed = [&](unsigned t, std::uint64_t i) {
+        const auto& k = keys[traces[t][i & kMask]];
+        if (i % 10 == 9) naive.set(k, value);
+        else if (naive.get(k, outs[t])) sink.fetch_add(outs[t][0], std::memory_order_relaxed);
+    };
+    auto engineMixed = [&](unsigned t, std::uint64_t i) {
+        const auto& k = keys[traces[t][i & kMask]];
+        if (i % 10 == 9) (void)cache.set(k, value);
+        else {
+            ValueRef v = cache.get(k);
+            local[t * 8] += v ? static_cast<unsigned char>(v.value()[0]) : 0;
+        }
+    };
+    const double baseMixed = bestOf(3, [&] { return throughput(threads, seconds, naiveMixed); });
+    const double engMixed = bestOf(3, [&] { return throughput(threads, seconds, engineMixed); });
+    fig["baseline_mixed_mops"] = baseMixed;
+    fig["mixed_mops"] = engMixed;
+    fig["mixed_vs_baseline"] = engMixed / baseMixed;
+    std::fprintf(stderr, "  baseline %.2f M/s, engine %.2f M/s (%.2fx)\n", baseMixed, engMixed, engMixed / baseMixed);
+
+    // Hit ratios: every policy on every trace, cache at 1% of the key space.
+    const std::size_t keySpace = quick ? 20000 : 100000, length = quick ? 200000 : 1000000;
+    std::fprintf(stderr, "hit ratios: key space %zu, cache %zu, %zu accesses per trace\n", keySpace, keySpace / 100,
+                 length);
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < keySpace * 12; ++i) names.push_back(makeKey(i));
+    const auto traceSet = makeTraces(keySpace, length);
+    const PolicyKind policies[] = {PolicyKind::Lru, PolicyKind::WTinyLfu, PolicyKind::S3Fifo, PolicyKind::Sieve};
+    std::map<std::string, std::map<std::string, double>> ratios;
+    std::fprintf(stderr, "  %-12s %8s %8s %8s %8s\n", "trace", "lru", "wtinylfu", "s3fifo", "sieve");
+    for (const auto& t : traceSet) {
+        std::fprintf(stderr, "  %-12s", t.name.c_str());
+        for (auto p : policies) {
+            const double r = hitRatio(p, keySpace / 100, t.keys, names);
+            ratios[t.name][policyName(p)] = r;
+            std::fprintf(stderr, " %8.4f", r);
+        }
+        std::fprintf(stderr, "\n");
+    }
+
+    if (args.json) {
+        std::printf("{");
+        for (const auto& [k, v] : fig) std::printf("\"%s\": %.4f, ", k.c_str(), v);
+        std::printf("\"entries\": %zu, \"threads\": %u, \"policy\": \"%s\", \"hit_ratio\": {", n, threads,
+                    policyName(cache.options().policy));
+        bool firstT = true;
+        for (const auto& [trace, byPolicy] : ratios) {
+            std::printf("%s\"%s\": {", firstT ? "" : ", ", trace.c_str());
+            bool firstP = true;
+            for (const auto& [p, r] : byPolicy) {
+                std::printf("%s\"%s\": %.4f", firstP ? "" : ", ", p.c_str(), r);
+                firstP = false;
+            }
+            std::printf("}");
+            firstT = false;
+        }
+        std::printf("}}\n");
+    }
+    return sink.load() == 42 ? 1 : 0; // keep the reads observable
+}
+
+} // namespace
+
+CACHELENS_BENCH(engine, "engine throughput, memory and hit ratios against a naive baseline", run);
+
+} // namespace cachelens::bench

@@ -25,6 +25,7 @@ StoreOptions storeOptions(const CacheOptions& o)
     s.maxBytes = o.maxBytes;
     s.policy = o.policy;
     s.shards = o.shards;
+    s.tuning = o.policyTuning;
     return s;
 }
 

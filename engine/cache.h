@@ -42,6 +42,7 @@ struct CacheOptions {
     std::size_t maxBytes = 64u << 20;      // key + value + overhead; 0 = unbounded
     PolicyKind policy = PolicyKind::WTinyLfu;
     unsigned shards = 0;                   // 0 = automatic
+    PolicyTuning policyTuning;
     std::string keyPrefix;                 // prepended to every key this instance touches
     std::optional<milliseconds> defaultTtl;
     // Default TTL per namespace: the part of the key (after the prefix) before the first ':'.

@@ -73,7 +73,7 @@ Store::Store(const StoreOptions& options, const Clock& clock, StatsCounters& sta
             s.maxEntries = options.maxEntries / shardCount_ + (i < options.maxEntries % shardCount_ ? 1 : 0);
         if (options.maxBytes)
             s.maxBytes = options.maxBytes / shardCount_ + (i < options.maxBytes % shardCount_ ? 1 : 0);
-        s.policy = makePolicy(options.policy, std::max<std::size_t>(16, hint / shardCount_));
+        s.policy = makePolicy(options.policy, std::max<std::size_t>(16, hint / shardCount_), options.tuning);
         s.policy->setCapacity(s.maxEntries);
     }
 }

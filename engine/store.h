@@ -35,6 +35,7 @@ struct StoreOptions {
     std::size_t maxBytes = 0;   // 0 = no byte bound; counts key + value + per-entry overhead
     PolicyKind policy = PolicyKind::WTinyLfu;
     unsigned shards = 0;        // 0 = chosen from the bounds (a power of two, 1 … 64)
+    PolicyTuning tuning;
 };
 
 struct EntryOptions {

@@ -1,6 +1,7 @@
 #pragma once
-// The popularity estimate behind W-TinyLFU: a count-min sketch of 4-bit counters (four per key, all in one 64-byte
-// block so an update touches one cache line) in front of a doorkeeper bit set that absorbs one-hit wonders.
+// The popularity estimate behind W-TinyLFU: a count-min sketch of 4-bit counters in front of a doorkeeper that
+// absorbs one-hit wonders. A key's four counters and its two doorkeeper bits all live in one 64-byte block (seven
+// words of counters, one word of doorkeeper bits), so recording an access touches exactly one cache line.
 // Aging: after `sampleSize` (10 × capacity) recorded increments every counter is halved and the doorkeeper is
 // cleared, so the sketch follows a changing popularity.
 //
@@ -24,8 +25,6 @@ private:
     void reset() noexcept;
     std::size_t blockMask_; // table_ holds (blockMask_ + 1) blocks of 8 words
     std::unique_ptr<std::atomic<std::uint64_t>[]> table_;
-    std::unique_ptr<std::atomic<std::uint64_t>[]> door_;
-    std::size_t doorMask_;  // bit index mask
     std::uint32_t sampleSize_;
     std::atomic<std::uint32_t> samples_{0};
     std::atomic<std::uint64_t> resets_{0};

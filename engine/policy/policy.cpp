@@ -28,11 +28,11 @@ bool parsePolicy(std::string_view name, PolicyKind& out) noexcept
     return true;
 }
 
-std::unique_ptr<EvictionPolicy> makePolicy(PolicyKind kind, std::size_t capacityHint)
+std::unique_ptr<EvictionPolicy> makePolicy(PolicyKind kind, std::size_t capacityHint, const PolicyTuning& tuning)
 {
     switch (kind) {
     case PolicyKind::Lru: return std::make_unique<LruPolicy>();
-    case PolicyKind::WTinyLfu: return std::make_unique<WTinyLfuPolicy>(capacityHint);
+    case PolicyKind::WTinyLfu: return std::make_unique<WTinyLfuPolicy>(capacityHint, tuning);
     case PolicyKind::S3Fifo: return std::make_unique<S3FifoPolicy>();
     case PolicyKind::Sieve: return std::make_unique<SievePolicy>();
     }

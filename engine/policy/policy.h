@@ -46,8 +46,14 @@ public:
     virtual void setCapacity(std::size_t entries) noexcept = 0;
 };
 
+// Knobs for the simulator and for experiments; the defaults are what production caches should use.
+struct PolicyTuning {
+    double windowFraction = 0.01; // W-TinyLFU: initial admission window, as a fraction of capacity
+    bool adaptiveWindow = true;   // W-TinyLFU: size the window by hill climbing on the hit rate
+};
+
 // capacityHint: the shard's entry bound, or an estimate when only bytes are bounded.
-std::unique_ptr<EvictionPolicy> makePolicy(PolicyKind kind, std::size_t capacityHint);
+std::unique_ptr<EvictionPolicy> makePolicy(PolicyKind kind, std::size_t capacityHint, const PolicyTuning& tuning = {});
 
 // Doubly-linked intrusive list over Entry::prev/next, front = most recently inserted.
 class EntryList {

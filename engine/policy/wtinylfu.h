@@ -1,7 +1,7 @@
 #pragma once
 // W-TinyLFU (Einziger, Friedman, Manes): a small admission window in front of a segmented main space
 // (probation + protected, 20/80), and a frequency sketch that decides whether the window's oldest entry may enter
-// main in place of main's victim. The window starts at 1% of capacity and is then sized by hill climbing on the
+// main in place of main's victim. The window starts at 1% of capacity and is then sized by hill climbing (between 1 entry and the whole capacity) on the
 // observed hit rate (the "adaptive W-TinyLFU" of Einziger et al., 2018), which is what keeps it within a point of
 // LRU on recency-heavy traces while keeping TinyLFU's resistance to scans.
 //
@@ -18,7 +18,7 @@ namespace cachelens::engine {
 
 class WTinyLfuPolicy final : public ListPolicy {
 public:
-    explicit WTinyLfuPolicy(std::size_t capacityHint);
+    WTinyLfuPolicy(std::size_t capacityHint, const PolicyTuning& tuning = {});
     PolicyKind kind() const noexcept override { return PolicyKind::WTinyLfu; }
     void onInsert(Entry* e, std::uint64_t hash) override;
     void onHit(Entry* e, std::uint64_t hash) noexcept override;
@@ -35,6 +35,7 @@ private:
     void balanceProtected() noexcept;
 
     FrequencySketch sketch_;
+    PolicyTuning tuning_;
     std::size_t capacity_ = 0;   // entries; 0 = unknown (bytes-bounded), estimated from the size at first eviction
     std::size_t windowMax_ = 1;
     bool windowPinned_ = false;  // a capacity of 0 or 1 leaves nothing to adapt
@@ -43,8 +44,7 @@ private:
     std::atomic<std::uint64_t> misses_{0};
     std::uint64_t lastHits_ = 0, lastMisses_ = 0;
     double previousHitRate_ = 0;
-    double stepFraction_ = 0.0625; // of capacity
-    int direction_ = 1;
+    double step_ = 0;              // signed, in entries; 0 until the capacity is known
 };
 
 } // namespace cachelens::engine

@@ -232,6 +232,10 @@ int run(const Args& args)
     o.maxEntries = n + n / 10;
     o.maxBytes = 0;
     o.backgroundThread = false;
+    if (args.has("--policy") && !parsePolicy(args.value("--policy"), o.policy)) {
+        std::fprintf(stderr, "unknown policy '%s' (lru, wtinylfu, s3fifo, sieve)\n", args.value("--policy").c_str());
+        return 2;
+    }
     const std::uint64_t rssBefore = residentBytes();
     Cache cache(o);
     for (std::size_t i = 0; i < n; ++i) (void)cache.set(keys[i], value);
@@ -298,6 +302,14 @@ int run(const Args& args)
     fig["mixed_vs_baseline"] = engMixed / baseMixed;
     std::fprintf(stderr, "  baseline %.2f M/s, engine %.2f M/s (%.2fx)\n", baseMixed, engMixed, engMixed / baseMixed);
 
+    if (args.has("--no-ratios")) {
+        if (args.json) {
+            std::printf("{");
+            for (const auto& [k, v] : fig) std::printf("\"%s\": %.4f, ", k.c_str(), v);
+            std::printf("\"policy\": \"%s\"}\n", policyName(cache.options().policy));
+        }
+        return 0;
+    }
     // Hit ratios: every policy on every trace, cache at 1% of the key space.
     const std::size_t keySpace = quick ? 20000 : 100000, length = quick ? 200000 : 1000000;
     std::fprintf(stderr, "hit ratios: key space %zu, cache %zu, %zu accesses per trace\n", keySpace, keySpace / 100,

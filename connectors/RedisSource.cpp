@@ -1,5 +1,6 @@
 #include "connectors/RedisSource.h"
 
+#include "connectors/redis/ClusterClient.h"
 #include "connectors/redis/KeyCommands.h"
 #include "connectors/redis/KeyScanner.h"
 #include "connectors/redis/ServerInfo.h"
@@ -53,27 +54,68 @@ SourceError RedisSource::toSourceError(const RedisError& error)
 
 void RedisSource::open()
 {
+    if (m_cluster) {
+        m_cluster->open();
+        return;
+    }
     if (m_client) {
         if (m_client->state() == ConnectionState::Failed || m_client->state() == ConnectionState::Disconnected)
             m_client->open();
         return;
     }
     m_client = new redis::RedisClient(m_url, m_options.client, this);
-    connect(m_client, &redis::RedisClient::stateChanged, this, &Source::stateChanged);
+    connect(m_client, &redis::RedisClient::stateChanged, this, &RedisSource::onProbeState);
     m_client->open();
+}
+
+void RedisSource::onProbeState(ConnectionState state, const QString& detail)
+{
+    if (state != ConnectionState::Ready || m_mode == Mode::Standalone) {
+        Q_EMIT stateChanged(state, detail);
+        return;
+    }
+    // First Ready: standalone or cluster? One INFO server answers (redis_mode, Redis 3.0+) before we say Ready.
+    m_client->command({QByteArrayLiteral("INFO"), QByteArrayLiteral("server")}, this, [this, detail](const RedisReply& reply) {
+        if (reply.isError())
+            return;   // lost while probing: the client reports Reconnecting and we probe again on its next Ready
+        const redis::ServerInfo info = redis::ServerInfo::parse(reply.bytes());
+        if (!info.isCluster()) {
+            m_mode = Mode::Standalone;
+            Q_EMIT stateChanged(ConnectionState::Ready, detail);
+            return;
+        }
+        m_mode = Mode::Cluster;
+        m_client->disconnect(this);
+        m_client->close();
+        m_client->deleteLater();
+        m_cluster = new redis::ClusterClient(m_url, m_options.client, this);
+        connect(m_cluster, &redis::ClusterClient::stateChanged, this, &Source::stateChanged);
+        m_cluster->open();
+    });
 }
 
 void RedisSource::close()
 {
-    for (auto it = m_scans.begin(); it != m_scans.end(); ++it)
+    for (auto it = m_scans.begin(); it != m_scans.end(); ++it) {
+        it->nodes.clear();
         it->scanner->cancel();
+    }
+    if (m_cluster)
+        m_cluster->close();
     if (m_client)
         m_client->close();   // a scan in flight ends with a Cancelled error and its partial count
 }
 
+redis::CommandSink* RedisSource::sink() const
+{
+    if (m_cluster)
+        return m_cluster.data();
+    return m_client.data();
+}
+
 bool RedisSource::ensureClient(quint64 requestId)
 {
-    if (m_client)
+    if (m_client || m_cluster)
         return true;
     Q_EMIT error(requestId, SourceError{SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName)});
     return false;
@@ -83,12 +125,24 @@ void RedisSource::sample()
 {
     if (!ensureClient(0))
         return;
-    m_client->command({QByteArrayLiteral("INFO")}, this, [this](const RedisReply& reply) {
-        if (reply.isError()) {
-            Q_EMIT error(0, toSourceError(reply.error()));
-            return;
-        }
-        const redis::ServerInfo info = redis::ServerInfo::parse(reply.bytes());
+    struct Gather {
+        QVector<redis::ServerInfo> infos;   // per node, in masters() order
+        int left = 0;
+        bool failed = false;
+    };
+    auto gather = std::make_shared<Gather>();
+    const QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()};
+    if (nodes.isEmpty()) {
+        Q_EMIT error(0, SourceError{SourceError::Kind::Connection, tr("no cluster master is known yet")});
+        return;
+    }
+    gather->left = int(nodes.size());
+    gather->infos.resize(nodes.size());
+    auto finish = [this, gather] {
+        // A cluster's identity (run_id, uptime) is its first master's: a restart of that node shows as a reset.
+        redis::ServerInfo info = gather->infos.first();
+        for (qsizetype i = 1; i < gather->infos.size(); ++i)
+            info += gather->infos.at(i);
         StatsSample s;
         s.sourceId = m_id;
         s.time = QDateTime::currentDateTimeUtc();
@@ -103,16 +157,28 @@ void RedisSource::sample()
         s.opsPerSecond = info.instantaneousOpsPerSec;
         s.runId = info.runId;
         s.uptimeSeconds = info.uptimeSeconds;
-        if (m_client) {
-            const redis::ClientLoad load = m_client->load();
-            s.ownCommands = qint64(load.commands);
-            s.ownBytesIn = qint64(load.bytesIn);
-            s.ownBytesOut = qint64(load.bytesOut);
-            s.ownLatencyP50Ms = load.latencyP50Ms;
-            s.ownLatencyP99Ms = load.latencyP99Ms;
-        }
+        const redis::ClientLoad load = m_cluster ? m_cluster->load() : m_client ? m_client->load() : redis::ClientLoad{};
+        s.ownCommands = qint64(load.commands);
+        s.ownBytesIn = qint64(load.bytesIn);
+        s.ownBytesOut = qint64(load.bytesOut);
+        s.ownLatencyP50Ms = load.latencyP50Ms;
+        s.ownLatencyP99Ms = load.latencyP99Ms;
         Q_EMIT statsSample(s);
-    });
+    };
+    for (qsizetype i = 0; i < nodes.size(); ++i) {
+        nodes.at(i)->command({QByteArrayLiteral("INFO")}, this, [this, gather, finish, i](const RedisReply& reply) {
+            if (gather->failed)
+                return;
+            if (reply.isError()) {
+                gather->failed = true;
+                Q_EMIT error(0, toSourceError(reply.error()));
+                return;
+            }
+            gather->infos[i] = redis::ServerInfo::parse(reply.bytes());
+            if (--gather->left == 0)
+                finish();
+        });
+    }
 }
 
 void RedisSource::scan(quint64 requestId, const QByteArray& glob, int pageSize)
@@ -123,20 +189,34 @@ void RedisSource::scan(quint64 requestId, const QByteArray& glob, int pageSize)
         Q_EMIT error(requestId, SourceError{SourceError::Kind::InvalidArgument, tr("scan %1 is already running").arg(requestId)});
         return;
     }
-    redis::KeyScanner::Options options;
-    options.match = glob == "*" ? QByteArray() : glob;
-    options.count = pageSize > 0 ? pageSize : 1000;
-    auto* scanner = new redis::KeyScanner(m_client, options, this);
+    QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()};
+    if (nodes.isEmpty()) {
+        Q_EMIT scanFinished(ScanSummary{requestId, 0, false, SourceError{SourceError::Kind::Connection, tr("no cluster master is known yet")}});
+        return;
+    }
     ScanJob& job = m_scans[requestId];
-    job.scanner = scanner;
     job.pending.requestId = requestId;
+    job.options.match = glob == "*" ? QByteArray() : glob;
+    job.options.count = pageSize > 0 ? pageSize : 1000;
     job.sinceEmit.start();
-    // DBSIZE first, pipelined with the first SCAN: the estimate for the progress bar costs no extra round trip.
-    m_client->command({QByteArrayLiteral("DBSIZE")}, scanner, [this, requestId](const RedisReply& reply) {
-        auto it = m_scans.find(requestId);
-        if (it != m_scans.end() && reply.isInteger())
-            it->pending.estimatedTotal = quint64(reply.toInteger());
-    });
+    for (qsizetype i = 1; i < nodes.size(); ++i)
+        job.nodes.append(nodes.at(i));
+    // DBSIZE of every node first, pipelined with the first SCAN: the progress estimate costs no extra round trip.
+    for (redis::RedisClient* node : nodes) {
+        node->command({QByteArrayLiteral("DBSIZE")}, this, [this, requestId](const RedisReply& reply) {
+            auto it = m_scans.find(requestId);
+            if (it != m_scans.end() && reply.isInteger())
+                it->pending.estimatedTotal += quint64(reply.toInteger());
+        });
+    }
+    startScanner(requestId, nodes.first());
+}
+
+void RedisSource::startScanner(quint64 requestId, redis::RedisClient* node)
+{
+    ScanJob& job = m_scans[requestId];
+    auto* scanner = new redis::KeyScanner(node, job.options, this);
+    job.scanner = scanner;
     connect(scanner, &redis::KeyScanner::keysFound, this,
             [this, requestId](const QList<QByteArray>& keys) { onScanKeys(requestId, keys); });
     connect(scanner, &redis::KeyScanner::finished, this,
@@ -176,12 +256,21 @@ void RedisSource::onScanFinished(quint64 requestId, quint64 total, bool cancelle
     auto it = m_scans.find(requestId);
     if (it == m_scans.end())
         return;
-    flush(*it);
     it->scanner->deleteLater();
+    it->totalBefore += total;
+    if (!cancelled && !e.isError() && !it->nodes.isEmpty()) {
+        const QPointer<redis::RedisClient> next = it->nodes.takeFirst();
+        if (next) {
+            startScanner(requestId, next);
+            return;
+        }
+    }
+    flush(*it);
+    const quint64 delivered = it->totalBefore;
     m_scans.erase(it);
     ScanSummary summary;
     summary.requestId = requestId;
-    summary.total = total;
+    summary.total = delivered;
     summary.cancelled = cancelled || e.kind == RedisError::Kind::Cancelled;
     summary.error = toSourceError(e);
     Q_EMIT scanFinished(summary);
@@ -198,7 +287,7 @@ void RedisSource::keyDetails(quint64 requestId, const QList<QByteArray>& keys)
 {
     if (!ensureClient(requestId))
         return;
-    redis::fetchKeyDetails(*m_client, keys, true, this, [this, requestId](QVector<KeyEntry> entries, RedisError e) {
+    redis::fetchKeyDetails(*sink(), keys, true, this, [this, requestId](QVector<KeyEntry> entries, RedisError e) {
         KeyBatch batch;
         batch.requestId = requestId;
         batch.keys = std::move(entries);
@@ -213,7 +302,7 @@ void RedisSource::fetchValue(quint64 requestId, const QByteArray& key, const QBy
 {
     if (!ensureClient(requestId))
         return;
-    redis::readValuePage(*m_client, key, KeyType::Unknown, cursor, pageSize, this, [this, requestId](ValuePage page) {
+    redis::readValuePage(*sink(), key, KeyType::Unknown, cursor, pageSize, this, [this, requestId](ValuePage page) {
         page.requestId = requestId;
         Q_EMIT valueReady(page);
     });
@@ -229,7 +318,7 @@ void RedisSource::setTtl(quint64 requestId, const QList<QByteArray>& keys, qint6
         return;
     }
     const quint64 requested = quint64(keys.size());
-    redis::setKeysTtl(*m_client, keys, ttlMs, this, [this, requestId, requested](quint64 affected, RedisError e) {
+    redis::setKeysTtl(*sink(), keys, ttlMs, this, [this, requestId, requested](quint64 affected, RedisError e) {
         Q_EMIT keysChanged(KeyOpResult{requestId, requested, affected, toSourceError(e)});
     });
 }
@@ -239,7 +328,7 @@ void RedisSource::remove(quint64 requestId, const QList<QByteArray>& keys)
     if (!ensureClient(requestId))
         return;
     const quint64 requested = quint64(keys.size());
-    redis::removeKeys(*m_client, keys, m_options.removeBatchSize, this,
+    redis::removeKeys(*sink(), keys, m_options.removeBatchSize, this,
                       [this, requestId, requested](quint64 affected, RedisError e) {
                           Q_EMIT keysChanged(KeyOpResult{requestId, requested, affected, toSourceError(e)});
                       });

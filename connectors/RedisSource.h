@@ -1,5 +1,7 @@
 #pragma once
-// RedisSource: Source for one Redis server (standalone, TLS or unix socket). Construct it on any thread, move it to
+// RedisSource: Source for one Redis server (standalone, TLS or unix socket) or a Redis Cluster, detected on
+// connect (INFO server says redis_mode:cluster) and then served through a ClusterClient: scans walk every master
+// in turn, samples sum INFO over the masters, key operations are routed by slot. Construct it on any thread, move it to
 // its worker thread (moveToThread), then drive it with queued calls; it creates its RedisClient in open(), on that
 // thread. Destroy it on its thread too (deleteLater before quitting the thread).
 //
@@ -8,6 +10,7 @@
 // and the partial count. Results of requests carry the caller's requestId.
 #include "connectors/ConnectionUrl.h"
 #include "connectors/Source.h"
+#include "connectors/redis/KeyScanner.h"
 #include "connectors/redis/RedisClient.h"
 
 #include <QElapsedTimer>
@@ -17,6 +20,8 @@
 namespace cachelens {
 
 namespace redis {
+class ClusterClient;
+class CommandSink;
 class KeyScanner;
 }
 
@@ -57,8 +62,15 @@ private:
         redis::KeyScanner* scanner = nullptr;
         KeyBatch pending;
         QElapsedTimer sinceEmit;
+        QList<QPointer<redis::RedisClient>> nodes;   // nodes still to scan after the current one (cluster)
+        quint64 totalBefore = 0;                      // keys delivered by nodes already scanned
+        redis::KeyScanner::Options options;
     };
+    enum class Mode { Unknown, Standalone, Cluster };
     bool ensureClient(quint64 requestId);
+    redis::CommandSink* sink() const;
+    void onProbeState(ConnectionState state, const QString& detail);
+    void startScanner(quint64 requestId, redis::RedisClient* node);
     void onScanKeys(quint64 requestId, const QList<QByteArray>& keys);
     void onScanFinished(quint64 requestId, quint64 total, bool cancelled, const redis::RedisError& error);
     void flush(ScanJob& job);
@@ -67,7 +79,9 @@ private:
     const QString m_displayName;
     const ConnectionUrl m_url;
     const Options m_options;
-    QPointer<redis::RedisClient> m_client;
+    QPointer<redis::RedisClient> m_client;          // standalone connection, or the probe that found a cluster
+    QPointer<redis::ClusterClient> m_cluster;
+    Mode m_mode = Mode::Unknown;
     QHash<quint64, ScanJob> m_scans;
 };
 

@@ -65,7 +65,7 @@ KeyType keyTypeFromName(const QByteArray& name)
     return KeyType::Unknown;
 }
 
-void fetchKeyDetails(RedisClient& client, const QList<QByteArray>& keys, bool withMemory, QObject* context,
+void fetchKeyDetails(CommandSink& client, const QList<QByteArray>& keys, bool withMemory, QObject* context,
                      KeyDetailsDone done)
 {
     struct State {
@@ -120,13 +120,14 @@ void fetchKeyDetails(RedisClient& client, const QList<QByteArray>& keys, bool wi
     }
 }
 
-void setKeysTtl(RedisClient& client, const QList<QByteArray>& keys, qint64 ttlMs, QObject* context, KeyOpDone done)
+void setKeysTtl(CommandSink& client, const QList<QByteArray>& keys, qint64 ttlMs, QObject* context, KeyOpDone done)
 {
     auto runner = std::make_shared<BatchRunner>();
     runner->batches = int((keys.size() + kTtlBatch - 1) / kTtlBatch);
     runner->context = context;
     runner->done = std::move(done);
-    QPointer<RedisClient> target(&client);
+    // Jobs after the first run from reply callbacks, which the sink only calls while it is alive.
+    CommandSink* target = &client;
     runner->job = [target, keys, ttlMs, context](int index, auto finished) {
         const qsizetype from = qsizetype(index) * kTtlBatch;
         const qsizetype to = qMin(keys.size(), from + kTtlBatch);
@@ -137,10 +138,6 @@ void setKeysTtl(RedisClient& client, const QList<QByteArray>& keys, qint64 ttlMs
         };
         auto batch = std::make_shared<Batch>();
         batch->left = to - from;
-        if (!target) {
-            finished(0, RedisError::client(RedisError::Kind::Cancelled, QStringLiteral("the connection is gone")));
-            return;
-        }
         for (qsizetype i = from; i < to; ++i) {
             QList<QByteArray> args = ttlMs < 0 ? QList<QByteArray>{QByteArrayLiteral("PERSIST"), keys.at(i)}
                                                : QList<QByteArray>{QByteArrayLiteral("PEXPIRE"), keys.at(i), QByteArray::number(ttlMs)};
@@ -161,7 +158,7 @@ void setKeysTtl(RedisClient& client, const QList<QByteArray>& keys, qint64 ttlMs
     runner->pump();
 }
 
-void removeKeys(RedisClient& client, const QList<QByteArray>& keys, int batchSize, QObject* context, KeyOpDone done)
+void removeKeys(CommandSink& client, const QList<QByteArray>& keys, int batchSize, QObject* context, KeyOpDone done)
 {
     batchSize = qMax(1, batchSize);
     auto runner = std::make_shared<BatchRunner>();
@@ -169,16 +166,12 @@ void removeKeys(RedisClient& client, const QList<QByteArray>& keys, int batchSiz
     runner->context = context;
     runner->done = std::move(done);
     auto useDel = std::make_shared<bool>(false);
-    QPointer<RedisClient> target(&client);
+    CommandSink* target = &client;
     runner->job = [target, keys, batchSize, context, useDel](int index, auto finished) {
-        if (!target) {
-            finished(0, RedisError::client(RedisError::Kind::Cancelled, QStringLiteral("the connection is gone")));
-            return;
-        }
         QList<QByteArray> args{*useDel ? QByteArrayLiteral("DEL") : QByteArrayLiteral("UNLINK")};
         args.append(keys.mid(qsizetype(index) * batchSize, batchSize));
         target->command(args, context, [target, args, context, useDel, finished](const RedisReply& r) {
-            if (r.isError() && isUnknownCommand(r.error()) && args.first() == "UNLINK" && target) {
+            if (r.isError() && isUnknownCommand(r.error()) && args.first() == "UNLINK") {
                 // UNLINK came with Redis 4.0; older servers get the blocking DEL for this and later batches.
                 *useDel = true;
                 QList<QByteArray> del = args;

@@ -14,7 +14,7 @@
 
 namespace cachelens::redis {
 
-class RedisClient;
+class CommandSink;
 
 KeyType keyTypeFromName(const QByteArray& name);   // reply of TYPE: "string", "hash", …, "none"
 
@@ -22,16 +22,16 @@ KeyType keyTypeFromName(const QByteArray& name);   // reply of TYPE: "string", "
 // of 3 per key. Entries come back in the order of `keys`; a key deleted meanwhile has type None. `firstError` is the
 // first error reply (other keys are still filled); MEMORY USAGE unknown to the server (Redis < 4) leaves -1.
 using KeyDetailsDone = std::function<void(QVector<KeyEntry> entries, RedisError firstError)>;
-void fetchKeyDetails(RedisClient& client, const QList<QByteArray>& keys, bool withMemory, QObject* context,
+void fetchKeyDetails(CommandSink& client, const QList<QByteArray>& keys, bool withMemory, QObject* context,
                      KeyDetailsDone done);
 
 // PEXPIRE every key to ttlMs (> 0), or PERSIST when ttlMs < 0. `affected`: keys whose TTL changed (PEXPIRE/PERSIST
 // answered 1). Pipelined in windows, so a namespace of a million keys does not sit in one socket buffer.
 using KeyOpDone = std::function<void(quint64 affected, RedisError error)>;
-void setKeysTtl(RedisClient& client, const QList<QByteArray>& keys, qint64 ttlMs, QObject* context, KeyOpDone done);
+void setKeysTtl(CommandSink& client, const QList<QByteArray>& keys, qint64 ttlMs, QObject* context, KeyOpDone done);
 
 // UNLINK in batches of `batchSize` keys (a few batches in flight); a server without UNLINK (Redis < 4) gets DEL.
 // `affected`: keys that existed and are gone.
-void removeKeys(RedisClient& client, const QList<QByteArray>& keys, int batchSize, QObject* context, KeyOpDone done);
+void removeKeys(CommandSink& client, const QList<QByteArray>& keys, int batchSize, QObject* context, KeyOpDone done);
 
 } // namespace cachelens::redis

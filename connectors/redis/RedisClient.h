@@ -11,6 +11,7 @@
 // the first Connecting wait for Ready. A bad password or database index is Failed at once: retrying cannot help.
 #include "connectors/ConnectionUrl.h"
 #include "connectors/SourceTypes.h"
+#include "connectors/redis/CommandSink.h"
 #include "connectors/redis/LatencyWindow.h"
 #include "connectors/redis/RedisReply.h"
 #include "connectors/redis/Transport.h"
@@ -41,7 +42,7 @@ struct ClientLoad {
     ClientLoad& operator+=(const ClientLoad& other);   // for a cluster: counters add, latencies take the worst
 };
 
-class RedisClient : public QObject
+class RedisClient : public QObject, public CommandSink
 {
     Q_OBJECT
 public:
@@ -53,7 +54,7 @@ public:
         int maxReconnectAttempts = -1;    // -1 forever; 0 = fail at the first lost or refused connection
         QByteArray clientName = QByteArrayLiteral("cachelens");
     };
-    using Callback = std::function<void(const RedisReply& reply)>;
+    using Callback = CommandSink::Callback;
 
     explicit RedisClient(const ConnectionUrl& url, QObject* parent = nullptr);
     RedisClient(const ConnectionUrl& url, const Options& options, QObject* parent = nullptr);
@@ -73,7 +74,7 @@ public:
 
     // Sends one command (exact bytes per argument). `timeoutMs` 0 = the default. `context` may be null only for
     // fire-and-forget commands without a callback.
-    void command(const QList<QByteArray>& args, QObject* context, Callback callback, int timeoutMs = 0);
+    void command(const QList<QByteArray>& args, QObject* context, Callback callback, int timeoutMs = 0) override;
 
     ClientLoad load() const;
 

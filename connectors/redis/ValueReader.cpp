@@ -65,7 +65,7 @@ void parseScanPage(const RedisReply& r, ValuePage& page, KeyType type)
     }
 }
 
-void readTyped(RedisClient& client, const QByteArray& key, KeyType type, const QByteArray& cursor, int pageSize,
+void readTyped(CommandSink& client, const QByteArray& key, KeyType type, const QByteArray& cursor, int pageSize,
                QObject* context, ValuePageDone done)
 {
     auto state = std::make_shared<PageState>();
@@ -165,22 +165,22 @@ void readTyped(RedisClient& client, const QByteArray& key, KeyType type, const Q
 
 } // namespace
 
-void readValuePage(RedisClient& client, const QByteArray& key, KeyType type, const QByteArray& cursor, int pageSize,
+void readValuePage(CommandSink& client, const QByteArray& key, KeyType type, const QByteArray& cursor, int pageSize,
                    QObject* context, ValuePageDone done)
 {
     if (type != KeyType::Unknown) {
         readTyped(client, key, type, cursor, pageSize, context, std::move(done));
         return;
     }
-    QPointer<RedisClient> target(&client);
+    CommandSink* target = &client;
     client.command({QByteArrayLiteral("TYPE"), key}, context,
                    [target, key, cursor, pageSize, context, done = std::move(done)](const RedisReply& r) mutable {
-                       if (r.isError() || !target) {
+                       if (r.isError()) {
                            ValuePage page;
                            page.key = key;
                            page.cursor = cursor;
                            page.error = SourceError{SourceError::Kind::Connection,
-                                                    r.isError() ? r.error().message : QStringLiteral("the connection is gone")};
+                                                    r.error().message};
                            done(std::move(page));
                            return;
                        }

@@ -16,12 +16,12 @@
 
 namespace cachelens::redis {
 
-class RedisClient;
+class CommandSink;
 
 using ValuePageDone = std::function<void(ValuePage page)>;
 
 // `page.requestId` is left 0 for the caller to fill. pageSize: bytes for strings, elements otherwise.
-void readValuePage(RedisClient& client, const QByteArray& key, KeyType type, const QByteArray& cursor, int pageSize,
+void readValuePage(CommandSink& client, const QByteArray& key, KeyType type, const QByteArray& cursor, int pageSize,
                    QObject* context, ValuePageDone done);
 
 } // namespace cachelens::redis

@@ -1,0 +1,251 @@
+// Redis Cluster support against a real 3-master cluster made by the fixture with `redis-cli --cluster create`:
+// slot hashing, routing, MOVED and ASK, multi-key splitting, RedisSource over every master, a node going down.
+#include "connectors/RedisSource.h"
+#include "connectors/redis/ClusterClient.h"
+#include "connectors/redis/ClusterSlots.h"
+
+#include "RedisCluster.h"
+
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <memory>
+
+using namespace cachelens;
+using namespace cachelens::redis;
+using cachelens::test::RedisCluster;
+
+namespace {
+
+ConnectionUrl parseUrl(const QString& text) { return *ConnectionUrl::parse(text).url; }
+
+RedisReply call(CommandSink& sink, const QList<QByteArray>& args)
+{
+    QObject context;
+    std::optional<RedisReply> reply;
+    sink.command(args, &context, [&](const RedisReply& r) { reply = r; });
+    (void)QTest::qWaitFor([&] { return reply.has_value(); }, 10000);
+    return reply.value_or(RedisReply::error(RedisError::client(RedisError::Kind::Timeout, QStringLiteral("test wait"))));
+}
+
+} // namespace
+
+class TestRedisCluster : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<RedisCluster> m_cluster;
+
+    std::unique_ptr<ClusterClient> openCluster()
+    {
+        RedisClient::Options options;
+        options.reconnectInitialMs = 50;
+        options.reconnectMaxMs = 200;
+        auto client = std::make_unique<ClusterClient>(parseUrl(m_cluster->seedUrl()), options);
+        client->open();
+        if (!QTest::qWaitFor([&] { return client->state() == ConnectionState::Ready; }, 10000))
+            qWarning("cluster client: %s", qPrintable(client->stateDetail()));
+        return client;
+    }
+    int nodeIndexOf(RedisClient* client)
+    {
+        for (int i = 0; i < m_cluster->size(); ++i)
+            if (client->endpoint().port == m_cluster->node(i).port())
+                return i;
+        return -1;
+    }
+    QByteArray nodeId(int i) { return m_cluster->node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("MYID")}); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<ConnectionState>();
+        qRegisterMetaType<KeyBatch>();
+        qRegisterMetaType<ScanSummary>();
+        qRegisterMetaType<StatsSample>();
+        qRegisterMetaType<KeyOpResult>();
+        m_cluster = std::make_unique<RedisCluster>(3);
+        QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+    }
+    void cleanupTestCase() { m_cluster.reset(); }
+
+    void keySlotIsCrc16OfTheKeyOrItsHashTag_data()
+    {
+        QTest::addColumn<QByteArray>("key");
+        QTest::addColumn<QByteArray>("sameSlotAs");
+        QTest::addRow("plain") << QByteArray("foo") << QByteArray("foo");
+        QTest::addRow("hash tag") << QByteArray("{user1000}.following") << QByteArray("user1000");
+        QTest::addRow("empty tag hashes the whole key") << QByteArray("foo{}{bar}") << QByteArray("foo{}{bar}");
+        QTest::addRow("first tag only") << QByteArray("foo{{bar}}zap") << QByteArray("{bar");
+        QTest::addRow("NUL and invalid UTF-8") << QByteArray("a\0\xff", 3) << QByteArray("a\0\xff", 3);
+    }
+    void keySlotIsCrc16OfTheKeyOrItsHashTag()
+    {
+        QFETCH(QByteArray, key);
+        QFETCH(QByteArray, sameSlotAs);
+        QCOMPARE(keySlot(key), keySlot(sameSlotAs));
+        // The server is the reference (CLUSTER KEYSLOT); asked through our client so binary keys survive.
+        auto client = openCluster();
+        QCOMPARE(call(*client, {"CLUSTER", "KEYSLOT", key}).toInteger(), keySlot(key));
+        QCOMPARE(crc16("123456789", 9), quint16(0x31C3));   // CRC16/XMODEM check value
+        QCOMPARE(keySlot("foo"), 12182);
+    }
+
+    void keysAreRoutedToTheirMasters()
+    {
+        auto client = openCluster();
+        QCOMPARE(client->state(), ConnectionState::Ready);
+        QCOMPARE(client->masters().size(), 3);
+        QObject context;
+        int done = 0;
+        for (int i = 0; i < 300; ++i)
+            client->command({"SET", "route:" + QByteArray::number(i), QByteArray::number(i)}, &context, [&](const RedisReply& r) {
+                QVERIFY2(!r.isError(), qPrintable(r.error().message));
+                ++done;
+            });
+        QTRY_COMPARE(done, 300);
+        QCOMPARE(call(*client, {"GET", "route:123"}).bytes(), QByteArray("123"));
+        qint64 total = 0;
+        for (int i = 0; i < 3; ++i) {
+            const qint64 n = m_cluster->node(i).cli({QStringLiteral("DBSIZE")}).toLongLong();
+            QVERIFY2(n > 50, "every master holds a share");
+            total += n;
+        }
+        QCOMPARE(total, 300);
+        // Multi-key commands are split per key: one UNLINK over three masters would be refused with CROSSSLOT.
+        QList<QByteArray> unlink{"UNLINK"};
+        for (int i = 0; i < 100; ++i)
+            unlink << "route:" + QByteArray::number(i);
+        unlink << "route:missing";
+        QCOMPARE(call(*client, unlink).toInteger(), 100);
+        QCOMPARE(call(*client, {"EXISTS", "route:150", "route:5", "route:299"}).toInteger(), 2);
+    }
+
+    void movedIsFollowedAndTheSlotMapUpdated()
+    {
+        auto client = openCluster();
+        const QByteArray key = "{moved}k";
+        const int slot = keySlot(key);
+        const int from = nodeIndexOf(client->nodeForSlot(slot));
+        const int to = (from + 1) % 3;
+        QVERIFY(from >= 0);
+        QCOMPARE(m_cluster->node(from).cli({QStringLiteral("CLUSTER"), QStringLiteral("COUNTKEYSINSLOT"), QString::number(slot)}),
+                 QByteArray("0"));
+        // Hand the (empty) slot to another master behind the client's back: its map is now stale.
+        const QByteArray target = nodeId(to);
+        for (int i = 0; i < 3; ++i)
+            m_cluster->node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), QString::number(slot),
+                                    QStringLiteral("NODE"), QString::fromLatin1(target)});
+        const RedisReply reply = call(*client, {"SET", key, "v"});
+        QVERIFY2(!reply.isError(), qPrintable(reply.error().message));
+        QCOMPARE(m_cluster->node(to).cli({QStringLiteral("CLUSTER"), QStringLiteral("COUNTKEYSINSLOT"), QString::number(slot)}),
+                 QByteArray("1"));
+        QTRY_COMPARE(nodeIndexOf(client->nodeForSlot(slot)), to);
+    }
+
+    void askIsFollowedWithAsking()
+    {
+        auto client = openCluster();
+        const QByteArray key = "{asked}k";
+        const int slot = keySlot(key);
+        const int from = nodeIndexOf(client->nodeForSlot(slot));
+        const int to = (from + 1) % 3;
+        // Slot being migrated from `from` to `to`: a key missing on `from` is answered with ASK.
+        m_cluster->node(to).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), QString::number(slot),
+                                 QStringLiteral("IMPORTING"), QString::fromLatin1(nodeId(from))});
+        m_cluster->node(from).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), QString::number(slot),
+                                   QStringLiteral("MIGRATING"), QString::fromLatin1(nodeId(to))});
+        const RedisReply reply = call(*client, {"SET", key, "asked"});
+        QVERIFY2(!reply.isError(), qPrintable(reply.error().message));
+        QCOMPARE(m_cluster->node(to).cli({QStringLiteral("CLUSTER"), QStringLiteral("COUNTKEYSINSLOT"), QString::number(slot)}),
+                 QByteArray("1"));
+        QCOMPARE(nodeIndexOf(client->nodeForSlot(slot)), from);   // ASK does not change the map
+        for (int i = 0; i < 3; ++i)
+            m_cluster->node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), QString::number(slot),
+                                    QStringLiteral("NODE"), QString::fromLatin1(nodeId(to))});
+    }
+
+    void sourceScansEveryMasterAndSumsInfo()
+    {
+        auto client = openCluster();
+        call(*client, {"FLUSHALL"});
+        for (int i = 0; i < 3; ++i)
+            m_cluster->node(i).cli({QStringLiteral("FLUSHALL")});
+        QObject context;
+        int done = 0;
+        for (int i = 0; i < 3000; ++i)
+            client->command({"SET", "src:" + QByteArray::number(i), "v"}, &context, [&](const RedisReply&) { ++done; });
+        QTRY_COMPARE(done, 3000);
+
+        QThread thread;
+        auto* source = new RedisSource(QStringLiteral("cluster"), QStringLiteral("cluster"), parseUrl(m_cluster->seedUrl()));
+        source->moveToThread(&thread);
+        connect(&thread, &QThread::finished, source, &QObject::deleteLater);
+        thread.start();
+        QSignalSpy states(source, &Source::stateChanged);
+        QMetaObject::invokeMethod(source, [source] { source->open(); }, Qt::QueuedConnection);
+        QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Ready);
+        QVERIFY2(states.last().at(1).toString().contains(QLatin1String("cluster of 3")), qPrintable(states.last().at(1).toString()));
+
+        QSignalSpy samples(source, &Source::statsSample);
+        QMetaObject::invokeMethod(source, [source] { source->sample(); }, Qt::QueuedConnection);
+        QTRY_COMPARE(samples.size(), 1);
+        QCOMPARE(samples.first().at(0).value<StatsSample>().keys, 3000);
+
+        QSignalSpy batches(source, &Source::keysFound);
+        QSignalSpy finished(source, &Source::scanFinished);
+        QMetaObject::invokeMethod(source, [source] { source->scan(5, "src:*", 200); }, Qt::QueuedConnection);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
+        const auto summary = finished.first().at(0).value<ScanSummary>();
+        QVERIFY2(!summary.error.isError(), qPrintable(summary.error.message));
+        QCOMPARE(summary.total, quint64(3000));
+        QSet<QByteArray> keys;
+        for (const auto& args : batches)
+            for (const KeyEntry& e : args.at(0).value<KeyBatch>().keys)
+                keys.insert(e.key);
+        QCOMPARE(keys.size(), 3000);
+        QCOMPARE(batches.last().at(0).value<KeyBatch>().estimatedTotal, quint64(3000));
+
+        QSignalSpy changed(source, &Source::keysChanged);
+        QList<QByteArray> toRemove;
+        for (int i = 0; i < 1000; ++i)
+            toRemove << "src:" + QByteArray::number(i);
+        QMetaObject::invokeMethod(source, [source, toRemove] { source->remove(6, toRemove); }, Qt::QueuedConnection);
+        QTRY_COMPARE(changed.size(), 1);
+        const auto result = changed.first().at(0).value<KeyOpResult>();
+        QVERIFY2(!result.error.isError(), qPrintable(result.error.message));
+        QCOMPARE(result.affected, quint64(1000));
+        thread.quit();
+        thread.wait();
+    }
+
+    // Last: it kills a node.
+    void aNodeGoingDownFailsOnlyItsSlotsFast()
+    {
+        auto client = openCluster();
+        const int slotA = keySlot("down:a");
+        RedisClient* owner = client->nodeForSlot(slotA);
+        const int dead = nodeIndexOf(owner);
+        QByteArray otherKey;
+        for (int i = 0; otherKey.isEmpty(); ++i) {
+            const QByteArray k = "down:" + QByteArray::number(i);
+            if (client->nodeForSlot(keySlot(k)) != owner)
+                otherKey = k;
+        }
+        QSignalSpy states(client.get(), &ClusterClient::stateChanged);
+        m_cluster->node(dead).kill();
+        QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Reconnecting);
+        QVERIFY2(client->stateDetail().contains(QLatin1String("1 of 3")), qPrintable(client->stateDetail()));
+        QElapsedTimer clock;
+        clock.start();
+        const RedisReply lost = call(*client, {"SET", "down:a", "1"});
+        QCOMPARE(lost.error().kind, RedisError::Kind::Connection);
+        QVERIFY(clock.elapsed() < 1000);
+        const RedisReply alive = call(*client, {"SET", otherKey, "1"});
+        QVERIFY2(!alive.isError(), qPrintable(alive.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRedisCluster)
+#include "tst_rediscluster.moc"

@@ -253,6 +253,23 @@ WarmReport Cache::warm(std::span<const std::string> keys,
     return report;
 }
 
+MutationReport Cache::afterWrite(const Mutation& m)
+{
+    MutationReport r;
+    r.keys = invalidate(m.keys);
+    for (const auto& t : m.tags) r.tagged += invalidateTag(t);
+    for (const auto& p : m.patterns) r.matched += invalidatePattern(p);
+    for (const auto& [k, v] : m.writeThrough) {
+        if (set(k, v, m.writeOptions).ok()) {
+            ++r.written;
+            stats_.add(Counter::WriteThroughs);
+        } else {
+            ++r.failed;
+        }
+    }
+    return r;
+}
+
 ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t count)
 {
     if (!enabled_) return {};

@@ -70,6 +70,18 @@ struct WrapOptions {
     std::vector<std::string> tags;
 };
 
+// Update on write: what a mutation of the source of truth makes stale, in one call (see Cache::afterWrite).
+struct Mutation {
+    std::vector<std::string> keys;      // invalidate these keys
+    std::vector<std::string> tags;      // …every key carrying these tags
+    std::vector<std::string> patterns;  // …every key matching these globs
+    std::vector<std::pair<std::string, std::string>> writeThrough; // or store the new values in place
+    SetOptions writeOptions;            // TTL/tags for the written values
+};
+struct MutationReport {
+    std::size_t keys = 0, tagged = 0, matched = 0, written = 0, failed = 0;
+};
+
 // A loader returns the value, std::nullopt for "not found", or throws for a failure.
 using Loader = std::function<std::optional<std::string>()>;
 
@@ -120,6 +132,10 @@ public:
     // Loads the keys not already cached with up to `concurrency` threads.
     WarmReport warm(std::span<const std::string> keys, const std::function<std::optional<std::string>(std::string_view)>& loader,
                     unsigned concurrency = 4, const WrapOptions& options = defaultWrapOptions());
+
+    // After a write to the source of truth: invalidates keys, tags and patterns and writes values through, all
+    // counted in stats (invalidations by kind, write_throughs).
+    MutationReport afterWrite(const Mutation& m);
 
     // Keys are returned without the instance prefix; pattern is a Redis glob (see glob.h) on that same form.
     ScanPage scan(std::uint64_t cursor, std::string_view pattern = "*", std::size_t count = 100);

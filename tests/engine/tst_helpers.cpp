@@ -1,0 +1,213 @@
+// The helpers around the cache: environment configuration, the key builder, rate limiters, update on write.
+#include "engine/cache.h"
+#include "engine/config.h"
+#include "engine/key_builder.h"
+#include "engine/rate_limiter.h"
+
+#include <QtTest/QtTest>
+
+#include <map>
+
+using namespace cachelens::engine;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+class TestHelpers : public QObject {
+    Q_OBJECT
+private slots:
+    void parsesByteSizes_data();
+    void parsesByteSizes();
+    void configFromEnvironmentAppliesEveryVariable();
+    void badEnvironmentValuesSayWhatIsWrong_data();
+    void badEnvironmentValuesSayWhatIsWrong();
+    void keyBuilderJoinsEscapesAndHashes();
+    void keyBuilderPatternSelectsTheNamespace();
+    void fixedWindowLimitsPerWindow();
+    void slidingWindowWeighsThePreviousWindow();
+    void afterWriteInvalidatesAndWritesThrough();
+};
+
+void TestHelpers::parsesByteSizes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("bytes"); // -1: rejected
+    QTest::addRow("plain") << "1048576" << qint64(1048576);
+    QTest::addRow("kb") << "512kb" << qint64(512 * 1024);
+    QTest::addRow("mb") << "64mb" << qint64(64 << 20);
+    QTest::addRow("upper case and space") << " 1 GB" << qint64(1) * 1024 * 1024 * 1024;
+    QTest::addRow("fraction") << "1.5gb" << qint64(3) * 512 * 1024 * 1024;
+    QTest::addRow("zero") << "0" << qint64(0);
+    QTest::addRow("unknown unit") << "64xb" << qint64(-1);
+    QTest::addRow("no number") << "mb" << qint64(-1);
+    QTest::addRow("empty") << "" << qint64(-1);
+    QTest::addRow("negative") << "-5mb" << qint64(-1);
+}
+
+void TestHelpers::parsesByteSizes()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, bytes);
+    const auto r = parseByteSize(text.toStdString());
+    if (bytes < 0) {
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().message.find("64mb") != std::string::npos); // says what would be accepted
+    } else {
+        QVERIFY(r.ok());
+        QCOMPARE(qint64(r.value()), bytes);
+    }
+}
+
+void TestHelpers::configFromEnvironmentAppliesEveryVariable()
+{
+    std::map<std::string, std::string> env{{"CACHE_PROVIDER", "memory"}, {"CACHE_ENABLED", "off"},
+                                           {"CACHE_KEY_PREFIX", "svc:"},  {"CACHE_MEMORY_SIZE", "128mb"},
+                                           {"CACHE_MAX_ENTRIES", "5000"}, {"CACHE_POLICY", "S3FIFO"},
+                                           {"CACHE_DEFAULT_TTL", "5m"}};
+    auto lookup = [&](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    };
+    auto cfg = configFromEnvironment(lookup);
+    QVERIFY(cfg.ok());
+    QCOMPARE(cfg->provider, "memory"s);
+    QCOMPARE(cfg->options.enabled, false);
+    QCOMPARE(cfg->options.keyPrefix, "svc:"s);
+    QCOMPARE(cfg->options.maxBytes, std::size_t(128) << 20);
+    QCOMPARE(cfg->options.maxEntries, std::size_t(5000));
+    QVERIFY(cfg->options.policy == PolicyKind::S3Fifo);
+    QVERIFY(cfg->options.defaultTtl == std::optional<milliseconds>(300s));
+
+    auto none = configFromEnvironment([](const char*) -> const char* { return nullptr; });
+    QVERIFY(none.ok());
+    QCOMPARE(none->provider, "memory"s);
+    QCOMPARE(none->options.enabled, true);
+    QCOMPARE(none->options.maxBytes, std::size_t(64) << 20);
+}
+
+void TestHelpers::badEnvironmentValuesSayWhatIsWrong_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::addRow("provider") << "CACHE_PROVIDER" << "memcached";
+    QTest::addRow("enabled") << "CACHE_ENABLED" << "maybe";
+    QTest::addRow("size") << "CACHE_MEMORY_SIZE" << "lots";
+    QTest::addRow("entries") << "CACHE_MAX_ENTRIES" << "12k";
+    QTest::addRow("policy") << "CACHE_POLICY" << "arc";
+    QTest::addRow("ttl") << "CACHE_DEFAULT_TTL" << "soon";
+    QTest::addRow("redis without url") << "CACHE_PROVIDER" << "redis";
+}
+
+void TestHelpers::badEnvironmentValuesSayWhatIsWrong()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    const std::string n = name.toStdString(), v = value.toStdString();
+    auto cfg = configFromEnvironment([&](const char* key) -> const char* { return key == n ? v.c_str() : nullptr; });
+    QVERIFY(!cfg.ok());
+    QCOMPARE(cfg.error().code, Errc::InvalidArgument);
+    QVERIFY2(cfg.error().message.find(n) != std::string::npos, cfg.error().message.c_str());
+}
+
+void TestHelpers::keyBuilderJoinsEscapesAndHashes()
+{
+    KeyBuilder keys("app1:");
+    QCOMPARE(keys.key("character", 42), "app1:character:42"s);
+    QCOMPARE(keys.key("room_messages", "lobby", 7), "app1:room_messages:lobby:7"s);
+    QCOMPARE(keys.key("user", "a:b"), "app1:user:a%3Ab"s);         // the separator cannot forge a level
+    QCOMPARE(keys.key("user", "100%"), "app1:user:100%25"s);
+    QVERIFY(keys.key("user", "a:b") != keys.key("user", "a", "b"));
+    const std::string query = R"({"q":"red shoes","page":2})";
+    const std::string k = keys.key("search", "results", query);
+    QCOMPARE(k, "app1:search:results:" + hashed(query));             // structured parts are hashed…
+    QCOMPARE(k, keys.key("search", "results", hashed(query)));        // …the same as hashing explicitly
+    QCOMPARE(hashed("abc"), "#e71fa2190541574b"s);                    // stable: FNV-1a 64, fixed forever
+    QCOMPARE(keys.key("long", std::string(65, 'x')).size(), std::string("app1:long:").size() + 17);
+    QCOMPARE(keys.key("short", std::string(64, 'x')).size(), std::string("app1:short:").size() + 64);
+}
+
+void TestHelpers::keyBuilderPatternSelectsTheNamespace()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    Cache c(o);
+    KeyBuilder keys("a[1]:");
+    QVERIFY(c.set(keys.key("character", 1), "v").ok());
+    QVERIFY(c.set(keys.key("character", 2), "v").ok());
+    QVERIFY(c.set(keys.key("room", 1), "v").ok());
+    QCOMPARE(keys.namespacePattern("character"), "a\\[1\\]:character:*"s);
+    QCOMPARE(c.invalidatePattern(keys.namespacePattern("character")), std::size_t(2));
+    QVERIFY(c.exists(keys.key("room", 1)));
+}
+
+void TestHelpers::fixedWindowLimitsPerWindow()
+{
+    ManualClock clock(60'000'000'000); // on a minute boundary
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    Cache c(o);
+    RateLimiter limiter(c, RateLimiter::Kind::FixedWindow, 3, 1min);
+    for (int i = 0; i < 3; ++i) QVERIFY(limiter.hit("user:1").allowed);
+    auto d = limiter.hit("user:1");
+    QVERIFY(!d.allowed);
+    QCOMPARE(d.count, std::int64_t(4));
+    QCOMPARE(d.retryAfter, std::chrono::milliseconds(60'000));
+    QVERIFY(limiter.hit("user:2").allowed); // per subject
+    clock.advance(1min);
+    QVERIFY(limiter.hit("user:1").allowed);
+}
+
+void TestHelpers::slidingWindowWeighsThePreviousWindow()
+{
+    ManualClock clock(60'000'000'000);
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    Cache c(o);
+    RateLimiter limiter(c, RateLimiter::Kind::SlidingWindow, 10, 1min);
+    clock.advance(50s);
+    for (int i = 0; i < 10; ++i) QVERIFY(limiter.hit("ip").allowed);
+    clock.advance(15s); // 5 s into the next window: the previous one still weighs 55/60
+    auto d = limiter.hit("ip");
+    QVERIFY(!d.allowed); // 1 + 10 × 55/60 ≈ 10.2 > 10: the burst at the boundary is not doubled
+    clock.advance(50s);  // 55 s in: previous weighs 5/60
+    QVERIFY(limiter.hit("ip").allowed);
+}
+
+void TestHelpers::afterWriteInvalidatesAndWritesThrough()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    Cache c(o);
+    SetOptions tagged;
+    tagged.tags = {"user:1"};
+    QVERIFY(c.set("profile:1", "old", tagged).ok());
+    QVERIFY(c.set("friends:1", "old", tagged).ok());
+    QVERIFY(c.set("feed:1:a", "old").ok());
+    QVERIFY(c.set("feed:1:b", "old").ok());
+    QVERIFY(c.set("direct", "old").ok());
+    Mutation m;
+    m.keys = {"direct", "absent"};
+    m.tags = {"user:1"};
+    m.patterns = {"feed:1:*"};
+    m.writeThrough = {{"name:1", "Ada"}};
+    const auto r = c.afterWrite(m);
+    QCOMPARE(r.keys, std::size_t(1));
+    QCOMPARE(r.tagged, std::size_t(2));
+    QCOMPARE(r.matched, std::size_t(2));
+    QCOMPARE(r.written, std::size_t(1));
+    QCOMPARE(std::string(c.get("name:1").value()), "Ada"s);
+    const auto s = c.stats();
+    QCOMPARE(s.at(Counter::InvalidationsKey), std::uint64_t(1));
+    QCOMPARE(s.at(Counter::InvalidationsTag), std::uint64_t(2));
+    QCOMPARE(s.at(Counter::InvalidationsPattern), std::uint64_t(2));
+    QCOMPARE(s.at(Counter::WriteThroughs), std::uint64_t(1));
+    QCOMPARE(s.entries, std::uint64_t(1));
+}
+
+QTEST_APPLESS_MAIN(TestHelpers)
+#include "tst_helpers.moc"

@@ -3,6 +3,7 @@
 #include "connectors/redis/ClusterClient.h"
 #include "connectors/redis/KeyCommands.h"
 #include "connectors/redis/KeyScanner.h"
+#include "connectors/redis/SentinelResolver.h"
 #include "connectors/redis/ServerInfo.h"
 #include "connectors/redis/ValueReader.h"
 
@@ -63,7 +64,9 @@ void RedisSource::open()
             m_client->open();
         return;
     }
-    m_client = new redis::RedisClient(m_url, m_options.client, this);
+    m_client = m_url.scheme == ConnectionUrl::Scheme::Sentinel
+                   ? redis::SentinelResolver::createClient(m_url, m_options.client, this)
+                   : new redis::RedisClient(m_url, m_options.client, this);
     connect(m_client, &redis::RedisClient::stateChanged, this, &RedisSource::onProbeState);
     m_client->open();
 }

@@ -1,6 +1,7 @@
 #include "connectors/ctl/RedisCommandSupport.h"
 
 #include "connectors/ConnectionUrl.h"
+#include "connectors/redis/SentinelResolver.h"
 
 #include <QCoreApplication>
 #include <QLocale>
@@ -16,14 +17,11 @@ std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& co
         exitCode = Misuse;
         return nullptr;
     }
-    if (parsed.url->scheme == ConnectionUrl::Scheme::Sentinel) {
-        ctx.err << "cachelensctl " << commandName << ": redis-sentinel:// URLs are not supported yet" << Qt::endl;
-        exitCode = Misuse;
-        return nullptr;
-    }
     redis::RedisClient::Options options;
     options.maxReconnectAttempts = 0;
-    auto client = std::make_unique<redis::RedisClient>(*parsed.url, options);
+    std::unique_ptr<redis::RedisClient> client(parsed.url->scheme == ConnectionUrl::Scheme::Sentinel
+                                                   ? redis::SentinelResolver::createClient(*parsed.url, options)
+                                                   : new redis::RedisClient(*parsed.url, options));
     QEventLoop loop;
     QObject::connect(client.get(), &redis::RedisClient::stateChanged, &loop, [&loop](ConnectionState state) {
         if (state == ConnectionState::Ready || state == ConnectionState::Failed)

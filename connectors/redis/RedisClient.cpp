@@ -100,11 +100,30 @@ void RedisClient::startConnect()
     ++m_generation;
     m_decoder->reset();
     m_handshakeLeft = 0;
+    m_connectTimer.start(m_options.connectTimeoutMs);   // covers resolving, connecting and the handshake
+    if (m_resolver) {
+        const quint64 generation = m_generation;
+        m_resolver(this, [this, generation](const Endpoint& endpoint, const RedisError& error) {
+            if (generation != m_generation || !m_wantOpen)
+                return;   // closed, or timed out, while resolving
+            if (error.isError()) {
+                connectionLost(error);
+                return;
+            }
+            m_endpoint = endpoint;
+            openTransport();
+        });
+        return;
+    }
+    openTransport();
+}
+
+void RedisClient::openTransport()
+{
     m_transport = new Transport(this);
     connect(m_transport, &Transport::connected, this, &RedisClient::onConnected);
     connect(m_transport, &Transport::readyRead, this, &RedisClient::onReadyRead);
     connect(m_transport, &Transport::closed, this, &RedisClient::onClosed);
-    m_connectTimer.start(m_options.connectTimeoutMs);
     m_transport->open(m_endpoint);
 }
 

@@ -78,12 +78,18 @@ public:
 
     ClientLoad load() const;
 
+    // Called before every connection attempt to find where to connect (Sentinel: the current master). It must call
+    // `done` exactly once, from the event loop, with an endpoint or an error (which counts as a failed attempt).
+    using EndpointResolver = std::function<void(QObject* context, std::function<void(const Endpoint&, const RedisError&)> done)>;
+    void setEndpointResolver(EndpointResolver resolver) { m_resolver = std::move(resolver); }
+
 Q_SIGNALS:
     void stateChanged(cachelens::ConnectionState state, const QString& detail);
 
 private:
     struct Pending;
     void startConnect();
+    void openTransport();
     void onConnected();
     void onReadyRead();
     void onClosed(const RedisError& why);
@@ -111,6 +117,7 @@ private:
     int m_handshakeLeft = 0;
     quint64 m_generation = 0;            // bumped per connection; stale replies and callbacks check it
 
+    EndpointResolver m_resolver;
     Transport* m_transport = nullptr;
     std::unique_ptr<RespDecoder> m_decoder;
     std::deque<std::shared_ptr<Pending>> m_inflight;   // written, reply not yet read (in write order)

@@ -112,7 +112,21 @@ bool RedisServer::restart()
 
 bool RedisServer::launch()
 {
-    QStringList args{QStringLiteral("--port"), QString::number(m_port),
+    QStringList args;
+    if (!m_options.sentinelConfig.isEmpty()) {
+        // Sentinel rewrites its config file (it records the replicas and sentinels it discovers), so the file lives in
+        // the temporary directory and comes first on the command line. Written once: a restart keeps what it learnt.
+        const QString path = m_dir->filePath(QStringLiteral("sentinel.conf"));
+        if (!QFile::exists(path)) {
+            QFile conf(path);
+            if (!conf.open(QIODevice::WriteOnly) || conf.write(m_options.sentinelConfig.join(QLatin1Char('\n')).toUtf8() + '\n') < 0) {
+                m_error = QStringLiteral("cannot write %1").arg(path);
+                return false;
+            }
+        }
+        args << path << QStringLiteral("--sentinel");
+    }
+    args << QStringList{QStringLiteral("--port"), QString::number(m_port),
                      QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
                      QStringLiteral("--dir"), m_dir->path(),
                      QStringLiteral("--save"), QString(),

@@ -19,6 +19,8 @@ public:
         bool tls = false;             // also listen for TLS on tlsPort(), with a CA and certificate made by openssl
                                       // in the temporary directory (server certificate for localhost/127.0.0.1)
         QString binary = QStringLiteral("redis-server");
+        QStringList sentinelConfig;   // non-empty: run as a sentinel with these lines in <dir>/sentinel.conf
+                                      // (e.g. "sentinel monitor mymaster 127.0.0.1 6379 2")
     };
 
     RedisServer();

@@ -44,9 +44,44 @@ Cache::Cache(CacheOptions options)
       store_(storeOptions(options_), *clock_, stats_),
       tasks_(options_.backgroundThread, options_.sweepInterval, [this] { store_.sweep(options_.sweepSlotsPerTick); })
 {
+    for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
+    observed_.store(!namespaceStats_.empty(), std::memory_order_relaxed);
 }
 
 Cache::~Cache() = default;
+
+StatsCounters* Cache::namespaceCounters(std::string_view key) const
+{
+    if (namespaceStats_.empty()) return nullptr;
+    auto it = namespaceStats_.find(key.substr(0, key.find(':')));
+    return it == namespaceStats_.end() ? nullptr : it->second.get();
+}
+
+void Cache::observe(std::string_view key, std::string_view full, TraceOp op)
+{
+    if (tap_.enabled()) tap_.record(clock_->now(), hashBytes(full), op);
+    if (StatsCounters* ns = namespaceCounters(key)) {
+        switch (op) {
+        case TraceOp::Hit: ns->add(Counter::Hits); break;
+        case TraceOp::Miss: ns->add(Counter::Misses); break;
+        case TraceOp::Set: ns->add(Counter::Sets); break;
+        case TraceOp::Delete: ns->add(Counter::Deletes); break;
+        }
+    }
+}
+
+void Cache::setTraceEnabled(bool on, std::uint32_t sampleEvery) noexcept
+{
+    if (on) tap_.enable(sampleEvery == 0 ? 1 : sampleEvery);
+    else tap_.disable();
+    observed_.store(on || !namespaceStats_.empty(), std::memory_order_relaxed);
+}
+
+StatsSnapshot Cache::namespaceStats(std::string_view ns) const
+{
+    auto it = namespaceStats_.find(ns);
+    return it == namespaceStats_.end() ? StatsSnapshot{} : it->second->snapshot();
+}
 
 std::string_view Cache::fullKey(std::string_view key) const
 {
@@ -76,7 +111,10 @@ ValueRef Cache::get(std::string_view key)
         stats_.add(Counter::Misses);
         return {};
     }
-    return store_.get(fullKey(key));
+    const std::string_view k = fullKey(key);
+    ValueRef v = store_.get(k);
+    if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
+    return v;
 }
 
 Status Cache::set(std::string_view key, std::string_view value, const SetOptions& o)
@@ -90,10 +128,20 @@ Status Cache::set(std::string_view key, std::string_view value, const SetOptions
     e.expireAt = deadlineFor(key, o.ttl);
     e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
     e.tags = o.tags;
-    return store_.set(fullKey(key), value, e);
+    const std::string_view k = fullKey(key);
+    Status st = store_.set(k, value, e);
+    if (st.ok() && observed_.load(std::memory_order_relaxed)) observe(key, k, TraceOp::Set);
+    return st;
 }
 
-bool Cache::del(std::string_view key) { return enabled_ && store_.del(fullKey(key)); }
+bool Cache::del(std::string_view key)
+{
+    if (!enabled_) return false;
+    const std::string_view k = fullKey(key);
+    const bool removed = store_.del(k);
+    if (removed && observed_.load(std::memory_order_relaxed)) observe(key, k, TraceOp::Delete);
+    return removed;
+}
 
 std::size_t Cache::invalidate(std::span<const std::string> keys)
 {
@@ -132,6 +180,8 @@ Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::op
 Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const WrapOptions& o)
 {
     stats_.add(Counter::Loads);
+    StatsCounters* ns = namespaceCounters(key);
+    if (ns) ns->add(Counter::Loads);
     const Nanos start = clock_->now();
     std::optional<std::string> value;
     try {
@@ -139,10 +189,12 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
     } catch (const std::exception& e) {
         stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
         stats_.add(Counter::LoadFailures);
+        if (ns) ns->add(Counter::LoadFailures);
         return Error{Errc::LoaderFailed, e.what()};
     } catch (...) {
         stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
         stats_.add(Counter::LoadFailures);
+        if (ns) ns->add(Counter::LoadFailures);
         return Error{Errc::LoaderFailed, "the loader threw a non-standard exception"};
     }
     stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));

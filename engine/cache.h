@@ -9,6 +9,7 @@
 //
 // Time: every TTL is measured on the injected Clock (CacheOptions::clock); pass a ManualClock in tests and call
 // runMaintenance() instead of sleeping.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +29,7 @@
 #include "engine/stats.h"
 #include "engine/store.h"
 #include "engine/task_queue.h"
+#include "engine/trace_tap.h"
 
 namespace cachelens::engine {
 
@@ -103,7 +105,10 @@ public:
     bool read(std::string_view key, F&& f)
     {
         if (!enabled_) return false;
-        return store_.visit(fullKey(key), [&](std::string_view v, const Entry&) { f(v); });
+        const std::string_view k = fullKey(key);
+        const bool hit = store_.visit(k, [&](std::string_view v, const Entry&) { f(v); });
+        if (observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
+        return hit;
     }
     Status set(std::string_view key, std::string_view value, const SetOptions& options = {});
     bool del(std::string_view key);
@@ -124,6 +129,7 @@ public:
         if (enabled_) {
             bool stale = false;
             ValueRef v = store_.peek(fullKey(key), stale);
+            if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), v && !stale ? TraceOp::Hit : TraceOp::Miss);
             if (v && !stale) return v; // the hit path: no allocation, no lock
             return wrapSlow(key, Loader(std::forward<F>(loader)), options, std::move(v), stale);
         }
@@ -144,7 +150,13 @@ public:
     std::size_t clear();
 
     StatsSnapshot stats() const;
+    // Counters of one namespace of CacheOptions::namespaces (hits, misses, sets, deletes, loads, load failures);
+    // gauges (entries, bytes) are per cache only. Unknown namespaces give an empty snapshot.
+    StatsSnapshot namespaceStats(std::string_view ns) const;
     void resetStats();
+    // The access-trace tap (off until enabled); see trace_tap.h.
+    TraceTap& traceTap() noexcept { return tap_; }
+    void setTraceEnabled(bool on, std::uint32_t sampleEvery = 1) noexcept;
     // Runs queued background refreshes and one sweep step on the calling thread (manual mode); returns the
     // number of expired entries reclaimed.
     std::size_t runMaintenance();
@@ -162,11 +174,17 @@ private:
     Result<ValueRef> wrapSlow(std::string_view key, Loader loader, const WrapOptions& o, ValueRef stale, bool isStale);
     Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
     void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);
+    // Per-namespace counters and the trace tap; only called when either is on (observed_).
+    void observe(std::string_view key, std::string_view fullKey, TraceOp op);
+    StatsCounters* namespaceCounters(std::string_view key) const;
 
     CacheOptions options_;
     const Clock* clock_;
     bool enabled_;
     mutable StatsCounters stats_;
+    std::map<std::string, std::unique_ptr<StatsCounters>, std::less<>> namespaceStats_; // fixed after construction
+    TraceTap tap_;
+    std::atomic<bool> observed_{false}; // namespaces configured or tap on: only then does the hot path do more
     Store store_;
     SingleFlight flights_;
     std::mutex refreshMu_;

@@ -1,0 +1,160 @@
+// What the GUI and the simulator observe: the access-trace tap and per-namespace counters.
+#include "engine/cache.h"
+#include "engine/hash.h"
+#include "engine/trace_tap.h"
+
+#include <QtTest/QtTest>
+
+#include <set>
+#include <thread>
+
+using namespace cachelens::engine;
+using namespace std::chrono_literals;
+
+class TestObserve : public QObject {
+    Q_OBJECT
+private slots:
+    void tapIsOffByDefault();
+    void tapRecordsTimeKeyHashAndOperation();
+    void tapSamplesWholeKeys();
+    void tapReportsWhatTheRingDropped();
+    void tapToleratesConcurrentWritersAndReader();
+    void namespaceCountersAreSeparate();
+};
+
+void TestObserve::tapIsOffByDefault()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    Cache c(o);
+    (void)c.set("k", "v");
+    (void)c.get("k");
+    std::uint64_t cursor = 0;
+    std::vector<TraceRecord> out;
+    QCOMPARE(c.traceTap().read(cursor, out), std::uint64_t(0));
+    QVERIFY(out.empty());
+}
+
+void TestObserve::tapRecordsTimeKeyHashAndOperation()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.keyPrefix = "p:";
+    Cache c(o);
+    c.setTraceEnabled(true);
+    (void)c.get("k");
+    clock.advance(1ms);
+    (void)c.set("k", "v");
+    clock.advance(1ms);
+    (void)c.get("k");
+    (void)c.read("k", [](std::string_view) {});
+    (void)c.wrap("k", [] { return std::optional<std::string>("x"); });
+    QVERIFY(c.del("k"));
+    std::uint64_t cursor = 0;
+    std::vector<TraceRecord> out;
+    QCOMPARE(c.traceTap().read(cursor, out), std::uint64_t(0));
+    QCOMPARE(out.size(), std::size_t(6));
+    const TraceOp ops[] = {TraceOp::Miss, TraceOp::Set, TraceOp::Hit, TraceOp::Hit, TraceOp::Hit, TraceOp::Delete};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        QCOMPARE(int(out[i].op), int(ops[i]));
+        QCOMPARE(out[i].keyHash, hashBytes("p:k")); // the stored (prefixed) key's hash
+    }
+    QCOMPARE(out[1].time - out[0].time, Nanos(1'000'000));
+    c.setTraceEnabled(false);
+    (void)c.get("k");
+    out.clear();
+    (void)c.traceTap().read(cursor, out);
+    QVERIFY(out.empty());
+}
+
+void TestObserve::tapSamplesWholeKeys()
+{
+    TraceTap tap(4096);
+    tap.enable(4);
+    std::set<std::uint64_t> sampled;
+    for (int round = 0; round < 3; ++round)
+        for (int k = 0; k < 400; ++k) tap.record(1, hashBytes(std::to_string(k)), TraceOp::Hit);
+    std::uint64_t cursor = 0;
+    std::vector<TraceRecord> out;
+    (void)tap.read(cursor, out);
+    for (const auto& r : out) sampled.insert(r.keyHash);
+    QVERIFY(sampled.size() > 60 && sampled.size() < 140); // about a quarter of the keys…
+    QCOMPARE(out.size(), sampled.size() * 3);             // …each recorded every time it was accessed
+}
+
+void TestObserve::tapReportsWhatTheRingDropped()
+{
+    TraceTap tap(16);
+    tap.enable();
+    for (int i = 0; i < 100; ++i) tap.record(i, std::uint64_t(i), TraceOp::Set);
+    std::uint64_t cursor = 0;
+    std::vector<TraceRecord> out;
+    QCOMPARE(tap.read(cursor, out), std::uint64_t(84));
+    QCOMPARE(out.size(), std::size_t(16));
+    QCOMPARE(out.front().time, Nanos(84));
+    QCOMPARE(out.back().time, Nanos(99));
+    QCOMPARE(cursor, std::uint64_t(100));
+}
+
+void TestObserve::tapToleratesConcurrentWritersAndReader()
+{
+    TraceTap tap(1024);
+    tap.enable();
+    std::atomic<bool> done{false};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 2; ++t)
+        writers.emplace_back([&, t] {
+            for (int i = 0; i < 20000; ++i) tap.record(i, std::uint64_t(t) << 32 | std::uint64_t(i), TraceOp::Hit);
+        });
+    std::uint64_t cursor = 0, seen = 0, dropped = 0, torn = 0;
+    std::thread reader([&] {
+        std::vector<TraceRecord> out;
+        while (!done.load()) {
+            out.clear();
+            dropped += tap.read(cursor, out);
+            for (const auto& r : out) torn += r.time != Nanos(r.keyHash & 0xffffffff);
+            seen += out.size();
+        }
+    });
+    for (auto& w : writers) w.join();
+    done = true;
+    reader.join();
+    std::vector<TraceRecord> out;
+    dropped += tap.read(cursor, out);
+    seen += out.size();
+    QCOMPARE(torn, std::uint64_t(0)); // never a half-written record
+    QCOMPARE(seen + dropped, std::uint64_t(40000));
+}
+
+void TestObserve::namespaceCountersAreSeparate()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.namespaces["character"].defaultTtl = 300s;
+    o.namespaces["room"] = {};
+    Cache c(o);
+    (void)c.set("character:1", "v");
+    (void)c.get("character:1");
+    (void)c.get("character:2");
+    (void)c.get("room:1");
+    (void)c.get("other:1");
+    (void)c.wrap("room:2", [] { return std::optional<std::string>("x"); });
+    const auto ch = c.namespaceStats("character");
+    QCOMPARE(ch.at(Counter::Sets), std::uint64_t(1));
+    QCOMPARE(ch.at(Counter::Hits), std::uint64_t(1));
+    QCOMPARE(ch.at(Counter::Misses), std::uint64_t(1));
+    const auto room = c.namespaceStats("room");
+    QCOMPARE(room.at(Counter::Misses), std::uint64_t(2));
+    QCOMPARE(room.at(Counter::Loads), std::uint64_t(1));
+    QCOMPARE(c.namespaceStats("other").gets(), std::uint64_t(0));
+    QCOMPARE(c.stats().gets(), std::uint64_t(5));
+}
+
+QTEST_APPLESS_MAIN(TestObserve)
+#include "tst_observe.moc"

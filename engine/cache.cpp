@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <stdexcept>
 #include <thread>
 
 namespace cachelens::engine {
@@ -18,17 +19,6 @@ ValueRef detached(std::string_view key, std::string_view value, bool notFound)
                                          notFound ? Entry::kNotFound : 0));
 }
 
-StoreOptions storeOptions(const CacheOptions& o)
-{
-    StoreOptions s;
-    s.maxEntries = o.maxEntries;
-    s.maxBytes = o.maxBytes;
-    s.policy = o.policy;
-    s.shards = o.shards;
-    s.tuning = o.policyTuning;
-    return s;
-}
-
 } // namespace
 
 const WrapOptions& Cache::defaultWrapOptions()
@@ -41,14 +31,35 @@ Cache::Cache(CacheOptions options)
     : options_(std::move(options)),
       clock_(options_.clock ? options_.clock : &SteadyClock::instance()),
       enabled_(options_.enabled),
-      store_(storeOptions(options_), *clock_, stats_),
-      tasks_(options_.backgroundThread, options_.sweepInterval, [this] { store_.sweep(options_.sweepSlotsPerTick); })
+      tasks_(options_.backgroundThread, options_.sweepInterval, [this] { sweepTick(); })
 {
+    auto p = makeProvider(options_.provider, ProviderContext{options_, *clock_, stats_});
+    if (!p.ok()) throw std::invalid_argument(p.error().message);
+    provider_ = std::move(p.value());
+    memory_ = dynamic_cast<Store*>(provider_.get());
+    providerReady_.store(true, std::memory_order_release);
     for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
     observed_.store(!namespaceStats_.empty(), std::memory_order_relaxed);
 }
 
-Cache::~Cache() = default;
+Cache::~Cache()
+{
+    tasks_.stop(); // before provider_ goes: the worker may be sweeping it
+}
+
+void Cache::sweepTick()
+{
+    if (providerReady_.load(std::memory_order_acquire)) provider_->sweep(options_.sweepSlotsPerTick);
+}
+
+Result<std::unique_ptr<Cache>> Cache::create(CacheOptions options)
+{
+    try {
+        return std::make_unique<Cache>(std::move(options));
+    } catch (const std::invalid_argument& e) {
+        return Error{Errc::InvalidArgument, e.what()};
+    }
+}
 
 StatsCounters* Cache::namespaceCounters(std::string_view key) const
 {
@@ -112,7 +123,7 @@ ValueRef Cache::get(std::string_view key)
         return {};
     }
     const std::string_view k = fullKey(key);
-    ValueRef v = store_.get(k);
+    ValueRef v = provider_->get(k);
     if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
     return v;
 }
@@ -121,7 +132,7 @@ Status Cache::set(std::string_view key, std::string_view value, const SetOptions
 {
     if (!enabled_) return {};
     if (o.ttl && o.ttl->count() <= 0) { // like SET with an already-past expiry: the key ends up absent
-        store_.del(fullKey(key));
+        provider_->del(fullKey(key));
         return {};
     }
     EntryOptions e;
@@ -129,7 +140,7 @@ Status Cache::set(std::string_view key, std::string_view value, const SetOptions
     e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
     e.tags = o.tags;
     const std::string_view k = fullKey(key);
-    Status st = store_.set(k, value, e);
+    Status st = provider_->set(k, value, e);
     if (st.ok() && observed_.load(std::memory_order_relaxed)) observe(key, k, TraceOp::Set);
     return st;
 }
@@ -138,7 +149,7 @@ bool Cache::del(std::string_view key)
 {
     if (!enabled_) return false;
     const std::string_view k = fullKey(key);
-    const bool removed = store_.del(k);
+    const bool removed = provider_->del(k);
     if (removed && observed_.load(std::memory_order_relaxed)) observe(key, k, TraceOp::Delete);
     return removed;
 }
@@ -147,16 +158,16 @@ std::size_t Cache::invalidate(std::span<const std::string> keys)
 {
     std::size_t n = 0;
     for (const auto& k : keys)
-        if (enabled_ && store_.del(fullKey(k), Counter::InvalidationsKey)) ++n;
+        if (enabled_ && provider_->del(fullKey(k), Counter::InvalidationsKey)) ++n;
     return n;
 }
 
-bool Cache::exists(std::string_view key) { return enabled_ && store_.exists(fullKey(key)); }
+bool Cache::exists(std::string_view key) { return enabled_ && provider_->exists(fullKey(key)); }
 
 std::int64_t Cache::pttl(std::string_view key)
 {
     if (!enabled_) return -2;
-    const Nanos t = store_.ttl(fullKey(key));
+    const Nanos t = provider_->ttl(fullKey(key));
     if (t < 0) return t;
     return (t + 999'999) / 1'000'000; // round up: a key with 0.4 ms left still exists
 }
@@ -165,16 +176,16 @@ bool Cache::expire(std::string_view key, milliseconds ttl)
 {
     if (!enabled_) return false;
     const Nanos now = clock_->now();
-    return store_.expireAt(fullKey(key), ttl.count() <= 0 ? now : now + ms(ttl));
+    return provider_->expireAt(fullKey(key), ttl.count() <= 0 ? now : now + ms(ttl));
 }
 
-bool Cache::persist(std::string_view key) { return enabled_ && store_.persist(fullKey(key)); }
+bool Cache::persist(std::string_view key) { return enabled_ && provider_->persist(fullKey(key)); }
 
 Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::optional<milliseconds> ttlIfNew)
 {
     if (!enabled_) return Error{Errc::Disabled, "the cache is disabled"};
     const Nanos deadline = ttlIfNew && ttlIfNew->count() > 0 ? clock_->now() + ms(*ttlIfNew) : 0;
-    return store_.incrBy(fullKey(key), n, deadline);
+    return provider_->incrBy(fullKey(key), n, deadline);
 }
 
 Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const WrapOptions& o)
@@ -206,7 +217,7 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
         e.expireAt = clock_->now() + ms(*o.notFoundTtl);
         e.notFound = true;
         ValueRef stored;
-        if (store_.set(full, {}, e, &stored)) return stored;
+        if (provider_->set(full, {}, e, &stored)) return stored;
         return detached(full, {}, true);
     }
     if (!enabled_) return detached(full, *value, false);
@@ -219,7 +230,7 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
     e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
     e.tags = o.tags;
     ValueRef stored;
-    if (store_.set(full, *value, e, &stored)) return stored;
+    if (provider_->set(full, *value, e, &stored)) return stored;
     return detached(full, *value, false); // too large to cache: the caller still gets its value
 }
 
@@ -263,7 +274,7 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
     }
     // Leader. A flight that finished between our miss and our join may already have cached the value.
     bool nowStale = false;
-    ValueRef again = store_.peek(full, nowStale, /*record=*/false);
+    ValueRef again = provider_->peek(full, nowStale, /*record=*/false);
     Result<ValueRef> r = (again && !nowStale) ? Result<ValueRef>(again) : load(key, loader, o);
     flights_.finish(full, ticket.flight, r);
     if (!r.ok() && stale && o.failSafe) {
@@ -325,7 +336,7 @@ MutationReport Cache::afterWrite(const Mutation& m)
 ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t count)
 {
     if (!enabled_) return {};
-    if (options_.keyPrefix.empty()) return store_.scan(cursor, pattern, count);
+    if (options_.keyPrefix.empty()) return provider_->scan(cursor, pattern, count);
     // Match against the prefixed form by escaping the prefix into the pattern, then strip it from the results.
     std::string p;
     for (char c : options_.keyPrefix) {
@@ -333,33 +344,33 @@ ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t
         p += c;
     }
     p.append(pattern.empty() ? std::string_view("*") : pattern);
-    ScanPage page = store_.scan(cursor, p, count);
+    ScanPage page = provider_->scan(cursor, p, count);
     for (auto& k : page.keys) k.erase(0, options_.keyPrefix.size());
     return page;
 }
 
-std::size_t Cache::invalidateTag(const std::string& tag) { return enabled_ ? store_.invalidateTag(tag) : 0; }
+std::size_t Cache::invalidateTag(const std::string& tag) { return enabled_ ? provider_->invalidateTag(tag) : 0; }
 
 std::size_t Cache::invalidatePattern(std::string_view pattern)
 {
     if (!enabled_) return 0;
-    if (options_.keyPrefix.empty()) return store_.invalidatePattern(pattern);
+    if (options_.keyPrefix.empty()) return provider_->invalidatePattern(pattern);
     std::string p;
     for (char c : options_.keyPrefix) {
         if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') p += '\\';
         p += c;
     }
     p.append(pattern);
-    return store_.invalidatePattern(p);
+    return provider_->invalidatePattern(p);
 }
 
-std::size_t Cache::clear() { return store_.clear(); }
+std::size_t Cache::clear() { return provider_->clear(); }
 
 StatsSnapshot Cache::stats() const
 {
     StatsSnapshot s = stats_.snapshot();
-    s.entries = store_.entries();
-    s.bytes = store_.bytes();
+    s.entries = provider_->entries();
+    s.bytes = provider_->bytes();
     return s;
 }
 
@@ -368,7 +379,7 @@ void Cache::resetStats() { stats_.reset(); }
 std::size_t Cache::runMaintenance()
 {
     tasks_.runPending();
-    return store_.sweep(options_.sweepSlotsPerTick);
+    return provider_->sweep(options_.sweepSlotsPerTick);
 }
 
 } // namespace cachelens::engine

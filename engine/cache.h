@@ -24,6 +24,7 @@
 #include "engine/clock.h"
 #include "engine/entry.h"
 #include "engine/policy/policy.h"
+#include "engine/provider.h"
 #include "engine/result.h"
 #include "engine/single_flight.h"
 #include "engine/stats.h"
@@ -40,6 +41,8 @@ struct NamespaceOptions {
 };
 
 struct CacheOptions {
+    std::string provider = "memory";      // or a name registered with registerProvider() ("redis")
+    std::string providerUrl;               // e.g. REDIS_URL, for remote providers
     std::size_t maxEntries = 0;            // 0 = unbounded
     std::size_t maxBytes = 64u << 20;      // key + value + overhead; 0 = unbounded
     PolicyKind policy = PolicyKind::WTinyLfu;
@@ -93,7 +96,9 @@ struct WarmReport {
 
 class Cache {
 public:
+    // Throws std::invalid_argument when options.provider is not available; create() reports it as a value.
     explicit Cache(CacheOptions options = {});
+    static Result<std::unique_ptr<Cache>> create(CacheOptions options);
     ~Cache();
     Cache(const Cache&) = delete;
     Cache& operator=(const Cache&) = delete;
@@ -106,7 +111,13 @@ public:
     {
         if (!enabled_) return false;
         const std::string_view k = fullKey(key);
-        const bool hit = store_.visit(k, [&](std::string_view v, const Entry&) { f(v); });
+        bool hit;
+        if (memory_) {
+            hit = memory_->visit(k, [&](std::string_view v, const Entry&) { f(v); });
+        } else {
+            ValueRef v = provider_->get(k);
+            if ((hit = static_cast<bool>(v))) f(v.value());
+        }
         if (observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
         return hit;
     }
@@ -128,7 +139,7 @@ public:
     {
         if (enabled_) {
             bool stale = false;
-            ValueRef v = store_.peek(fullKey(key), stale);
+            ValueRef v = provider_->peek(fullKey(key), stale, true);
             if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), v && !stale ? TraceOp::Hit : TraceOp::Miss);
             if (v && !stale) return v; // the hit path: no allocation, no lock
             return wrapSlow(key, Loader(std::forward<F>(loader)), options, std::move(v), stale);
@@ -165,7 +176,10 @@ public:
     const CacheOptions& options() const noexcept { return options_; }
     bool enabled() const noexcept { return enabled_; }
     const Clock& clock() const noexcept { return *clock_; }
-    Store& store() noexcept { return store_; }
+    Provider& provider() noexcept { return *provider_; }
+    // The memory provider (for audits in tests and the simulator); nullptr with another provider.
+    Store* memoryStore() noexcept { return memory_; }
+    Store& store() noexcept { return *memory_; }
     static const WrapOptions& defaultWrapOptions();
 
 private:
@@ -174,6 +188,7 @@ private:
     Result<ValueRef> wrapSlow(std::string_view key, Loader loader, const WrapOptions& o, ValueRef stale, bool isStale);
     Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
     void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);
+    void sweepTick();
     // Per-namespace counters and the trace tap; only called when either is on (observed_).
     void observe(std::string_view key, std::string_view fullKey, TraceOp op);
     StatsCounters* namespaceCounters(std::string_view key) const;
@@ -185,11 +200,13 @@ private:
     std::map<std::string, std::unique_ptr<StatsCounters>, std::less<>> namespaceStats_; // fixed after construction
     TraceTap tap_;
     std::atomic<bool> observed_{false}; // namespaces configured or tap on: only then does the hot path do more
-    Store store_;
+    std::unique_ptr<Provider> provider_;
+    Store* memory_ = nullptr; // provider_ when it is the memory Store: enables zero-copy read()
     SingleFlight flights_;
     std::mutex refreshMu_;
     std::vector<std::string> refreshing_; // keys with a background refresh queued or running (guarded by refreshMu_)
-    TaskQueue tasks_;                      // last: its worker must stop before the rest is destroyed
+    std::atomic<bool> providerReady_{false}; // the worker may tick before the constructor body has run
+    TaskQueue tasks_;                      // its worker is stopped first thing in ~Cache
 };
 
 } // namespace cachelens::engine

@@ -25,6 +25,7 @@
 #include "engine/epoch.h"
 #include "engine/hash.h"
 #include "engine/policy/policy.h"
+#include "engine/provider.h"
 #include "engine/result.h"
 #include "engine/stats.h"
 
@@ -51,15 +52,16 @@ struct ScanPage {
     std::vector<std::string> keys;
 };
 
-class Store {
+class Store final : public Provider {
 public:
+    const char* name() const noexcept override { return "memory"; }
     Store(const StoreOptions& options, const Clock& clock, StatsCounters& stats);
     ~Store();
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
 
     // A fresh value, or an empty ValueRef. Counts a hit or a miss.
-    ValueRef get(std::string_view key);
+    ValueRef get(std::string_view key) override;
     // Calls f(std::string_view value, const Entry&) on a fresh hit without taking a reference (the bytes are valid
     // only during the call). Counts a hit or a miss. Returns whether it was a hit.
     template <class F>
@@ -74,31 +76,31 @@ public:
     }
     // For wrap(): the entry even if stale but within its grace period; `stale` says which. With `record`, counts
     // a hit (fresh) or a miss (stale or absent) and tells the policy, like get().
-    ValueRef peek(std::string_view key, bool& stale, bool record = true);
+    ValueRef peek(std::string_view key, bool& stale, bool record = true) override;
 
     // `stored`, when given, receives a reference to the new entry (wrap() hands it to its callers).
-    Status set(std::string_view key, std::string_view value, const EntryOptions& options, ValueRef* stored = nullptr);
+    Status set(std::string_view key, std::string_view value, const EntryOptions& options, ValueRef* stored = nullptr) override;
     // Removes the key; true if a live key was removed. `cause` is the counter charged.
-    bool del(std::string_view key, Counter cause = Counter::Deletes);
-    bool exists(std::string_view key);
+    bool del(std::string_view key, Counter cause = Counter::Deletes) override;
+    bool exists(std::string_view key) override;
     // Remaining time to live in ns: -2 no such key, -1 no expiry (Redis's PTTL convention).
-    Nanos ttl(std::string_view key);
+    Nanos ttl(std::string_view key) override;
     // New deadline; a deadline at or before now deletes the key (as Redis EXPIRE with a non-positive TTL does).
-    bool expireAt(std::string_view key, Nanos deadline);
-    bool persist(std::string_view key);
+    bool expireAt(std::string_view key, Nanos deadline) override;
+    bool persist(std::string_view key) override;
     // Adds n to the decimal integer stored at key (0 if missing), atomically; a new key gets `expireAtIfNew`.
-    Result<std::int64_t> incrBy(std::string_view key, std::int64_t n, Nanos expireAtIfNew);
+    Result<std::int64_t> incrBy(std::string_view key, std::int64_t n, Nanos expireAtIfNew) override;
 
-    ScanPage scan(std::uint64_t cursor, std::string_view pattern, std::size_t count);
-    std::size_t invalidateTag(const std::string& tag);
-    std::size_t invalidatePattern(std::string_view pattern);
-    std::size_t clear();
+    ScanPage scan(std::uint64_t cursor, std::string_view pattern, std::size_t count) override;
+    std::size_t invalidateTag(const std::string& tag) override;
+    std::size_t invalidatePattern(std::string_view pattern) override;
+    std::size_t clear() override;
     // Reclaims up to `slotBudget` table slots' worth of expired entries (round-robin over shards); returns the
     // number removed. The background sweeper calls this; tests call it by hand.
-    std::size_t sweep(std::size_t slotBudget);
+    std::size_t sweep(std::size_t slotBudget) override;
 
-    std::size_t entries() const noexcept;
-    std::size_t bytes() const noexcept;
+    std::size_t entries() const noexcept override;
+    std::size_t bytes() const noexcept override;
     unsigned shardCount() const noexcept { return shardCount_; }
     PolicyKind policy() const noexcept { return options_.policy; }
     // Invariant checks for tests: table sizes vs. byte counts vs. tag records.

@@ -8,7 +8,9 @@ TaskQueue::TaskQueue(bool threaded, std::chrono::milliseconds tickInterval, std:
     if (threaded) worker_ = std::thread([this] { loop(); });
 }
 
-TaskQueue::~TaskQueue()
+TaskQueue::~TaskQueue() { stop(); }
+
+void TaskQueue::stop()
 {
     {
         std::lock_guard lock(mu_);

@@ -19,6 +19,8 @@ public:
     TaskQueue(const TaskQueue&) = delete;
     TaskQueue& operator=(const TaskQueue&) = delete;
 
+    // Stops the worker (after its current task) and drops queued tasks; idempotent, also done by the destructor.
+    void stop();
     void post(std::function<void()> task);
     // Runs the queued tasks on the calling thread (manual mode; harmless in threaded mode). Returns how many ran.
     std::size_t runPending();

@@ -3,6 +3,7 @@
 #include "engine/config.h"
 #include "engine/key_builder.h"
 #include "engine/rate_limiter.h"
+#include "engine/store.h"
 
 #include <QtTest/QtTest>
 
@@ -25,6 +26,8 @@ private slots:
     void fixedWindowLimitsPerWindow();
     void slidingWindowWeighsThePreviousWindow();
     void afterWriteInvalidatesAndWritesThrough();
+    void unknownProviderIsAClearError();
+    void registeredProviderServesTheCache();
 };
 
 void TestHelpers::parsesByteSizes_data()
@@ -207,6 +210,67 @@ void TestHelpers::afterWriteInvalidatesAndWritesThrough()
     QCOMPARE(s.at(Counter::InvalidationsPattern), std::uint64_t(2));
     QCOMPARE(s.at(Counter::WriteThroughs), std::uint64_t(1));
     QCOMPARE(s.entries, std::uint64_t(1));
+}
+
+void TestHelpers::unknownProviderIsAClearError()
+{
+    CacheOptions o;
+    o.provider = "redis";
+    auto c = Cache::create(o);
+    QVERIFY(!c.ok());
+    QVERIFY(c.error().message.find("'redis'") != std::string::npos);
+}
+
+namespace {
+// A stand-in for a remote provider: delegates to a Store and counts the calls that reach it.
+class CountingProvider final : public Provider {
+public:
+    CountingProvider(const ProviderContext& ctx) : store_(StoreOptions{}, ctx.clock, ctx.stats) {}
+    const char* name() const noexcept override { return "counting"; }
+    ValueRef get(std::string_view k) override { ++calls; return store_.get(k); }
+    ValueRef peek(std::string_view k, bool& stale, bool record) override { ++calls; return store_.peek(k, stale, record); }
+    Status set(std::string_view k, std::string_view v, const EntryOptions& o, ValueRef* s) override { ++calls; return store_.set(k, v, o, s); }
+    bool del(std::string_view k, Counter c) override { ++calls; return store_.del(k, c); }
+    bool exists(std::string_view k) override { return store_.exists(k); }
+    Nanos ttl(std::string_view k) override { return store_.ttl(k); }
+    bool expireAt(std::string_view k, Nanos d) override { return store_.expireAt(k, d); }
+    bool persist(std::string_view k) override { return store_.persist(k); }
+    Result<std::int64_t> incrBy(std::string_view k, std::int64_t n, Nanos e) override { return store_.incrBy(k, n, e); }
+    ScanPage scan(std::uint64_t c, std::string_view p, std::size_t n) override { return store_.scan(c, p, n); }
+    std::size_t invalidateTag(const std::string& t) override { return store_.invalidateTag(t); }
+    std::size_t invalidatePattern(std::string_view p) override { return store_.invalidatePattern(p); }
+    std::size_t clear() override { return store_.clear(); }
+    std::size_t sweep(std::size_t) override { return 0; }
+    std::size_t entries() const noexcept override { return store_.entries(); }
+    std::size_t bytes() const noexcept override { return store_.bytes(); }
+    static inline std::atomic<int> calls{0};
+
+private:
+    Store store_;
+};
+} // namespace
+
+void TestHelpers::registeredProviderServesTheCache()
+{
+    registerProvider("counting", [](const ProviderContext& ctx) -> Result<std::unique_ptr<Provider>> {
+        return std::unique_ptr<Provider>(std::make_unique<CountingProvider>(ctx));
+    });
+    CacheOptions o;
+    o.provider = "counting";
+    o.backgroundThread = false;
+    auto made = Cache::create(o);
+    QVERIFY(made.ok());
+    Cache& c = *made.value();
+    QVERIFY(c.memoryStore() == nullptr);
+    QVERIFY(c.set("k", "v").ok());
+    QCOMPARE(std::string(c.get("k").value()), "v"s);
+    std::string seen;
+    QVERIFY(c.read("k", [&](std::string_view v) { seen = v; }));
+    QCOMPARE(seen, "v"s);
+    auto r = c.wrap("w", [] { return std::optional<std::string>("loaded"); });
+    QCOMPARE(std::string(r.value().value()), "loaded"s);
+    QVERIFY(CountingProvider::calls.load() >= 5);
+    QCOMPARE(c.stats().entries, std::uint64_t(2));
 }
 
 QTEST_APPLESS_MAIN(TestHelpers)

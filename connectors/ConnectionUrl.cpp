@@ -281,8 +281,10 @@ QString ConnectionUrl::toString(bool withSecret) const
     QString out = QString::fromLatin1(names[int(scheme)]) + QStringLiteral("://");
     if (!user.isEmpty() || !password.isEmpty()) {
         out += QString::fromUtf8(QUrl::toPercentEncoding(user));
+        // Always write the ':' — "user@host" would parse back as a lone password.
+        out += QLatin1Char(':');
         if (!password.isEmpty())
-            out += QLatin1Char(':') + (withSecret ? QString::fromUtf8(QUrl::toPercentEncoding(password)) : QStringLiteral("***"));
+            out += withSecret ? QString::fromUtf8(QUrl::toPercentEncoding(password)) : QStringLiteral("***");
         out += QLatin1Char('@');
     }
     QStringList query;

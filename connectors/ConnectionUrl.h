@@ -6,6 +6,7 @@
 //   redis-sentinel://[user:pass@]host[:port][,host[:port]…]/master-name[/db]
 // User and password are percent-decoded. IPv6 hosts go in brackets: redis://[::1]:6379.
 #include <QList>
+#include <QMetaType>
 #include <QString>
 
 #include <optional>
@@ -57,3 +58,5 @@ struct ConnectionUrl::ParseResult {
 };
 
 } // namespace cachelens
+
+Q_DECLARE_METATYPE(cachelens::ConnectionUrl)

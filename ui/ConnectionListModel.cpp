@@ -96,6 +96,28 @@ int ConnectionListModel::addRedis(const ConnectionUrl& url, const QString& name)
     return row;
 }
 
+int ConnectionListModel::upsert(const ConnectionEntry& entry)
+{
+    if (entry.local || entry.id.isEmpty())
+        return -1;
+    if (const int row = rowOf(entry.id); row >= 0) {
+        ConnectionEntry& existing = m_entries[row];
+        const ConnectionState state = existing.state;
+        const QString detail = existing.stateDetail;
+        existing = entry;
+        existing.state = state;
+        existing.stateDetail = detail;
+        const QModelIndex idx = index(row);
+        Q_EMIT dataChanged(idx, idx);
+        return row;
+    }
+    const int row = int(m_entries.size());
+    beginInsertRows({}, row, row);
+    m_entries.append(entry);
+    endInsertRows();
+    return row;
+}
+
 bool ConnectionListModel::removeRow(int row)
 {
     if (row <= 0 || row >= m_entries.size())

@@ -16,6 +16,8 @@ struct ConnectionEntry {
     ConnectionUrl url;          // Redis connections
     bool production = false;    // red band; destructive actions need typed confirmation
     bool readOnly = false;
+    bool saved = false;         // a saved profile (else opened ad hoc, e.g. with --connect)
+    QString separator = QStringLiteral(":");
     ConnectionState state = ConnectionState::Disconnected;
     QString stateDetail;        // "in-process", "connection refused", …
 };
@@ -45,6 +47,8 @@ public:
 
     // Adds a Redis connection (or returns the row of an existing one with the same canonical URL).
     int addRedis(const ConnectionUrl& url, const QString& name = {});
+    // Adds or replaces (same id) an entry after the local engine; keeps its live state when replacing.
+    int upsert(const ConnectionEntry& entry);
     bool removeRow(int row);                      // refuses row 0 (the local engine)
     void setState(const QString& id, ConnectionState state, const QString& detail);
     void setProduction(int row, bool production);

@@ -2,7 +2,9 @@
 
 #include "cachelens/engine/version.h"
 #include "connectors/ConnectionUrl.h"
+#include "ui/ConnectionDialog.h"
 #include "ui/ConnectionListModel.h"
+#include "ui/ConnectionManager.h"
 #include "ui/ConnectionSidebar.h"
 #include "ui/Icons.h"
 #include "ui/PreferencesDialog.h"
@@ -12,6 +14,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QListView>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
@@ -25,6 +30,7 @@ namespace cachelens::ui {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_connections(new ConnectionListModel(this)),
+      m_manager(new ConnectionManager(m_connections, this)),
       m_sidebar(new ConnectionSidebar(m_connections, this)),
       m_sidebarDock(new QDockWidget(tr("Connections"), this)),
       m_tabs(new QTabWidget(this)),
@@ -33,6 +39,16 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
     resize(1280, 800);
+
+    m_manager->loadProfiles();
+    m_sidebar->view()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_sidebar->view(), &QWidget::customContextMenuRequested, this, &MainWindow::showSidebarMenu);
+    connect(m_sidebar->view(), &QAbstractItemView::doubleClicked, this,
+            [this](const QModelIndex& index) { editConnection(index.row()); });
+    connect(m_manager, &ConnectionManager::notice, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 15000);
+    });
+    connect(m_manager, &ConnectionManager::sourceReady, this, &MainWindow::onSourceReady);
 
     m_sidebarDock->setObjectName(QStringLiteral("connectionsDock"));
     m_sidebarDock->setWidget(m_sidebar);
@@ -91,6 +107,13 @@ void MainWindow::createMenus()
                                              &MainWindow::connectToUrl);
     connectAction->setObjectName(QStringLiteral("connectAction"));
     connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* newConn = file->addAction(themedIcon("list-add", "redis"), tr("&New Connection…"), this,
+                                       &MainWindow::newConnection);
+    newConn->setObjectName(QStringLiteral("newConnectionAction"));
+    newConn->setShortcut(QKeySequence::New);
+    file->addSeparator();
+    file->addAction(themedIcon("document-import", "redis"), tr("&Import Connections…"), this, &MainWindow::importProfiles);
+    file->addAction(themedIcon("document-export", "redis"), tr("&Export Connections…"), this, &MainWindow::exportProfiles);
     file->addSeparator();
     QAction* quit = file->addAction(themedIcon("application-exit", "cachelens"), tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
@@ -163,13 +186,135 @@ bool MainWindow::showPanel(const QString& id)
 
 int MainWindow::addConnection(const ConnectionUrl& url)
 {
-    const int row = m_connections->addRedis(url);
-    const ConnectionEntry& e = m_connections->entry(row);
-    if (e.state == ConnectionState::Disconnected && e.stateDetail.isEmpty())
-        m_connections->setState(e.id, ConnectionState::Disconnected,
-                                tr("this build cannot open Redis connections yet (Redis connector pending)"));
+    const int row = m_manager->openAdHoc(url);
     m_sidebar->setCurrentRow(row);
+    m_manager->activate(row);
     return row;
+}
+
+void MainWindow::onSourceReady(const QString& id, Source* source)
+{
+    const int row = m_sidebar->currentRow();
+    if (row >= 0 && row < m_connections->rowCount() && m_connections->entry(row).id == id)
+        setCurrentSource(source);
+}
+
+void MainWindow::setCurrentSource(Source* source)
+{
+    if (m_currentSource == source)
+        return;
+    m_currentSource = source;
+    for (Panel* p : m_panels)
+        p->setSource(source);
+}
+
+void MainWindow::showSidebarMenu(const QPoint& pos)
+{
+    const QModelIndex index = m_sidebar->view()->indexAt(pos);
+    const int row = index.isValid() ? index.row() : -1;
+    QMenu menu(this);
+    menu.addAction(tr("&New Connection…"), this, &MainWindow::newConnection);
+    if (row > 0) {
+        const ConnectionEntry& e = m_connections->entry(row);
+        menu.addAction(e.saved ? tr("&Edit…") : tr("&Save as Connection…"), this, [this, row] { editConnection(row); });
+        if (e.saved)
+            menu.addAction(tr("&Duplicate"), this, [this, row] { duplicateConnection(row); });
+        menu.addAction(e.saved ? tr("&Remove…") : tr("&Close"), this, [this, row] { removeConnection(row); });
+    }
+    menu.addSeparator();
+    menu.addAction(tr("&Import Connections…"), this, &MainWindow::importProfiles);
+    menu.addAction(tr("E&xport Connections…"), this, &MainWindow::exportProfiles);
+    menu.exec(m_sidebar->view()->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::newConnection()
+{
+    ConnectionDialog dialog(std::nullopt, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error)) {
+        QMessageBox::warning(this, tr("New Connection"), tr("The connection was not saved: %1").arg(error));
+        return;
+    }
+    m_sidebar->setCurrentRow(m_connections->rowOf(dialog.profile().id));
+}
+
+void MainWindow::editConnection(int row)
+{
+    if (row <= 0 || row >= m_connections->rowCount())
+        return;
+    const ConnectionEntry e = m_connections->entry(row);
+    std::optional<ConnectionProfile> existing = m_manager->profile(e.id);
+    if (!existing) {   // ad hoc: offer to save it as a profile
+        ConnectionProfile draft;
+        draft.id = ConnectionProfile::newId();
+        draft.name = e.name;
+        draft.url = e.url;
+        existing = draft;
+    }
+    ConnectionDialog dialog(existing, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QString error;
+    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error))
+        QMessageBox::warning(this, tr("Connection"), tr("The connection was not saved: %1").arg(error));
+}
+
+void MainWindow::duplicateConnection(int row)
+{
+    if (row <= 0 || row >= m_connections->rowCount())
+        return;
+    if (const auto copy = m_manager->duplicateProfile(m_connections->entry(row).id))
+        m_sidebar->setCurrentRow(m_connections->rowOf(copy->id));
+}
+
+void MainWindow::removeConnection(int row)
+{
+    if (row <= 0 || row >= m_connections->rowCount())
+        return;
+    const ConnectionEntry e = m_connections->entry(row);
+    if (e.saved
+        && QMessageBox::question(this, tr("Remove Connection"),
+                                 tr("Remove the saved connection “%1” and its stored password? Nothing on the server "
+                                    "is touched.").arg(e.name))
+               != QMessageBox::Yes)
+        return;
+    if (m_sidebar->currentRow() == row)
+        m_sidebar->setCurrentRow(0);
+    m_manager->removeProfile(e.id);
+}
+
+void MainWindow::importProfiles()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Import Connections"), QString(),
+                                                      tr("CacheLens connections (*.json)"));
+    if (file.isEmpty())
+        return;
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("Import Connections"), tr("Cannot read %1: %2").arg(file, f.errorString()));
+        return;
+    }
+    const auto report = m_manager->importProfiles(f.readAll());
+    statusBar()->showMessage(report.summary(), 15000);
+    if (!report.errors.isEmpty())
+        QMessageBox::warning(this, tr("Import Connections"), report.summary());
+}
+
+void MainWindow::exportProfiles()
+{
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export Connections"),
+                                                      QStringLiteral("cachelens-connections.json"),
+                                                      tr("CacheLens connections (*.json)"));
+    if (file.isEmpty())
+        return;
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(m_manager->exportProfiles()) < 0) {
+        QMessageBox::warning(this, tr("Export Connections"), tr("Cannot write %1: %2").arg(file, f.errorString()));
+        return;
+    }
+    statusBar()->showMessage(tr("Exported the saved connections to %1 (passwords are not exported)").arg(file), 15000);
 }
 
 QString MainWindow::statusText() const { return m_statusConnection->text(); }
@@ -181,6 +326,8 @@ void MainWindow::onConnectionChanged(int row)
         setWindowTitle(tr("%1 — CacheLens").arg(e.name));
         for (Panel* p : m_panels)
             p->setConnection(e);
+        m_manager->activate(row);
+        setCurrentSource(m_manager->source(e.id));
     }
     updateStatus();
 }

@@ -1,6 +1,8 @@
 #pragma once
 // The main window only hosts: the connections sidebar (a dock), the panels (tabs), menus and the status bar.
 // Behaviour lives in the panels and their models.
+#include "connectors/Source.h"
+
 #include <QMainWindow>
 #include <QVector>
 
@@ -16,6 +18,7 @@ struct ConnectionUrl;
 namespace cachelens::ui {
 
 class ConnectionListModel;
+class ConnectionManager;
 class ConnectionSidebar;
 class Panel;
 
@@ -29,6 +32,8 @@ public:
     static QStringList panelIds();                 // dashboard, keys, invalidate, simulate
 
     ConnectionListModel* connections() const { return m_connections; }
+    ConnectionManager* connectionManager() const { return m_manager; }
+    Source* currentSource() const { return m_currentSource; }
     Panel* currentPanel() const;
     Panel* panel(const QString& id) const;
     bool showPanel(const QString& id);            // false for an unknown id
@@ -45,6 +50,12 @@ public Q_SLOTS:
     void showPreferences();
     void showAbout();
     void connectToUrl();                          // File ▸ Connect… (asks for a URL)
+    void newConnection();                         // the connection dialog, for a new profile
+    void editConnection(int row);                 // saved: edit; ad hoc: save as a profile
+    void duplicateConnection(int row);
+    void removeConnection(int row);               // asks first
+    void importProfiles();
+    void exportProfiles();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -53,11 +64,16 @@ protected:
 private:
     void createPanels();
     void createMenus();
+    void showSidebarMenu(const QPoint& pos);
+    void onSourceReady(const QString& id, cachelens::Source* source);
+    void setCurrentSource(cachelens::Source* source);
     void onConnectionChanged(int row);
     void updateStatus();
     void updateRefreshAction();
 
     ConnectionListModel* m_connections;
+    ConnectionManager* m_manager;
+    Source* m_currentSource = nullptr;
     ConnectionSidebar* m_sidebar;
     QDockWidget* m_sidebarDock;
     QTabWidget* m_tabs;

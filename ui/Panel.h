@@ -1,6 +1,8 @@
 #pragma once
 // A panel of the main window (Dashboard, Keys, Invalidate, Simulate). MainWindow only hosts panels; each panel is
 // its own widget with its own model and can be tested alone.
+#include "connectors/Source.h"
+
 #include <QWidget>
 
 namespace cachelens::ui {
@@ -21,6 +23,9 @@ public:
 public Q_SLOTS:
     virtual void refresh() {}                   // F5
     virtual void setConnection(const cachelens::ui::ConnectionEntry& entry) { Q_UNUSED(entry); }
+    // The selected connection's Source (lives on its own thread: queued calls and signals only), or nullptr while
+    // it is not open. Called again with nullptr before a source goes away.
+    virtual void setSource(cachelens::Source* source) { Q_UNUSED(source); }
 };
 
 } // namespace cachelens::ui

@@ -37,6 +37,8 @@ private Q_SLOTS:
                                           << "rediss://cache.example:6380?ca=/etc/ca.pem&sni=cache&verify=no";
         QTest::addRow("unix socket with db") << "unix:///run/redis/redis.sock?db=3" << int(Scheme::Unix) << "" << 0 << 3
                                              << "" << "" << "unix:///run/redis/redis.sock?db=3";
+        QTest::addRow("ACL user without password") << "redis://app:@h:1" << int(Scheme::Redis) << "h" << 1 << 0 << "app"
+                                                   << "" << "redis://app:@h:1";
         QTest::addRow("scheme is case-insensitive") << "REDIS://h:1" << int(Scheme::Redis) << "h" << 1 << 0 << "" << ""
                                                     << "redis://h:1";
         QTest::addRow("surrounding blanks") << "  redis://h  " << int(Scheme::Redis) << "h" << 6379 << 0 << "" << ""

@@ -1,4 +1,5 @@
 #include "IsolatedEnvironment.h"
+#include "RedisServer.h"
 #include "WarningGuard.h"
 
 #include "connectors/ConnectionUrl.h"
@@ -64,22 +65,38 @@ private Q_SLOTS:
         QVERIFY(window.windowTitle().contains(QStringLiteral("Local engine")));
     }
 
-    void connectingAddsASidebarRowAndSaysItsState()
+    void connectingAddsASidebarRowAndShowsTheLiveState()
     {
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
         MainWindow window;
         window.show();
-        const auto url = ConnectionUrl::parse(QStringLiteral("redis://:hunter2@127.0.0.1:6390/1"));
+        const auto url = ConnectionUrl::parse(server.url() + QStringLiteral("/1"));
         QVERIFY(url.ok());
         const int row = window.addConnection(*url.url);
         QCOMPARE(row, 1);
         auto* list = window.findChild<QListView*>(QStringLiteral("connectionList"));
         QVERIFY(list);
         QCOMPARE(list->currentIndex().row(), 1);
-        QVERIFY2(window.statusText().startsWith(QStringLiteral("redis://:***@127.0.0.1:6390/1: disconnected")),
-                 qPrintable(window.statusText()));
-        QVERIFY(!window.statusText().contains(QStringLiteral("hunter2")));
+        QTRY_VERIFY2_WITH_TIMEOUT(window.statusText().startsWith(server.url() + QStringLiteral("/1: ready")),
+                                  qPrintable(window.statusText()), 10000);
+        QVERIFY(window.currentSource());
+        QCOMPARE(window.currentSource()->kind(), Source::Kind::Redis);
         list->setCurrentIndex(window.connections()->index(0));
         QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine")));
+    }
+
+    void aServerThatIsNotThereIsReportedNotHidden()
+    {
+        MainWindow window;
+        window.show();
+        const auto url = ConnectionUrl::parse(
+            QStringLiteral("redis://:hunter2@127.0.0.1:%1").arg(test::RedisServer::freePort()));
+        window.addConnection(*url.url);
+        QTRY_VERIFY2_WITH_TIMEOUT(window.statusText().contains(QStringLiteral("reconnecting")),
+                                  qPrintable(window.statusText()), 10000);
+        QVERIFY(window.statusText().contains(QStringLiteral("***")));
+        QVERIFY(!window.statusText().contains(QStringLiteral("hunter2")));
     }
 
     void menusUseStandardShortcuts()

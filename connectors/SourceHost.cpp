@@ -1,0 +1,33 @@
+#include "connectors/SourceHost.h"
+
+#include "connectors/RedisSource.h"
+
+namespace cachelens {
+
+SourceHost::SourceHost(Source* source) : m_source(source)
+{
+    m_thread.setObjectName(QStringLiteral("cachelens-source-%1").arg(source->id()));
+    source->moveToThread(&m_thread);
+    m_thread.start();
+}
+
+SourceHost::~SourceHost()
+{
+    // close() and the deletion run on the worker thread, in order, before it quits: no socket is touched from here.
+    QObject::connect(m_source, &QObject::destroyed, &m_thread, &QThread::quit, Qt::DirectConnection);
+    QMetaObject::invokeMethod(m_source, &Source::close, Qt::QueuedConnection);
+    m_source->deleteLater();
+    m_thread.wait();
+}
+
+void SourceHost::open()
+{
+    QMetaObject::invokeMethod(m_source, &Source::open, Qt::QueuedConnection);
+}
+
+std::unique_ptr<SourceHost> SourceHost::forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url)
+{
+    return std::make_unique<SourceHost>(new RedisSource(id, displayName, url));
+}
+
+} // namespace cachelens

@@ -1,0 +1,36 @@
+#pragma once
+// Owns one Source on its own worker thread: creates the thread, moves the source there, opens it, and on
+// destruction closes it and deletes it on that thread before the thread ends. The GUI holds SourceHosts and talks
+// to host->source() only through queued calls and signals.
+#include "connectors/Source.h"
+
+#include <QThread>
+
+#include <memory>
+
+namespace cachelens {
+
+struct ConnectionProfile;
+struct ConnectionUrl;
+
+class SourceHost
+{
+public:
+    // Takes ownership of a Source that has no parent and lives on the calling thread.
+    explicit SourceHost(Source* source);
+    ~SourceHost();
+    SourceHost(const SourceHost&) = delete;
+    SourceHost& operator=(const SourceHost&) = delete;
+
+    Source* source() const { return m_source; }
+    void open();     // queued Source::open on the worker thread
+
+    // A RedisSource for a URL (standalone, TLS or unix socket).
+    static std::unique_ptr<SourceHost> forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url);
+
+private:
+    QThread m_thread;
+    Source* m_source;
+};
+
+} // namespace cachelens

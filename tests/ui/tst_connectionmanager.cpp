@@ -1,0 +1,207 @@
+#include "IsolatedEnvironment.h"
+#include "RedisServer.h"
+
+#include "connectors/Source.h"
+#include "ui/ConnectionDialog.h"
+#include "ui/ConnectionListModel.h"
+#include "ui/ConnectionManager.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace cachelens;
+using namespace cachelens::ui;
+
+namespace {
+ConnectionProfile makeProfile(const QString& name, const QString& url)
+{
+    ConnectionProfile p;
+    p.id = ConnectionProfile::newId();
+    p.name = name;
+    p.url = *ConnectionUrl::parse(url).url;
+    return p;
+}
+} // namespace
+
+class ConnectionManagerTest : public QObject
+{
+    Q_OBJECT
+private:
+    test::RedisServer m_server;
+    test::RedisServer m_protected{protectedOptions()};
+
+    static test::RedisServer::Options protectedOptions()
+    {
+        test::RedisServer::Options o;
+        o.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("s3cret")};
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("CacheLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_connectionmanager"));
+        QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+        QVERIFY2(m_protected.start(), qPrintable(m_protected.errorString()));
+    }
+    void init() { QSettings().clear(); }
+
+    void savedProfilesAppearAfterTheLocalEngineAndSurviveARestart()
+    {
+        {
+            ConnectionListModel model;
+            QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            ConnectionManager manager(&model);
+            auto prod = makeProfile(QStringLiteral("prod"), m_server.url());
+            prod.production = true;
+            prod.readOnly = true;
+            QVERIFY(manager.saveProfile(prod, std::nullopt));
+            QVERIFY(manager.saveProfile(makeProfile(QStringLiteral("stage"), m_server.url()), std::nullopt));
+            QCOMPARE(model.rowCount(), 3);
+        }
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        manager.loadProfiles();
+        QCOMPARE(model.rowCount(), 3);
+        QVERIFY(model.entry(0).local);
+        QCOMPARE(model.entry(1).name, QStringLiteral("prod"));
+        QVERIFY(model.entry(1).production);
+        QVERIFY(model.entry(1).readOnly);
+        QVERIFY(model.entry(1).saved);
+        QCOMPARE(model.entry(2).name, QStringLiteral("stage"));
+    }
+
+    void activatingOpensTheSourceAndTheModelFollowsItsState()
+    {
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        QSignalSpy ready(&manager, &ConnectionManager::sourceReady);
+        const int row = manager.openAdHoc(*ConnectionUrl::parse(m_server.url()).url);
+        manager.activate(row);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 5000);
+        QVERIFY(manager.source(model.entry(row).id));
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(row).state, ConnectionState::Ready, 10000);
+        manager.activate(row);   // already open: nothing new
+        QCOMPARE(ready.count(), 1);
+    }
+
+    void aPasswordTypedThisSessionIsUsedEvenWithoutAKeychain()
+    {
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        QSignalSpy notices(&manager, &ConnectionManager::notice);
+        auto p = makeProfile(QStringLiteral("protected"), m_protected.url());
+        QVERIFY(manager.saveProfile(p, QStringLiteral("s3cret")));
+        const int row = model.rowOf(p.id);
+        manager.activate(row);
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(row).state, ConnectionState::Ready, 10000);
+        // The test runs without a session bus: the user is told the password was not kept.
+        QTRY_VERIFY_WITH_TIMEOUT(!notices.isEmpty(), 10000);
+        QVERIFY2(notices.first().first().toString().contains(QStringLiteral("not saved")),
+                 qPrintable(notices.first().first().toString()));
+        QSettings settings;
+        settings.sync();
+        QFile file(settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("s3cret"));
+    }
+
+    void aWrongPasswordFailsWithTheReason()
+    {
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        const int row = manager.openAdHoc(
+            *ConnectionUrl::parse(QStringLiteral("redis://:nope@127.0.0.1:%1").arg(m_protected.port())).url);
+        manager.activate(row);
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(row).state, ConnectionState::Failed, 10000);
+        QVERIFY2(model.entry(row).stateDetail.contains(QStringLiteral("pass"), Qt::CaseInsensitive),
+                 qPrintable(model.entry(row).stateDetail));
+    }
+
+    void editingAnOpenProfileReconnectsToTheNewAddress()
+    {
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        auto p = makeProfile(QStringLiteral("moving"), QStringLiteral("redis://127.0.0.1:%1").arg(test::RedisServer::freePort()));
+        QVERIFY(manager.saveProfile(p, std::nullopt));
+        const int row = model.rowOf(p.id);
+        manager.activate(row);
+        QTRY_VERIFY_WITH_TIMEOUT(model.entry(row).state == ConnectionState::Reconnecting
+                                     || model.entry(row).state == ConnectionState::Failed, 10000);
+        p.url = *ConnectionUrl::parse(m_server.url()).url;
+        QVERIFY(manager.saveProfile(p, std::nullopt));
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(row).state, ConnectionState::Ready, 10000);
+    }
+
+    void removeAndDuplicate()
+    {
+        ConnectionListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ConnectionManager manager(&model);
+        auto p = makeProfile(QStringLiteral("cache"), m_server.url());
+        QVERIFY(manager.saveProfile(p, std::nullopt));
+        const auto copy = manager.duplicateProfile(p.id);
+        QVERIFY(copy);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.entry(2).name, QStringLiteral("cache (copy)"));
+        manager.activate(1);
+        QTRY_VERIFY_WITH_TIMEOUT(manager.source(p.id), 5000);
+        QSignalSpy gone(&manager, &ConnectionManager::sourceReady);
+        QVERIFY(manager.removeProfile(p.id));
+        QCOMPARE(gone.count(), 1);
+        QCOMPARE(gone.first().at(1).value<Source*>(), nullptr);
+        QVERIFY(!manager.source(p.id));
+        QCOMPARE(model.rowCount(), 2);
+        QVERIFY(!manager.removeProfile(QStringLiteral("local")));
+        ConnectionListModel reloaded;
+        ConnectionManager again(&reloaded);
+        again.loadProfiles();
+        QCOMPARE(reloaded.rowCount(), 2);
+    }
+
+    void dialogValidatesWarnsAndTests()
+    {
+        ConnectionDialog dialog(std::nullopt);
+        auto* name = dialog.findChild<QLineEdit*>(QStringLiteral("name"));
+        auto* url = dialog.findChild<QLineEdit*>(QStringLiteral("url"));
+        QVERIFY(name && url);
+        QVERIFY(dialog.validationMessage().contains(QStringLiteral("name")));
+        name->setText(QStringLiteral("local redis"));
+        url->setText(QStringLiteral("redis://127.0.0.1:99999"));
+        QVERIFY(dialog.validationMessage().contains(QStringLiteral("out of range")));
+        url->setText(QStringLiteral("rediss://cache:6380?verify=no"));
+        QVERIFY(dialog.validationMessage().isEmpty());
+        QVERIFY(dialog.tlsWarningVisible());
+        url->setText(m_server.url());
+        QVERIFY(!dialog.tlsWarningVisible());
+        dialog.runTest();
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog.testMessage().contains(QStringLiteral("PONG in")),
+                                  qPrintable(dialog.testMessage()), 10000);
+        const ConnectionProfile p = dialog.profile();
+        QCOMPARE(p.name, QStringLiteral("local redis"));
+        QCOMPARE(p.url.port, m_server.port());
+        QVERIFY(dialog.password().has_value());   // new profile: the (empty) field is the password
+    }
+
+    void editingKeepsThePasswordUnlessChanged()
+    {
+        auto p = makeProfile(QStringLiteral("x"), QStringLiteral("redis://app:@h:1"));
+        ConnectionDialog dialog(p);
+        QCOMPARE(dialog.findChild<QLineEdit*>(QStringLiteral("user"))->text(), QStringLiteral("app"));
+        QVERIFY(!dialog.password().has_value());
+        dialog.findChild<QLineEdit*>(QStringLiteral("password"))->setText(QStringLiteral("new"));
+        QCOMPARE(dialog.password().value(), QStringLiteral("new"));
+        dialog.findChild<QCheckBox*>(QStringLiteral("clearPassword"))->setChecked(true);
+        QCOMPARE(dialog.password().value(), QString());
+        QCOMPARE(dialog.profile().id, p.id);
+        QCOMPARE(dialog.profile().url.user, QStringLiteral("app"));
+    }
+};
+
+QTEST_MAIN(ConnectionManagerTest)
+#include "tst_connectionmanager.moc"

@@ -1,0 +1,181 @@
+#include "ui/ConnectionManager.h"
+
+#include "connectors/Source.h"
+#include "connectors/SourceHost.h"
+#include "ui/ConnectionListModel.h"
+
+namespace cachelens::ui {
+
+ConnectionManager::ConnectionManager(ConnectionListModel* model, QObject* parent)
+    : QObject(parent), m_model(model), m_secrets(new SecretStore(QStringLiteral("CacheLens"), this))
+{
+}
+
+ConnectionManager::~ConnectionManager() = default;
+
+ConnectionEntry ConnectionManager::entryFor(const ConnectionProfile& profile) const
+{
+    ConnectionEntry e;
+    e.id = profile.id;
+    e.name = profile.name;
+    e.url = profile.url;
+    e.production = profile.production;
+    e.readOnly = profile.readOnly;
+    e.saved = true;
+    e.separator = profile.separator;
+    return e;
+}
+
+void ConnectionManager::loadProfiles()
+{
+    for (const ConnectionProfile& p : m_profiles.list())
+        m_model->upsert(entryFor(p));
+}
+
+int ConnectionManager::openAdHoc(const ConnectionUrl& url)
+{
+    const int row = m_model->addRedis(url);
+    // A password typed in the URL is this session's only: it is not saved anywhere.
+    if (!url.password.isEmpty())
+        m_sessionSecrets.insert(m_model->entry(row).id, url.password);
+    return row;
+}
+
+std::optional<ConnectionProfile> ConnectionManager::profile(const QString& id) const
+{
+    auto p = m_profiles.find(id);
+    if (p && p->id != id)
+        return std::nullopt;
+    return p;
+}
+
+bool ConnectionManager::saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error)
+{
+    if (profile.id.isEmpty())
+        profile.id = ConnectionProfile::newId();
+    const bool wasOpen = m_hosts.count(profile.id) > 0;
+    if (!m_profiles.save(profile, error))
+        return false;
+    if (password) {
+        if (password->isEmpty()) {
+            m_sessionSecrets.remove(profile.id);
+            m_secrets->remove(profile.id, this, [](const SecretStore::Result&) {});
+        } else {
+            m_sessionSecrets.insert(profile.id, *password);
+            const QString name = profile.name;
+            m_secrets->write(profile.id, *password, this, [this, name](const SecretStore::Result& r) {
+                if (!r.ok())
+                    Q_EMIT notice(tr("%1: %2").arg(name, r.message));
+            });
+        }
+    }
+    profile.url.password.clear();
+    m_model->upsert(entryFor(profile));
+    if (wasOpen) {
+        // The address or credentials may have changed: reconnect with what was just saved.
+        stopSource(profile.id);
+        activate(m_model->rowOf(profile.id));
+    }
+    return true;
+}
+
+bool ConnectionManager::removeProfile(const QString& id)
+{
+    const int row = m_model->rowOf(id);
+    if (row <= 0)
+        return false;
+    stopSource(id);
+    if (m_model->entry(row).saved) {
+        m_profiles.remove(id);
+        m_secrets->remove(id, this, [](const SecretStore::Result&) {});
+    }
+    m_sessionSecrets.remove(id);
+    return m_model->removeRow(row);
+}
+
+std::optional<ConnectionProfile> ConnectionManager::duplicateProfile(const QString& id)
+{
+    auto copy = m_profiles.duplicate(id);
+    if (!copy)
+        return std::nullopt;
+    m_model->upsert(entryFor(*copy));
+    // The copy needs its own secret: copy it from this session or the keychain.
+    if (const auto it = m_sessionSecrets.constFind(id); it != m_sessionSecrets.constEnd()) {
+        saveProfile(*copy, *it);
+    } else {
+        const ConnectionProfile target = *copy;
+        m_secrets->read(id, this, [this, target](const SecretStore::Result& r) {
+            if (r.ok())
+                saveProfile(target, r.secret);
+        });
+    }
+    return copy;
+}
+
+ProfileStore::ImportReport ConnectionManager::importProfiles(const QByteArray& json)
+{
+    const auto report = m_profiles.importJson(json);
+    loadProfiles();
+    return report;
+}
+
+QByteArray ConnectionManager::exportProfiles() const { return m_profiles.exportJson(); }
+
+Source* ConnectionManager::source(const QString& id) const
+{
+    const auto it = m_hosts.find(id);
+    return it == m_hosts.end() ? nullptr : it->second->source();
+}
+
+void ConnectionManager::activate(int row)
+{
+    if (row <= 0 || row >= m_model->rowCount())
+        return;   // the local engine's source is owned elsewhere
+    const ConnectionEntry& e = m_model->entry(row);
+    if (m_hosts.count(e.id))
+        return;
+    const QString id = e.id;
+    const QString name = e.name;
+    const ConnectionUrl url = e.url;
+    if (const auto it = m_sessionSecrets.constFind(id); it != m_sessionSecrets.constEnd() || !e.saved) {
+        ConnectionUrl withSecret = url;
+        withSecret.password = m_sessionSecrets.value(id);
+        startSource(id, name, withSecret);
+        return;
+    }
+    m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
+    m_secrets->read(id, this, [this, id, name, url](const SecretStore::Result& r) {
+        if (m_hosts.count(id) || m_model->rowOf(id) < 0)
+            return;
+        ConnectionUrl withSecret = url;
+        if (r.ok())
+            withSecret.password = r.secret;
+        else if (r.status != SecretStore::Status::NotFound)
+            Q_EMIT notice(tr("%1: %2").arg(name, r.message));
+        startSource(id, name, withSecret);
+    });
+}
+
+void ConnectionManager::startSource(const QString& id, const QString& name, ConnectionUrl url)
+{
+    auto host = SourceHost::forRedis(id, name, url);
+    Source* source = host->source();
+    connect(source, &Source::stateChanged, this, [this, id](ConnectionState state, const QString& detail) {
+        m_model->setState(id, state, detail);
+    });
+    m_hosts.emplace(id, std::move(host));
+    m_hosts.at(id)->open();
+    Q_EMIT sourceReady(id, source);
+}
+
+void ConnectionManager::stopSource(const QString& id)
+{
+    const auto it = m_hosts.find(id);
+    if (it == m_hosts.end())
+        return;
+    Q_EMIT sourceReady(id, nullptr);   // panels drop the pointer before the source goes
+    m_hosts.erase(it);
+    m_model->setState(id, ConnectionState::Disconnected, QString());
+}
+
+} // namespace cachelens::ui

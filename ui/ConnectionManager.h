@@ -1,0 +1,66 @@
+#pragma once
+// Keeps the sidebar's connections and their live Sources: loads saved profiles, opens ad-hoc URLs, saves/edits/
+// duplicates/removes profiles (passwords to the keychain), and opens a connection's Source on its own worker thread
+// the first time it is selected. No widgets: MainWindow and the dialogs drive it; tests drive it directly.
+#include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretStore.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace cachelens {
+class Source;
+class SourceHost;
+}
+
+namespace cachelens::ui {
+
+class ConnectionListModel;
+struct ConnectionEntry;
+
+class ConnectionManager : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ConnectionManager(ConnectionListModel* model, QObject* parent = nullptr);
+    ~ConnectionManager() override;
+
+    ConnectionListModel* model() const { return m_model; }
+
+    void loadProfiles();
+    int openAdHoc(const ConnectionUrl& url);      // --connect / File ▸ Connect: not saved; returns its row
+
+    // Adds or edits a profile. `password`: nullopt keeps the stored one; an empty string removes it.
+    // Returns false (and sets `error`) when the profile cannot be saved; keychain trouble arrives as notice().
+    bool saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error = nullptr);
+    bool removeProfile(const QString& id);
+    std::optional<ConnectionProfile> duplicateProfile(const QString& id);
+    ProfileStore::ImportReport importProfiles(const QByteArray& json);
+    QByteArray exportProfiles() const;
+    std::optional<ConnectionProfile> profile(const QString& id) const;
+
+    // Opens the row's Source if it is not open yet; sourceReady follows once it exists.
+    void activate(int row);
+    Source* source(const QString& id) const;
+
+Q_SIGNALS:
+    void notice(const QString& message);
+    void sourceReady(const QString& id, cachelens::Source* source);
+
+private:
+    ConnectionEntry entryFor(const ConnectionProfile& profile) const;
+    void startSource(const QString& id, const QString& name, ConnectionUrl url);
+    void stopSource(const QString& id);
+
+    ConnectionListModel* m_model;
+    ProfileStore m_profiles;
+    SecretStore* m_secrets;
+    QHash<QString, QString> m_sessionSecrets;     // typed this session; the only copy when no keychain runs
+    std::map<QString, std::unique_ptr<SourceHost>> m_hosts;
+};
+
+} // namespace cachelens::ui

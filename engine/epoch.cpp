@@ -105,9 +105,10 @@ RetireList::~RetireList()
     for (std::size_t i = head_; i < items_.size(); ++i) items_[i].deleter(items_[i].object);
 }
 
-void RetireList::retire(void* object, Deleter deleter)
+void RetireList::retire(void* object, Deleter deleter, std::size_t bytes)
 {
-    items_.push_back({epoch::current(), object, deleter});
+    items_.push_back({epoch::current(), object, deleter, bytes});
+    pendingBytes_ += bytes;
 }
 
 std::size_t RetireList::collect() noexcept
@@ -119,6 +120,7 @@ std::size_t RetireList::collect() noexcept
     // Stamps are non-decreasing along the list, so the freeable items form a prefix.
     while (head_ < items_.size() && items_[head_].epoch + 2 <= now) {
         items_[head_].deleter(items_[head_].object);
+        pendingBytes_ -= items_[head_].bytes;
         ++head_;
         ++freed;
     }

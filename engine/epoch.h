@@ -45,7 +45,9 @@ public:
     RetireList(const RetireList&) = delete;
     RetireList& operator=(const RetireList&) = delete;
 
-    void retire(void* object, Deleter deleter);
+    // `bytes` is what freeing the object gives back; a large pending total makes the owner collect sooner.
+    void retire(void* object, Deleter deleter, std::size_t bytes = 0);
+    std::size_t pendingBytes() const noexcept { return pendingBytes_; }
     // Frees what no reader can reach any more. Returns the number of objects freed.
     std::size_t collect() noexcept;
     std::size_t size() const noexcept { return items_.size() - head_; }
@@ -55,7 +57,9 @@ private:
         std::uint64_t epoch;
         void* object;
         Deleter deleter;
+        std::size_t bytes;
     };
+    std::size_t pendingBytes_ = 0;
     std::vector<Item> items_;
     std::size_t head_ = 0; // items_[0, head_) were already freed; compacted lazily
 };

@@ -36,6 +36,7 @@ namespace {
 
 constexpr std::size_t kSweepPerWrite = 4;  // slots examined for expired entries by each write
 constexpr std::size_t kRetireBatch = 64;   // retire-list length that triggers a collection attempt
+constexpr std::size_t kRetireBytes = 64 * 1024; // …or retired bytes (an old table array after a rehash)
 
 unsigned chooseShards(const StoreOptions& o)
 {
@@ -261,7 +262,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     stats_.add(Counter::Sets);
     sweepLocked(s, kSweepPerWrite, now);
     evictLocked(s, now);
-    if (s.retired.size() >= kRetireBatch) s.retired.collect();
+    if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
     s.publishGauges();
     return {};
 }
@@ -276,7 +277,7 @@ bool Store::del(std::string_view key, Counter cause)
     const bool live = !e->expiredAt(clock_.now());
     removeLocked(s, e, h);
     stats_.add(live ? cause : Counter::Expirations);
-    if (s.retired.size() >= kRetireBatch) s.retired.collect();
+    if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
     s.publishGauges();
     return live;
 }
@@ -373,7 +374,7 @@ Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos e
         s.bytes += fresh->charge();
         stats_.add(Counter::Sets);
         evictLocked(s, clock_.now());
-        if (s.retired.size() >= kRetireBatch) s.retired.collect();
+        if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
         s.publishGauges();
     }
     return next;
@@ -448,7 +449,7 @@ std::size_t Store::invalidatePattern(std::string_view pattern)
                     return true;
                 });
             } while (v != 0 && --steps > 0);
-            if (s.retired.size() >= kRetireBatch) s.retired.collect();
+            if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
             s.publishGauges();
         } while (v != 0);
     }
@@ -468,7 +469,7 @@ std::size_t Store::invalidateTag(const std::string& tag)
             if (live) ++removed;
             stats_.add(live ? Counter::InvalidationsTag : Counter::Expirations);
         }
-        if (s.retired.size() >= kRetireBatch) s.retired.collect();
+        if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
         s.publishGauges();
     }
     return removed;

@@ -112,7 +112,7 @@ void ShardTable::rehash(std::size_t capacity, RetireList& retired)
     }
     array_.store(fresh, std::memory_order_seq_cst);
     used_ = size_;
-    retired.retire(old, &ShardTable::deleteArray);
+    retired.retire(old, &ShardTable::deleteArray, (old->mask + 1) * sizeof(std::uint64_t));
 }
 
 } // namespace cachelens::engine

@@ -18,8 +18,9 @@ inline std::uint64_t rehash(std::uint64_t x) noexcept
 FrequencySketch::FrequencySketch(std::size_t capacity)
 {
     const std::size_t cap = std::clamp<std::size_t>(capacity, 16, std::size_t{1} << 26);
-    // About one 64-bit word (16 counters) per expected entry, grouped in 8-word blocks.
-    const std::size_t blocks = std::max<std::size_t>(1, std::bit_ceil(cap) / 8);
+    // Half a 64-bit word (8 counters) per expected entry, grouped in 8-word blocks: 4 bytes per entry, a quarter
+    // of the per-entry budget, and still about two counters per key and row.
+    const std::size_t blocks = std::max<std::size_t>(1, std::bit_floor(cap) / 16);
     blockMask_ = blocks - 1;
     table_ = std::make_unique<std::atomic<std::uint64_t>[]>(blocks * 8);
     sampleSize_ = static_cast<std::uint32_t>(std::min<std::size_t>(cap * 10, 0x7fffffff));

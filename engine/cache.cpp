@@ -1,5 +1,7 @@
 #include "engine/cache.h"
 
+#include "engine/compression.h"
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -116,6 +118,36 @@ Nanos Cache::deadlineFor(std::string_view key, const std::optional<milliseconds>
     return clock_->now() + ms(*t);
 }
 
+std::string_view Cache::inflate(std::string_view frame)
+{
+    thread_local std::string buffer;
+    if (!decompressValueInto(frame, buffer).ok()) buffer.clear(); // cannot happen with frames we wrote
+    return buffer;
+}
+
+ValueRef Cache::inflated(const ValueRef& compressed)
+{
+    auto raw = decompressValue(compressed.value());
+    return detached(compressed.key(), raw.ok() ? std::string_view(raw.value()) : std::string_view{}, false);
+}
+
+Status Cache::store(std::string_view full, std::string_view value, EntryOptions& e, ValueRef* stored)
+{
+    if (options_.compressAbove && value.size() >= options_.compressAbove) {
+        if (auto frame = compressValue(value, options_.compressionLevel)) {
+            e.compressed = true;
+            ValueRef raw;
+            Status st = provider_->set(full, *frame, e, stored ? &raw : nullptr);
+            if (st.ok()) {
+                stats_.add(Counter::BytesSavedByCompression, value.size() - frame->size());
+                if (stored) *stored = detached(full, value, false); // callers get the original bytes
+            }
+            return st;
+        }
+    }
+    return provider_->set(full, value, e, stored);
+}
+
 ValueRef Cache::get(std::string_view key)
 {
     if (!enabled_) {
@@ -125,7 +157,7 @@ ValueRef Cache::get(std::string_view key)
     const std::string_view k = fullKey(key);
     ValueRef v = provider_->get(k);
     if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
-    return v;
+    return v.isCompressed() ? inflated(v) : v;
 }
 
 Status Cache::set(std::string_view key, std::string_view value, const SetOptions& o)
@@ -140,7 +172,7 @@ Status Cache::set(std::string_view key, std::string_view value, const SetOptions
     e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
     e.tags = o.tags;
     const std::string_view k = fullKey(key);
-    Status st = provider_->set(k, value, e);
+    Status st = store(k, value, e, nullptr);
     if (st.ok() && observed_.load(std::memory_order_relaxed)) observe(key, k, TraceOp::Set);
     return st;
 }
@@ -230,7 +262,7 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
     e.graceMs = static_cast<std::uint32_t>(std::clamp<std::int64_t>(o.grace.count(), 0, Entry::kMaxGraceSec * 1000));
     e.tags = o.tags;
     ValueRef stored;
-    if (provider_->set(full, *value, e, &stored)) return stored;
+    if (store(full, *value, e, &stored)) return stored;
     return detached(full, *value, false); // too large to cache: the caller still gets its value
 }
 
@@ -255,6 +287,7 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
 {
     const std::string key(keyView); // the loader may use this thread's key buffer: keep our own copy
     if (!enabled_) return load(key, loader, o);
+    if (stale.isCompressed()) stale = inflated(stale);
     if (stale && isStale && o.staleWhileRevalidate) {
         stats_.add(Counter::StaleServed);
         scheduleRefresh(key, std::move(loader), o);
@@ -275,6 +308,7 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
     // Leader. A flight that finished between our miss and our join may already have cached the value.
     bool nowStale = false;
     ValueRef again = provider_->peek(full, nowStale, /*record=*/false);
+    if (again.isCompressed()) again = inflated(again);
     Result<ValueRef> r = (again && !nowStale) ? Result<ValueRef>(again) : load(key, loader, o);
     flights_.finish(full, ticket.flight, r);
     if (!r.ok() && stale && o.failSafe) {

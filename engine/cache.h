@@ -55,6 +55,8 @@ struct CacheOptions {
     bool enabled = true;                   // false: nothing is stored, get() misses, wrap() always loads
     const Clock* clock = nullptr;          // nullptr = SteadyClock
     bool backgroundThread = true;          // false: refreshes and sweeps wait for runMaintenance()
+    std::size_t compressAbove = 0;         // store values of at least this many bytes zstd-compressed; 0 = never
+    int compressionLevel = 1;
     milliseconds sweepInterval{100};
     std::size_t sweepSlotsPerTick = 4096;
 };
@@ -113,10 +115,13 @@ public:
         const std::string_view k = fullKey(key);
         bool hit;
         if (memory_) {
-            hit = memory_->visit(k, [&](std::string_view v, const Entry&) { f(v); });
+            hit = memory_->visit(k, [&](std::string_view v, const Entry& e) {
+                if (e.has(Entry::kCompressed)) f(inflate(v));
+                else f(v);
+            });
         } else {
             ValueRef v = provider_->get(k);
-            if ((hit = static_cast<bool>(v))) f(v.value());
+            if ((hit = static_cast<bool>(v))) f(v.isCompressed() ? inflate(v.value()) : v.value());
         }
         if (observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
         return hit;
@@ -141,7 +146,7 @@ public:
             bool stale = false;
             ValueRef v = provider_->peek(fullKey(key), stale, true);
             if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), v && !stale ? TraceOp::Hit : TraceOp::Miss);
-            if (v && !stale) return v; // the hit path: no allocation, no lock
+            if (v && !stale) return v.isCompressed() ? inflated(v) : v; // the hit path: no allocation, no lock
             return wrapSlow(key, Loader(std::forward<F>(loader)), options, std::move(v), stale);
         }
         return wrapSlow(key, Loader(std::forward<F>(loader)), options, {}, false);
@@ -189,6 +194,11 @@ private:
     Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
     void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);
     void sweepTick();
+    // Compressed values: the original bytes in a per-thread buffer (read()) or a detached copy (get(), wrap()).
+    static std::string_view inflate(std::string_view frame);
+    static ValueRef inflated(const ValueRef& compressed);
+    // set()'s and load()'s way into the provider: compresses when configured.
+    Status store(std::string_view fullKey, std::string_view value, EntryOptions& e, ValueRef* stored);
     // Per-namespace counters and the trace tap; only called when either is on (observed_).
     void observe(std::string_view key, std::string_view fullKey, TraceOp op);
     StatsCounters* namespaceCounters(std::string_view key) const;

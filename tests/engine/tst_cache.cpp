@@ -4,6 +4,7 @@
 #include <QtTest/QtTest>
 
 #include <atomic>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -55,6 +56,7 @@ private slots:
     void incrByCountsAtomically();
     void statsCountOperations();
     void clearEmptiesEverything();
+    void largeValuesAreStoredCompressedTransparently();
 };
 
 void TestCache::binaryKeysAndValuesRoundTrip()
@@ -540,6 +542,39 @@ void TestCache::clearEmptiesEverything()
     QCOMPARE(c.stats().bytes, std::uint64_t(0));
     QVERIFY(c.set("again", "v").ok());
     QVERIFY(c.exists("again"));
+}
+
+void TestCache::largeValuesAreStoredCompressedTransparently()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.compressAbove = 1024;
+    Cache c(o);
+    std::string big;
+    for (int i = 0; i < 2000; ++i) big += "row " + std::to_string(i % 37) + " of a very repetitive JSON-ish payload;\n";
+    big += "\0\xff"s; // still binary-safe
+    QVERIFY(c.set("big", big).ok());
+    QVERIFY(c.set("small", "tiny").ok());
+    const auto s = c.stats();
+    QVERIFY(s.at(Counter::BytesSavedByCompression) > big.size() / 2);
+    QVERIFY(s.bytes < big.size() / 2);                 // what is held is the compressed frame
+    QCOMPARE(std::string(c.get("big").value()), big);  // callers see the original bytes…
+    std::string seen;
+    QVERIFY(c.read("big", [&](std::string_view v) { seen = v; }));
+    QCOMPARE(seen, big);
+    auto w = c.wrap("big", [] { return std::optional<std::string>("never called"); });
+    QCOMPARE(std::string(w.value().value()), big);
+    auto loaded = c.wrap("big2", [&] { return std::optional<std::string>(big); });
+    QCOMPARE(std::string(loaded.value().value()), big); // …also straight from a load
+    QCOMPARE(std::string(c.get("big2").value()), big);
+    QCOMPARE(std::string(c.get("small").value()), "tiny"s);
+    std::string noise(4096, '\0');
+    std::mt19937 rng(7);
+    for (auto& ch : noise) ch = static_cast<char>(rng());
+    const auto savedBefore = c.stats().at(Counter::BytesSavedByCompression);
+    QVERIFY(c.set("noise", noise).ok());                // incompressible: stored as is
+    QCOMPARE(c.stats().at(Counter::BytesSavedByCompression), savedBefore);
+    QCOMPARE(std::string(c.get("noise").value()), noise);
 }
 
 QTEST_APPLESS_MAIN(TestCache)

@@ -133,6 +133,7 @@ ValueRef Cache::inflated(const ValueRef& compressed)
 
 Status Cache::store(std::string_view full, std::string_view value, EntryOptions& e, ValueRef* stored)
 {
+    if (options_.adaptiveTtl.enabled) e.expireAt = shortenedDeadline(full, e.expireAt);
     if (options_.compressAbove && value.size() >= options_.compressAbove) {
         if (auto frame = compressValue(value, options_.compressionLevel)) {
             e.compressed = true;
@@ -148,6 +149,41 @@ Status Cache::store(std::string_view full, std::string_view value, EntryOptions&
     return provider_->set(full, value, e, stored);
 }
 
+void Cache::maybeExtend(std::string_view full)
+{
+    const AdaptiveTtlOptions& a = options_.adaptiveTtl;
+    thread_local std::uint32_t tick = 0;
+    if (a.sampleEvery > 1 && ++tick % a.sampleEvery != 0) return;
+    const Nanos left = provider_->ttl(full);
+    if (left < 0 || left >= ms(a.extendWhenBelow)) return;
+    const Nanos now = clock_->now();
+    const Nanos deadline = now + std::min(left + ms(a.extendBy), ms(a.maxTtl));
+    if (provider_->expireAt(full, deadline)) stats_.add(Counter::TtlAdjustments);
+}
+
+void Cache::noteInvalidated(std::string_view full)
+{
+    std::lock_guard lock(adaptiveMu_);
+    if (invalidatedCount_.size() >= options_.adaptiveTtl.tracked) invalidatedCount_.clear(); // crude, bounded
+    ++invalidatedCount_[std::string(full)];
+}
+
+Nanos Cache::shortenedDeadline(std::string_view full, Nanos deadline)
+{
+    std::uint32_t n = 0;
+    {
+        std::lock_guard lock(adaptiveMu_);
+        auto it = invalidatedCount_.find(std::string(full));
+        if (it != invalidatedCount_.end()) n = it->second;
+    }
+    if (n == 0 || deadline == 0) return deadline;
+    const Nanos now = clock_->now();
+    const Nanos ttl = std::max((deadline - now) / (1 + static_cast<Nanos>(n)), ms(options_.adaptiveTtl.minTtl));
+    if (now + ttl >= deadline) return deadline;
+    stats_.add(Counter::TtlAdjustments);
+    return now + ttl;
+}
+
 ValueRef Cache::get(std::string_view key)
 {
     if (!enabled_) {
@@ -157,6 +193,7 @@ ValueRef Cache::get(std::string_view key)
     const std::string_view k = fullKey(key);
     ValueRef v = provider_->get(k);
     if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
+    if (v && options_.adaptiveTtl.enabled) maybeExtend(k);
     return v.isCompressed() ? inflated(v) : v;
 }
 
@@ -182,6 +219,7 @@ bool Cache::del(std::string_view key)
     if (!enabled_) return false;
     const std::string_view k = fullKey(key);
     const bool removed = provider_->del(k);
+    if (removed && options_.adaptiveTtl.enabled) noteInvalidated(k);
     if (removed && observed_.load(std::memory_order_relaxed)) observe(key, k, TraceOp::Delete);
     return removed;
 }
@@ -189,8 +227,14 @@ bool Cache::del(std::string_view key)
 std::size_t Cache::invalidate(std::span<const std::string> keys)
 {
     std::size_t n = 0;
-    for (const auto& k : keys)
-        if (enabled_ && provider_->del(fullKey(k), Counter::InvalidationsKey)) ++n;
+    for (const auto& k : keys) {
+        if (!enabled_) break;
+        const std::string_view full = fullKey(k);
+        if (provider_->del(full, Counter::InvalidationsKey)) {
+            ++n;
+            if (options_.adaptiveTtl.enabled) noteInvalidated(full);
+        }
+    }
     return n;
 }
 

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/clock.h"
@@ -40,6 +41,23 @@ struct NamespaceOptions {
     std::optional<milliseconds> defaultTtl;
 };
 
+// Adaptive TTL (opt-in). The rule, in full:
+//   - reads extend: a hit on a key whose remaining TTL is below `extendWhenBelow` pushes its deadline out by
+//     `extendBy`, never beyond `maxTtl` from now. Only one hit in `sampleEvery` is considered (per thread), so a key
+//     read often is extended and one read rarely simply expires;
+//   - invalidations shorten: each del()/invalidate() of a key is remembered (for up to `tracked` keys); its next
+//     set() with a TTL gets that TTL divided by 1 + the number of invalidations, but not below `minTtl`.
+// Every change is counted in stats as ttl_adjustments.
+struct AdaptiveTtlOptions {
+    bool enabled = false;
+    milliseconds extendWhenBelow{30'000};
+    milliseconds extendBy{60'000};
+    milliseconds maxTtl{3'600'000};
+    milliseconds minTtl{1'000};
+    std::uint32_t sampleEvery = 16;
+    std::size_t tracked = 10'000;
+};
+
 struct CacheOptions {
     std::string provider = "memory";      // or a name registered with registerProvider() ("redis")
     std::string providerUrl;               // e.g. REDIS_URL, for remote providers
@@ -55,6 +73,7 @@ struct CacheOptions {
     bool enabled = true;                   // false: nothing is stored, get() misses, wrap() always loads
     const Clock* clock = nullptr;          // nullptr = SteadyClock
     bool backgroundThread = true;          // false: refreshes and sweeps wait for runMaintenance()
+    AdaptiveTtlOptions adaptiveTtl;
     std::size_t compressAbove = 0;         // store values of at least this many bytes zstd-compressed; 0 = never
     int compressionLevel = 1;
     milliseconds sweepInterval{100};
@@ -124,6 +143,7 @@ public:
             if ((hit = static_cast<bool>(v))) f(v.isCompressed() ? inflate(v.value()) : v.value());
         }
         if (observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
+        if (hit && options_.adaptiveTtl.enabled) maybeExtend(k);
         return hit;
     }
     Status set(std::string_view key, std::string_view value, const SetOptions& options = {});
@@ -146,6 +166,7 @@ public:
             bool stale = false;
             ValueRef v = provider_->peek(fullKey(key), stale, true);
             if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), v && !stale ? TraceOp::Hit : TraceOp::Miss);
+            if (v && !stale && options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
             if (v && !stale) return v.isCompressed() ? inflated(v) : v; // the hit path: no allocation, no lock
             return wrapSlow(key, Loader(std::forward<F>(loader)), options, std::move(v), stale);
         }
@@ -194,6 +215,10 @@ private:
     Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
     void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);
     void sweepTick();
+    // Adaptive TTL (see AdaptiveTtlOptions).
+    void maybeExtend(std::string_view fullKey);
+    void noteInvalidated(std::string_view fullKey);
+    Nanos shortenedDeadline(std::string_view fullKey, Nanos deadline);
     // Compressed values: the original bytes in a per-thread buffer (read()) or a detached copy (get(), wrap()).
     static std::string_view inflate(std::string_view frame);
     static ValueRef inflated(const ValueRef& compressed);
@@ -210,6 +235,8 @@ private:
     std::map<std::string, std::unique_ptr<StatsCounters>, std::less<>> namespaceStats_; // fixed after construction
     TraceTap tap_;
     std::atomic<bool> observed_{false}; // namespaces configured or tap on: only then does the hot path do more
+    std::mutex adaptiveMu_;
+    std::unordered_map<std::string, std::uint32_t> invalidatedCount_; // adaptive TTL, guarded by adaptiveMu_
     std::unique_ptr<Provider> provider_;
     Store* memory_ = nullptr; // provider_ when it is the memory Store: enables zero-copy read()
     SingleFlight flights_;

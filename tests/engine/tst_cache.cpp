@@ -57,6 +57,7 @@ private slots:
     void statsCountOperations();
     void clearEmptiesEverything();
     void largeValuesAreStoredCompressedTransparently();
+    void adaptiveTtlExtendsReadKeysAndShortensInvalidatedOnes();
 };
 
 void TestCache::binaryKeysAndValuesRoundTrip()
@@ -575,6 +576,50 @@ void TestCache::largeValuesAreStoredCompressedTransparently()
     QVERIFY(c.set("noise", noise).ok());                // incompressible: stored as is
     QCOMPARE(c.stats().at(Counter::BytesSavedByCompression), savedBefore);
     QCOMPARE(std::string(c.get("noise").value()), noise);
+}
+
+void TestCache::adaptiveTtlExtendsReadKeysAndShortensInvalidatedOnes()
+{
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.adaptiveTtl.enabled = true;
+    o.adaptiveTtl.sampleEvery = 1;
+    o.adaptiveTtl.extendWhenBelow = 10s;
+    o.adaptiveTtl.extendBy = 20s;
+    o.adaptiveTtl.maxTtl = 60s;
+    o.adaptiveTtl.minTtl = 2s;
+    Cache c(o);
+    SetOptions t;
+    t.ttl = 30s;
+    QVERIFY(c.set("read", "v", t).ok());
+    QVERIFY(c.get("read"));
+    QCOMPARE(c.pttl("read"), std::int64_t(30'000)); // plenty left: no change
+    clock.advance(25s);
+    QVERIFY(c.get("read"));                           // 5 s left → +20 s
+    QCOMPARE(c.pttl("read"), std::int64_t(25'000));
+    for (int i = 0; i < 10; ++i) {
+        clock.advance(20s);
+        QVERIFY(c.get("read"));                       // read often: kept alive…
+    }
+    QVERIFY(c.pttl("read") <= 60'000);                // …but never beyond maxTtl
+    QVERIFY(c.set("cold", "v", t).ok());
+    clock.advance(31s);
+    QVERIFY(!c.get("cold"));                          // not read: expires as set
+
+    QVERIFY(c.set("churn", "v", t).ok());
+    QVERIFY(c.del("churn"));
+    QVERIFY(c.set("churn", "v", t).ok());
+    QCOMPARE(c.pttl("churn"), std::int64_t(15'000));  // invalidated once: 30 s / 2
+    QVERIFY(c.del("churn"));
+    const std::string keys[] = {"churn"};
+    QVERIFY(c.set("churn", "v", t).ok());
+    QCOMPARE(c.invalidate(keys), std::size_t(1));
+    QVERIFY(c.set("churn", "v", t).ok());
+    QCOMPARE(c.pttl("churn"), std::int64_t(7'500));   // three times: 30 s / 4
+    for (int i = 0; i < 60; ++i) QVERIFY(c.del("churn") || c.set("churn", "v", t).ok());
+    QVERIFY(c.set("churn", "v", t).ok());
+    QCOMPARE(c.pttl("churn"), std::int64_t(2'000));   // floor: minTtl
+    QVERIFY(c.stats().at(Counter::TtlAdjustments) >= 5);
 }
 
 QTEST_APPLESS_MAIN(TestCache)

@@ -3,6 +3,7 @@
 
 #include "engine/key_escape.h"
 
+#include "ChildProcess.h"
 #include "RedisServer.h"
 
 #include <QBuffer>
@@ -56,12 +57,9 @@ private Q_SLOTS:
         QByteArray wire;
         for (const QByteArray& k : m_binaryKeys)
             wire += "*3\r\n$3\r\nSET\r\n$" + QByteArray::number(k.size()) + "\r\n" + k + "\r\n$1\r\n1\r\n";
-        QProcess cli;
-        cli.start(QStringLiteral("redis-cli"), {QStringLiteral("-p"), QString::number(m_server->port()), QStringLiteral("--pipe")});
-        QVERIFY(cli.waitForStarted());
-        cli.write(wire);
-        cli.closeWriteChannel();
-        QVERIFY(cli.waitForFinished());
+        const auto piped = test::ChildProcess::run(QStringLiteral("redis-cli"),
+                                                   {QStringLiteral("-p"), QString::number(m_server->port()), QStringLiteral("--pipe")}, wire);
+        QVERIFY2(piped.finished && piped.exitCode == 0, piped.output.constData());
         QCOMPARE(m_server->cli({QStringLiteral("DBSIZE")}), QByteArray::number(1000 + 1 + m_binaryKeys.size()));
     }
     void cleanupTestCase() { m_server.reset(); }

@@ -5,17 +5,18 @@
 #include "connectors/redis/ClusterSlots.h"
 
 #include "RedisCluster.h"
+#include "SourceOnWorker.h"
 
 #include <QSet>
 #include <QSignalSpy>
 #include <QTest>
-#include <QThread>
 
 #include <memory>
 
 using namespace cachelens;
 using namespace cachelens::redis;
 using cachelens::test::RedisCluster;
+using cachelens::test::SourceOnWorker;
 
 namespace {
 
@@ -178,46 +179,37 @@ private Q_SLOTS:
             client->command({"SET", "src:" + QByteArray::number(i), "v"}, &context, [&](const RedisReply&) { ++done; });
         QTRY_COMPARE(done, 3000);
 
-        QThread thread;
-        auto* source = new RedisSource(QStringLiteral("cluster"), QStringLiteral("cluster"), parseUrl(m_cluster->seedUrl()));
-        source->moveToThread(&thread);
-        connect(&thread, &QThread::finished, source, &QObject::deleteLater);
-        thread.start();
-        QSignalSpy states(source, &Source::stateChanged);
-        QMetaObject::invokeMethod(source, [source] { source->open(); }, Qt::QueuedConnection);
-        QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Ready);
-        QVERIFY2(states.last().at(1).toString().contains(QLatin1String("cluster of 3")), qPrintable(states.last().at(1).toString()));
+        SourceOnWorker s(new RedisSource(QStringLiteral("cluster"), QStringLiteral("cluster"), parseUrl(m_cluster->seedUrl())));
+        s.call([](Source* source) { source->open(); });
+        QTRY_COMPARE(s.lastState(), ConnectionState::Ready);
+        const QString detail = s.record().states.last().second;
+        QVERIFY2(detail.contains(QLatin1String("cluster of 3")), qPrintable(detail));
 
-        QSignalSpy samples(source, &Source::statsSample);
-        QMetaObject::invokeMethod(source, [source] { source->sample(); }, Qt::QueuedConnection);
-        QTRY_COMPARE(samples.size(), 1);
-        QCOMPARE(samples.first().at(0).value<StatsSample>().keys, 3000);
+        s.call([](Source* source) { source->sample(); });
+        QTRY_COMPARE(s.record().samples.size(), 1);
+        QCOMPARE(s.record().samples.first().keys, 3000);
 
-        QSignalSpy batches(source, &Source::keysFound);
-        QSignalSpy finished(source, &Source::scanFinished);
-        QMetaObject::invokeMethod(source, [source] { source->scan(5, "src:*", 200); }, Qt::QueuedConnection);
-        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 20000);
-        const auto summary = finished.first().at(0).value<ScanSummary>();
+        s.call([](Source* source) { source->scan(5, "src:*", 200); });
+        QTRY_COMPARE_WITH_TIMEOUT(s.record().summaries.size(), 1, 20000);
+        const auto record = s.record();
+        const ScanSummary summary = record.summaries.first();
         QVERIFY2(!summary.error.isError(), qPrintable(summary.error.message));
         QCOMPARE(summary.total, quint64(3000));
         QSet<QByteArray> keys;
-        for (const auto& args : batches)
-            for (const KeyEntry& e : args.at(0).value<KeyBatch>().keys)
+        for (const KeyBatch& batch : record.batches)
+            for (const KeyEntry& e : batch.keys)
                 keys.insert(e.key);
         QCOMPARE(keys.size(), 3000);
-        QCOMPARE(batches.last().at(0).value<KeyBatch>().estimatedTotal, quint64(3000));
+        QCOMPARE(record.batches.last().estimatedTotal, quint64(3000));
 
-        QSignalSpy changed(source, &Source::keysChanged);
         QList<QByteArray> toRemove;
         for (int i = 0; i < 1000; ++i)
             toRemove << "src:" + QByteArray::number(i);
-        QMetaObject::invokeMethod(source, [source, toRemove] { source->remove(6, toRemove); }, Qt::QueuedConnection);
-        QTRY_COMPARE(changed.size(), 1);
-        const auto result = changed.first().at(0).value<KeyOpResult>();
+        s.call([toRemove](Source* source) { source->remove(6, toRemove); });
+        QTRY_COMPARE(s.record().keyOps.size(), 1);
+        const KeyOpResult result = s.record().keyOps.first();
         QVERIFY2(!result.error.isError(), qPrintable(result.error.message));
         QCOMPARE(result.affected, quint64(1000));
-        thread.quit();
-        thread.wait();
     }
 
     // Last: it kills a node.

@@ -1,7 +1,8 @@
 #include "RedisCluster.h"
 
+#include "ChildProcess.h"
+
 #include <QDeadlineTimer>
-#include <QProcess>
 #include <QThread>
 
 namespace cachelens::test {
@@ -34,13 +35,14 @@ bool RedisCluster::start()
         endpoints << QStringLiteral("127.0.0.1:%1").arg(server->port());
         m_nodes.push_back(std::move(server));
     }
-    QProcess create;
-    create.setProcessChannelMode(QProcess::MergedChannels);
-    create.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("--cluster"), QStringLiteral("create")} + endpoints
-                                                  + QStringList{QStringLiteral("--cluster-replicas"), QStringLiteral("0"),
-                                                                QStringLiteral("--cluster-yes")});
-    if (!create.waitForFinished(60000) || create.exitCode() != 0) {
-        m_error = QStringLiteral("redis-cli --cluster create failed: %1").arg(QString::fromLocal8Bit(create.readAll().right(800)));
+    const ChildProcess::Result create = ChildProcess::run(
+        QStringLiteral("redis-cli"),
+        QStringList{QStringLiteral("--cluster"), QStringLiteral("create")} + endpoints
+            + QStringList{QStringLiteral("--cluster-replicas"), QStringLiteral("0"), QStringLiteral("--cluster-yes")},
+        {}, 60000);
+    if (!create.finished || create.exitCode != 0) {
+        m_error = QStringLiteral("redis-cli --cluster create failed: %1 %2")
+                      .arg(create.error, QString::fromLocal8Bit(create.output.right(800)));
         return false;
     }
     // The fixture's own start-up handshake (not a test synchronisation): every node must agree the cluster is ok.

@@ -1,5 +1,7 @@
 #include "RedisServer.h"
 
+#include "ChildProcess.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QTcpServer>
@@ -40,13 +42,10 @@ bool RedisServer::makeCertificates()
     // A throw-away CA, a server certificate valid for localhost and 127.0.0.1, and a client certificate.
     const QString dir = m_dir->path();
     auto run = [&](const QStringList& args) {
-        QProcess p;
-        p.setWorkingDirectory(dir);
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(QStringLiteral("openssl"), args);
-        if (!p.waitForFinished(30000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        const ChildProcess::Result r = ChildProcess::run(QStringLiteral("openssl"), args, {}, 30000, dir);
+        if (!r.finished || r.exitCode != 0) {
             m_error = QStringLiteral("openssl %1 failed: %2 %3")
-                          .arg(args.join(QLatin1Char(' ')), p.errorString(), QString::fromLocal8Bit(p.readAll()));
+                          .arg(args.join(QLatin1Char(' ')), r.error, QString::fromLocal8Bit(r.output));
             return false;
         }
         return true;
@@ -80,7 +79,7 @@ QString RedisServer::socketPath() const { return m_dir ? m_dir->filePath(QString
 
 QString RedisServer::directory() const { return m_dir ? m_dir->path() : QString(); }
 
-bool RedisServer::isRunning() const { return m_process && m_process->state() == QProcess::Running; }
+bool RedisServer::isRunning() const { return m_process && m_process->isRunning(); }
 
 bool RedisServer::start()
 {
@@ -146,12 +145,9 @@ bool RedisServer::launch()
     }
     args << m_options.extraArgs;
 
-    m_process = std::make_unique<QProcess>();
-    m_process->setProcessChannelMode(QProcess::MergedChannels);
-    m_process->start(m_options.binary, args);
-    if (!m_process->waitForStarted(10000)) {
-        m_error = QStringLiteral("cannot start %1: %2 (is the redis-server package installed?)")
-                      .arg(m_options.binary, m_process->errorString());
+    m_process = std::make_unique<ChildProcess>();
+    if (!m_process->start(m_options.binary, args)) {
+        m_error = QStringLiteral("%1 (is the redis-server package installed?)").arg(m_process->errorString());
         return false;
     }
     if (!waitUntilReady(15000)) {
@@ -170,7 +166,7 @@ bool RedisServer::waitUntilReady(int timeoutMs)
     // Polling here is the fixture's own start-up handshake, not a test synchronisation.
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
-        if (m_process->state() != QProcess::Running)
+        if (!m_process->isRunning())
             return false;
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_port);
@@ -192,7 +188,7 @@ void RedisServer::stop()
 {
     if (!m_process)
         return;
-    if (m_process->state() != QProcess::NotRunning) {
+    if (m_process->isRunning()) {
         m_process->terminate();
         if (!m_process->waitForFinished(5000)) {
             m_process->kill();
@@ -213,13 +209,10 @@ void RedisServer::kill()
 
 QByteArray RedisServer::cli(const QStringList& args, int timeoutMs) const
 {
-    QProcess p;
     QStringList full{QStringLiteral("-h"), host(), QStringLiteral("-p"), QString::number(m_port)};
     full << args;
-    p.start(QStringLiteral("redis-cli"), full);
-    if (!p.waitForFinished(timeoutMs))
-        return {};
-    return p.readAllStandardOutput().trimmed();
+    const ChildProcess::Result r = ChildProcess::run(QStringLiteral("redis-cli"), full, {}, timeoutMs);
+    return r.finished ? r.output.trimmed() : QByteArray();
 }
 
 } // namespace cachelens::test

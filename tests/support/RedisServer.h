@@ -1,7 +1,6 @@
 #pragma once
 // A real redis-server for tests: started on a free loopback port in a temporary directory, stopped (and its files
 // removed) by the destructor, even when the test failed. A missing redis-server binary is a test failure, not a skip.
-#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -9,6 +8,8 @@
 #include <memory>
 
 namespace cachelens::test {
+
+class ChildProcess;
 
 class RedisServer
 {
@@ -61,7 +62,7 @@ private:
 
     Options m_options;
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<QProcess> m_process;
+    std::unique_ptr<ChildProcess> m_process;   // posix_spawn, not QProcess: see ChildProcess.h
     quint16 m_port = 0;
     quint16 m_tlsPort = 0;
     QString m_error;

@@ -1,0 +1,102 @@
+#include "SourceOnWorker.h"
+
+namespace cachelens::test {
+
+SourceRecorder::SourceRecorder(Source* source)
+{
+    // Connected before the thread starts; sender and receiver share the worker thread, so delivery is direct.
+    connect(source, &Source::stateChanged, this, [this](ConnectionState s, const QString& d) {
+        std::lock_guard lock(m_mutex);
+        m_record.states.append({s, d});
+    });
+    connect(source, &Source::statsSample, this, [this](const StatsSample& s) {
+        std::lock_guard lock(m_mutex);
+        m_record.samples.append(s);
+    });
+    connect(source, &Source::keysFound, this, [this](const KeyBatch& b) {
+        std::lock_guard lock(m_mutex);
+        m_record.batches.append(b);
+    });
+    connect(source, &Source::scanFinished, this, [this](const ScanSummary& s) {
+        std::lock_guard lock(m_mutex);
+        m_record.summaries.append(s);
+    });
+    connect(source, &Source::error, this, [this](quint64 id, const SourceError& e) {
+        std::lock_guard lock(m_mutex);
+        m_record.errors.append({id, e});
+    });
+    connect(source, &Source::keyDetailsReady, this, [this](const KeyBatch& b) {
+        std::lock_guard lock(m_mutex);
+        m_record.details.append(b);
+    });
+    connect(source, &Source::valueReady, this, [this](const ValuePage& p) {
+        std::lock_guard lock(m_mutex);
+        m_record.values.append(p);
+    });
+    connect(source, &Source::keysChanged, this, [this](const KeyOpResult& r) {
+        std::lock_guard lock(m_mutex);
+        m_record.keyOps.append(r);
+    });
+}
+
+SourceRecorder::Record SourceRecorder::snapshot() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_record;
+}
+
+void SourceRecorder::post(std::function<void()> task)
+{
+    std::lock_guard lock(m_mutex);
+    m_tasks.push_back(std::move(task));
+    // By name, so the call event is built and freed inside Qt; under the lock, so even our metaObject() read here
+    // is ordered (for TSan) before the worker's next drain, and so before this object's deletion there.
+    QMetaObject::invokeMethod(this, "drain", Qt::QueuedConnection);
+}
+
+void SourceRecorder::drain()
+{
+    for (;;) {
+        std::function<void()> task;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_tasks.empty())
+                return;
+            task = std::move(m_tasks.front());
+            m_tasks.pop_front();
+        }
+        task();
+    }
+}
+
+SourceOnWorker::SourceOnWorker(Source* source) : m_source(source), m_recorder(new SourceRecorder(source))
+{
+    m_source->moveToThread(&m_thread);
+    m_recorder->moveToThread(&m_thread);
+    QObject::connect(&m_thread, &QThread::finished, m_source, &QObject::deleteLater);
+    QObject::connect(&m_thread, &QThread::finished, m_recorder, &QObject::deleteLater);
+    m_thread.start();
+}
+
+SourceOnWorker::~SourceOnWorker()
+{
+    // Quit from a queued task: taking the mutex on the worker after our last request gives TSan the ordering it
+    // cannot see in QThread::quit/wait.
+    QThread* thread = &m_thread;
+    m_recorder->post([thread] { thread->quit(); });
+    m_thread.wait();
+}
+
+void SourceOnWorker::call(std::function<void(Source*)> request)
+{
+    Source* source = m_source;
+    m_recorder->post([source, request = std::move(request)] { request(source); });
+}
+
+ConnectionState SourceOnWorker::lastState() const
+{
+    const auto states = record().states;
+    return states.isEmpty() ? ConnectionState::Disconnected : states.last().first;
+}
+
+} // namespace cachelens::test

@@ -13,6 +13,8 @@ packages=(
   libhiredis-dev libsqlite3-dev qtkeychain-qt6-dev libzstd-dev
   # real servers for tests
   redis-server redis-tools
+  # TLS test certificates (the Redis fixture makes a throw-away CA with the openssl CLI)
+  openssl
   # a real Secret Service (keychain) for the profile-secret tests, run in a private D-Bus session
   gnome-keyring libsecret-1-0 dbus-daemon
   # benchmarks, headless GUI, packaging checks

@@ -2,7 +2,7 @@
 // The popularity estimate behind W-TinyLFU: a count-min sketch of 4-bit counters in front of a doorkeeper that
 // absorbs one-hit wonders. A key's four counters and its two doorkeeper bits all live in one 64-byte block (seven
 // words of counters, one word of doorkeeper bits), so recording an access touches exactly one cache line.
-// Aging: after `sampleSize` (10 × capacity) recorded increments every counter is halved and the doorkeeper is
+// Aging: after `sampleSize` (5 × capacity) recorded increments every counter is halved and the doorkeeper is
 // cleared, so the sketch follows a changing popularity.
 //
 // Thread-safety: increment() and frequency() are lock-free (relaxed atomics; a lost increment under a race only

@@ -45,6 +45,7 @@ private:
     std::uint64_t lastHits_ = 0, lastMisses_ = 0;
     double previousHitRate_ = 0;
     double step_ = 0;              // signed, in entries; 0 until the capacity is known
+    int climbState_ = 0;           // 0 not full yet, 1 first sample running, 2 climbing
 };
 
 } // namespace cachelens::engine

@@ -9,6 +9,7 @@
 #include "ui/Icons.h"
 #include "ui/PreferencesDialog.h"
 #include "ui/UnavailablePanel.h"
+#include "ui/dashboard/DashboardPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -84,9 +85,7 @@ void MainWindow::createPanels()
 {
     // Each panel replaces its stand-in when its issue lands; until then the tab says so rather than show fake data.
     m_panels = {
-        new UnavailablePanel(QStringLiteral("dashboard"), tr("Dashboard"), themedIcon(nullptr, "dashboard"),
-                             tr("Live hit/miss, hit-rate, ops, memory and eviction charts with deploy markers "
-                                "and alerts arrive with the Dashboard work."), this),
+        new DashboardPanel(this),
         new UnavailablePanel(QStringLiteral("keys"), tr("Keys"), themedIcon(nullptr, "keys"),
                              tr("The namespace tree, value viewer and TTL editor arrive with the Keys work."), this),
         new UnavailablePanel(QStringLiteral("invalidate"), tr("Invalidate"), themedIcon(nullptr, "invalidate"),

@@ -1,0 +1,134 @@
+#pragma once
+// DashboardPanel: live charts of one or several sources (overlaid, one colour each), big-number tiles, time windows,
+// pause/resume, pan/zoom and deploy markers.
+//
+// Data flow: a QTimer asks every source for a sample (queued call onto the source's thread); samples come back as
+// queued statsSample signals, go through each source's RateCalculator into its SourceSeries (appended, never
+// rebuilt) and mark the charts dirty. The charts redraw at most every kRedrawMs, so ten sources answering within
+// the same tick cost one redraw, not ten.
+#include "connectors/history/HistoryTypes.h"
+#include "ui/Panel.h"
+#include "ui/dashboard/Metric.h"
+
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QPointer>
+
+#include <memory>
+#include <vector>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QListView;
+class QSpinBox;
+class QTimer;
+
+namespace cachelens {
+class Source;
+}
+
+namespace cachelens::ui {
+
+class ComparisonModel;
+class MarkerListModel;
+class MetricChart;
+class SourceSeries;
+class StatTile;
+
+class DashboardPanel : public Panel
+{
+    Q_OBJECT
+public:
+    static constexpr int kRedrawMs = 40;
+    static constexpr int kMinPollMs = 250;
+    static constexpr int kMaxPollMs = 60000;
+    static constexpr double kKeepSeconds = 24 * 3600 + 60;   // raw points kept in memory: the longest window
+    enum class Window { OneMinute, FiveMinutes, OneHour, OneDay };
+    static double windowSeconds(Window window);
+
+    explicit DashboardPanel(QWidget* parent = nullptr);
+    ~DashboardPanel() override;
+
+    QString panelId() const override { return QStringLiteral("dashboard"); }
+    QString title() const override { return tr("Dashboard"); }
+    QIcon icon() const override;
+    bool canRefresh() const override { return !m_entries.empty(); }   // F5 samples now; nothing to ask without a source
+
+    Window window() const { return m_window; }
+    int pollInterval() const;                         // ms
+    double hitRateWindow() const { return m_hitRateWindow; }
+    bool isPaused() const { return m_paused; }
+
+    QList<MetricChart*> charts() const { return m_charts; }
+    MetricChart* chartFor(Metric metric) const;
+    const SourceSeries* series(const QString& sourceId) const;
+    QStringList sourceIds() const;
+    StatTile* tile(Metric metric) const;              // HitRate, OpsPerSec, Memory, Keys
+    QList<HistoryMarker> markers() const;             // newest first
+    MarkerListModel* markerModel() const { return m_markerModel; }
+    ComparisonModel* comparisonModel() const { return m_comparisonModel; }
+    int comparisonMinutes() const;
+    QAction* markDeployAction() const { return m_markDeploy; }
+    QAction* pauseAction() const { return m_pause; }
+
+public Q_SLOTS:
+    // Shows exactly this source (nullptr: none). The panel does not own sources; a destroyed one is dropped.
+    void setSource(cachelens::Source* source);
+    void addSource(cachelens::Source* source);        // overlay another one
+    void removeSource(cachelens::Source* source);
+    void refresh() override;                          // sample every source now
+    void setWindow(cachelens::ui::DashboardPanel::Window window);
+    void setPollInterval(int ms);                     // clamped to 250 ms – 60 s
+    void setHitRateWindow(double seconds);            // 0 = the last interval only
+    void setPaused(bool paused);
+    void addMarker(const cachelens::HistoryMarker& marker);
+    void markDeploy();                                // asks for an optional label, without a modal loop
+    void selectMarker(int row);                       // row of markerModel(); -1: none. Fills comparisonModel()
+    void setComparisonMinutes(int minutes);
+
+Q_SIGNALS:
+    void sampleApplied(const QString& sourceId);      // after a sample went into the series
+    void redrawn();                                   // after the charts were replotted
+    void markerAdded(const cachelens::HistoryMarker& marker);
+
+private:
+    struct Entry;
+    Entry* entryFor(const Source* source);
+    void buildUi();
+    void onSample(Source* source, const StatsSample& sample);
+    void onSourceState(Source* source, ConnectionState state);
+    void poll();
+    void scheduleRedraw();
+    void redraw();
+    void updateTiles();
+    void applyKeyRange(double lower, double upper);
+    void drawMarker(const HistoryMarker& marker);
+    double liveUpperKey() const;
+    void updateComparison();
+
+    std::vector<std::unique_ptr<Entry>> m_entries;
+    QList<MetricChart*> m_charts;
+    QList<StatTile*> m_tiles;
+    MarkerListModel* m_markerModel;
+    ComparisonModel* m_comparisonModel;
+    QListView* m_markerView = nullptr;
+    QSpinBox* m_comparisonMinutes = nullptr;
+    QTimer* m_pollTimer;
+    QTimer* m_redrawTimer;
+    QComboBox* m_windowBox = nullptr;
+    QComboBox* m_pollBox = nullptr;
+    QComboBox* m_hitRateBox = nullptr;
+    QAction* m_pause = nullptr;
+    QAction* m_markDeploy = nullptr;
+    QLabel* m_tilesSource = nullptr;
+    Window m_window = Window::FiveMinutes;
+    double m_hitRateWindow = 60;
+    bool m_paused = false;
+    bool m_syncingRange = false;
+    int m_nextColour = 0;
+};
+
+} // namespace cachelens::ui
+
+Q_DECLARE_METATYPE(cachelens::ui::DashboardPanel::Window)

@@ -376,7 +376,8 @@ WarmReport Cache::warm(std::span<const std::string> keys,
                 cached.fetch_add(1);
                 continue;
             }
-            auto r = wrap(k, [&] { return loader(k); }, options);
+            // By value: a stale-while-revalidate refresh may run after warm() has returned.
+            auto r = wrap(k, [loader, k] { return loader(k); }, options);
             if (!r.ok()) failed.fetch_add(1);
             else if (r.value().isNotFound()) notFound.fetch_add(1);
             else loaded.fetch_add(1);

@@ -89,7 +89,9 @@ struct SetOptions {
 struct WrapOptions {
     std::optional<milliseconds> ttl;
     milliseconds grace{0};                 // stale window used by the two switches below
-    bool staleWhileRevalidate = true;      // within grace: serve stale now, refresh once in the background
+    // Within grace: serve stale now, refresh once in the background. The refresh runs a copy of the loader later,
+    // on the cache's background thread: a loader must then capture what it uses by value.
+    bool staleWhileRevalidate = true;
     bool failSafe = true;                  // within grace: serve stale when the loader fails
     std::optional<milliseconds> notFoundTtl; // cache "not found" (loader returned nullopt) this long
     std::function<bool(std::string_view)> cacheIf; // false: hand the value out but do not cache it

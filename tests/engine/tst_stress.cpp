@@ -86,7 +86,7 @@ void TestStress::mixedOperationsKeepInvariants()
             case 12: (void)c.persist(k); break;
             case 13: {
                 const bool fail = rng() % 5 == 0;
-                (void)c.wrap(k, [&]() -> std::optional<std::string> {
+                (void)c.wrap(k, [fail]() -> std::optional<std::string> { // by value: refreshes run later
                     if (fail) throw std::runtime_error("boom");
                     return std::string("loaded");
                 }, wo);

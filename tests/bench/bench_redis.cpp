@@ -99,6 +99,29 @@ double scanMemoryPerKey(RedisClient& client, qint64 keys, std::uint64_t* peakGro
     return double(peak - before) / double(keys);
 }
 
+// Resident growth per key, beyond the key bytes, when every key is kept as the KeyEntry a Keys panel receives
+// (informative: the target is about the client, which keeps nothing).
+double heldMemoryPerKey(RedisClient& client, qint64 keys, std::uint64_t* keyBytes)
+{
+    const std::uint64_t before = residentBytes();
+    QVector<KeyEntry> held;
+    std::uint64_t bytes = 0;
+    redis::KeyScanner scanner(&client, {});
+    QObject::connect(&scanner, &redis::KeyScanner::keysFound, &scanner, [&](const QList<QByteArray>& page) {
+        for (const QByteArray& key : page) {
+            held.append(KeyEntry{key, KeyType::Unknown, -2, -1});
+            bytes += std::uint64_t(key.size());
+        }
+    });
+    QEventLoop loop;
+    QObject::connect(&scanner, &redis::KeyScanner::finished, &loop, &QEventLoop::quit);
+    scanner.start();
+    loop.exec();
+    const std::uint64_t growth = residentBytes() - before;
+    *keyBytes = bytes;
+    return (double(growth) - double(bytes)) / double(keys);
+}
+
 int run(const Args& args)
 {
     int argc = 1;
@@ -171,26 +194,31 @@ int run(const Args& args)
     // --- memory while scanning
     std::uint64_t growth = 0;
     const double perKey = scanMemoryPerKey(*client, keys, &growth);
+    std::uint64_t keyBytes = 0;
+    const double heldPerKey = heldMemoryPerKey(*client, keys, &keyBytes);
 
     const double scanRatio = ourScan / cliScan;
     const double detailSpeedup = sequential / pipelined;
     std::fprintf(stderr,
                  "redis: scan %lld keys: cachelensctl %.3f s vs redis-cli --scan|wc -l %.3f s → %.2f× (target ≤ 1.3×)\n"
                  "redis: TYPE+PTTL+MEMORY USAGE × %lld: pipelined %.3f s vs one at a time %.3f s → %.1f× faster (target ≥ 10×)\n"
-                 "redis: resident growth while scanning: %.1f bytes/key (target ≤ 100)\n",
+                 "redis: resident growth while scanning: %.1f bytes/key (target ≤ 100)\n"
+                 "redis: holding every key as a KeyEntry: %.1f bytes/key beyond the key bytes (informative)\n",
                  static_cast<long long>(ourCount), ourScan, cliScan, scanRatio, static_cast<long long>(detailKeys), pipelined,
-                 sequential, detailSpeedup, perKey);
+                 sequential, detailSpeedup, perKey, heldPerKey);
     if (args.json) {
         std::printf("{\"bench\":\"redis\",\"keys\":%lld,\"runs\":%d,"
                     "\"scan\":{\"cachelensctl_seconds\":%.4f,\"redis_cli_seconds\":%.4f,\"ratio\":%.3f,\"target_max\":1.3,"
                     "\"cachelensctl_count\":%lld,\"redis_cli_count\":%lld},"
                     "\"details\":{\"keys\":%lld,\"pipelined_seconds\":%.4f,\"sequential_seconds\":%.4f,\"speedup\":%.2f,"
                     "\"target_min\":10},"
-                    "\"scan_memory\":{\"resident_growth_bytes\":%llu,\"bytes_per_key\":%.2f,\"target_max\":100},"
+                    "\"scan_memory\":{\"resident_growth_bytes\":%llu,\"bytes_per_key\":%.2f,\"target_max\":100,"
+                    "\"held_as_key_entries_bytes_per_key_beyond_key_bytes\":%.2f,\"key_bytes\":%llu},"
                     "\"client_load\":{\"commands\":%llu,\"bytes_out\":%llu,\"bytes_in\":%llu,\"p50_ms\":%.4f,\"p99_ms\":%.4f}}\n",
                     static_cast<long long>(keys), runs, ourScan, cliScan, scanRatio, static_cast<long long>(ourCount),
                     static_cast<long long>(cliCount), static_cast<long long>(detailKeys), pipelined, sequential,
-                    detailSpeedup, static_cast<unsigned long long>(growth), perKey,
+                    detailSpeedup, static_cast<unsigned long long>(growth), perKey, heldPerKey,
+                    static_cast<unsigned long long>(keyBytes),
                     static_cast<unsigned long long>(load.commands), static_cast<unsigned long long>(load.bytesOut),
                     static_cast<unsigned long long>(load.bytesIn), load.latencyP50Ms, load.latencyP99Ms);
     }

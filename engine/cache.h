@@ -144,8 +144,9 @@ public:
             ValueRef v = provider_->get(k);
             if ((hit = static_cast<bool>(v))) f(v.isCompressed() ? inflate(v.value()) : v.value());
         }
-        if (observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
-        if (hit && options_.adaptiveTtl.enabled) maybeExtend(k);
+        // fullKey() again: f may have used the cache, and with it this thread's key buffer.
+        if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), hit ? TraceOp::Hit : TraceOp::Miss);
+        if (hit && options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
         return hit;
     }
     Status set(std::string_view key, std::string_view value, const SetOptions& options = {});

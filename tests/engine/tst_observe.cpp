@@ -20,6 +20,7 @@ private slots:
     void tapReportsWhatTheRingDropped();
     void tapToleratesConcurrentWritersAndReader();
     void namespaceCountersAreSeparate();
+    void readCallbackMayUseTheCache();
 };
 
 void TestObserve::tapIsOffByDefault()
@@ -154,6 +155,26 @@ void TestObserve::namespaceCountersAreSeparate()
     QCOMPARE(room.at(Counter::Loads), std::uint64_t(1));
     QCOMPARE(c.namespaceStats("other").gets(), std::uint64_t(0));
     QCOMPARE(c.stats().gets(), std::uint64_t(5));
+}
+
+void TestObserve::readCallbackMayUseTheCache()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.keyPrefix = "p:";
+    Cache c(o);
+    c.setTraceEnabled(true);
+    QVERIFY(c.set("a", "1").ok());
+    QVERIFY(c.read("a", [&](std::string_view) { (void)c.get("a much longer key than a"); }));
+    std::uint64_t cursor = 0;
+    std::vector<TraceRecord> out;
+    (void)c.traceTap().read(cursor, out);
+    QCOMPARE(out.size(), std::size_t(3));
+    QCOMPARE(out[1].keyHash, hashBytes("p:a much longer key than a"));
+    QCOMPARE(out[2].keyHash, hashBytes("p:a")); // the read is recorded under its own key
+    QCOMPARE(int(out[2].op), int(TraceOp::Hit));
 }
 
 QTEST_APPLESS_MAIN(TestObserve)

@@ -129,9 +129,9 @@ void RedisSource::sample()
     if (!ensureClient(0))
         return;
     struct Gather {
-        QVector<redis::ServerInfo> infos;   // per node, in masters() order
+        QVector<std::optional<redis::ServerInfo>> infos;   // per node, in masters() order; empty: no answer
+        QStringList failures;
         int left = 0;
-        bool failed = false;
     };
     auto gather = std::make_shared<Gather>();
     const QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()};
@@ -142,10 +142,22 @@ void RedisSource::sample()
     gather->left = int(nodes.size());
     gather->infos.resize(nodes.size());
     auto finish = [this, gather] {
-        // A cluster's identity (run_id, uptime) is its first master's: a restart of that node shows as a reset.
-        redis::ServerInfo info = gather->infos.first();
-        for (qsizetype i = 1; i < gather->infos.size(); ++i)
-            info += gather->infos.at(i);
+        // A cluster's identity (run_id, uptime) is its first answering master's. With a master down, the sample
+        // sums the others (so the dashboard keeps moving) and error() says which node is missing.
+        if (!gather->failures.isEmpty())
+            Q_EMIT error(0, SourceError{SourceError::Kind::Connection, gather->failures.join(QStringLiteral("; "))});
+        std::optional<redis::ServerInfo> total;
+        for (const auto& node : std::as_const(gather->infos)) {
+            if (!node)
+                continue;
+            if (total)
+                *total += *node;
+            else
+                total = node;
+        }
+        if (!total)
+            return;
+        const redis::ServerInfo& info = *total;
         StatsSample s;
         s.sourceId = m_id;
         s.time = QDateTime::currentDateTimeUtc();
@@ -169,15 +181,11 @@ void RedisSource::sample()
         Q_EMIT statsSample(s);
     };
     for (qsizetype i = 0; i < nodes.size(); ++i) {
-        nodes.at(i)->command({QByteArrayLiteral("INFO")}, this, [this, gather, finish, i](const RedisReply& reply) {
-            if (gather->failed)
-                return;
-            if (reply.isError()) {
-                gather->failed = true;
-                Q_EMIT error(0, toSourceError(reply.error()));
-                return;
-            }
-            gather->infos[i] = redis::ServerInfo::parse(reply.bytes());
+        nodes.at(i)->command({QByteArrayLiteral("INFO")}, this, [gather, finish, i](const RedisReply& reply) {
+            if (reply.isError())
+                gather->failures << reply.error().message;
+            else
+                gather->infos[i] = redis::ServerInfo::parse(reply.bytes());
             if (--gather->left == 0)
                 finish();
         });

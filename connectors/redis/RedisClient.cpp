@@ -143,6 +143,8 @@ void RedisClient::onConnected()
     if (m_url.db != 0)
         steps << QList<QByteArray>{QByteArrayLiteral("SELECT"), QByteArray::number(m_url.db)};
     steps << QList<QByteArray>{QByteArrayLiteral("CLIENT"), QByteArrayLiteral("SETNAME"), m_options.clientName};
+    if (m_options.requireMaster)
+        steps << QList<QByteArray>{QByteArrayLiteral("ROLE")};
 
     m_handshakeLeft = int(steps.size());
     for (const QList<QByteArray>& step : steps) {
@@ -189,6 +191,14 @@ void RedisClient::onHandshakeReply(const RedisReply& reply, const QByteArray& wh
             return;
         }
         // CLIENT SETNAME refused (some proxies do not implement CLIENT): the name is a courtesy, go on.
+        // ROLE unknown (Redis < 2.8.12): assume the master we were sent to is one.
+    } else if (what == "ROLE" && reply.elements().value(0).bytes() != "master") {
+        // A sentinel's answer can lag a failover by a moment: a demoted master is retried, not failed.
+        handshakeFailed(RedisError::client(RedisError::Kind::ReadOnly,
+                                           tr("%1 is a %2, not the master; asking again")
+                                               .arg(m_endpoint.label(), QString::fromUtf8(reply.elements().value(0).bytes()))),
+                        true);
+        return;
     }
     if (--m_handshakeLeft > 0)
         return;

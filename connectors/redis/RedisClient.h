@@ -53,6 +53,7 @@ public:
         int reconnectMaxMs = 10000;       // … up to this; each delay is jittered to 50–100 %
         int maxReconnectAttempts = -1;    // -1 forever; 0 = fail at the first lost or refused connection
         QByteArray clientName = QByteArrayLiteral("cachelens");
+        bool requireMaster = false;       // handshake checks ROLE and retries on a replica (Sentinel)
     };
     using Callback = CommandSink::Callback;
 

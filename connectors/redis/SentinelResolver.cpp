@@ -9,7 +9,9 @@ RedisClient* SentinelResolver::createClient(const ConnectionUrl& url, const Redi
     Endpoint unresolved;
     unresolved.kind = Endpoint::Kind::Tcp;
     unresolved.host = url.masterName;   // shown in messages until the first resolution
-    auto* client = new RedisClient(unresolved, url, options, parent);
+    RedisClient::Options masterOptions = options;
+    masterOptions.requireMaster = true;
+    auto* client = new RedisClient(unresolved, url, masterOptions, parent);
     auto* resolver = new SentinelResolver(url, client);
     client->setEndpointResolver([resolver](QObject*, std::function<void(const Endpoint&, const RedisError&)> done) {
         resolver->resolve(std::move(done));

@@ -225,6 +225,9 @@ private Q_SLOTS:
             if (client->nodeForSlot(keySlot(k)) != owner)
                 otherKey = k;
         }
+        SourceOnWorker source(new RedisSource(QStringLiteral("cluster"), QStringLiteral("cluster"), parseUrl(m_cluster->seedUrl())));
+        source.call([](Source* s) { s->open(); });
+        QTRY_COMPARE(source.lastState(), ConnectionState::Ready);
         QSignalSpy states(client.get(), &ClusterClient::stateChanged);
         m_cluster->node(dead).kill();
         QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Reconnecting);
@@ -236,6 +239,16 @@ private Q_SLOTS:
         QVERIFY(clock.elapsed() < 1000);
         const RedisReply alive = call(*client, {"SET", otherKey, "1"});
         QVERIFY2(!alive.isError(), qPrintable(alive.error().message));
+
+        // The dashboard keeps getting samples from the masters still up, and an error naming the missing one.
+        QTRY_COMPARE(source.lastState(), ConnectionState::Reconnecting);
+        source.call([](Source* s) { s->sample(); });
+        QTRY_COMPARE(source.record().samples.size(), 1);
+        const auto errors = source.record().errors;
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors.first().second.message.contains(QString::number(m_cluster->node(dead).port())),
+                 qPrintable(errors.first().second.message));
+        QVERIFY(source.record().samples.first().keys >= 1);
     }
 };
 

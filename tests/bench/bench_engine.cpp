@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <ctime>
 #include <cstdio>
 #include <list>
 #include <map>
@@ -84,6 +85,23 @@ private:
     std::vector<double> cdf_;
 };
 
+double loadAverage()
+{
+    double l = 0;
+    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(f, "%lf", &l) != 1) l = 0;
+        std::fclose(f);
+    }
+    return l;
+}
+
+double threadCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 std::string makeKey(std::size_t i)
 {
     char buf[40];
@@ -104,22 +122,27 @@ std::vector<std::uint32_t> zipfTrace(Zipf& z, std::size_t len, std::uint64_t see
     return t;
 }
 
-// Runs `op(threadIndex, i)` on `threads` threads for `seconds`; returns millions of operations per second.
+// Runs `op(threadIndex, i)` on `threads` threads for `seconds`. Returns millions of operations per second of wall
+// time, and in `perCpu` the same normalised by the CPU time the threads actually got (sum over threads of
+// ops / thread CPU seconds): on a shared, loaded machine the second is the steadier figure.
 template <class Op>
-double throughput(unsigned threads, double seconds, Op&& op)
+double throughput(unsigned threads, double seconds, Op&& op, double* perCpu = nullptr)
 {
     std::atomic<bool> stop{false};
     std::atomic<unsigned> ready{0};
     std::atomic<std::uint64_t> total{0};
+    std::vector<double> cpuRate(threads, 0.0);
     std::vector<std::thread> ts;
     for (unsigned t = 0; t < threads; ++t)
         ts.emplace_back([&, t] {
             ready.fetch_add(1);
             while (ready.load() < threads) {}
+            const double c0 = threadCpuSeconds();
             std::uint64_t n = 0;
             while (!stop.load(std::memory_order_relaxed)) {
                 for (int k = 0; k < 256; ++k) op(t, n++);
             }
+            cpuRate[t] = static_cast<double>(n) / std::max(1e-9, threadCpuSeconds() - c0);
             total.fetch_add(n);
         });
     while (ready.load() < threads) {}
@@ -127,16 +150,13 @@ double throughput(unsigned threads, double seconds, Op&& op)
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     stop = true;
     for (auto& t : ts) t.join();
+    if (perCpu) {
+        *perCpu = 0;
+        for (double r : cpuRate) *perCpu += r / 1e6;
+    }
     return static_cast<double>(total.load()) / secondsSince(start) / 1e6;
 }
 
-template <class F>
-double bestOf(int runs, F&& f)
-{
-    std::vector<double> v;
-    for (int i = 0; i < runs; ++i) v.push_back(f());
-    return median(v);
-}
 
 // ---- hit-ratio traces (key indices) -----------------------------------------------------------------------------
 struct Trace {
@@ -317,21 +337,25 @@ int run(const Args& args)
         local[t * 8] += r.ok() && r.value() ? static_cast<unsigned char>(r.value().value()[0]) : 0;
     };
 
+    // Baseline and engine runs alternate (B E B E B E) and each figure is the median of its runs, so a load that
+    // changes while the bench runs hits both sides alike.
+    struct Series {
+        std::vector<double> wall, cpu;
+        void add(double w, double c) { wall.push_back(w), cpu.push_back(c); }
+    };
+    auto measure = [&](auto&& op, Series& s) {
+        double c = 0;
+        const double w = throughput(threads, seconds, op, &c);
+        s.add(w, c);
+    };
     std::fprintf(stderr, "read-only, %u threads...\n", threads);
-    const double baseRead = bestOf(3, [&] { return throughput(threads, seconds, naiveRead); });
-    const double getRead = bestOf(3, [&] { return throughput(threads, seconds, engineGet); });
-    const double visitRead = bestOf(3, [&] { return throughput(threads, seconds, engineRead); });
-    const double wrapRead = bestOf(3, [&] { return throughput(threads, seconds, engineWrap); });
-    fig["baseline_read_mops"] = baseRead;
-    fig["read_mops"] = getRead;
-    fig["read_visit_mops"] = visitRead;
-    fig["read_vs_baseline"] = getRead / baseRead;
-    fig["read_visit_vs_baseline"] = visitRead / baseRead;
-    fig["wrap_mops"] = wrapRead;
-    fig["wrap_vs_get"] = getRead / wrapRead; // time per wrap hit / time per get hit
-    std::fprintf(stderr, "  baseline %.2f M/s, get %.2f M/s (%.2fx), read %.2f M/s (%.2fx), wrap %.2f M/s\n", baseRead,
-                 getRead, getRead / baseRead, visitRead, visitRead / baseRead, wrapRead);
-
+    Series bRead, eGet, eRead, eWrap;
+    for (int r = 0; r < 3; ++r) {
+        measure(naiveRead, bRead);
+        measure(engineGet, eGet);
+        measure(engineRead, eRead);
+        measure(engineWrap, eWrap);
+    }
     std::fprintf(stderr, "90%% reads / 10%% writes, %u threads...\n", threads);
     auto naiveMixed = [&](unsigned t, std::uint64_t i) {
         const auto& k = keys[traces[t][i & kMask]];
@@ -346,12 +370,37 @@ int run(const Args& args)
             local[t * 8] += v ? static_cast<unsigned char>(v.value()[0]) : 0;
         }
     };
-    const double baseMixed = bestOf(3, [&] { return throughput(threads, seconds, naiveMixed); });
-    const double engMixed = bestOf(3, [&] { return throughput(threads, seconds, engineMixed); });
-    fig["baseline_mixed_mops"] = baseMixed;
-    fig["mixed_mops"] = engMixed;
-    fig["mixed_vs_baseline"] = engMixed / baseMixed;
-    std::fprintf(stderr, "  baseline %.2f M/s, engine %.2f M/s (%.2fx)\n", baseMixed, engMixed, engMixed / baseMixed);
+    Series bMixed, eMixed;
+    for (int r = 0; r < 3; ++r) {
+        measure(naiveMixed, bMixed);
+        measure(engineMixed, eMixed);
+    }
+    fig["baseline_read_mops"] = median(bRead.wall);
+    fig["read_mops"] = median(eGet.wall);
+    fig["read_visit_mops"] = median(eRead.wall);
+    fig["wrap_mops"] = median(eWrap.wall);
+    fig["read_vs_baseline"] = median(eGet.wall) / median(bRead.wall);
+    fig["read_visit_vs_baseline"] = median(eRead.wall) / median(bRead.wall);
+    fig["wrap_vs_get"] = median(eGet.wall) / median(eWrap.wall); // time per wrap hit / time per get hit
+    fig["baseline_mixed_mops"] = median(bMixed.wall);
+    fig["mixed_mops"] = median(eMixed.wall);
+    fig["mixed_vs_baseline"] = median(eMixed.wall) / median(bMixed.wall);
+    // The same, per CPU-second the threads actually received (see throughput()).
+    fig["cpu_baseline_read_mops"] = median(bRead.cpu);
+    fig["cpu_read_mops"] = median(eGet.cpu);
+    fig["cpu_read_vs_baseline"] = median(eGet.cpu) / median(bRead.cpu);
+    fig["cpu_read_visit_vs_baseline"] = median(eRead.cpu) / median(bRead.cpu);
+    fig["cpu_wrap_vs_get"] = median(eGet.cpu) / median(eWrap.cpu);
+    fig["cpu_mixed_vs_baseline"] = median(eMixed.cpu) / median(bMixed.cpu);
+    fig["load_average_1m"] = loadAverage();
+    std::fprintf(stderr, "  read: baseline %.2f M/s, get %.2f M/s (%.2fx), read %.2f M/s (%.2fx), wrap %.2f M/s (wrap/get %.2f)\n",
+                 fig["baseline_read_mops"], fig["read_mops"], fig["read_vs_baseline"], fig["read_visit_mops"],
+                 fig["read_visit_vs_baseline"], fig["wrap_mops"], fig["wrap_vs_get"]);
+    std::fprintf(stderr, "  mixed: baseline %.2f M/s, engine %.2f M/s (%.2fx)\n", fig["baseline_mixed_mops"],
+                 fig["mixed_mops"], fig["mixed_vs_baseline"]);
+    std::fprintf(stderr, "  per CPU-second: read %.2fx, visit %.2fx, mixed %.2fx, wrap/get %.2f (load average %.1f)\n",
+                 fig["cpu_read_vs_baseline"], fig["cpu_read_visit_vs_baseline"], fig["cpu_mixed_vs_baseline"],
+                 fig["cpu_wrap_vs_get"], fig["load_average_1m"]);
 
     if (args.has("--no-ratios")) {
         if (args.json) {

@@ -31,6 +31,13 @@ StatsSnapshot StatsCounters::snapshot() const noexcept
     return s;
 }
 
+std::uint64_t StatsCounters::sum(Counter c) const noexcept
+{
+    std::uint64_t n = 0;
+    for (const auto& stripe : stripes_) n += stripe.c[static_cast<unsigned>(c)].load(std::memory_order_relaxed);
+    return n;
+}
+
 void StatsCounters::reset() noexcept
 {
     for (auto& stripe : stripes_)

@@ -63,6 +63,7 @@ public:
     static constexpr unsigned kStripes = 16;
     void add(Counter c, std::uint64_t n = 1) noexcept;
     StatsSnapshot snapshot() const noexcept; // counters only; gauges are filled by the owner
+    std::uint64_t sum(Counter c) const noexcept;
     void reset() noexcept;
 
 private:

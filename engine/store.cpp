@@ -76,6 +76,7 @@ Store::Store(const StoreOptions& options, const Clock& clock, StatsCounters& sta
             s.maxBytes = options.maxBytes / shardCount_ + (i < options.maxBytes % shardCount_ ? 1 : 0);
         s.policy = makePolicy(options.policy, std::max<std::size_t>(16, hint / shardCount_), options.tuning);
         s.policy->setCapacity(s.maxEntries);
+        s.policy->setStats(&stats);
     }
 }
 

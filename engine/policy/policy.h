@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "engine/entry.h"
+#include "engine/stats.h"
 
 namespace cachelens::engine {
 
@@ -44,6 +45,8 @@ public:
 
     // The store's entry bound for this shard (0 = bounded by bytes only); policies size their segments from it.
     virtual void setCapacity(std::size_t entries) noexcept = 0;
+    // The cache's counters (hits, misses), for policies that adapt to the hit rate.
+    virtual void setStats(const StatsCounters* /*stats*/) noexcept {}
 };
 
 // Knobs for the simulator and for experiments; the defaults are what production caches should use.

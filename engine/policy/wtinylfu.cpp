@@ -9,8 +9,6 @@ namespace cachelens::engine {
 
 namespace {
 constexpr std::uint8_t kWindow = 0, kProbation = 1, kProtected = 2;
-constexpr std::uint64_t kHitBatch = 64;
-thread_local std::uint64_t t_hitTicks = 0;
 } // namespace
 
 WTinyLfuPolicy::WTinyLfuPolicy(std::size_t capacityHint, const PolicyTuning& tuning)
@@ -51,13 +49,11 @@ void WTinyLfuPolicy::onHit(Entry* e, std::uint64_t hash) noexcept
 {
     markHot(e);
     sketch_.increment(hash);
-    if (++t_hitTicks % kHitBatch == 0) sampledHits_.fetch_add(kHitBatch, std::memory_order_relaxed);
 }
 
 void WTinyLfuPolicy::onMiss(std::uint64_t hash) noexcept
 {
     sketch_.increment(hash);
-    misses_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void WTinyLfuPolicy::balanceProtected() noexcept
@@ -115,10 +111,10 @@ Entry* WTinyLfuPolicy::victim() noexcept
 
 void WTinyLfuPolicy::adapt() noexcept
 {
-    if (windowPinned_) return;
+    if (windowPinned_ || !stats_) return;
     const std::size_t cap = capacity();
-    const std::uint64_t hits = sampledHits_.load(std::memory_order_relaxed);
-    const std::uint64_t misses = misses_.load(std::memory_order_relaxed);
+    const std::uint64_t hits = stats_->sum(Counter::Hits);
+    const std::uint64_t misses = stats_->sum(Counter::Misses);
     if (climbState_ == 0) {
         // First eviction: the cache just filled up. Samples start now, so warm-up (when any window "improves"
         // the hit rate) is not mistaken for a better window size.

@@ -25,6 +25,7 @@ public:
     void onMiss(std::uint64_t hash) noexcept override;
     Entry* victim() noexcept override;
     void setCapacity(std::size_t entries) noexcept override;
+    void setStats(const StatsCounters* stats) noexcept override { stats_ = stats; }
 
     std::size_t windowTarget() const noexcept { return windowMax_; }
 
@@ -39,9 +40,8 @@ private:
     std::size_t capacity_ = 0;   // entries; 0 = unknown (bytes-bounded), estimated from the size at first eviction
     std::size_t windowMax_ = 1;
     bool windowPinned_ = false;  // a capacity of 0 or 1 leaves nothing to adapt
-    // Hill climbing. Hits are counted in batches of 64 per thread so readers rarely write shared memory.
-    std::atomic<std::uint64_t> sampledHits_{0};
-    std::atomic<std::uint64_t> misses_{0};
+    // Hill climbing on the cache's own hit and miss counters (exact, and deterministic in single-threaded use).
+    const StatsCounters* stats_ = nullptr;
     std::uint64_t lastHits_ = 0, lastMisses_ = 0;
     double previousHitRate_ = 0;
     double step_ = 0;              // signed, in entries; 0 until the capacity is known

@@ -1,0 +1,60 @@
+#pragma once
+// HistoryStore: the dashboard's metrics history in SQLite (history.db under AppDataLocation): raw samples and markers
+// per source. The schema version lives in PRAGMA user_version and is migrated forward on open, one step per version
+// in a transaction. Synchronous and single-threaded on purpose: only HistoryWriter's worker thread uses it, so the
+// GUI never waits on the disk.
+//
+// Schema history:
+//   1  samples (counters, keys, memory, run_id, uptime) and markers (time, kind, label)
+//   2  samples.clients and samples.ops_per_sec; markers.source_id; indexes by source and time
+#include "connectors/history/HistoryTypes.h"
+
+struct sqlite3;
+
+namespace cachelens {
+
+class HistoryStore
+{
+public:
+    static constexpr int kSchemaVersion = 2;
+
+    HistoryStore();
+    ~HistoryStore();
+    HistoryStore(const HistoryStore&) = delete;
+    HistoryStore& operator=(const HistoryStore&) = delete;
+
+    static QString defaultPath();   // <AppDataLocation>/history.db
+
+    // Opens (creating it and its directory if needed) and migrates. False: errorString() says what is wrong in a
+    // sentence a user can act on (damaged file, newer schema, locked, no permission); nothing is modified then.
+    bool open(const QString& path);
+    void close();
+    bool isOpen() const { return m_db != nullptr; }
+    QString errorString() const { return m_error; }
+    QString path() const { return m_path; }
+    int schemaVersion();
+
+    bool appendSamples(const QVector<StatsSample>& samples);    // one transaction
+    qint64 addMarker(const HistoryMarker& marker);              // the new row id; 0 on failure
+    QVector<StatsSample> samples(const QString& sourceId, const QDateTime& from, const QDateTime& to);
+    QVector<HistoryMarker> markers(const QDateTime& from, const QDateTime& to);
+
+    struct Recording {
+        QString sourceId;
+        QDateTime first, last;
+        qint64 samples = 0;
+    };
+    QVector<Recording> recordings();                           // per source: span and count
+    qint64 removeBefore(const QDateTime& cutoff);               // retention; rows removed, -1 on failure
+
+private:
+    bool exec(const char* sql);
+    bool migrate();
+    bool fail(const QString& what);
+
+    sqlite3* m_db = nullptr;
+    QString m_path;
+    QString m_error;
+};
+
+} // namespace cachelens

@@ -1,8 +1,12 @@
 #include "ui/dashboard/DashboardPanel.h"
 
 #include "connectors/Source.h"
+#include "connectors/history/HistoryStore.h"
+#include "connectors/history/HistoryWriter.h"
 #include "ui/Icons.h"
+#include "ui/dashboard/AlertsDialog.h"
 #include "ui/dashboard/ComparisonModel.h"
+#include "ui/dashboard/DashboardExport.h"
 #include "ui/dashboard/MarkerListModel.h"
 #include "ui/dashboard/MetricChart.h"
 #include "ui/dashboard/SourceSeries.h"
@@ -10,6 +14,8 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -17,6 +23,8 @@
 #include <QHeaderView>
 #include <QListView>
 #include <QScrollArea>
+#include <QSettings>
+#include <QSystemTrayIcon>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -64,6 +72,8 @@ struct DashboardPanel::Entry {
     const Source* key = nullptr;               // identity even after the QPointer went null
     std::unique_ptr<SourceSeries> series;
     bool pending = false;                      // a sample request is in flight
+    quint64 historyRequest = 0;                // the load of this source's past, 0 when answered
+    AlertEvaluator alerts;
     QElapsedTimer requested;
 };
 
@@ -78,7 +88,9 @@ double DashboardPanel::windowSeconds(Window window)
     return 300;
 }
 
-DashboardPanel::DashboardPanel(QWidget* parent)
+DashboardPanel::DashboardPanel(QWidget* parent) : DashboardPanel(HistoryStore::defaultPath(), parent) {}
+
+DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent)
     : Panel(parent),
       m_markerModel(new MarkerListModel(this)),
       m_comparisonModel(new ComparisonModel(this)),
@@ -99,6 +111,30 @@ DashboardPanel::DashboardPanel(QWidget* parent)
     connect(m_redrawTimer, &QTimer::timeout, this, &DashboardPanel::redraw);
     buildUi();
     applyKeyRange(nowKey() - windowSeconds(m_window), nowKey());
+
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("dashboard/alerts"));
+    AlertRules rules;
+    rules.hitRateBelowEnabled = settings.value(QStringLiteral("hitRateBelowEnabled"), false).toBool();
+    rules.hitRateBelowPct = settings.value(QStringLiteral("hitRateBelowPct"), rules.hitRateBelowPct).toDouble();
+    rules.dropEnabled = settings.value(QStringLiteral("dropEnabled"), false).toBool();
+    rules.dropPoints = settings.value(QStringLiteral("dropPoints"), rules.dropPoints).toDouble();
+    rules.memoryAboveEnabled = settings.value(QStringLiteral("memoryAboveEnabled"), false).toBool();
+    rules.memoryAboveBytes = settings.value(QStringLiteral("memoryAboveBytes"), rules.memoryAboveBytes).toDouble();
+    m_alertRules = rules;
+
+    if (!historyPath.isEmpty()) {
+        m_history = new HistoryService(historyPath, this);
+        connect(m_history, &HistoryService::opened, this, [this](bool ok, const QString& error) {
+            if (!ok)
+                showBanner(tr("History is off: %1").arg(error));
+        });
+        connect(m_history, &HistoryService::failed, this,
+                [this](const QString& error) { showBanner(tr("History: %1").arg(error)); });
+        connect(m_history, &HistoryService::markerStored, this,
+                [this](quint64, const HistoryMarker& marker) { m_storedMarkerIds.insert(marker.id); });
+        connect(m_history, &HistoryService::loaded, this, &DashboardPanel::onHistoryLoaded);
+    }
 }
 
 DashboardPanel::~DashboardPanel() = default;
@@ -169,7 +205,22 @@ void DashboardPanel::buildUi()
                                  .arg(m_markDeploy->shortcut().toString(QKeySequence::NativeText)));
     addAction(m_markDeploy);
     connect(m_markDeploy, &QAction::triggered, this, &DashboardPanel::markDeploy);
+    QAction* alertsAction = bar->addAction(themedIcon("dialog-warning", "cachelens"), tr("Alerts…"));
+    alertsAction->setObjectName(QStringLiteral("alertsAction"));
+    connect(alertsAction, &QAction::triggered, this, &DashboardPanel::editAlertRules);
+    QAction* exportAction = bar->addAction(themedIcon("document-export", "cachelens"), tr("Export…"));
+    exportAction->setObjectName(QStringLiteral("exportAction"));
+    exportAction->setToolTip(tr("Save the visible window as PNG or PDF (charts) or CSV (the numbers)"));
+    connect(exportAction, &QAction::triggered, this, &DashboardPanel::exportWithDialog);
     layout->addWidget(bar);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("dashboardBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 6px; border-radius: 3px; }"));
+    m_banner->hide();
+    layout->addWidget(m_banner);
 
     auto* tiles = new QHBoxLayout;
     m_tilesSource = new QLabel(this);
@@ -311,8 +362,6 @@ void DashboardPanel::setSource(Source* source)
         else
             m_entries.pop_back();
     }
-    for (MetricChart* c : std::as_const(m_charts))
-        c->clearGraphs();
     if (source)
         addSource(source);
     scheduleRedraw();
@@ -326,6 +375,7 @@ void DashboardPanel::addSource(Source* source)
     entry->source = source;
     entry->key = source;
     // id() and displayName() are documented thread-safe and immutable, so reading them here is fine.
+    entry->alerts.setRules(m_alertRules);
     entry->series = std::make_unique<SourceSeries>(source->id(), source->displayName(),
                                                    kSourceColours[m_nextColour++ % std::size(kSourceColours)],
                                                    pollInterval() / 1000.0, m_hitRateWindow);
@@ -349,6 +399,12 @@ void DashboardPanel::addSource(Source* source)
     });
     for (MetricChart* c : std::as_const(m_charts))
         c->addSource(*entry->series);
+    if (m_history) {
+        // The last day of this source, read on the history thread; live samples are not held back meanwhile.
+        entry->historyRequest = m_nextRequest++;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        m_history->load(entry->historyRequest, entry->series->id(), now.addSecs(-qint64(kKeepSeconds)), now);
+    }
     m_entries.push_back(std::move(entry));
     if (!m_pollTimer->isActive())
         m_pollTimer->start();
@@ -402,6 +458,8 @@ void DashboardPanel::onSample(Source* source, const StatsSample& sample)
     if (!e)
         return;   // removed while the sample was queued
     e->pending = false;
+    if (m_history)
+        m_history->addSample(sample);
     SourceSeries& s = *e->series;
     std::vector<RatePoint> points;
     s.calculator().add(sample, points);
@@ -415,6 +473,10 @@ void DashboardPanel::onSample(Source* source, const StatsSample& sample)
             addMarker({0, s.id(), at, HistoryMarker::Kind::StatsReset, tr("%1 stats reset").arg(s.name())});
         if (p.events & RatePoint::Flush)
             addMarker({0, s.id(), at, HistoryMarker::Kind::Flush, tr("%1 flushed").arg(s.name())});
+    }
+    if (m_alertRules.any()) {
+        for (const Alert& alert : e->alerts.evaluate(s.points()))
+            raiseAlert(alert, s.name());
     }
     Q_EMIT sampleApplied(s.id());
     scheduleRedraw();
@@ -592,10 +654,148 @@ void DashboardPanel::updateComparison()
 
 void DashboardPanel::addMarker(const HistoryMarker& marker)
 {
+    insertMarker(marker);
+    if (m_history && marker.id == 0)
+        m_history->addMarker(m_nextRequest++, marker);
+    Q_EMIT markerAdded(marker);
+}
+
+void DashboardPanel::insertMarker(const HistoryMarker& marker)
+{
     m_markerModel->add(marker);
     drawMarker(marker);
     scheduleRedraw();
-    Q_EMIT markerAdded(marker);
+}
+
+void DashboardPanel::setAlertRules(const AlertRules& rules)
+{
+    m_alertRules = rules;
+    for (const auto& e : m_entries) {
+        e->alerts.setRules(rules);
+        e->alerts.reset();
+    }
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("dashboard/alerts"));
+    settings.setValue(QStringLiteral("hitRateBelowEnabled"), rules.hitRateBelowEnabled);
+    settings.setValue(QStringLiteral("hitRateBelowPct"), rules.hitRateBelowPct);
+    settings.setValue(QStringLiteral("dropEnabled"), rules.dropEnabled);
+    settings.setValue(QStringLiteral("dropPoints"), rules.dropPoints);
+    settings.setValue(QStringLiteral("memoryAboveEnabled"), rules.memoryAboveEnabled);
+    settings.setValue(QStringLiteral("memoryAboveBytes"), rules.memoryAboveBytes);
+}
+
+void DashboardPanel::editAlertRules()
+{
+    auto* dialog = new AlertsDialog(m_alertRules, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setAlertRules(dialog->rules()); });
+    dialog->open();
+}
+
+void DashboardPanel::raiseAlert(const Alert& alert, const QString& sourceName)
+{
+    const QString message = describe(alert, sourceName);
+    showBanner(message);
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(themedIcon(nullptr, "cachelens"), this);
+            m_tray->show();
+        }
+        m_tray->showMessage(tr("CacheLens alert"), message, QSystemTrayIcon::Warning);
+    }
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(alert.time * 1000), Qt::UTC);
+    for (const auto& e : m_entries) {
+        if (e->series->name() == sourceName) {
+            addMarker({0, e->series->id(), at, HistoryMarker::Kind::Alert, message});
+            break;
+        }
+    }
+    Q_EMIT alertRaised(message);
+}
+
+bool DashboardPanel::exportVisible(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const QCPRange range = m_charts.first()->xAxis->range();
+    if (suffix == QLatin1String("csv")) {
+        QList<const SourceSeries*> sources;
+        for (const auto& e : m_entries)
+            sources << e->series.get();
+        return exportCsv(sources, range.lower, range.upper, path);
+    }
+    redraw();   // the file shows what is on screen now, not what was drawn up to 40 ms ago
+    if (suffix == QLatin1String("pdf"))
+        return exportChartsPdf(m_charts, path, tr("CacheLens dashboard"));
+    return exportChartsPng(m_charts, path);
+}
+
+void DashboardPanel::exportWithDialog()
+{
+    auto* dialog = new QFileDialog(this, tr("Export the visible window"));
+    dialog->setObjectName(QStringLiteral("exportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setNameFilters({tr("PNG image (*.png)"), tr("PDF document (*.pdf)"), tr("CSV numbers (*.csv)")});
+    dialog->setDefaultSuffix(QStringLiteral("png"));
+    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString& filter) {
+        dialog->setDefaultSuffix(filter.contains(QLatin1String("*.pdf"))   ? QStringLiteral("pdf")
+                                 : filter.contains(QLatin1String("*.csv")) ? QStringLiteral("csv")
+                                                                           : QStringLiteral("png"));
+    });
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
+        if (!exportVisible(path))
+            showBanner(tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
+    });
+    dialog->open();
+}
+
+QString DashboardPanel::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
+
+void DashboardPanel::showBanner(const QString& text)
+{
+    m_banner->setText(text);
+    m_banner->show();
+}
+
+void DashboardPanel::onHistoryLoaded(quint64 requestId, const QVector<StatsSample>& samples,
+                                     const QVector<HistoryMarker>& markers)
+{
+    Entry* e = nullptr;
+    for (const auto& candidate : m_entries) {
+        if (candidate->historyRequest == requestId && requestId != 0)
+            e = candidate.get();
+    }
+    if (!e)
+        return;   // the source was removed meanwhile: a stale answer
+    e->historyRequest = 0;
+    SourceSeries& s = *e->series;
+    // Replay the stored counters through a calculator of their own: the past gets the same rates, resets and gaps
+    // as if it had been watched live. Samples the live calculator already saw are left to it.
+    const double firstLive = s.points().empty() ? kNaN : s.points().front().time;
+    RateCalculator replay(s.calculator().expectedInterval(), s.calculator().window());
+    std::vector<RatePoint> past;
+    for (const StatsSample& sample : samples) {
+        if (!std::isnan(firstLive) && RateCalculator::toKey(sample.time) >= firstLive)
+            break;
+        replay.add(sample, past);
+    }
+    if (s.points().empty())
+        s.calculator() = replay;   // the next live sample continues the past: a rate if it is recent, else a gap
+    s.prepend(past);
+    for (const HistoryMarker& m : markers) {
+        if (m_storedMarkerIds.contains(m.id) || !(m.sourceId.isEmpty() || m.sourceId == s.id()))
+            continue;
+        m_storedMarkerIds.insert(m.id);
+        insertMarker(m);
+    }
+    for (MetricChart* c : std::as_const(m_charts))
+        c->refresh();
+    updateTiles();
+    scheduleRedraw();
+    Q_EMIT historyLoaded(s.id());
 }
 
 void DashboardPanel::drawMarker(const HistoryMarker& marker)

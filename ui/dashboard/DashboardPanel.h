@@ -8,11 +8,13 @@
 // the same tick cost one redraw, not ten.
 #include "connectors/history/HistoryTypes.h"
 #include "ui/Panel.h"
+#include "ui/dashboard/AlertRules.h"
 #include "ui/dashboard/Metric.h"
 
 #include <QElapsedTimer>
 #include <QIcon>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 #include <vector>
@@ -22,9 +24,11 @@ class QComboBox;
 class QLabel;
 class QListView;
 class QSpinBox;
+class QSystemTrayIcon;
 class QTimer;
 
 namespace cachelens {
+class HistoryService;
 class Source;
 }
 
@@ -47,7 +51,10 @@ public:
     enum class Window { OneMinute, FiveMinutes, OneHour, OneDay };
     static double windowSeconds(Window window);
 
+    // Records to and replays from history.db under AppDataLocation.
     explicit DashboardPanel(QWidget* parent = nullptr);
+    // historyPath: the SQLite history to use; empty = keep nothing (charts only).
+    DashboardPanel(const QString& historyPath, QWidget* parent);
     ~DashboardPanel() override;
 
     QString panelId() const override { return QStringLiteral("dashboard"); }
@@ -71,6 +78,9 @@ public:
     int comparisonMinutes() const;
     QAction* markDeployAction() const { return m_markDeploy; }
     QAction* pauseAction() const { return m_pause; }
+    QString bannerText() const;                       // history or alert problems shown above the charts
+    bool hasHistory() const { return m_history != nullptr; }
+    AlertRules alertRules() const { return m_alertRules; }
 
 public Q_SLOTS:
     // Shows exactly this source (nullptr: none). The panel does not own sources; a destroyed one is dropped.
@@ -86,11 +96,18 @@ public Q_SLOTS:
     void markDeploy();                                // asks for an optional label, without a modal loop
     void selectMarker(int row);                       // row of markerModel(); -1: none. Fills comparisonModel()
     void setComparisonMinutes(int minutes);
+    // The visible window as PNG, PDF (every chart) or CSV (raw points), chosen by the file's suffix.
+    bool exportVisible(const QString& path);
+    void exportWithDialog();                          // asks for a file name, without a modal loop
+    void setAlertRules(const cachelens::ui::AlertRules& rules);   // applies to every source; kept in QSettings
+    void editAlertRules();                            // the rules dialog, without a modal loop
 
 Q_SIGNALS:
     void sampleApplied(const QString& sourceId);      // after a sample went into the series
     void redrawn();                                   // after the charts were replotted
     void markerAdded(const cachelens::HistoryMarker& marker);
+    void historyLoaded(const QString& sourceId);      // the past of a source is on the charts
+    void alertRaised(const QString& message);
 
 private:
     struct Entry;
@@ -106,6 +123,10 @@ private:
     void drawMarker(const HistoryMarker& marker);
     double liveUpperKey() const;
     void updateComparison();
+    void showBanner(const QString& text);
+    void onHistoryLoaded(quint64 requestId, const QVector<StatsSample>& samples, const QVector<HistoryMarker>& markers);
+    void insertMarker(const HistoryMarker& marker);   // model + charts, no storing
+    void raiseAlert(const Alert& alert, const QString& sourceName);
 
     std::vector<std::unique_ptr<Entry>> m_entries;
     QList<MetricChart*> m_charts;
@@ -122,6 +143,12 @@ private:
     QAction* m_pause = nullptr;
     QAction* m_markDeploy = nullptr;
     QLabel* m_tilesSource = nullptr;
+    QLabel* m_banner = nullptr;
+    HistoryService* m_history = nullptr;
+    AlertRules m_alertRules;
+    QSystemTrayIcon* m_tray = nullptr;
+    quint64 m_nextRequest = 1;
+    QSet<qint64> m_storedMarkerIds;                   // markers already on the timeline, by history row id
     Window m_window = Window::FiveMinutes;
     double m_hitRateWindow = 60;
     bool m_paused = false;

@@ -26,6 +26,35 @@ void SourceSeries::append(const RatePoint& p)
         m_data[size_t(m)]->add(QCPGraphData(p.time, metricValue(p, Metric(m))));
 }
 
+void SourceSeries::prepend(const std::vector<RatePoint>& older)
+{
+    std::deque<RatePoint> merged;
+    const double firstHeld = m_points.empty() ? kNaN : m_points.front().time;
+    for (const RatePoint& p : older) {
+        if (std::isnan(firstHeld) || p.time < firstHeld)
+            merged.push_back(p);
+    }
+    if (merged.empty())
+        return;
+    if (!m_points.empty() && !merged.back().isGap()) {
+        // The application was closed between the two: never draw a line across that time.
+        RatePoint gap;
+        gap.time = (merged.back().time + firstHeld) / 2;
+        gap.events = RatePoint::Gap;
+        merged.push_back(gap);
+    }
+    merged.insert(merged.end(), m_points.begin(), m_points.end());
+    m_points.swap(merged);
+    for (int m = 0; m < kMetricCount; ++m) {
+        QVector<QCPGraphData> rebuilt;
+        rebuilt.reserve(int(m_points.size()));
+        for (const RatePoint& p : m_points)
+            rebuilt.append(QCPGraphData(p.time, metricValue(p, Metric(m))));
+        m_data[size_t(m)]->set(rebuilt, true);
+    }
+    setHitRateWindow(m_calc.window());
+}
+
 void SourceSeries::removeBefore(double key)
 {
     while (!m_points.empty() && m_points.front().time < key)

@@ -32,6 +32,9 @@ public:
     // Appends points (as produced by RateCalculator, in time order) to the raw store and every metric's container.
     void append(const std::vector<RatePoint>& points);
     void append(const RatePoint& point);
+    // Puts points from before the first one held (the recorded past) in front, with a gap between the two, and
+    // rebuilds the containers in place (the graphs keep sharing them).
+    void prepend(const std::vector<RatePoint>& older);
     // Forgets everything older than `key` (the panel keeps 24 h plus a margin).
     void removeBefore(double key);
     // A new trailing hit-rate window: recomputed over the stored points, as if it had been chosen from the start.

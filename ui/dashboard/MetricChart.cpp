@@ -139,6 +139,20 @@ void MetricChart::refresh()
     QVector<QCPGraphData> points;
     for (Line& l : m_lines) {
         const bool decimate = pointsInRange(*l.raw, range.lower, range.upper) > 2 * columns;
+        if (decimate != l.decimated) {
+            // Thousands of min/max segments: antialiasing, wide and dashed pens cost more than the whole rest of a
+            // replot (Qt's raster engine strokes dashes segment by segment) and add nothing at one point per column.
+            QPen pen = l.graph->pen();
+            pen.setWidthF(decimate ? 1.0 : 1.6);
+            if (m_metrics.indexOf(l.metric) > 0)
+                pen.setStyle(decimate ? Qt::SolidLine : Qt::DashLine);
+            QColor c = pen.color();
+            if (m_metrics.indexOf(l.metric) > 0)
+                c.setAlpha(decimate ? 140 : 255);   // solid but lighter: still told apart from the first metric
+            pen.setColor(c);
+            l.graph->setPen(pen);
+            l.graph->setAntialiased(!decimate);
+        }
         if (decimate) {
             points.clear();
             decimateMinMax(*l.raw, range.lower, range.upper, bucket, points);

@@ -7,20 +7,31 @@
 #include <QPointer>
 
 namespace cachelens {
-namespace {
 
 // Lives on the tester's thread; one RedisClient per test, deleted when the test ends.
 class TestWorker : public QObject
 {
     Q_OBJECT
 public:
-    using QObject::QObject;
+    explicit TestWorker(ConnectionTester* owner) : m_owner(owner) {}
 
 Q_SIGNALS:
-    void done(const cachelens::ConnectionTester::Result& result);
+    void done();   // a result is in the owner's mailbox
 
 public Q_SLOTS:
-    void run(quint64 requestId, const cachelens::ConnectionUrl& url, int timeoutMs)
+    void takeRequest()
+    {
+        std::optional<ConnectionTester::Request> request;
+        {
+            std::lock_guard lock(m_owner->m_mailboxMutex);
+            request.swap(m_owner->m_request);
+        }
+        if (request)
+            run(request->id, request->url, request->timeoutMs);
+    }
+
+private:
+    void run(quint64 requestId, const ConnectionUrl& url, int timeoutMs)
     {
         if (m_client)
             m_client->deleteLater();
@@ -42,7 +53,6 @@ public Q_SLOTS:
         client->open();
     }
 
-private:
     static ConnectionTester::Result failure(quint64 requestId, const QString& message)
     {
         ConnectionTester::Result r;
@@ -86,26 +96,37 @@ private:
         m_client = nullptr;
         client->disconnect(this);
         client->deleteLater();
-        Q_EMIT done(result);
+        {
+            std::lock_guard lock(m_owner->m_mailboxMutex);
+            m_owner->m_results.push_back(result);
+        }
+        Q_EMIT done();
     }
 
+    ConnectionTester* m_owner;   // outlives the worker: its destructor stops this thread first
     QPointer<redis::RedisClient> m_client;
 };
 
-} // namespace
-
-ConnectionTester::ConnectionTester(QObject* parent) : QObject(parent), m_worker(new TestWorker)
+ConnectionTester::ConnectionTester(QObject* parent) : QObject(parent), m_worker(new TestWorker(this))
 {
     qRegisterMetaType<ConnectionTester::Result>();
-    qRegisterMetaType<ConnectionUrl>();
     m_thread.setObjectName(QStringLiteral("cachelens-connection-test"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(static_cast<TestWorker*>(m_worker), &TestWorker::done, this, [this](const Result& r) {
+    connect(static_cast<TestWorker*>(m_worker), &TestWorker::done, this, &ConnectionTester::deliver);
+    m_thread.start();
+}
+
+void ConnectionTester::deliver()
+{
+    std::vector<Result> results;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        results.swap(m_results);
+    }
+    for (const Result& r : results)
         if (r.requestId == m_lastRequest)   // a newer test supersedes this one
             Q_EMIT finished(r);
-    });
-    m_thread.start();
 }
 
 ConnectionTester::~ConnectionTester()
@@ -117,8 +138,11 @@ ConnectionTester::~ConnectionTester()
 quint64 ConnectionTester::test(const ConnectionUrl& url, int timeoutMs)
 {
     const quint64 id = ++m_lastRequest;
-    QMetaObject::invokeMethod(static_cast<TestWorker*>(m_worker), "run", Qt::QueuedConnection, Q_ARG(quint64, id),
-                              Q_ARG(cachelens::ConnectionUrl, url), Q_ARG(int, timeoutMs));
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_request = Request{id, url, timeoutMs};   // replaces a request the worker has not taken yet
+    }
+    QMetaObject::invokeMethod(static_cast<TestWorker*>(m_worker), &TestWorker::takeRequest, Qt::QueuedConnection);
     return id;
 }
 

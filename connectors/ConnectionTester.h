@@ -5,8 +5,13 @@
 #include "connectors/ConnectionUrl.h"
 
 #include <QMetaType>
+
+#include <optional>
+#include <vector>
 #include <QObject>
 #include <QThread>
+
+#include <mutex>
 
 namespace cachelens {
 
@@ -33,9 +38,22 @@ Q_SIGNALS:
     void finished(const cachelens::ConnectionTester::Result& result);
 
 private:
+    struct Request {
+        quint64 id = 0;
+        ConnectionUrl url;
+        int timeoutMs = 0;
+    };
+    void deliver();
+
     QThread m_thread;
     QObject* m_worker;
     quint64 m_lastRequest = 0;
+    // Requests and results cross threads through this mutex-guarded mailbox rather than as queued-signal payloads:
+    // Qt's queue synchronises inside its uninstrumented library, where ThreadSanitizer cannot follow it.
+    std::mutex m_mailboxMutex;
+    std::optional<Request> m_request;     // guarded by m_mailboxMutex
+    std::vector<Result> m_results;        // guarded by m_mailboxMutex
+    friend class TestWorker;
 };
 
 } // namespace cachelens

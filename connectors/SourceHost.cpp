@@ -1,5 +1,6 @@
 #include "connectors/SourceHost.h"
 
+#include "connectors/LocalSource.h"
 #include "connectors/RedisSource.h"
 
 namespace cachelens {
@@ -28,6 +29,11 @@ void SourceHost::open()
 std::unique_ptr<SourceHost> SourceHost::forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url)
 {
     return std::make_unique<SourceHost>(new RedisSource(id, displayName, url));
+}
+
+std::unique_ptr<SourceHost> SourceHost::forLocal(std::shared_ptr<engine::Cache> cache)
+{
+    return std::make_unique<SourceHost>(new LocalSource(std::move(cache)));
 }
 
 } // namespace cachelens

@@ -8,6 +8,10 @@
 
 #include <memory>
 
+namespace cachelens::engine {
+class Cache;
+}
+
 namespace cachelens {
 
 struct ConnectionProfile;
@@ -27,6 +31,8 @@ public:
 
     // A RedisSource for a URL (standalone, TLS or unix socket).
     static std::unique_ptr<SourceHost> forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url);
+    // A LocalSource over an in-process engine cache.
+    static std::unique_ptr<SourceHost> forLocal(std::shared_ptr<engine::Cache> cache);
 
 private:
     QThread m_thread;

@@ -1,17 +1,50 @@
 #include "ui/ConnectionManager.h"
 
+#include "connectors/DemoWorkload.h"
 #include "connectors/Source.h"
 #include "connectors/SourceHost.h"
 #include "ui/ConnectionListModel.h"
+
+#include "engine/cache.h"
 
 namespace cachelens::ui {
 
 ConnectionManager::ConnectionManager(ConnectionListModel* model, QObject* parent)
     : QObject(parent), m_model(model), m_secrets(new SecretStore(QStringLiteral("CacheLens"), this))
 {
+    // The local engine: bounded so that the demo shows evictions as well as hits, misses and expirations.
+    engine::CacheOptions options;
+    options.maxEntries = 8000;
+    options.maxBytes = 32u << 20;
+    m_localCache = std::make_shared<engine::Cache>(options);
+    m_localHost = SourceHost::forLocal(m_localCache);
+    const QString localId = m_model->entry(0).id;
+    connect(m_localHost->source(), &Source::stateChanged, this,
+            [this, localId](ConnectionState state, const QString& detail) { m_model->setState(localId, state, detail); });
+    m_localHost->open();
 }
 
-ConnectionManager::~ConnectionManager() = default;
+ConnectionManager::~ConnectionManager()
+{
+    m_demo.reset();   // its threads use the cache: stop them first
+    m_hosts.clear();
+    m_localHost.reset();
+}
+
+void ConnectionManager::setDemoRunning(bool on)
+{
+    if (on == demoRunning())
+        return;
+    if (!on) {
+        m_demo.reset();
+        return;
+    }
+    DemoWorkload::populate(*m_localCache);
+    m_demo = std::make_unique<DemoWorkload>(m_localCache);
+    m_demo->start();
+}
+
+bool ConnectionManager::demoRunning() const { return m_demo && m_demo->running(); }
 
 ConnectionEntry ConnectionManager::entryFor(const ConnectionProfile& profile) const
 {
@@ -123,6 +156,8 @@ QByteArray ConnectionManager::exportProfiles() const { return m_profiles.exportJ
 
 Source* ConnectionManager::source(const QString& id) const
 {
+    if (id == m_model->entry(0).id)
+        return m_localHost->source();
     const auto it = m_hosts.find(id);
     return it == m_hosts.end() ? nullptr : it->second->source();
 }

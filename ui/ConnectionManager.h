@@ -13,8 +13,12 @@
 #include <optional>
 
 namespace cachelens {
+class DemoWorkload;
 class Source;
 class SourceHost;
+}
+namespace cachelens::engine {
+class Cache;
 }
 
 namespace cachelens::ui {
@@ -43,9 +47,15 @@ public:
     QByteArray exportProfiles() const;
     std::optional<ConnectionProfile> profile(const QString& id) const;
 
-    // Opens the row's Source if it is not open yet; sourceReady follows once it exists.
+    // Opens the row's Source if it is not open yet; sourceReady follows once it exists. Row 0 is the local
+    // engine, always open.
     void activate(int row);
     Source* source(const QString& id) const;
+
+    // The embedded engine behind "Local engine", and its demo traffic (off until asked for).
+    const std::shared_ptr<engine::Cache>& localCache() const { return m_localCache; }
+    void setDemoRunning(bool on);
+    bool demoRunning() const;
 
 Q_SIGNALS:
     void notice(const QString& message);
@@ -61,6 +71,9 @@ private:
     SecretStore* m_secrets;
     QHash<QString, QString> m_sessionSecrets;     // typed this session; the only copy when no keychain runs
     std::map<QString, std::unique_ptr<SourceHost>> m_hosts;
+    std::shared_ptr<engine::Cache> m_localCache;
+    std::unique_ptr<SourceHost> m_localHost;
+    std::unique_ptr<DemoWorkload> m_demo;
 };
 
 } // namespace cachelens::ui

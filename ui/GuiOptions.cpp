@@ -28,7 +28,10 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
     const QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"),
                                              tr("Wait this long before taking the screenshot (default 1500)."),
                                              tr("MS"), QStringLiteral("1500"));
-    parser.addOptions({connect, panel, screenshot, screenshotAfter});
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  tr("Run demo traffic on the local engine (namespaces shaped like a chat and a Discord "
+                                     "bot), so the charts move and the key tree is populated."));
+    parser.addOptions({connect, panel, screenshot, screenshotAfter, demo});
 
     if (!parser.parse(arguments)) {
         result.action = GuiOptionsParse::Action::Fail;
@@ -68,6 +71,7 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
                             .arg(parser.value(panel), panelIds.join(QStringLiteral(", "))));
         result.options.panel = name;
     }
+    result.options.demo = parser.isSet(demo);
     if (parser.isSet(screenshot)) {
         result.options.screenshotFile = parser.value(screenshot);
         if (result.options.screenshotFile.isEmpty())

@@ -14,6 +14,7 @@ struct GuiOptions {
     QString panel;                          // --panel NAME, lower-case id; empty = last used
     QString screenshotFile;                 // --screenshot FILE
     int screenshotAfterMs = 1500;           // --screenshot-after MS
+    bool demo = false;                      // --demo: run the demo workload on the local engine
 };
 
 struct GuiOptionsParse {

@@ -153,6 +153,11 @@ void MainWindow::createMenus()
     }
     view->addSeparator();
     view->addAction(m_sidebarDock->toggleViewAction());
+    m_demo = view->addAction(themedIcon("media-playback-start", "local-engine"), tr("Run &Demo Workload"));
+    m_demo->setObjectName(QStringLiteral("demoAction"));
+    m_demo->setCheckable(true);
+    m_demo->setToolTip(tr("Demo traffic on the local engine: characters, chat rooms and Discord lookups"));
+    connect(m_demo, &QAction::toggled, this, [this](bool on) { m_manager->setDemoRunning(on); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(appIcon(), tr("&About CacheLens"), this, &MainWindow::showAbout);
@@ -190,6 +195,8 @@ int MainWindow::addConnection(const ConnectionUrl& url)
     m_manager->activate(row);
     return row;
 }
+
+void MainWindow::setDemoRunning(bool on) { m_demo->setChecked(on); }
 
 void MainWindow::onSourceReady(const QString& id, Source* source)
 {

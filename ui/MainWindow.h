@@ -43,6 +43,9 @@ public:
     QAction* fullScreenAction() const { return m_fullScreen; }
     QString statusText() const;                   // the connection state shown in the status bar
 
+    void setDemoRunning(bool on);                 // demo traffic on the local engine
+    QAction* demoAction() const { return m_demo; }
+
     void saveLayout() const;                      // QSettings: geometry, dock state, current panel
     void restoreLayout();
 
@@ -81,6 +84,7 @@ private:
     QLabel* m_statusConnection;
     QAction* m_refresh = nullptr;
     QAction* m_fullScreen = nullptr;
+    QAction* m_demo = nullptr;
 };
 
 } // namespace cachelens::ui

@@ -64,6 +64,8 @@ int main(int argc, char** argv)
     // A screenshot run is reproducible: it ignores the last session's layout.
     if (prefs.restoreLayout && options.screenshotFile.isEmpty())
         window.restoreLayout();
+    if (options.demo)
+        window.setDemoRunning(true);
     if (options.connect)
         window.addConnection(*options.connect);
     if (!options.panel.isEmpty())

@@ -1,7 +1,6 @@
 #include "RedisServer.h"
 
 #include "connectors/ConnectionTester.h"
-#include "connectors/SourceHost.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -90,23 +89,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 1, 10000);
         const auto r = spy.first().first().value<ConnectionTester::Result>();
         QCOMPARE(r.requestId, second);
+        QTest::qWait(200);   // the superseded test's answer, if it comes, is dropped: still one result
+        QCOMPARE(spy.count(), 1);
         QVERIFY(r.ok);
-    }
-
-    void hostedSourceOpensOnItsThreadAndClosesCleanly()
-    {
-        auto host = SourceHost::forRedis(QStringLiteral("t"), QStringLiteral("test"), url(m_plain.url()));
-        QVERIFY(host->source()->thread() != QThread::currentThread());
-        QSignalSpy states(host->source(), &Source::stateChanged);
-        host->open();
-        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty()
-                                     && states.last().first().value<ConnectionState>() == ConnectionState::Ready,
-                                 10000);
-        QSignalSpy samples(host->source(), &Source::statsSample);
-        QMetaObject::invokeMethod(host->source(), &Source::sample, Qt::QueuedConnection);
-        QTRY_COMPARE_WITH_TIMEOUT(samples.count(), 1, 10000);
-        QVERIFY(samples.first().first().value<StatsSample>().uptimeSeconds >= 0);
-        host.reset();   // must not hang or crash
     }
 };
 

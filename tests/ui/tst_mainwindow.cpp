@@ -3,7 +3,9 @@
 #include "WarningGuard.h"
 
 #include "connectors/ConnectionUrl.h"
+#include "engine/cache.h"
 #include "ui/ConnectionListModel.h"
+#include "ui/ConnectionManager.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"
 #include "ui/Panel.h"
@@ -63,6 +65,22 @@ private Q_SLOTS:
         QCOMPARE(window.connections()->rowCount(), 1);
         QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine: ready")));
         QVERIFY(window.windowTitle().contains(QStringLiteral("Local engine")));
+        QVERIFY(window.currentSource());
+        QCOMPARE(window.currentSource()->kind(), Source::Kind::Local);
+    }
+
+    void demoWorkloadDrivesTheLocalEngine()
+    {
+        MainWindow window;
+        QVERIFY(!window.demoAction()->isChecked());
+        window.setDemoRunning(true);
+        QVERIFY(window.demoAction()->isChecked());
+        const auto cache = window.connectionManager()->localCache();
+        QVERIFY(cache->stats().entries > 100);   // populated at once: the key tree is not empty
+        const auto before = cache->stats().gets();
+        QTRY_VERIFY_WITH_TIMEOUT(cache->stats().gets() > before + 500, 10000);
+        window.demoAction()->setChecked(false);
+        QVERIFY(!window.connectionManager()->demoRunning());
     }
 
     void connectingAddsASidebarRowAndShowsTheLiveState()
@@ -110,6 +128,7 @@ private Q_SLOTS:
         QVERIFY(window.findChild<QAction*>(QStringLiteral("aboutAction")));
         QVERIFY(!window.fullScreenAction()->shortcuts().isEmpty());
         // Placeholders have nothing to refresh, so F5 is disabled rather than silently doing nothing.
+        QVERIFY(window.showPanel(QStringLiteral("simulate")));
         QVERIFY(!window.refreshAction()->isEnabled());
     }
 

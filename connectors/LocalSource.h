@@ -1,0 +1,59 @@
+#pragma once
+// LocalSource: Source for the embedded engine (a cachelens::engine::Cache in this process). The cache is shared
+// with whatever drives it (the demo workload, an embedding application, the simulator); this source only reads
+// its stats, scans it and edits keys on request. Lives on its own worker thread like every Source; long scans run
+// in slices so cancel() and other requests are served between them.
+#include "connectors/Source.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+
+#include <memory>
+
+namespace cachelens::engine {
+class Cache;
+}
+
+namespace cachelens {
+
+class LocalSource : public Source
+{
+    Q_OBJECT
+public:
+    explicit LocalSource(std::shared_ptr<engine::Cache> cache, QObject* parent = nullptr);
+    ~LocalSource() override;
+
+    Kind kind() const override { return Kind::Local; }
+    QString id() const override { return QStringLiteral("local"); }
+    QString displayName() const override { return tr("Local engine"); }
+    const std::shared_ptr<engine::Cache>& cache() const { return m_cache; }
+
+public Q_SLOTS:
+    void open() override;
+    void close() override;
+    void sample() override;
+    void scan(quint64 requestId, const QByteArray& glob, int pageSize) override;
+    void cancel(quint64 requestId) override;
+    void keyDetails(quint64 requestId, const QList<QByteArray>& keys) override;
+    void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
+    void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
+    void remove(quint64 requestId, const QList<QByteArray>& keys) override;
+
+private:
+    struct ScanJob {
+        QByteArray glob;
+        int pageSize = 1000;
+        std::uint64_t cursor = 0;
+        KeyBatch pending;
+        quint64 delivered = 0;
+        QElapsedTimer sinceEmit;
+    };
+    void scanSlice(quint64 requestId);
+    void flush(quint64 requestId, ScanJob& job);
+
+    std::shared_ptr<engine::Cache> m_cache;
+    QHash<quint64, ScanJob> m_scans;
+    bool m_open = false;
+};
+
+} // namespace cachelens

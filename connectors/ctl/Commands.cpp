@@ -10,6 +10,7 @@ const QList<Command>& commands()
         helpCommand(),
         versionCommand(),
         urlCommand(),
+        connectionsCommand(),
         pingCommand(),
         statsCommand(),
         scanCommand(),

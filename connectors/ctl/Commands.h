@@ -6,6 +6,7 @@ namespace cachelens::ctl {
 Command helpCommand();
 Command versionCommand();
 Command urlCommand();
+Command connectionsCommand();
 Command pingCommand();
 Command statsCommand();
 Command scanCommand();

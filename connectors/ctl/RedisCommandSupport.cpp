@@ -1,6 +1,8 @@
 #include "connectors/ctl/RedisCommandSupport.h"
 
 #include "connectors/ConnectionUrl.h"
+#include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretStore.h"
 #include "connectors/redis/SentinelResolver.h"
 
 #include <QCoreApplication>
@@ -8,10 +10,40 @@
 
 namespace cachelens::ctl {
 
+std::optional<QString> readSecret(const QString& profileId, QString* problem)
+{
+    SecretStore secrets;
+    QEventLoop loop;
+    std::optional<SecretStore::Result> result;
+    secrets.read(profileId, &loop, [&](const SecretStore::Result& r) {
+        result = r;
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
+    if (result->ok())
+        return result->secret;
+    if (problem && result->status != SecretStore::Status::NotFound)
+        *problem = result->message;
+    return std::nullopt;
+}
+
 std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& commandName, const QString& urlText,
                                                  int& exitCode)
 {
-    const auto parsed = ConnectionUrl::parse(urlText);
+    auto parsed = ConnectionUrl::parse(urlText);
+    // Not a URL but the name (or id) of a saved connection: use it, with its password from the keychain.
+    if (!urlText.contains(QStringLiteral("://"))) {
+        if (const auto profile = ProfileStore().find(urlText)) {
+            parsed = ConnectionUrl::ParseResult{};
+            parsed.url = profile->url;
+            QString problem;
+            if (const auto secret = readSecret(profile->id, &problem))
+                parsed.url->password = *secret;
+            else if (!problem.isEmpty())
+                ctx.err << "cachelensctl " << commandName << ": " << problem << Qt::endl;
+        }
+    }
     if (!parsed.ok()) {
         ctx.err << "cachelensctl " << commandName << ": " << parsed.error << '\n' << parsed.pointedError(urlText) << Qt::endl;
         exitCode = Misuse;

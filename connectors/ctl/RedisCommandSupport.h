@@ -8,10 +8,15 @@
 #include <QEventLoop>
 
 #include <memory>
+#include <optional>
 
 namespace cachelens::ctl {
 
-// Connects to `urlText`. On failure prints one line to ctx.err and sets `exitCode` (Misuse for a bad URL, Failed for
+// The keychain's password for a saved connection (waits on a local event loop); nullopt when there is none,
+// with `problem` set when the keychain could not be asked.
+std::optional<QString> readSecret(const QString& profileId, QString* problem);
+
+// Connects to `urlText`: a URL, or the name of a saved connection (cachelensctl connections list). On failure prints one line to ctx.err and sets `exitCode` (Misuse for a bad URL, Failed for
 // a connection or authentication failure) and returns null.
 std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& commandName, const QString& urlText,
                                                  int& exitCode);

@@ -1,0 +1,195 @@
+#include "connectors/ctl/Commands.h"
+#include "connectors/ctl/RedisCommandSupport.h"
+#include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretStore.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace cachelens::ctl {
+namespace {
+
+const QString kName = QStringLiteral("connections");
+
+int list(Context& ctx, bool json)
+{
+    const auto profiles = ProfileStore().list();
+    if (json) {
+        QJsonArray array;
+        for (const auto& p : profiles)
+            array.append(p.toJson());
+        ctx.out << QJsonDocument(array).toJson(QJsonDocument::Compact) << Qt::endl;
+        return Ok;
+    }
+    if (profiles.isEmpty()) {
+        ctx.out << "no saved connections (add one with: cachelensctl connections add NAME URL)" << Qt::endl;
+        return Ok;
+    }
+    for (const auto& p : profiles) {
+        QStringList flags;
+        if (p.production)
+            flags << QStringLiteral("production");
+        if (p.readOnly)
+            flags << QStringLiteral("read-only");
+        ctx.out << p.name << '\t' << p.url.toString() << (flags.isEmpty() ? QString() : QLatin1Char('\t') + flags.join(QLatin1Char(',')))
+                << '\n';
+    }
+    ctx.out.flush();
+    return Ok;
+}
+
+int add(Context& ctx, QStringList args)
+{
+    ConnectionProfile p;
+    bool passwordFromStdin = false;
+    QStringList positional;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString& a = args.at(i);
+        if (a == QLatin1String("--production"))
+            p.production = true;
+        else if (a == QLatin1String("--read-only"))
+            p.readOnly = true;
+        else if (a == QLatin1String("--password-stdin"))
+            passwordFromStdin = true;
+        else if (a == QLatin1String("--separator") && i + 1 < args.size())
+            p.separator = args.at(++i);
+        else if (a.startsWith(QLatin1String("--")))
+            return misuse(ctx, kName, QStringLiteral("add: unknown option '%1'").arg(a));
+        else
+            positional << a;
+    }
+    if (positional.size() != 2)
+        return misuse(ctx, kName, QStringLiteral("add expects NAME URL [--production] [--read-only] [--separator S] [--password-stdin]"));
+    p.id = ConnectionProfile::newId();
+    p.name = positional.at(0);
+    const auto parsed = ConnectionUrl::parse(positional.at(1));
+    if (!parsed.ok()) {
+        ctx.err << "cachelensctl connections: " << parsed.error << '\n' << parsed.pointedError(positional.at(1)) << Qt::endl;
+        return Misuse;
+    }
+    p.url = *parsed.url;
+    QString password = p.url.password;
+    if (passwordFromStdin)
+        password = QString::fromUtf8(ctx.in.readLine()).trimmed();
+    if (!password.isEmpty() && !passwordFromStdin)
+        ctx.err << "cachelensctl connections: note: a password in a URL on the command line is visible to other "
+                   "users of this machine; prefer --password-stdin"
+                << Qt::endl;
+    QString error;
+    if (!ProfileStore().save(p, &error))
+        return misuse(ctx, kName, error);
+    if (!password.isEmpty()) {
+        SecretStore secrets;
+        QEventLoop loop;
+        std::optional<SecretStore::Result> result;
+        secrets.write(p.id, password, &loop, [&](const SecretStore::Result& r) {
+            result = r;
+            loop.quit();
+        });
+        if (!result)
+            loop.exec();
+        if (!result->ok())
+            ctx.err << "cachelensctl connections: " << result->message << Qt::endl;
+    }
+    ctx.out << "saved " << p.name << " (" << p.url.toString() << ")" << Qt::endl;
+    return Ok;
+}
+
+int remove(Context& ctx, const QStringList& args)
+{
+    if (args.size() != 1)
+        return misuse(ctx, kName, QStringLiteral("remove expects one NAME"));
+    ProfileStore store;
+    const auto p = store.find(args.first());
+    if (!p)
+        return misuse(ctx, kName, QStringLiteral("no saved connection named '%1'").arg(args.first()));
+    store.remove(p->id);
+    SecretStore secrets;
+    QEventLoop loop;
+    bool done = false;
+    secrets.remove(p->id, &loop, [&](const SecretStore::Result&) {
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+    ctx.out << "removed " << p->name << Qt::endl;
+    return Ok;
+}
+
+int exportTo(Context& ctx, const QStringList& args)
+{
+    const QByteArray json = ProfileStore().exportJson();
+    if (args.isEmpty() || args.first() == QLatin1String("-")) {
+        ctx.out << json;
+        ctx.out.flush();
+        return Ok;
+    }
+    QFile file(args.first());
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(json) != json.size()) {
+        ctx.err << "cachelensctl connections: cannot write " << args.first() << ": " << file.errorString() << Qt::endl;
+        return Failed;
+    }
+    ctx.out << "exported to " << args.first() << " (passwords are never exported)" << Qt::endl;
+    return Ok;
+}
+
+int importFrom(Context& ctx, const QStringList& args)
+{
+    if (args.size() != 1)
+        return misuse(ctx, kName, QStringLiteral("import expects one FILE (or - for standard input)"));
+    QByteArray json;
+    if (args.first() == QLatin1String("-")) {
+        json = ctx.in.readAll();
+    } else {
+        QFile file(args.first());
+        if (!file.open(QIODevice::ReadOnly)) {
+            ctx.err << "cachelensctl connections: cannot read " << args.first() << ": " << file.errorString() << Qt::endl;
+            return Failed;
+        }
+        json = file.readAll();
+    }
+    const auto report = ProfileStore().importJson(json);
+    (report.imported > 0 || report.errors.isEmpty() ? ctx.out : ctx.err) << report.summary() << Qt::endl;
+    return report.errors.isEmpty() ? Ok : Failed;
+}
+
+} // namespace
+
+// `cachelensctl connections list|add|remove|export|import`: the saved connections the GUI shows, for scripts.
+// Any Redis subcommand accepts a saved connection's name in place of a URL.
+Command connectionsCommand()
+{
+    Command c;
+    c.name = kName;
+    c.summary = QCoreApplication::translate("ctl", "list, add, remove, export or import saved connections");
+    c.usage = QStringLiteral("cachelensctl connections list [--json]\n"
+                             "       cachelensctl connections add NAME URL [--production] [--read-only] [--separator S] [--password-stdin]\n"
+                             "       cachelensctl connections remove NAME\n"
+                             "       cachelensctl connections export [FILE|-]\n"
+                             "       cachelensctl connections import FILE|-");
+    c.run = [](Context& ctx) {
+        const QString verb = ctx.args.value(0);
+        const QStringList rest = ctx.args.mid(1);
+        if (verb == QLatin1String("list")) {
+            if (!rest.isEmpty() && rest != QStringList{QStringLiteral("--json")})
+                return misuse(ctx, kName, QStringLiteral("list takes only --json"));
+            return list(ctx, !rest.isEmpty());
+        }
+        if (verb == QLatin1String("add"))
+            return add(ctx, rest);
+        if (verb == QLatin1String("remove"))
+            return remove(ctx, rest);
+        if (verb == QLatin1String("export"))
+            return exportTo(ctx, rest);
+        if (verb == QLatin1String("import"))
+            return importFrom(ctx, rest);
+        return misuse(ctx, kName, verb.isEmpty() ? QStringLiteral("missing action: list, add, remove, export or import")
+                                                 : QStringLiteral("unknown action '%1'").arg(verb));
+    };
+    return c;
+}
+
+} // namespace cachelens::ctl

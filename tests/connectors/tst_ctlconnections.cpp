@@ -1,0 +1,139 @@
+#include "IsolatedEnvironment.h"
+#include "RedisServer.h"
+
+#include "connectors/ctl/Command.h"
+
+#include <QBuffer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cachelens;
+
+namespace {
+struct Out {
+    int code = -1;
+    QString out, err;
+};
+Out runCtl(const QStringList& args, const QByteArray& input = {})
+{
+    QString out, err;
+    QTextStream o(&out), e(&err);
+    QByteArray in = input;
+    QBuffer buffer(&in);
+    buffer.open(QIODevice::ReadOnly);
+    Out r;
+    r.code = ctl::run(args, o, e, buffer);
+    r.out = out;
+    r.err = err;
+    return r;
+}
+} // namespace
+
+class CtlConnectionsTest : public QObject
+{
+    Q_OBJECT
+private:
+    test::RedisServer m_server;
+    test::RedisServer m_protected{protectedOptions()};
+    static test::RedisServer::Options protectedOptions()
+    {
+        test::RedisServer::Options o;
+        o.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("pw")};
+        return o;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("CacheLensTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_ctlconnections"));
+        QVERIFY(m_server.start());
+        QVERIFY(m_protected.start());
+    }
+    void init() { QSettings().clear(); }
+
+    void addListPingByNameAndRemove()
+    {
+        Out r = runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("prod"), m_server.url(),
+                     QStringLiteral("--production"), QStringLiteral("--read-only")});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith(QStringLiteral("saved prod")));
+        r = runCtl({QStringLiteral("connections"), QStringLiteral("list")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("prod\t") + m_server.url()), qPrintable(r.out));
+        QVERIFY(r.out.contains(QStringLiteral("production,read-only")));
+        r = runCtl({QStringLiteral("connections"), QStringLiteral("list"), QStringLiteral("--json")});
+        const QJsonArray array = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(array.size(), 1);
+        QVERIFY(array.first().toObject().value(QStringLiteral("production")).toBool());
+        // Redis subcommands take a saved connection's name in place of a URL.
+        r = runCtl({QStringLiteral("ping"), QStringLiteral("prod")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(QStringLiteral("PONG")), qPrintable(r.out + r.err));
+        r = runCtl({QStringLiteral("connections"), QStringLiteral("remove"), QStringLiteral("prod")});
+        QCOMPARE(r.code, 0);
+        r = runCtl({QStringLiteral("connections"), QStringLiteral("list")});
+        QVERIFY(r.out.contains(QStringLiteral("no saved connections")));
+    }
+
+    void aPasswordFromStdinIsNeverWrittenToSettings()
+    {
+        const Out r = runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("locked"),
+                           m_protected.url(), QStringLiteral("--password-stdin")},
+                          "pw\n");
+        QCOMPARE(r.code, 0);
+        // No keychain in this test's environment: the user is told, and nothing is stored in plain text.
+        QVERIFY2(r.err.contains(QStringLiteral("not saved")), qPrintable(r.err));
+        QSettings settings;
+        settings.sync();
+        QFile file(settings.fileName());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(!file.readAll().contains("pw\n"));
+        const Out ping = runCtl({QStringLiteral("ping"), QStringLiteral("locked")});
+        QCOMPARE(ping.code, 1);
+        QVERIFY2(ping.err.contains(QStringLiteral("auth"), Qt::CaseInsensitive), qPrintable(ping.err));
+    }
+
+    void exportImportRoundTrip()
+    {
+        QCOMPARE(runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("a"), QStringLiteral("redis://h:1/2")}).code, 0);
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("c.json"));
+        QCOMPARE(runCtl({QStringLiteral("connections"), QStringLiteral("export"), file}).code, 0);
+        QSettings().clear();
+        const Out r = runCtl({QStringLiteral("connections"), QStringLiteral("import"), file});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(QStringLiteral("imported 1 profile")));
+        QVERIFY(runCtl({QStringLiteral("connections"), QStringLiteral("list")}).out.contains(QStringLiteral("redis://h:1/2")));
+    }
+
+    void misuse_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("no action") << QStringList{QStringLiteral("connections")} << QStringLiteral("missing action");
+        QTest::addRow("bad action") << QStringList{QStringLiteral("connections"), QStringLiteral("frob")} << QStringLiteral("unknown action");
+        QTest::addRow("add without url") << QStringList{QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("x")}
+                                         << QStringLiteral("add expects NAME URL");
+        QTest::addRow("add bad url") << QStringList{QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("x"), QStringLiteral("redis://h:0")}
+                                     << QStringLiteral("out of range");
+        QTest::addRow("remove unknown") << QStringList{QStringLiteral("connections"), QStringLiteral("remove"), QStringLiteral("ghost")}
+                                        << QStringLiteral("no saved connection named 'ghost'");
+    }
+
+    void misuse()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Out r = runCtl(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(CtlConnectionsTest)
+#include "tst_ctlconnections.moc"

@@ -3,6 +3,7 @@
 #include "engine/cache.h"
 
 #include <QTimer>
+#include <QUuid>
 
 namespace cachelens {
 namespace {
@@ -14,7 +15,11 @@ std::string_view view(const QByteArray& bytes) { return {bytes.constData(), std:
 
 } // namespace
 
-LocalSource::LocalSource(std::shared_ptr<engine::Cache> cache, QObject* parent) : Source(parent), m_cache(std::move(cache)) {}
+LocalSource::LocalSource(std::shared_ptr<engine::Cache> cache, QObject* parent)
+    : Source(parent), m_cache(std::move(cache)), m_runId(QUuid::createUuid().toString(QUuid::Id128))
+{
+    m_uptime.start();
+}
 
 LocalSource::~LocalSource() = default;
 
@@ -54,6 +59,8 @@ void LocalSource::sample()
     out.commands = out.hits + out.misses + out.sets + out.deletes;
     out.keys = std::int64_t(s.entries);
     out.memoryBytes = std::int64_t(s.bytes);
+    out.runId = m_runId;
+    out.uptimeSeconds = m_uptime.elapsed() / 1000;
     Q_EMIT statsSample(out);
 }
 

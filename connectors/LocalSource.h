@@ -27,6 +27,7 @@ public:
     QString id() const override { return QStringLiteral("local"); }
     QString displayName() const override { return tr("Local engine"); }
     const std::shared_ptr<engine::Cache>& cache() const { return m_cache; }
+    QString runId() const { return m_runId; }
 
 public Q_SLOTS:
     void open() override;
@@ -52,6 +53,8 @@ private:
     void flush(quint64 requestId, ScanJob& job);
 
     std::shared_ptr<engine::Cache> m_cache;
+    const QString m_runId;          // new for every engine instance, so the dashboard can tell a restart
+    QElapsedTimer m_uptime;
     QHash<quint64, ScanJob> m_scans;
     bool m_open = false;
 };

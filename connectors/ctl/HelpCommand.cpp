@@ -27,7 +27,7 @@ Command helpCommand()
         ctx.out << "cachelensctl " << kVersion << " - scriptable CacheLens: stats, scan, purge, TTL, simulate\n\n"
                 << "usage: cachelensctl SUBCOMMAND [options]\n\nsubcommands:\n";
         for (const Command& command : commands())
-            ctx.out << "  " << command.name.leftJustified(10) << ' ' << command.summary << '\n';
+            ctx.out << "  " << command.name.leftJustified(12) << ' ' << command.summary << '\n';
         ctx.out << "\nExit codes: 0 success, 1 operation failed, 2 misuse.\n"
                 << "'cachelensctl help SUBCOMMAND' shows its usage." << Qt::endl;
         return int(Ok);

@@ -54,6 +54,9 @@ private Q_SLOTS:
         QCOMPARE(s.keys, 1);
         QVERIFY(s.memoryBytes > 0);
         QCOMPARE(s.sourceId, QStringLiteral("local"));
+        QCOMPARE(s.runId.size(), 32);   // identifies this engine instance: a new one is a restart
+        QVERIFY(s.uptimeSeconds >= 0);
+        QVERIFY(LocalSource(cache).runId() != source.runId());
         QVERIFY(s.time.isValid());
     }
 

@@ -12,14 +12,7 @@ class ConnectionTesterTest : public QObject
     Q_OBJECT
 private:
     test::RedisServer m_plain;
-    test::RedisServer m_protected{protectedOptions()};
-
-    static test::RedisServer::Options protectedOptions()
-    {
-        test::RedisServer::Options o;
-        o.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("right")};
-        return o;
-    }
+    test::RedisServer m_protected{test::RedisServer::Options::requiringPassword(QStringLiteral("right"))};
 
     static ConnectionUrl url(const QString& text)
     {

@@ -38,13 +38,7 @@ class CtlConnectionsTest : public QObject
     Q_OBJECT
 private:
     test::RedisServer m_server;
-    test::RedisServer m_protected{protectedOptions()};
-    static test::RedisServer::Options protectedOptions()
-    {
-        test::RedisServer::Options o;
-        o.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("pw")};
-        return o;
-    }
+    test::RedisServer m_protected{test::RedisServer::Options::requiringPassword(QStringLiteral("pw"))};
 
 private Q_SLOTS:
     void initTestCase()

@@ -22,6 +22,14 @@ public:
         QString binary = QStringLiteral("redis-server");
         QStringList sentinelConfig;   // non-empty: run as a sentinel with these lines in <dir>/sentinel.conf
                                       // (e.g. "sentinel monitor mymaster 127.0.0.1 6379 2")
+
+        // A server that answers only after AUTH with this (legacy) password.
+        static Options requiringPassword(const QString& password)
+        {
+            Options o;
+            o.extraArgs = {QStringLiteral("--requirepass"), password};
+            return o;
+        }
     };
 
     RedisServer();

@@ -32,14 +32,7 @@ class ConnectionManagerTest : public QObject
     Q_OBJECT
 private:
     test::RedisServer m_server;
-    test::RedisServer m_protected{protectedOptions()};
-
-    static test::RedisServer::Options protectedOptions()
-    {
-        test::RedisServer::Options o;
-        o.extraArgs = {QStringLiteral("--requirepass"), QStringLiteral("s3cret")};
-        return o;
-    }
+    test::RedisServer m_protected{test::RedisServer::Options::requiringPassword(QStringLiteral("s3cret"))};
 
 private Q_SLOTS:
     void initTestCase()

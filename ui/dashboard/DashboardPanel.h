@@ -84,7 +84,7 @@ public:
 
 public Q_SLOTS:
     // Shows exactly this source (nullptr: none). The panel does not own sources; a destroyed one is dropped.
-    void setSource(cachelens::Source* source);
+    void setSource(cachelens::Source* source) override;
     void addSource(cachelens::Source* source);        // overlay another one
     void removeSource(cachelens::Source* source);
     void refresh() override;                          // sample every source now

@@ -35,7 +35,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_sidebar(new ConnectionSidebar(m_connections, this)),
       m_sidebarDock(new QDockWidget(tr("Connections"), this)),
       m_tabs(new QTabWidget(this)),
-      m_statusConnection(new QLabel(this))
+      m_statusConnection(new QLabel(this)),
+      m_statusOwnLoad(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(appIcon());
@@ -66,6 +67,9 @@ MainWindow::MainWindow(QWidget* parent)
 
     m_statusConnection->setObjectName(QStringLiteral("connectionStatus"));
     statusBar()->addWidget(m_statusConnection, 1);
+    m_statusOwnLoad->setObjectName(QStringLiteral("ownLoadStatus"));
+    m_statusOwnLoad->setToolTip(tr("Commands CacheLens itself sends to this server, and their round-trip time"));
+    statusBar()->addPermanentWidget(m_statusOwnLoad);
 
     connect(m_sidebar, &ConnectionSidebar::currentRowChanged, this, &MainWindow::onConnectionChanged);
     connect(m_connections, &ConnectionListModel::dataChanged, this, &MainWindow::updateStatus);
@@ -210,8 +214,17 @@ void MainWindow::setCurrentSource(Source* source)
     if (m_currentSource == source)
         return;
     m_currentSource = source;
+    QObject::disconnect(m_sampleConnection);
+    m_ownLoad.reset();
+    m_statusOwnLoad->clear();
+    // Whoever asks for samples (the dashboard polls), the status bar reads CacheLens's own load from them.
+    if (source)
+        m_sampleConnection = connect(source, &Source::statsSample, this, [this](const StatsSample& sample) {
+            m_statusOwnLoad->setText(m_ownLoad.update(sample));
+        });
     for (Panel* p : m_panels)
         p->setSource(source);
+    updateRefreshAction();   // a panel may refresh only while it has a source
 }
 
 void MainWindow::showSidebarMenu(const QPoint& pos)
@@ -324,6 +337,8 @@ void MainWindow::exportProfiles()
 }
 
 QString MainWindow::statusText() const { return m_statusConnection->text(); }
+
+QString MainWindow::ownLoadText() const { return m_statusOwnLoad->text(); }
 
 void MainWindow::onConnectionChanged(int row)
 {

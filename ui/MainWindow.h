@@ -2,6 +2,7 @@
 // The main window only hosts: the connections sidebar (a dock), the panels (tabs), menus and the status bar.
 // Behaviour lives in the panels and their models.
 #include "connectors/Source.h"
+#include "ui/OwnLoadMeter.h"
 
 #include <QMainWindow>
 #include <QVector>
@@ -42,6 +43,7 @@ public:
     QAction* refreshAction() const { return m_refresh; }
     QAction* fullScreenAction() const { return m_fullScreen; }
     QString statusText() const;                   // the connection state shown in the status bar
+    QString ownLoadText() const;                  // "CacheLens: 12 cmd/s, 0.4 ms p99" for a Redis connection
 
     void setDemoRunning(bool on);                 // demo traffic on the local engine
     QAction* demoAction() const { return m_demo; }
@@ -82,6 +84,9 @@ private:
     QTabWidget* m_tabs;
     QVector<Panel*> m_panels;
     QLabel* m_statusConnection;
+    QLabel* m_statusOwnLoad;
+    OwnLoadMeter m_ownLoad;
+    QMetaObject::Connection m_sampleConnection;
     QAction* m_refresh = nullptr;
     QAction* m_fullScreen = nullptr;
     QAction* m_demo = nullptr;

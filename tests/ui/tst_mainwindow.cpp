@@ -100,8 +100,13 @@ private Q_SLOTS:
                                   qPrintable(window.statusText()), 10000);
         QVERIFY(window.currentSource());
         QCOMPARE(window.currentSource()->kind(), Source::Kind::Redis);
+        // The dashboard polls the source; the status bar shows what CacheLens itself costs this server.
+        QTRY_VERIFY2_WITH_TIMEOUT(window.ownLoadText().contains(QStringLiteral(" cmd/s, ")),
+                                  qPrintable(window.ownLoadText()), 10000);
+        QVERIFY(window.ownLoadText().contains(QStringLiteral("ms p99")));
         list->setCurrentIndex(window.connections()->index(0));
         QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine")));
+        QVERIFY(window.ownLoadText().isEmpty());   // the local engine costs no server anything
     }
 
     void aServerThatIsNotThereIsReportedNotHidden()

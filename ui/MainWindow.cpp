@@ -220,7 +220,7 @@ void MainWindow::setCurrentSource(Source* source)
     // Whoever asks for samples (the dashboard polls), the status bar reads CacheLens's own load from them.
     if (source)
         m_sampleConnection = connect(source, &Source::statsSample, this, [this](const StatsSample& sample) {
-            m_statusOwnLoad->setText(m_ownLoad.update(sample));
+            m_statusOwnLoad->setText(m_ownLoad.update(sample).text());
         });
     for (Panel* p : m_panels)
         p->setSource(source);

@@ -5,11 +5,22 @@
 
 namespace cachelens::ui {
 
-QString OwnLoadMeter::update(const StatsSample& sample)
+QString OwnLoadMeter::Reading::text() const
 {
+    if (!valid)
+        return {};
+    QString out = QCoreApplication::translate("OwnLoadMeter", "CacheLens: %1").arg(rate);
+    if (!latency.isEmpty())
+        out += QStringLiteral(", ") + latency;
+    return out;
+}
+
+OwnLoadMeter::Reading OwnLoadMeter::update(const StatsSample& sample)
+{
+    Reading r;
     if (sample.ownCommands < 0) {
         m_last.reset();
-        return {};
+        return r;
     }
     const QLocale locale;
     QString rate = QStringLiteral("…");
@@ -19,10 +30,11 @@ QString OwnLoadMeter::update(const StatsSample& sample)
             rate = locale.toString(double(sample.ownCommands - m_last->ownCommands) / seconds, 'f', 0);
     }
     m_last = sample;
-    QString text = QCoreApplication::translate("OwnLoadMeter", "CacheLens: %1 cmd/s").arg(rate);
+    r.valid = true;
+    r.rate = QCoreApplication::translate("OwnLoadMeter", "%1 cmd/s").arg(rate);
     if (sample.ownLatencyP99Ms >= 0)
-        text += QCoreApplication::translate("OwnLoadMeter", ", %1 ms p99").arg(locale.toString(sample.ownLatencyP99Ms, 'f', 1));
-    return text;
+        r.latency = QCoreApplication::translate("OwnLoadMeter", "%1 ms p99").arg(locale.toString(sample.ownLatencyP99Ms, 'f', 1));
+    return r;
 }
 
 } // namespace cachelens::ui

@@ -1,7 +1,7 @@
 #pragma once
-// What CacheLens itself costs the server it watches, for the status bar: "CacheLens: 12 cmd/s, 0.4 ms p99".
-// Fed with the selected source's samples (monotonic own-command counters); a source that reports none (the local
-// engine) gives no text.
+// What CacheLens itself costs the server it watches: "CacheLens: 12 cmd/s, 0.4 ms p99" in the status bar and a
+// Dashboard tile. Fed with a source's samples (monotonic own-command counters); a source that reports none (the
+// local engine) gives an invalid reading.
 #include "connectors/SourceTypes.h"
 
 #include <optional>
@@ -11,8 +11,14 @@ namespace cachelens::ui {
 class OwnLoadMeter
 {
 public:
-    // Returns the status text after this sample, or an empty string when the source reports no own load.
-    QString update(const StatsSample& sample);
+    struct Reading {
+        bool valid = false;
+        QString rate;       // "12 cmd/s" ("… cmd/s" until two samples of the same run exist)
+        QString latency;    // "0.4 ms p99", empty before the first reply
+        QString text() const;   // "CacheLens: 12 cmd/s, 0.4 ms p99", or empty when not valid
+    };
+
+    Reading update(const StatsSample& sample);
     void reset() { m_last.reset(); }
 
 private:

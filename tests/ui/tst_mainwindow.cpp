@@ -10,6 +10,7 @@
 #include "ui/MainWindow.h"
 #include "ui/Panel.h"
 #include "ui/Theme.h"
+#include "ui/dashboard/StatTile.h"
 
 #include <QAction>
 #include <QApplication>
@@ -104,6 +105,10 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(window.ownLoadText().contains(QStringLiteral(" cmd/s, ")),
                                   qPrintable(window.ownLoadText()), 10000);
         QVERIFY(window.ownLoadText().contains(QStringLiteral("ms p99")));
+        auto* tile = window.findChild<StatTile*>(QStringLiteral("ownLoadTile"));
+        QVERIFY(tile);
+        QTRY_VERIFY2_WITH_TIMEOUT(tile->value().endsWith(QStringLiteral("cmd/s")) && tile->isVisible(),
+                                  qPrintable(tile->value()), 10000);
         list->setCurrentIndex(window.connections()->index(0));
         QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine")));
         QVERIFY(window.ownLoadText().isEmpty());   // the local engine costs no server anything

@@ -46,7 +46,7 @@ private Q_SLOTS:
         QLocale::setDefault(QLocale::c());
         OwnLoadMeter meter;
         meter.update(first);
-        QCOMPARE(meter.update(second), expected);
+        QCOMPARE(meter.update(second).text(), expected);
     }
 };
 

@@ -231,6 +231,12 @@ void DashboardPanel::buildUi()
         m_tiles.append(tile);
         tiles->addWidget(tile, 1);
     }
+    m_ownLoadTile = new StatTile(tr("CacheLens's own load"), this);
+    m_ownLoadTile->setObjectName(QStringLiteral("ownLoadTile"));
+    m_ownLoadTile->setToolTip(tr("Commands CacheLens itself sends to this server, and their round-trip time"));
+    m_ownLoadTile->setValue(QStringLiteral("—"), QString(), QString());
+    m_ownLoadTile->hide();
+    tiles->addWidget(m_ownLoadTile, 1);
     layout->addLayout(tiles);
 
     auto* scroll = new QScrollArea(this);
@@ -458,6 +464,12 @@ void DashboardPanel::onSample(Source* source, const StatsSample& sample)
     if (!e)
         return;   // removed while the sample was queued
     e->pending = false;
+    if (e == m_entries.front().get()) {
+        const OwnLoadMeter::Reading own = m_ownLoad.update(sample);
+        m_ownLoadTile->setVisible(own.valid);
+        if (own.valid)
+            m_ownLoadTile->setValue(own.rate, own.latency, QString());
+    }
     if (m_history)
         m_history->addSample(sample);
     SourceSeries& s = *e->series;
@@ -598,6 +610,8 @@ void DashboardPanel::updateTiles()
     const QLocale locale;
     if (m_entries.empty()) {
         m_tilesSource->clear();
+        m_ownLoad.reset();
+        m_ownLoadTile->hide();
         for (StatTile* t : std::as_const(m_tiles))
             t->setValue(QStringLiteral("—"), QString(), QString());
         return;

@@ -7,6 +7,7 @@
 // rebuilt) and mark the charts dirty. The charts redraw at most every kRedrawMs, so ten sources answering within
 // the same tick cost one redraw, not ten.
 #include "connectors/history/HistoryTypes.h"
+#include "ui/OwnLoadMeter.h"
 #include "ui/Panel.h"
 #include "ui/dashboard/AlertRules.h"
 #include "ui/dashboard/Metric.h"
@@ -131,6 +132,8 @@ private:
     std::vector<std::unique_ptr<Entry>> m_entries;
     QList<MetricChart*> m_charts;
     QList<StatTile*> m_tiles;
+    StatTile* m_ownLoadTile = nullptr;      // what CacheLens itself costs the first source's server
+    OwnLoadMeter m_ownLoad;
     MarkerListModel* m_markerModel;
     ComparisonModel* m_comparisonModel;
     QListView* m_markerView = nullptr;

@@ -141,7 +141,10 @@ void RedisSource::sample()
     }
     gather->left = int(nodes.size());
     gather->infos.resize(nodes.size());
-    auto finish = [this, gather] {
+    QStringList labels;
+    for (redis::RedisClient* node : nodes)
+        labels << node->endpoint().label();
+    auto finish = [this, gather, labels] {
         // A cluster's identity (run_id, uptime) is its first answering master's. With a master down, the sample
         // sums the others (so the dashboard keeps moving) and error() says which node is missing.
         if (!gather->failures.isEmpty())
@@ -178,6 +181,25 @@ void RedisSource::sample()
         s.ownBytesOut = qint64(load.bytesOut);
         s.ownLatencyP50Ms = load.latencyP50Ms;
         s.ownLatencyP99Ms = load.latencyP99Ms;
+        if (m_cluster) {
+            for (qsizetype i = 0; i < gather->infos.size(); ++i) {
+                const auto& node = gather->infos.at(i);
+                if (!node)
+                    continue;
+                NodeStats n;
+                n.node = labels.value(i);
+                n.hits = node->keyspaceHits;
+                n.misses = node->keyspaceMisses;
+                n.evictions = node->evictedKeys;
+                n.expirations = node->expiredKeys;
+                n.commands = node->totalCommandsProcessed;
+                n.keys = node->totalKeys();
+                n.memoryBytes = node->usedMemory;
+                n.clients = node->connectedClients;
+                n.opsPerSecond = node->instantaneousOpsPerSec;
+                s.nodes.append(n);
+            }
+        }
         Q_EMIT statsSample(s);
     };
     for (qsizetype i = 0; i < nodes.size(); ++i) {

@@ -54,6 +54,14 @@ struct ScanSummary {
     SourceError error;              // set when the scan stopped on an error; `total` is what was delivered
 };
 
+// One node's share of a cluster's sample (same meaning as StatsSample's fields; -1 = not available).
+struct NodeStats {
+    QString node;                   // "10.0.0.5:7001"
+    std::int64_t hits = -1, misses = -1, evictions = -1, expirations = -1, commands = -1;
+    std::int64_t keys = -1, memoryBytes = -1, clients = -1;
+    double opsPerSecond = -1;
+};
+
 // Counters are monotonic totals since the source's start (or the server's, for Redis); the dashboard computes
 // rates from deltas and treats a decrease as a reset. Gauges are instantaneous. -1 = not available.
 struct StatsSample {
@@ -72,6 +80,8 @@ struct StatsSample {
     // the last few thousand replies. -1 where the source has no wire (the local engine).
     std::int64_t ownCommands = -1, ownBytesIn = -1, ownBytesOut = -1;
     double ownLatencyP50Ms = -1, ownLatencyP99Ms = -1;
+    // A cluster: every answering master's own figures (the fields above are their sum); empty for one server.
+    QVector<NodeStats> nodes;
 };
 
 // One page of a key's value (Source::fetchValue). Strings come in byte ranges (a 100 MB value never arrives whole),

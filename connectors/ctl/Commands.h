@@ -7,6 +7,7 @@ Command helpCommand();
 Command versionCommand();
 Command urlCommand();
 Command connectionsCommand();
+Command matchCommand();
 Command pingCommand();
 Command statsCommand();
 Command scanCommand();

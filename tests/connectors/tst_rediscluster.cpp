@@ -188,6 +188,18 @@ private Q_SLOTS:
         s.call([](Source* source) { source->sample(); });
         QTRY_COMPARE(s.record().samples.size(), 1);
         QCOMPARE(s.record().samples.first().keys, 3000);
+        // Per node and in total: three masters, each holding its share, adding up to the total.
+        const auto nodes = s.record().samples.first().nodes;
+        QCOMPARE(nodes.size(), 3);
+        std::int64_t sum = 0;
+        QSet<QString> names;
+        for (const NodeStats& n : nodes) {
+            QVERIFY2(n.keys > 0, qPrintable(n.node));
+            sum += n.keys;
+            names.insert(n.node);
+        }
+        QCOMPARE(sum, 3000);
+        QCOMPARE(names.size(), 3);
 
         s.call([](Source* source) { source->scan(5, "src:*", 200); });
         QTRY_COMPARE_WITH_TIMEOUT(s.record().summaries.size(), 1, 20000);

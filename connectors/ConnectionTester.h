@@ -37,14 +37,15 @@ public:
 Q_SIGNALS:
     void finished(const cachelens::ConnectionTester::Result& result);
 
+private Q_SLOTS:
+    void deliver();   // woken by name from the worker: see the mailbox below
+
 private:
     struct Request {
         quint64 id = 0;
         ConnectionUrl url;
         int timeoutMs = 0;
     };
-    void deliver();
-
     QThread m_thread;
     QObject* m_worker;
     quint64 m_lastRequest = 0;

@@ -112,6 +112,10 @@ void HistoryWriter::close()
     m_store.reset();
 }
 
+MailboxDrainer::MailboxDrainer(std::function<void()> drain) : m_drain(std::move(drain)) {}
+
+void MailboxDrainer::drain() { m_drain(); }
+
 HistoryService::HistoryService(const QString& path, QObject* parent)
     : QObject(parent), m_path(path), m_thread(new QThread(this)), m_writer(new HistoryWriter(path))
 {
@@ -123,56 +127,105 @@ HistoryService::HistoryService(const QString& path, QObject* parent)
     m_thread->setObjectName(QStringLiteral("history"));
     m_writer->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
-    // Signal to signal across threads: queued, re-emitted here on the owner's thread.
-    connect(m_writer, &HistoryWriter::opened, this, &HistoryService::opened);
-    connect(m_writer, &HistoryWriter::failed, this, &HistoryService::failed);
-    connect(m_writer, &HistoryWriter::markerStored, this, &HistoryService::markerStored);
-    connect(m_writer, &HistoryWriter::loaded, this, &HistoryService::loaded);
-    connect(m_writer, &HistoryWriter::recordingsLoaded, this, &HistoryService::recordingsLoaded);
-    connect(m_writer, &HistoryWriter::flushed, this, &HistoryService::flushed);
+    m_requestDrainer = new MailboxDrainer([this] { drain(m_mailboxMutex, m_requests); });
+    m_requestDrainer->moveToThread(m_thread);   // deleted by ~HistoryService once the worker has stopped
+    // The writer's answers (emitted on the worker) are copied into closures there and re-emitted here.
+    connect(m_writer, &HistoryWriter::opened, m_writer, [this](bool ok, const QString& error) {
+        postAnswer([this, ok, error] { Q_EMIT opened(ok, error); });
+    }, Qt::DirectConnection);
+    connect(m_writer, &HistoryWriter::failed, m_writer, [this](const QString& error) {
+        postAnswer([this, error] { Q_EMIT failed(error); });
+    }, Qt::DirectConnection);
+    connect(m_writer, &HistoryWriter::markerStored, m_writer, [this](quint64 id, const HistoryMarker& marker) {
+        postAnswer([this, id, marker] { Q_EMIT markerStored(id, marker); });
+    }, Qt::DirectConnection);
+    connect(m_writer, &HistoryWriter::loaded, m_writer,
+            [this](quint64 id, const QVector<StatsSample>& samples, const QVector<HistoryMarker>& markers) {
+                postAnswer([this, id, samples, markers] { Q_EMIT loaded(id, samples, markers); });
+            }, Qt::DirectConnection);
+    connect(m_writer, &HistoryWriter::recordingsLoaded, m_writer,
+            [this](quint64 id, const QVector<HistoryStore::Recording>& recordings) {
+                postAnswer([this, id, recordings] { Q_EMIT recordingsLoaded(id, recordings); });
+            }, Qt::DirectConnection);
+    connect(m_writer, &HistoryWriter::flushed, m_writer, [this](int samples) {
+        postAnswer([this, samples] { Q_EMIT flushed(samples); });
+    }, Qt::DirectConnection);
     m_thread->start();
-    QMetaObject::invokeMethod(m_writer, &HistoryWriter::open, Qt::QueuedConnection);
+    postRequest([w = m_writer] { w->open(); });
 }
 
 HistoryService::~HistoryService()
 {
     // quit() from outside would end the worker's loop with requests still queued (open, samples, markers):
     // quitting from the last queued call runs everything asked before it, in order.
-    QMetaObject::invokeMethod(m_writer, [w = m_writer, t = m_thread] {
+    postRequest([w = m_writer, t = m_thread] {
         w->close();
         t->quit();
-    }, Qt::QueuedConnection);
+    });
     m_thread->wait();
+    // Taking the mutex orders the worker's last posts before these containers' destruction (the join itself
+    // happens inside Qt, out of ThreadSanitizer's sight). Answers not yet delivered are dropped with the service.
+    std::lock_guard lock(m_mailboxMutex);
+    m_requests.clear();
+    m_answers.clear();
+    delete m_requestDrainer;   // its thread has ended: it processes no event any more
 }
 
-// Qt 6.4 has no invokeMethod with arguments for member pointers; a functor runs on the context object's thread.
+void HistoryService::drain(std::mutex& mutex, std::deque<std::function<void()>>& box)
+{
+    std::deque<std::function<void()>> work;
+    {
+        std::lock_guard lock(mutex);
+        work.swap(box);
+    }
+    for (auto& f : work)
+        f();
+}
+
+void HistoryService::postRequest(std::function<void()> request)
+{
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_requests.push_back(std::move(request));
+    }
+    // Woken by name rather than through a connection: no slot object is shared between the threads.
+    QMetaObject::invokeMethod(m_requestDrainer, "drain", Qt::QueuedConnection);
+}
+
+void HistoryService::postAnswer(std::function<void()> answer)
+{
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_answers.push_back(std::move(answer));
+    }
+    QMetaObject::invokeMethod(this, "drainAnswers", Qt::QueuedConnection);
+}
+
+void HistoryService::drainAnswers() { drain(m_mailboxMutex, m_answers); }
+
 void HistoryService::addSample(const StatsSample& sample)
 {
-    QMetaObject::invokeMethod(m_writer, [w = m_writer, sample] { w->addSample(sample); }, Qt::QueuedConnection);
+    postRequest([w = m_writer, sample] { w->addSample(sample); });
 }
 
 void HistoryService::addMarker(quint64 requestId, const HistoryMarker& marker)
 {
-    QMetaObject::invokeMethod(m_writer, [w = m_writer, requestId, marker] { w->addMarker(requestId, marker); },
-                              Qt::QueuedConnection);
+    postRequest([w = m_writer, requestId, marker] { w->addMarker(requestId, marker); });
 }
 
 void HistoryService::load(quint64 requestId, const QString& sourceId, const QDateTime& from, const QDateTime& to)
 {
-    QMetaObject::invokeMethod(m_writer, [w = m_writer, requestId, sourceId, from, to] {
-        w->load(requestId, sourceId, from, to);
-    }, Qt::QueuedConnection);
+    postRequest([w = m_writer, requestId, sourceId, from, to] { w->load(requestId, sourceId, from, to); });
 }
 
 void HistoryService::loadRecordings(quint64 requestId)
 {
-    QMetaObject::invokeMethod(m_writer, [w = m_writer, requestId] { w->loadRecordings(requestId); },
-                              Qt::QueuedConnection);
+    postRequest([w = m_writer, requestId] { w->loadRecordings(requestId); });
 }
 
 void HistoryService::setRetentionDays(int days)
 {
-    QMetaObject::invokeMethod(m_writer, [w = m_writer, days] { w->setRetentionDays(days); }, Qt::QueuedConnection);
+    postRequest([w = m_writer, days] { w->setRetentionDays(days); });
 }
 
 } // namespace cachelens

@@ -7,6 +7,10 @@
 
 #include <QObject>
 
+#include <deque>
+#include <functional>
+#include <mutex>
+
 #include <memory>
 
 class QTimer;
@@ -59,6 +63,18 @@ private:
 // answers come back as this object's signals, delivered on the owner's thread (so a signal cannot be missed by
 // connecting right after construction). Destroying the service flushes and closes the file on the worker, then joins
 // it: the only time the GUI thread waits for the disk, at shutdown, like any document application.
+// Runs a mailbox's drain function on the thread it lives on (see HistoryService).
+class MailboxDrainer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit MailboxDrainer(std::function<void()> drain);
+public Q_SLOTS:
+    void drain();
+private:
+    std::function<void()> m_drain;
+};
+
 class HistoryService : public QObject
 {
     Q_OBJECT
@@ -83,10 +99,24 @@ Q_SIGNALS:
     void recordingsLoaded(quint64 requestId, const QVector<cachelens::HistoryStore::Recording>& recordings);
     void flushed(int samples);
 
+private Q_SLOTS:
+    void drainAnswers();   // woken by name from the worker
+
 private:
+    // Requests and answers cross threads as closures in mutex-guarded mailboxes; the queued signals above only
+    // wake the other side. Qt's own event queue synchronises inside its uninstrumented library, where
+    // ThreadSanitizer cannot see it, so data handed over through it would look like a race.
+    void postRequest(std::function<void()> request);     // runs on the worker, in order
+    void postAnswer(std::function<void()> answer);       // runs on this object's thread, in order
+    static void drain(std::mutex& mutex, std::deque<std::function<void()>>& box);
+
     QString m_path;
     QThread* m_thread;
     HistoryWriter* m_writer;
+    QObject* m_requestDrainer;                      // lives on the worker; its slot drains m_requests
+    std::mutex m_mailboxMutex;
+    std::deque<std::function<void()>> m_requests;   // guarded by m_mailboxMutex
+    std::deque<std::function<void()>> m_answers;    // guarded by m_mailboxMutex
 };
 
 } // namespace cachelens

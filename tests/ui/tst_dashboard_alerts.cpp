@@ -12,27 +12,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "ScriptedSource.h"
+
 using namespace cachelens;
 using namespace cachelens::ui;
 
 namespace {
 
-class ScriptedSource : public Source
-{
-public:
-    explicit ScriptedSource(QString id) : m_id(std::move(id)) {}
-    Kind kind() const override { return Kind::Local; }
-    QString id() const override { return m_id; }
-    QString displayName() const override { return m_id; }
-    void open() override {}
-    void close() override {}
-    void sample() override {}
-    void scan(quint64, const QByteArray&, int) override {}
-    void cancel(quint64) override {}
-
-private:
-    QString m_id;
-};
+using test::ScriptedSource;
 
 // `seconds` points of 1 s, each with `lookups` lookups at `hitRate` %.
 void appendLookups(std::deque<RatePoint>& points, int seconds, double lookups, double hitRate, double memory = 100)

@@ -15,27 +15,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "ScriptedSource.h"
+
 using namespace cachelens;
 using namespace cachelens::ui;
 
 namespace {
 
-class ScriptedSource : public Source
-{
-public:
-    explicit ScriptedSource(QString id) : m_id(std::move(id)) {}
-    Kind kind() const override { return Kind::Local; }
-    QString id() const override { return m_id; }
-    QString displayName() const override { return m_id; }
-    void open() override {}
-    void close() override {}
-    void sample() override {}
-    void scan(quint64, const QByteArray&, int) override {}
-    void cancel(quint64) override {}
-
-private:
-    QString m_id;
-};
+using test::ScriptedSource;
 
 StatsSample at(const QDateTime& time, qint64 hits, qint64 misses)
 {

@@ -14,6 +14,13 @@ class TestWorker : public QObject
     Q_OBJECT
 public:
     explicit TestWorker(ConnectionTester* owner) : m_owner(owner) {}
+    ~TestWorker() override
+    {
+        // The owner reads this object (its meta-object) when it wakes it by name; it releases the mailbox mutex
+        // before it stops this thread, so taking the mutex here orders those reads before this deletion in
+        // ThreadSanitizer's eyes (Qt's own event-queue and thread-join synchronisation is uninstrumented).
+        std::lock_guard lock(m_owner->m_mailboxMutex);
+    }
 
 public Q_SLOTS:
     void takeRequest()
@@ -93,12 +100,11 @@ private:
         m_client = nullptr;
         client->disconnect(this);
         client->deleteLater();
-        {
-            std::lock_guard lock(m_owner->m_mailboxMutex);
-            m_owner->m_results.push_back(result);
-        }
         // Woken by name, not through a connection: no slot object is shared between the threads (its last
-        // reference would otherwise be dropped inside Qt, out of ThreadSanitizer's sight).
+        // reference would otherwise be dropped inside Qt, out of ThreadSanitizer's sight). The wake-up is posted
+        // under the mutex, which the owner's destructor takes, so the owner cannot be destroyed while it runs.
+        std::lock_guard lock(m_owner->m_mailboxMutex);
+        m_owner->m_results.push_back(result);
         QMetaObject::invokeMethod(m_owner, "deliver", Qt::QueuedConnection);
     }
 
@@ -129,8 +135,14 @@ void ConnectionTester::deliver()
 
 ConnectionTester::~ConnectionTester()
 {
+    {
+        // Publishes this thread's reads of the worker (waking it by name reads its meta-object) to the worker's
+        // destructor, which takes the same mutex once the thread below has been asked to quit.
+        std::lock_guard lock(m_mailboxMutex);
+    }
     m_thread.quit();
     m_thread.wait();
+    std::lock_guard lock(m_mailboxMutex);   // orders the worker's last post before this object's destruction
 }
 
 quint64 ConnectionTester::test(const ConnectionUrl& url, int timeoutMs)

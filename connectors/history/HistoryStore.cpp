@@ -67,6 +67,8 @@ const char* const kMigrations[] = {
     "ALTER TABLE markers ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX samples_by_source_time ON samples(source_id, t_ms);"
     "CREATE INDEX markers_by_time ON markers(t_ms);",
+    // 2 → 3
+    "CREATE TABLE sources(source_id TEXT PRIMARY KEY, name TEXT NOT NULL);",
 };
 static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
 
@@ -302,15 +304,44 @@ QVector<HistoryMarker> HistoryStore::markers(const QDateTime& from, const QDateT
     return out;
 }
 
-QVector<HistoryStore::Recording> HistoryStore::recordings()
+QVector<HistoryStore::Recording> HistoryStore::recordings(int gapSeconds)
 {
     QVector<Recording> out;
     if (!m_db)
         return out;
-    Statement q(m_db, "SELECT source_id, MIN(t_ms), MAX(t_ms), COUNT(*) FROM samples GROUP BY source_id ORDER BY 3 DESC");
-    while (q.ok() && q.step() == SQLITE_ROW)
-        out.append(Recording{q.text(0), fromMs(q.int64(1)), fromMs(q.int64(2)), q.int64(3)});
+    // A recording is a run of one source's samples with no silence longer than the gap between two of them: every
+    // sample after such a silence starts a new one (a running total of "breaks" numbers them).
+    Statement q(m_db,
+                "SELECT r.source_id, MIN(r.t_ms), MAX(r.t_ms), COUNT(*), COALESCE(MAX(s.name), r.source_id) FROM ("
+                "  SELECT source_id, t_ms, SUM(brk) OVER (PARTITION BY source_id ORDER BY t_ms"
+                "                                         ROWS UNBOUNDED PRECEDING) AS run FROM ("
+                "    SELECT source_id, t_ms, CASE WHEN t_ms - LAG(t_ms) OVER (PARTITION BY source_id ORDER BY t_ms) > ?1"
+                "                                 THEN 1 ELSE 0 END AS brk FROM samples)) AS r"
+                " LEFT JOIN sources AS s ON s.source_id = r.source_id"
+                " GROUP BY r.source_id, r.run ORDER BY 3 DESC");
+    if (!q.ok()) {
+        fail(tr("Reading recordings"));
+        return out;
+    }
+    q.bind(1, qint64(gapSeconds) * 1000);
+    while (q.step() == SQLITE_ROW)
+        out.append(Recording{q.text(0), q.text(4), fromMs(q.int64(1)), fromMs(q.int64(2)), q.int64(3)});
     return out;
+}
+
+bool HistoryStore::setSourceName(const QString& sourceId, const QString& name)
+{
+    if (!m_db)
+        return false;
+    Statement q(m_db, "INSERT INTO sources(source_id, name) VALUES(?1, ?2)"
+                      " ON CONFLICT(source_id) DO UPDATE SET name = excluded.name");
+    if (!q.ok())
+        return fail(tr("Naming a source"));
+    q.bind(1, sourceId);
+    q.bind(2, name);
+    if (q.step() != SQLITE_DONE)
+        return fail(tr("Naming a source"));
+    return true;
 }
 
 qint64 HistoryStore::removeBefore(const QDateTime& cutoff)

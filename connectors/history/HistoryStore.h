@@ -7,6 +7,7 @@
 // Schema history:
 //   1  samples (counters, keys, memory, run_id, uptime) and markers (time, kind, label)
 //   2  samples.clients and samples.ops_per_sec; markers.source_id; indexes by source and time
+//   3  sources (id → the name the user knew it by), for the sessions view
 #include "connectors/history/HistoryTypes.h"
 
 struct sqlite3;
@@ -16,7 +17,8 @@ namespace cachelens {
 class HistoryStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
+    static constexpr int kRecordingGapSeconds = 300;   // a longer silence ends a recording
 
     HistoryStore();
     ~HistoryStore();
@@ -39,12 +41,15 @@ public:
     QVector<StatsSample> samples(const QString& sourceId, const QDateTime& from, const QDateTime& to);
     QVector<HistoryMarker> markers(const QDateTime& from, const QDateTime& to);
 
+    // One recording ("session"): a run of one source's samples without a silence longer than the gap.
     struct Recording {
         QString sourceId;
+        QString name;               // as last named by setSourceName; the id when it never was
         QDateTime first, last;
         qint64 samples = 0;
     };
-    QVector<Recording> recordings();                           // per source: span and count
+    QVector<Recording> recordings(int gapSeconds = kRecordingGapSeconds);   // newest first
+    bool setSourceName(const QString& sourceId, const QString& name);
     qint64 removeBefore(const QDateTime& cutoff);               // retention; rows removed, -1 on failure
 
 private:

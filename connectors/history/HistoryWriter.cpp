@@ -74,6 +74,12 @@ void HistoryWriter::loadRecordings(quint64 requestId)
     Q_EMIT recordingsLoaded(requestId, m_store ? m_store->recordings() : QVector<HistoryStore::Recording>());
 }
 
+void HistoryWriter::setSourceName(const QString& sourceId, const QString& name)
+{
+    if (m_store && !m_store->setSourceName(sourceId, name))
+        Q_EMIT failed(m_store->errorString());
+}
+
 void HistoryWriter::setRetentionDays(int days)
 {
     m_retentionDays = qMax(1, days);
@@ -221,6 +227,11 @@ void HistoryService::load(quint64 requestId, const QString& sourceId, const QDat
 void HistoryService::loadRecordings(quint64 requestId)
 {
     postRequest([w = m_writer, requestId] { w->loadRecordings(requestId); });
+}
+
+void HistoryService::setSourceName(const QString& sourceId, const QString& name)
+{
+    postRequest([w = m_writer, sourceId, name] { w->setSourceName(sourceId, name); });
 }
 
 void HistoryService::setRetentionDays(int days)

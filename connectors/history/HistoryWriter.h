@@ -34,6 +34,7 @@ public Q_SLOTS:
     void addMarker(quint64 requestId, const cachelens::HistoryMarker& marker);   // → markerStored
     void load(quint64 requestId, const QString& sourceId, const QDateTime& from, const QDateTime& to);   // → loaded
     void loadRecordings(quint64 requestId);          // → recordingsLoaded
+    void setSourceName(const QString& sourceId, const QString& name);
     void setRetentionDays(int days);
     void flush();                                    // → flushed
     void close();                                    // flushes first
@@ -88,6 +89,7 @@ public:
     void addMarker(quint64 requestId, const HistoryMarker& marker);
     void load(quint64 requestId, const QString& sourceId, const QDateTime& from, const QDateTime& to);
     void loadRecordings(quint64 requestId);
+    void setSourceName(const QString& sourceId, const QString& name);   // shown by the sessions view
     void setRetentionDays(int days);
 
 Q_SIGNALS:

@@ -119,6 +119,40 @@ private Q_SLOTS:
         QCOMPARE(recordings.at(0).samples, 50);
     }
 
+    void recordingsAreRunsOfSamplesSplitBySilences()
+    {
+        QTemporaryDir dir;
+        HistoryStore store;
+        QVERIFY2(store.open(dir.filePath(QStringLiteral("history.db"))), qPrintable(store.errorString()));
+        const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-7200);
+        QVector<StatsSample> batch;
+        for (int i = 0; i < 30; ++i)   // a: 30 s watched, then an hour of silence, then 10 s more
+            batch << sample(QStringLiteral("a"), t0.addSecs(i), i);
+        for (int i = 0; i < 10; ++i)
+            batch << sample(QStringLiteral("a"), t0.addSecs(3600 + i), 100 + i);
+        for (int i = 0; i < 20; ++i)   // b: one run of 20 samples, 2 s apart (no silence over the gap)
+            batch << sample(QStringLiteral("b"), t0.addSecs(100 + 2 * i), i);
+        QVERIFY(store.appendSamples(batch));
+        QVERIFY(store.setSourceName(QStringLiteral("a"), QStringLiteral("prod-cache")));
+        QVERIFY(store.setSourceName(QStringLiteral("a"), QStringLiteral("prod-cache (eu)")));   // renamed: the last name wins
+
+        const auto recordings = store.recordings();
+        QCOMPARE(recordings.size(), 3);
+        // Newest first: a's second run, then b, then a's first run.
+        QCOMPARE(recordings.at(0).sourceId, QStringLiteral("a"));
+        QCOMPARE(recordings.at(0).name, QStringLiteral("prod-cache (eu)"));
+        QCOMPARE(recordings.at(0).samples, 10);
+        QCOMPARE(recordings.at(0).first, t0.addSecs(3600));
+        QCOMPARE(recordings.at(0).last, t0.addSecs(3609));
+        QCOMPARE(recordings.at(1).sourceId, QStringLiteral("b"));
+        QCOMPARE(recordings.at(1).name, QStringLiteral("b"));   // never named: its id
+        QCOMPARE(recordings.at(1).samples, 20);
+        QCOMPARE(recordings.at(2).samples, 30);
+        QCOMPARE(recordings.at(2).first, t0);
+        // A shorter gap splits b's 2-second steps into single samples.
+        QCOMPARE(store.recordings(1).size(), 2 + 20);
+    }
+
     void migratesFromSchemaVersion1()
     {
         QTemporaryDir dir;
@@ -127,7 +161,7 @@ private Q_SLOTS:
         writeVersion1(path, t.toMSecsSinceEpoch());
         HistoryStore store;
         QVERIFY2(store.open(path), qPrintable(store.errorString()));
-        QCOMPARE(store.schemaVersion(), 2);
+        QCOMPARE(store.schemaVersion(), 3);
         const QVector<StatsSample> old = store.samples(QStringLiteral("old"), t.addSecs(-1), t.addSecs(1));
         QCOMPARE(old.size(), 1);
         QCOMPARE(old.first().hits, 90);
@@ -141,6 +175,11 @@ private Q_SLOTS:
         // New rows go in with every column.
         QVERIFY(store.appendSamples({sample(QStringLiteral("old"), t.addMSecs(500), 1)}));
         QCOMPARE(store.samples(QStringLiteral("old"), t.addSecs(-1), t.addSecs(1)).last().clients, 7);
+        // The old rows form a recording of their own, named by their id until the source is named.
+        QCOMPARE(store.recordings().size(), 1);
+        QCOMPARE(store.recordings().first().name, QStringLiteral("old"));
+        QVERIFY(store.setSourceName(QStringLiteral("old"), QStringLiteral("staging")));
+        QCOMPARE(store.recordings().first().name, QStringLiteral("staging"));
     }
 
     void unusableFilesGiveAClearErrorAndStayUntouched_data()

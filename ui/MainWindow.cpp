@@ -397,6 +397,8 @@ void MainWindow::showPreferences()
     const Preferences prefs = dialog.preferences();
     prefs.save();
     applyTheme(*qApp, prefs.theme);
+    if (auto* dashboard = qobject_cast<DashboardPanel*>(panel(QStringLiteral("dashboard"))))
+        dashboard->setHistoryRetentionDays(prefs.historyRetentionDays);
 }
 
 void MainWindow::showAbout()

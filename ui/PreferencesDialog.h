@@ -6,12 +6,14 @@
 
 class QComboBox;
 class QCheckBox;
+class QSpinBox;
 
 namespace cachelens::ui {
 
 struct Preferences {
     ThemeChoice theme = ThemeChoice::System;
     bool restoreLayout = true;          // window geometry, docks and the last panel
+    int historyRetentionDays = 7;       // dashboard samples and markers older than this are removed (1–3650)
 
     static Preferences load();          // from QSettings
     void save() const;
@@ -27,6 +29,7 @@ public:
 private:
     QComboBox* m_theme;
     QCheckBox* m_restoreLayout;
+    QSpinBox* m_retention;
 };
 
 } // namespace cachelens::ui

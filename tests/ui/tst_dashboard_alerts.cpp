@@ -3,10 +3,13 @@
 
 #include "WarningGuard.h"
 #include "ui/dashboard/AlertRules.h"
+#include "ui/dashboard/AlertsDialog.h"
 #include "ui/dashboard/DashboardPanel.h"
 #include "ui/dashboard/MetricChart.h"
 
+#include <QDialogButtonBox>
 #include <QFile>
+#include <QPushButton>
 #include <QImage>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -185,6 +188,82 @@ private Q_SLOTS:
         QVERIFY(p.open(QIODevice::ReadOnly));
         QVERIFY(p.read(5) == "%PDF-");
         QVERIFY(!panel.exportVisible(dir.filePath(QStringLiteral("missing/dir/x.csv"))));
+        QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));
+    }
+
+    void rulesArePerConnection()
+    {
+        test::WarningGuard guard;
+        ScriptedSource a(QStringLiteral("a")), b(QStringLiteral("b"));
+        DashboardPanel panel(QString(), nullptr);
+        panel.setAlertRules(AlertRules{});   // defaults: nothing
+        AlertRules strict;
+        strict.memoryAboveEnabled = true;
+        strict.memoryAboveBytes = 1 << 20;
+        panel.setAlertRules(QStringLiteral("a"), strict);
+        panel.setSource(&a);
+        panel.addSource(&b);
+        QVERIFY(panel.hasOwnAlertRules(QStringLiteral("a")));
+        QVERIFY(!panel.hasOwnAlertRules(QStringLiteral("b")));
+        QSignalSpy raised(&panel, &DashboardPanel::alertRaised);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (ScriptedSource* source : {&a, &b}) {
+            for (int i = 0; i < 3; ++i) {
+                StatsSample s;
+                s.sourceId = source->id();
+                s.time = now.addSecs(i - 3);
+                s.memoryBytes = 2 << 20;   // both over 1 MiB: only a has the rule
+                Q_EMIT source->statsSample(s);
+            }
+        }
+        QCOMPARE(raised.size(), 1);
+        QVERIFY2(raised.first().first().toString().startsWith(QStringLiteral("a: memory")),
+                 qPrintable(raised.first().first().toString()));
+
+        // Kept per connection for the next start; giving them up makes a follow the defaults again.
+        {
+            DashboardPanel again(QString(), nullptr);
+            QVERIFY(again.hasOwnAlertRules(QStringLiteral("a")));
+            QVERIFY(again.alertRules(QStringLiteral("a")).memoryAboveEnabled);
+            QVERIFY(!again.alertRules(QStringLiteral("b")).memoryAboveEnabled);
+            again.setAlertRules(QStringLiteral("a"), std::nullopt);
+        }
+        DashboardPanel third(QString(), nullptr);
+        QVERIFY(!third.hasOwnAlertRules(QStringLiteral("a")));
+        QVERIFY(!third.alertRules(QStringLiteral("a")).memoryAboveEnabled);
+        QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));
+    }
+
+    void dialogEditsOneConnectionsOwnRules()
+    {
+        test::WarningGuard guard;
+        ScriptedSource a(QStringLiteral("eu")), b(QStringLiteral("us"));
+        DashboardPanel panel(QString(), nullptr);
+        panel.setAlertRules(AlertRules{});
+        panel.setAlertRules(QStringLiteral("eu"), std::nullopt);
+        panel.setSource(&a);
+        panel.addSource(&b);
+        panel.show();
+        panel.editAlertRules();
+        auto* dialog = panel.findChild<AlertsDialog*>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->connections().size(), 2);
+        dialog->selectScope(2);              // "us"
+        dialog->setOwnRules(true);           // starts from the defaults
+        AlertRules r = dialog->formRules();
+        QVERIFY(!r.hitRateBelowEnabled);
+        r.hitRateBelowEnabled = true;
+        r.hitRateBelowPct = 95;
+        dialog->setRules(r);
+        dialog->selectScope(0);              // the defaults: unchanged, "us" keeps its edit
+        QVERIFY(!dialog->formRules().hitRateBelowEnabled);
+        auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QVERIFY(panel.hasOwnAlertRules(QStringLiteral("us")));
+        QCOMPARE(panel.alertRules(QStringLiteral("us")).hitRateBelowPct, 95.0);
+        QVERIFY(panel.alertRules(QStringLiteral("us")).hitRateBelowEnabled);
+        QVERIFY(!panel.hasOwnAlertRules(QStringLiteral("eu")));
+        QVERIFY(!panel.alertRules(QStringLiteral("eu")).hitRateBelowEnabled);
         QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));
     }
 };

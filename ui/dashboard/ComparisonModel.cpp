@@ -30,10 +30,16 @@ Unit unitOf(int row)
 
 } // namespace
 
-void ComparisonModel::setComparison(const MarkerComparison& comparison)
+void ComparisonModel::setComparison(const MarkerComparison& comparison, const QString& beforeTitle,
+                                    const QString& afterTitle)
 {
     m_comparison = comparison;
     m_has = true;
+    if (beforeTitle != m_beforeTitle || afterTitle != m_afterTitle) {
+        m_beforeTitle = beforeTitle;
+        m_afterTitle = afterTitle;
+        Q_EMIT headerDataChanged(Qt::Horizontal, Before, After);
+    }
     Q_EMIT dataChanged(index(0, 0), index(RowCount - 1, ColumnCount - 1));
 }
 
@@ -94,8 +100,8 @@ QVariant ComparisonModel::headerData(int section, Qt::Orientation orientation, i
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case Figure: return tr("Figure");
-    case Before: return tr("Before");
-    case After: return tr("After");
+    case Before: return m_beforeTitle.isEmpty() ? tr("Before") : m_beforeTitle;
+    case After: return m_afterTitle.isEmpty() ? tr("After") : m_afterTitle;
     case Difference: return tr("Difference");
     }
     return {};

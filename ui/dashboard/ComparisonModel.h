@@ -1,6 +1,6 @@
 #pragma once
 // Table of a marker's before/after comparison: one row per figure (hit rate, ops/s, misses/s, memory), columns
-// before, after and the difference.
+// before, after and the difference. Two recordings compare the same way, with their names as column titles.
 #include "ui/dashboard/MarkerComparison.h"
 
 #include <QAbstractTableModel>
@@ -16,7 +16,9 @@ public:
 
     using QAbstractTableModel::QAbstractTableModel;
 
-    void setComparison(const MarkerComparison& comparison);
+    // Empty titles: "Before" and "After".
+    void setComparison(const MarkerComparison& comparison, const QString& beforeTitle = {},
+                       const QString& afterTitle = {});
     void clear();
     bool hasComparison() const { return m_has; }
 
@@ -27,6 +29,7 @@ public:
 
 private:
     MarkerComparison m_comparison;
+    QString m_beforeTitle, m_afterTitle;
     bool m_has = false;
 };
 

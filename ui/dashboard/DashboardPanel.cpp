@@ -8,6 +8,8 @@
 #include "ui/dashboard/ComparisonModel.h"
 #include "ui/dashboard/DashboardExport.h"
 #include "ui/dashboard/MarkerListModel.h"
+#include "ui/dashboard/DashboardPanel_p.h"
+#include "ui/dashboard/RecordingListModel.h"
 #include "ui/dashboard/MetricChart.h"
 #include "ui/dashboard/SourceSeries.h"
 #include "ui/dashboard/StatTile.h"
@@ -36,13 +38,16 @@
 
 namespace cachelens::ui {
 
-namespace {
+namespace dashboard_detail {
 
-// Distinguishable on light and dark backgrounds, in the order sources are added.
-const QColor kSourceColours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
-                                 QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                                 QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22),
-                                 QColor(0x7f, 0x7f, 0x7f)};
+QColor sourceColour(int index)
+{
+    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
+                                     QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                     QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22),
+                                     QColor(0x7f, 0x7f, 0x7f)};
+    return colours[size_t(index) % std::size(colours)];
+}
 
 QColor markerColour(HistoryMarker::Kind kind)
 {
@@ -56,26 +61,18 @@ QColor markerColour(HistoryMarker::Kind kind)
     return Qt::gray;
 }
 
-const int kPollChoicesMs[] = {250, 500, 1000, 2000, 5000, 10000, 30000, 60000};
-const double kHitRateWindows[] = {0, 60, 300, 600};
-constexpr double kTileChangeSeconds = 300;   // tiles compare with 5 minutes ago
-
 double nowKey()
 {
     return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
 }
 
-} // namespace
+} // namespace dashboard_detail
 
-struct DashboardPanel::Entry {
-    QPointer<Source> source;
-    const Source* key = nullptr;               // identity even after the QPointer went null
-    std::unique_ptr<SourceSeries> series;
-    bool pending = false;                      // a sample request is in flight
-    quint64 historyRequest = 0;                // the load of this source's past, 0 when answered
-    AlertEvaluator alerts;
-    QElapsedTimer requested;
-};
+using dashboard_detail::nowKey;
+
+namespace {
+constexpr double kTileChangeSeconds = 300;   // tiles compare with 5 minutes ago
+}
 
 double DashboardPanel::windowSeconds(Window window)
 {
@@ -95,7 +92,8 @@ DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent)
       m_markerModel(new MarkerListModel(this)),
       m_comparisonModel(new ComparisonModel(this)),
       m_pollTimer(new QTimer(this)),
-      m_redrawTimer(new QTimer(this))
+      m_redrawTimer(new QTimer(this)),
+      m_recordingModel(new RecordingListModel(this))
 {
     setObjectName(QStringLiteral("dashboardPanel"));
     qRegisterMetaType<StatsSample>();
@@ -110,18 +108,12 @@ DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent)
     m_redrawTimer->setInterval(kRedrawMs);
     connect(m_redrawTimer, &QTimer::timeout, this, &DashboardPanel::redraw);
     buildUi();
+    setShowClusterNodes(QSettings().value(QStringLiteral("dashboard/showClusterNodes"), false).toBool());
     applyKeyRange(nowKey() - windowSeconds(m_window), nowKey());
 
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("dashboard/alerts"));
-    AlertRules rules;
-    rules.hitRateBelowEnabled = settings.value(QStringLiteral("hitRateBelowEnabled"), false).toBool();
-    rules.hitRateBelowPct = settings.value(QStringLiteral("hitRateBelowPct"), rules.hitRateBelowPct).toDouble();
-    rules.dropEnabled = settings.value(QStringLiteral("dropEnabled"), false).toBool();
-    rules.dropPoints = settings.value(QStringLiteral("dropPoints"), rules.dropPoints).toDouble();
-    rules.memoryAboveEnabled = settings.value(QStringLiteral("memoryAboveEnabled"), false).toBool();
-    rules.memoryAboveBytes = settings.value(QStringLiteral("memoryAboveBytes"), rules.memoryAboveBytes).toDouble();
-    m_alertRules = rules;
+    loadAlertRules();
+    m_retentionDays = qBound(1, QSettings().value(QStringLiteral("history/retentionDays"),
+                                                  HistoryWriter::kDefaultRetentionDays).toInt(), 3650);
 
     if (!historyPath.isEmpty()) {
         m_history = new HistoryService(historyPath, this);
@@ -134,6 +126,15 @@ DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent)
         connect(m_history, &HistoryService::markerStored, this,
                 [this](quint64, const HistoryMarker& marker) { m_storedMarkerIds.insert(marker.id); });
         connect(m_history, &HistoryService::loaded, this, &DashboardPanel::onHistoryLoaded);
+        connect(m_history, &HistoryService::recordingsLoaded, this,
+                [this](quint64 requestId, const QVector<HistoryStore::Recording>& recordings) {
+                    if (requestId != m_recordingsRequest)
+                        return;   // an older question
+                    m_recordingModel->setRecordings(recordings);
+                    Q_EMIT recordingsLoaded();
+                });
+        if (m_retentionDays != HistoryWriter::kDefaultRetentionDays)
+            m_history->setRetentionDays(m_retentionDays);
     }
 }
 
@@ -144,193 +145,9 @@ QIcon DashboardPanel::icon() const
     return themedIcon(nullptr, "dashboard");
 }
 
-void DashboardPanel::buildUi()
-{
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-
-    auto* bar = new QToolBar(this);
-    bar->setObjectName(QStringLiteral("dashboardToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-
-    bar->addWidget(new QLabel(tr("Window:"), bar));
-    m_windowBox = new QComboBox(bar);
-    m_windowBox->setObjectName(QStringLiteral("windowBox"));
-    m_windowBox->addItem(tr("1 min"), QVariant::fromValue(Window::OneMinute));
-    m_windowBox->addItem(tr("5 min"), QVariant::fromValue(Window::FiveMinutes));
-    m_windowBox->addItem(tr("1 h"), QVariant::fromValue(Window::OneHour));
-    m_windowBox->addItem(tr("24 h"), QVariant::fromValue(Window::OneDay));
-    m_windowBox->setCurrentIndex(1);
-    connect(m_windowBox, &QComboBox::activated, this,
-            [this](int index) { setWindow(m_windowBox->itemData(index).value<Window>()); });
-    bar->addWidget(m_windowBox);
-
-    bar->addWidget(new QLabel(tr(" Poll every:"), bar));
-    m_pollBox = new QComboBox(bar);
-    m_pollBox->setObjectName(QStringLiteral("pollBox"));
-    const QLocale locale;
-    for (int ms : kPollChoicesMs)
-        m_pollBox->addItem(ms < 1000 ? tr("%1 ms").arg(ms) : tr("%1 s").arg(locale.toString(ms / 1000)), ms);
-    m_pollBox->setCurrentIndex(m_pollBox->findData(1000));
-    connect(m_pollBox, &QComboBox::activated, this,
-            [this](int index) { setPollInterval(m_pollBox->itemData(index).toInt()); });
-    bar->addWidget(m_pollBox);
-
-    bar->addWidget(new QLabel(tr(" Hit rate over:"), bar));
-    m_hitRateBox = new QComboBox(bar);
-    m_hitRateBox->setObjectName(QStringLiteral("hitRateWindowBox"));
-    m_hitRateBox->addItem(tr("last interval"), 0.0);
-    m_hitRateBox->addItem(tr("1 min"), 60.0);
-    m_hitRateBox->addItem(tr("5 min"), 300.0);
-    m_hitRateBox->addItem(tr("10 min"), 600.0);
-    m_hitRateBox->setCurrentIndex(1);
-    m_hitRateBox->setToolTip(tr("Hit rate is hits ÷ (hits + misses) over this trailing window, "
-                                "not since the server started"));
-    connect(m_hitRateBox, &QComboBox::activated, this,
-            [this](int index) { setHitRateWindow(m_hitRateBox->itemData(index).toDouble()); });
-    bar->addWidget(m_hitRateBox);
-    bar->addSeparator();
-
-    m_pause = bar->addAction(themedIcon("media-playback-pause", "cachelens"), tr("Pause"));
-    m_pause->setObjectName(QStringLiteral("pauseAction"));
-    m_pause->setCheckable(true);
-    m_pause->setToolTip(tr("Freeze the view (samples are still recorded). Double-click a chart to go live again."));
-    connect(m_pause, &QAction::toggled, this, &DashboardPanel::setPaused);
-
-    m_markDeploy = bar->addAction(themedIcon("flag", "cachelens"), tr("Mark deploy…"));
-    m_markDeploy->setObjectName(QStringLiteral("markDeployAction"));
-    m_markDeploy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
-    m_markDeploy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_markDeploy->setToolTip(tr("Draw a labelled marker on every chart (%1)")
-                                 .arg(m_markDeploy->shortcut().toString(QKeySequence::NativeText)));
-    addAction(m_markDeploy);
-    connect(m_markDeploy, &QAction::triggered, this, &DashboardPanel::markDeploy);
-    QAction* alertsAction = bar->addAction(themedIcon("dialog-warning", "cachelens"), tr("Alerts…"));
-    alertsAction->setObjectName(QStringLiteral("alertsAction"));
-    connect(alertsAction, &QAction::triggered, this, &DashboardPanel::editAlertRules);
-    QAction* exportAction = bar->addAction(themedIcon("document-export", "cachelens"), tr("Export…"));
-    exportAction->setObjectName(QStringLiteral("exportAction"));
-    exportAction->setToolTip(tr("Save the visible window as PNG or PDF (charts) or CSV (the numbers)"));
-    connect(exportAction, &QAction::triggered, this, &DashboardPanel::exportWithDialog);
-    layout->addWidget(bar);
-
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("dashboardBanner"));
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 6px; border-radius: 3px; }"));
-    m_banner->hide();
-    layout->addWidget(m_banner);
-
-    auto* tiles = new QHBoxLayout;
-    m_tilesSource = new QLabel(this);
-    m_tilesSource->setObjectName(QStringLiteral("tilesSource"));
-    tiles->addWidget(m_tilesSource);
-    for (const QString& caption : {tr("Hit rate"), tr("Operations"), tr("Memory"), tr("Keys")}) {
-        auto* tile = new StatTile(caption, this);
-        m_tiles.append(tile);
-        tiles->addWidget(tile, 1);
-    }
-    m_ownLoadTile = new StatTile(tr("CacheLens's own load"), this);
-    m_ownLoadTile->setObjectName(QStringLiteral("ownLoadTile"));
-    m_ownLoadTile->setToolTip(tr("Commands CacheLens itself sends to this server, and their round-trip time"));
-    m_ownLoadTile->setValue(QStringLiteral("—"), QString(), QString());
-    m_ownLoadTile->hide();
-    tiles->addWidget(m_ownLoadTile, 1);
-    layout->addLayout(tiles);
-
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* grid = new QWidget(scroll);
-    auto* gridLayout = new QGridLayout(grid);
-    gridLayout->setContentsMargins(0, 0, 0, 0);
-    const std::pair<QString, QList<Metric>> charts[] = {
-        {tr("Hits and misses per second"), {Metric::HitsPerSec, Metric::MissesPerSec}},
-        {tr("Hit rate (%)"), {Metric::HitRate}},
-        {tr("Operations per second"), {Metric::OpsPerSec}},
-        {tr("Memory used"), {Metric::Memory}},
-        {tr("Keys"), {Metric::Keys}},
-        {tr("Evictions and expirations per second"), {Metric::EvictionsPerSec, Metric::ExpirationsPerSec}},
-        {tr("Connected clients"), {Metric::Clients}},
-    };
-    int i = 0;
-    for (const auto& [title, metrics] : charts) {
-        auto* chart = new MetricChart(title, metrics, grid);
-        m_charts.append(chart);
-        gridLayout->addWidget(chart, i / 2, i % 2);
-        ++i;
-        connect(chart, &MetricChart::userMovedKeyRange, this, [this](double lower, double upper) {
-            if (m_syncingRange)
-                return;
-            setPaused(true);   // the user looks at the past: stop sliding under their pointer
-            applyKeyRange(lower, upper);
-        });
-        connect(chart, &MetricChart::liveRequested, this, [this] { setPaused(false); });
-    }
-    scroll->setWidget(grid);
-
-    // Side pane: the markers, and the selected one's before/after comparison.
-    auto* side = new QWidget(this);
-    auto* sideLayout = new QVBoxLayout(side);
-    sideLayout->setContentsMargins(0, 0, 0, 0);
-    sideLayout->addWidget(new QLabel(tr("Markers"), side));
-    m_markerView = new QListView(side);
-    m_markerView->setObjectName(QStringLiteral("markerList"));
-    m_markerView->setModel(m_markerModel);
-    m_markerView->setSelectionMode(QAbstractItemView::SingleSelection);
-    connect(m_markerView->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex&, const QModelIndex&) { updateComparison(); });
-    sideLayout->addWidget(m_markerView, 2);
-    auto* minutesRow = new QHBoxLayout;
-    minutesRow->addWidget(new QLabel(tr("Compare the"), side));
-    m_comparisonMinutes = new QSpinBox(side);
-    m_comparisonMinutes->setObjectName(QStringLiteral("comparisonMinutes"));
-    m_comparisonMinutes->setRange(1, 120);
-    m_comparisonMinutes->setValue(10);
-    m_comparisonMinutes->setSuffix(tr(" min"));
-    connect(m_comparisonMinutes, &QSpinBox::valueChanged, this, [this] { updateComparison(); });
-    minutesRow->addWidget(m_comparisonMinutes);
-    minutesRow->addWidget(new QLabel(tr("before and after"), side), 1);
-    sideLayout->addLayout(minutesRow);
-    auto* table = new QTableView(side);
-    table->setObjectName(QStringLiteral("comparisonTable"));
-    table->setModel(m_comparisonModel);
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    sideLayout->addWidget(table, 1);
-
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(scroll);
-    splitter->addWidget(side);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
-    layout->addWidget(splitter, 1);
-}
-
 int DashboardPanel::pollInterval() const
 {
     return m_pollTimer->interval();
-}
-
-MetricChart* DashboardPanel::chartFor(Metric metric) const
-{
-    for (MetricChart* c : m_charts) {
-        if (c->metrics().contains(metric))
-            return c;
-    }
-    return nullptr;
-}
-
-StatTile* DashboardPanel::tile(Metric metric) const
-{
-    switch (metric) {
-    case Metric::HitRate: return m_tiles.at(0);
-    case Metric::OpsPerSec: return m_tiles.at(1);
-    case Metric::Memory: return m_tiles.at(2);
-    case Metric::Keys: return m_tiles.at(3);
-    default: return nullptr;
-    }
 }
 
 const SourceSeries* DashboardPanel::series(const QString& sourceId) const
@@ -352,6 +169,8 @@ QStringList DashboardPanel::sourceIds() const
 
 DashboardPanel::Entry* DashboardPanel::entryFor(const Source* source)
 {
+    if (!source)
+        return nullptr;   // recordings have no source
     for (const auto& e : m_entries) {
         if (e->key == source)
             return e.get();
@@ -381,9 +200,9 @@ void DashboardPanel::addSource(Source* source)
     entry->source = source;
     entry->key = source;
     // id() and displayName() are documented thread-safe and immutable, so reading them here is fine.
-    entry->alerts.setRules(m_alertRules);
+    entry->alerts.setRules(alertRules(source->id()));
     entry->series = std::make_unique<SourceSeries>(source->id(), source->displayName(),
-                                                   kSourceColours[m_nextColour++ % std::size(kSourceColours)],
+                                                   dashboard_detail::sourceColour(m_nextColour++),
                                                    pollInterval() / 1000.0, m_hitRateWindow);
     connect(source, &Source::statsSample, this, [this, source](const StatsSample& s) { onSample(source, s); });
     connect(source, &Source::stateChanged, this,
@@ -395,8 +214,11 @@ void DashboardPanel::addSource(Source* source)
     connect(source, &QObject::destroyed, this, [this, source] {
         for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
             if ((*it)->key == source) {
-                for (MetricChart* c : std::as_const(m_charts))
+                for (MetricChart* c : std::as_const(m_charts)) {
                     c->removeSource((*it)->series->id());
+                    for (const auto& [node, series] : (*it)->nodes)
+                        c->removeSource(series->id());
+                }
                 m_entries.erase(it);
                 break;
             }
@@ -410,6 +232,7 @@ void DashboardPanel::addSource(Source* source)
         entry->historyRequest = m_nextRequest++;
         const QDateTime now = QDateTime::currentDateTimeUtc();
         m_history->load(entry->historyRequest, entry->series->id(), now.addSecs(-qint64(kKeepSeconds)), now);
+        m_history->setSourceName(entry->series->id(), entry->series->name());   // the sessions view shows it
     }
     m_entries.push_back(std::move(entry));
     if (!m_pollTimer->isActive())
@@ -425,8 +248,11 @@ void DashboardPanel::removeSource(Source* source)
             continue;
         if ((*it)->source)
             disconnect((*it)->source, nullptr, this, nullptr);
-        for (MetricChart* c : std::as_const(m_charts))
+        for (MetricChart* c : std::as_const(m_charts)) {
             c->removeSource((*it)->series->id());
+            for (const auto& [node, series] : (*it)->nodes)
+                c->removeSource(series->id());
+        }
         m_entries.erase(it);
         break;
     }
@@ -486,12 +312,102 @@ void DashboardPanel::onSample(Source* source, const StatsSample& sample)
         if (p.events & RatePoint::Flush)
             addMarker({0, s.id(), at, HistoryMarker::Kind::Flush, tr("%1 flushed").arg(s.name())});
     }
-    if (m_alertRules.any()) {
+    if (!sample.nodes.isEmpty())
+        applyNodeSamples(*e, sample);
+    if (e->alerts.rules().any()) {
         for (const Alert& alert : e->alerts.evaluate(s.points()))
             raiseAlert(alert, s.name());
     }
     Q_EMIT sampleApplied(s.id());
     scheduleRedraw();
+}
+
+void DashboardPanel::applyNodeSamples(Entry& e, const StatsSample& sample)
+{
+    for (const NodeStats& n : sample.nodes) {
+        auto& series = e.nodes[n.node];
+        if (!series) {
+            series = std::make_unique<SourceSeries>(e.series->id() + QLatin1Char('/') + n.node,
+                                                    tr("%1 · %2").arg(e.series->name(), n.node),
+                                                    dashboard_detail::sourceColour(m_nextColour++),
+                                                    pollInterval() / 1000.0, m_hitRateWindow);
+            if (m_showNodes) {
+                for (MetricChart* c : std::as_const(m_charts))
+                    c->addSource(*series);
+            }
+        }
+        // A node's own figures, fed through its own calculator: the same rates, resets and gaps as a server.
+        StatsSample ns;
+        ns.sourceId = series->id();
+        ns.time = sample.time;
+        ns.hits = n.hits;
+        ns.misses = n.misses;
+        ns.evictions = n.evictions;
+        ns.expirations = n.expirations;
+        ns.commands = n.commands;
+        ns.keys = n.keys;
+        ns.memoryBytes = n.memoryBytes;
+        ns.clients = n.clients;
+        ns.opsPerSecond = n.opsPerSecond;
+        std::vector<RatePoint> points;
+        series->calculator().add(ns, points);
+        series->append(points);
+        series->removeBefore(RateCalculator::toKey(sample.time) - kKeepSeconds);
+    }
+}
+
+QStringList DashboardPanel::nodeSeriesIds(const QString& sourceId) const
+{
+    QStringList ids;
+    for (const auto& e : m_entries) {
+        if (e->series->id() == sourceId) {
+            for (const auto& [node, series] : e->nodes)
+                ids << series->id();
+        }
+    }
+    return ids;
+}
+
+const SourceSeries* DashboardPanel::nodeSeries(const QString& nodeSeriesId) const
+{
+    for (const auto& e : m_entries) {
+        for (const auto& [node, series] : e->nodes) {
+            if (series->id() == nodeSeriesId)
+                return series.get();
+        }
+    }
+    return nullptr;
+}
+
+void DashboardPanel::setShowClusterNodes(bool show)
+{
+    if (m_showNodes == show)
+        return;
+    m_showNodes = show;
+    {
+        const QSignalBlocker block(m_clusterNodes);
+        m_clusterNodes->setChecked(show);
+    }
+    QSettings().setValue(QStringLiteral("dashboard/showClusterNodes"), show);
+    for (const auto& e : m_entries) {
+        for (const auto& [node, series] : e->nodes) {
+            for (MetricChart* c : std::as_const(m_charts)) {
+                if (show)
+                    c->addSource(*series);
+                else
+                    c->removeSource(series->id());
+            }
+        }
+    }
+    scheduleRedraw();
+}
+
+void DashboardPanel::setHistoryRetentionDays(int days)
+{
+    m_retentionDays = qBound(1, days, 3650);
+    QSettings().setValue(QStringLiteral("history/retentionDays"), m_retentionDays);
+    if (m_history)
+        m_history->setRetentionDays(m_retentionDays);
 }
 
 void DashboardPanel::onSourceState(Source* source, ConnectionState state)
@@ -627,212 +543,6 @@ void DashboardPanel::updateTiles()
         tile(m)->setValue(formatValue(now, metricUnit(m), locale), formatChange(now, before, metricUnit(m), locale),
                           tr("vs 5 min ago"));
     }
-}
-
-QList<HistoryMarker> DashboardPanel::markers() const
-{
-    return m_markerModel->markers();
-}
-
-int DashboardPanel::comparisonMinutes() const
-{
-    return m_comparisonMinutes->value();
-}
-
-void DashboardPanel::setComparisonMinutes(int minutes)
-{
-    m_comparisonMinutes->setValue(minutes);
-}
-
-void DashboardPanel::selectMarker(int row)
-{
-    m_markerView->setCurrentIndex(row >= 0 ? m_markerModel->index(row) : QModelIndex());
-    updateComparison();
-}
-
-void DashboardPanel::updateComparison()
-{
-    const QModelIndex current = m_markerView->currentIndex();
-    if (!current.isValid() || m_entries.empty()) {
-        m_comparisonModel->clear();
-        return;
-    }
-    const HistoryMarker marker = m_markerModel->marker(current.row());
-    // A marker of one source compares that source; a deploy compares the first source, like the tiles.
-    const SourceSeries* s = series(marker.sourceId);
-    if (!s)
-        s = m_entries.front()->series.get();
-    m_comparisonModel->setComparison(
-        compareAround(s->points(), RateCalculator::toKey(marker.time), comparisonMinutes() * 60.0));
-}
-
-void DashboardPanel::addMarker(const HistoryMarker& marker)
-{
-    insertMarker(marker);
-    if (m_history && marker.id == 0)
-        m_history->addMarker(m_nextRequest++, marker);
-    Q_EMIT markerAdded(marker);
-}
-
-void DashboardPanel::insertMarker(const HistoryMarker& marker)
-{
-    m_markerModel->add(marker);
-    drawMarker(marker);
-    scheduleRedraw();
-}
-
-void DashboardPanel::setAlertRules(const AlertRules& rules)
-{
-    m_alertRules = rules;
-    for (const auto& e : m_entries) {
-        e->alerts.setRules(rules);
-        e->alerts.reset();
-    }
-    QSettings settings;
-    settings.beginGroup(QStringLiteral("dashboard/alerts"));
-    settings.setValue(QStringLiteral("hitRateBelowEnabled"), rules.hitRateBelowEnabled);
-    settings.setValue(QStringLiteral("hitRateBelowPct"), rules.hitRateBelowPct);
-    settings.setValue(QStringLiteral("dropEnabled"), rules.dropEnabled);
-    settings.setValue(QStringLiteral("dropPoints"), rules.dropPoints);
-    settings.setValue(QStringLiteral("memoryAboveEnabled"), rules.memoryAboveEnabled);
-    settings.setValue(QStringLiteral("memoryAboveBytes"), rules.memoryAboveBytes);
-}
-
-void DashboardPanel::editAlertRules()
-{
-    auto* dialog = new AlertsDialog(m_alertRules, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { setAlertRules(dialog->rules()); });
-    dialog->open();
-}
-
-void DashboardPanel::raiseAlert(const Alert& alert, const QString& sourceName)
-{
-    const QString message = describe(alert, sourceName);
-    showBanner(message);
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        if (!m_tray) {
-            m_tray = new QSystemTrayIcon(themedIcon(nullptr, "cachelens"), this);
-            m_tray->show();
-        }
-        m_tray->showMessage(tr("CacheLens alert"), message, QSystemTrayIcon::Warning);
-    }
-    const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(alert.time * 1000), Qt::UTC);
-    for (const auto& e : m_entries) {
-        if (e->series->name() == sourceName) {
-            addMarker({0, e->series->id(), at, HistoryMarker::Kind::Alert, message});
-            break;
-        }
-    }
-    Q_EMIT alertRaised(message);
-}
-
-bool DashboardPanel::exportVisible(const QString& path)
-{
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    const QCPRange range = m_charts.first()->xAxis->range();
-    if (suffix == QLatin1String("csv")) {
-        QList<const SourceSeries*> sources;
-        for (const auto& e : m_entries)
-            sources << e->series.get();
-        return exportCsv(sources, range.lower, range.upper, path);
-    }
-    redraw();   // the file shows what is on screen now, not what was drawn up to 40 ms ago
-    if (suffix == QLatin1String("pdf"))
-        return exportChartsPdf(m_charts, path, tr("CacheLens dashboard"));
-    return exportChartsPng(m_charts, path);
-}
-
-void DashboardPanel::exportWithDialog()
-{
-    auto* dialog = new QFileDialog(this, tr("Export the visible window"));
-    dialog->setObjectName(QStringLiteral("exportDialog"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setNameFilters({tr("PNG image (*.png)"), tr("PDF document (*.pdf)"), tr("CSV numbers (*.csv)")});
-    dialog->setDefaultSuffix(QStringLiteral("png"));
-    connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString& filter) {
-        dialog->setDefaultSuffix(filter.contains(QLatin1String("*.pdf"))   ? QStringLiteral("pdf")
-                                 : filter.contains(QLatin1String("*.csv")) ? QStringLiteral("csv")
-                                                                           : QStringLiteral("png"));
-    });
-    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) {
-        if (!exportVisible(path))
-            showBanner(tr("Could not write %1.").arg(QDir::toNativeSeparators(path)));
-    });
-    dialog->open();
-}
-
-QString DashboardPanel::bannerText() const
-{
-    return m_banner->isHidden() ? QString() : m_banner->text();
-}
-
-void DashboardPanel::showBanner(const QString& text)
-{
-    m_banner->setText(text);
-    m_banner->show();
-}
-
-void DashboardPanel::onHistoryLoaded(quint64 requestId, const QVector<StatsSample>& samples,
-                                     const QVector<HistoryMarker>& markers)
-{
-    Entry* e = nullptr;
-    for (const auto& candidate : m_entries) {
-        if (candidate->historyRequest == requestId && requestId != 0)
-            e = candidate.get();
-    }
-    if (!e)
-        return;   // the source was removed meanwhile: a stale answer
-    e->historyRequest = 0;
-    SourceSeries& s = *e->series;
-    // Replay the stored counters through a calculator of their own: the past gets the same rates, resets and gaps
-    // as if it had been watched live. Samples the live calculator already saw are left to it.
-    const double firstLive = s.points().empty() ? kNaN : s.points().front().time;
-    RateCalculator replay(s.calculator().expectedInterval(), s.calculator().window());
-    std::vector<RatePoint> past;
-    for (const StatsSample& sample : samples) {
-        if (!std::isnan(firstLive) && RateCalculator::toKey(sample.time) >= firstLive)
-            break;
-        replay.add(sample, past);
-    }
-    if (s.points().empty())
-        s.calculator() = replay;   // the next live sample continues the past: a rate if it is recent, else a gap
-    s.prepend(past);
-    for (const HistoryMarker& m : markers) {
-        if (m_storedMarkerIds.contains(m.id) || !(m.sourceId.isEmpty() || m.sourceId == s.id()))
-            continue;
-        m_storedMarkerIds.insert(m.id);
-        insertMarker(m);
-    }
-    for (MetricChart* c : std::as_const(m_charts))
-        c->refresh();
-    updateTiles();
-    scheduleRedraw();
-    Q_EMIT historyLoaded(s.id());
-}
-
-void DashboardPanel::drawMarker(const HistoryMarker& marker)
-{
-    const double key = RateCalculator::toKey(marker.time);
-    for (int i = 0; i < m_charts.size(); ++i)
-        m_charts.at(i)->addMarker(key, marker.label, markerColour(marker.kind), i == 0);
-}
-
-void DashboardPanel::markDeploy()
-{
-    // Time of the marker: when the user pressed the button, not when they finished typing the label.
-    const QDateTime at = QDateTime::currentDateTimeUtc();
-    auto* dialog = new QInputDialog(this);
-    dialog->setObjectName(QStringLiteral("markDeployDialog"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Mark deploy"));
-    dialog->setLabelText(tr("Label (optional), e.g. the version deployed:"));
-    connect(dialog, &QInputDialog::textValueSelected, this, [this, at](const QString& text) {
-        const QString label = text.trimmed().isEmpty() ? tr("deploy") : text.trimmed();
-        addMarker({0, QString(), at, HistoryMarker::Kind::Deploy, label});
-    });
-    dialog->open();   // window-modal without a nested event loop
 }
 
 } // namespace cachelens::ui

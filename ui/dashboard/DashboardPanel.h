@@ -6,6 +6,11 @@
 // queued statsSample signals, go through each source's RateCalculator into its SourceSeries (appended, never
 // rebuilt) and mark the charts dirty. The charts redraw at most every kRedrawMs, so ten sources answering within
 // the same tick cost one redraw, not ten.
+//
+// The implementation is split by concern: DashboardPanel.cpp (sources, sampling, windows, redraw),
+// DashboardPanelUi.cpp (widgets, export, banner), DashboardMarkers.cpp (markers, comparisons, history and the
+// sessions view), DashboardAlerts.cpp (alert rules per connection); DashboardPanel_p.h holds what they share.
+#include "connectors/history/HistoryStore.h"
 #include "connectors/history/HistoryTypes.h"
 #include "ui/OwnLoadMeter.h"
 #include "ui/Panel.h"
@@ -17,7 +22,9 @@
 #include <QPointer>
 #include <QSet>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QAction;
@@ -38,6 +45,7 @@ namespace cachelens::ui {
 class ComparisonModel;
 class MarkerListModel;
 class MetricChart;
+class RecordingListModel;
 class SourceSeries;
 class StatTile;
 
@@ -81,7 +89,18 @@ public:
     QAction* pauseAction() const { return m_pause; }
     QString bannerText() const;                       // history or alert problems shown above the charts
     bool hasHistory() const { return m_history != nullptr; }
-    AlertRules alertRules() const { return m_alertRules; }
+    int historyRetentionDays() const { return m_retentionDays; }
+    // Alert rules of a connection: its own when it has them, otherwise the defaults (an empty id: the defaults).
+    AlertRules alertRules(const QString& sourceId = {}) const;
+    bool hasOwnAlertRules(const QString& sourceId) const { return m_ownAlertRules.count(sourceId) > 0; }
+    // Cluster sources: one series per master beside the total, on the charts while showsClusterNodes().
+    bool showsClusterNodes() const { return m_showNodes; }
+    QStringList nodeSeriesIds(const QString& sourceId) const;
+    const SourceSeries* nodeSeries(const QString& nodeSeriesId) const;
+    QAction* clusterNodesAction() const { return m_clusterNodes; }
+    // The sessions view: earlier recordings from history.db (newest first), opened as paused overlays.
+    RecordingListModel* recordingModel() const { return m_recordingModel; }
+    QStringList openRecordingIds() const;             // series ids of the opened recordings
 
 public Q_SLOTS:
     // Shows exactly this source (nullptr: none). The panel does not own sources; a destroyed one is dropped.
@@ -100,8 +119,20 @@ public Q_SLOTS:
     // The visible window as PNG, PDF (every chart) or CSV (raw points), chosen by the file's suffix.
     bool exportVisible(const QString& path);
     void exportWithDialog();                          // asks for a file name, without a modal loop
-    void setAlertRules(const cachelens::ui::AlertRules& rules);   // applies to every source; kept in QSettings
+    // The defaults, for every connection without rules of its own; kept in QSettings.
+    void setAlertRules(const cachelens::ui::AlertRules& rules);
+    // A connection's own rules (kept in QSettings under its id); nullopt: it follows the defaults again.
+    void setAlertRules(const QString& sourceId, const std::optional<cachelens::ui::AlertRules>& rules);
     void editAlertRules();                            // the rules dialog, without a modal loop
+    void setHistoryRetentionDays(int days);           // 1–3650; kept in QSettings; older samples are removed
+    void setShowClusterNodes(bool show);
+    void loadRecordings();                            // → recordingsLoaded; fills recordingModel()
+    void showSessions();                              // the sessions dialog, without a modal loop
+    // Shows a recording on the charts beside the live sources (paused, zoomed to its span); → historyLoaded(id).
+    QString openRecording(const cachelens::HistoryStore::Recording& recording);
+    // Opens both (if needed) and fills comparisonModel() with their figures side by side once both are loaded.
+    void compareRecordings(const cachelens::HistoryStore::Recording& a, const cachelens::HistoryStore::Recording& b);
+    void closeRecordings();
 
 Q_SIGNALS:
     void sampleApplied(const QString& sourceId);      // after a sample went into the series
@@ -109,6 +140,8 @@ Q_SIGNALS:
     void markerAdded(const cachelens::HistoryMarker& marker);
     void historyLoaded(const QString& sourceId);      // the past of a source is on the charts
     void alertRaised(const QString& message);
+    void recordingsLoaded();                          // recordingModel() holds the answer
+    void recordingsCompared();                        // comparisonModel() holds two recordings
 
 private:
     struct Entry;
@@ -128,6 +161,10 @@ private:
     void onHistoryLoaded(quint64 requestId, const QVector<StatsSample>& samples, const QVector<HistoryMarker>& markers);
     void insertMarker(const HistoryMarker& marker);   // model + charts, no storing
     void raiseAlert(const Alert& alert, const QString& sourceName);
+    void loadAlertRules();
+    void applyNodeSamples(Entry& entry, const StatsSample& sample);
+    void finishRecordingComparison();
+    static QString recordingTitle(const HistoryStore::Recording& recording);
 
     std::vector<std::unique_ptr<Entry>> m_entries;
     QList<MetricChart*> m_charts;
@@ -148,7 +185,18 @@ private:
     QLabel* m_tilesSource = nullptr;
     QLabel* m_banner = nullptr;
     HistoryService* m_history = nullptr;
-    AlertRules m_alertRules;
+    int m_retentionDays = 7;
+    AlertRules m_alertRules;                          // the defaults
+    std::map<QString, AlertRules> m_ownAlertRules;    // by source id
+    QAction* m_clusterNodes = nullptr;
+    bool m_showNodes = false;
+    RecordingListModel* m_recordingModel;
+    quint64 m_recordingsRequest = 0;
+    struct PendingComparison {
+        QString a, b;                                 // series ids
+        QString titleA, titleB;
+    };
+    std::optional<PendingComparison> m_recordingComparison;   // shown in comparisonModel() instead of a marker's
     QSystemTrayIcon* m_tray = nullptr;
     quint64 m_nextRequest = 1;
     QSet<qint64> m_storedMarkerIds;                   // markers already on the timeline, by history row id

@@ -106,6 +106,7 @@ public:
     // Invariant checks for tests: table sizes vs. byte counts vs. tag records.
     struct Audit {
         std::size_t entries = 0, bytes = 0, taggedEntries = 0, tags = 0, retiredPending = 0;
+        std::size_t tableSlots = 0; // slots of the shard tables (8 bytes each)
         bool gaugesMatch = true; // the lock-free gauges stats() reads agree with the shards
     };
     Audit audit();

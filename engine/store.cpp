@@ -24,6 +24,8 @@ struct alignas(64) Store::Shard {
     std::size_t sweepCursor = 0;
     std::atomic<std::size_t> entriesGauge{0}; // relaxed mirrors for lock-free snapshots
     std::atomic<std::size_t> bytesGauge{0};
+    // Per tracked namespace: entries at [2i], bytes at [2i + 1]. Written under mu, read lock-free.
+    std::unique_ptr<std::atomic<std::size_t>[]> nsGauges;
 
     void publishGauges() noexcept
     {
@@ -154,7 +156,60 @@ void Store::removeLocked(Shard& s, Entry* e, std::uint64_t hash)
     if (e->has(Entry::kHasTags)) s.tags.remove(e);
     if (e->deadline() != 0) --s.withTtl;
     s.bytes -= e->charge();
+    accountLocked(s, e, -1);
     s.retired.retire(e, &Entry::unrefErased);
+}
+
+int Store::namespaceOf(std::string_view key) const noexcept
+{
+    if (!key.starts_with(nsPrefix_)) return -1;
+    key.remove_prefix(nsPrefix_.size());
+    const std::string_view name = key.substr(0, key.find(':'));
+    const auto it = std::lower_bound(nsNames_.begin(), nsNames_.end(), name,
+                                     [](const std::string& a, std::string_view b) { return a < b; });
+    return it != nsNames_.end() && *it == name ? static_cast<int>(it - nsNames_.begin()) : -1;
+}
+
+void Store::accountLocked(Shard& s, const Entry* e, int sign) noexcept
+{
+    if (nsNames_.empty()) return;
+    const int i = namespaceOf(e->key());
+    if (i < 0) return;
+    auto& entries = s.nsGauges[2 * static_cast<std::size_t>(i)];
+    auto& bytes = s.nsGauges[2 * static_cast<std::size_t>(i) + 1];
+    if (sign > 0) {
+        entries.store(entries.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        bytes.store(bytes.load(std::memory_order_relaxed) + e->charge(), std::memory_order_relaxed);
+    } else {
+        entries.store(entries.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+        bytes.store(bytes.load(std::memory_order_relaxed) - e->charge(), std::memory_order_relaxed);
+    }
+}
+
+void Store::trackNamespaces(std::string prefix, std::vector<std::string> names)
+{
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    nsPrefix_ = std::move(prefix);
+    nsNames_ = std::move(names);
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        std::lock_guard lock(shards_[i].mu);
+        shards_[i].nsGauges = std::make_unique<std::atomic<std::size_t>[]>(2 * nsNames_.size());
+    }
+}
+
+Store::NamespaceUsage Store::namespaceUsage(std::string_view name) const noexcept
+{
+    NamespaceUsage u;
+    const auto it = std::lower_bound(nsNames_.begin(), nsNames_.end(), name,
+                                     [](const std::string& a, std::string_view b) { return a < b; });
+    if (it == nsNames_.end() || *it != name) return u;
+    const auto i = static_cast<std::size_t>(it - nsNames_.begin());
+    for (unsigned k = 0; k < shardCount_; ++k) {
+        u.entries += shards_[k].nsGauges[2 * i].load(std::memory_order_relaxed);
+        u.bytes += shards_[k].nsGauges[2 * i + 1].load(std::memory_order_relaxed);
+    }
+    return u;
 }
 
 void Store::evictLocked(Shard& s, Nanos now)
@@ -233,6 +288,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
             if (old->has(Entry::kHasTags)) s.tags.remove(old);
             if (old->deadline() != 0) --s.withTtl;
             s.bytes -= old->charge();
+            accountLocked(s, old, -1);
             s.retired.retire(old, &Entry::unrefErased);
         } else {
             s.policy->onInsert(e, h);
@@ -251,6 +307,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     }
     if (o.expireAt) ++s.withTtl;
     s.bytes += charge;
+    accountLocked(s, e, +1);
     stats_.add(Counter::Sets);
     sweepLocked(s, kSweepPerWrite, now);
     evictLocked(s, now);
@@ -315,6 +372,8 @@ bool Store::expireAt(std::string_view key, Nanos deadline)
         s.policy->onReplace(e, fresh, h);
         if (e->has(Entry::kHasTags)) s.tags.moveRecords(e, fresh);
         s.bytes += fresh->charge() - e->charge();
+        accountLocked(s, e, -1);
+        accountLocked(s, fresh, +1);
         s.retired.retire(e, &Entry::unrefErased);
         ++s.withTtl;
         evictLocked(s, now);
@@ -371,12 +430,14 @@ Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos e
             if (old->has(Entry::kHasTags)) s.tags.remove(old);
             if (old->deadline() != 0) --s.withTtl;
             s.bytes -= old->charge();
+            accountLocked(s, old, -1);
             s.retired.retire(old, &Entry::unrefErased);
         } else {
             s.policy->onInsert(fresh, h);
         }
         if (deadline) ++s.withTtl;
         s.bytes += fresh->charge();
+        accountLocked(s, fresh, +1);
         stats_.add(Counter::Sets);
         evictLocked(s, clock_.now());
         if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
@@ -489,6 +550,7 @@ std::size_t Store::clear()
         removed += s.table.size();
         s.table.clear([&](Entry* e) {
             s.policy->onRemove(e);
+            accountLocked(s, e, -1);
             s.retired.retire(e, &Entry::unrefErased);
         });
         s.tags.clear();

@@ -39,6 +39,11 @@ Cache::Cache(CacheOptions options)
     if (!p.ok()) throw std::invalid_argument(p.error().message);
     provider_ = std::move(p.value());
     memory_ = dynamic_cast<Store*>(provider_.get());
+    if (memory_ && !options_.namespaces.empty()) {
+        std::vector<std::string> names;
+        for (const auto& [name, ns] : options_.namespaces) names.push_back(name);
+        memory_->trackNamespaces(options_.keyPrefix, std::move(names));
+    }
     providerReady_.store(true, std::memory_order_release);
     for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
     observed_.store(!namespaceStats_.empty(), std::memory_order_relaxed);
@@ -93,7 +98,14 @@ void Cache::setTraceEnabled(bool on, std::uint32_t sampleEvery) noexcept
 StatsSnapshot Cache::namespaceStats(std::string_view ns) const
 {
     auto it = namespaceStats_.find(ns);
-    return it == namespaceStats_.end() ? StatsSnapshot{} : it->second->snapshot();
+    if (it == namespaceStats_.end()) return StatsSnapshot{};
+    StatsSnapshot snap = it->second->snapshot();
+    if (memory_) {
+        const auto usage = memory_->namespaceUsage(ns);
+        snap.entries = usage.entries;
+        snap.bytes = usage.bytes;
+    }
+    return snap;
 }
 
 std::string_view Cache::fullKey(std::string_view key) const

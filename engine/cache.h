@@ -190,8 +190,10 @@ public:
     std::size_t clear();
 
     StatsSnapshot stats() const;
-    // Counters of one namespace of CacheOptions::namespaces (hits, misses, sets, deletes, loads, load failures);
-    // gauges (entries, bytes) are per cache only. Unknown namespaces give an empty snapshot.
+    // Counters of one namespace of CacheOptions::namespaces (hits, misses, sets, deletes, loads, load failures)
+    // and, with the memory provider, its gauges: entries and bytes (key + value + overhead, as stats().bytes) of
+    // the keys in it right now, whatever put them there or took them out (eviction, expiry, tags, patterns).
+    // Unknown namespaces give an empty snapshot; with another provider the gauges are 0.
     StatsSnapshot namespaceStats(std::string_view ns) const;
     void resetStats();
     // The access-trace tap (off until enabled); see trace_tap.h.

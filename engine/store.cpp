@@ -24,6 +24,8 @@ struct alignas(64) Store::Shard {
     std::size_t sweepCursor = 0;
     std::atomic<std::size_t> entriesGauge{0}; // relaxed mirrors for lock-free snapshots
     std::atomic<std::size_t> bytesGauge{0};
+    // Per tracked namespace: entries at [2i], bytes at [2i + 1]. Written under mu, read lock-free.
+    std::unique_ptr<std::atomic<std::size_t>[]> nsGauges;
 
     void publishGauges() noexcept
     {
@@ -44,15 +46,6 @@ unsigned chooseShards(const StoreOptions& o)
     unsigned n = 32;
     while (n > 1 && ((o.maxEntries && o.maxEntries / n < 512) || (o.maxBytes && o.maxBytes / n < 1024 * 1024))) n /= 2;
     return n;
-}
-
-std::uint32_t reverseBits(std::uint32_t v) noexcept
-{
-    v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
-    v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
-    v = ((v >> 4) & 0x0F0F0F0Fu) | ((v & 0x0F0F0F0Fu) << 4);
-    v = ((v >> 8) & 0x00FF00FFu) | ((v & 0x00FF00FFu) << 8);
-    return (v >> 16) | (v << 16);
 }
 
 std::string fmtBytes(std::size_t n) { return std::to_string(n) + " bytes"; }
@@ -96,11 +89,11 @@ Entry* Store::findFresh(std::string_view key, std::uint64_t h)
     Shard& s = shardFor(h);
     Entry* e = s.table.find(key, h);
     if (e) {
-        const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
+        const Nanos exp = e->deadline();
         if (exp == 0 || clock_.now() < exp) {
             EvictionPolicy& p = *s.policy;
             if (p.wantsExactHits() && s.mu.try_lock()) {
-                if (e->queue != Entry::kDetached) p.onHitLocked(e, h);
+                if (e->queue() != Entry::kDetached) p.onHitLocked(e, h);
                 s.mu.unlock();
             } else {
                 p.onHit(e, h);
@@ -132,7 +125,7 @@ ValueRef Store::peek(std::string_view key, bool& stale, bool record)
     EpochGuard guard;
     Entry* e = s.table.find(key, h);
     if (e) {
-        const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
+        const Nanos exp = e->deadline();
         const Nanos now = exp ? clock_.now() : 0;
         if (exp == 0 || now < exp) {
             if (record) {
@@ -161,9 +154,62 @@ void Store::removeLocked(Shard& s, Entry* e, std::uint64_t hash)
     s.table.erase(e, hash);
     s.policy->onRemove(e);
     if (e->has(Entry::kHasTags)) s.tags.remove(e);
-    if (e->expireAt.load(std::memory_order_relaxed) != 0) --s.withTtl;
+    if (e->deadline() != 0) --s.withTtl;
     s.bytes -= e->charge();
+    accountLocked(s, e, -1);
     s.retired.retire(e, &Entry::unrefErased);
+}
+
+int Store::namespaceOf(std::string_view key) const noexcept
+{
+    if (!key.starts_with(nsPrefix_)) return -1;
+    key.remove_prefix(nsPrefix_.size());
+    const std::string_view name = key.substr(0, key.find(':'));
+    const auto it = std::lower_bound(nsNames_.begin(), nsNames_.end(), name,
+                                     [](const std::string& a, std::string_view b) { return a < b; });
+    return it != nsNames_.end() && *it == name ? static_cast<int>(it - nsNames_.begin()) : -1;
+}
+
+void Store::accountLocked(Shard& s, const Entry* e, int sign) noexcept
+{
+    if (nsNames_.empty()) return;
+    const int i = namespaceOf(e->key());
+    if (i < 0) return;
+    auto& entries = s.nsGauges[2 * static_cast<std::size_t>(i)];
+    auto& bytes = s.nsGauges[2 * static_cast<std::size_t>(i) + 1];
+    if (sign > 0) {
+        entries.store(entries.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        bytes.store(bytes.load(std::memory_order_relaxed) + e->charge(), std::memory_order_relaxed);
+    } else {
+        entries.store(entries.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+        bytes.store(bytes.load(std::memory_order_relaxed) - e->charge(), std::memory_order_relaxed);
+    }
+}
+
+void Store::trackNamespaces(std::string prefix, std::vector<std::string> names)
+{
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    nsPrefix_ = std::move(prefix);
+    nsNames_ = std::move(names);
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        std::lock_guard lock(shards_[i].mu);
+        shards_[i].nsGauges = std::make_unique<std::atomic<std::size_t>[]>(2 * nsNames_.size());
+    }
+}
+
+Store::NamespaceUsage Store::namespaceUsage(std::string_view name) const noexcept
+{
+    NamespaceUsage u;
+    const auto it = std::lower_bound(nsNames_.begin(), nsNames_.end(), name,
+                                     [](const std::string& a, std::string_view b) { return a < b; });
+    if (it == nsNames_.end() || *it != name) return u;
+    const auto i = static_cast<std::size_t>(it - nsNames_.begin());
+    for (unsigned k = 0; k < shardCount_; ++k) {
+        u.entries += shards_[k].nsGauges[2 * i].load(std::memory_order_relaxed);
+        u.bytes += shards_[k].nsGauges[2 * i + 1].load(std::memory_order_relaxed);
+    }
+    return u;
 }
 
 void Store::evictLocked(Shard& s, Nanos now)
@@ -185,10 +231,11 @@ void Store::evictLocked(Shard& s, Nanos now)
 std::size_t Store::sweepLocked(Shard& s, std::size_t budget, Nanos now)
 {
     if (s.withTtl == 0) return 0;
-    const std::size_t mask = s.table.capacity() - 1;
+    const std::size_t cap = s.table.capacity();
     std::size_t removed = 0;
     for (std::size_t k = 0; k < budget; ++k) {
-        const std::size_t i = s.sweepCursor++ & mask;
+        if (s.sweepCursor >= cap) s.sweepCursor = 0;
+        const std::size_t i = s.sweepCursor++;
         Entry* e = s.table.slot(i);
         if (e && e->deadAt(now)) {
             removeLocked(s, e, hashBytes(e->key()));
@@ -212,7 +259,8 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     }
     const std::uint64_t h = hashBytes(key);
     Shard& s = shardFor(h);
-    const std::size_t charge = Entry::chargeFor(key.size(), value.size());
+    const auto graceSec = std::min<std::uint32_t>((o.graceMs + 999) / 1000, Entry::kMaxGraceSec);
+    const std::size_t charge = Entry::chargeFor(key.size(), value.size(), o.expireAt != 0 || graceSec != 0);
     if (s.maxBytes && charge > s.maxBytes) {
         stats_.add(Counter::Rejected);
         return Error{Errc::ValueTooLarge,
@@ -224,9 +272,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     if (!o.tags.empty()) flags |= Entry::kHasTags;
     if (o.notFound) flags |= Entry::kNotFound;
     if (o.compressed) flags |= Entry::kCompressed;
-    Entry* e = Entry::create(key, value, flags);
-    e->expireAt.store(o.expireAt, std::memory_order_relaxed);
-    e->graceSec = static_cast<std::uint16_t>(std::min<std::uint32_t>((o.graceMs + 999) / 1000, Entry::kMaxGraceSec));
+    Entry* e = Entry::create(key, value, flags, o.expireAt, graceSec);
     if (stored) {
         e->ref();
         *stored = ValueRef::adopt(e);
@@ -240,8 +286,9 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
         if (old) {
             s.policy->onReplace(old, e, h);
             if (old->has(Entry::kHasTags)) s.tags.remove(old);
-            if (old->expireAt.load(std::memory_order_relaxed) != 0) --s.withTtl;
+            if (old->deadline() != 0) --s.withTtl;
             s.bytes -= old->charge();
+            accountLocked(s, old, -1);
             s.retired.retire(old, &Entry::unrefErased);
         } else {
             s.policy->onInsert(e, h);
@@ -251,7 +298,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
         // Out of memory half-way: leave the shard consistent (the new entry out) and report it.
         if (s.table.find(key, h) == e) {
             s.table.erase(e, h);
-            if (e->queue != Entry::kDetached) s.policy->onRemove(e);
+            if (e->queue() != Entry::kDetached) s.policy->onRemove(e);
             s.tags.remove(e);
         }
         s.retired.retire(e, &Entry::unrefErased);
@@ -260,6 +307,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     }
     if (o.expireAt) ++s.withTtl;
     s.bytes += charge;
+    accountLocked(s, e, +1);
     stats_.add(Counter::Sets);
     sweepLocked(s, kSweepPerWrite, now);
     evictLocked(s, now);
@@ -297,7 +345,7 @@ Nanos Store::ttl(std::string_view key)
     EpochGuard guard;
     Entry* e = shardFor(h).table.find(key, h);
     if (!e) return -2;
-    const Nanos exp = e->expireAt.load(std::memory_order_relaxed);
+    const Nanos exp = e->deadline();
     if (exp == 0) return -1;
     const Nanos now = clock_.now();
     return now >= exp ? -2 : exp - now;
@@ -317,8 +365,24 @@ bool Store::expireAt(std::string_view key, Nanos deadline)
         s.publishGauges();
         return true;
     }
-    if (e->expireAt.load(std::memory_order_relaxed) == 0) ++s.withTtl;
-    e->expireAt.store(deadline, std::memory_order_relaxed);
+    if (!e->timed()) {
+        // No deadline slot (the entry was stored without a TTL): swap in a timed copy, as an overwrite would.
+        Entry* fresh = Entry::create(e->key(), e->value(), e->flags, deadline, 0);
+        s.table.insertOrReplace(fresh, h, s.retired); // a replacement: never rehashes, never throws
+        s.policy->onReplace(e, fresh, h);
+        if (e->has(Entry::kHasTags)) s.tags.moveRecords(e, fresh);
+        s.bytes += fresh->charge() - e->charge();
+        accountLocked(s, e, -1);
+        accountLocked(s, fresh, +1);
+        s.retired.retire(e, &Entry::unrefErased);
+        ++s.withTtl;
+        evictLocked(s, now);
+        if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
+        s.publishGauges();
+        return true;
+    }
+    if (e->deadline() == 0) ++s.withTtl;
+    e->setDeadline(deadline);
     return true;
 }
 
@@ -328,8 +392,8 @@ bool Store::persist(std::string_view key)
     Shard& s = shardFor(h);
     std::lock_guard lock(s.mu);
     Entry* e = s.table.find(key, h);
-    if (!e || e->expiredAt(clock_.now()) || e->expireAt.load(std::memory_order_relaxed) == 0) return false;
-    e->expireAt.store(0, std::memory_order_relaxed);
+    if (!e || e->expiredAt(clock_.now()) || e->deadline() == 0) return false;
+    e->setDeadline(0);
     --s.withTtl;
     return true;
 }
@@ -353,26 +417,27 @@ Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos e
                 || (n < 0 && cur < std::numeric_limits<std::int64_t>::min() - n))
                 return Error{Errc::InvalidArgument, "increment or decrement would overflow"};
             next = cur + n;
-            deadline = e->expireAt.load(std::memory_order_relaxed);
+            deadline = e->deadline();
         }
         // Still under the lock: a concurrent incrBy on this key waits, so no increment is lost.
         char buf[24];
         const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, next);
         (void)ec;
-        Entry* fresh = Entry::create(key, std::string_view(buf, static_cast<std::size_t>(end - buf)));
-        fresh->expireAt.store(deadline, std::memory_order_relaxed);
+        Entry* fresh = Entry::create(key, std::string_view(buf, static_cast<std::size_t>(end - buf)), 0, deadline);
         Entry* old = s.table.insertOrReplace(fresh, h, s.retired);
         if (old) {
             s.policy->onReplace(old, fresh, h);
             if (old->has(Entry::kHasTags)) s.tags.remove(old);
-            if (old->expireAt.load(std::memory_order_relaxed) != 0) --s.withTtl;
+            if (old->deadline() != 0) --s.withTtl;
             s.bytes -= old->charge();
+            accountLocked(s, old, -1);
             s.retired.retire(old, &Entry::unrefErased);
         } else {
             s.policy->onInsert(fresh, h);
         }
         if (deadline) ++s.withTtl;
         s.bytes += fresh->charge();
+        accountLocked(s, fresh, +1);
         stats_.add(Counter::Sets);
         evictLocked(s, clock_.now());
         if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
@@ -384,23 +449,23 @@ Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos e
 template <class F>
 std::uint32_t Store::scanStepLocked(Shard& s, std::uint32_t cursor, F&& onEntry)
 {
-    // Visit the entries whose home bucket is `cursor` (they sit between it and the next empty slot), then advance
-    // the cursor in reverse-binary order, as Redis's dictScan does: a rehash between steps then neither skips a
-    // bucket nor loses an entry that was present for the whole scan.
-    const auto mask = static_cast<std::uint32_t>(s.table.homeMask());
-    const std::uint32_t b = cursor & mask;
-    for (std::uint32_t i = b;; i = (i + 1) & mask) {
+    // The cursor is a position in the 32-bit hash space that homes keys (ShardTable::home is monotonic in it).
+    // A step visits the keys homed in the cursor's slot whose hash position is at or past the cursor (they sit
+    // between that slot and the next empty one), and returns the first position of the next slot. The space is
+    // walked in order whatever the table's size, so a rehash between steps neither skips nor repeats a key that
+    // was present for the whole scan (Redis's dictScan gets the same from reverse-binary cursors).
+    const std::size_t cap = s.table.capacity();
+    const std::size_t b = ShardTable::home(cursor, cap);
+    for (std::size_t i = b;; i = i + 1 == cap ? 0 : i + 1) {
         if (s.table.slotEmpty(i)) break;
         Entry* e = s.table.slot(i);
         if (!e) continue;
         const std::uint64_t h = hashBytes(e->key());
-        if ((h & mask) != b) continue;
+        if (ShardTable::home(h, cap) != b || static_cast<std::uint32_t>(h) < cursor) continue;
         if (onEntry(e)) removeLocked(s, e, h);
     }
-    std::uint32_t v = cursor | ~mask;
-    v = reverseBits(v);
-    ++v;
-    return reverseBits(v);
+    const std::uint64_t next = ((static_cast<std::uint64_t>(b + 1) << 32) + cap - 1) / cap;
+    return next > 0xFFFFFFFFu ? 0 : static_cast<std::uint32_t>(next);
 }
 
 ScanPage Store::scan(std::uint64_t cursor, std::string_view pattern, std::size_t count)
@@ -485,6 +550,7 @@ std::size_t Store::clear()
         removed += s.table.size();
         s.table.clear([&](Entry* e) {
             s.policy->onRemove(e);
+            accountLocked(s, e, -1);
             s.retired.retire(e, &Entry::unrefErased);
         });
         s.tags.clear();
@@ -533,6 +599,7 @@ Store::Audit Store::audit()
         Shard& s = shards_[i];
         std::lock_guard lock(s.mu);
         a.entries += s.table.size();
+        a.tableSlots += s.table.capacity();
         a.bytes += s.bytes;
         a.taggedEntries += s.tags.taggedEntries();
         a.tags += s.tags.tagCount();

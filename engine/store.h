@@ -101,11 +101,23 @@ public:
 
     std::size_t entries() const noexcept override;
     std::size_t bytes() const noexcept override;
+
+    // Per-namespace gauges. A key's namespace is what follows `prefix` up to the first ':' (Cache's namespaces);
+    // only the listed names are tracked. Call once, before the store is used from other threads: entries already
+    // stored are not counted. With no names (the default) writes do no extra work.
+    void trackNamespaces(std::string prefix, std::vector<std::string> names);
+    struct NamespaceUsage {
+        std::size_t entries = 0;
+        std::size_t bytes = 0; // as bytes(): key + value + per-entry overhead
+    };
+    // Lock-free snapshot; an untracked name gives zeros.
+    NamespaceUsage namespaceUsage(std::string_view name) const noexcept;
     unsigned shardCount() const noexcept { return shardCount_; }
     PolicyKind policy() const noexcept { return options_.policy; }
     // Invariant checks for tests: table sizes vs. byte counts vs. tag records.
     struct Audit {
         std::size_t entries = 0, bytes = 0, taggedEntries = 0, tags = 0, retiredPending = 0;
+        std::size_t tableSlots = 0; // slots of the shard tables (8 bytes each)
         bool gaugesMatch = true; // the lock-free gauges stats() reads agree with the shards
     };
     Audit audit();
@@ -116,6 +128,8 @@ private:
     Shard& shardFor(std::uint64_t hash) const noexcept;
     Entry* findFresh(std::string_view key, std::uint64_t hash);
     void removeLocked(Shard& s, Entry* e, std::uint64_t hash);
+    int namespaceOf(std::string_view key) const noexcept;
+    void accountLocked(Shard& s, const Entry* e, int sign) noexcept;
     void evictLocked(Shard& s, Nanos now);
     std::size_t sweepLocked(Shard& s, std::size_t budget, Nanos now);
     template <class F>
@@ -128,6 +142,8 @@ private:
     unsigned shardShift_ = 0;
     std::unique_ptr<Shard[]> shards_;
     std::atomic<unsigned> sweepShard_{0};
+    std::string nsPrefix_;
+    std::vector<std::string> nsNames_; // sorted
 };
 
 } // namespace cachelens::engine

@@ -14,7 +14,7 @@ ShardTable::~ShardTable() { delete array_.load(std::memory_order_relaxed); }
 
 ShardTable::Array* ShardTable::makeArray(std::size_t capacity)
 {
-    auto* a = new Array{capacity - 1, std::make_unique<std::atomic<std::uint64_t>[]>(capacity)};
+    auto* a = new Array{capacity, std::make_unique<std::atomic<std::uint64_t>[]>(capacity)};
     return a;
 }
 
@@ -30,7 +30,8 @@ Entry* ShardTable::find(std::string_view key, std::uint64_t hash) const noexcept
 {
     const Array* a = array_.load(std::memory_order_seq_cst);
     const std::uint64_t fp = hash & ~kPtrMask;
-    std::size_t i = hash & a->mask;
+    const std::size_t cap = a->capacity;
+    std::size_t i = home(hash, cap);
     for (;;) {
         const std::uint64_t s = a->slots[i].load(std::memory_order_seq_cst);
         if (s == kEmpty) return nullptr;
@@ -39,7 +40,7 @@ Entry* ShardTable::find(std::string_view key, std::uint64_t hash) const noexcept
             if (e->keyLen == key.size() && (key.empty() || std::memcmp(e->data(), key.data(), key.size()) == 0))
                 return e;
         }
-        i = (i + 1) & a->mask;
+        if (++i == cap) i = 0;
     }
 }
 
@@ -49,7 +50,8 @@ Entry* ShardTable::insertOrReplace(Entry* e, std::uint64_t hash, RetireList& ret
     const std::string_view key = e->key();
     const std::uint64_t packed = pack(e, hash);
     const std::uint64_t fp = hash & ~kPtrMask;
-    std::size_t i = hash & a->mask;
+    const std::size_t cap = a->capacity;
+    std::size_t i = home(hash, cap);
     std::size_t firstFree = SIZE_MAX;
     for (;;) {
         const std::uint64_t s = a->slots[i].load(std::memory_order_relaxed);
@@ -63,7 +65,7 @@ Entry* ShardTable::insertOrReplace(Entry* e, std::uint64_t hash, RetireList& ret
                 return old;
             }
         }
-        i = (i + 1) & a->mask;
+        if (++i == cap) i = 0;
     }
     if (firstFree != SIZE_MAX) {
         a->slots[firstFree].store(packed, std::memory_order_seq_cst);
@@ -72,19 +74,17 @@ Entry* ShardTable::insertOrReplace(Entry* e, std::uint64_t hash, RetireList& ret
         ++used_;
     }
     ++size_;
-    // Keep live + deleted slots at most 3/4 of the array so probes stay short and always end at an empty slot.
-    if (used_ * 4 > (a->mask + 1) * 3) {
-        std::size_t cap = 16;
-        while (cap < size_ * 2) cap <<= 1;
-        rehash(cap, retired);
-    }
+    // Keep live + deleted slots at most 80% of the array so probes stay short and always end at an empty slot;
+    // a rehash sizes the array for 60% (growing by a third, or shrinking away tombstones).
+    if (used_ * 5 > cap * 4) rehash(std::max<std::size_t>(16, size_ * 5 / 3 + 1), retired);
     return nullptr;
 }
 
 bool ShardTable::erase(const Entry* e, std::uint64_t hash) noexcept
 {
     Array* a = array_.load(std::memory_order_relaxed);
-    std::size_t i = hash & a->mask;
+    const std::size_t cap = a->capacity;
+    std::size_t i = home(hash, cap);
     const auto p = reinterpret_cast<std::uint64_t>(e);
     for (;;) {
         const std::uint64_t s = a->slots[i].load(std::memory_order_relaxed);
@@ -94,7 +94,7 @@ bool ShardTable::erase(const Entry* e, std::uint64_t hash) noexcept
             --size_;
             return true;
         }
-        i = (i + 1) & a->mask;
+        if (++i == cap) i = 0;
     }
 }
 
@@ -102,17 +102,18 @@ void ShardTable::rehash(std::size_t capacity, RetireList& retired)
 {
     Array* old = array_.load(std::memory_order_relaxed);
     Array* fresh = makeArray(capacity);
-    for (std::size_t j = 0; j <= old->mask; ++j) {
+    for (std::size_t j = 0; j < old->capacity; ++j) {
         const std::uint64_t s = old->slots[j].load(std::memory_order_relaxed);
         if (s <= kTombstone) continue;
         const std::uint64_t h = hashBytes(entryOf(s)->key());
-        std::size_t i = h & fresh->mask;
-        while (fresh->slots[i].load(std::memory_order_relaxed) != kEmpty) i = (i + 1) & fresh->mask;
+        std::size_t i = home(h, capacity);
+        while (fresh->slots[i].load(std::memory_order_relaxed) != kEmpty)
+            if (++i == capacity) i = 0;
         fresh->slots[i].store(s, std::memory_order_relaxed);
     }
     array_.store(fresh, std::memory_order_seq_cst);
     used_ = size_;
-    retired.retire(old, &ShardTable::deleteArray, (old->mask + 1) * sizeof(std::uint64_t));
+    retired.retire(old, &ShardTable::deleteArray, old->capacity * sizeof(std::uint64_t));
 }
 
 } // namespace cachelens::engine

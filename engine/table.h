@@ -4,6 +4,12 @@
 // of slots, compares fingerprints, and touches an Entry only when the fingerprint matches: usually one entry per
 // lookup, the one it was looking for.
 //
+// Capacity is any number of slots, not a power of two: a key's home slot is the low 32 bits of its hash scaled to
+// the capacity (Lemire's multiply-shift), so the table grows by a third at 80% load and stays between 60% and 80%
+// full (10–13 bytes of table per entry). A power-of-two table at 1M entries sits at 48% load (17 bytes per entry).
+// Home slots are monotonic in the hash, which is what makes the scan cursor (a 32-bit hash position) survive
+// rehashes: see Store::scanStepLocked.
+//
 // Concurrency: find() is lock-free and may run concurrently with the writer; the caller must hold an EpochGuard.
 // Every other member function needs the shard mutex. Writers publish slots and arrays with seq_cst stores; an
 // array replaced by a rehash is handed to the shard's RetireList, so a reader still probing it stays safe.
@@ -38,7 +44,7 @@ public:
     void clear(F&& dispose)
     {
         Array* a = array_.load(std::memory_order_relaxed);
-        for (std::size_t i = 0; i <= a->mask; ++i) {
+        for (std::size_t i = 0; i < a->capacity; ++i) {
             const std::uint64_t s = a->slots[i].load(std::memory_order_relaxed);
             if (s > kTombstone) {
                 a->slots[i].store(kTombstone, std::memory_order_seq_cst);
@@ -49,14 +55,18 @@ public:
     }
 
     std::size_t size() const noexcept { return size_; }
-    std::size_t capacity() const noexcept { return array_.load(std::memory_order_relaxed)->mask + 1; }
+    std::size_t capacity() const noexcept { return array_.load(std::memory_order_relaxed)->capacity; }
     // The entry in slot i (nullptr for empty or deleted slots).
     Entry* slot(std::size_t i) const noexcept
     {
         const std::uint64_t s = array_.load(std::memory_order_relaxed)->slots[i].load(std::memory_order_relaxed);
         return s > kTombstone ? entryOf(s) : nullptr;
     }
-    std::size_t homeMask() const noexcept { return array_.load(std::memory_order_relaxed)->mask; }
+    // The home slot of a hash in a table of `capacity` slots.
+    static std::size_t home(std::uint64_t hash, std::size_t capacity) noexcept
+    {
+        return static_cast<std::size_t>(((hash & 0xFFFFFFFFu) * capacity) >> 32);
+    }
     bool slotEmpty(std::size_t i) const noexcept
     {
         return array_.load(std::memory_order_relaxed)->slots[i].load(std::memory_order_relaxed) == kEmpty;
@@ -67,7 +77,7 @@ private:
     static constexpr std::uint64_t kEmpty = 0, kTombstone = 1;
     static constexpr std::uint64_t kPtrMask = (std::uint64_t{1} << 48) - 1;
     struct Array {
-        std::size_t mask;
+        std::size_t capacity;
         std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
     };
     static Entry* entryOf(std::uint64_t s) noexcept { return reinterpret_cast<Entry*>(s & kPtrMask); }

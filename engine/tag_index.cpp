@@ -23,6 +23,20 @@ void TagIndex::remove(const Entry* e)
     ofEntry_.erase(it);
 }
 
+void TagIndex::moveRecords(const Entry* from, Entry* to)
+{
+    auto node = ofEntry_.extract(from);
+    if (node.empty()) return;
+    for (const auto& t : node.mapped()) {
+        auto bt = byTag_.find(t);
+        if (bt == byTag_.end()) continue;
+        bt->second.erase(const_cast<Entry*>(from));
+        bt->second.insert(to);
+    }
+    node.key() = to;
+    ofEntry_.insert(std::move(node));
+}
+
 std::vector<Entry*> TagIndex::take(const std::string& tag)
 {
     auto bt = byTag_.find(tag);

@@ -17,6 +17,8 @@ class TagIndex {
 public:
     void add(const Entry* e, std::span<const std::string> tags);
     void remove(const Entry* e);
+    // `to` takes over `from`'s tags (a timed copy swapped in for `from`).
+    void moveRecords(const Entry* from, Entry* to);
     // The entries carrying `tag`; the tag's records for them are dropped.
     std::vector<Entry*> take(const std::string& tag);
     std::size_t tagCount() const noexcept { return byTag_.size(); }

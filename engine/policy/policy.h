@@ -68,31 +68,37 @@ public:
 
     void pushFront(Entry* e) noexcept
     {
-        e->prev = nullptr;
-        e->next = head_;
-        if (head_) head_->prev = e;
+        e->setPrev(nullptr);
+        e->setNext(head_);
+        if (head_) head_->setPrev(e);
         else tail_ = e;
         head_ = e;
         ++size_;
     }
     void remove(Entry* e) noexcept
     {
-        if (e->prev) e->prev->next = e->next;
-        else head_ = e->next;
-        if (e->next) e->next->prev = e->prev;
-        else tail_ = e->prev;
-        e->prev = e->next = nullptr;
+        Entry* const p = e->prev();
+        Entry* const n = e->next();
+        if (p) p->setNext(n);
+        else head_ = n;
+        if (n) n->setPrev(p);
+        else tail_ = p;
+        e->setPrev(nullptr);
+        e->setNext(nullptr);
         --size_;
     }
     void replace(Entry* old, Entry* fresh) noexcept
     {
-        fresh->prev = old->prev;
-        fresh->next = old->next;
-        if (old->prev) old->prev->next = fresh;
+        Entry* const p = old->prev();
+        Entry* const n = old->next();
+        fresh->setPrev(p);
+        fresh->setNext(n);
+        if (p) p->setNext(fresh);
         else head_ = fresh;
-        if (old->next) old->next->prev = fresh;
+        if (n) n->setPrev(fresh);
         else tail_ = fresh;
-        old->prev = old->next = nullptr;
+        old->setPrev(nullptr);
+        old->setNext(nullptr);
     }
     void moveToFront(Entry* e) noexcept
     {
@@ -107,21 +113,21 @@ private:
     std::size_t size_ = 0;
 };
 
-// Base for policies made of a few EntryLists: Entry::queue says which list an entry is on.
+// Base for policies made of a few EntryLists: Entry::queue() says which list an entry is on.
 class ListPolicy : public EvictionPolicy {
 public:
     void onRemove(Entry* e) noexcept override
     {
         beforeRemove(e);
-        lists_[e->queue].remove(e);
-        e->queue = Entry::kDetached;
+        lists_[e->queue()].remove(e);
+        e->setQueue(Entry::kDetached);
     }
     void onReplace(Entry* old, Entry* fresh, std::uint64_t hash) noexcept override
     {
         beforeRemove(old);
-        fresh->queue = old->queue;
-        lists_[old->queue].replace(old, fresh);
-        old->queue = Entry::kDetached;
+        fresh->setQueue(old->queue());
+        lists_[old->queue()].replace(old, fresh);
+        old->setQueue(Entry::kDetached);
         fresh->hot.store(old->hot.load(std::memory_order_relaxed), std::memory_order_relaxed);
         onHit(fresh, hash);
     }
@@ -131,12 +137,12 @@ protected:
     virtual void beforeRemove(Entry*) noexcept {}
     void link(Entry* e, std::uint8_t queue) noexcept
     {
-        e->queue = queue;
+        e->setQueue(queue);
         lists_[queue].pushFront(e);
     }
     void move(Entry* e, std::uint8_t queue) noexcept
     {
-        lists_[e->queue].remove(e);
+        lists_[e->queue()].remove(e);
         link(e, queue);
     }
     static bool takeHot(Entry* e) noexcept

@@ -17,10 +17,10 @@ public:
         Entry* h = hand_ ? hand_ : lists_[0].back();
         for (;;) {
             if (!takeHot(h)) {
-                hand_ = h->prev; // where the next search resumes (towards newer entries)
+                hand_ = h->prev(); // where the next search resumes (towards newer entries)
                 return h;
             }
-            h = h->prev ? h->prev : lists_[0].back();
+            h = h->prev() ? h->prev() : lists_[0].back();
         }
     }
     void setCapacity(std::size_t) noexcept override {}
@@ -28,7 +28,7 @@ public:
 protected:
     void beforeRemove(Entry* e) noexcept override
     {
-        if (hand_ == e) hand_ = e->prev;
+        if (hand_ == e) hand_ = e->prev();
     }
 
 private:

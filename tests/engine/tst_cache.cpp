@@ -38,6 +38,7 @@ private slots:
     void pttlFollowsRedisConventions();
     void expireWithNonPositiveTtlDeletes();
     void persistRemovesTheDeadline();
+    void expireGivesAKeyStoredWithoutTtlADeadline();
     void sweeperReclaimsUntouchedExpiredEntries();
     void writesReclaimExpiredEntriesAsTheyGo();
     void entryBoundHolds_data();
@@ -50,6 +51,8 @@ private slots:
     void invalidatePatternUsesRedisGlob();
     void scanReturnsEveryKeyOnceAndHonoursPattern();
     void scanSeesEveryStableKeyUnderConcurrentWrites();
+    void scanCursorSurvivesGrowthAndShrinkBetweenPages();
+    void tableStaysBetweenSixtyAndEightyPercentFull();
     void keyPrefixIsolatesInstances();
     void namespaceDefaultTtlApplies();
     void disabledCacheStoresNothing();
@@ -180,6 +183,41 @@ void TestCache::persistRemovesTheDeadline()
     clock.advance(1h);
     QVERIFY(c.exists("k"));
     QCOMPARE(c.pttl("k"), std::int64_t(-1));
+}
+
+void TestCache::expireGivesAKeyStoredWithoutTtlADeadline()
+{
+    // Entries stored without a TTL have no deadline slot (it costs 12 bytes): expire() swaps in a timed copy.
+    ManualClock clock;
+    Cache c(manual(clock));
+    SetOptions tagged;
+    tagged.tags = {"t"};
+    QVERIFY(c.set("k", "value", tagged).ok());
+    const std::size_t bytesBefore = c.stats().bytes;
+    ValueRef held = c.get("k");
+    QVERIFY(c.expire("k", 100ms));
+    QCOMPARE(c.pttl("k"), std::int64_t(100));
+    QCOMPARE(str(c.get("k")), "value"s);
+    QCOMPARE(str(held), "value"s); // a reference taken before still reads the same bytes
+    QCOMPARE(c.stats().bytes, bytesBefore + Entry::kTimedBytes);
+    QVERIFY(c.expire("k", 200ms)); // now timed: updated in place
+    QCOMPARE(c.pttl("k"), std::int64_t(200));
+    QVERIFY(c.persist("k"));
+    QVERIFY(c.expire("k", 50ms));
+    auto a = c.store().audit();
+    QCOMPARE(a.taggedEntries, std::size_t(1)); // the tag moved to the copy
+    QVERIFY(a.gaugesMatch);
+    QCOMPARE(c.invalidateTag("t"), std::size_t(1));
+    QVERIFY(!c.exists("k"));
+    QVERIFY(c.set("k2", "v").ok());
+    QVERIFY(c.expire("k2", 10ms));
+    clock.advance(10ms);
+    QVERIFY(!c.exists("k2"));
+    QCOMPARE(c.runMaintenance(), std::size_t(1)); // the sweeper knows the copy has a deadline
+    a = c.store().audit();
+    QCOMPARE(a.entries, std::size_t(0));
+    QCOMPARE(a.bytes, std::size_t(0));
+    QCOMPARE(a.taggedEntries, std::size_t(0));
 }
 
 void TestCache::sweeperReclaimsUntouchedExpiredEntries()
@@ -420,6 +458,59 @@ void TestCache::scanSeesEveryStableKeyUnderConcurrentWrites()
     }
     stop = true;
     writer.join();
+}
+
+void TestCache::scanCursorSurvivesGrowthAndShrinkBetweenPages()
+{
+    // One shard, deterministic: between pages the table grows several times over, then shrinks back. Every key
+    // present for the whole scan is returned, and exactly once.
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.shards = 1;
+    Cache c(o);
+    std::set<std::string> stable;
+    for (int i = 0; i < 500; ++i) {
+        stable.insert("stable:" + std::to_string(i));
+        QVERIFY(c.set("stable:" + std::to_string(i), "v").ok());
+    }
+    std::vector<std::string> seen;
+    std::uint64_t cursor = 0;
+    int page = 0;
+    do {
+        auto p = c.scan(cursor, "stable:*", 20);
+        seen.insert(seen.end(), p.keys.begin(), p.keys.end());
+        cursor = p.cursor;
+        if (page == 3)
+            for (int i = 0; i < 20000; ++i) QVERIFY(c.set("churn:" + std::to_string(i), "v").ok());
+        if (page == 8) QCOMPARE(c.invalidatePattern("churn:*"), std::size_t(20000));
+        if (page == 10) { // new keys reuse the tombstones' slots until a rehash shrinks the table
+            const std::size_t slotsBefore = c.store().audit().tableSlots;
+            for (int i = 0; i < 100000 && c.store().audit().tableSlots >= slotsBefore; ++i)
+                QVERIFY(c.set("late:" + std::to_string(i), "v").ok());
+            QVERIFY(c.store().audit().tableSlots < slotsBefore);
+        }
+        ++page;
+    } while (cursor != 0);
+    QVERIFY(page > 10);
+    QCOMPARE(seen.size(), stable.size());
+    QVERIFY(std::set<std::string>(seen.begin(), seen.end()) == stable);
+}
+
+void TestCache::tableStaysBetweenSixtyAndEightyPercentFull()
+{
+    // The table is 8 bytes a slot: at 60–80% load it costs 10–13.3 bytes per entry (issue #4's memory budget).
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.shards = 1;
+    Cache c(o);
+    for (int i = 0; i < 200000; ++i) {
+        QVERIFY(c.set("k" + std::to_string(i), "v").ok());
+        if (i >= 1000 && i % 997 == 0) {
+            const auto a = c.store().audit();
+            const double load = static_cast<double>(a.entries) / static_cast<double>(a.tableSlots);
+            QVERIFY2(load >= 0.59 && load <= 0.8, qPrintable(QString("load %1 at %2 entries").arg(load).arg(a.entries)));
+        }
+    }
 }
 
 void TestCache::keyPrefixIsolatesInstances()

@@ -20,6 +20,7 @@ private slots:
     void tapReportsWhatTheRingDropped();
     void tapToleratesConcurrentWritersAndReader();
     void namespaceCountersAreSeparate();
+    void namespaceGaugesFollowEveryWayInAndOut();
     void readCallbackMayUseTheCache();
 };
 
@@ -155,6 +156,80 @@ void TestObserve::namespaceCountersAreSeparate()
     QCOMPARE(room.at(Counter::Loads), std::uint64_t(1));
     QCOMPARE(c.namespaceStats("other").gets(), std::uint64_t(0));
     QCOMPARE(c.stats().gets(), std::uint64_t(5));
+}
+
+void TestObserve::namespaceGaugesFollowEveryWayInAndOut()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.maxBytes = 0;
+    o.maxEntries = 64;
+    o.shards = 4;
+    o.keyPrefix = "app:";
+    o.namespaces["user"] = {};
+    o.namespaces["session"] = {};
+    Cache c(o);
+    auto ns = [&](const char* n) { return c.namespaceStats(n); };
+    const auto charge = [](std::size_t key, std::size_t value) { return Entry::chargeFor(4 + key, value, false); };
+
+    QVERIFY(c.set("user:1", std::string(10, 'x')).ok());
+    QVERIFY(c.set("user:2", "y").ok());
+    QVERIFY(c.set("users:3", "z").ok()); // another namespace ("users"), untracked
+    QVERIFY(c.set("other", "z").ok());   // no separator: the namespace is the whole key, untracked
+    SetOptions ttl;
+    ttl.ttl = 10s;
+    ttl.tags = {"t"};
+    QVERIFY(c.set("session:a", "s", ttl).ok());
+    QCOMPARE(ns("user").entries, std::uint64_t(2));
+    QCOMPARE(ns("user").bytes, std::uint64_t(charge(6, 10) + charge(6, 1)));
+    QCOMPARE(ns("session").entries, std::uint64_t(1));
+    QCOMPARE(ns("session").bytes, std::uint64_t(Entry::chargeFor(13, 1, true)));
+    QCOMPARE(ns("users").entries, std::uint64_t(0)); // not a configured namespace: empty snapshot
+
+    QVERIFY(c.set("user:1", "short").ok()); // overwrite
+    QCOMPARE(ns("user").bytes, std::uint64_t(charge(6, 5) + charge(6, 1)));
+    QCOMPARE(c.incrBy("user:n", 5).value(), std::int64_t(5));
+    QCOMPARE(ns("user").entries, std::uint64_t(3));
+    QVERIFY(c.del("user:2"));
+    QCOMPARE(ns("user").entries, std::uint64_t(2));
+    QVERIFY(c.expire("user:1", 1s)); // a timed copy swapped in: 12 bytes more
+    QCOMPARE(ns("user").bytes, std::uint64_t(Entry::chargeFor(10, 5, true) + charge(6, 1)));
+
+    QCOMPARE(c.invalidateTag("t"), std::size_t(1));
+    QCOMPARE(ns("session").entries, std::uint64_t(0));
+    QCOMPARE(ns("session").bytes, std::uint64_t(0));
+    QVERIFY(c.set("session:b", "s", ttl).ok());
+    clock.advance(11s);
+    for (int i = 0; i < 8; ++i) c.runMaintenance(); // the sweeper reclaims both expired keys
+    QCOMPARE(ns("session").entries, std::uint64_t(0));
+    QCOMPARE(ns("user").entries, std::uint64_t(1)); // user:1 expired too; user:n stays
+
+    for (int i = 0; i < 500; ++i) QVERIFY(c.set("user:" + std::to_string(1000 + i), "v").ok()); // evictions
+    QVERIFY(c.stats().evictions() > 0);
+    std::uint64_t users = 0;
+    std::uint64_t userBytes = 0;
+    std::uint64_t allBytes = 0;
+    for (std::uint64_t cursor = 0;;) {
+        auto page = c.scan(cursor, "*", 100);
+        for (const auto& k : page.keys) {
+            const std::size_t bytes = Entry::chargeFor(4 + k.size(), c.get(k).value().size(), c.pttl(k) >= 0);
+            allBytes += bytes;
+            if (k.starts_with("user:")) ++users, userBytes += bytes;
+        }
+        if ((cursor = page.cursor) == 0) break;
+    }
+    QCOMPARE(ns("user").entries, users);
+    QCOMPARE(ns("user").bytes, userBytes);
+    QCOMPARE(c.stats().bytes, allBytes);
+
+    QCOMPARE(c.invalidatePattern("user:*"), std::size_t(users));
+    QCOMPARE(ns("user").entries, std::uint64_t(0));
+    QVERIFY(c.set("user:z", "v").ok());
+    c.clear();
+    QCOMPARE(ns("user").entries, std::uint64_t(0));
+    QCOMPARE(ns("user").bytes, std::uint64_t(0));
 }
 
 void TestObserve::readCallbackMayUseTheCache()

@@ -2,6 +2,10 @@
 #include "engine/cache.h"
 #include "engine/hash.h"
 #include "engine/policy/frequency_sketch.h"
+#include "engine/policy/wtinylfu.h"
+
+#include <random>
+#include <unordered_map>
 
 #include <QtTest/QtTest>
 
@@ -25,6 +29,56 @@ void access(Cache& c, const std::string& k)
 {
     if (!c.get(k)) (void)c.set(k, "v");
 }
+
+// W-TinyLFU on its own, driven the way the store drives it (single-threaded, so every step is deterministic):
+// a hit is onHit + a hit counted, a miss is onMiss + a miss counted + onInsert, then victims leave until the
+// entry bound holds again.
+class WindowProbe {
+public:
+    explicit WindowProbe(std::size_t capacity) : capacity_(capacity), policy_(capacity)
+    {
+        policy_.setCapacity(capacity);
+        policy_.setStats(&stats_);
+    }
+    ~WindowProbe()
+    {
+        for (auto& [k, e] : entries_) Entry::destroy(e);
+    }
+    void access(std::uint32_t key)
+    {
+        const std::string k = "key:" + std::to_string(key);
+        const std::uint64_t h = hashBytes(k);
+        if (auto it = entries_.find(k); it != entries_.end()) {
+            policy_.onHit(it->second, h);
+            stats_.add(Counter::Hits);
+            return;
+        }
+        policy_.onMiss(h);
+        stats_.add(Counter::Misses);
+        Entry* e = Entry::create(k, "v");
+        entries_.emplace(k, e);
+        policy_.onInsert(e, h);
+        while (entries_.size() > capacity_) {
+            Entry* v = policy_.victim();
+            QVERIFY(v);
+            policy_.onRemove(v);
+            entries_.erase(std::string(v->key()));
+            Entry::destroy(v);
+        }
+    }
+    std::size_t window() const { return policy_.windowTarget(); }
+    double hitRatio() const
+    {
+        const double h = static_cast<double>(stats_.sum(Counter::Hits));
+        return h / (h + static_cast<double>(stats_.sum(Counter::Misses)));
+    }
+
+private:
+    std::size_t capacity_;
+    StatsCounters stats_;
+    WTinyLfuPolicy policy_;
+    std::unordered_map<std::string, Entry*> entries_;
+};
 } // namespace
 
 class TestPolicy : public QObject {
@@ -38,6 +92,8 @@ private slots:
     void overwriteKeepsTheEntrysPlace_data();
     void overwriteKeepsTheEntrysPlace();
     void frequencySketchCountsAndAges();
+    void adaptiveWindowGrowsOnARecencyTrace();
+    void adaptiveWindowShrinksOnAFrequencyTrace();
     void parsesPolicyNames();
 };
 
@@ -149,6 +205,44 @@ void TestPolicy::frequencySketchCountsAndAges()
     for (int i = 0; i < 20000 && sketch.resets() == 0; ++i) sketch.increment(hashBytes(std::to_string(i)));
     QVERIFY(sketch.resets() >= 1);
     QVERIFY(sketch.frequency(h) <= 8);
+}
+
+void TestPolicy::adaptiveWindowGrowsOnARecencyTrace()
+{
+    // A working set of 80% of the cache sliding forward one key every 10 accesses: what was used recently is what
+    // is used next, so the admission filter (which favours keys that were popular) only gets in the way and the
+    // window should take (nearly) the whole cache.
+    WindowProbe p(500);
+    QCOMPARE(p.window(), std::size_t(5)); // starts at 1%
+    std::mt19937_64 rng(7);
+    for (std::uint32_t i = 0; i < 200'000; ++i) p.access(i / 10 + static_cast<std::uint32_t>(rng() % 400));
+    qInfo("recency: window %zu of 500, hit ratio %.3f", p.window(), p.hitRatio());
+    QVERIFY2(p.window() >= 450, qPrintable(QString("window %1 of 500").arg(p.window())));
+    QVERIFY2(p.hitRatio() > 0.8, qPrintable(QString::number(p.hitRatio())));
+}
+
+void TestPolicy::adaptiveWindowShrinksOnAFrequencyTrace()
+{
+    // A stable hot set of twice the cache under Zipf-like skew plus a stream of keys seen once: frequency is what
+    // predicts reuse, so whatever the window grew to meanwhile, it should end up small.
+    WindowProbe p(500);
+    std::mt19937_64 rng(11);
+    // First a recency phase, so that the window has somewhere to shrink from.
+    for (std::uint32_t i = 0; i < 100'000; ++i) p.access(i / 10 + static_cast<std::uint32_t>(rng() % 400));
+    const std::size_t grown = p.window();
+    QVERIFY2(grown >= 250, qPrintable(QString("window %1 of 500").arg(grown)));
+    std::uint32_t once = 1'000'000;
+    for (std::uint32_t i = 0; i < 300'000; ++i) {
+        if (i % 4 == 3) {
+            p.access(once++); // one-hit wonders
+        } else {
+            // rank r with probability ~ 1/r over 1000 keys (inverse transform of a log-uniform draw)
+            const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+            p.access(2'000'000 + static_cast<std::uint32_t>(std::exp(u * std::log(1000.0))) - 1);
+        }
+    }
+    qInfo("frequency: window %zu of 500 (grown to %zu first)", p.window(), grown);
+    QVERIFY2(p.window() <= 100, qPrintable(QString("window %1 of 500 (was %2)").arg(p.window()).arg(grown)));
 }
 
 void TestPolicy::parsesPolicyNames()

@@ -360,6 +360,22 @@ void KeyTreeModel::clear()
     Q_EMIT countsChanged();
 }
 
+void KeyTreeModel::reserve(quint64 keys, quint64 keyBytes)
+{
+    keys = std::min<quint64>(keys, kKeyFlag - 1);
+    if (keys <= m_type.size())
+        return;
+    m_arena.reserve(std::size_t(keyBytes));
+    m_offsets.reserve(std::size_t(keys + 1));
+    m_deadline.reserve(std::size_t(keys));
+    m_memory.reserve(std::size_t(keys));
+    m_type.reserve(std::size_t(keys));
+    m_keyNs.reserve(std::size_t(keys));
+    m_nextLeaf.reserve(std::size_t(keys));
+    while (m_keySlots.size() < keys * 2)
+        growKeyIndex();
+}
+
 void KeyTreeModel::addKeys(const QVector<KeyEntry>& keys)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

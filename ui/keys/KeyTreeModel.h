@@ -63,6 +63,7 @@ public:
 
     // Keys
     void clear();
+    void reserve(quint64 keys, quint64 keyBytes);          // a scan's estimate: no rehash or regrowth while loading
     void addKeys(const QVector<KeyEntry>& keys);           // a scan batch; duplicates are merged
     void applyDetails(const QVector<KeyEntry>& details);   // type/TTL/memory; type None removes the key
     void removeKeys(const QList<QByteArray>& keys);        // deleted on the server

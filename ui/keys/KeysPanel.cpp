@@ -57,7 +57,8 @@ KeysPanel::KeysPanel(QWidget* parent)
       m_status(new QLabel(this)),
       m_readOnlyNote(new QLabel(this)),
       m_ttlTick(new QTimer(this)),
-      m_filterDelay(new QTimer(this))
+      m_filterDelay(new QTimer(this)),
+      m_ingest(new QTimer(this))
 {
     setObjectName(QStringLiteral("keysPanel"));
     qRegisterMetaType<KeyBatch>();
@@ -75,6 +76,8 @@ KeysPanel::KeysPanel(QWidget* parent)
     m_ttlTick->setInterval(1000);
     connect(m_ttlTick, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));   // live TTL countdown
     m_ttlTick->start();
+    m_ingest->setInterval(0);
+    connect(m_ingest, &QTimer::timeout, this, &KeysPanel::ingest);
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(120);
     connect(m_filterDelay, &QTimer::timeout, this, [this] { setClientFilter(m_filter->text()); });
@@ -226,6 +229,10 @@ void KeysPanel::setSource(Source* source)
     m_sourceConnections.clear();
     m_source = source;
     m_scanId = 0;
+    m_incoming.clear();
+    m_incomingOffset = 0;
+    m_finished.reset();
+    m_ingest->stop();
     m_detailQueue.clear();
     m_detailIds.clear();
     m_ops.clear();
@@ -264,6 +271,10 @@ void KeysPanel::startScan()
     }
     m_model->clear();
     m_viewer->load({});
+    m_incoming.clear();
+    m_incomingOffset = 0;
+    m_finished.reset();
+    m_ingest->stop();
     m_detailQueue.clear();
     m_detailIds.clear();
     m_typeCursor = 0;
@@ -271,6 +282,8 @@ void KeysPanel::startScan()
     m_scanned = 0;
     m_estimate = 0;
     m_scanClock.start();
+    if (qEnvironmentVariableIsSet("CACHELENS_STALL_DEBUG"))
+        qWarning("scan starts");
     QByteArray glob = m_glob->text().toUtf8();
     if (glob.isEmpty())
         glob = QByteArrayLiteral("*");
@@ -294,7 +307,13 @@ void KeysPanel::onKeysFound(const KeyBatch& batch)
 {
     if (batch.requestId != m_scanId || !m_scanId)
         return;
-    m_model->addKeys(batch.keys);
+    if (m_estimate == 0 && batch.estimatedTotal > 0 && !batch.keys.isEmpty()) {
+        const quint64 avg = quint64(batch.keys.first().key.size()) + 8;
+        m_model->reserve(batch.estimatedTotal + batch.estimatedTotal / 50, (batch.estimatedTotal + batch.estimatedTotal / 50) * avg);
+    }
+    m_incoming.append(batch.keys);
+    if (!m_ingest->isActive())
+        m_ingest->start();
     m_scanned = batch.scannedSoFar;
     m_estimate = batch.estimatedTotal;
     if (m_estimate > 0) {
@@ -335,10 +354,43 @@ QString KeysPanel::progressText() const
     return text;
 }
 
+void KeysPanel::ingest()
+{
+    QElapsedTimer slice;
+    slice.start();
+    while (!m_incoming.isEmpty() && slice.elapsed() < kIngestSliceMs) {
+        const QVector<KeyEntry>& head = m_incoming.first();
+        const qsizetype n = std::min<qsizetype>(kIngestChunk, head.size() - m_incomingOffset);
+        m_model->addKeys(head.mid(m_incomingOffset, n));
+        m_incomingOffset += n;
+        if (m_incomingOffset >= head.size()) {
+            m_incoming.removeFirst();
+            m_incomingOffset = 0;
+        }
+    }
+    if (!m_incoming.isEmpty())
+        return;
+    m_ingest->stop();
+    if (m_finished) {
+        const ScanSummary summary = *m_finished;
+        m_finished.reset();
+        finishScan(summary);
+    }
+}
+
 void KeysPanel::onScanFinished(const ScanSummary& summary)
 {
     if (summary.requestId != m_scanId || !m_scanId)
         return;
+    if (!m_incoming.isEmpty()) {
+        m_finished = summary;   // reported when the last keys are in the tree
+        return;
+    }
+    finishScan(summary);
+}
+
+void KeysPanel::finishScan(const ScanSummary& summary)
+{
     m_scanId = 0;
     m_progressBar->setVisible(false);
     m_model->sort(m_view->header()->sortIndicatorSection(), m_view->header()->sortIndicatorOrder());

@@ -15,6 +15,8 @@
 #include <QIcon>
 #include <QPointer>
 
+#include <optional>
+
 class QAction;
 class QComboBox;
 class QLabel;
@@ -36,6 +38,8 @@ public:
     static constexpr int kScanPageSize = 1000;   // SCAN COUNT
     static constexpr int kDetailChunk = 500;     // keys per keyDetails request
     static constexpr int kDetailsInFlight = 2;
+    static constexpr int kIngestSliceMs = 8;     // keys go into the tree in slices this long, between other events
+    static constexpr int kIngestChunk = 1024;
 
     explicit KeysPanel(QWidget* parent = nullptr);
     ~KeysPanel() override;
@@ -45,6 +49,7 @@ public:
     QIcon icon() const override;
     bool canRefresh() const override { return m_source != nullptr; }
 
+    Source* source() const { return m_source; }
     KeyTreeModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
     ValueViewer* viewer() const { return m_viewer; }
@@ -87,6 +92,8 @@ private:
     void buildUi();
     void onKeysFound(const KeyBatch& batch);
     void onScanFinished(const ScanSummary& summary);
+    void ingest();
+    void finishScan(const ScanSummary& summary);
     void onDetails(const KeyBatch& batch);
     void onKeysChanged(const KeyOpResult& result);
     void onError(quint64 requestId, const SourceError& error);
@@ -123,6 +130,12 @@ private:
     QElapsedTimer m_scanClock;
     quint64 m_scanned = 0;
     quint64 m_estimate = 0;
+    // Batches arrive faster than a debug build can index them: they queue here (cheap, implicitly shared) and go
+    // into the model in time-boxed slices, so the event loop keeps serving input and paints between slices.
+    QList<QVector<KeyEntry>> m_incoming;
+    qsizetype m_incomingOffset = 0;           // keys of m_incoming.first() already ingested
+    QTimer* m_ingest;
+    std::optional<ScanSummary> m_finished;    // the scan's end, reported once m_incoming is drained
     QList<QByteArray> m_detailQueue;
     QSet<quint64> m_detailIds;
     quint32 m_typeCursor = 0;                 // background type fetch for the type filter

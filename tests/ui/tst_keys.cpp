@@ -5,7 +5,11 @@
 
 #include "RedisServer.h"
 #include "WarningGuard.h"
+#include "connectors/DemoWorkload.h"
 #include "connectors/RedisSource.h"
+#include "connectors/SourceHost.h"
+#include "engine/cache.h"
+#include "ui/keys/MemoryView.h"
 #include "ui/keys/DeleteConfirmDialog.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/KeysPanel.h"
@@ -22,6 +26,7 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QStandardItemModel>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -355,6 +360,83 @@ private Q_SLOTS:
         QVERIFY(panel->deleteAction()->toolTip().contains(QStringLiteral("read-only")));
         panel->deleteSelected();
         QVERIFY(!panel->findChild<DeleteConfirmDialog*>());
+    }
+
+    void memoryByNamespaceIsSampledWithABound()
+    {
+        m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', 'queue:huge', string.rep('x', 200000))"),
+                       QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        MemoryView* memory = panel->memoryView();
+        QSignalSpy finished(memory, &MemoryView::finished);
+        memory->estimate({});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QStandardItemModel* ns = memory->namespaceModel();
+        QAbstractItemModelTester tester(ns, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(ns->rowCount(), 6);   // bin, character, discord, profile, queue, room_messages
+        QCOMPARE(ns->item(0, MemoryView::NsName)->text(), QStringLiteral("queue:*"));   // the 200 kB value: biggest first
+        int character = -1;
+        for (int r = 0; r < ns->rowCount(); ++r)
+            if (ns->item(r, MemoryView::NsName)->text() == QStringLiteral("character:*"))
+                character = r;
+        QVERIFY(character >= 0);
+        QCOMPARE(ns->item(character, MemoryView::NsKeys)->text(), QStringLiteral("300"));
+        QCOMPARE(ns->item(character, MemoryView::NsSampled)->text(), QStringLiteral("100"));
+        QVERIFY(ns->item(character, MemoryView::NsBound)->text() != QStringLiteral("exact"));
+        for (int r = 0; r < ns->rowCount(); ++r)
+            if (ns->item(r, MemoryView::NsName)->text() == QStringLiteral("room_messages:*"))
+                QCOMPARE(ns->item(r, MemoryView::NsBound)->text(), QStringLiteral("exact"));   // 20 keys: all measured
+        memory->exact(character);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
+        QVERIFY2(memory->statusText().startsWith(QStringLiteral("Exact for character:*: 300 keys measured")),
+                 qPrintable(memory->statusText()));
+
+        memory->findBigKeys();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 15000);
+        QStandardItemModel* big = memory->bigKeysModel();
+        QVERIFY(big->rowCount() >= 10);
+        QCOMPARE(big->item(0, 0)->text(), QStringLiteral("queue:huge"));
+        QCOMPARE(panel->model()->unknownMemoryCount(), 0u);
+        QVERIFY(memory->hotKeysText().contains(QStringLiteral("OBJECT FREQ")));
+    }
+
+    void localEngineStartsWithDemoNamespaces()
+    {
+        auto cache = std::make_shared<engine::Cache>(engine::CacheOptions{});
+        const std::size_t loaded = DemoWorkload::populate(*cache);
+        QVERIFY(loaded > 100);
+        auto host = SourceHost::forLocal(cache);
+        host->open();
+        KeysPanel panel;
+        panel.show();
+        ConnectionEntry local = entry(QStringLiteral("Local engine"));
+        local.local = true;
+        panel.setConnection(local);
+        QSignalSpy done(&panel, &KeysPanel::scanDone);
+        panel.setSource(host->source());
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        KeyTreeModel& model = *panel.model();
+        QCOMPARE(model.loadedKeys(), quint64(cache->stats().entries));
+        for (const char* ns : {"character", "room_messages", "discord"})
+            QVERIFY2(childNamed(model, {}, QString::fromLatin1(ns)).isValid(), ns);
+        // TTL edit and delete work the same on the engine.
+        const QModelIndex rooms = childNamed(model, {}, QStringLiteral("room_messages"));
+        panel.view()->expand(rooms);
+        QTRY_VERIFY(model.rowCount(rooms) > 0);
+        const QByteArray key = model.keyAt(model.index(0, 0, rooms));
+        select(panel, model.index(0, 0, rooms));
+        QSignalSpy ops(&panel, &KeysPanel::operationDone);
+        panel.editTtlOfSelected();
+        auto* dialog = panel.findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        dialog->setAmount(3, TtlDialog::Unit::Hours);
+        dialog->accept();
+        QTRY_COMPARE(ops.size(), 1);
+        QCOMPARE(ops.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
+        const std::int64_t pttl = cache->pttl(std::string_view(key.constData(), std::size_t(key.size())));
+        QVERIFY2(pttl > 3 * 3600 * 1000 - 60000 && pttl <= 3 * 3600 * 1000, QByteArray::number(qint64(pttl)));
+        panel.setSource(nullptr);
     }
 
     void binaryKeyRoundTrip()

@@ -946,6 +946,99 @@ QModelIndex KeyTreeModel::indexOfKey(const QByteArray& key)
     return pos == rows.end() ? QModelIndex() : createIndex(int(pos - rows.begin()), 0, quintptr(k | kKeyFlag));
 }
 
+quint64 KeyTreeModel::directKeyCount(const QModelIndex& index) const
+{
+    if (index.isValid() && (index.internalId() & kKeyFlag))
+        return 0;
+    const quint32 n = index.isValid() ? quint32(index.internalId()) : 0;
+    quint64 below = 0;
+    for (quint32 c = m_ns[n].firstChild; c != kNone; c = m_ns[c].nextSibling)
+        below += m_ns[c].count;
+    return m_ns[n].count - below;
+}
+
+QList<QByteArray> KeyTreeModel::sampleKeys(const QModelIndex& index, int n, quint64 seed, bool recursive) const
+{
+    QList<QByteArray> out;
+    if (index.isValid() && (index.internalId() & kKeyFlag)) {
+        out.append(keyAt(index));
+        return out;
+    }
+    std::vector<quint32> reservoir;
+    reservoir.reserve(std::size_t(std::max(0, n)));
+    std::uint64_t state = seed * 0x9e3779b97f4a7c15ull + 1;
+    auto next = [&state] {   // splitmix64
+        std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    };
+    quint64 seen = 0;
+    std::vector<quint32> stack{index.isValid() ? quint32(index.internalId()) : 0};
+    while (!stack.empty()) {
+        const quint32 cur = stack.back();
+        stack.pop_back();
+        for (quint32 k = m_ns[cur].firstLeaf; k != kNone; k = m_nextLeaf[k]) {
+            ++seen;
+            if (reservoir.size() < std::size_t(n))
+                reservoir.push_back(k);
+            else if (const quint64 j = next() % seen; j < quint64(n))
+                reservoir[std::size_t(j)] = k;
+        }
+        if (recursive)
+            for (quint32 c = m_ns[cur].firstChild; c != kNone; c = m_ns[c].nextSibling)
+                stack.push_back(c);
+    }
+    out.reserve(qsizetype(reservoir.size()));
+    for (quint32 k : reservoir)
+        out.append(keyBytes(k).toByteArray());
+    return out;
+}
+
+qint64 KeyTreeModel::memoryOf(const QByteArray& key) const
+{
+    const quint32 k = findKey(key);
+    return k == kNone ? -1 : qint64(m_memory[k]);
+}
+
+KeyType KeyTreeModel::typeOf(const QByteArray& key) const
+{
+    const quint32 k = findKey(key);
+    return k == kNone ? KeyType::None : m_type[k];
+}
+
+QList<QPair<QByteArray, qint64>> KeyTreeModel::biggestKeys(int n) const
+{
+    std::vector<quint32> ids;
+    for (quint32 k = 0; k < m_type.size(); ++k)
+        if (m_type[k] != KeyType::None && m_memory[k] >= 0)
+            ids.push_back(k);
+    const std::size_t take = std::min<std::size_t>(ids.size(), std::size_t(std::max(0, n)));
+    std::partial_sort(ids.begin(), ids.begin() + std::ptrdiff_t(take), ids.end(),
+                      [this](quint32 a, quint32 b) { return m_memory[a] > m_memory[b]; });
+    QList<QPair<QByteArray, qint64>> out;
+    for (std::size_t i = 0; i < take; ++i)
+        out.append({keyBytes(ids[i]).toByteArray(), qint64(m_memory[ids[i]])});
+    return out;
+}
+
+quint64 KeyTreeModel::unknownMemoryCount() const
+{
+    quint64 n = 0;
+    for (quint32 k = 0; k < m_type.size(); ++k)
+        n += (m_type[k] != KeyType::None && m_memory[k] < 0) ? 1 : 0;
+    return n;
+}
+
+QList<QByteArray> KeyTreeModel::keysWithUnknownMemory(quint32& cursor, int max) const
+{
+    QList<QByteArray> out;
+    for (; cursor < m_type.size() && out.size() < max; ++cursor)
+        if (m_type[cursor] != KeyType::None && m_memory[cursor] < 0)
+            out.append(keyBytes(cursor).toByteArray());
+    return out;
+}
+
 QByteArray KeyTreeModel::escapeGlob(QByteArrayView bytes)
 {
     QByteArray out;

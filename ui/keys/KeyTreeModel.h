@@ -96,6 +96,18 @@ public:
     QModelIndex indexOfKey(const QByteArray& key);
     QModelIndex indexOfNamespace(const QByteArray& path);  // "character:published" (no trailing separator)
 
+    // Up to `n` keys drawn uniformly at random from the keys in the tree below `index` (reservoir sampling over the
+    // namespace's lists: no copy of the whole namespace); all of them when there are fewer.
+    // recursive = false: only the keys directly in that namespace (not in its sub-namespaces).
+    QList<QByteArray> sampleKeys(const QModelIndex& index, int n, quint64 seed, bool recursive = true) const;
+    quint64 directKeyCount(const QModelIndex& index) const;   // keys directly in a namespace (not below)
+    qint64 memoryOf(const QByteArray& key) const;          // -1 unknown
+    KeyType typeOf(const QByteArray& key) const;           // None: not loaded or deleted
+    // The `n` largest loaded keys by known memory, largest first.
+    QList<QPair<QByteArray, qint64>> biggestKeys(int n) const;
+    quint64 unknownMemoryCount() const;
+    QList<QByteArray> keysWithUnknownMemory(quint32& cursor, int max) const;
+
     static QByteArray escapeGlob(QByteArrayView bytes);    // '*', '?', '[', ']' and '\' get a backslash
     static QString displayKey(QByteArrayView bytes);       // engine::escapeKey as a QString
 

@@ -4,6 +4,7 @@
 #include "ui/Icons.h"
 #include "ui/keys/DeleteConfirmDialog.h"
 #include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/MemoryView.h"
 #include "ui/keys/RequestIds.h"
 #include "ui/keys/TtlDialog.h"
 #include "ui/keys/ValueViewer.h"
@@ -22,6 +23,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -47,6 +49,7 @@ KeysPanel::KeysPanel(QWidget* parent)
       m_model(new KeyTreeModel(this)),
       m_view(new QTreeView(this)),
       m_viewer(new ValueViewer(this)),
+      m_memory(new MemoryView(m_model, this)),
       m_glob(new QLineEdit(this)),
       m_filter(new QLineEdit(this)),
       m_type(new QComboBox(this)),
@@ -197,7 +200,16 @@ void KeysPanel::buildUi()
     leftLayout->addWidget(m_view, 1);
     auto* splitter = new QSplitter(this);
     splitter->addWidget(left);
-    splitter->addWidget(m_viewer);
+    auto* right = new QTabWidget(this);
+    right->setObjectName(QStringLiteral("keysDetailTabs"));
+    right->setDocumentMode(true);
+    right->addTab(m_viewer, tr("Value"));
+    right->addTab(m_memory, tr("Memory"));
+    m_memory->currentNamespace = [this] {
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+        return rows.size() == 1 ? rows.first() : QModelIndex();
+    };
+    splitter->addWidget(right);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
 
@@ -238,6 +250,7 @@ void KeysPanel::setSource(Source* source)
     m_ops.clear();
     m_model->clear();
     m_viewer->setSource(source);
+    m_memory->setSource(source);
     setStatus(QString());
     if (source) {
         m_sourceConnections << connect(source, &Source::keysFound, this, &KeysPanel::onKeysFound)

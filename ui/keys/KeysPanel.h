@@ -29,6 +29,7 @@ class QTreeView;
 namespace cachelens::ui {
 
 class KeyTreeModel;
+class MemoryView;
 class ValueViewer;
 
 class KeysPanel : public Panel
@@ -53,6 +54,7 @@ public:
     KeyTreeModel* model() const { return m_model; }
     QTreeView* view() const { return m_view; }
     ValueViewer* viewer() const { return m_viewer; }
+    MemoryView* memoryView() const { return m_memory; }
     bool isScanning() const { return m_scanId != 0; }
     QString progressText() const;
     QString statusText() const;                 // the last operation's sentence
@@ -110,6 +112,7 @@ private:
     KeyTreeModel* m_model;
     QTreeView* m_view;
     ValueViewer* m_viewer;
+    MemoryView* m_memory;
     QLineEdit* m_glob;
     QLineEdit* m_filter;
     QComboBox* m_type;

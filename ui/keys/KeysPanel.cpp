@@ -137,6 +137,7 @@ void KeysPanel::buildUi()
     m_view->setContextMenuPolicy(Qt::CustomContextMenu);
     m_view->header()->setStretchLastSection(false);
     m_view->header()->setSectionResizeMode(KeyTreeModel::NameColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(KeyTreeModel::NameColumn, 260);
     m_view->setColumnWidth(KeyTreeModel::KeysColumn, 90);
     m_view->setColumnWidth(KeyTreeModel::TypeColumn, 70);
     m_view->setColumnWidth(KeyTreeModel::TtlColumn, 100);
@@ -212,6 +213,7 @@ void KeysPanel::buildUi()
     splitter->addWidget(right);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({600, 400});   // scaled to the real width when first laid out
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);

@@ -38,7 +38,7 @@ public:
         TtlMsRole,                    // qlonglong: remaining ms, -1 no expiry, -2 unknown
         MemoryRole,                   // qlonglong: bytes, -1 unknown
     };
-    static constexpr int kRebuildSlice = 50000;   // keys indexed per event-loop turn while refiltering
+    static constexpr int kRebuildSlice = 20000;   // keys indexed per event-loop turn while refiltering
 
     explicit KeyTreeModel(QObject* parent = nullptr);
     ~KeyTreeModel() override;

@@ -25,6 +25,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QSignalSpy>
@@ -358,8 +359,56 @@ private Q_SLOTS:
         QVERIFY(!panel->deleteAction()->isEnabled());
         QVERIFY(!panel->ttlAction()->isEnabled());
         QVERIFY(panel->deleteAction()->toolTip().contains(QStringLiteral("read-only")));
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        select(*panel, panel->model()->indexOfKey("discord:guildMember:1:1"));
+        QTRY_COMPARE(loaded.size(), 1);
+        QVERIFY(!panel->viewer()->findChild<QPushButton*>(QStringLiteral("editValueButton"))->isEnabled());
         panel->deleteSelected();
         QVERIFY(!panel->findChild<DeleteConfirmDialog*>());
+    }
+
+    void editStringKeepsTtlAndHashFieldOnProduction()
+    {
+        m_server->cli({QStringLiteral("EXPIRE"), QStringLiteral("discord:guildMember:0:1"), QStringLiteral("1000")});
+        auto panel = scannedPanel(entry(QStringLiteral("prod-cache"), /*production*/ true));
+        QVERIFY(panel);
+        ValueViewer* viewer = panel->viewer();
+        QSignalSpy loaded(viewer, &ValueViewer::loaded);
+        QSignalSpy written(viewer, &ValueViewer::written);
+        select(*panel, panel->model()->indexOfKey("discord:guildMember:0:1"));
+        QTRY_COMPARE(loaded.size(), 1);
+        auto* editButton = viewer->findChild<QPushButton*>(QStringLiteral("editValueButton"));
+        QVERIFY(editButton->isEnabled());
+        editButton->click();
+        auto* dialog = viewer->findChild<QDialog*>(QStringLiteral("valueEditDialog"));
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->setPlainText(QStringLiteral("{\"nick\":\"renamed\"}"));
+        QPushButton* save = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save);
+        QVERIFY(!save->isEnabled());   // production: the name first
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("typedConnectionName")), QStringLiteral("prod-cache"));
+        QVERIFY(save->isEnabled());
+        save->click();
+        QTRY_COMPARE(written.size(), 1);
+        QCOMPARE(written.at(0).at(0).toString(), QStringLiteral("Saved 18 bytes to discord:guildMember:0:1."));
+        QCOMPARE(m_server->cli({QStringLiteral("GET"), QStringLiteral("discord:guildMember:0:1")}), QByteArray("{\"nick\":\"renamed\"}"));
+        const qint64 ttl = m_server->cli({QStringLiteral("TTL"), QStringLiteral("discord:guildMember:0:1")}).toLongLong();
+        QVERIFY2(ttl > 990 && ttl <= 1000, QByteArray::number(ttl));   // KEEPTTL
+        QTRY_COMPARE(loaded.size(), 2);   // reloaded from the server
+        QCOMPARE(viewer->loadedBytes(), QByteArray("{\"nick\":\"renamed\"}"));
+
+        select(*panel, panel->model()->indexOfKey("profile:1"));
+        QTRY_COMPARE(loaded.size(), 3);
+        QTRY_COMPARE(viewer->pageModel()->rowCount(), 2);
+        int row = viewer->pageModel()->item(0).name == "name" ? 0 : 1;
+        viewer->editHashField(row);
+        dialog = viewer->findChildren<QDialog*>(QStringLiteral("valueEditDialog")).last();
+        QCOMPARE(dialog->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->toPlainText(), QStringLiteral("Ada"));
+        dialog->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->setPlainText(QStringLiteral("Grace"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("typedConnectionName")), QStringLiteral("prod-cache"));
+        dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
+        QTRY_COMPARE(written.size(), 2);
+        QCOMPARE(written.at(1).at(0).toString(), QStringLiteral("Saved 5 bytes to field name of profile:1."));
+        QCOMPARE(m_server->cli({QStringLiteral("HGET"), QStringLiteral("profile:1"), QStringLiteral("name")}), QByteArray("Grace"));
     }
 
     void memoryByNamespaceIsSampledWithABound()
@@ -436,6 +485,20 @@ private Q_SLOTS:
         QCOMPARE(ops.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
         const std::int64_t pttl = cache->pttl(std::string_view(key.constData(), std::size_t(key.size())));
         QVERIFY2(pttl > 3 * 3600 * 1000 - 60000 && pttl <= 3 * 3600 * 1000, QByteArray::number(qint64(pttl)));
+        // Editing a string on the engine keeps its TTL.
+        QSignalSpy written(panel.viewer(), &ValueViewer::written);
+        QTRY_COMPARE(panel.viewer()->key(), key);
+        QTRY_VERIFY(panel.viewer()->findChild<QPushButton*>(QStringLiteral("editValueButton"))->isEnabled());
+        panel.viewer()->editString();
+        auto* edit = panel.viewer()->findChild<QDialog*>(QStringLiteral("valueEditDialog"));
+        QVERIFY(edit);
+        edit->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->setPlainText(QStringLiteral("edited"));
+        edit->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
+        QTRY_COMPARE(written.size(), 1);
+        std::string value;
+        QVERIFY(cache->read(std::string_view(key.constData(), std::size_t(key.size())), [&](std::string_view v) { value = v; }));
+        QCOMPARE(QByteArray::fromStdString(value), QByteArray("edited"));
+        QVERIFY(cache->pttl(std::string_view(key.constData(), std::size_t(key.size()))) > 3 * 3600 * 1000 - 60000);
         panel.setSource(nullptr);
     }
 

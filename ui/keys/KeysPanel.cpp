@@ -533,6 +533,7 @@ void KeysPanel::updateActions()
     const QString reason = tr("%1 is a read-only connection: deleting and TTL changes are disabled.").arg(m_entry.name);
     m_delete->setToolTip(writable ? tr("Delete the selected keys (asks for confirmation)") : reason);
     m_ttl->setToolTip(writable ? tr("Set, extend or remove the TTL of the selected keys") : reason);
+    m_viewer->setEditPolicy(writable, reason, m_entry.production, m_entry.name);
     m_readOnlyNote->setVisible(!writable);
     m_readOnlyNote->setText(reason);
     m_cancelButton->setEnabled(isScanning());

@@ -8,6 +8,9 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QLineEdit>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -103,6 +106,9 @@ ValueViewer::ValueViewer(QWidget* parent)
       m_pages(new ValuePageModel(this))
 {
     setObjectName(QStringLiteral("valueViewer"));
+    m_edit = new QPushButton(tr("Edit…"), this);
+    m_edit->setObjectName(QStringLiteral("editValueButton"));
+    connect(m_edit, &QPushButton::clicked, this, &ValueViewer::editString);
     qRegisterMetaType<ValuePage>();
     m_header->setObjectName(QStringLiteral("valueHeader"));
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -131,6 +137,11 @@ ValueViewer::ValueViewer(QWidget* parent)
     m_table->setModel(m_pages);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (m_type == KeyType::Hash)
+            editHashField(index.row());
+    });
     m_stack->addWidget(m_text);
     m_stack->addWidget(m_json);
     m_stack->addWidget(m_table);
@@ -141,6 +152,7 @@ ValueViewer::ValueViewer(QWidget* parent)
     bar->addWidget(m_modeBox);
     bar->addWidget(m_loadAll);
     bar->addStretch(1);
+    bar->addWidget(m_edit);
     bar->addWidget(m_copy);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -157,11 +169,13 @@ void ValueViewer::setSource(Source* source)
         return;
     QObject::disconnect(m_valueConn);
     QObject::disconnect(m_errorConn);
+    QObject::disconnect(m_writeConn);
     m_source = source;
     clear();
     if (source) {
         m_valueConn = connect(source, &Source::valueReady, this, &ValueViewer::onValue);
         m_errorConn = connect(source, &Source::error, this, &ValueViewer::onError);
+        m_writeConn = connect(source, &Source::keysChanged, this, &ValueViewer::onWritten);
     }
 }
 
@@ -183,10 +197,11 @@ void ValueViewer::clear()
     m_modeBox->setVisible(false);
     m_loadAll->setVisible(false);
     m_copy->setEnabled(false);
+    m_edit->setVisible(false);
     m_stack->setCurrentWidget(m_text);
 }
 
-void ValueViewer::load(const QByteArray& key, KeyType typeHint)
+void ValueViewer::load(QByteArray key, KeyType typeHint)   // by value: callers may pass m_key, which clear() empties
 {
     clear();
     if (key.isEmpty() || !m_source)
@@ -226,6 +241,7 @@ void ValueViewer::onValue(const ValuePage& page)
     if (page.requestId != m_requestId || page.key != m_key)
         return;   // stale: another key was selected meanwhile
     if (page.error.isError()) {
+        m_edit->setVisible(false);
         m_status->setText(tr("Cannot read the value: %1").arg(page.error.message));
         m_loadingAll = false;
         Q_EMIT loaded(m_key);
@@ -321,6 +337,12 @@ void ValueViewer::render()
                                                  : tr("Load all %1").arg(locale.formattedDataSize(m_total)));
     QString text;
     const bool isText = decodesAsText(m_bytes, &text);
+    m_edit->setVisible(true);
+    m_edit->setEnabled(m_editable && !partial && isText);
+    m_edit->setToolTip(!m_editable ? m_editReason
+                       : partial   ? tr("Load all of the value before editing it")
+                       : !isText   ? tr("Binary values cannot be edited as text")
+                                   : tr("Edit the value (its TTL is kept)"));
     StringMode mode = m_mode;
     QJsonParseError parseError{};
     QJsonDocument json;
@@ -418,6 +440,107 @@ void ValueViewer::copyValue()
                       ? text
                       : QString::fromStdString(engine::escapeKey(std::string_view(m_bytes.constData(), std::size_t(m_bytes.size())))));
     QApplication::clipboard()->setMimeData(mime);
+}
+
+void ValueViewer::setEditPolicy(bool editable, const QString& reason, bool production, const QString& connectionName)
+{
+    m_editable = editable;
+    m_editReason = reason;
+    m_production = production;
+    m_connectionName = connectionName;
+    if (m_type == KeyType::String && !m_bytes.isNull())
+        render();
+}
+
+void ValueViewer::editString()
+{
+    QString text;
+    if (m_type != KeyType::String || isPartial() || !decodesAsText(m_bytes, &text) || !m_editable)
+        return;
+    openEditor({}, m_bytes);
+}
+
+void ValueViewer::editHashField(int row)
+{
+    if (m_type != KeyType::Hash || row < 0 || row >= m_pages->rowCount() || !m_editable)
+        return;
+    const ValueItem& item = m_pages->item(row);
+    QString text;
+    if (!decodesAsText(item.value, &text)) {
+        m_status->setText(tr("This field holds binary data; it cannot be edited as text."));
+        return;
+    }
+    openEditor(item.name, item.value);
+}
+
+void ValueViewer::openEditor(const QByteArray& field, const QByteArray& current)
+{
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("valueEditDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString keyText = QString::fromStdString(engine::escapeKey(std::string_view(m_key.constData(), std::size_t(m_key.size()))));
+    dialog->setWindowTitle(field.isEmpty() ? tr("Edit %1").arg(keyText)
+                                           : tr("Edit %1 → %2").arg(keyText, ValuePageModel::displayBytes(field, 200)));
+    auto* layout = new QVBoxLayout(dialog);
+    auto* edit = new QPlainTextEdit(dialog);
+    edit->setObjectName(QStringLiteral("valueEditText"));
+    edit->setPlainText(QString::fromUtf8(current));
+    layout->addWidget(edit);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, dialog);
+    QLineEdit* typed = nullptr;
+    if (m_production) {
+        layout->addWidget(new QLabel(tr("%1 is a production connection. Type its name to save:").arg(m_connectionName), dialog));
+        typed = new QLineEdit(dialog);
+        typed->setObjectName(QStringLiteral("typedConnectionName"));
+        layout->addWidget(typed);
+        buttons->button(QDialogButtonBox::Save)->setEnabled(false);
+        connect(typed, &QLineEdit::textChanged, dialog, [this, buttons](const QString& t) {
+            buttons->button(QDialogButtonBox::Save)->setEnabled(t == m_connectionName);
+        });
+    }
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::accepted, dialog, [this, dialog, edit, typed, field] {
+        if (typed && typed->text() != m_connectionName)
+            return;
+        const QByteArray value = edit->toPlainText().toUtf8();
+        dialog->accept();
+        if (!m_source)
+            return;
+        m_writeId = nextKeysRequestId();
+        m_writeField = field;
+        m_writeSize = value.size();
+        const quint64 id = m_writeId;
+        const QByteArray key = m_key;
+        QPointer<Source> source = m_source;
+        QMetaObject::invokeMethod(source, [source, id, key, field, value] {
+            if (source)
+                source->writeValue(id, key, field, value);
+        }, Qt::QueuedConnection);
+        m_status->setText(tr("Saving…"));
+    });
+    dialog->resize(640, 420);
+    dialog->open();
+}
+
+void ValueViewer::onWritten(const KeyOpResult& result)
+{
+    if (result.requestId != m_writeId || m_writeId == 0)
+        return;
+    m_writeId = 0;
+    const QString keyText = QString::fromStdString(engine::escapeKey(std::string_view(m_key.constData(), std::size_t(m_key.size()))));
+    QString summary;
+    if (result.error.isError()) {
+        summary = tr("Not saved: %1").arg(result.error.message);
+        m_status->setText(summary);
+    } else {
+        summary = m_writeField.isEmpty()
+            ? tr("Saved %1 bytes to %2.").arg(QLocale().toString(m_writeSize), keyText)
+            : tr("Saved %1 bytes to field %2 of %3.").arg(QLocale().toString(m_writeSize), ValuePageModel::displayBytes(m_writeField, 200), keyText);
+        const QByteArray key = m_key;   // load() clears m_key first
+        load(key, m_type);              // show what the server now holds
+    }
+    Q_EMIT written(summary);
 }
 
 } // namespace cachelens::ui

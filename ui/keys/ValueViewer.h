@@ -37,7 +37,10 @@ public:
     explicit ValueViewer(QWidget* parent = nullptr);
 
     void setSource(Source* source);
-    void load(const QByteArray& key, KeyType typeHint = KeyType::Unknown);   // empty key: clear
+    // Editing strings and hash fields: off on read-only connections (with the reason as tooltip); on production the
+    // edit dialog asks for the connection's name before it saves.
+    void setEditPolicy(bool editable, const QString& reason, bool production, const QString& connectionName);
+    void load(QByteArray key, KeyType typeHint = KeyType::Unknown);   // empty key: clear
     void clear();
 
     QByteArray key() const { return m_key; }
@@ -55,10 +58,14 @@ public Q_SLOTS:
     void setStringMode(cachelens::ui::ValueViewer::StringMode mode);
     void loadAll();
     void copyValue();
+    void editString();                    // the edit dialog for a fully loaded text string, without a modal loop
+    void editHashField(int row);          // the edit dialog for one field of the hash page model
+
 
 Q_SIGNALS:
     void loaded(const QByteArray& key);   // the first page arrived (or the error)
     void allLoaded(const QByteArray& key);
+    void written(const QString& summary);   // "Saved 12 bytes to user:42" or why not
 
 private:
     void onValue(const ValuePage& page);
@@ -66,9 +73,19 @@ private:
     void request(const QByteArray& cursor, int pageSize);
     void render();
     void showJsonTree(const QByteArray& bytes);
+    void openEditor(const QByteArray& field, const QByteArray& current);
+    void onWritten(const KeyOpResult& result);
 
     QPointer<Source> m_source;
-    QMetaObject::Connection m_valueConn, m_errorConn;
+    QMetaObject::Connection m_valueConn, m_errorConn, m_writeConn;
+    quint64 m_writeId = 0;
+    QByteArray m_writeField;
+    qint64 m_writeSize = 0;
+    bool m_editable = true;
+    QString m_editReason;
+    bool m_production = false;
+    QString m_connectionName;
+    QPushButton* m_edit;
     quint64 m_requestId = 0;
     quint64 m_nextId = 1;
     QByteArray m_key;

@@ -297,8 +297,6 @@ void KeysPanel::startScan()
     m_scanned = 0;
     m_estimate = 0;
     m_scanClock.start();
-    if (qEnvironmentVariableIsSet("CACHELENS_STALL_DEBUG"))
-        qWarning("scan starts");
     QByteArray glob = m_glob->text().toUtf8();
     if (glob.isEmpty())
         glob = QByteArrayLiteral("*");

@@ -30,8 +30,6 @@ void StallMeter::tick()
     const qint64 now = m_clock.nsecsElapsed();
     const double lateMs = double(now - m_lastNs) / 1e6 - kTickMs;
     m_lastNs = now;
-    if (lateMs > 30 && qEnvironmentVariableIsSet("CACHELENS_STALL_DEBUG"))
-        qWarning("stall %.1f ms ending at %.3f s", lateMs, double(now) / 1e9);
     if (lateMs > m_maxStallMs)
         m_maxStallMs = lateMs;
 }

@@ -211,4 +211,25 @@ void LocalSource::remove(quint64 requestId, const QList<QByteArray>& keys)
     Q_EMIT keysChanged(result);
 }
 
+void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value)
+{
+    KeyOpResult result;
+    result.requestId = requestId;
+    result.requested = 1;
+    if (!field.isEmpty()) {
+        result.error = SourceError{SourceError::Kind::WrongType, tr("the local engine stores strings only: it has no hash fields")};
+        Q_EMIT keysChanged(result);
+        return;
+    }
+    engine::SetOptions options;
+    if (const std::int64_t left = m_cache->pttl(view(key)); left > 0)
+        options.ttl = std::chrono::milliseconds(left);   // keep the remaining TTL, like SET … KEEPTTL
+    const engine::Status status = m_cache->set(view(key), view(value), options);
+    if (status.ok())
+        result.affected = 1;
+    else
+        result.error = SourceError{SourceError::Kind::Server, QString::fromStdString(status.error().message)};
+    Q_EMIT keysChanged(result);
+}
+
 } // namespace cachelens

@@ -39,6 +39,7 @@ public Q_SLOTS:
     void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
     void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
+    void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
 
 private:
     struct ScanJob {

@@ -367,4 +367,19 @@ void RedisSource::remove(quint64 requestId, const QList<QByteArray>& keys)
                       });
 }
 
+void RedisSource::writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value)
+{
+    if (!ensureClient(requestId))
+        return;
+    const QList<QByteArray> args = field.isEmpty()
+        ? QList<QByteArray>{QByteArrayLiteral("SET"), key, value, QByteArrayLiteral("KEEPTTL")}   // Redis 6.0+
+        : QList<QByteArray>{QByteArrayLiteral("HSET"), key, field, value};
+    sink()->command(args, this, [this, requestId](const redis::RedisReply& reply) {
+        KeyOpResult result{requestId, 1, reply.isError() ? 0u : 1u, {}};
+        if (reply.isError())
+            result.error = toSourceError(reply.error());
+        Q_EMIT keysChanged(result);
+    });
+}
+
 } // namespace cachelens

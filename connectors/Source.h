@@ -40,6 +40,9 @@ public Q_SLOTS:
     virtual void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize);   // → valueReady
     virtual void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs);       // ttlMs < 0: persist → keysChanged
     virtual void remove(quint64 requestId, const QList<QByteArray>& keys);                     // → keysChanged
+    // Writes a string (field empty: SET … KEEPTTL, the TTL is kept) or one hash field (HSET). → keysChanged with
+    // requested = affected = 1, or the error (WRONGTYPE when the key holds another type).
+    virtual void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value);
 
 Q_SIGNALS:
     void stateChanged(cachelens::ConnectionState state, const QString& detail);
@@ -63,5 +66,6 @@ inline void Source::keyDetails(quint64 requestId, const QList<QByteArray>&) { un
 inline void Source::fetchValue(quint64 requestId, const QByteArray&, const QByteArray&, int) { unsupported(requestId); }
 inline void Source::setTtl(quint64 requestId, const QList<QByteArray>&, qint64) { unsupported(requestId); }
 inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
+inline void Source::writeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&) { unsupported(requestId); }
 
 } // namespace cachelens

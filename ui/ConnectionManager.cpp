@@ -17,6 +17,8 @@ ConnectionManager::ConnectionManager(ConnectionListModel* model, QObject* parent
     options.maxEntries = 8000;
     options.maxBytes = 32u << 20;
     m_localCache = std::make_shared<engine::Cache>(options);
+    // Demo data from the start (characters, chat rooms, Discord lookups), so a first launch shows a populated Keys tree.
+    DemoWorkload::populate(*m_localCache);
     m_localHost = SourceHost::forLocal(m_localCache);
     const QString localId = m_model->entry(0).id;
     connect(m_localHost->source(), &Source::stateChanged, this,

@@ -31,7 +31,10 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   tr("Run demo traffic on the local engine (namespaces shaped like a chat and a Discord "
                                      "bot), so the charts move and the key tree is populated."));
-    parser.addOptions({connect, panel, screenshot, screenshotAfter, demo});
+    const QCommandLineOption reportStalls(QStringLiteral("report-stalls"),
+                                          tr("Load the Keys panel's whole tree, print keys=N max_stall_ms=M (the "
+                                             "longest GUI event-loop stall while loading) and exit."));
+    parser.addOptions({connect, panel, screenshot, screenshotAfter, demo, reportStalls});
 
     if (!parser.parse(arguments)) {
         result.action = GuiOptionsParse::Action::Fail;
@@ -72,6 +75,12 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
         result.options.panel = name;
     }
     result.options.demo = parser.isSet(demo);
+    if (parser.isSet(reportStalls)) {
+        if (!result.options.panel.isEmpty() && result.options.panel != QStringLiteral("keys"))
+            return fail(tr("cachelens: --report-stalls measures the keys panel; drop --panel %1").arg(result.options.panel));
+        result.options.reportStalls = true;
+        result.options.panel = QStringLiteral("keys");
+    }
     if (parser.isSet(screenshot)) {
         result.options.screenshotFile = parser.value(screenshot);
         if (result.options.screenshotFile.isEmpty())

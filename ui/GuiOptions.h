@@ -15,6 +15,7 @@ struct GuiOptions {
     QString screenshotFile;                 // --screenshot FILE
     int screenshotAfterMs = 1500;           // --screenshot-after MS
     bool demo = false;                      // --demo: run the demo workload on the local engine
+    bool reportStalls = false;              // --report-stalls: load the Keys tree, print keys=N max_stall_ms=M, exit
 };
 
 struct GuiOptionsParse {

@@ -10,6 +10,7 @@
 #include "ui/PreferencesDialog.h"
 #include "ui/UnavailablePanel.h"
 #include "ui/dashboard/DashboardPanel.h"
+#include "ui/keys/KeysPanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -90,8 +91,7 @@ void MainWindow::createPanels()
     // Each panel replaces its stand-in when its issue lands; until then the tab says so rather than show fake data.
     m_panels = {
         new DashboardPanel(this),
-        new UnavailablePanel(QStringLiteral("keys"), tr("Keys"), themedIcon(nullptr, "keys"),
-                             tr("The namespace tree, value viewer and TTL editor arrive with the Keys work."), this),
+        new KeysPanel(this),   // its openInInvalidate(sourceId, glob) is for the Invalidate panel to take
         new UnavailablePanel(QStringLiteral("invalidate"), tr("Invalidate"), themedIcon(nullptr, "invalidate"),
                              tr("Previewed, cancellable, audited purges by pattern or tag arrive with the "
                                 "Invalidate work."), this),

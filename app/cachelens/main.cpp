@@ -6,6 +6,9 @@
 #include "ui/PreferencesDialog.h"
 #include "ui/Screenshot.h"
 #include "ui/Theme.h"
+#include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/KeysPanel.h"
+#include "ui/keys/StallMeter.h"
 
 #include <QApplication>
 
@@ -61,6 +64,25 @@ int main(int argc, char** argv)
     cachelens::ui::applyTheme(app, prefs.theme);
 
     cachelens::ui::MainWindow window;
+    cachelens::ui::StallMeter stalls;
+    if (options.reportStalls) {
+        // Measures from before the connection opens until the whole tree is loaded, then reports and exits.
+        auto* keys = qobject_cast<cachelens::ui::KeysPanel*>(window.panel(QStringLiteral("keys")));
+        const bool wantRedis = options.connect.has_value();
+        QObject::connect(keys, &cachelens::ui::KeysPanel::scanDone, &app, [&stalls, keys, wantRedis](quint64 total, bool cancelled) {
+            if (wantRedis && (!keys->source() || keys->source()->kind() != cachelens::Source::Kind::Redis))
+                return;   // the local engine's scan, before the connection was ready
+            stalls.stop();
+            const auto* model = keys->model();
+            std::printf("keys=%llu max_stall_ms=%.1f model_bytes_per_key=%.1f%s\n", static_cast<unsigned long long>(total),
+                        stalls.maxStallMs(),
+                        model->loadedKeys() ? double(model->bytesUsed() - model->keyBytes()) / double(model->loadedKeys()) : 0.0,
+                        cancelled ? " cancelled" : "");
+            std::fflush(stdout);
+            QCoreApplication::exit(cancelled ? 1 : 0);
+        });
+        stalls.start();
+    }
     // A screenshot run is reproducible: it ignores the last session's layout.
     if (prefs.restoreLayout && options.screenshotFile.isEmpty())
         window.restoreLayout();

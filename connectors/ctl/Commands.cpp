@@ -14,6 +14,7 @@ const QList<Command>& commands()
         pingCommand(),
         statsCommand(),
         scanCommand(),
+        ttlCommand(),
         matchCommand(),
     };
     return all;

@@ -1,0 +1,537 @@
+// KeysPanel offscreen against a real redis-server: scan into the namespace tree, filter, select a key and read its
+// value, edit its TTL through the dialog, delete with confirmation (typed name on production, disabled when
+// read-only), and a binary key that survives the round trip byte for byte.
+#include "IsolatedEnvironment.h"
+
+#include "RedisServer.h"
+#include "WarningGuard.h"
+#include "connectors/DemoWorkload.h"
+#include "connectors/RedisSource.h"
+#include "connectors/SourceHost.h"
+#include "engine/cache.h"
+#include "ui/keys/MemoryView.h"
+#include "ui/keys/DeleteConfirmDialog.h"
+#include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/KeysPanel.h"
+#include "ui/keys/TtlDialog.h"
+#include "ui/keys/ValuePageModel.h"
+#include "ui/keys/ValueViewer.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardItemModel>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+#include <QTreeView>
+
+#include <memory>
+
+using namespace cachelens;
+using namespace cachelens::ui;
+using cachelens::test::RedisServer;
+using cachelens::test::WarningGuard;
+
+namespace {
+
+// A RedisSource on its own worker thread, deleted there when the thread finishes.
+struct SourceOnThread {
+    QThread thread;
+    RedisSource* source = nullptr;
+
+    SourceOnThread(const QString& id, const QString& url)
+    {
+        source = new RedisSource(id, id, *ConnectionUrl::parse(url).url);
+        source->moveToThread(&thread);
+        QObject::connect(&thread, &QThread::finished, source, &QObject::deleteLater);
+        thread.start();
+    }
+    ~SourceOnThread()
+    {
+        thread.quit();
+        thread.wait();
+    }
+    bool open()
+    {
+        QSignalSpy states(source, &Source::stateChanged);
+        QMetaObject::invokeMethod(source, &Source::open, Qt::QueuedConnection);
+        return QTest::qWaitFor([&] {
+            return !states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Ready;
+        }, 10000);
+    }
+};
+
+ConnectionEntry entry(const QString& name, bool production = false, bool readOnly = false)
+{
+    ConnectionEntry e;
+    e.id = name;
+    e.name = name;
+    e.production = production;
+    e.readOnly = readOnly;
+    return e;
+}
+
+QModelIndex childNamed(const KeyTreeModel& model, const QModelIndex& parent, const QString& name)
+{
+    for (int r = 0; r < model.rowCount(parent); ++r)
+        if (model.index(r, 0, parent).data().toString() == name)
+            return model.index(r, 0, parent);
+    return {};
+}
+
+void select(KeysPanel& panel, const QModelIndex& index)
+{
+    panel.view()->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    panel.view()->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+}
+
+// Lua keeps arbitrary bytes: redis-cli arguments cannot carry a NUL.
+const char* kBinaryKeyLua = "return string.char(98,105,110,58,255,0,10,42)";   // "bin:\xff\x00\n*"
+const QByteArray kBinaryKey("bin:\xff\x00\n*", 8);
+
+} // namespace
+
+class TestKeysPanel : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<RedisServer> m_server;
+    std::unique_ptr<SourceOnThread> m_redis;
+
+    void populate()
+    {
+        m_server->cli({QStringLiteral("FLUSHALL")});
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("300"),
+                       QStringLiteral("character:published")});
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("20"),
+                       QStringLiteral("room_messages")});
+        for (int g = 0; g < 3; ++g)
+            for (int u = 0; u < 4; ++u)
+                m_server->cli({QStringLiteral("SET"), QStringLiteral("discord:guildMember:%1:%2").arg(g).arg(u),
+                               QStringLiteral("{\"roles\":[1,2],\"nick\":\"u%1\"}").arg(u)});
+        m_server->cli({QStringLiteral("HSET"), QStringLiteral("profile:1"), QStringLiteral("name"), QStringLiteral("Ada"),
+                       QStringLiteral("lang"), QStringLiteral("en")});
+        m_server->cli({QStringLiteral("RPUSH"), QStringLiteral("queue:jobs"), QStringLiteral("a"), QStringLiteral("b"),
+                       QStringLiteral("c")});
+        m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', %1, 'binary\\255value')").arg(QString::fromLatin1(kBinaryKeyLua).mid(7)),
+                       QStringLiteral("0")});
+    }
+
+    std::unique_ptr<KeysPanel> scannedPanel(const ConnectionEntry& e)
+    {
+        auto panel = std::make_unique<KeysPanel>();
+        panel->resize(1200, 800);
+        panel->show();
+        panel->setConnection(e);
+        QSignalSpy done(panel.get(), &KeysPanel::scanDone);
+        panel->setSource(m_redis->source);
+        if (!QTest::qWaitFor([&] { return !done.isEmpty(); }, 15000))
+            return nullptr;
+        return panel;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        RedisServer::Options options;
+        options.extraArgs = {QStringLiteral("--enable-debug-command"), QStringLiteral("local")};   // DEBUG POPULATE (Redis 7)
+        m_server = std::make_unique<RedisServer>(options);
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+        m_redis = std::make_unique<SourceOnThread>(QStringLiteral("redis-keys"), m_server->url());
+        QVERIFY(m_redis->open());
+    }
+    void cleanupTestCase()
+    {
+        m_redis.reset();
+        m_server.reset();
+    }
+    void init() { populate(); }
+
+    void scanBuildsTheNamespaceTree()
+    {
+        WarningGuard guard;
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QAbstractItemModelTester tester(panel->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        KeyTreeModel& model = *panel->model();
+        QCOMPARE(model.loadedKeys(), 335u);
+        const QModelIndex character = childNamed(model, {}, QStringLiteral("character"));
+        QVERIFY(character.isValid());
+        QCOMPARE(model.keyCountAt(character), 300u);
+        QVERIFY(panel->statusText().contains(QStringLiteral("335")));
+        // Expanding asks the server for types, TTLs and sizes.
+        const QModelIndex discord = childNamed(model, {}, QStringLiteral("discord"));
+        panel->view()->expand(discord);   // rows are fetched on the next event-loop turn
+        QTRY_COMPARE(model.rowCount(discord), 1);
+        const QModelIndex member = childNamed(model, discord, QStringLiteral("guildMember"));
+        panel->view()->expand(member);
+        QTRY_COMPARE(model.rowCount(member), 3);
+        const QModelIndex guild = childNamed(model, member, QStringLiteral("1"));
+        QSignalSpy details(panel.get(), &KeysPanel::detailsApplied);
+        panel->view()->expand(guild);
+        QTRY_COMPARE(model.rowCount(guild), 4);
+        QTRY_VERIFY(!details.isEmpty());
+        const QModelIndex leaf = model.index(0, 0, guild);
+        QTRY_COMPARE(leaf.siblingAtColumn(KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"));
+        QCOMPARE(leaf.siblingAtColumn(KeyTreeModel::TtlColumn).data().toString(), QStringLiteral("no expiry"));
+        QVERIFY(model.data(leaf, KeyTreeModel::MemoryRole).toLongLong() > 0);
+        QVERIFY(guard.warnings().isEmpty());
+    }
+
+    void serverGlobAndClientFilters()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QSignalSpy rebuilt(panel->model(), &KeyTreeModel::rebuildFinished);
+        panel->setClientFilter(QStringLiteral("GUILDMEMBER:2"));
+        QTRY_COMPARE(rebuilt.size(), 1);
+        QCOMPARE(panel->model()->visibleKeys(), 4u);
+        QVERIFY(panel->progressText().contains(QStringLiteral("4 match")));
+        panel->setClientFilter(QString());
+        QTRY_COMPARE(rebuilt.size(), 2);
+        // Type filter: the panel asks for the types of every loaded key in the background.
+        panel->setTypeFilter(KeyType::Hash);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->visibleKeys(), 1u, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->unknownTypeCount(), 0u, 10000);
+        QCOMPARE(panel->model()->visibleKeys(), 1u);
+        panel->setTypeFilter(KeyType::Unknown);
+        // MATCH on the server.
+        QSignalSpy done(panel.get(), &KeysPanel::scanDone);
+        panel->setServerGlob(QStringLiteral("room_messages:*"));
+        panel->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        QCOMPARE(panel->model()->loadedKeys(), 20u);
+    }
+
+    void cancelStopsTheScanAndSaysSo()
+    {
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("300000"), QStringLiteral("bulk")});
+        KeysPanel panel;
+        panel.show();
+        panel.setConnection(entry(QStringLiteral("test")));
+        QSignalSpy done(&panel, &KeysPanel::scanDone);
+        panel.setSource(m_redis->source);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.model()->loadedKeys() > 0 || !done.isEmpty(), 15000);
+        panel.cancelScan();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        if (done.at(0).at(1).toBool()) {   // the scan may have finished before the cancel arrived
+            QVERIFY(panel.statusText().startsWith(QStringLiteral("Scan cancelled after")));
+            QVERIFY(panel.model()->loadedKeys() < 300335u);
+        }
+        QVERIFY(!panel.isScanning());
+    }
+
+    void selectedKeyShowsItsValue()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        ValueViewer* viewer = panel->viewer();
+        QSignalSpy loaded(viewer, &ValueViewer::loaded);
+        select(*panel, panel->model()->indexOfKey("discord:guildMember:0:1"));
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(viewer->type(), KeyType::String);
+        QCOMPARE(viewer->loadedBytes(), QByteArray("{\"roles\":[1,2],\"nick\":\"u1\"}"));
+        QVERIFY(viewer->text().contains(QStringLiteral("\"nick\": \"u1\"")));   // pretty-printed
+        viewer->setStringMode(ValueViewer::StringMode::Hex);
+        QVERIFY(viewer->text().startsWith(QStringLiteral("00000000  7b 22")));
+
+        select(*panel, panel->model()->indexOfKey("profile:1"));
+        QTRY_COMPARE(loaded.size(), 2);
+        QCOMPARE(viewer->type(), KeyType::Hash);
+        QAbstractItemModelTester tester(viewer->pageModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_COMPARE(viewer->pageModel()->rowCount(), 2);
+        QVERIFY(viewer->pageModel()->isComplete());
+
+        select(*panel, panel->model()->indexOfKey(kBinaryKey));
+        QTRY_COMPARE(loaded.size(), 3);
+        QCOMPARE(viewer->loadedBytes(), QByteArray("binary\xffvalue"));
+        viewer->setStringMode(ValueViewer::StringMode::Text);
+        QCOMPARE(viewer->text(), QStringLiteral("binary\\xffvalue"));   // escaped, never mangled
+        viewer->copyValue();
+        QCOMPARE(QApplication::clipboard()->mimeData()->data(QStringLiteral("application/octet-stream")),
+                 QByteArray("binary\xffvalue"));
+    }
+
+    void largeStringLoadsPartiallyThenAll()
+    {
+        const int size = ValueViewer::kStringPage * 3 + 17;
+        m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', 'big:blob', string.rep('x', %1))").arg(size),
+                       QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        ValueViewer* viewer = panel->viewer();
+        QSignalSpy loaded(viewer, &ValueViewer::loaded);
+        QSignalSpy all(viewer, &ValueViewer::allLoaded);
+        select(*panel, panel->model()->indexOfKey("big:blob"));
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(viewer->loadedBytes().size(), ValueViewer::kStringPage);
+        QVERIFY(viewer->isPartial());
+        QCOMPARE(viewer->totalSize(), size);
+        viewer->loadAll();
+        QTRY_COMPARE(all.size(), 1);
+        QCOMPARE(viewer->loadedBytes().size(), size);
+        QVERIFY(!viewer->isPartial());
+    }
+
+    void ttlEditorSetsAndRefusesNonPositive()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        select(*panel, panel->model()->indexOfKey("queue:jobs"));
+        panel->editTtlOfSelected();
+        auto* dialog = panel->findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        QPushButton* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        dialog->setAmount(0, TtlDialog::Unit::Seconds);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(dialog->problem().contains(QStringLiteral("must be positive")));
+        dialog->setAmount(10, TtlDialog::Unit::Minutes);
+        QVERIFY(ok->isEnabled());
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        ok->click();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
+        const qint64 pttl = m_server->cli({QStringLiteral("PTTL"), QStringLiteral("queue:jobs")}).toLongLong();
+        QVERIFY2(pttl > 590000 && pttl <= 600000, QByteArray::number(pttl));
+        const QModelIndex index = panel->model()->indexOfKey("queue:jobs");
+        QVERIFY(index.siblingAtColumn(KeyTreeModel::TtlColumn).data().toString().startsWith(QStringLiteral("9m")) ||
+                index.siblingAtColumn(KeyTreeModel::TtlColumn).data().toString().startsWith(QStringLiteral("10m")));
+
+        // A whole namespace, persisted: the dialog says how many keys first.
+        const QModelIndex rooms = childNamed(*panel->model(), {}, QStringLiteral("room_messages"));
+        m_server->cli({QStringLiteral("EXPIRE"), QStringLiteral("room_messages:3"), QStringLiteral("100")});
+        select(*panel, rooms);
+        panel->editTtlOfSelected();
+        dialog = panel->findChildren<TtlDialog*>().last();
+        QCOMPARE(dialog->findChild<QLabel*>(QStringLiteral("ttlKeyCount"))->text().left(40),
+                 QStringLiteral("This changes the TTL of 20 keys (room_me"));
+        dialog->setMode(TtlDialog::Mode::Persist);
+        dialog->accept();
+        QTRY_COMPARE(done.size(), 2);
+        QCOMPARE(done.at(1).at(0).toString(),
+                 QStringLiteral("Removed the expiry of 1 of 20 keys (the others had no expiry or no longer existed)."));
+        QCOMPARE(m_server->cli({QStringLiteral("TTL"), QStringLiteral("room_messages:3")}), QByteArray("-1"));
+    }
+
+    void deleteOnProductionNeedsTheTypedName()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("prod-cache"), /*production*/ true));
+        QVERIFY(panel);
+        const QModelIndex rooms = childNamed(*panel->model(), {}, QStringLiteral("room_messages"));
+        select(*panel, rooms);
+        QVERIFY(panel->deleteAction()->isEnabled());
+        panel->deleteAction()->trigger();
+        auto* dialog = panel->findChild<DeleteConfirmDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("deleteSummary"))->text().contains(QStringLiteral("20 keys")));
+        QPushButton* del = dialog->findChild<QPushButton*>(QStringLiteral("confirmDeleteButton"));
+        QVERIFY(!del->isEnabled());
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("prod-cach"));
+        QVERIFY(!del->isEnabled());
+        dialog->accept();   // refused: nothing is deleted
+        QCOMPARE(m_server->cli({QStringLiteral("EXISTS"), QStringLiteral("room_messages:0")}), QByteArray("1"));
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("e"));
+        QVERIFY(del->isEnabled());
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        del->click();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Deleted 20 of 20 keys."));
+        QCOMPARE(m_server->cli({QStringLiteral("EVAL"), QStringLiteral("return #redis.call('KEYS', 'room_messages:*')"),
+                                QStringLiteral("0")}),
+                 QByteArray("0"));
+        QCOMPARE(panel->model()->loadedKeys(), 315u);
+        QVERIFY(!childNamed(*panel->model(), {}, QStringLiteral("room_messages")).isValid()
+                || panel->model()->keyCountAt(childNamed(*panel->model(), {}, QStringLiteral("room_messages"))) == 0);
+    }
+
+    void readOnlyConnectionCannotDeleteOrEditTtl()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("replica"), false, /*readOnly*/ true));
+        QVERIFY(panel);
+        select(*panel, panel->model()->indexOfKey("profile:1"));
+        QVERIFY(!panel->deleteAction()->isEnabled());
+        QVERIFY(!panel->ttlAction()->isEnabled());
+        QVERIFY(panel->deleteAction()->toolTip().contains(QStringLiteral("read-only")));
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        select(*panel, panel->model()->indexOfKey("discord:guildMember:1:1"));
+        QTRY_COMPARE(loaded.size(), 1);
+        QVERIFY(!panel->viewer()->findChild<QPushButton*>(QStringLiteral("editValueButton"))->isEnabled());
+        panel->deleteSelected();
+        QVERIFY(!panel->findChild<DeleteConfirmDialog*>());
+    }
+
+    void editStringKeepsTtlAndHashFieldOnProduction()
+    {
+        m_server->cli({QStringLiteral("EXPIRE"), QStringLiteral("discord:guildMember:0:1"), QStringLiteral("1000")});
+        auto panel = scannedPanel(entry(QStringLiteral("prod-cache"), /*production*/ true));
+        QVERIFY(panel);
+        ValueViewer* viewer = panel->viewer();
+        QSignalSpy loaded(viewer, &ValueViewer::loaded);
+        QSignalSpy written(viewer, &ValueViewer::written);
+        select(*panel, panel->model()->indexOfKey("discord:guildMember:0:1"));
+        QTRY_COMPARE(loaded.size(), 1);
+        auto* editButton = viewer->findChild<QPushButton*>(QStringLiteral("editValueButton"));
+        QVERIFY(editButton->isEnabled());
+        editButton->click();
+        auto* dialog = viewer->findChild<QDialog*>(QStringLiteral("valueEditDialog"));
+        QVERIFY(dialog);
+        dialog->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->setPlainText(QStringLiteral("{\"nick\":\"renamed\"}"));
+        QPushButton* save = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save);
+        QVERIFY(!save->isEnabled());   // production: the name first
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("typedConnectionName")), QStringLiteral("prod-cache"));
+        QVERIFY(save->isEnabled());
+        save->click();
+        QTRY_COMPARE(written.size(), 1);
+        QCOMPARE(written.at(0).at(0).toString(), QStringLiteral("Saved 18 bytes to discord:guildMember:0:1."));
+        QCOMPARE(m_server->cli({QStringLiteral("GET"), QStringLiteral("discord:guildMember:0:1")}), QByteArray("{\"nick\":\"renamed\"}"));
+        const qint64 ttl = m_server->cli({QStringLiteral("TTL"), QStringLiteral("discord:guildMember:0:1")}).toLongLong();
+        QVERIFY2(ttl > 990 && ttl <= 1000, QByteArray::number(ttl));   // KEEPTTL
+        QTRY_COMPARE(loaded.size(), 2);   // reloaded from the server
+        QCOMPARE(viewer->loadedBytes(), QByteArray("{\"nick\":\"renamed\"}"));
+
+        select(*panel, panel->model()->indexOfKey("profile:1"));
+        QTRY_COMPARE(loaded.size(), 3);
+        QTRY_COMPARE(viewer->pageModel()->rowCount(), 2);
+        int row = viewer->pageModel()->item(0).name == "name" ? 0 : 1;
+        viewer->editHashField(row);
+        dialog = viewer->findChildren<QDialog*>(QStringLiteral("valueEditDialog")).last();
+        QCOMPARE(dialog->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->toPlainText(), QStringLiteral("Ada"));
+        dialog->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->setPlainText(QStringLiteral("Grace"));
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("typedConnectionName")), QStringLiteral("prod-cache"));
+        dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
+        QTRY_COMPARE(written.size(), 2);
+        QCOMPARE(written.at(1).at(0).toString(), QStringLiteral("Saved 5 bytes to field name of profile:1."));
+        QCOMPARE(m_server->cli({QStringLiteral("HGET"), QStringLiteral("profile:1"), QStringLiteral("name")}), QByteArray("Grace"));
+    }
+
+    void memoryByNamespaceIsSampledWithABound()
+    {
+        m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', 'queue:huge', string.rep('x', 200000))"),
+                       QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        MemoryView* memory = panel->memoryView();
+        QSignalSpy finished(memory, &MemoryView::finished);
+        memory->estimate({});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QStandardItemModel* ns = memory->namespaceModel();
+        QAbstractItemModelTester tester(ns, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(ns->rowCount(), 6);   // bin, character, discord, profile, queue, room_messages
+        QCOMPARE(ns->item(0, MemoryView::NsName)->text(), QStringLiteral("queue:*"));   // the 200 kB value: biggest first
+        int character = -1;
+        for (int r = 0; r < ns->rowCount(); ++r)
+            if (ns->item(r, MemoryView::NsName)->text() == QStringLiteral("character:*"))
+                character = r;
+        QVERIFY(character >= 0);
+        QCOMPARE(ns->item(character, MemoryView::NsKeys)->text(), QStringLiteral("300"));
+        QCOMPARE(ns->item(character, MemoryView::NsSampled)->text(), QStringLiteral("100"));
+        QVERIFY(ns->item(character, MemoryView::NsBound)->text() != QStringLiteral("exact"));
+        for (int r = 0; r < ns->rowCount(); ++r)
+            if (ns->item(r, MemoryView::NsName)->text() == QStringLiteral("room_messages:*"))
+                QCOMPARE(ns->item(r, MemoryView::NsBound)->text(), QStringLiteral("exact"));   // 20 keys: all measured
+        memory->exact(character);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
+        QVERIFY2(memory->statusText().startsWith(QStringLiteral("Exact for character:*: 300 keys measured")),
+                 qPrintable(memory->statusText()));
+
+        memory->findBigKeys();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 15000);
+        QStandardItemModel* big = memory->bigKeysModel();
+        QVERIFY(big->rowCount() >= 10);
+        QCOMPARE(big->item(0, 0)->text(), QStringLiteral("queue:huge"));
+        QCOMPARE(panel->model()->unknownMemoryCount(), 0u);
+        QVERIFY(memory->hotKeysText().contains(QStringLiteral("OBJECT FREQ")));
+    }
+
+    void localEngineStartsWithDemoNamespaces()
+    {
+        auto cache = std::make_shared<engine::Cache>(engine::CacheOptions{});
+        const std::size_t loaded = DemoWorkload::populate(*cache);
+        QVERIFY(loaded > 100);
+        auto host = SourceHost::forLocal(cache);
+        host->open();
+        KeysPanel panel;
+        panel.show();
+        ConnectionEntry local = entry(QStringLiteral("Local engine"));
+        local.local = true;
+        panel.setConnection(local);
+        QSignalSpy done(&panel, &KeysPanel::scanDone);
+        panel.setSource(host->source());
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        KeyTreeModel& model = *panel.model();
+        QCOMPARE(model.loadedKeys(), quint64(cache->stats().entries));
+        for (const char* ns : {"character", "room_messages", "discord"})
+            QVERIFY2(childNamed(model, {}, QString::fromLatin1(ns)).isValid(), ns);
+        // TTL edit and delete work the same on the engine.
+        const QModelIndex rooms = childNamed(model, {}, QStringLiteral("room_messages"));
+        panel.view()->expand(rooms);
+        QTRY_VERIFY(model.rowCount(rooms) > 0);
+        const QByteArray key = model.keyAt(model.index(0, 0, rooms));
+        select(panel, model.index(0, 0, rooms));
+        QSignalSpy ops(&panel, &KeysPanel::operationDone);
+        panel.editTtlOfSelected();
+        auto* dialog = panel.findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        dialog->setAmount(3, TtlDialog::Unit::Hours);
+        dialog->accept();
+        QTRY_COMPARE(ops.size(), 1);
+        QCOMPARE(ops.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
+        const std::int64_t pttl = cache->pttl(std::string_view(key.constData(), std::size_t(key.size())));
+        QVERIFY2(pttl > 3 * 3600 * 1000 - 60000 && pttl <= 3 * 3600 * 1000, QByteArray::number(qint64(pttl)));
+        // Editing a string on the engine keeps its TTL.
+        QSignalSpy written(panel.viewer(), &ValueViewer::written);
+        QTRY_COMPARE(panel.viewer()->key(), key);
+        QTRY_VERIFY(panel.viewer()->findChild<QPushButton*>(QStringLiteral("editValueButton"))->isEnabled());
+        panel.viewer()->editString();
+        auto* edit = panel.viewer()->findChild<QDialog*>(QStringLiteral("valueEditDialog"));
+        QVERIFY(edit);
+        edit->findChild<QPlainTextEdit*>(QStringLiteral("valueEditText"))->setPlainText(QStringLiteral("edited"));
+        edit->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Save)->click();
+        QTRY_COMPARE(written.size(), 1);
+        std::string value;
+        QVERIFY(cache->read(std::string_view(key.constData(), std::size_t(key.size())), [&](std::string_view v) { value = v; }));
+        QCOMPARE(QByteArray::fromStdString(value), QByteArray("edited"));
+        QVERIFY(cache->pttl(std::string_view(key.constData(), std::size_t(key.size()))) > 3 * 3600 * 1000 - 60000);
+        panel.setSource(nullptr);
+    }
+
+    void binaryKeyRoundTrip()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        const QModelIndex index = panel->model()->indexOfKey(kBinaryKey);
+        QVERIFY(index.isValid());
+        QCOMPARE(index.data().toString(), QStringLiteral("\\xff\\x00\\n*"));
+        select(*panel, index);
+        panel->copySelected();
+        QCOMPARE(QApplication::clipboard()->mimeData()->text(), QStringLiteral("bin:\\xff\\x00\\n*"));
+        QSignalSpy invalidate(panel.get(), &KeysPanel::openInInvalidate);
+        select(*panel, index.parent());
+        panel->invalidateAction()->trigger();
+        QCOMPARE(invalidate.size(), 1);
+        QCOMPARE(invalidate.at(0).at(1).toByteArray(), QByteArray("bin:*"));
+
+        select(*panel, index);
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        panel->deleteSelected();
+        auto* dialog = panel->findChild<DeleteConfirmDialog*>();
+        QVERIFY(dialog);
+        dialog->findChild<QPushButton*>(QStringLiteral("confirmDeleteButton"))->click();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Deleted 1 of 1 keys."));
+        QCOMPARE(m_server->cli({QStringLiteral("EVAL"),
+                                QStringLiteral("return redis.call('EXISTS', %1)").arg(QString::fromLatin1(kBinaryKeyLua).mid(7)),
+                                QStringLiteral("0")}),
+                 QByteArray("0"));
+    }
+};
+
+QTEST_MAIN(TestKeysPanel)
+#include "tst_keys.moc"

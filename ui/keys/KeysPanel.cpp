@@ -1,0 +1,689 @@
+#include "ui/keys/KeysPanel.h"
+
+#include "connectors/Source.h"
+#include "ui/Icons.h"
+#include "ui/keys/DeleteConfirmDialog.h"
+#include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/MemoryView.h"
+#include "ui/keys/RequestIds.h"
+#include "ui/keys/TtlDialog.h"
+#include "ui/keys/ValueViewer.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTimer>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace cachelens::ui {
+
+namespace {
+
+template <typename F>
+void callSource(Source* source, F&& f)
+{
+    QPointer<Source> guard = source;
+    QMetaObject::invokeMethod(source, [guard, f = std::forward<F>(f)] {
+        if (guard)
+            f(guard.data());
+    }, Qt::QueuedConnection);
+}
+
+} // namespace
+
+KeysPanel::KeysPanel(QWidget* parent)
+    : Panel(parent),
+      m_model(new KeyTreeModel(this)),
+      m_view(new QTreeView(this)),
+      m_viewer(new ValueViewer(this)),
+      m_memory(new MemoryView(m_model, this)),
+      m_glob(new QLineEdit(this)),
+      m_filter(new QLineEdit(this)),
+      m_type(new QComboBox(this)),
+      m_scanButton(new QPushButton(tr("Scan"), this)),
+      m_cancelButton(new QPushButton(tr("Cancel"), this)),
+      m_progress(new QLabel(this)),
+      m_progressBar(new QProgressBar(this)),
+      m_status(new QLabel(this)),
+      m_readOnlyNote(new QLabel(this)),
+      m_ttlTick(new QTimer(this)),
+      m_filterDelay(new QTimer(this)),
+      m_ingest(new QTimer(this))
+{
+    setObjectName(QStringLiteral("keysPanel"));
+    qRegisterMetaType<KeyBatch>();
+    qRegisterMetaType<ScanSummary>();
+    qRegisterMetaType<KeyOpResult>();
+    qRegisterMetaType<SourceError>();
+    qRegisterMetaType<ValuePage>();
+    buildUi();
+    connect(m_model, &KeyTreeModel::detailsWanted, this, &KeysPanel::queueDetails);
+    connect(m_model, &KeyTreeModel::countsChanged, this, [this] {
+        if (!isScanning())
+            m_progress->setText(progressText());
+    });
+    connect(m_model, &KeyTreeModel::rebuildFinished, this, [this] { m_progress->setText(progressText()); });
+    m_ttlTick->setInterval(1000);
+    connect(m_ttlTick, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));   // live TTL countdown
+    m_ttlTick->start();
+    m_ingest->setInterval(0);
+    connect(m_ingest, &QTimer::timeout, this, &KeysPanel::ingest);
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(120);
+    connect(m_filterDelay, &QTimer::timeout, this, [this] { setClientFilter(m_filter->text()); });
+    updateActions();
+}
+
+KeysPanel::~KeysPanel() = default;
+
+QIcon KeysPanel::icon() const
+{
+    return themedIcon(nullptr, "keys");
+}
+
+void KeysPanel::buildUi()
+{
+    m_glob->setObjectName(QStringLiteral("serverGlob"));
+    m_glob->setPlaceholderText(tr("MATCH glob, e.g. character:*"));
+    m_glob->setToolTip(tr("Server-side filter: only keys matching this glob are scanned (SCAN MATCH)"));
+    m_glob->setClearButtonEnabled(true);
+    connect(m_glob, &QLineEdit::returnPressed, this, &KeysPanel::startScan);
+    m_filter->setObjectName(QStringLiteral("clientFilter"));
+    m_filter->setPlaceholderText(tr("Filter loaded keys"));
+    m_filter->setToolTip(tr("Instant filter on the keys already loaded (substring, case-insensitive)"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_filterDelay, qOverload<>(&QTimer::start));
+    m_type->setObjectName(QStringLiteral("typeFilter"));
+    m_type->addItem(tr("All types"), int(KeyType::Unknown));
+    for (KeyType t : {KeyType::String, KeyType::Hash, KeyType::List, KeyType::Set, KeyType::ZSet, KeyType::Stream})
+        m_type->addItem(keyTypeName(t), int(t));
+    connect(m_type, &QComboBox::activated, this, [this](int i) { setTypeFilter(KeyType(m_type->itemData(i).toInt())); });
+    m_scanButton->setObjectName(QStringLiteral("scanButton"));
+    m_scanButton->setIcon(themedIcon("view-refresh", "refresh"));
+    m_scanButton->setToolTip(tr("Scan the keyspace again (F5)"));
+    connect(m_scanButton, &QPushButton::clicked, this, &KeysPanel::startScan);
+    m_cancelButton->setObjectName(QStringLiteral("cancelScanButton"));
+    m_cancelButton->setIcon(themedIcon("process-stop", "cachelens"));
+    connect(m_cancelButton, &QPushButton::clicked, this, &KeysPanel::cancelScan);
+    m_progress->setObjectName(QStringLiteral("scanProgress"));
+    m_progressBar->setObjectName(QStringLiteral("scanProgressBar"));
+    m_progressBar->setMaximumWidth(200);
+    m_progressBar->setTextVisible(false);
+    m_progressBar->setVisible(false);
+    m_status->setObjectName(QStringLiteral("keysStatus"));
+    m_status->setWordWrap(true);
+    m_readOnlyNote->setObjectName(QStringLiteral("readOnlyNote"));
+    m_readOnlyNote->setVisible(false);
+
+    m_view->setObjectName(QStringLiteral("keyTree"));
+    m_view->setModel(m_model);
+    m_view->setUniformRowHeights(true);   // needed for millions of rows
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(KeyTreeModel::NameColumn, Qt::AscendingOrder);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(KeyTreeModel::NameColumn, QHeaderView::Stretch);
+    m_view->setColumnWidth(KeyTreeModel::NameColumn, 260);
+    m_view->setColumnWidth(KeyTreeModel::KeysColumn, 90);
+    m_view->setColumnWidth(KeyTreeModel::TypeColumn, 70);
+    m_view->setColumnWidth(KeyTreeModel::TtlColumn, 100);
+    m_view->setColumnWidth(KeyTreeModel::MemoryColumn, 90);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &KeysPanel::onSelectionChanged);
+    connect(m_view, &QTreeView::customContextMenuRequested, this, [this](const QPoint& pos) {
+        QMenu menu(this);
+        menu.addAction(m_copy);
+        menu.addAction(m_copyPattern);
+        menu.addSeparator();
+        menu.addAction(m_ttl);
+        menu.addAction(m_delete);
+        menu.addSeparator();
+        menu.addAction(m_invalidate);
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
+
+    m_copy = new QAction(themedIcon("edit-copy", "cachelens"), tr("&Copy Key"), this);
+    m_copy->setObjectName(QStringLiteral("copyKeyAction"));
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_copy, &QAction::triggered, this, &KeysPanel::copySelected);
+    m_copyPattern = new QAction(tr("Copy Namespace &Pattern"), this);
+    m_copyPattern->setObjectName(QStringLiteral("copyPatternAction"));
+    connect(m_copyPattern, &QAction::triggered, this, &KeysPanel::copyPattern);
+    m_delete = new QAction(themedIcon("edit-delete", "invalidate"), tr("&Delete…"), this);
+    m_delete->setObjectName(QStringLiteral("deleteAction"));
+    m_delete->setShortcut(QKeySequence::Delete);
+    m_delete->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_delete, &QAction::triggered, this, &KeysPanel::deleteSelected);
+    m_ttl = new QAction(themedIcon("chronometer", "cachelens"), tr("Set &TTL…"), this);
+    m_ttl->setObjectName(QStringLiteral("ttlAction"));
+    m_ttl->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_ttl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_ttl, &QAction::triggered, this, &KeysPanel::editTtlOfSelected);
+    m_invalidate = new QAction(themedIcon(nullptr, "invalidate"), tr("Open in &Invalidate"), this);
+    m_invalidate->setObjectName(QStringLiteral("openInvalidateAction"));
+    connect(m_invalidate, &QAction::triggered, this, &KeysPanel::openSelectedInInvalidate);
+    auto* cancelShortcut = new QAction(this);
+    cancelShortcut->setShortcut(QKeySequence::Cancel);
+    cancelShortcut->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(cancelShortcut, &QAction::triggered, this, &KeysPanel::cancelScan);
+    addActions({m_copy, m_delete, m_ttl, cancelShortcut});
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Match:"), this));
+    bar->addWidget(m_glob, 2);
+    bar->addWidget(m_scanButton);
+    bar->addWidget(m_cancelButton);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("Filter:"), this));
+    bar->addWidget(m_filter, 2);
+    bar->addWidget(m_type);
+    auto* progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_progressBar);
+
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_view, 1);
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    auto* right = new QTabWidget(this);
+    right->setObjectName(QStringLiteral("keysDetailTabs"));
+    right->setDocumentMode(true);
+    right->addTab(m_viewer, tr("Value"));
+    right->addTab(m_memory, tr("Memory"));
+    m_memory->currentNamespace = [this] {
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+        return rows.size() == 1 ? rows.first() : QModelIndex();
+    };
+    splitter->addWidget(right);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({600, 400});   // scaled to the real width when first laid out
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(bar);
+    layout->addLayout(progressRow);
+    layout->addWidget(m_readOnlyNote);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+}
+
+void KeysPanel::setConnection(const ConnectionEntry& entry)
+{
+    const bool separatorChanged = entry.separator != m_entry.separator;
+    m_entry = entry;
+    if (separatorChanged)
+        m_model->setSeparator(entry.separator.toUtf8());
+    updateActions();
+}
+
+void KeysPanel::setSource(Source* source)
+{
+    if (m_source == source)
+        return;
+    cancelScan();
+    for (const auto& c : m_sourceConnections)
+        QObject::disconnect(c);
+    m_sourceConnections.clear();
+    m_source = source;
+    m_scanId = 0;
+    m_incoming.clear();
+    m_incomingOffset = 0;
+    m_finished.reset();
+    m_ingest->stop();
+    m_detailQueue.clear();
+    m_detailIds.clear();
+    m_ops.clear();
+    m_model->clear();
+    m_viewer->setSource(source);
+    m_memory->setSource(source);
+    setStatus(QString());
+    if (source) {
+        m_sourceConnections << connect(source, &Source::keysFound, this, &KeysPanel::onKeysFound)
+                            << connect(source, &Source::scanFinished, this, &KeysPanel::onScanFinished)
+                            << connect(source, &Source::keyDetailsReady, this, &KeysPanel::onDetails)
+                            << connect(source, &Source::keysChanged, this, &KeysPanel::onKeysChanged)
+                            << connect(source, &Source::error, this, &KeysPanel::onError);
+        startScan();
+    }
+    m_progress->setText(progressText());
+    updateActions();
+}
+
+void KeysPanel::refresh()
+{
+    startScan();
+}
+
+void KeysPanel::setServerGlob(const QString& glob)
+{
+    m_glob->setText(glob);
+}
+
+void KeysPanel::startScan()
+{
+    if (!m_source)
+        return;
+    if (m_scanId) {
+        const quint64 old = m_scanId;
+        callSource(m_source, [old](Source* s) { s->cancel(old); });
+    }
+    m_model->clear();
+    m_viewer->load({});
+    m_incoming.clear();
+    m_incomingOffset = 0;
+    m_finished.reset();
+    m_ingest->stop();
+    m_detailQueue.clear();
+    m_detailIds.clear();
+    m_typeCursor = 0;
+    m_scanId = nextKeysRequestId();
+    m_scanned = 0;
+    m_estimate = 0;
+    m_scanClock.start();
+    QByteArray glob = m_glob->text().toUtf8();
+    if (glob.isEmpty())
+        glob = QByteArrayLiteral("*");
+    const quint64 id = m_scanId;
+    callSource(m_source, [id, glob](Source* s) { s->scan(id, glob, kScanPageSize); });
+    m_progressBar->setVisible(true);
+    m_progressBar->setRange(0, 0);
+    m_progress->setText(tr("Scanning %1…").arg(QString::fromUtf8(glob)));
+    updateActions();
+}
+
+void KeysPanel::cancelScan()
+{
+    if (!m_scanId || !m_source)
+        return;
+    const quint64 id = m_scanId;
+    callSource(m_source, [id](Source* s) { s->cancel(id); });
+}
+
+void KeysPanel::onKeysFound(const KeyBatch& batch)
+{
+    if (batch.requestId != m_scanId || !m_scanId)
+        return;
+    if (m_estimate == 0 && batch.estimatedTotal > 0 && !batch.keys.isEmpty()) {
+        const quint64 avg = quint64(batch.keys.first().key.size()) + 8;
+        m_model->reserve(batch.estimatedTotal + batch.estimatedTotal / 50, (batch.estimatedTotal + batch.estimatedTotal / 50) * avg);
+    }
+    m_incoming.append(batch.keys);
+    if (!m_ingest->isActive())
+        m_ingest->start();
+    m_scanned = batch.scannedSoFar;
+    m_estimate = batch.estimatedTotal;
+    if (m_estimate > 0) {
+        m_progressBar->setRange(0, 1000);
+        m_progressBar->setValue(int(std::min<quint64>(1000, m_scanned * 1000 / m_estimate)));
+    }
+    m_progress->setText(progressText());
+    if (m_model->filterType() != KeyType::Unknown)
+        pumpDetails();
+}
+
+QString KeysPanel::progressText() const
+{
+    const QLocale locale;
+    if (!m_source)
+        return tr("No connection.");
+    if (m_scanId) {
+        const double seconds = std::max<double>(0.001, double(m_scanClock.elapsed()) / 1000.0);
+        const double rate = double(m_scanned) / seconds;
+        QString text = m_estimate > 0 ? tr("%1 of ~%2 keys").arg(locale.toString(m_scanned), locale.toString(m_estimate))
+                                      : tr("%1 keys").arg(locale.toString(m_scanned));
+        text += tr(" · %1 keys/s").arg(locale.toString(qRound64(rate)));
+        if (m_estimate > m_scanned && rate > 0)
+            text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_estimate - m_scanned) / rate)));
+        return text;
+    }
+    QString text = tr("%1 keys loaded in %2 namespaces")
+                       .arg(locale.toString(m_model->loadedKeys()), locale.toString(m_model->namespaceCount()));
+    if (m_model->isRebuilding())
+        text += tr(" · filtering…");
+    else if (!m_model->filterText().isEmpty() || m_model->filterType() != KeyType::Unknown)
+        text += tr(" · %1 match the filter").arg(locale.toString(m_model->visibleKeys()));
+    if (m_model->filterType() != KeyType::Unknown) {
+        const quint64 unknown = m_model->unknownTypeCount();
+        if (unknown > 0)
+            text += tr(" · type not known yet for %1").arg(locale.toString(unknown));
+    }
+    return text;
+}
+
+void KeysPanel::ingest()
+{
+    QElapsedTimer slice;
+    slice.start();
+    while (!m_incoming.isEmpty() && slice.elapsed() < kIngestSliceMs) {
+        const QVector<KeyEntry>& head = m_incoming.first();
+        const qsizetype n = std::min<qsizetype>(kIngestChunk, head.size() - m_incomingOffset);
+        m_model->addKeys(head.mid(m_incomingOffset, n));
+        m_incomingOffset += n;
+        if (m_incomingOffset >= head.size()) {
+            m_incoming.removeFirst();
+            m_incomingOffset = 0;
+        }
+    }
+    if (!m_incoming.isEmpty())
+        return;
+    m_ingest->stop();
+    if (m_finished) {
+        const ScanSummary summary = *m_finished;
+        m_finished.reset();
+        finishScan(summary);
+    }
+}
+
+void KeysPanel::onScanFinished(const ScanSummary& summary)
+{
+    if (summary.requestId != m_scanId || !m_scanId)
+        return;
+    if (!m_incoming.isEmpty()) {
+        m_finished = summary;   // reported when the last keys are in the tree
+        return;
+    }
+    finishScan(summary);
+}
+
+void KeysPanel::finishScan(const ScanSummary& summary)
+{
+    m_scanId = 0;
+    m_progressBar->setVisible(false);
+    m_model->sort(m_view->header()->sortIndicatorSection(), m_view->header()->sortIndicatorOrder());
+    const QLocale locale;
+    const QString seconds = locale.toString(double(m_scanClock.elapsed()) / 1000.0, 'f', 1);
+    QString text;
+    if (summary.error.isError())
+        text = tr("Scan stopped after %1 keys: %2").arg(locale.toString(summary.total), summary.error.message);
+    else if (summary.cancelled)
+        text = tr("Scan cancelled after %1 keys (%2 s); the tree shows what was found.").arg(locale.toString(summary.total), seconds);
+    else
+        text = tr("Scanned %1 keys in %2 s.").arg(locale.toString(summary.total), seconds);
+    setStatus(text);
+    m_progress->setText(progressText());
+    updateActions();
+    Q_EMIT scanDone(summary.total, summary.cancelled);
+}
+
+void KeysPanel::queueDetails(const QList<QByteArray>& keys)
+{
+    m_detailQueue.append(keys);
+    pumpDetails();
+}
+
+void KeysPanel::pumpDetails()
+{
+    if (!m_source)
+        return;
+    while (m_detailIds.size() < kDetailsInFlight) {
+        if (m_detailQueue.isEmpty() && m_model->filterType() != KeyType::Unknown)
+            m_detailQueue = m_model->keysWithUnknownType(m_typeCursor, kDetailChunk * 4);
+        if (m_detailQueue.isEmpty())
+            return;
+        const QList<QByteArray> chunk = m_detailQueue.mid(0, kDetailChunk);
+        m_detailQueue.remove(0, chunk.size());
+        const quint64 id = nextKeysRequestId();
+        m_detailIds.insert(id);
+        callSource(m_source, [id, chunk](Source* s) { s->keyDetails(id, chunk); });
+    }
+}
+
+void KeysPanel::onDetails(const KeyBatch& batch)
+{
+    if (!m_detailIds.remove(batch.requestId))
+        return;
+    m_model->applyDetails(batch.keys);
+    pumpDetails();
+    if (m_model->filterType() != KeyType::Unknown)
+        m_progress->setText(progressText());
+    Q_EMIT detailsApplied();
+}
+
+void KeysPanel::setClientFilter(const QString& text)
+{
+    if (m_filter->text() != text)
+        m_filter->setText(text);
+    m_filterDelay->stop();
+    m_model->setFilter(text, m_model->filterType());
+    m_progress->setText(progressText());
+}
+
+void KeysPanel::setTypeFilter(KeyType type)
+{
+    m_type->setCurrentIndex(m_type->findData(int(type)));
+    m_model->setFilter(m_model->filterText(), type);
+    m_typeCursor = 0;
+    pumpDetails();
+    m_progress->setText(progressText());
+}
+
+QList<QByteArray> KeysPanel::selectedKeys() const
+{
+    QList<QByteArray> keys;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    // A namespace and keys inside it may both be selected: keep each key once.
+    QSet<QByteArray> seen;
+    for (const QModelIndex& index : rows)
+        for (const QByteArray& k : m_model->keysUnder(index))
+            if (!seen.contains(k)) {
+                seen.insert(k);
+                keys.append(k);
+            }
+    return keys;
+}
+
+QString KeysPanel::selectionDescription() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    QStringList parts;
+    for (const QModelIndex& index : rows.mid(0, 3))
+        parts << (m_model->isNamespace(index) ? QString::fromUtf8(m_model->patternAt(index))
+                                              : KeyTreeModel::displayKey(m_model->keyAt(index)));
+    if (rows.size() > 3)
+        parts << tr("…");
+    return parts.join(QStringLiteral(", "));
+}
+
+void KeysPanel::onSelectionChanged()
+{
+    updateActions();
+    const QModelIndex current = m_view->selectionModel()->currentIndex();
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    if (rows.size() == 1 && !m_model->isNamespace(rows.first())) {
+        const QModelIndex index = rows.first();
+        const QByteArray key = m_model->keyAt(index);
+        if (key != m_viewer->key())
+            m_viewer->load(key, KeyType(m_model->data(index, KeyTreeModel::TypeRole).toInt()));
+    }
+    Q_UNUSED(current);
+}
+
+void KeysPanel::updateActions()
+{
+    const QModelIndexList rows = m_view->selectionModel() ? m_view->selectionModel()->selectedRows(0) : QModelIndexList();
+    const bool any = !rows.isEmpty() && m_source;
+    bool anyNamespace = false;
+    for (const QModelIndex& i : rows)
+        anyNamespace |= m_model->isNamespace(i);
+    m_copy->setEnabled(!rows.isEmpty());
+    m_copyPattern->setEnabled(!rows.isEmpty());
+    m_invalidate->setEnabled(rows.size() == 1 && anyNamespace && m_source);
+    const bool writable = !m_entry.readOnly;
+    m_delete->setEnabled(any && writable);
+    m_ttl->setEnabled(any && writable);
+    const QString reason = tr("%1 is a read-only connection: deleting and TTL changes are disabled.").arg(m_entry.name);
+    m_delete->setToolTip(writable ? tr("Delete the selected keys (asks for confirmation)") : reason);
+    m_ttl->setToolTip(writable ? tr("Set, extend or remove the TTL of the selected keys") : reason);
+    m_viewer->setEditPolicy(writable, reason, m_entry.production, m_entry.name);
+    m_readOnlyNote->setVisible(!writable);
+    m_readOnlyNote->setText(reason);
+    m_cancelButton->setEnabled(isScanning());
+    m_scanButton->setEnabled(m_source != nullptr);
+}
+
+void KeysPanel::setStatus(const QString& text)
+{
+    m_status->setText(text);
+}
+
+QString KeysPanel::statusText() const
+{
+    return m_status->text();
+}
+
+void KeysPanel::copySelected()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    if (rows.isEmpty())
+        return;
+    QApplication::clipboard()->setMimeData(m_model->mimeData(rows));
+}
+
+void KeysPanel::copyPattern()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    QStringList patterns;
+    for (const QModelIndex& index : rows)
+        patterns << QString::fromUtf8(m_model->isNamespace(index) ? m_model->patternAt(index)
+                                                                  : KeyTreeModel::escapeGlob(m_model->keyAt(index)));
+    QApplication::clipboard()->setText(patterns.join(QLatin1Char('\n')));
+}
+
+void KeysPanel::openSelectedInInvalidate()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    if (rows.size() != 1 || !m_source)
+        return;
+    Q_EMIT openInInvalidate(m_source->id(), m_model->isNamespace(rows.first())
+                                                ? m_model->patternAt(rows.first())
+                                                : KeyTreeModel::escapeGlob(m_model->keyAt(rows.first())));
+}
+
+void KeysPanel::deleteSelected()
+{
+    if (!m_source || m_entry.readOnly)
+        return;
+    const QList<QByteArray> keys = selectedKeys();
+    if (keys.isEmpty())
+        return;
+    QStringList sample;
+    for (const QByteArray& k : keys.mid(0, 10))
+        sample << KeyTreeModel::displayKey(k);
+    auto* dialog = new DeleteConfirmDialog(quint64(keys.size()), sample, m_entry.name, m_entry.production, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, keys] {
+        if (!m_source)
+            return;
+        const quint64 id = nextKeysRequestId();
+        m_ops.insert(id, Op{OpKind::Delete, keys, 0});
+        setStatus(tr("Deleting %1 keys…").arg(QLocale().toString(keys.size())));
+        callSource(m_source, [id, keys](Source* s) { s->remove(id, keys); });
+    });
+    dialog->open();
+}
+
+void KeysPanel::editTtlOfSelected()
+{
+    if (!m_source || m_entry.readOnly)
+        return;
+    const QList<QByteArray> keys = selectedKeys();
+    if (keys.isEmpty())
+        return;
+    qint64 current = -2;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    if (keys.size() == 1 && rows.size() == 1 && !m_model->isNamespace(rows.first()))
+        current = m_model->data(rows.first(), KeyTreeModel::TtlMsRole).toLongLong();
+    auto* dialog = new TtlDialog(quint64(keys.size()), selectionDescription(), current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, keys] {
+        const qint64 ttl = dialog->ttlMs();
+        if (!m_source || ttl == 0)
+            return;
+        const quint64 id = nextKeysRequestId();
+        m_ops.insert(id, Op{OpKind::Ttl, keys, ttl});
+        setStatus(tr("%1…").arg(dialog->summary()));
+        callSource(m_source, [id, keys, ttl](Source* s) { s->setTtl(id, keys, ttl); });
+    });
+    dialog->open();
+}
+
+void KeysPanel::onKeysChanged(const KeyOpResult& result)
+{
+    const auto it = m_ops.find(result.requestId);
+    if (it == m_ops.end())
+        return;
+    const Op op = *it;
+    m_ops.erase(it);
+    const QLocale locale;
+    QString text;
+    if (op.kind == OpKind::Delete) {
+        // What the server no longer has, whether we removed it or it was already gone; a stop midway leaves the
+        // tree as it was for the keys not reached (a re-scan shows the truth).
+        if (!result.error.isError())
+            m_model->removeKeys(op.keys);
+        text = tr("Deleted %1 of %2 keys").arg(locale.toString(result.affected), locale.toString(result.requested));
+        if (result.affected < result.requested && !result.error.isError())
+            text += tr(" (the others no longer existed)");
+    } else {
+        if (!result.error.isError())
+            m_model->setTtl(op.keys, op.ttlMs);
+        text = op.ttlMs < 0 ? tr("Removed the expiry of %1 of %2 keys").arg(locale.toString(result.affected), locale.toString(result.requested))
+                            : tr("Set the TTL of %1 of %2 keys").arg(locale.toString(result.affected), locale.toString(result.requested));
+        if (result.affected < result.requested && !result.error.isError())
+            text += op.ttlMs < 0 ? tr(" (the others had no expiry or no longer existed)") : tr(" (the others no longer existed)");
+        if (op.keys.size() == 1 && op.keys.first() == m_viewer->key())
+            m_viewer->load(m_viewer->key(), m_viewer->type());   // shows the new TTL
+    }
+    if (result.error.isError())
+        text += tr("; stopped: %1").arg(result.error.message);
+    text += QLatin1Char('.');
+    setStatus(text);
+    m_progress->setText(progressText());
+    Q_EMIT operationDone(text);
+}
+
+void KeysPanel::onError(quint64 requestId, const SourceError& error)
+{
+    if (requestId == m_scanId && m_scanId) {
+        ScanSummary s;
+        s.requestId = requestId;
+        s.total = m_scanned;
+        s.error = error;
+        onScanFinished(s);
+        return;
+    }
+    if (m_detailIds.remove(requestId)) {
+        setStatus(tr("Could not read key details: %1").arg(error.message));
+        pumpDetails();
+        return;
+    }
+    const auto it = m_ops.find(requestId);
+    if (it == m_ops.end())
+        return;
+    const Op op = *it;
+    m_ops.erase(it);
+    const QString text = op.kind == OpKind::Delete
+                             ? tr("Nothing deleted: %1").arg(error.message)
+                             : tr("No TTL changed: %1").arg(error.message);
+    setStatus(text);
+    Q_EMIT operationDone(text);
+}
+
+} // namespace cachelens::ui

@@ -1,0 +1,148 @@
+#pragma once
+// KeysPanel: the namespace browser, value viewer and TTL editor for the selected connection.
+//
+// Data flow: F5 (or Scan) clears the tree and asks the source for a SCAN with the server-side glob; keysFound batches
+// (thousands of keys, ~10 per second) go straight into KeyTreeModel, which appends rows only under expanded nodes.
+// Expanding a namespace asks the source for the type/TTL/memory of its leaves (keyDetails, in chunks); choosing a
+// type filter asks for the details of every loaded key in the background. Deletions and TTL edits go to the source
+// and update the tree from its answer, with a sentence saying what was done. Every request carries an id from
+// nextKeysRequestId(); replies with an id this panel does not wait for are ignored.
+#include "ui/ConnectionListModel.h"
+#include "ui/Panel.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QIcon>
+#include <QPointer>
+
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+class QTreeView;
+
+namespace cachelens::ui {
+
+class KeyTreeModel;
+class MemoryView;
+class ValueViewer;
+
+class KeysPanel : public Panel
+{
+    Q_OBJECT
+public:
+    static constexpr int kScanPageSize = 1000;   // SCAN COUNT
+    static constexpr int kDetailChunk = 500;     // keys per keyDetails request
+    static constexpr int kDetailsInFlight = 2;
+    static constexpr int kIngestSliceMs = 8;     // keys go into the tree in slices this long, between other events
+    static constexpr int kIngestChunk = 1024;
+
+    explicit KeysPanel(QWidget* parent = nullptr);
+    ~KeysPanel() override;
+
+    QString panelId() const override { return QStringLiteral("keys"); }
+    QString title() const override { return tr("Keys"); }
+    QIcon icon() const override;
+    bool canRefresh() const override { return m_source != nullptr; }
+
+    Source* source() const { return m_source; }
+    KeyTreeModel* model() const { return m_model; }
+    QTreeView* view() const { return m_view; }
+    ValueViewer* viewer() const { return m_viewer; }
+    MemoryView* memoryView() const { return m_memory; }
+    bool isScanning() const { return m_scanId != 0; }
+    QString progressText() const;
+    QString statusText() const;                 // the last operation's sentence
+    QAction* deleteAction() const { return m_delete; }
+    QAction* ttlAction() const { return m_ttl; }
+    QAction* invalidateAction() const { return m_invalidate; }
+    QList<QByteArray> selectedKeys() const;     // keys selected, and the loaded keys of selected namespaces
+
+public Q_SLOTS:
+    void setConnection(const cachelens::ui::ConnectionEntry& entry) override;
+    void setSource(cachelens::Source* source) override;
+    void refresh() override;                    // re-scan
+    void startScan();
+    void cancelScan();
+    void setServerGlob(const QString& glob);    // MATCH; applies on the next scan
+    void setClientFilter(const QString& text);
+    void setTypeFilter(cachelens::KeyType type);
+    void deleteSelected();                      // confirmation dialog (typed name on production), without a modal loop
+    void editTtlOfSelected();                   // TTL dialog, without a modal loop
+    void copySelected();                        // exact bytes + escaped text
+    void copyPattern();
+    void openSelectedInInvalidate();
+
+Q_SIGNALS:
+    void openInInvalidate(const QString& sourceId, const QByteArray& glob);
+    void scanDone(quint64 total, bool cancelled);
+    void operationDone(const QString& summary);
+    void detailsApplied();
+
+private:
+    enum class OpKind { Delete, Ttl };
+    struct Op {
+        OpKind kind;
+        QList<QByteArray> keys;
+        qint64 ttlMs = 0;
+    };
+    void buildUi();
+    void onKeysFound(const KeyBatch& batch);
+    void onScanFinished(const ScanSummary& summary);
+    void ingest();
+    void finishScan(const ScanSummary& summary);
+    void onDetails(const KeyBatch& batch);
+    void onKeysChanged(const KeyOpResult& result);
+    void onError(quint64 requestId, const SourceError& error);
+    void queueDetails(const QList<QByteArray>& keys);
+    void pumpDetails();
+    void onSelectionChanged();
+    void updateActions();
+    void setStatus(const QString& text);
+    QString selectionDescription() const;
+
+    QPointer<Source> m_source;
+    QList<QMetaObject::Connection> m_sourceConnections;
+    ConnectionEntry m_entry;
+    KeyTreeModel* m_model;
+    QTreeView* m_view;
+    ValueViewer* m_viewer;
+    MemoryView* m_memory;
+    QLineEdit* m_glob;
+    QLineEdit* m_filter;
+    QComboBox* m_type;
+    QPushButton* m_scanButton;
+    QPushButton* m_cancelButton;
+    QLabel* m_progress;
+    QProgressBar* m_progressBar;
+    QLabel* m_status;
+    QLabel* m_readOnlyNote;
+    QTimer* m_ttlTick;
+    QTimer* m_filterDelay;
+    QAction* m_copy;
+    QAction* m_copyPattern;
+    QAction* m_delete;
+    QAction* m_ttl;
+    QAction* m_invalidate;
+    quint64 m_scanId = 0;
+    QElapsedTimer m_scanClock;
+    quint64 m_scanned = 0;
+    quint64 m_estimate = 0;
+    // Batches arrive faster than a debug build can index them: they queue here (cheap, implicitly shared) and go
+    // into the model in time-boxed slices, so the event loop keeps serving input and paints between slices.
+    QList<QVector<KeyEntry>> m_incoming;
+    qsizetype m_incomingOffset = 0;           // keys of m_incoming.first() already ingested
+    QTimer* m_ingest;
+    std::optional<ScanSummary> m_finished;    // the scan's end, reported once m_incoming is drained
+    QList<QByteArray> m_detailQueue;
+    QSet<quint64> m_detailIds;
+    quint32 m_typeCursor = 0;                 // background type fetch for the type filter
+    QHash<quint64, Op> m_ops;
+};
+
+} // namespace cachelens::ui

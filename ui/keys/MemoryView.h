@@ -1,0 +1,103 @@
+#pragma once
+// MemoryView: where the memory goes, from the keys the Keys panel has loaded.
+//   - by namespace: the children of the selected namespace (or the top level), each estimated from a random sample
+//     of its keys (MEMORY USAGE through Source::keyDetails): estimate = mean × keys, with the sample size and a 95 %
+//     bound (normal approximation with finite-population correction); "Exact" measures every key of one row.
+//     Biggest first.
+//   - big keys: measures every loaded key whose size is unknown (in the background, cancellable) and lists the
+//     largest by memory.
+// On the local engine the figures are the engine's own accounting (value + key bytes), so samples are exact per key.
+#include "connectors/SourceTypes.h"
+
+#include <QModelIndex>
+#include <QPointer>
+#include <QSet>
+#include <QWidget>
+
+#include <functional>
+
+class QLabel;
+class QPushButton;
+class QStandardItemModel;
+class QTableView;
+
+namespace cachelens {
+class Source;
+}
+
+namespace cachelens::ui {
+
+class KeyTreeModel;
+
+class MemoryView : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int kSamplePerNamespace = 100;
+    static constexpr int kDetailChunk = 500;
+    static constexpr int kBigKeys = 100;
+    enum NamespaceColumn { NsName, NsKeys, NsSampled, NsMemory, NsBound, NsColumns };
+
+    MemoryView(KeyTreeModel* model, QWidget* parent = nullptr);
+
+    void setSource(Source* source);
+    // What "Estimate" breaks down: the panel's selected namespace (invalid: the top level).
+    std::function<QModelIndex()> currentNamespace;
+    bool isBusy() const { return m_job != Job::None; }
+    QStandardItemModel* namespaceModel() const { return m_nsModel; }
+    QStandardItemModel* bigKeysModel() const { return m_bigModel; }
+    QString statusText() const;
+    QString hotKeysText() const;
+
+public Q_SLOTS:
+    void estimate(const QModelIndex& parentNamespace);   // invalid: the top level
+    void exact(int row);                                 // row of namespaceModel()
+    void findBigKeys();
+    void cancel();
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    enum class Job { None, Estimate, Exact, BigKeys };
+    struct Row {
+        QString name;
+        QByteArray pattern;
+        quint64 keys = 0;
+        QList<QByteArray> sample;   // the keys measured (all of them when exact)
+        bool exact = false;
+    };
+    void request(const QList<QByteArray>& keys);
+    void pump();
+    void onDetails(const KeyBatch& batch);
+    void onError(quint64 requestId, const SourceError& error);
+    void complete();
+    void fillNamespaces();
+    void fillBigKeys();
+    void setStatus(const QString& text);
+
+    KeyTreeModel* m_model;
+    QPointer<Source> m_source;
+    QList<QMetaObject::Connection> m_connections;
+    Job m_job = Job::None;
+    QVector<Row> m_rows;
+    int m_exactRow = -1;
+    QList<QByteArray> m_queue;
+    QSet<quint64> m_ids;
+    quint32 m_cursor = 0;
+    quint64 m_measured = 0;
+    quint64 m_toMeasure = 0;
+    bool m_cancelled = false;
+    QStandardItemModel* m_nsModel;
+    QStandardItemModel* m_bigModel;
+    QTableView* m_nsView;
+    QTableView* m_bigView;
+    QLabel* m_status;
+    QLabel* m_hot;
+    QPushButton* m_estimate;
+    QPushButton* m_exactButton;
+    QPushButton* m_big;
+    QPushButton* m_cancel;
+};
+
+} // namespace cachelens::ui

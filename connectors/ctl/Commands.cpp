@@ -15,6 +15,9 @@ const QList<Command>& commands()
         statsCommand(),
         scanCommand(),
         matchCommand(),
+        simulateCommand(),
+        replayCommand(),
+        mrcCommand(),
     };
     return all;
 }

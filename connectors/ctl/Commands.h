@@ -11,4 +11,7 @@ Command matchCommand();
 Command pingCommand();
 Command statsCommand();
 Command scanCommand();
+Command simulateCommand();
+Command replayCommand();
+Command mrcCommand();
 } // namespace cachelens::ctl

@@ -92,6 +92,17 @@ Simulator::Simulator(WorkloadSpec spec, Backing& backing) : spec_(std::move(spec
 
 Simulator::~Simulator() = default;
 
+std::vector<std::uint64_t> Simulator::keyStream(std::uint64_t n) const
+{
+    Rng rng(spec_.seed * 0x100000001b3ull);
+    auto sampler = makeSampler(spec_.distribution, keys_, &trace_, 0);
+    std::vector<std::uint64_t> out(n);
+    for (auto& k : out) {
+        k = sampler->next(rng);
+    }
+    return out;
+}
+
 SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* cancel, std::chrono::milliseconds progressEvery)
 {
     const WorkloadSpec& s = spec_;

@@ -65,6 +65,9 @@ public:
                    std::chrono::milliseconds progressEvery = std::chrono::milliseconds(100));
 
     const WorkloadSpec& spec() const noexcept { return spec_; }
+    // n key ids drawn from the workload's distribution (same seed, one thread; reads and writes alike, as run()
+    // draws them, though not the very same sequence): what a miss-ratio curve of this workload is computed from.
+    std::vector<std::uint64_t> keyStream(std::uint64_t n) const;
     // Key ids run 0…keys()-1 (for trace workloads: the trace's distinct keys).
     std::uint64_t keys() const noexcept { return keys_; }
     // The cache key of an id (8 bytes, little-endian): binary-safe, and what the trace tap hashes.

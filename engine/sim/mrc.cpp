@@ -18,6 +18,16 @@ public:
     {
         for (++i; i < t_.size(); i += i & (~i + 1)) t_[i] += d;
     }
+    // Resets to ones at 0…n-1 over `size` positions, in O(size).
+    void assignOnes(std::size_t n, std::size_t size)
+    {
+        t_.assign(size + 1, 0);
+        for (std::size_t i = 1; i <= size; ++i) {
+            if (i <= n) t_[i] += 1;
+            const std::size_t j = i + (i & (~i + 1));
+            if (j <= size) t_[j] += t_[i];
+        }
+    }
     // Sum of [0, i].
     std::int64_t prefix(std::size_t i) const noexcept
     {
@@ -46,10 +56,29 @@ Distances stackDistances(std::span<const std::uint64_t> keys, std::uint64_t maxS
     d.hist.assign(maxSize, 0.0);
     IdMap ids(std::max<std::size_t>(1024, expectedRequests / 8));
     std::vector<std::int64_t> last; // dense id → time of its latest access, -1 never
-    Fenwick marks(expectedRequests);
+    // Times are renumbered whenever they reach `cap` (only each key's latest access matters, and their order is
+    // kept), so the tree spans about twice the distinct keys rather than the whole trace: it stays in cache.
+    std::size_t cap = std::size_t{1} << 16;
+    Fenwick marks(cap);
+    std::vector<std::uint32_t> owner(cap); // time → the id whose latest access it is (valid where last[id] == time)
     std::size_t time = 0;
+    std::uint64_t requests = 0;
     for (const std::uint64_t key : keys) {
         if (!accept(key)) continue;
+        if (time == cap) {
+            std::size_t live = 0;
+            for (std::size_t t = 0; t < cap; ++t) {
+                const std::uint32_t id = owner[t];
+                if (id < last.size() && last[id] == static_cast<std::int64_t>(t)) {
+                    last[id] = static_cast<std::int64_t>(live);
+                    owner[live++] = id;
+                }
+            }
+            cap = std::max(cap, 2 * live + 1024);
+            owner.resize(cap);
+            marks.assignOnes(live, cap);
+            time = live;
+        }
         const std::uint32_t id = ids.idOf(key);
         if (id >= last.size()) last.push_back(-1);
         const std::int64_t prev = last[id];
@@ -62,10 +91,12 @@ Distances stackDistances(std::span<const std::uint64_t> keys, std::uint64_t maxS
             marks.add(static_cast<std::size_t>(prev), -1);
         }
         marks.add(time, 1);
+        owner[time] = id;
         last[id] = static_cast<std::int64_t>(time);
         ++time;
+        ++requests;
     }
-    d.requests = time;
+    d.requests = requests;
     d.distinct = last.size();
     return d;
 }

@@ -3,7 +3,13 @@
 #include "engine/sim/backing.h"
 #include "engine/sim/simulator.h"
 
+#include <algorithm>
+
 namespace cachelens::sim {
+
+namespace {
+constexpr std::uint64_t kMaxRequests = 10'000'000;
+} // namespace
 
 MrcCalculator::MrcCalculator(QObject* parent) : QObject(parent)
 {
@@ -26,8 +32,11 @@ bool MrcCalculator::start(const engine::sim::WorkloadSpec& spec, std::vector<std
         try {
             engine::sim::MemoryBacking probe(1, spec.valueMin, spec.valueMax);
             const engine::sim::Simulator sim(spec, probe);
-            const auto keys = sim.keyStream(spec.requests);
-            curve = spec.requests > 5'000'000 ? engine::sim::shardsMrc(keys, sizes, 0.01) : engine::sim::exactLruMrc(keys, sizes);
+            // At most 10M requests: a curve needs enough requests to warm the largest size, not the whole run
+            // (a 500M-request workload would otherwise allocate 4 GB of key ids).
+            const std::uint64_t n = std::min<std::uint64_t>(sim.spec().requests, kMaxRequests);
+            const auto keys = sim.keyStream(n);
+            curve = n > 5'000'000 ? engine::sim::shardsMrc(keys, sizes, 0.01) : engine::sim::exactLruMrc(keys, sizes);
         } catch (const std::exception& e) {
             error = e.what();
         }

@@ -1,5 +1,6 @@
 #pragma once
-// Computes a workload's LRU miss-ratio curve on a worker thread (exact up to 5M requests, SHARDS at R = 0.01 above)
+// Computes a workload's LRU miss-ratio curve on a worker thread from its first 10M requests at most (exact up to
+// 5M requests, SHARDS at R = 0.01 above)
 // and hands it back through a mutex-guarded mailbox woken by name, like SimulationRunner.
 #include "engine/sim/mrc.h"
 #include "engine/sim/workload.h"

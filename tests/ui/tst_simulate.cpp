@@ -19,7 +19,7 @@ using namespace cachelens;
 using namespace cachelens::ui;
 
 namespace {
-const char* kSmall = R"({"name": "small", "keys": 2000, "distribution": {"type": "zipf", "s": 0.9}, "requests": 40000,
+const char* kSmall = R"({"name": "small", "keys": 2000, "distribution": {"type": "zipf", "s": 0.9}, "requests": 20000,
   "readRatio": 0.95, "rate": 1000, "valueSize": {"min": 50, "max": 200}, "ttlSeconds": 30,
   "cache": {"target": "local", "policy": "wtinylfu", "maxEntries": 200, "maxBytes": 0},
   "backing": {"type": "sqlite", "latencyMs": 1}, "seed": 7})";
@@ -82,7 +82,7 @@ private slots:
         QVERIFY(panel.runButton()->isEnabled());
         QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("Ran 4 configuration")), qPrintable(panel.statusLabel()->text()));
         for (int row = 0; row < 4; ++row) {
-            QCOMPARE(panel.resultsModel()->results(row).requests, 40000u);
+            QCOMPARE(panel.resultsModel()->results(row).requests, 20000u);
             QCOMPARE(panel.resultsModel()->index(row, SimResultsModel::State).data().toString(), QStringLiteral("done"));
         }
         // A bigger cache hits more, whatever the policy.
@@ -97,7 +97,7 @@ private slots:
     {
         SimulatePanel panel;
         QString spec = QString::fromUtf8(kSmall);
-        spec.replace(QStringLiteral("\"requests\": 40000"), QStringLiteral("\"requests\": 500000000"));
+        spec.replace(QStringLiteral("\"requests\": 20000"), QStringLiteral("\"requests\": 500000000"));
         spec.replace(QStringLiteral("\"sqlite\""), QStringLiteral("\"memory\""));
         panel.editor()->setPlainText(spec);
         panel.compareSizes()->setText(QStringLiteral("100,200"));

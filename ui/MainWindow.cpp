@@ -9,6 +9,7 @@
 #include "ui/Icons.h"
 #include "ui/PreferencesDialog.h"
 #include "ui/UnavailablePanel.h"
+#include "ui/simulate/SimulatePanel.h"
 #include "ui/dashboard/DashboardPanel.h"
 #include "ui/keys/KeysPanel.h"
 
@@ -95,9 +96,7 @@ void MainWindow::createPanels()
         new UnavailablePanel(QStringLiteral("invalidate"), tr("Invalidate"), themedIcon(nullptr, "invalidate"),
                              tr("Previewed, cancellable, audited purges by pattern or tag arrive with the "
                                 "Invalidate work."), this),
-        new UnavailablePanel(QStringLiteral("simulate"), tr("Simulate"), themedIcon(nullptr, "simulate"),
-                             tr("Workload simulation, policy comparison and miss-ratio curves arrive with the "
-                                "Simulate work."), this),
+        new SimulatePanel(this),
     };
     for (Panel* p : m_panels)
         m_tabs->addTab(p, p->icon(), p->title());

@@ -16,6 +16,9 @@ const QList<Command>& commands()
         scanCommand(),
         ttlCommand(),
         matchCommand(),
+        simulateCommand(),
+        replayCommand(),
+        mrcCommand(),
     };
     return all;
 }

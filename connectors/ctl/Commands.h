@@ -12,4 +12,7 @@ Command pingCommand();
 Command statsCommand();
 Command scanCommand();
 Command ttlCommand();
+Command simulateCommand();
+Command replayCommand();
+Command mrcCommand();
 } // namespace cachelens::ctl

@@ -7,6 +7,7 @@
 #include "Bench.h"
 
 #include "engine/cache.h"
+#include "engine/sim/distributions.h"
 
 #include <algorithm>
 #include <atomic>
@@ -64,26 +65,9 @@ private:
     std::unordered_map<std::string, std::list<std::pair<std::string, std::string>>::iterator> map_;
 };
 
-// ---- workload ---------------------------------------------------------------------------------------------------
-class Zipf {
-public:
-    Zipf(std::size_t n, double s) : cdf_(n)
-    {
-        double sum = 0;
-        for (std::size_t i = 0; i < n; ++i) cdf_[i] = (sum += 1.0 / std::pow(static_cast<double>(i + 1), s));
-        for (auto& c : cdf_) c /= sum;
-    }
-    template <class R>
-    std::uint32_t operator()(R& rng)
-    {
-        const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-        return static_cast<std::uint32_t>(std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
-    }
-    std::size_t size() const { return cdf_.size(); }
-
-private:
-    std::vector<double> cdf_;
-};
+// ---- workload: the Zipf generator lives in engine/sim (the simulator samples the same popularity) -----------
+using cachelens::engine::sim::Zipf;
+using cachelens::engine::sim::zipfTrace;
 
 double loadAverage()
 {
@@ -110,16 +94,6 @@ std::string makeKey(std::size_t i)
     std::string k(buf, static_cast<std::size_t>(n));
     k.append(1 + i % 9, static_cast<char>('a' + i % 26));
     return k;
-}
-
-std::vector<std::uint32_t> zipfTrace(Zipf& z, std::size_t len, std::uint64_t seed)
-{
-    std::mt19937_64 rng(seed);
-    std::vector<std::uint32_t> t(len);
-    const std::uint64_t n = z.size();
-    // Scatter ranks over the key space so that popular keys are not neighbours in memory.
-    for (auto& x : t) x = static_cast<std::uint32_t>((static_cast<std::uint64_t>(z(rng)) * 2654435761ull) % n);
-    return t;
 }
 
 // Runs `op(threadIndex, i)` on `threads` threads for `seconds`. Returns millions of operations per second of wall

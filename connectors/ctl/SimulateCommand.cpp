@@ -1,0 +1,151 @@
+#include "connectors/ctl/Commands.h"
+#include "connectors/ctl/SimCommandSupport.h"
+#include "connectors/sim/SimulationRunner.h"
+#include "connectors/sim/WorkloadJson.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QMap>
+#include <QTemporaryDir>
+
+namespace cachelens::ctl {
+
+std::optional<std::vector<std::uint64_t>> parseSizeList(const QString& text)
+{
+    std::vector<std::uint64_t> out;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QStringList r = part.split(QLatin1Char(':'));
+        bool ok1 = false, ok2 = true, ok3 = true;
+        const qulonglong first = r.value(0).trimmed().toULongLong(&ok1);
+        if (r.size() == 1) {
+            if (!ok1 || first == 0) return std::nullopt;
+            out.push_back(first);
+            continue;
+        }
+        if (r.size() != 3) return std::nullopt;
+        const qulonglong last = r[1].trimmed().toULongLong(&ok2), step = r[2].trimmed().toULongLong(&ok3);
+        if (!ok1 || !ok2 || !ok3 || first == 0 || step == 0 || last < first || (last - first) / step > 10000) return std::nullopt;
+        for (qulonglong v = first; v <= last; v += step) out.push_back(v);
+    }
+    if (out.empty() || out.size() > 10000) return std::nullopt;
+    return out;
+}
+
+bool splitArgs(Context& ctx, const QString& command, const QStringList& flags, const QStringList& valued,
+               QStringList& positional, QMap<QString, QString>& options)
+{
+    for (int i = 0; i < ctx.args.size(); ++i) {
+        const QString& a = ctx.args[i];
+        if (a.startsWith(QLatin1String("--")) && a.size() > 2) {
+            QString name = a, value;
+            const int eq = a.indexOf(QLatin1Char('='));
+            if (eq > 0) {
+                name = a.left(eq);
+                value = a.mid(eq + 1);
+            }
+            if (flags.contains(name)) {
+                options.insert(name, QStringLiteral("1"));
+            } else if (valued.contains(name)) {
+                if (eq < 0) {
+                    if (i + 1 >= ctx.args.size()) {
+                        misuse(ctx, command, QStringLiteral("%1 needs a value").arg(name));
+                        return false;
+                    }
+                    value = ctx.args[++i];
+                }
+                options.insert(name, value);
+            } else {
+                misuse(ctx, command, QStringLiteral("unknown option %1").arg(a));
+                return false;
+            }
+        } else {
+            positional << a;
+        }
+    }
+    return true;
+}
+
+namespace {
+
+QString percent(double x) { return QLocale().toString(100 * x, 'f', 2) + QLatin1Char('%'); }
+QString count(std::uint64_t n) { return QLocale().toString(qulonglong(n)); }
+QString us(double v) { return QLocale().toString(v, 'f', v < 10 ? 2 : 1); }
+
+} // namespace
+
+// `cachelensctl simulate SPEC.json [--json] [--workdir DIR]`: runs a workload (issue #10's JSON) against the local
+// engine with a generated SQLite database behind a cache-aside loader and prints what a user would see. Progress
+// goes to stderr about once a second; --json prints one object on stdout.
+Command simulateCommand()
+{
+    Command c;
+    c.name = QStringLiteral("simulate");
+    c.summary = QCoreApplication::translate("ctl", "run a workload spec (JSON) against the engine with a SQLite source of truth");
+    c.usage = QStringLiteral("cachelensctl simulate SPEC.json [--json] [--workdir DIR]");
+    c.run = [](Context& ctx) {
+        const QString name = QStringLiteral("simulate");
+        QStringList positional;
+        QMap<QString, QString> opt;
+        if (!splitArgs(ctx, name, {QStringLiteral("--json")}, {QStringLiteral("--workdir")}, positional, opt)) return int(Misuse);
+        if (positional.size() != 1) return misuse(ctx, name, QStringLiteral("expects exactly one SPEC.json (a workload, see --help)"));
+        QFile f(positional.first());
+        if (!f.open(QIODevice::ReadOnly)) {
+            ctx.err << "cachelensctl simulate: " << positional.first() << ": " << f.errorString() << Qt::endl;
+            return int(Misuse);
+        }
+        QString error;
+        const auto spec = sim::parseWorkload(f.readAll(), error);
+        if (!spec) {
+            ctx.err << "cachelensctl simulate: " << positional.first() << ": " << error << Qt::endl;
+            return int(Misuse);
+        }
+        QTemporaryDir temp;
+        const QString workDir = opt.contains(QStringLiteral("--workdir")) ? opt.value(QStringLiteral("--workdir")) : temp.path();
+        sim::SimulationHooks hooks;
+        QElapsedTimer sinceLine;
+        sinceLine.start();
+        hooks.phase = [&](const std::string& text) {
+            if (sinceLine.elapsed() >= 1000 || text.rfind("Running", 0) == 0) {
+                ctx.err << QString::fromStdString(text) << Qt::endl;
+                sinceLine.restart();
+            }
+        };
+        hooks.progress = [&](const engine::sim::SimResults& r) {
+            if (sinceLine.elapsed() < 1000) return;
+            sinceLine.restart();
+            ctx.err << QStringLiteral("  %1 of %2 requests, hit rate %3").arg(count(r.requests), count(spec->requests), percent(r.hitRate))
+                    << Qt::endl;
+        };
+        engine::sim::SimResults r;
+        if (!sim::runSimulation(*spec, workDir, hooks, r, error)) {
+            ctx.err << "cachelensctl simulate: " << error << Qt::endl;
+            return int(Failed);
+        }
+        if (opt.contains(QStringLiteral("--json"))) {
+            QJsonObject o = sim::resultsToJson(r);
+            o.insert(QStringLiteral("spec"), sim::workloadToJson(*spec));
+            ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
+            return int(Ok);
+        }
+        const QString label = spec->name.empty() ? positional.first() : QString::fromStdString(spec->name);
+        ctx.out << label << ": " << count(r.requests) << " requests (" << count(r.reads) << " reads, " << count(r.writes)
+                << " writes) over " << QLocale().toString(r.simulatedSeconds, 'f', 1) << (spec->rate > 0 ? " simulated" : "")
+                << " seconds in " << QLocale().toString(r.wallSeconds, 'f', 2) << " s" << (r.cancelled ? ", cancelled" : "") << '\n';
+        ctx.out << "  hit rate          " << percent(r.hitRate) << " (" << count(r.hits) << " hits, " << count(r.misses) << " misses)\n";
+        ctx.out << "  database reads    " << count(r.backingQueries) << " (" << percent(r.dbLoadReduction)
+                << " fewer than without a cache); " << count(r.backingWrites) << " writes\n";
+        ctx.out << "  latency µs        p50 " << us(r.latency.p50) << "  p95 " << us(r.latency.p95) << "  p99 " << us(r.latency.p99) << '\n';
+        ctx.out << "    hits            p50 " << us(r.hitLatency.p50) << "  p95 " << us(r.hitLatency.p95) << "  p99 " << us(r.hitLatency.p99) << '\n';
+        ctx.out << "    misses          p50 " << us(r.missLatency.p50) << "  p95 " << us(r.missLatency.p95) << "  p99 " << us(r.missLatency.p99) << '\n';
+        ctx.out << "  stale reads " << count(r.staleReads) << ", stampedes " << count(r.stampedes) << ", evictions "
+                << count(r.evictions) << ", expirations " << count(r.expirations) << ", invalidations " << count(r.invalidations) << '\n';
+        ctx.out.flush();
+        return int(r.cancelled ? Failed : Ok);
+    };
+    return c;
+}
+
+} // namespace cachelens::ctl

@@ -1,0 +1,137 @@
+#include "connectors/sim/SimulationRunner.h"
+
+#include "connectors/sim/SqliteBacking.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QLocale>
+
+#include <memory>
+
+namespace cachelens::sim {
+
+using engine::sim::SimResults;
+using engine::sim::WorkloadSpec;
+
+bool runSimulation(const WorkloadSpec& spec, const QString& workDir, const SimulationHooks& hooks, SimResults& results,
+                   QString& error)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
+    try {
+        // The key count first: trace and keyed-mixed workloads get theirs from the Simulator.
+        std::unique_ptr<engine::sim::Backing> backing;
+        engine::sim::MemoryBacking probe(1, spec.valueMin, spec.valueMax);
+        const std::uint64_t keys = engine::sim::Simulator(spec, probe).keys();
+        if (spec.backingType == "memory") {
+            backing = std::make_unique<engine::sim::MemoryBacking>(keys, spec.valueMin, spec.valueMax);
+        } else {
+            const QString path = QDir(workDir).filePath(QStringLiteral("simulation.db"));
+            const QLocale locale;
+            auto rows = [&](std::uint64_t done) {
+                if (hooks.phase)
+                    hooks.phase(tr("Generating the SQLite database: %1 of %2 rows")
+                                    .arg(locale.toString(qulonglong(done)), locale.toString(qulonglong(keys)))
+                                    .toStdString());
+            };
+            backing = SqliteBacking::create(path, keys, spec.valueMin, spec.valueMax, error, rows, hooks.cancel);
+            if (!backing) return false;
+        }
+        if (hooks.phase) hooks.phase(tr("Running %1 requests").arg(QLocale().toString(qulonglong(spec.requests))).toStdString());
+        engine::sim::Simulator sim(spec, *backing);
+        results = sim.run(hooks.progress, hooks.cancel);
+        return true;
+    } catch (const std::exception& e) {
+        error = QString::fromUtf8(e.what());
+        return false;
+    }
+}
+
+SimulationRunner::SimulationRunner(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<SimResults>();
+}
+
+SimulationRunner::~SimulationRunner()
+{
+    m_cancel = true;
+    joinWorker();
+}
+
+void SimulationRunner::joinWorker()
+{
+    if (m_worker.joinable()) m_worker.join();
+}
+
+bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir)
+{
+    if (m_running) return false;
+    joinWorker(); // the previous job's thread has posted AllDone; it is ending or ended
+    m_cancel = false;
+    m_running = true;
+    const std::vector<WorkloadSpec> jobs(specs.begin(), specs.end());
+    // Plain std::strings cross to the worker: nothing shared with the GUI thread's Qt containers.
+    m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString()] {
+        const QString dir = QString::fromStdString(dirUtf8);
+        bool cancelled = false;
+        for (int i = 0; i < int(jobs.size()) && !cancelled; ++i) {
+            SimulationHooks hooks;
+            hooks.cancel = &m_cancel;
+            hooks.phase = [&](const std::string& text) { post({Kind::Phase, i, {}, text}); };
+            hooks.progress = [&](const SimResults& r) { post({Kind::Progress, i, r, {}}); };
+            SimResults r;
+            QString error;
+            if (runSimulation(jobs[size_t(i)], dir, hooks, r, error)) {
+                post({Kind::Finished, i, r, {}});
+                cancelled = r.cancelled;
+            } else {
+                post({Kind::Failed, i, {}, error.toStdString()});
+                cancelled = m_cancel.load();
+            }
+        }
+        post({Kind::AllDone, cancelled || m_cancel.load() ? 1 : 0, {}, {}});
+    });
+    return true;
+}
+
+void SimulationRunner::cancel()
+{
+    m_cancel = true;
+}
+
+void SimulationRunner::post(Event e)
+{
+    std::lock_guard lock(m_mutex);
+    if (e.kind == Kind::Progress && !m_events.empty() && m_events.back().kind == Kind::Progress)
+        m_events.back() = std::move(e); // the GUI only needs the newest snapshot
+    else
+        m_events.push_back(std::move(e));
+    if (!m_wakePending) {
+        m_wakePending = true;
+        QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection);
+    }
+}
+
+void SimulationRunner::deliver()
+{
+    std::deque<Event> events;
+    {
+        std::lock_guard lock(m_mutex);
+        events.swap(m_events);
+        m_wakePending = false;
+    }
+    for (const Event& e : events) {
+        switch (e.kind) {
+        case Kind::Phase: emit phaseChanged(e.index, QString::fromStdString(e.text)); break;
+        case Kind::Progress: emit progress(e.index, e.results); break;
+        case Kind::Finished: emit runFinished(e.index, e.results); break;
+        case Kind::Failed: emit runFailed(e.index, QString::fromStdString(e.text)); break;
+        case Kind::AllDone:
+            joinWorker();
+            m_running = false;
+            emit allFinished(e.index != 0);
+            break;
+        }
+    }
+}
+
+} // namespace cachelens::sim

@@ -1,0 +1,79 @@
+#pragma once
+// Runs workloads off the calling thread and reports snapshots: the Simulate panel's engine room.
+//
+// runSimulation() is the whole job for one spec (generate the SQLite source of truth, run the simulator) on the
+// calling thread; cachelensctl simulate calls it directly. SimulationRunner calls it for a list of specs on one
+// std::thread and hands phases, snapshots and results back through a mutex-guarded mailbox, waking itself with
+// invokeMethod("deliver") by name (ThreadSanitizer cannot follow Qt's queued-signal payloads), so every signal is
+// emitted on the runner's own thread (the GUI thread).
+#include "engine/sim/simulator.h"
+#include "engine/sim/workload.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace cachelens::sim {
+
+struct SimulationHooks {
+    std::function<void(const std::string& phase)> phase;                   // "Generating the database: 20,000 of 100,000 rows"
+    std::function<void(const engine::sim::SimResults&)> progress;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// Builds the backing store (SQLite file in `workDir`, or memory), runs the spec, returns the results.
+// On failure returns false with `error` set (bad spec, database error, trace that does not load).
+bool runSimulation(const engine::sim::WorkloadSpec& spec, const QString& workDir, const SimulationHooks& hooks,
+                   engine::sim::SimResults& results, QString& error);
+
+class SimulationRunner : public QObject {
+    Q_OBJECT
+public:
+    explicit SimulationRunner(QObject* parent = nullptr);
+    ~SimulationRunner() override; // cancels a running job and waits for its thread
+
+    // Runs the specs one after another (index = position in the list). false when a job is already running.
+    // workDir holds the generated SQLite databases (one per spec, replaced on the next run).
+    bool start(const QList<engine::sim::WorkloadSpec>& specs, const QString& workDir);
+    void cancel();
+    bool isRunning() const { return m_running; }
+
+signals:
+    void phaseChanged(int index, const QString& text);
+    void progress(int index, const cachelens::engine::sim::SimResults& snapshot);
+    void runFinished(int index, const cachelens::engine::sim::SimResults& results);
+    void runFailed(int index, const QString& error);
+    void allFinished(bool cancelled);
+
+private slots:
+    void deliver();
+
+private:
+    enum class Kind { Phase, Progress, Finished, Failed, AllDone };
+    struct Event {
+        Kind kind;
+        int index;
+        engine::sim::SimResults results;
+        std::string text;
+    };
+    void post(Event e);
+    void joinWorker();
+
+    std::mutex m_mutex;
+    std::deque<Event> m_events;   // guarded by m_mutex
+    bool m_wakePending = false;   // guarded by m_mutex: one deliver() queued at a time
+    std::atomic<bool> m_cancel{false};
+    std::thread m_worker;
+    bool m_running = false;       // GUI thread only
+};
+
+} // namespace cachelens::sim
+
+Q_DECLARE_METATYPE(cachelens::engine::sim::SimResults)

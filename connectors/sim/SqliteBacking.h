@@ -1,0 +1,46 @@
+#pragma once
+// The simulator's source of truth: a real SQLite database with one row per key (id, version, value), queried by
+// the cache-aside loader and updated by the workload's writes. It is scratch data: the file is created (replacing
+// any older simulation database at that path) with synchronous=OFF, since losing it on a crash loses nothing.
+//
+// Thread-safety: one connection guarded by a mutex, so several simulator threads may read and write.
+#include "engine/sim/backing.h"
+
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace cachelens::sim {
+
+class SqliteBacking final : public engine::sim::Backing {
+public:
+    // Creates the database at `path` with `keys` rows of makeValue(id, 0, minSize, maxSize). progress(rowsDone) is
+    // called every 10,000 rows; cancel stops early (nullptr returned, error says so). nullptr + error on failure.
+    static std::unique_ptr<SqliteBacking> create(const QString& path, std::uint64_t keys, std::uint32_t minSize,
+                                                 std::uint32_t maxSize, QString& error,
+                                                 const std::function<void(std::uint64_t)>& progress = {},
+                                                 const std::atomic<bool>* cancel = nullptr);
+    ~SqliteBacking() override;
+
+    std::optional<std::string> read(std::uint64_t key) override;
+    void write(std::uint64_t key, std::uint32_t version, std::string_view value) override;
+
+    std::uint64_t rowCount();
+    QString path() const { return m_path; }
+
+private:
+    SqliteBacking() = default;
+    QString m_path;
+    std::mutex m_mutex;
+    sqlite3* m_db = nullptr;
+    sqlite3_stmt* m_select = nullptr;
+    sqlite3_stmt* m_update = nullptr;
+};
+
+} // namespace cachelens::sim

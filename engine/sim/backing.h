@@ -1,0 +1,43 @@
+#pragma once
+// The source of truth behind a simulated cache: one value per key id. connectors/sim/SqliteBacking is the real
+// database; MemoryBacking is the same contract without I/O, for engine tests and for measuring the simulator itself.
+//
+// Values are made by makeValue(key, version): a 4-byte little-endian version, then filler up to a size drawn from
+// [min, max] by a hash of (key, version). The simulator reads the version back from what the cache returns to
+// count stale reads (a read that returned a value older than the key's last write).
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cachelens::engine::sim {
+
+std::string makeValue(std::uint64_t key, std::uint32_t version, std::uint32_t minSize, std::uint32_t maxSize);
+// The version makeValue() wrote into value (0 for values shorter than 4 bytes).
+std::uint32_t valueVersion(std::string_view value) noexcept;
+
+// Thread-safety: read() and write() may be called from several simulator threads at once.
+class Backing {
+public:
+    virtual ~Backing() = default;
+    // The value of key, std::nullopt when there is no such row; throws std::runtime_error when the store fails.
+    virtual std::optional<std::string> read(std::uint64_t key) = 0;
+    virtual void write(std::uint64_t key, std::uint32_t version, std::string_view value) = 0;
+};
+
+// Every key exists at version 0 until written; only versions are stored, values are rebuilt by makeValue().
+class MemoryBacking final : public Backing {
+public:
+    MemoryBacking(std::uint64_t keys, std::uint32_t minSize, std::uint32_t maxSize);
+    std::optional<std::string> read(std::uint64_t key) override;
+    void write(std::uint64_t key, std::uint32_t version, std::string_view value) override;
+
+private:
+    std::uint64_t keys_;
+    std::uint32_t min_, max_;
+    std::unique_ptr<std::atomic<std::uint32_t>[]> versions_;
+};
+
+} // namespace cachelens::engine::sim

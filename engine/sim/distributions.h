@@ -1,0 +1,74 @@
+#pragma once
+// Key popularity for generated workloads: which key id (0…keys-1) the next request touches.
+//
+// Zipf is the cumulative table the engine bench has always used (binary search, any RNG); the simulator samples
+// through an AliasTable built from the same weights, which is O(1) per draw (Vose's alias method), so generating
+// keys stays a small part of a simulated request.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "engine/sim/random.h"
+#include "engine/sim/workload.h"
+
+namespace cachelens::engine::sim {
+
+// Zipf(s) ranks 0…n-1 by inverse CDF (rank 0 most popular).
+class Zipf {
+public:
+    Zipf(std::size_t n, double s) : cdf_(n)
+    {
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) cdf_[i] = (sum += 1.0 / std::pow(static_cast<double>(i + 1), s));
+        for (auto& c : cdf_) c /= sum;
+    }
+    template <class R>
+    std::uint32_t operator()(R& rng)
+    {
+        const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+        return static_cast<std::uint32_t>(std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin());
+    }
+    std::size_t size() const { return cdf_.size(); }
+
+private:
+    std::vector<double> cdf_;
+};
+
+// A Zipf trace over n keys with ranks scattered over the key space, so popular keys are not neighbours in memory.
+std::vector<std::uint32_t> zipfTrace(Zipf& z, std::size_t len, std::uint64_t seed);
+
+// Zipf probabilities p_i ∝ 1/(i+1)^s, normalised.
+std::vector<double> zipfWeights(std::size_t n, double s);
+
+// Samples index i with probability weights[i] / sum in O(1).
+class AliasTable {
+public:
+    explicit AliasTable(const std::vector<double>& weights);
+    std::uint64_t operator()(Rng& rng) const noexcept
+    {
+        const std::uint64_t i = rng.below(prob_.size());
+        return rng.uniform() < prob_[i] ? i : alias_[i];
+    }
+    std::size_t size() const noexcept { return prob_.size(); }
+
+private:
+    std::vector<double> prob_;
+    std::vector<std::uint32_t> alias_;
+};
+
+// The next key id of a workload. Not thread-safe: one sampler per simulator thread.
+class KeySampler {
+public:
+    virtual ~KeySampler() = default;
+    virtual std::uint64_t next(Rng& rng) = 0;
+};
+
+// keys: the key space size; trace: the dense key ids of a loaded trace (for DistributionKind::Trace; may be null
+// otherwise). `offset` staggers scans and traces between threads.
+std::unique_ptr<KeySampler> makeSampler(const DistributionSpec& spec, std::uint64_t keys,
+                                        const std::vector<std::uint64_t>* trace, std::uint64_t offset = 0);
+
+} // namespace cachelens::engine::sim

@@ -1,0 +1,298 @@
+// connectors/sim: the SQLite source of truth, the workload JSON, the threaded runner, and the cachelensctl
+// simulate / replay / mrc commands.
+#include <QBuffer>
+#include <QJsonDocument>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "connectors/ctl/Command.h"
+#include "connectors/sim/SimulationRunner.h"
+#include "connectors/sim/SqliteBacking.h"
+#include "connectors/sim/WorkloadJson.h"
+#include "engine/sim/replay.h"
+#include "engine/sim/trace_file.h"
+
+using namespace cachelens;
+using engine::sim::SimResults;
+using engine::sim::WorkloadSpec;
+
+namespace {
+
+struct CtlResult {
+    int code;
+    QString out, err;
+};
+
+CtlResult runCtl(const QStringList& args)
+{
+    QString out, err;
+    QTextStream o(&out), e(&err);
+    QByteArray in;
+    QBuffer buffer(&in);
+    buffer.open(QIODevice::ReadOnly);
+    CtlResult r;
+    r.code = ctl::run(args, o, e, buffer);
+    r.out = out;
+    r.err = err;
+    return r;
+}
+
+const char* kIssueExample = R"({ "keys": 100000, "distribution": {"type": "zipf", "s": 0.9}, "requests": 2000000, "readRatio": 0.95,
+  "rate": 5000, "valueSize": {"min": 100, "max": 1000}, "ttlSeconds": 30,
+  "cache": {"target": "local", "policy": "wtinylfu", "maxEntries": 10000, "maxBytes": 0},
+  "backing": {"type": "sqlite", "latencyMs": 2}, "seed": 42 })";
+
+WorkloadSpec smallSpec(const char* backing = "memory")
+{
+    WorkloadSpec s;
+    s.keys = 2000;
+    s.requests = 50000;
+    s.readRatio = 0.9;
+    s.rate = 1000;
+    s.valueMin = 50;
+    s.valueMax = 200;
+    s.ttlSeconds = 10;
+    s.maxEntries = 500;
+    s.backingType = backing;
+    s.latencyMs = 0;
+    return s;
+}
+
+} // namespace
+
+class TestSimulation : public QObject {
+    Q_OBJECT
+private slots:
+    void sqliteBackingHasOneRowPerKey()
+    {
+        QTemporaryDir dir;
+        QString error;
+        std::uint64_t lastProgress = 0;
+        auto db = sim::SqliteBacking::create(dir.filePath(QStringLiteral("s.db")), 25000, 10, 40, error,
+                                             [&](std::uint64_t n) { lastProgress = n; });
+        QVERIFY2(db, qPrintable(error));
+        QCOMPARE(db->rowCount(), 25000u);
+        QCOMPARE(lastProgress, 25000u);
+        auto v = db->read(7);
+        QVERIFY(v && v->size() >= 10 && v->size() <= 40);
+        QCOMPARE(engine::sim::valueVersion(*v), 0u);
+        db->write(7, 3, engine::sim::makeValue(7, 3, 10, 40));
+        QCOMPARE(engine::sim::valueVersion(*db->read(7)), 3u);
+        QVERIFY(!db->read(25000)); // no such row
+    }
+
+    void sqliteBackingRefusesAnUnwritablePath()
+    {
+        QString error;
+        auto db = sim::SqliteBacking::create(QStringLiteral("/proc/nonexistent/s.db"), 10, 10, 10, error);
+        QVERIFY(!db);
+        QVERIFY2(error.contains(QStringLiteral("/proc/nonexistent/s.db")), qPrintable(error));
+    }
+
+    void simulationQueriesAndUpdatesTheDatabase()
+    {
+        QTemporaryDir dir;
+        const WorkloadSpec s = smallSpec("sqlite");
+        QString error;
+        auto db = sim::SqliteBacking::create(dir.filePath(QStringLiteral("s.db")), s.keys, s.valueMin, s.valueMax, error);
+        QVERIFY(db);
+        engine::sim::Simulator simulator(s, *db);
+        const SimResults r = simulator.run();
+        QCOMPARE(r.requests, s.requests);
+        QCOMPARE(r.backingQueries, r.misses);
+        QCOMPARE(r.backingWrites, r.writes);
+        QCOMPARE(r.staleReads, 0u);
+        // Every write bumped its row's version by one: the versions in the database add up to the writes.
+        std::uint64_t versions = 0;
+        for (std::uint64_t k = 0; k < s.keys; ++k) versions += engine::sim::valueVersion(*db->read(k));
+        QCOMPARE(versions, r.writes);
+    }
+
+    void workloadJsonReadsTheIssueShape()
+    {
+        QString error;
+        const auto s = sim::parseWorkload(QByteArray(kIssueExample), error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->keys, 100000u);
+        QVERIFY(s->distribution.kind == engine::sim::DistributionKind::Zipf);
+        QCOMPARE(s->distribution.s, 0.9);
+        QCOMPARE(s->requests, 2000000u);
+        QCOMPARE(s->valueMax, 1000u);
+        QVERIFY(s->policy == engine::PolicyKind::WTinyLfu);
+        QCOMPARE(s->latencyMs, 2.0);
+        const auto again = sim::parseWorkload(QJsonDocument(sim::workloadToJson(*s)).toJson(), error);
+        QVERIFY2(again, qPrintable(error));
+        QCOMPARE(sim::workloadToJson(*again), sim::workloadToJson(*s));
+    }
+
+    void workloadJsonRefusesMistakesClearly_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("typo") << QByteArray(R"({"keys": 10, "ttl": 5})") << QStringLiteral("unknown key \"ttl\"");
+        QTest::addRow("policy") << QByteArray(R"({"cache": {"policy": "arc"}})") << QStringLiteral("unknown policy \"arc\"");
+        QTest::addRow("ratio") << QByteArray(R"({"readRatio": 2})") << QStringLiteral("\"readRatio\" must be between 0 and 1");
+        QTest::addRow("syntax") << QByteArray("{\n\"keys\": 10,\n}") << QStringLiteral("line 3");
+        QTest::addRow("distribution") << QByteArray(R"({"distribution": {"type": "pareto"}})") << QStringLiteral("unknown distribution \"pareto\"");
+        QTest::addRow("part") << QByteArray(R"({"distribution": {"type": "mixed", "parts": [{"type": "zipf", "z": 1}]}})")
+                              << QStringLiteral("distribution.parts[0]: unknown key \"z\"");
+        QTest::addRow("redis") << QByteArray(R"({"cache": {"target": "redis"}})") << QStringLiteral("not supported yet");
+    }
+    void workloadJsonRefusesMistakesClearly()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        QString error;
+        QVERIFY(!sim::parseWorkload(json, error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
+    void presetsAreValidWorkloads()
+    {
+        const auto presets = sim::workloadPresets();
+        QVERIFY(presets.size() >= 4);
+        for (const auto& p : presets) {
+            QString error;
+            const auto s = sim::parseWorkload(p.json, error);
+            QVERIFY2(s, qPrintable(p.name + QStringLiteral(": ") + error));
+            engine::sim::MemoryBacking probe(1, 4, 4);
+            engine::sim::Simulator simulator(*s, probe); // validates the distribution too
+            QVERIFY(simulator.keys() > 0);
+        }
+    }
+
+    void runnerReportsEachRunAndFinishes()
+    {
+        QTemporaryDir dir;
+        sim::SimulationRunner runner;
+        QSignalSpy finished(&runner, &sim::SimulationRunner::runFinished);
+        QSignalSpy all(&runner, &sim::SimulationRunner::allFinished);
+        WorkloadSpec a = smallSpec("sqlite"), b = smallSpec();
+        b.policy = engine::PolicyKind::Lru;
+        QVERIFY(runner.start({a, b}, dir.path()));
+        QVERIFY(runner.isRunning());
+        QVERIFY(!runner.start({a}, dir.path())); // one job at a time
+        QTRY_COMPARE_WITH_TIMEOUT(all.size(), 1, 120000);
+        QCOMPARE(all.first().first().toBool(), false);
+        QCOMPARE(finished.size(), 2);
+        QCOMPARE(finished.at(1).at(0).toInt(), 1);
+        const auto r = finished.at(0).at(1).value<SimResults>();
+        QVERIFY(r.finished);
+        QCOMPARE(r.requests, a.requests);
+        QVERIFY(!runner.isRunning());
+    }
+
+    void runnerCancelStopsAndSaysSo()
+    {
+        QTemporaryDir dir;
+        sim::SimulationRunner runner;
+        QSignalSpy all(&runner, &sim::SimulationRunner::allFinished);
+        QSignalSpy finished(&runner, &sim::SimulationRunner::runFinished);
+        connect(&runner, &sim::SimulationRunner::progress, &runner, [&] { runner.cancel(); });
+        WorkloadSpec s = smallSpec();
+        s.requests = 500'000'000;
+        QVERIFY(runner.start({s, s}, dir.path()));
+        QTRY_COMPARE_WITH_TIMEOUT(all.size(), 1, 120000);
+        QCOMPARE(all.first().first().toBool(), true);
+        QCOMPARE(finished.size(), 1); // the second run never started
+        const auto r = finished.first().at(1).value<SimResults>();
+        QVERIFY(r.cancelled);
+        QVERIFY(r.requests < s.requests);
+    }
+
+    void runnerReportsABadSpec()
+    {
+        QTemporaryDir dir;
+        sim::SimulationRunner runner;
+        QSignalSpy failed(&runner, &sim::SimulationRunner::runFailed);
+        QSignalSpy all(&runner, &sim::SimulationRunner::allFinished);
+        WorkloadSpec s = smallSpec();
+        s.distribution.kind = engine::sim::DistributionKind::Trace;
+        s.distribution.tracePath = "/nonexistent/trace.bin";
+        QVERIFY(runner.start({s}, dir.path()));
+        QTRY_COMPARE(all.size(), 1);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("/nonexistent/trace.bin")));
+    }
+
+    void ctlSimulatePrintsTheIssueKeys()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 1000, "requests": 20000, "rate": 1000, "ttlSeconds": 5,
+                    "cache": {"policy": "lru", "maxEntries": 200}, "backing": {"type": "sqlite", "latencyMs": 1}})");
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--json"), QStringLiteral("--workdir"), dir.path()});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        for (const char* key : {"requests", "hits", "misses", "hitRate", "backingQueries", "dbLoadReduction", "staleReads",
+                                "stampedes", "evictions", "expirations"})
+            QVERIFY2(o.contains(QLatin1String(key)), key);
+        QCOMPARE(o.value(QStringLiteral("requests")).toInt(), 20000);
+        QCOMPARE(o.value(QStringLiteral("stampedes")).toInt(), 0);
+        const QJsonObject latency = o.value(QStringLiteral("latencyUs")).toObject();
+        QVERIFY(latency.contains(QStringLiteral("p50")) && latency.contains(QStringLiteral("p95")) && latency.contains(QStringLiteral("p99")));
+        // Misses pay the 1 ms backing latency (simulated); the histogram's buckets are within 1/16 of the value.
+        QVERIFY(o.value(QStringLiteral("missLatencyUs")).toObject().value(QStringLiteral("p50")).toDouble() >= 1000 * 15 / 16.0);
+
+        const CtlResult human = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--workdir"), dir.path()});
+        QCOMPARE(human.code, 0);
+        QVERIFY(human.out.contains(QStringLiteral("hit rate")));
+        QVERIFY(human.out.contains(QStringLiteral("stampedes 0")));
+
+        const CtlResult bad = runCtl({QStringLiteral("simulate"), dir.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(bad.code, 2);
+    }
+
+    void ctlReplayPrintsHitRatiosPerPolicyAndCapacity()
+    {
+        QTemporaryDir dir;
+        std::vector<std::uint64_t> keys;
+        for (int i = 0; i < 30000; ++i) keys.push_back(std::uint64_t(i * 7919 % 1000) * 1000003);
+        std::string error;
+        const std::string path = dir.filePath(QStringLiteral("t.bin")).toStdString();
+        QVERIFY(engine::sim::saveTraceU64(path, keys, error));
+        const CtlResult r = runCtl({QStringLiteral("replay"), QString::fromStdString(path), QStringLiteral("--policy"),
+                                 QStringLiteral("lru,sieve"), QStringLiteral("--capacity"), QStringLiteral("100,1000"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.keys(), (QStringList{QStringLiteral("lru"), QStringLiteral("sieve")}));
+        engine::sim::Trace t;
+        t.keys = keys;
+        QCOMPARE(o.value(QStringLiteral("lru")).toObject().value(QStringLiteral("100")).toDouble(),
+                 engine::sim::replayTrace(t, engine::PolicyKind::Lru, 100).hitRatio);
+        QCOMPARE(o.value(QStringLiteral("lru")).toObject().value(QStringLiteral("1000")).toDouble(), 1 - 1000.0 / 30000);
+        QVERIFY(r.err.contains(QStringLiteral("million requests/s")));
+
+        QCOMPARE(runCtl({QStringLiteral("replay"), QString::fromStdString(path), QStringLiteral("--policy"), QStringLiteral("arc"),
+                      QStringLiteral("--capacity"), QStringLiteral("10")}).code, 2);
+    }
+
+    void ctlMrcPrintsACurve()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("t.txt")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int round = 0; round < 10; ++round)
+            for (int k = 0; k < 50; ++k) f.write(QStringLiteral("key:%1\n").arg(k).toUtf8());
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("mrc"), f.fileName(), QStringLiteral("--sizes"), QStringLiteral("10:50:20"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonArray points = o.value(QStringLiteral("points")).toArray();
+        QCOMPARE(points.size(), 3); // 10, 30, 50
+        QCOMPARE(points.at(0).toObject().value(QStringLiteral("hitRatio")).toDouble(), 0.0); // a loop over 50 keys
+        QCOMPARE(points.at(2).toObject().value(QStringLiteral("hitRatio")).toDouble(), 0.9);  // all but the first round
+        QCOMPARE(o.value(QStringLiteral("method")).toString(), QStringLiteral("exact"));
+        const CtlResult sampled = runCtl({QStringLiteral("mrc"), f.fileName(), QStringLiteral("--sizes"), QStringLiteral("50"), QStringLiteral("--sample"), QStringLiteral("0.5")});
+        QCOMPARE(sampled.code, 0);
+        QVERIFY(sampled.out.contains(QStringLiteral("SHARDS")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSimulation)
+#include "tst_simulation.moc"

@@ -1,0 +1,358 @@
+// The workload simulator (engine/sim): analytic models, determinism, TTLs in simulated time, staleness,
+// stampedes, trace files, replay and miss-ratio curves.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "engine/sim/backing.h"
+#include "engine/sim/distributions.h"
+#include "engine/sim/mrc.h"
+#include "engine/sim/replay.h"
+#include "engine/sim/simulator.h"
+#include "engine/sim/trace_file.h"
+
+#include <cmath>
+#include <fstream>
+
+using namespace cachelens::engine;
+using namespace cachelens::engine::sim;
+
+namespace {
+
+WorkloadSpec baseSpec()
+{
+    WorkloadSpec s;
+    s.keys = 10000;
+    s.distribution.kind = DistributionKind::Uniform;
+    s.requests = 200000;
+    s.readRatio = 1;
+    s.rate = 1000;
+    s.valueMin = 16;
+    s.valueMax = 64;
+    s.ttlSeconds = 0;
+    s.policy = PolicyKind::Lru;
+    s.maxEntries = 1000;
+    s.backingType = "memory";
+    s.latencyMs = 2;
+    return s;
+}
+
+SimResults simulate(const WorkloadSpec& s)
+{
+    MemoryBacking backing(s.keys, s.valueMin, s.valueMax);
+    Simulator sim(s, backing);
+    return sim.run();
+}
+
+std::vector<std::uint64_t> zipfKeys(std::size_t keys, double s, std::size_t n, std::uint64_t seed)
+{
+    DistributionSpec d;
+    d.kind = DistributionKind::Zipf;
+    d.s = s;
+    auto sampler = makeSampler(d, keys, nullptr);
+    Rng rng(seed);
+    std::vector<std::uint64_t> out(n);
+    for (auto& k : out) k = sampler->next(rng);
+    return out;
+}
+
+} // namespace
+
+class TestSim : public QObject {
+    Q_OBJECT
+private slots:
+    void uniformLruHitRatioIsCapacityOverKeys()
+    {
+        // Under the independent reference model with uniform popularity, LRU holds a uniformly random set of
+        // `capacity` keys: hit ratio = capacity / keys.
+        WorkloadSpec s = baseSpec();
+        s.requests = 400000;
+        const SimResults r = simulate(s);
+        const double model = double(s.maxEntries) / double(s.keys);
+        qInfo("uniform LRU: simulated %.4f, model %.4f (difference %.4f)", r.hitRate, model, r.hitRate - model);
+        QCOMPARE(r.reads, s.requests);
+        QCOMPARE(r.hits + r.misses, r.reads);
+        QVERIFY(std::abs(r.hitRate - model) < 0.005);
+        QCOMPARE(r.backingQueries, r.misses);
+        QVERIFY(std::abs(r.dbLoadReduction - r.hitRate) < 1e-9);
+        QCOMPARE(r.stampedes, 0u);
+        QVERIFY(r.evictions > 0);
+    }
+
+    void zipfLruHitRatioMatchesChesApproximation()
+    {
+        WorkloadSpec s = baseSpec();
+        s.distribution.kind = DistributionKind::Zipf;
+        s.distribution.s = 0.9;
+        s.requests = 400000;
+        const SimResults r = simulate(s);
+        const double model = cheLruHitRatio(zipfWeights(s.keys, 0.9), double(s.maxEntries));
+        qInfo("zipf(0.9) LRU: simulated %.4f, Che %.4f (difference %.4f)", r.hitRate, model, r.hitRate - model);
+        QVERIFY(std::abs(r.hitRate - model) < 0.005);
+    }
+
+    void ttlExpiresInSimulatedTime()
+    {
+        // An unbounded cache, 1,000 uniform keys at 100 requests/s (0.1/s per key) and a 1 s TTL that a hit does
+        // not extend: after each load a key is hit for 1 s, so hits per miss = λ·TTL and the hit ratio is
+        // λT / (1 + λT) = 0.1 / 1.1.
+        WorkloadSpec s = baseSpec();
+        s.keys = 1000;
+        s.maxEntries = 0;
+        s.rate = 100;
+        s.ttlSeconds = 1;
+        s.requests = 300000;
+        const SimResults r = simulate(s);
+        const double model = 0.1 / 1.1;
+        qInfo("TTL renewal model: simulated %.4f, model %.4f; %.0f simulated seconds in %.2f s", r.hitRate, model,
+              r.simulatedSeconds, r.wallSeconds);
+        QVERIFY(std::abs(r.hitRate - model) < 0.01);
+        QVERIFY(r.simulatedSeconds > 2900 && r.simulatedSeconds < 3100); // 300,000 requests at 100/s
+        QVERIFY(r.expirations > 0);
+    }
+
+    void sameSeedGivesSameResults()
+    {
+        WorkloadSpec s = baseSpec();
+        s.distribution.kind = DistributionKind::Zipf;
+        s.readRatio = 0.9;
+        s.ttlSeconds = 5;
+        s.policy = PolicyKind::WTinyLfu;
+        s.writeMode = WriteMode::TtlOnly;
+        const SimResults a = simulate(s), b = simulate(s);
+        QCOMPARE(a.hits, b.hits);
+        QCOMPARE(a.misses, b.misses);
+        QCOMPARE(a.staleReads, b.staleReads);
+        QCOMPARE(a.evictions, b.evictions);
+        QCOMPARE(a.expirations, b.expirations);
+        QCOMPARE(a.simulatedSeconds, b.simulatedSeconds);
+        s.seed = 43;
+        const SimResults c = simulate(s);
+        QVERIFY(c.hits != a.hits);
+    }
+
+    void staleReadsCountOnlyWhenWritesLeaveTheCache_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("expectStale");
+        QTest::addRow("invalidate") << int(WriteMode::Invalidate) << false;
+        QTest::addRow("update") << int(WriteMode::Update) << false;
+        QTest::addRow("ttl only") << int(WriteMode::TtlOnly) << true;
+    }
+    void staleReadsCountOnlyWhenWritesLeaveTheCache()
+    {
+        QFETCH(int, mode);
+        QFETCH(bool, expectStale);
+        WorkloadSpec s = baseSpec();
+        s.keys = 1000;
+        s.readRatio = 0.8;
+        s.ttlSeconds = 30;
+        s.writeMode = WriteMode(mode);
+        const SimResults r = simulate(s);
+        QCOMPARE(r.writes + r.reads, s.requests);
+        QCOMPARE(r.backingWrites, r.writes);
+        QCOMPARE(r.staleReads > 0, expectStale);
+        if (WriteMode(mode) == WriteMode::Invalidate) QVERIFY(r.invalidations > 0);
+    }
+
+    void singleFlightPreventsStampedes()
+    {
+        // Four threads on real time over ten keys whose loads take 1 ms, keys invalidated by writes: naive
+        // get → load → set code loads one key several times at once; wrap() never does.
+        WorkloadSpec s = baseSpec();
+        s.keys = 10;
+        s.rate = 0;
+        s.latencyMs = 1;
+        s.threads = 4;
+        s.requests = 2000;
+        s.readRatio = 0.7;
+        s.maxEntries = 0;
+        const SimResults withFlight = simulate(s);
+        QCOMPARE(withFlight.requests, s.requests);
+        QCOMPARE(withFlight.stampedes, 0u);
+        s.singleFlight = false;
+        const SimResults naive = simulate(s);
+        qInfo("stampedes: %llu with single-flight, %llu without", (unsigned long long)withFlight.stampedes,
+              (unsigned long long)naive.stampedes);
+        QVERIFY(naive.stampedes > 0);
+    }
+
+    void cancelStopsEarlyAndSaysSo()
+    {
+        WorkloadSpec s = baseSpec();
+        s.requests = 50'000'000;
+        MemoryBacking backing(s.keys, s.valueMin, s.valueMax);
+        Simulator sim(s, backing);
+        std::atomic<bool> cancel{false};
+        int reports = 0;
+        const SimResults r = sim.run([&](const SimResults&) {
+            if (++reports == 2) cancel = true;
+        }, &cancel, std::chrono::milliseconds(1));
+        QVERIFY(r.cancelled);
+        QVERIFY(!r.finished);
+        QVERIFY(r.requests < s.requests);
+    }
+
+    void badSpecsAreRefusedWithAReason_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addRow("no keys") << "keys";
+        QTest::addRow("read ratio") << "readRatio";
+        QTest::addRow("hotspot") << "hotspot";
+        QTest::addRow("missing trace") << "trace";
+    }
+    void badSpecsAreRefusedWithAReason()
+    {
+        QFETCH(QString, field);
+        WorkloadSpec s = baseSpec();
+        if (field == "keys") s.keys = 0;
+        if (field == "readRatio") s.readRatio = 1.5;
+        if (field == "hotspot") {
+            s.distribution.kind = DistributionKind::Hotspot;
+            s.distribution.hotTraffic = 2;
+        }
+        if (field == "trace") {
+            s.distribution.kind = DistributionKind::Trace;
+            s.distribution.tracePath = "/nonexistent/t.txt";
+        }
+        MemoryBacking backing(10, 4, 4);
+        try {
+            Simulator sim(s, backing);
+            QFAIL("accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY(std::strlen(e.what()) > 5);
+        }
+    }
+
+    void traceFilesRoundTrip()
+    {
+        QTemporaryDir dir;
+        const std::string bin = dir.filePath("t.bin").toStdString(), txt = dir.filePath("t.txt").toStdString();
+        std::vector<std::uint64_t> keys{5, 1ull << 40, 5, 7};
+        std::string error;
+        QVERIFY(saveTraceU64(bin, keys, error));
+        auto t = loadTrace(bin, guessTraceFormat(bin), error);
+        QVERIFY(t);
+        QCOMPARE(t->keys, keys);
+        {
+            std::ofstream f(txt);
+            f << "user:1\n\nuser:2\r\n# comment\nuser:1\n";
+        }
+        t = loadTrace(txt, TraceFormat::Text, error);
+        QVERIFY(t);
+        QCOMPARE(t->keys, (std::vector<std::uint64_t>{0, 1, 0}));
+        QCOMPARE(t->names.at(1), std::string("user:2"));
+        QVERIFY(t->ops.empty());
+        QCOMPARE(t->skippedLines, 2u);
+        {
+            std::ofstream f(txt);
+            f << "1,a,get\n2,b,set\n3,a,del\n";
+        }
+        t = loadTrace(txt, TraceFormat::Text, error);
+        QVERIFY(t);
+        QCOMPARE(t->ops.size(), 3u);
+        QVERIFY(t->op(1) == TraceRequest::Set && t->op(2) == TraceRequest::Del);
+        {
+            std::ofstream f(txt);
+            f << "1,a,get\n2,b,put\n";
+        }
+        QVERIFY(!loadTrace(txt, TraceFormat::Text, error));
+        QVERIFY2(error.find("line 2") != std::string::npos && error.find("put") != std::string::npos, error.c_str());
+        {
+            std::ofstream f(bin, std::ios::binary);
+            f << "123456789";
+        }
+        QVERIFY(!loadTrace(bin, TraceFormat::U64Le, error));
+        QVERIFY2(error.find("multiple of 8") != std::string::npos, error.c_str());
+    }
+
+    void simulatorReplaysATraceDistribution()
+    {
+        QTemporaryDir dir;
+        const std::string txt = dir.filePath("loop.txt").toStdString();
+        {
+            std::ofstream f(txt);
+            for (int i = 0; i < 1000; ++i) f << "k" << (i % 10) << "\n";
+        }
+        WorkloadSpec s = baseSpec();
+        s.distribution.kind = DistributionKind::Trace;
+        s.distribution.tracePath = txt;
+        s.requests = 0; // the trace's length
+        MemoryBacking backing(10, 16, 16);
+        Simulator sim(s, backing);
+        QCOMPARE(sim.keys(), 10u);
+        const SimResults r = sim.run();
+        QCOMPARE(r.requests, 1000u);
+        QCOMPARE(r.misses, 10u); // ten cold misses, then everything fits
+    }
+
+    void exactMrcAgreesWithReplayingLru()
+    {
+        const auto keys = zipfKeys(20000, 0.8, 200000, 7);
+        Trace t;
+        t.keys = keys;
+        const std::vector<std::uint64_t> sizes{100, 1000, 5000};
+        const Mrc m = exactLruMrc(keys, sizes);
+        QCOMPARE(m.points.size(), sizes.size());
+        for (const auto& p : m.points) {
+            const ReplayResult r = replayTrace(t, PolicyKind::Lru, p.size);
+            qInfo("size %llu: stack distances %.4f, LRU replay %.4f", (unsigned long long)p.size, p.hitRatio, r.hitRatio);
+            QVERIFY(std::abs(p.hitRatio - r.hitRatio) < 0.002);
+        }
+        QVERIFY(m.points[0].hitRatio < m.points[1].hitRatio && m.points[1].hitRatio < m.points[2].hitRatio);
+    }
+
+    void mrcOfASmallTraceIsExact()
+    {
+        // A B C A B C: with 3 entries the second round hits; with 2 nothing hits (LRU's loop pathology).
+        const std::vector<std::uint64_t> keys{1, 2, 3, 1, 2, 3};
+        const Mrc m = exactLruMrc(keys, {1, 2, 3});
+        QCOMPARE(m.points[0].hitRatio, 0.0);
+        QCOMPARE(m.points[1].hitRatio, 0.0);
+        QCOMPARE(m.points[2].hitRatio, 0.5);
+        QCOMPARE(m.distinctKeys, 3u);
+    }
+
+    void shardsSamplingStaysCloseToExact_data()
+    {
+        QTest::addColumn<double>("rate");
+        QTest::addColumn<double>("maxMeanError");
+        // 1M requests over 100,000 keys: at R = 0.1 about 10,000 keys are tracked; at R = 0.01 only ~1,000, and
+        // whether the few hottest keys fall in the sample dominates the error (SHARDS wants larger traces).
+        QTest::addRow("R=0.1") << 0.1 << 0.02;
+        QTest::addRow("R=0.01") << 0.01 << 0.06;
+    }
+    void shardsSamplingStaysCloseToExact()
+    {
+        QFETCH(double, rate);
+        QFETCH(double, maxMeanError);
+        const auto keys = zipfKeys(100000, 0.9, 1000000, 11);
+        std::vector<std::uint64_t> sizes;
+        for (std::uint64_t c = 1000; c <= 50000; c += 7000) sizes.push_back(c);
+        const Mrc exact = exactLruMrc(keys, sizes), sampled = shardsMrc(keys, sizes, rate);
+        double mae = 0, maxErr = 0;
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            const double e = std::abs(exact.points[i].hitRatio - sampled.points[i].hitRatio);
+            mae += e / double(sizes.size());
+            maxErr = std::max(maxErr, e);
+            QVERIFY(sampled.points[i].stdError > 0);
+        }
+        qInfo("SHARDS R=%.2f on 1M zipf(0.9) requests: mean absolute error %.4f, max %.4f, %llu sampled requests", rate,
+              mae, maxErr, (unsigned long long)sampled.sampledRequests);
+        QVERIFY(mae < maxMeanError);
+        QVERIFY(sampled.sampledRequests < keys.size() * rate * 2);
+    }
+
+    void aliasTableFollowsItsWeights()
+    {
+        const AliasTable t({1, 3, 0, 4});
+        Rng rng(1);
+        std::array<int, 4> n{};
+        for (int i = 0; i < 80000; ++i) ++n[t(rng)];
+        QCOMPARE(n[2], 0);
+        QVERIFY(std::abs(n[0] / 80000.0 - 0.125) < 0.01);
+        QVERIFY(std::abs(n[3] / 80000.0 - 0.5) < 0.01);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSim)
+#include "tst_sim.moc"

@@ -357,7 +357,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
         l1_->del(key);
     }
     Reply r;
-    if (!eval(S::Set, {key}, argv, r)) return Error{Errc::Unavailable, "redis: " + lastError()};
+    if (!eval(S::Set, {key}, argv, r, extra)) return Error{Errc::Unavailable, "redis: " + lastError()};
     if (r.isError()) return Error{Errc::InvalidArgument, "redis: " + r.str};
     ctx_.stats.add(Counter::Sets);
     if (l1_ && busUp_.load(std::memory_order_acquire)) {

@@ -157,16 +157,27 @@ RedisProvider::~RedisProvider()
     bus_.reset(); // joins the subscriber before the L1 it writes to goes
 }
 
-void RedisProvider::add(std::uint64_t Stats::*field, std::uint64_t n)
-{
-    std::lock_guard lock(statsMu_);
-    stats_.*field += n;
-}
-
 RedisProvider::Stats RedisProvider::providerStats() const
 {
-    std::lock_guard lock(statsMu_);
-    Stats s = stats_;
+    Stats s;
+    auto at = [&](P p) { return counters_[static_cast<unsigned>(p)].load(std::memory_order_relaxed); };
+    s.redisErrors = at(P::redisErrors);
+    s.failOpenLoads = at(P::failOpenLoads);
+    s.failClosedRefusals = at(P::failClosedRefusals);
+    s.l1Hits = at(P::l1Hits);
+    s.l1Misses = at(P::l1Misses);
+    s.l2Hits = at(P::l2Hits);
+    s.l2Misses = at(P::l2Misses);
+    s.busPublished = at(P::busPublished);
+    s.busReceived = at(P::busReceived);
+    s.busIgnoredOwn = at(P::busIgnoredOwn);
+    s.busMalformed = at(P::busMalformed);
+    s.l1ClearsOnReconnect = at(P::l1ClearsOnReconnect);
+    s.lockAcquired = at(P::lockAcquired);
+    s.lockWaits = at(P::lockWaits);
+    s.lockWaitHits = at(P::lockWaitHits);
+    s.lockTimeouts = at(P::lockTimeouts);
+    s.tagMembersSwept = at(P::tagMembersSwept);
     s.busConnected = busUp_.load();
     return s;
 }
@@ -178,8 +189,8 @@ void RedisProvider::noteFailure(const std::string& error)
     t_lastCallFailed = true;
     downUntil_.store(steadyNs() + std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.retryAfter).count(),
                      std::memory_order_relaxed);
+    add(P::redisErrors);
     std::lock_guard lock(statsMu_);
-    ++stats_.redisErrors;
     lastError_ = error;
 }
 
@@ -189,8 +200,7 @@ bool RedisProvider::run(const std::vector<Args>& commands, std::vector<Reply>& r
 {
     if (down()) {
         t_lastCallFailed = true;
-        std::lock_guard lock(statsMu_);
-        ++stats_.redisErrors;
+        add(P::redisErrors);
         return false;
     }
     std::string error;
@@ -232,7 +242,7 @@ void RedisProvider::publish(char kind, std::string_view payload, std::vector<Arg
     const char* k = kind == 'k' ? "key" : kind == 't' ? "tag" : kind == 'p' ? "pattern" : "clear";
     buffer = encodeBusMessage(opt_.instanceId, k, payload);
     into.push_back({"PUBLISH", opt_.busChannel, buffer});
-    add(&Stats::busPublished);
+    add(P::busPublished);
 }
 
 std::string RedisProvider::lockKey(std::string_view full) const
@@ -273,30 +283,30 @@ ValueRef RedisProvider::peek(std::string_view key, bool& stale, bool record)
     if (l1_ && busUp_.load(std::memory_order_acquire)) {
         if (ValueRef v = l1_->get(key)) {
             if (record) ctx_.stats.add(Counter::Hits);
-            add(&Stats::l1Hits);
+            add(P::l1Hits);
             return v;
         }
-        add(&Stats::l1Misses);
+        add(P::l1Misses);
     }
     const std::uint64_t gen = gen_.load(std::memory_order_acquire);
     bool hit = false;
     Reply r;
     if (!eval(S::Get, {key}, {}, r) || r.type != Reply::Type::Array || r.elements.size() != 2) {
         if (record) ctx_.stats.add(Counter::Misses);
-        add(&Stats::l2Misses);
+        add(P::l2Misses);
         return {};
     }
     Decoded d;
     const long long pttl = r.elements[1].integer;
     if (!decode(r.elements[0].str, d) || pttl == -2) {
         if (record) ctx_.stats.add(Counter::Misses);
-        add(&Stats::l2Misses);
+        add(P::l2Misses);
         return {};
     }
     hit = true;
     stale = !(pttl == -1 || pttl > static_cast<long long>(d.graceMs));
     if (record) ctx_.stats.add(stale ? Counter::Misses : Counter::Hits);
-    add(stale ? &Stats::l2Misses : &Stats::l2Hits);
+    add(stale ? P::l2Misses : P::l2Hits);
     const std::string_view k = key.substr(0, std::min(key.size(), Entry::kMaxKey));
     ValueRef v = ValueRef::adopt(Entry::create(k, d.value, entryFlags(d.flags)));
     if (!stale && l1_ && busUp_.load(std::memory_order_acquire)) {
@@ -617,7 +627,7 @@ std::size_t RedisProvider::sweepTags()
             } while (inner != "0");
         }
     } while (cursor != "0");
-    if (removed) add(&Stats::tagMembersSwept, removed);
+    if (removed) add(P::tagMembersSwept, removed);
     return removed;
 }
 
@@ -644,10 +654,10 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
 {
     auto unavailable = [&]() -> Result<ValueRef> {
         if (opt_.failOpen) {
-            add(&Stats::failOpenLoads);
+            add(P::failOpenLoads);
             return load();
         }
-        add(&Stats::failClosedRefusals);
+        add(P::failClosedRefusals);
         return Error{Errc::Unavailable, "redis is unreachable (" + lastError()
                                             + "); the cache is fail-closed, so the loader was not called"};
     };
@@ -664,7 +674,7 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
         std::vector<Reply> r;
         if (!run({{"SET", lock, token, "NX", "PX", ttl}}, r)) return unavailable();
         if (r[0].type == Reply::Type::Status) { // OK: we hold the lock
-            add(&Stats::lockAcquired);
+            add(P::lockAcquired);
             Result<ValueRef> result = load();
             Reply ignored;
             eval(S::Unlock, {lock}, {token}, ignored);
@@ -672,12 +682,12 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
         }
         if (!counted) {
             counted = true;
-            add(&Stats::lockWaits);
+            add(P::lockWaits);
         }
         // Wait for the holder's value to land, or for its lock to go (released or expired), or for our patience.
         for (;;) {
             if (std::chrono::steady_clock::now() >= deadline) {
-                add(&Stats::lockTimeouts);
+                add(P::lockTimeouts);
                 return load();
             }
             std::this_thread::sleep_for(opt_.lockPoll);
@@ -689,7 +699,7 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
                 Decoded d;
                 const long long pttl = v.elements[1].integer;
                 if (decode(v.elements[0].str, d) && (pttl == -1 || pttl > static_cast<long long>(d.graceMs))) {
-                    add(&Stats::lockWaitHits);
+                    add(P::lockWaitHits);
                     const std::string_view k = key.substr(0, std::min(key.size(), Entry::kMaxKey));
                     if (!(d.flags & kFlagCompressed))
                         return ValueRef::adopt(Entry::create(k, d.value, entryFlags(d.flags)));
@@ -707,14 +717,14 @@ void RedisProvider::onBusMessage(std::string_view payload)
 {
     BusMessage m;
     if (!decodeBusMessage(payload, m)) {
-        add(&Stats::busMalformed);
+        add(P::busMalformed);
         return;
     }
     if (m.instance == opt_.instanceId) {
-        add(&Stats::busIgnoredOwn);
+        add(P::busIgnoredOwn);
         return;
     }
-    add(&Stats::busReceived);
+    add(P::busReceived);
     if (!l1_) return;
     std::lock_guard lock(l1FillMu_);
     gen_.fetch_add(1, std::memory_order_acq_rel);
@@ -731,7 +741,7 @@ void RedisProvider::onBusState(bool subscribed)
         gen_.fetch_add(1, std::memory_order_acq_rel);
         if (subscribed && everSubscribed_) {
             l1_->clear();
-            add(&Stats::l1ClearsOnReconnect);
+            add(P::l1ClearsOnReconnect);
         }
         if (subscribed) everSubscribed_ = true;
         busUp_.store(subscribed, std::memory_order_release);

@@ -15,6 +15,7 @@
 //
 // Threads: every member may be called from any thread; calls share a ConnectionPool (one connection per
 // concurrent caller). The bus subscriber runs on its own std::thread with its own connection.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -134,15 +135,19 @@ private:
     std::string tagKey(std::string_view tag) const { return ctx_.options.keyPrefix + "tag:" + std::string(tag); }
     std::string lockKey(std::string_view fullKey) const;
     bool internalKey(std::string_view fullKey) const;
-    void add(std::uint64_t Stats::*field, std::uint64_t n = 1);
+    enum class P : unsigned { redisErrors, failOpenLoads, failClosedRefusals, l1Hits, l1Misses, l2Hits, l2Misses, busPublished, busReceived, busIgnoredOwn, busMalformed, l1ClearsOnReconnect, lockAcquired, lockWaits, lockWaitHits, lockTimeouts, tagMembersSwept, Count_ };
+    void add(P counter, std::uint64_t n = 1) noexcept
+    {
+        counters_[static_cast<unsigned>(counter)].fetch_add(n, std::memory_order_relaxed);
+    }
 
     engine::ProviderContext ctx_;
     RedisProviderOptions opt_;
     ConnectionPool pool_;
     std::atomic<std::int64_t> downUntil_{0}; // steady_clock ns
     std::string lastError_;
-    mutable std::mutex statsMu_;
-    Stats stats_;
+    mutable std::mutex statsMu_; // guards lastError_
+    std::array<std::atomic<std::uint64_t>, static_cast<unsigned>(P::Count_)> counters_{};
     std::mutex scriptMu_;
     std::atomic<std::int64_t> lastTagSweep_{0};
 

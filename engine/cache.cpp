@@ -365,7 +365,9 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
     bool nowStale = false;
     ValueRef again = provider_->peek(full, nowStale, /*record=*/false);
     if (again.isCompressed()) again = inflated(again);
-    Result<ValueRef> r = (again && !nowStale) ? Result<ValueRef>(again) : load(key, loader, o);
+    Result<ValueRef> r = (again && !nowStale)
+        ? Result<ValueRef>(again)
+        : provider_->loadThrough(full, [&]() { return load(key, loader, o); });
     flights_.finish(full, ticket.flight, r);
     if (!r.ok() && stale && o.failSafe) {
         stats_.add(Counter::StaleServed);

@@ -45,6 +45,14 @@ public:
     virtual std::size_t invalidatePattern(std::string_view pattern) = 0;
     virtual std::size_t clear() = 0;
     virtual std::size_t sweep(std::size_t slotBudget) = 0; // local reclamation; remote providers return 0
+    // Cache::wrap() calls this on a miss, on the one local caller about to run the loader; `load` runs the loader
+    // and stores its result. The default just loads. A remote provider may instead hand back a value another
+    // process has just loaded (distributed single-flight) or an error (fail-closed while it is unreachable).
+    virtual Result<ValueRef> loadThrough(std::string_view key, const std::function<Result<ValueRef>()>& load)
+    {
+        (void)key;
+        return load();
+    }
     virtual std::size_t entries() const noexcept = 0;
     virtual std::size_t bytes() const noexcept = 0;
 };

@@ -13,6 +13,7 @@ enum class Errc {
     LoaderFailed,    // a wrap() loader threw or returned an error
     Disabled,        // the cache is switched off (CACHE_ENABLED=false); wrap() still calls the loader
     Unsupported,     // the provider cannot do this (e.g. a Redis provider asked for a local-only feature)
+    Unavailable,     // a remote provider cannot be reached (fail-closed wrap(), set() while Redis is down)
 };
 
 const char* errcName(Errc code) noexcept;

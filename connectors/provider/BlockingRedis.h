@@ -1,0 +1,108 @@
+#pragma once
+// A small blocking Redis client for code that runs on arbitrary threads without a Qt event loop (the engine's
+// Provider is synchronous): a POSIX socket with a deadline on every call (connect, write and read are polled, so a
+// dead or black-holed server costs at most the timeout), hiredis 0.14's redisReader to parse replies and
+// redisFormatCommandArgv to format binary-safe commands, AUTH and SELECT from the URL, pipelining, and a
+// mutex-guarded pool. TCP and unix sockets; no TLS (the GUI's async RedisClient has TLS).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/result.h"
+
+namespace cachelens::provider {
+
+using std::chrono::milliseconds;
+
+struct RedisEndpoint {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    std::string unixPath;   // non-empty: connect to this socket instead
+    std::string user, password;
+    int db = 0;
+    milliseconds timeout{250}; // per call: connect + send + receive
+};
+
+// redis://[user:pass@]host[:port][/db][?timeout=MS] and unix://…/path.sock[?db=N] (connectors/ConnectionUrl);
+// rediss:// and sentinel URLs are refused with a message saying so.
+engine::Result<RedisEndpoint> parseRedisUrl(std::string_view url);
+
+struct Reply {
+    enum class Type { Nil, Status, Error, Integer, String, Array };
+    Type type = Type::Nil;
+    std::string str;                 // Status, Error, String
+    long long integer = 0;
+    std::vector<Reply> elements;
+    bool isError() const { return type == Type::Error; }
+    bool isNil() const { return type == Type::Nil; }
+};
+
+using Args = std::vector<std::string_view>;
+
+class BlockingConnection {
+public:
+    explicit BlockingConnection(RedisEndpoint endpoint);
+    ~BlockingConnection();
+    BlockingConnection(const BlockingConnection&) = delete;
+    BlockingConnection& operator=(const BlockingConnection&) = delete;
+
+    // Connects, AUTHs and SELECTs; false with `error` filled on failure.
+    bool connect(std::string& error);
+    bool isOpen() const { return fd_ >= 0; }
+    void close();
+    // Sends every command in one write and reads one reply per command. An I/O error or the deadline closes the
+    // connection and returns false; Redis error replies are replies (Reply::Type::Error), not failures.
+    bool pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error);
+    bool command(const Args& args, Reply& reply, std::string& error);
+    // For a subscriber: sends without waiting for a reply, and reads one reply waiting at most `wait`.
+    bool send(const Args& args, std::string& error);
+    enum class ReadResult { Reply, TimedOut, Failed };
+    ReadResult read(Reply& reply, milliseconds wait, std::string& error);
+
+private:
+    bool writeAll(const std::string& bytes, std::chrono::steady_clock::time_point deadline, std::string& error);
+    ReadResult readOne(Reply& reply, std::chrono::steady_clock::time_point deadline, std::string& error);
+    RedisEndpoint ep_;
+    int fd_ = -1;
+    void* reader_ = nullptr; // redisReader*
+};
+
+// Connections shared by the threads of one provider: a thread takes an idle one (or opens a new one), uses it
+// alone and gives it back; broken connections are dropped. At most `maxIdle` are kept.
+class ConnectionPool {
+public:
+    ConnectionPool(RedisEndpoint endpoint, std::size_t maxIdle);
+    ~ConnectionPool();
+    const RedisEndpoint& endpoint() const { return ep_; }
+
+    class Lease {
+    public:
+        Lease() = default;
+        Lease(ConnectionPool* pool, std::unique_ptr<BlockingConnection> c) : pool_(pool), c_(std::move(c)) {}
+        Lease(Lease&&) = default;
+        Lease& operator=(Lease&&) = default;
+        ~Lease();
+        BlockingConnection* operator->() const { return c_.get(); }
+        explicit operator bool() const { return c_ != nullptr; }
+
+    private:
+        ConnectionPool* pool_ = nullptr;
+        std::unique_ptr<BlockingConnection> c_;
+    };
+    // An open connection, or an empty lease with `error` filled.
+    Lease acquire(std::string& error);
+    void dropIdle();
+
+private:
+    void giveBack(std::unique_ptr<BlockingConnection> c);
+    RedisEndpoint ep_;
+    std::size_t maxIdle_;
+    std::mutex mu_;
+    std::vector<std::unique_ptr<BlockingConnection>> idle_;
+};
+
+} // namespace cachelens::provider

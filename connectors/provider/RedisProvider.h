@@ -1,0 +1,167 @@
+#pragma once
+// RedisProvider: the engine's Provider on a Redis server, so `Cache` (engine/cache.h) runs unchanged on Redis
+// (CacheOptions::provider = "redis", providerUrl = REDIS_URL), optionally with a memory L1 in front kept coherent
+// across instances by an invalidation bus, and with distributed single-flight for wrap().
+//
+// Keys (the Cache already prepends CacheOptions::keyPrefix):
+//   <prefix><key>            the value: a 16-byte header + tag block + the value bytes (see README, "Using the
+//                            engine over Redis"); PX = soft TTL + grace, so stale-while-revalidate and fail-safe
+//                            work across processes: a key is fresh while PTTL > grace, stale within the last grace ms
+//   <prefix>tag:<name>       a set of the full keys carrying the tag (cleaned on overwrite/delete by the same Lua
+//                            script, lazily by invalidation and by sweepTags() for keys that expired)
+//   <prefix>lock:<key>       distributed single-flight lock (SET NX PX <token>)
+// Expiry follows the Redis server's clock, not CacheOptions::clock (a ManualClock cannot move Redis's time);
+// deadlines given by the Cache are turned into relative TTLs with the cache's clock.
+//
+// Threads: every member may be called from any thread; calls share a ConnectionPool (one connection per
+// concurrent caller). The bus subscriber runs on its own std::thread with its own connection.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "connectors/provider/BlockingRedis.h"
+#include "engine/cache.h"
+#include "engine/provider.h"
+#include "engine/store.h"
+
+namespace cachelens::provider {
+
+struct RedisProviderOptions {
+    std::string url;                       // empty: CacheOptions::providerUrl, then redis://127.0.0.1:6379
+    milliseconds timeout{250};             // every Redis call (connect + request + reply); a URL ?timeout= wins
+    milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of timeouts)
+    std::size_t pool = 8;                  // idle connections kept
+    bool failOpen = true;                  // Redis down: wrap() runs the loader (true) or returns Errc::Unavailable
+    // L1: a memory Store in front of Redis; L1 TTL = min(L2's remaining soft TTL, l1MaxTtl).
+    bool l1 = false;
+    std::size_t l1MaxBytes = 16u << 20;
+    engine::PolicyKind l1Policy = engine::PolicyKind::WTinyLfu;
+    milliseconds l1MaxTtl{60'000};
+    std::string busChannel = "cachelens:invalidate";
+    std::string instanceId;                // empty: random; messages carrying our own id are ignored
+    // Distributed single-flight for wrap() misses.
+    bool distributedSingleFlight = false;
+    milliseconds lockTtl{5'000};           // a dead holder's lock expires after this
+    milliseconds lockWait{5'000};          // waiters load themselves after this
+    milliseconds lockPoll{5};
+    milliseconds tagSweepInterval{60'000}; // sweep() runs sweepTags() at most this often (0 = never)
+};
+
+// Registers `name` (default "redis") with engine::registerProvider; `defaults` apply to every Cache made with it.
+void registerRedisProvider(RedisProviderOptions defaults = {}, const std::string& name = "redis");
+
+class InvalidationBus;
+
+class RedisProvider final : public engine::Provider {
+public:
+    // What the provider did, beyond the Cache's counters.
+    struct Stats {
+        std::uint64_t redisErrors = 0;       // calls that failed (I/O, timeout, Redis down)
+        std::uint64_t failOpenLoads = 0;     // wrap() ran the loader because Redis was down
+        std::uint64_t failClosedRefusals = 0;
+        std::uint64_t l1Hits = 0, l1Misses = 0, l2Hits = 0, l2Misses = 0;
+        std::uint64_t busPublished = 0, busReceived = 0, busIgnoredOwn = 0, busMalformed = 0;
+        std::uint64_t l1ClearsOnReconnect = 0;
+        std::uint64_t lockAcquired = 0, lockWaits = 0, lockWaitHits = 0, lockTimeouts = 0;
+        std::uint64_t tagMembersSwept = 0;
+        bool busConnected = false;
+    };
+
+    static engine::Result<std::unique_ptr<engine::Provider>> create(const engine::ProviderContext& ctx,
+                                                                   RedisProviderOptions options);
+    ~RedisProvider() override;
+
+    const char* name() const noexcept override { return "redis"; }
+    engine::ValueRef get(std::string_view key) override;
+    engine::ValueRef peek(std::string_view key, bool& stale, bool record = true) override;
+    engine::Status set(std::string_view key, std::string_view value, const engine::EntryOptions& options,
+                       engine::ValueRef* stored = nullptr) override;
+    bool del(std::string_view key, engine::Counter cause = engine::Counter::Deletes) override;
+    bool exists(std::string_view key) override;
+    engine::Nanos ttl(std::string_view key) override;
+    bool expireAt(std::string_view key, engine::Nanos deadline) override;
+    bool persist(std::string_view key) override;
+    engine::Result<std::int64_t> incrBy(std::string_view key, std::int64_t n, engine::Nanos expireAtIfNew) override;
+    engine::ScanPage scan(std::uint64_t cursor, std::string_view pattern, std::size_t count) override;
+    std::size_t invalidateTag(const std::string& tag) override;
+    std::size_t invalidatePattern(std::string_view pattern) override;
+    std::size_t clear() override;
+    std::size_t sweep(std::size_t slotBudget) override; // runs sweepTags() every tagSweepInterval; returns 0
+    std::size_t entries() const noexcept override { return 0; } // remote: not counted (DBSIZE is per database)
+    std::size_t bytes() const noexcept override { return 0; }
+    engine::Result<engine::ValueRef> loadThrough(std::string_view key,
+                                                 const std::function<engine::Result<engine::ValueRef>()>& load) override;
+
+    // Removes tag-set members whose key is gone or no longer carries the tag; returns how many.
+    std::size_t sweepTags();
+    Stats providerStats() const;
+    const RedisProviderOptions& options() const { return opt_; }
+    const std::string& instanceId() const { return opt_.instanceId; }
+    engine::Store* l1() { return l1_.get(); } // nullptr without L1
+    bool waitForBus(milliseconds timeout); // true once the subscriber is subscribed (L1 is only read then)
+    bool healthy() const { return !down(); }
+
+    // Called by the bus subscriber.
+    void onBusMessage(std::string_view payload);
+    void onBusState(bool subscribed);
+
+private:
+    RedisProvider(const engine::ProviderContext& ctx, RedisProviderOptions options, RedisEndpoint ep);
+    struct Meta {
+        bool exists = false;
+        long long pttl = -2;
+        std::uint32_t graceMs = 0;
+        bool live() const { return exists && (pttl == -1 || pttl > static_cast<long long>(graceMs)); }
+    };
+    bool down() const;
+    void noteFailure(const std::string& error);
+    void noteSuccess();
+    // Runs commands on a pooled connection; false (and counted) when Redis cannot be reached.
+    bool run(const std::vector<Args>& commands, std::vector<Reply>& replies);
+    // EVALSHA, EVAL on NOSCRIPT. Script index into the script table.
+    bool eval(int script, const std::vector<std::string_view>& keys, const std::vector<std::string_view>& argv,
+              Reply& reply, const std::vector<Args>& alsoRun = {});
+    Meta meta(std::string_view key);
+    engine::ValueRef fetch(std::string_view key, bool& stale, bool& hit);
+    void publish(char kind, std::string_view payload, std::vector<Args>& into, std::string& buffer);
+    bool delInternal(std::string_view key);
+    void dropL1(std::string_view key);
+    std::string lastError() const;
+    std::string tagKey(std::string_view tag) const { return ctx_.options.keyPrefix + "tag:" + std::string(tag); }
+    std::string lockKey(std::string_view fullKey) const;
+    bool internalKey(std::string_view fullKey) const;
+    enum class P : unsigned { redisErrors, failOpenLoads, failClosedRefusals, l1Hits, l1Misses, l2Hits, l2Misses, busPublished, busReceived, busIgnoredOwn, busMalformed, l1ClearsOnReconnect, lockAcquired, lockWaits, lockWaitHits, lockTimeouts, tagMembersSwept, Count_ };
+    void add(P counter, std::uint64_t n = 1) noexcept
+    {
+        counters_[static_cast<unsigned>(counter)].fetch_add(n, std::memory_order_relaxed);
+    }
+
+    engine::ProviderContext ctx_;
+    RedisProviderOptions opt_;
+    ConnectionPool pool_;
+    std::atomic<std::int64_t> downUntil_{0}; // steady_clock ns
+    std::string lastError_;
+    mutable std::mutex statsMu_; // guards lastError_
+    std::array<std::atomic<std::uint64_t>, static_cast<unsigned>(P::Count_)> counters_{};
+    std::mutex scriptMu_;
+    std::atomic<std::int64_t> lastTagSweep_{0};
+
+    // L1 and the bus
+    engine::StatsCounters l1Counters_; // the L1 store's own counters (not the Cache's)
+    std::unique_ptr<engine::Store> l1_;
+    std::atomic<bool> busUp_{false};
+    // Guards L1 fills against invalidations: every invalidation bumps gen_ under l1FillMu_, and a read fills L1
+    // (under the same mutex) only if gen_ has not moved since it asked L2.
+    std::mutex l1FillMu_;
+    std::atomic<std::uint64_t> gen_{0};
+    bool everSubscribed_ = false; // guarded by l1FillMu_
+    std::condition_variable busCv_;
+    std::unique_ptr<InvalidationBus> bus_;
+};
+
+} // namespace cachelens::provider

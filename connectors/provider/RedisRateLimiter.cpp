@@ -1,0 +1,50 @@
+#include "connectors/provider/RedisRateLimiter.h"
+
+#include "connectors/provider/Scripts.h"
+
+#include <cmath>
+
+namespace cachelens::provider {
+
+RedisRateLimiter::RedisRateLimiter(RedisEndpoint endpoint, Kind kind, std::int64_t limit, milliseconds window,
+                                   std::string keyPrefix)
+    : pool_(std::move(endpoint), 4), kind_(kind), limit_(limit),
+      window_(window.count() > 0 ? window : milliseconds(1)), prefix_(std::move(keyPrefix))
+{
+}
+
+RedisRateLimiter::Decision RedisRateLimiter::hit(std::string_view subject)
+{
+    Decision d;
+    d.limit = limit_;
+    const scripts::Script& s = scripts::get(scripts::RateLimit);
+    std::string key = prefix_ + "ratelimit:{";
+    key.append(subject).append("}");
+    const std::string w = std::to_string(window_.count());
+    const char* kind = kind_ == Kind::SlidingWindow ? "sliding" : "fixed";
+    std::string error;
+    auto c = pool_.acquire(error);
+    Reply r;
+    if (c && c->command({"EVALSHA", s.sha, "1", key, w, kind}, r, error) && r.isError()
+        && r.str.rfind("NOSCRIPT", 0) == 0)
+        c->command({"EVAL", s.text, "1", key, w, kind}, r, error);
+    if (!c || !c->isOpen() || r.type != Reply::Type::Array || r.elements.size() != 3) {
+        d.allowed = true;
+        d.unavailable = true;
+        return d;
+    }
+    const std::int64_t current = r.elements[0].integer;
+    const std::int64_t previous = r.elements[1].integer;
+    const std::int64_t into = r.elements[2].integer;
+    double count = static_cast<double>(current);
+    if (kind_ == Kind::SlidingWindow) {
+        const double overlap = static_cast<double>(window_.count() - into) / static_cast<double>(window_.count());
+        count += static_cast<double>(previous) * overlap;
+    }
+    d.count = static_cast<std::int64_t>(std::ceil(count));
+    d.allowed = count <= static_cast<double>(limit_);
+    if (!d.allowed) d.retryAfter = milliseconds(window_.count() - into);
+    return d;
+}
+
+} // namespace cachelens::provider

@@ -1,0 +1,149 @@
+// cachelens-bench provider: the engine over Redis (issue #6), on one redis-server started here (loopback).
+//
+//   l1_vs_memory_get   ns per Cache::get on an L1 hit (redis provider with L1) ÷ ns per get on the memory provider
+//                      (same keys, one thread)                                                  target ≤ 1.5
+//   bus_p50_ms/p99_ms  instance A invalidates a key → instance B's L1 no longer has it (publish, subscriber thread,
+//                      L1 drop), over --bus-samples runs                                         target p99 ≤ 5 ms
+//   loader_runs_*      8 instances (own connections, one thread each) miss one key at once; loader takes 50 ms:
+//                      with distributed single-flight / without                                  target 1 / 8
+// With --json: one JSON object on stdout; progress goes to stderr. Options: --keys N (default 10000),
+// --gets N (default 2000000), --bus-samples N (default 1000).
+#include "Bench.h"
+
+#include "RedisServer.h"
+#include "connectors/provider/RedisProvider.h"
+#include "engine/cache.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace cachelens::bench {
+namespace {
+
+using namespace cachelens::engine;
+using namespace cachelens::provider;
+using namespace std::chrono_literals;
+
+std::unique_ptr<Cache> makeCache(const std::string& provider, const std::string& url)
+{
+    CacheOptions o;
+    o.provider = provider;
+    o.providerUrl = url;
+    o.keyPrefix = "bench:";
+    o.backgroundThread = false;
+    return std::make_unique<Cache>(std::move(o));
+}
+
+double nsPerGet(Cache& c, const std::vector<std::string>& keys, std::size_t gets)
+{
+    std::size_t hits = 0;
+    for (const auto& k : keys) hits += c.get(k) ? 1 : 0; // warm (fills L1)
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < gets; ++i) hits += c.get(keys[i % keys.size()]) ? 1 : 0;
+    const double s = secondsSince(start);
+    if (hits < gets) std::fprintf(stderr, "provider: unexpected misses (%zu hits)\n", hits);
+    return s * 1e9 / static_cast<double>(gets);
+}
+
+int loaderRuns(const std::string& provider, const std::string& url, const std::string& key)
+{
+    std::vector<std::unique_ptr<Cache>> caches;
+    for (int i = 0; i < 8; ++i) caches.push_back(makeCache(provider, url));
+    std::atomic<int> loads{0}, ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready.load() < 8) std::this_thread::yield();
+            (void)caches[static_cast<std::size_t>(i)]->wrap(key, [&] {
+                ++loads;
+                std::this_thread::sleep_for(50ms);
+                return std::optional<std::string>("value");
+            });
+        });
+    for (auto& t : threads) t.join();
+    return loads.load();
+}
+
+int run(const Args& args)
+{
+    const std::size_t keyCount = std::stoul(args.value("--keys", "10000"));
+    const std::size_t gets = std::stoul(args.value("--gets", "2000000"));
+    const int busSamples = std::stoi(args.value("--bus-samples", "1000"));
+    test::RedisServer server;
+    if (!server.start()) {
+        std::fprintf(stderr, "provider: %s\n", qPrintable(server.errorString()));
+        return 1;
+    }
+    const std::string url = server.url().toStdString();
+    RedisProviderOptions l1;
+    l1.l1 = true;
+    registerRedisProvider(l1, "redis-l1");
+    RedisProviderOptions sf;
+    sf.distributedSingleFlight = true;
+    registerRedisProvider(sf, "redis-sf");
+    registerRedisProvider({}, "redis");
+
+    std::vector<std::string> keys;
+    for (std::size_t i = 0; i < keyCount; ++i) keys.push_back("user:" + std::to_string(i * 7919));
+    const std::string value(100, 'v');
+
+    // 1. L1 hit path against the memory provider.
+    auto memory = makeCache("memory", url);
+    auto a = makeCache("redis-l1", url);
+    auto b = makeCache("redis-l1", url);
+    auto& pa = dynamic_cast<RedisProvider&>(a->provider());
+    auto& pb = dynamic_cast<RedisProvider&>(b->provider());
+    if (!pa.waitForBus(5s) || !pb.waitForBus(5s)) {
+        std::fprintf(stderr, "provider: the invalidation bus did not subscribe\n");
+        return 1;
+    }
+    for (const auto& k : keys) {
+        (void)memory->set(k, value);
+        (void)a->set(k, value);
+    }
+    std::fprintf(stderr, "provider: %zu gets on %zu keys…\n", gets, keyCount);
+    const double memNs = nsPerGet(*memory, keys, gets);
+    const double l1Ns = nsPerGet(*a, keys, gets);
+    std::fprintf(stderr, "provider: get memory %.1f ns, redis L1 hit %.1f ns (%.2f×)\n", memNs, l1Ns, l1Ns / memNs);
+
+    // 2. Invalidation propagation A → B's L1.
+    std::vector<double> ms;
+    for (int i = 0; i < busSamples; ++i) {
+        const std::string& k = keys[static_cast<std::size_t>(i) % keys.size()];
+        const std::string full = "bench:" + k;
+        (void)a->set(k, value);
+        while (!b->get(k) || !pb.l1()->exists(full)) std::this_thread::yield(); // B holds it in L1
+        const auto start = std::chrono::steady_clock::now();
+        (void)a->del(k);
+        while (pb.l1()->exists(full)) std::this_thread::yield();
+        ms.push_back(secondsSince(start) * 1000.0);
+    }
+    std::sort(ms.begin(), ms.end());
+    const double p50 = ms[ms.size() / 2];
+    const double p99 = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
+    std::fprintf(stderr, "provider: bus propagation p50 %.3f ms, p99 %.3f ms (%d samples)\n", p50, p99, busSamples);
+
+    // 3. Eight instances missing one key at once.
+    const int withSf = loaderRuns("redis-sf", url, "hot:sf");
+    const int without = loaderRuns("redis", url, "hot:plain");
+    std::fprintf(stderr, "provider: loader runs with distributed single-flight %d, without %d\n", withSf, without);
+
+    if (args.json) {
+        std::printf("{\"memory_get_ns\": %.1f, \"l1_get_ns\": %.1f, \"l1_vs_memory_get\": %.3f, \"bus_p50_ms\": %.3f, "
+                    "\"bus_p99_ms\": %.3f, \"bus_samples\": %d, \"loader_runs_single_flight\": %d, "
+                    "\"loader_runs_without\": %d}\n",
+                    memNs, l1Ns, l1Ns / memNs, p50, p99, busSamples, withSf, without);
+    }
+    return 0;
+}
+
+} // namespace
+
+CACHELENS_BENCH(provider, "the engine over Redis: L1 hit vs memory get, invalidation bus latency, distributed single-flight", run);
+
+} // namespace cachelens::bench

@@ -1,0 +1,387 @@
+// The engine's behaviour suite on every provider: the same Cache calls on `memory`, on `redis` (RedisProvider
+// against a real redis-server) and on `redis-l1` (the same with a memory L1 and the invalidation bus). A behaviour
+// that differs is a bug or one of the documented exceptions (README, "Using the engine over Redis"):
+//   - time: Redis expires keys on its own clock, so these tests use the real clock and wait with QTRY_ for expiry
+//     (the engine's own tests keep using a ManualClock);
+//   - bounds: maxEntries/maxBytes and eviction are Redis's maxmemory policy; entries()/bytes() read 0.
+#include "RedisServer.h"
+#include "connectors/provider/RedisProvider.h"
+#include "engine/cache.h"
+
+#include <QtTest/QtTest>
+
+#include <atomic>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+using namespace cachelens;
+using namespace cachelens::engine;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace {
+std::optional<std::string> some(std::string s) { return std::optional<std::string>(std::move(s)); }
+std::string str(const ValueRef& v) { return std::string(v.value()); }
+} // namespace
+
+class TestProvider : public QObject {
+    Q_OBJECT
+
+    test::RedisServer server_;
+    std::unique_ptr<Cache> make(CacheOptions o = {})
+    {
+        QFETCH_GLOBAL(QString, provider);
+        o.provider = provider.toStdString();
+        o.providerUrl = server_.url().toStdString();
+        o.backgroundThread = false;
+        auto c = std::make_unique<Cache>(std::move(o));
+        if (auto* r = dynamic_cast<provider::RedisProvider*>(&c->provider()); r && r->l1())
+            if (!r->waitForBus(5s)) qFatal("the invalidation bus did not subscribe");
+        return c;
+    }
+
+private slots:
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("provider");
+        QTest::newRow("memory") << QStringLiteral("memory");
+        QTest::newRow("redis") << QStringLiteral("redis");
+        QTest::newRow("redis-l1") << QStringLiteral("redis-l1");
+    }
+    void initTestCase()
+    {
+        QVERIFY2(server_.start(), qPrintable(server_.errorString()));
+        provider::registerRedisProvider({}, "redis");
+        provider::RedisProviderOptions l1;
+        l1.l1 = true;
+        provider::registerRedisProvider(l1, "redis-l1");
+    }
+    void init() { server_.cli({QStringLiteral("FLUSHALL")}); }
+
+    void binaryKeysAndValuesRoundTrip()
+    {
+        auto c = make();
+        const std::string key = "k\0ey\xff\n"s;
+        const std::string value = "\0\x01v\xfe\0"s;
+        QVERIFY(c->set(key, value).ok());
+        auto v = c->get(key);
+        QVERIFY(v);
+        QCOMPARE(str(v), value);
+        QVERIFY(!c->get("k"s));
+        QVERIFY(!c->get("k\0ey\xff"s));
+    }
+
+    void emptyKeyAndEmptyValueAreFine()
+    {
+        auto c = make();
+        QVERIFY(c->set("", "x").ok());
+        QCOMPARE(str(c->get("")), "x"s);
+        QVERIFY(c->set("e", "").ok());
+        auto v = c->get("e");
+        QVERIFY(v);
+        QVERIFY(v.value().empty());
+        QVERIFY(!v.isNotFound());
+        QVERIFY(c->del(""));
+        QVERIFY(!c->exists(""));
+        QVERIFY(!c->del(""));
+    }
+
+    void overwriteReplacesAndHeldRefsStayValid()
+    {
+        auto c = make();
+        QVERIFY(c->set("a", std::string(200, 'x')).ok());
+        ValueRef held = c->get("a");
+        QVERIFY(c->set("a", "new").ok());
+        QCOMPARE(str(c->get("a")), "new"s);
+        QVERIFY(c->del("a"));
+        QCOMPARE(held.value().size(), std::size_t(200));
+        QVERIFY(!c->get("a"));
+        std::string seen;
+        QVERIFY(c->set("r", "value").ok());
+        QVERIFY(c->read("r", [&](std::string_view v) { seen = v; }));
+        QCOMPARE(seen, "value"s);
+        QVERIFY(!c->read("missing", [&](std::string_view) { QFAIL("called on a miss"); }));
+    }
+
+    void expiredEntryIsNeverReturned()
+    {
+        auto c = make();
+        SetOptions o;
+        o.ttl = 150ms;
+        QVERIFY(c->set("k", "v", o).ok());
+        const auto left = c->pttl("k");
+        QVERIFY2(left > 0 && left <= 150, qPrintable(QString::number(left)));
+        QTRY_VERIFY_WITH_TIMEOUT(!c->get("k"), 5000);
+        QVERIFY(!c->exists("k"));
+        QCOMPARE(c->pttl("k"), std::int64_t(-2));
+        QVERIFY(!c->del("k"));
+        QCOMPARE(c->scan(0, "*", 100).keys.size(), std::size_t(0));
+    }
+
+    void pttlExpirePersistFollowRedis()
+    {
+        auto c = make();
+        QCOMPARE(c->pttl("none"), std::int64_t(-2));
+        QVERIFY(c->set("forever", "v").ok());
+        QCOMPARE(c->pttl("forever"), std::int64_t(-1));
+        QVERIFY(!c->persist("forever"));            // no deadline to remove
+        QVERIFY(c->expire("forever", 60s));
+        const auto t = c->pttl("forever");
+        QVERIFY(t > 59'000 && t <= 60'000);
+        QVERIFY(c->persist("forever"));
+        QCOMPARE(c->pttl("forever"), std::int64_t(-1));
+        QVERIFY(c->expire("forever", 0ms));         // non-positive: deletes, like EXPIRE
+        QVERIFY(!c->exists("forever"));
+        QVERIFY(!c->expire("none", 10s));
+        QVERIFY(!c->persist("none"));
+    }
+
+    void invalidateTagRemovesExactlyTheTaggedKeys()
+    {
+        auto c = make();
+        SetOptions red;
+        red.tags = {"red"};
+        SetOptions both;
+        both.tags = {"red", "blue"};
+        QVERIFY(c->set("a", "1", red).ok());
+        QVERIFY(c->set("b", "2", both).ok());
+        QVERIFY(c->set("c", "3").ok());
+        QVERIFY(c->set("d", "4", red).ok());
+        QVERIFY(c->set("d", "4 untagged").ok());    // an overwrite without the tag leaves the tag
+        QCOMPARE(c->invalidateTag("red"), std::size_t(2));
+        QVERIFY(!c->exists("a"));
+        QVERIFY(!c->exists("b"));
+        QVERIFY(c->exists("c"));
+        QVERIFY(c->exists("d"));
+        QCOMPARE(c->invalidateTag("blue"), std::size_t(0)); // b is gone already
+        QCOMPARE(c->invalidateTag("nope"), std::size_t(0));
+        QCOMPARE(c->stats().at(Counter::InvalidationsTag), std::uint64_t(2));
+    }
+
+    void invalidatePatternUsesRedisGlob()
+    {
+        auto c = make();
+        for (const char* k : {"user:1", "user:2", "user:10", "users", "post:1", "user:[x]"}) QVERIFY(c->set(k, "v").ok());
+        QCOMPARE(c->invalidatePattern("user:?"), std::size_t(2));
+        QVERIFY(c->exists("user:10"));
+        QCOMPARE(c->invalidatePattern("user:\\[x\\]"), std::size_t(1));
+        QCOMPARE(c->invalidatePattern("user*"), std::size_t(2));
+        QVERIFY(c->exists("post:1"));
+        QCOMPARE(c->stats().at(Counter::InvalidationsPattern), std::uint64_t(5));
+    }
+
+    void scanReturnsEveryKeyOnceAndHonoursPattern()
+    {
+        auto c = make();
+        SetOptions tagged;
+        tagged.tags = {"t"};
+        for (int i = 0; i < 300; ++i) QVERIFY(c->set("k:" + std::to_string(i), "v", tagged).ok());
+        QVERIFY(c->set("other", "v").ok());
+        std::set<std::string> seen;
+        std::uint64_t cursor = 0;
+        do {
+            auto page = c->scan(cursor, "k:*", 50);
+            for (auto& k : page.keys) seen.insert(k);
+            cursor = page.cursor;
+        } while (cursor != 0);
+        QCOMPARE(seen.size(), std::size_t(300));
+        QVERIFY(!seen.count("other"));
+        std::set<std::string> all;
+        cursor = 0;
+        do {
+            auto page = c->scan(cursor, "*", 1000);
+            for (auto& k : page.keys) all.insert(k);
+            cursor = page.cursor;
+        } while (cursor != 0);
+        QCOMPARE(all.size(), std::size_t(301));      // no tag sets or locks in a scan
+    }
+
+    void keyPrefixIsolatesInstances()
+    {
+        CacheOptions a;
+        a.keyPrefix = "a:";
+        CacheOptions b;
+        b.keyPrefix = "b:";
+        auto ca = make(a);
+        auto cb = make(b);
+        SetOptions t;
+        t.tags = {"shared"};
+        QVERIFY(ca->set("k", "from a", t).ok());
+        QVERIFY(cb->set("k", "from b", t).ok());
+        QCOMPARE(str(ca->get("k")), "from a"s);
+        QCOMPARE(str(cb->get("k")), "from b"s);
+        QCOMPARE(ca->invalidateTag("shared"), std::size_t(1));
+        QVERIFY(cb->exists("k"));
+        QCOMPARE(ca->scan(0, "*", 100).keys, std::vector<std::string>{});
+        QCOMPARE(cb->clear(), std::size_t(1));
+        QVERIFY(!cb->exists("k"));
+    }
+
+    void incrByCountsAtomically()
+    {
+        auto c = make();
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < 100; ++i) (void)c->incrBy("n", 1);
+            });
+        for (auto& t : threads) t.join();
+        QCOMPARE(c->incrBy("n", 0).value(), std::int64_t(400));
+        QCOMPARE(str(c->get("n")), "400"s);
+        QCOMPARE(c->incrBy("n", -500).value(), std::int64_t(-100));
+        QVERIFY(c->set("text", "abc").ok());
+        auto bad = c->incrBy("text", 1);
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().code, Errc::InvalidArgument);
+        QCOMPARE(c->incrBy("fresh", 5, 60s).value(), std::int64_t(5));
+        QVERIFY(c->pttl("fresh") > 59'000);
+        QVERIFY(c->expire("fresh", 30s));
+        QCOMPARE(c->incrBy("fresh", 1, 60s).value(), std::int64_t(6));
+        QVERIFY(c->pttl("fresh") <= 30'000);         // an existing counter keeps its TTL
+    }
+
+    void statsCountOperations()
+    {
+        auto c = make();
+        QVERIFY(c->set("a", "1").ok());
+        QVERIFY(c->get("a"));
+        QVERIFY(c->get("a"));
+        QVERIFY(!c->get("b"));
+        QVERIFY(c->del("a"));
+        const auto s = c->stats();
+        QCOMPARE(s.at(Counter::Sets), std::uint64_t(1));
+        QCOMPARE(s.at(Counter::Hits), std::uint64_t(2));
+        QCOMPARE(s.at(Counter::Misses), std::uint64_t(1));
+        QCOMPARE(s.at(Counter::Deletes), std::uint64_t(1));
+    }
+
+    void largeValuesAreStoredCompressedTransparently()
+    {
+        CacheOptions o;
+        o.compressAbove = 1024;
+        auto c = make(o);
+        std::string big;
+        for (int i = 0; i < 5000; ++i) big += "row " + std::to_string(i % 17) + ";";
+        QVERIFY(c->set("big", big).ok());
+        QCOMPARE(str(c->get("big")), big);
+        std::string seen;
+        QVERIFY(c->read("big", [&](std::string_view v) { seen = v; }));
+        QCOMPARE(seen, big);
+        auto w = c->wrap("big", [] { return some("unused"); });
+        QCOMPARE(str(w.value()), big);
+        QVERIFY(c->stats().at(Counter::BytesSavedByCompression) > 0);
+    }
+
+    void wrapLoadsOnceThenHits()
+    {
+        auto c = make();
+        std::atomic<int> calls{0};
+        auto loader = [&] {
+            ++calls;
+            std::this_thread::sleep_for(50ms); // long enough for every caller to join the flight
+            return some("loaded");
+        };
+        std::vector<std::thread> threads;
+        std::atomic<int> ok{0};
+        for (int i = 0; i < 6; ++i)
+            threads.emplace_back([&] {
+                auto r = c->wrap("k", loader);
+                if (r.ok() && str(r.value()) == "loaded") ++ok;
+            });
+        for (auto& t : threads) t.join();
+        QCOMPARE(ok.load(), 6);
+        QCOMPARE(calls.load(), 1);
+        auto again = c->wrap("k", loader);
+        QCOMPARE(str(again.value()), "loaded"s);
+        QCOMPARE(calls.load(), 1);
+    }
+
+    void wrapLoaderErrorIsNotCached()
+    {
+        auto c = make();
+        auto r = c->wrap("k", []() -> std::optional<std::string> { throw std::runtime_error("db down"); });
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, Errc::LoaderFailed);
+        QCOMPARE(r.error().message, "db down"s);
+        QVERIFY(!c->exists("k"));
+    }
+
+    void wrapServesStaleWhileRevalidating()
+    {
+        auto c = make();
+        WrapOptions o;
+        o.ttl = 100ms;
+        o.grace = 60s;
+        std::string next = "v1";
+        int calls = 0;
+        auto loader = [&] { ++calls; return some(next); };
+        QVERIFY(c->wrap("k", loader, o).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!c->get("k"), 5000); // expired: plain get misses…
+        next = "v2";
+        auto r = c->wrap("k", loader, o);             // …but wrap serves it stale within grace
+        QCOMPARE(str(r.value()), "v1"s);
+        QCOMPARE(calls, 1);
+        QCOMPARE(c->pendingBackgroundTasks(), std::size_t(1));
+        c->runMaintenance();
+        QCOMPARE(calls, 2);
+        QCOMPARE(str(c->wrap("k", loader, o).value()), "v2"s);
+        QCOMPARE(c->stats().at(Counter::StaleServed), std::uint64_t(1));
+    }
+
+    void wrapFailSafeServesStaleWhenTheLoaderFails()
+    {
+        auto c = make();
+        WrapOptions o;
+        o.ttl = 100ms;
+        o.grace = 60s;
+        o.staleWhileRevalidate = false;
+        QVERIFY(c->wrap("k", [] { return some("good"); }, o).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!c->exists("k"), 5000);
+        auto r = c->wrap("k", []() -> std::optional<std::string> { throw std::runtime_error("down"); }, o);
+        QVERIFY(r.ok());
+        QCOMPARE(str(r.value()), "good"s);
+        QCOMPARE(c->stats().at(Counter::StaleOnFailure), std::uint64_t(1));
+        o.failSafe = false;
+        QVERIFY(!c->wrap("k", []() -> std::optional<std::string> { throw std::runtime_error("down"); }, o).ok());
+    }
+
+    void wrapCachesNotFoundWithItsOwnTtlAndHonoursCacheIf()
+    {
+        auto c = make();
+        WrapOptions o;
+        o.notFoundTtl = 60s;
+        int calls = 0;
+        auto none = [&]() -> std::optional<std::string> { ++calls; return std::nullopt; };
+        auto r = c->wrap("ghost", none, o);
+        QVERIFY(r.ok() && r.value().isNotFound());
+        auto again = c->wrap("ghost", none, o);
+        QVERIFY(again.ok() && again.value().isNotFound());
+        QCOMPARE(calls, 1);
+        QVERIFY(c->pttl("ghost") > 59'000);
+        WrapOptions never;
+        never.cacheIf = [](std::string_view) { return false; };
+        QCOMPARE(str(c->wrap("x", [] { return some("handed out"); }, never).value()), "handed out"s);
+        QVERIFY(!c->exists("x"));
+        WrapOptions tagged;
+        tagged.ttl = 60s;
+        tagged.tags = {"w"};
+        QVERIFY(c->wrap("y", [] { return some("y"); }, tagged).ok());
+        QVERIFY(c->pttl("y") > 59'000);
+        QCOMPARE(c->invalidateTag("w"), std::size_t(1));
+    }
+
+    void clearEmptiesEverything()
+    {
+        auto c = make();
+        SetOptions t;
+        t.tags = {"x"};
+        for (int i = 0; i < 50; ++i) QVERIFY(c->set("k" + std::to_string(i), "v", t).ok());
+        QCOMPARE(c->clear(), std::size_t(50));
+        QVERIFY(!c->exists("k1"));
+        QCOMPARE(c->invalidateTag("x"), std::size_t(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProvider)
+#include "tst_provider.moc"

@@ -1,0 +1,339 @@
+// The engine over Redis beyond the shared behaviour suite (tst_provider): the L1 + L2 invalidation bus between two
+// instances, L1 cleared after the subscriber reconnects, Redis killed mid-wrap (fail-open and fail-closed), tag
+// sets consistent after overwrite and expiry, distributed single-flight (8 instances, and a lock holder that dies),
+// and the Redis rate limiter. Every test runs against a real redis-server.
+#include "RedisServer.h"
+#include "connectors/provider/InvalidationBus.h"
+#include "connectors/provider/RedisProvider.h"
+#include "connectors/provider/RedisRateLimiter.h"
+#include "engine/cache.h"
+
+#include <QtTest/QtTest>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace cachelens;
+using namespace cachelens::engine;
+using namespace cachelens::provider;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace {
+std::optional<std::string> some(std::string s) { return std::optional<std::string>(std::move(s)); }
+std::string str(const ValueRef& v) { return std::string(v.value()); }
+
+QByteArray cli(const test::RedisServer& server, std::initializer_list<const char*> args)
+{
+    QStringList list;
+    for (const char* a : args) list << QString::fromUtf8(a);
+    return server.cli(list);
+}
+
+RedisProvider& redisOf(Cache& c) { return dynamic_cast<RedisProvider&>(c.provider()); }
+
+std::unique_ptr<Cache> makeCache(const test::RedisServer& server, RedisProviderOptions o, std::string prefix = "app:")
+{
+    static std::atomic<int> n{0};
+    const std::string name = "redis-test-" + std::to_string(n++);
+    registerRedisProvider(std::move(o), name);
+    CacheOptions c;
+    c.provider = name;
+    c.providerUrl = server.url().toStdString();
+    c.keyPrefix = std::move(prefix);
+    c.backgroundThread = false;
+    return std::make_unique<Cache>(std::move(c));
+}
+
+RedisProviderOptions withL1(std::string id)
+{
+    RedisProviderOptions o;
+    o.l1 = true;
+    o.instanceId = std::move(id);
+    return o;
+}
+
+// Waits until `count` threads have arrived (bounded).
+struct Latch {
+    std::mutex mu;
+    std::condition_variable cv;
+    int left;
+    explicit Latch(int n) : left(n) {}
+    bool arriveAndWait(std::chrono::milliseconds timeout)
+    {
+        std::unique_lock l(mu);
+        if (--left <= 0) cv.notify_all();
+        return cv.wait_for(l, timeout, [&] { return left <= 0; });
+    }
+};
+} // namespace
+
+class TestProviderRedis : public QObject {
+    Q_OBJECT
+
+    test::RedisServer server_;
+
+private slots:
+    void initTestCase() { QVERIFY2(server_.start(), qPrintable(server_.errorString())); }
+    void init() { server_.cli({QStringLiteral("FLUSHALL")}); }
+
+    void busMessagesRoundTrip()
+    {
+        BusMessage m;
+        QVERIFY(decodeBusMessage(encodeBusMessage("a1", "key", "app:k|with|bars\0x"s), m));
+        QCOMPARE(m.instance, "a1"s);
+        QCOMPARE(m.kind, "key"s);
+        QCOMPARE(m.payload, "app:k|with|bars\0x"s);
+        QVERIFY(!decodeBusMessage("2|a1|key|k", m));   // another version
+        QVERIFY(!decodeBusMessage("1|a1|drop|k", m));  // unknown kind
+        QVERIFY(!decodeBusMessage("1|a1", m));
+    }
+
+    void invalidationsReachTheOtherInstancesL1()
+    {
+        auto a = makeCache(server_, withL1("A"));
+        auto b = makeCache(server_, withL1("B"));
+        QVERIFY(redisOf(*a).waitForBus(5s));
+        QVERIFY(redisOf(*b).waitForBus(5s));
+        Store* l1b = redisOf(*b).l1();
+
+        QVERIFY(a->set("k", "v1").ok());
+        // L2, then kept in B's L1. (A's own "key" message for this set may reach B after B's first read and drop
+        // that copy, as it should: read until the copy stays.)
+        QTRY_VERIFY_WITH_TIMEOUT(str(b->get("k")) == "v1" && l1b->exists("app:k"), 5000);
+        QCOMPARE(str(b->get("k")), "v1"s);
+        QVERIFY(redisOf(*b).providerStats().l1Hits >= 1);
+
+        QVERIFY(a->set("k", "v2").ok());              // an overwrite invalidates the other L1s too
+        QTRY_VERIFY_WITH_TIMEOUT(!l1b->exists("app:k"), 5000);
+        QCOMPARE(str(b->get("k")), "v2"s);
+
+        QVERIFY(a->del("k"));                         // set in A, read in B, invalidate in A: B misses
+        QTRY_VERIFY_WITH_TIMEOUT(!b->get("k"), 5000);
+
+        SetOptions tagged;
+        tagged.tags = {"users"};
+        QVERIFY(a->set("u1", "x", tagged).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(b->get("u1") && l1b->exists("app:u1"), 5000);
+        QCOMPARE(a->invalidateTag("users"), std::size_t(1));
+        QTRY_VERIFY_WITH_TIMEOUT(!l1b->exists("app:u1"), 5000);
+
+        QVERIFY(a->set("p:1", "x").ok());
+        QTRY_VERIFY_WITH_TIMEOUT(b->get("p:1") && l1b->exists("app:p:1"), 5000);
+        QCOMPARE(a->invalidatePattern("p:*"), std::size_t(1));
+        QTRY_VERIFY_WITH_TIMEOUT(!l1b->exists("app:p:1"), 5000);
+
+        QVERIFY(a->set("c", "x").ok());
+        QTRY_VERIFY_WITH_TIMEOUT(b->get("c") && l1b->exists("app:c"), 5000);
+        QCOMPARE(a->clear(), std::size_t(1));
+        QTRY_VERIFY_WITH_TIMEOUT(!l1b->exists("app:c"), 5000);
+
+        const auto sa = redisOf(*a).providerStats();
+        const auto sb = redisOf(*b).providerStats();
+        QVERIFY(sa.busPublished >= 6);
+        QTRY_VERIFY_WITH_TIMEOUT(redisOf(*a).providerStats().busIgnoredOwn >= 6, 5000); // its own messages
+        QVERIFY(sb.busReceived >= 6);
+        QCOMPARE(sb.busMalformed, std::uint64_t(0));
+    }
+
+    void reconnectClearsL1AndSaysSo()
+    {
+        test::RedisServer own;
+        QVERIFY2(own.start(), qPrintable(own.errorString()));
+        auto c = makeCache(own, withL1("solo"));
+        RedisProvider& r = redisOf(*c);
+        QVERIFY(r.waitForBus(5s));
+        QVERIFY(c->set("k", "v").ok());
+        QVERIFY(c->get("k"));
+        QCOMPARE(r.l1()->entries(), std::size_t(1));
+        own.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(!r.providerStats().busConnected, 5000);
+        QVERIFY(!c->get("k"));                        // deaf: L1 is not used, and Redis is down
+        QVERIFY(own.restart());
+        QTRY_VERIFY_WITH_TIMEOUT(r.providerStats().busConnected, 10000);
+        QCOMPARE(r.providerStats().l1ClearsOnReconnect, std::uint64_t(1));
+        QCOMPARE(r.l1()->entries(), std::size_t(0));
+    }
+
+    void redisKilledMidWrapFailsOpenOrClosed()
+    {
+        test::RedisServer own;
+        QVERIFY2(own.start(), qPrintable(own.errorString()));
+        RedisProviderOptions open;
+        open.retryAfter = 60s; // once down, stay "down" for the rest of the test: no reconnect attempts
+        RedisProviderOptions closed = open;
+        closed.failOpen = false;
+        auto co = makeCache(own, open);
+        auto cc = makeCache(own, closed);
+        QVERIFY(co->set("warm", "1").ok());           // both have talked to Redis
+        QVERIFY(cc->set("warm", "1").ok());
+
+        int calls = 0;
+        // The server dies while the loader runs: the loaded value is still handed out (not cached).
+        auto r = co->wrap("k", [&] {
+            ++calls;
+            own.kill();
+            return some("from the database");
+        });
+        QVERIFY(r.ok());
+        QCOMPARE(str(r.value()), "from the database"s);
+        QCOMPARE(calls, 1);
+        // Fail-open: the next wraps run the loader (counted) instead of failing.
+        auto r2 = co->wrap("k", [&] { ++calls; return some("again"); });
+        QVERIFY(r2.ok());
+        QCOMPARE(str(r2.value()), "again"s);
+        QCOMPARE(calls, 2);
+        QCOMPARE(redisOf(*co).providerStats().failOpenLoads, std::uint64_t(1));
+        QVERIFY(redisOf(*co).providerStats().redisErrors >= 1);
+        // Fail-closed: an error naming the cause; the loader is not called.
+        auto r3 = cc->wrap("k", [&] { ++calls; return some("never"); });
+        QVERIFY(!r3.ok());
+        QCOMPARE(r3.error().code, Errc::Unavailable);
+        QVERIFY2(r3.error().message.find("fail-closed") != std::string::npos, r3.error().message.c_str());
+        QCOMPARE(calls, 2);
+        QCOMPARE(redisOf(*cc).providerStats().failClosedRefusals, std::uint64_t(1));
+        // Plain calls degrade to misses and errors, never hang.
+        QVERIFY(!cc->get("warm"));
+        QCOMPARE(cc->set("x", "y").error().code, Errc::Unavailable);
+    }
+
+    void tagSetsStayConsistentAfterOverwriteAndExpiry()
+    {
+        auto c = makeCache(server_, {});
+        SetOptions ab;
+        ab.tags = {"a", "b"};
+        SetOptions bc;
+        bc.tags = {"b", "c"};
+        QVERIFY(c->set("k", "v", ab).ok());
+        QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:a"}), QByteArray("app:k"));
+        QVERIFY(c->set("k", "v2", bc).ok());          // overwrite: leaves tag a, joins c
+        QCOMPARE(cli(server_, {"SCARD", "app:tag:a"}), QByteArray("0"));
+        QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:b"}), QByteArray("app:k"));
+        QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:c"}), QByteArray("app:k"));
+
+        SetOptions shortLived;
+        shortLived.ttl = 100ms;
+        shortLived.tags = {"a"};
+        QVERIFY(c->set("e", "v", shortLived).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(cli(server_, {"EXISTS", "app:e"}) == "0", 5000);
+        QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:a"}), QByteArray("app:e")); // Redis expired it: a leftover
+        QCOMPARE(redisOf(*c).sweepTags(), std::size_t(1));
+        QCOMPARE(cli(server_, {"SCARD", "app:tag:a"}), QByteArray("0"));       // …gone after the sweep
+        QCOMPARE(redisOf(*c).providerStats().tagMembersSwept, std::uint64_t(1));
+
+        QVERIFY(c->del("k"));                         // delete: leaves every tag
+        QCOMPARE(cli(server_, {"SCARD", "app:tag:b"}), QByteArray("0"));
+        QCOMPARE(cli(server_, {"SCARD", "app:tag:c"}), QByteArray("0"));
+        QCOMPARE(redisOf(*c).sweepTags(), std::size_t(0));
+    }
+
+    void distributedSingleFlightRunsTheLoaderOnce_data()
+    {
+        QTest::addColumn<bool>("singleFlight");
+        QTest::addColumn<int>("expectedLoads");
+        QTest::newRow("with") << true << 1;
+        QTest::newRow("without") << false << 8;
+    }
+    void distributedSingleFlightRunsTheLoaderOnce()
+    {
+        QFETCH(bool, singleFlight);
+        QFETCH(int, expectedLoads);
+        constexpr int kInstances = 8;
+        std::vector<std::unique_ptr<Cache>> caches;
+        for (int i = 0; i < kInstances; ++i) {
+            RedisProviderOptions o;
+            o.distributedSingleFlight = singleFlight;
+            caches.push_back(makeCache(server_, o));
+        }
+        std::atomic<int> loads{0};
+        std::atomic<int> good{0};
+        Latch start(kInstances);
+        Latch inLoader(kInstances); // without single-flight, every loader waits for the others: all miss first
+        std::vector<std::thread> threads;
+        for (int i = 0; i < kInstances; ++i)
+            threads.emplace_back([&, i] {
+                start.arriveAndWait(10s);
+                auto r = caches[static_cast<std::size_t>(i)]->wrap("hot", [&] {
+                    ++loads;
+                    if (!inLoader.arriveAndWait(singleFlight ? 200ms : 10s)) {} // with it: alone, times out
+                    return some("value");
+                });
+                if (r.ok() && str(r.value()) == "value") ++good;
+            });
+        for (auto& t : threads) t.join();
+        QCOMPARE(good.load(), kInstances);
+        QCOMPARE(loads.load(), expectedLoads);
+        if (singleFlight) {
+            std::uint64_t acquired = 0, waitHits = 0, timeouts = 0;
+            for (auto& c : caches) {
+                const auto s = redisOf(*c).providerStats();
+                acquired += s.lockAcquired;
+                waitHits += s.lockWaitHits;
+                timeouts += s.lockTimeouts;
+            }
+            QCOMPARE(acquired, std::uint64_t(1));
+            QCOMPARE(timeouts, std::uint64_t(0));
+            QVERIFY(waitHits >= 1);
+            QCOMPARE(cli(server_, {"EXISTS", "app:lock:hot"}), QByteArray("0")); // released
+        }
+    }
+
+    void aDeadLockHoldersLockExpiresAndAWaiterLoads()
+    {
+        RedisProviderOptions o;
+        o.distributedSingleFlight = true;
+        o.lockWait = 30s;
+        auto c = makeCache(server_, o);
+        // Another process took the lock and died without releasing it.
+        QCOMPARE(cli(server_, {"SET", "app:lock:k", "dead-process", "PX", "300"}), QByteArray("OK"));
+        int calls = 0;
+        auto r = c->wrap("k", [&] { ++calls; return some("loaded by the waiter"); });
+        QVERIFY(r.ok());
+        QCOMPARE(str(r.value()), "loaded by the waiter"s);
+        QCOMPARE(calls, 1);
+        const auto s = redisOf(*c).providerStats();
+        QCOMPARE(s.lockWaits, std::uint64_t(1));
+        QCOMPARE(s.lockAcquired, std::uint64_t(1));
+        QCOMPARE(s.lockTimeouts, std::uint64_t(0));
+        QCOMPARE(str(c->get("k")), "loaded by the waiter"s);
+    }
+
+    void rateLimitsAreSharedThroughRedis_data()
+    {
+        QTest::addColumn<bool>("sliding");
+        QTest::newRow("fixed") << false;
+        QTest::newRow("sliding") << true;
+    }
+    void rateLimitsAreSharedThroughRedis()
+    {
+        QFETCH(bool, sliding);
+        auto ep = parseRedisUrl(server_.url().toStdString());
+        QVERIFY(ep.ok());
+        const auto kind = sliding ? RedisRateLimiter::Kind::SlidingWindow : RedisRateLimiter::Kind::FixedWindow;
+        RedisRateLimiter one(ep.value(), kind, 3, std::chrono::hours(24), "app:");
+        RedisRateLimiter two(ep.value(), kind, 3, std::chrono::hours(24), "app:"); // another instance
+        QVERIFY(one.hit("alice").allowed);
+        QVERIFY(two.hit("alice").allowed);
+        auto third = one.hit("alice");
+        QVERIFY(third.allowed);
+        QCOMPARE(third.count, std::int64_t(3));
+        auto fourth = two.hit("alice");
+        QVERIFY(!fourth.allowed);
+        QCOMPARE(fourth.count, std::int64_t(4));
+        QVERIFY(fourth.retryAfter.count() > 0);
+        QVERIFY(one.hit("bob").allowed);              // per subject
+        QVERIFY(!fourth.unavailable);
+
+        RedisEndpoint dead = ep.value();
+        dead.port = test::RedisServer::freePort();
+        RedisRateLimiter down(dead, kind, 1, 60s);
+        auto d = down.hit("alice");
+        QVERIFY(d.allowed);                           // an outage does not lock users out…
+        QVERIFY(d.unavailable);                       // …and says so
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProviderRedis)
+#include "tst_provider_redis.moc"

@@ -39,8 +39,13 @@ public Q_SLOTS:
     void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
     void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
+    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
+    void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options) override;
 
 private:
+    struct PurgeJob;
+    void purgeSlice(quint64 requestId);
+    void finishPurge(quint64 requestId);
     struct ScanJob {
         QByteArray glob;
         int pageSize = 1000;
@@ -56,6 +61,7 @@ private:
     const QString m_runId;          // new for every engine instance, so the dashboard can tell a restart
     QElapsedTimer m_uptime;
     QHash<quint64, ScanJob> m_scans;
+    QHash<quint64, std::shared_ptr<PurgeJob>> m_purges;
     bool m_open = false;
 };
 

@@ -23,6 +23,7 @@ namespace redis {
 class ClusterClient;
 class CommandSink;
 class KeyScanner;
+class PatternPurge;
 }
 
 class RedisSource : public Source
@@ -56,6 +57,7 @@ public Q_SLOTS:
     void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
     void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
+    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
 
 private:
     struct ScanJob {
@@ -83,6 +85,7 @@ private:
     QPointer<redis::ClusterClient> m_cluster;
     Mode m_mode = Mode::Unknown;
     QHash<quint64, ScanJob> m_scans;
+    QHash<quint64, QPointer<redis::PatternPurge>> m_purges;
 };
 
 } // namespace cachelens

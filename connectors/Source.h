@@ -40,6 +40,12 @@ public Q_SLOTS:
     virtual void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize);   // → valueReady
     virtual void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs);       // ttlMs < 0: persist → keysChanged
     virtual void remove(quint64 requestId, const QList<QByteArray>& keys);                     // → keysChanged
+    // Pattern invalidation (Redis glob, engine/glob.h): a dry run counts and samples; otherwise SCAN + UNLINK in
+    // batches on every master, audited first (see InvalidateOptions). → invalidationProgress… invalidationFinished.
+    // cancel(requestId) stops it between batches; the report then says exactly how many keys were deleted.
+    virtual void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options);
+    // Tag invalidation (the local engine's tags). → invalidationFinished.
+    virtual void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options);
 
 Q_SIGNALS:
     void stateChanged(cachelens::ConnectionState state, const QString& detail);
@@ -50,6 +56,8 @@ Q_SIGNALS:
     void keyDetailsReady(const cachelens::KeyBatch& batch);      // type, ttlMs, memoryBytes filled
     void valueReady(const cachelens::ValuePage& page);
     void keysChanged(const cachelens::KeyOpResult& result);
+    void invalidationProgress(const cachelens::InvalidationProgress& progress);
+    void invalidationFinished(const cachelens::InvalidationReport& report);
 
 private:
     void unsupported(quint64 requestId);
@@ -63,5 +71,7 @@ inline void Source::keyDetails(quint64 requestId, const QList<QByteArray>&) { un
 inline void Source::fetchValue(quint64 requestId, const QByteArray&, const QByteArray&, int) { unsupported(requestId); }
 inline void Source::setTtl(quint64 requestId, const QList<QByteArray>&, qint64) { unsupported(requestId); }
 inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
+inline void Source::invalidatePattern(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
+inline void Source::invalidateTag(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
 
 } // namespace cachelens

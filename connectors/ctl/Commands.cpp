@@ -15,6 +15,7 @@ const QList<Command>& commands()
         statsCommand(),
         scanCommand(),
         matchCommand(),
+        purgeCommand(),
     };
     return all;
 }

@@ -11,4 +11,5 @@ Command matchCommand();
 Command pingCommand();
 Command statsCommand();
 Command scanCommand();
+Command purgeCommand();
 } // namespace cachelens::ctl

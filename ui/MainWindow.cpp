@@ -10,6 +10,7 @@
 #include "ui/PreferencesDialog.h"
 #include "ui/UnavailablePanel.h"
 #include "ui/dashboard/DashboardPanel.h"
+#include "ui/invalidate/InvalidatePanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -92,9 +93,7 @@ void MainWindow::createPanels()
         new DashboardPanel(this),
         new UnavailablePanel(QStringLiteral("keys"), tr("Keys"), themedIcon(nullptr, "keys"),
                              tr("The namespace tree, value viewer and TTL editor arrive with the Keys work."), this),
-        new UnavailablePanel(QStringLiteral("invalidate"), tr("Invalidate"), themedIcon(nullptr, "invalidate"),
-                             tr("Previewed, cancellable, audited purges by pattern or tag arrive with the "
-                                "Invalidate work."), this),
+        new InvalidatePanel(this),
         new UnavailablePanel(QStringLiteral("simulate"), tr("Simulate"), themedIcon(nullptr, "simulate"),
                              tr("Workload simulation, policy comparison and miss-ratio curves arrive with the "
                                 "Simulate work."), this),

@@ -29,9 +29,7 @@ struct LocalSource::PurgeJob {
     InvalidationReport report;
     InvalidationAudit audit;
     std::uint64_t cursor = 0;
-    bool deletingPass = false;              // Exclude: false while the matching pass collects the keys
-    std::vector<std::string> collected;     // Exclude: the keys the matching pass found
-    std::size_t collectedNext = 0;
+    bool sweeping = false;                  // Include: the second pass, for keys that appeared during the first
     qint64 sampleBytes = 0;
     int sampleMeasured = 0;
     bool cancelled = false;
@@ -273,10 +271,8 @@ void LocalSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
             return;
         }
     }
-    job->deletingPass = !options.dryRun && options.newKeys == InvalidateOptions::NewKeys::Include;
     m_purges.insert(requestId, job);
-    if (!options.dryRun && options.maxKeysPerSecond <= 0 && options.expireJitterSeconds <= 0
-        && options.newKeys == InvalidateOptions::NewKeys::Include) {
+    if (!options.dryRun && options.maxKeysPerSecond <= 0 && options.expireJitterSeconds <= 0) {
         const std::size_t removed = m_cache->invalidatePattern(view(glob));
         job->report.matched = removed;
         job->report.deleted = removed;
@@ -314,13 +310,6 @@ void LocalSource::purgeSlice(quint64 requestId)
     while (more && slice.elapsed() < kSliceMs) {
         if (rate > 0 && double(job->report.deleted) >= double(rate) * double(job->clock.nsecsElapsed()) / 1e9)
             break;   // the throttle: wait for the next slice
-        if (job->deletingPass && !job->collected.empty()) {   // Exclude, second pass: only what the first one found
-            const std::size_t end = std::min(job->collected.size(), job->collectedNext + page);
-            act(std::vector<std::string>(job->collected.begin() + qsizetype(job->collectedNext), job->collected.begin() + qsizetype(end)));
-            job->collectedNext = end;
-            more = end < job->collected.size();
-            continue;
-        }
         engine::ScanPage found = m_cache->scan(job->cursor, view(job->glob), page);
         job->cursor = found.cursor;
         job->report.matched += found.keys.size();
@@ -333,14 +322,16 @@ void LocalSource::purgeSlice(quint64 requestId)
                 ++job->sampleMeasured;
             });
         }
-        if (job->deletingPass)
+        if (!o.dryRun) {
+            const quint64 before = job->report.deleted;
             act(found.keys);
-        else if (!o.dryRun)
-            job->collected.insert(job->collected.end(), std::make_move_iterator(found.keys.begin()),
-                                  std::make_move_iterator(found.keys.end()));
+            if (job->sweeping)
+                job->report.newKeysDeleted += job->report.deleted - before;
+        }
         if (job->cursor == 0) {
-            if (!o.dryRun && !job->deletingPass && !job->collected.empty()) {
-                job->deletingPass = true;
+            if (!o.dryRun && o.newKeys == InvalidateOptions::NewKeys::Include && !job->sweeping
+                && o.expireJitterSeconds <= 0) {
+                job->sweeping = true;
                 continue;
             }
             more = false;

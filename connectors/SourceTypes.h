@@ -119,13 +119,13 @@ struct KeyOpResult {
 // How Source::invalidatePattern works (the Invalidate panel and `cachelensctl purge` fill it).
 struct InvalidateOptions {
     enum class NewKeys {
-        Include,    // keys that appear while the purge runs are deleted too: a final sweep catches them
-        Exclude,    // only keys found by the matching pass are deleted (it runs to the end before deleting)
+        Exclude,    // keys created after the matching pass went by are left alone (they are most likely fresh)
+        Include,    // keys that appear while the purge runs are deleted too: a final pass catches them
     };
     bool dryRun = false;            // count (exactly, by SCAN) and sample; delete nothing
     int sampleSize = 20;            // matches kept in the report (and measured with MEMORY USAGE in a dry run)
     qint64 maxKeysPerSecond = 0;    // throttle; 0 = as fast as the server answers
-    NewKeys newKeys = NewKeys::Include;
+    NewKeys newKeys = NewKeys::Exclude;
     int batchSize = 1000;           // SCAN COUNT and keys per UNLINK to start with; adapted to the latency budget
     double latencyBudgetMs = 2.0;   // round trips above the idle baseline + this shrink the batches; <= 0: fixed
     qint64 expireJitterSeconds = 0; // > 0: give each match a random TTL in [0, N s] instead of deleting it
@@ -167,7 +167,7 @@ struct InvalidationReport {
     quint64 keyspace = 0;           // keys in the database(s) (DBSIZE), for "38% of the cache"
     double hitShare = -1;           // share of recent hits on the matches; -1 unknown (Redis does not tell)
     bool expired = false;           // keys were given a jittered TTL instead of being deleted
-    InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Include;
+    InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Exclude;
     quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)
     quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came (server died): maybe deleted
     bool interrupted = false;       // the connection was lost; resumeCursors lets it continue

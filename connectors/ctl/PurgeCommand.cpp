@@ -65,7 +65,7 @@ Command purgeCommand()
     c.name = QStringLiteral("purge");
     c.summary = tr("delete the keys matching a pattern (dry run first; --yes to delete), audited");
     c.usage = QStringLiteral("cachelensctl purge URL (--match GLOB | --tag TAG) [--dry-run] [--yes] [--rate N] "
-                             "[--expire-jitter S] [--exclude-new] [--confirm NAME] [--json]");
+                             "[--expire-jitter S] [--include-new] [--latency-budget MS] [--batch N] [--confirm NAME] [--json]");
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("purge");
         QCommandLineParser parser;
@@ -76,7 +76,9 @@ Command purgeCommand()
         parser.addOption({QStringLiteral("yes"), QString()});
         parser.addOption({QStringLiteral("rate"), QString(), QStringLiteral("n")});
         parser.addOption({QStringLiteral("expire-jitter"), QString(), QStringLiteral("seconds")});
-        parser.addOption({QStringLiteral("exclude-new"), QString()});
+        parser.addOption({QStringLiteral("include-new"), QString()});
+        parser.addOption({QStringLiteral("latency-budget"), QString(), QStringLiteral("ms")});
+        parser.addOption({QStringLiteral("batch"), QString(), QStringLiteral("n")});
         parser.addOption({QStringLiteral("confirm"), QString(), QStringLiteral("name")});
         parser.addOption({QStringLiteral("json"), QString()});
         if (!parser.parse(QStringList{name} + ctx.args))
@@ -89,8 +91,8 @@ Command purgeCommand()
             return misuse(ctx, name, QStringLiteral("tag invalidation over Redis is not available yet; use --match"));
         InvalidateOptions options;
         options.dryRun = parser.isSet(QStringLiteral("dry-run")) || !parser.isSet(QStringLiteral("yes"));
-        options.newKeys = parser.isSet(QStringLiteral("exclude-new")) ? InvalidateOptions::NewKeys::Exclude
-                                                                       : InvalidateOptions::NewKeys::Include;
+        options.newKeys = parser.isSet(QStringLiteral("include-new")) ? InvalidateOptions::NewKeys::Include
+                                                                       : InvalidateOptions::NewKeys::Exclude;
         for (const auto& [option, target] : {std::pair{QStringLiteral("rate"), &options.maxKeysPerSecond},
                                              std::pair{QStringLiteral("expire-jitter"), &options.expireJitterSeconds}}) {
             if (!parser.isSet(option))
@@ -99,6 +101,18 @@ Command purgeCommand()
             *target = parser.value(option).toLongLong(&ok);
             if (!ok || *target <= 0)
                 return misuse(ctx, name, QStringLiteral("--%1 needs a positive number").arg(option));
+        }
+        if (parser.isSet(QStringLiteral("latency-budget"))) {
+            bool ok = false;
+            options.latencyBudgetMs = parser.value(QStringLiteral("latency-budget")).toDouble(&ok);
+            if (!ok || options.latencyBudgetMs < 0)
+                return misuse(ctx, name, QStringLiteral("--latency-budget needs milliseconds (0 = off)"));
+        }
+        if (parser.isSet(QStringLiteral("batch"))) {
+            bool ok = false;
+            options.batchSize = parser.value(QStringLiteral("batch")).toInt(&ok);
+            if (!ok || options.batchSize <= 0)
+                return misuse(ctx, name, QStringLiteral("--batch needs a positive number"));
         }
         const QByteArray glob = parser.value(QStringLiteral("match")).toUtf8();
         const bool json = parser.isSet(QStringLiteral("json"));

@@ -23,32 +23,95 @@ bool isLost(const RedisError& e)
            || e.kind == RedisError::Kind::Protocol;
 }
 
-// Share of a SCAN walk done at `cursor` on a table sized for `keys` entries: SCAN visits buckets in reverse-binary
-// order, so the bit-reversed cursor counts the buckets already visited (an estimate: the table may be larger).
-double cursorFraction(const QByteArray& cursor, quint64 keys)
+constexpr int kChains = 8;            // segments of a standalone keyspace walked at once (a power of two)
+constexpr quint64 kChainMinKeys = 65536;   // below this the table may be smaller than the segments: one chain
+
+quint64 reverseBits(quint64 v)
 {
-    const quint64 v = cursor.toULongLong();
-    if (v == 0 || keys < 2)
-        return 0;
-    const int bits = std::bit_width(keys - 1);
-    const quint64 mask = bits >= 64 ? ~quint64(0) : (quint64(1) << bits) - 1;
-    quint64 masked = v & mask, reversed = 0;
-    for (int i = 0; i < bits; ++i) {
-        reversed = (reversed << 1) | (masked & 1);
-        masked >>= 1;
+    quint64 r = 0;
+    for (int i = 0; i < 64; ++i) {
+        r = (r << 1) | (v & 1);
+        v >>= 1;
     }
-    return double(reversed) / std::ldexp(1.0, bits);
+    return r;
 }
+
+// Position of a SCAN cursor in the walk: Redis increments the bit-reversed cursor, so this only grows.
+quint64 position(const QByteArray& cursor) { return reverseBits(cursor.toULongLong()); }
 
 } // namespace
 
+bool PatternPurge::Node::scanDone() const
+{
+    for (const Chain& c : chains)
+        if (!c.done)
+            return false;
+    return true;
+}
+
+bool PatternPurge::Node::scanInFlight() const
+{
+    for (const Chain& c : chains)
+        if (c.inFlight)
+            return true;
+    return false;
+}
+
+void PatternPurge::Node::setChains(int count, const QByteArray& resume)
+{
+    chains.clear();
+    if (!resume.isEmpty()) {
+        for (const QByteArray& part : resume.split(',')) {
+            Chain c;
+            if (part == "-") {
+                c.done = true;
+            } else {
+                const QList<QByteArray> fields = part.split('/');
+                c.cursor = fields.value(0);
+                c.start = position(c.cursor);
+                c.end = fields.value(1).toULongLong();
+            }
+            chains.push_back(c);
+        }
+        return;
+    }
+    const int bits = std::countr_zero(unsigned(count));
+    for (int k = 0; k < count; ++k) {
+        Chain c;
+        c.start = bits == 0 ? 0 : quint64(k) << (64 - bits);
+        c.cursor = QByteArray::number(reverseBits(c.start));
+        c.end = k + 1 < count ? quint64(k + 1) << (64 - bits) : 0;
+        chains.push_back(c);
+    }
+}
+
 QByteArray PatternPurge::Node::resumeCursor() const
 {
-    if (!inflightCursors.empty())
-        return inflightCursors.front();
-    if (!pending.empty())
-        return pending.front().cursorBefore;
-    return scanDone ? QByteArrayLiteral("-") : cursor;
+    // Per chain, the cursor before its oldest page whose deletion is not confirmed: resuming never skips a key.
+    QList<QByteArray> parts;
+    bool allDone = true;
+    for (int i = 0; i < int(chains.size()); ++i) {
+        std::optional<QByteArray> from;
+        for (const auto& batch : inflightCursors) {
+            for (const auto& [chain, cursor] : batch) {
+                if (chain == i && !from)
+                    from = cursor;
+            }
+        }
+        for (const Chunk& chunk : pending) {
+            if (chunk.chain == i && !from)
+                from = chunk.cursorBefore;
+        }
+        const Chain& c = chains[size_t(i)];
+        if (!from && c.done) {
+            parts << QByteArrayLiteral("-");
+            continue;
+        }
+        allDone = false;
+        const QByteArray cursor = from.value_or(c.cursor);
+        parts << (chains.size() == 1 && c.end == 0 ? cursor : cursor + '/' + QByteArray::number(c.end));
+    }
+    return allDone ? QByteArrayLiteral("-") : parts.join(',');
 }
 
 PatternPurge::PatternPurge(quint64 requestId, const QList<RedisClient*>& masters, bool cluster, const QByteArray& glob,
@@ -119,18 +182,16 @@ void PatternPurge::prepared()
 {
     for (Node& n : m_nodes)
         m_report.keyspace += n.dbsize;
-    for (const auto& [label, cursor] : m_options.resumeCursors) {
-        for (Node& n : m_nodes) {
-            if (n.label != label)
-                continue;
-            if (cursor == "-")
-                n.scanDone = true;
-            else
-                n.cursor = cursor;
+    m_parallel = m_options.latencyBudgetMs > 0 ? 1 : kChains;
+    for (Node& n : m_nodes) {
+        QByteArray resume;
+        for (const auto& [label, cursor] : m_options.resumeCursors) {
+            if (label == n.label)
+                resume = cursor;
         }
+        n.setChains(m_cluster || n.dbsize < kChainMinKeys ? 1 : kChains, resume);
     }
-    startPhase(m_options.dryRun || m_options.newKeys == InvalidateOptions::NewKeys::Exclude ? Phase::Match
-                                                                                          : Phase::Delete);
+    startPhase(m_options.dryRun ? Phase::Match : Phase::Delete);
 }
 
 void PatternPurge::startPhase(Phase phase)
@@ -138,8 +199,11 @@ void PatternPurge::startPhase(Phase phase)
     m_phase = phase;
     if (phase == Phase::Sweep) {
         for (Node& n : m_nodes) {
-            n.cursor = QByteArrayLiteral("0");
-            n.scanDone = n.failed;
+            n.setChains(m_cluster || n.dbsize < kChainMinKeys ? 1 : kChains, {});
+            if (n.failed) {
+                for (Chain& c : n.chains)
+                    c.done = true;
+            }
         }
     }
     if (phase == Phase::Measure) {
@@ -180,7 +244,7 @@ void PatternPurge::pumpNode(int index)
     };
     if (deleting()) {
         const qint64 rate = m_options.maxKeysPerSecond;
-        while (n.batchesInFlight < kWindow && !n.pending.empty()) {
+        while (n.batchesInFlight < kWindow + m_parallel && !n.pending.empty()) {
             int take = m_batch;
             if (rate > 0) {
                 // Small batches under a throttle, so the rate is smooth rather than one burst a second.
@@ -198,29 +262,42 @@ void PatternPurge::pumpNode(int index)
             sendBatch(index, take);
         }
     }
-    const bool scanning = m_phase == Phase::Match || m_phase == Phase::Sweep
-                          || (m_phase == Phase::Delete && m_options.newKeys == InvalidateOptions::NewKeys::Include);
-    const bool backlogged = deleting() && pendingKeys() >= 4 * m_batch;
-    if (scanning && !n.scanDone && !n.scanInFlight && !backlogged)
-        scanNext(index);
+    const bool scanning = m_phase == Phase::Match || m_phase == Phase::Sweep || m_phase == Phase::Delete;
+    if (!scanning)
+        return;
+    int inFlight = 0;
+    for (const Chain& c : n.chains)
+        inFlight += c.inFlight ? 1 : 0;
+    for (int k = 0; k < int(n.chains.size()) && inFlight < m_parallel; ++k) {
+        if (n.chains[size_t(k)].done || n.chains[size_t(k)].inFlight)
+            continue;
+        if (deleting() && pendingKeys() >= (kWindow + m_parallel) * m_batch)
+            break;   // deletion is behind: let it catch up before matching more
+        scanNext(index, k);
+        ++inFlight;
+    }
 }
 
-void PatternPurge::scanNext(int index)
+void PatternPurge::scanNext(int index, int chain)
 {
     Node& n = m_nodes[size_t(index)];
-    QList<QByteArray> args{QByteArrayLiteral("SCAN"), n.cursor};
+    Chain& c = n.chains[size_t(chain)];
+    QList<QByteArray> args{QByteArrayLiteral("SCAN"), c.cursor};
     if (m_glob != "*")
         args << QByteArrayLiteral("MATCH") << m_glob;
     args << QByteArrayLiteral("COUNT") << QByteArray::number(m_batch);
-    n.scanInFlight = true;
+    c.inFlight = true;
     const qint64 sentUs = m_clock.nsecsElapsed() / 1000;
-    n.client->command(args, this, [this, index, sentUs](const RedisReply& reply) { onScanReply(index, reply, sentUs); });
+    n.client->command(args, this, [this, index, chain, sentUs](const RedisReply& reply) {
+        onScanReply(index, chain, reply, sentUs);
+    });
 }
 
-void PatternPurge::onScanReply(int index, const RedisReply& reply, qint64 sentUs)
+void PatternPurge::onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs)
 {
     Node& n = m_nodes[size_t(index)];
-    n.scanInFlight = false;
+    Chain& c = n.chains[size_t(chain)];
+    c.inFlight = false;
     if (reply.isError()) {
         nodeFailed(index, reply.error());
         return;
@@ -230,13 +307,14 @@ void PatternPurge::onScanReply(int index, const RedisReply& reply, qint64 sentUs
         return;
     }
     adapt(double(m_clock.nsecsElapsed() / 1000 - sentUs) / 1000.0);
-    const QByteArray cursorBefore = n.cursor;
-    n.cursor = reply.elements().at(0).bytes();
-    if (n.cursor == "0")
-        n.scanDone = true;
+    const QByteArray cursorBefore = c.cursor;
+    c.cursor = reply.elements().at(0).bytes();
+    if (c.cursor == "0" || (c.end != 0 && position(c.cursor) >= c.end))
+        c.done = true;
     const QVector<RedisReply>& items = reply.elements().at(1).elements();
     if (!items.isEmpty()) {
         Chunk chunk;
+        chunk.chain = chain;
         chunk.cursorBefore = cursorBefore;
         chunk.keys.reserve(items.size());
         for (const RedisReply& item : items) {
@@ -259,9 +337,14 @@ void PatternPurge::sendBatch(int index, int maxKeys)
 {
     Node& n = m_nodes[size_t(index)];
     QList<QByteArray> keys;
-    const QByteArray cursorBefore = n.pending.front().cursorBefore;
+    QList<QPair<int, QByteArray>> cursors;   // the first page of each chain in this batch
     while (keys.size() < maxKeys && !n.pending.empty()) {
         Chunk& front = n.pending.front();
+        bool seen = false;
+        for (const auto& entry : std::as_const(cursors))
+            seen = seen || entry.first == front.chain;
+        if (!seen)
+            cursors.append({front.chain, front.cursorBefore});
         const qsizetype want = maxKeys - keys.size();
         if (front.keys.size() <= want) {
             keys.append(front.keys);
@@ -295,7 +378,7 @@ void PatternPurge::sendBatch(int index, int maxKeys)
     auto batch = std::make_shared<Batch>();
     batch->left = int(commands.size());
     ++n.batchesInFlight;
-    n.inflightCursors.push_back(cursorBefore);
+    n.inflightCursors.push_back(cursors);
     m_issued += quint64(keys.size());
     for (const auto& [args, count] : commands) {
         const int carried = count;
@@ -343,10 +426,17 @@ void PatternPurge::adapt(double rttMs)
     if (m_options.latencyBudgetMs <= 0 || m_baselineMs < 0)
         return;
     const double limit = m_baselineMs + m_options.latencyBudgetMs;
-    if (rttMs > limit)
-        m_batch = qMax(kMinBatch, m_batch / 2);
-    else if (rttMs < m_baselineMs + m_options.latencyBudgetMs / 2)
-        m_batch = qMin(m_maxBatch, m_batch + qMax(1, m_batch / 4));
+    if (rttMs > limit) {
+        if (m_parallel > 1)
+            m_parallel = qMax(1, m_parallel / 2);
+        else
+            m_batch = qMax(kMinBatch, m_batch / 2);
+    } else if (rttMs < m_baselineMs + m_options.latencyBudgetMs / 2) {
+        if (m_batch < m_maxBatch)
+            m_batch = qMin(m_maxBatch, m_batch + qMax(1, m_batch / 4));
+        else if (m_parallel < kChains)
+            ++m_parallel;
+    }
 }
 
 bool PatternPurge::idle() const
@@ -354,7 +444,7 @@ bool PatternPurge::idle() const
     if (m_prepareLeft > 0)
         return false;
     for (const Node& n : m_nodes) {
-        if (n.scanInFlight || n.batchesInFlight > 0)
+        if (n.scanInFlight() || n.batchesInFlight > 0)
             return false;
     }
     return true;
@@ -368,7 +458,7 @@ void PatternPurge::maybeAdvance()
     for (const Node& n : m_nodes) {
         allFailed = allFailed && n.failed;
         anyFailed = anyFailed || n.failed;
-        if (!n.failed && (!n.scanDone || (deleting() && !n.pending.empty())))
+        if (!n.failed && (!n.scanDone() || (deleting() && !n.pending.empty())))
             complete = false;
     }
     if (m_cancelled || allFailed) {
@@ -379,7 +469,7 @@ void PatternPurge::maybeAdvance()
         return;   // a throttle timer is due, or a phase change below
     switch (m_phase) {
     case Phase::Match:
-        startPhase(m_options.dryRun ? Phase::Measure : Phase::Delete);
+        startPhase(Phase::Measure);
         return;
     case Phase::Delete:
         // Expiring keys leaves them in place, so a sweep would find (and re-time) the same keys again.
@@ -434,11 +524,16 @@ quint64 PatternPurge::estimatedMatches() const
 {
     double total = 0;
     for (const Node& n : m_nodes) {
-        if (n.scanDone || n.failed || m_phase == Phase::Sweep) {
+        if (n.scanDone() || n.failed || m_phase == Phase::Sweep) {
             total += double(n.matched);
             continue;
         }
-        const double done = cursorFraction(n.cursor, n.dbsize);
+        double done = 0;   // share of the walk done, summed over the chains' segments
+        for (const Chain& c : n.chains) {
+            const double segmentEnd = c.end ? double(c.end) : std::ldexp(1.0, 64);
+            const double at = c.done ? segmentEnd : (c.cursor == "0" ? double(c.start) : double(position(c.cursor)));
+            done += (at - double(c.start)) / std::ldexp(1.0, 64);
+        }
         total += done > 0.02 ? double(n.matched) / done : double(n.matched);
     }
     return qMax(m_report.matched, quint64(std::llround(total)));

@@ -10,10 +10,13 @@
 // cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key.
 //
 // Cluster masters refuse multi-key commands across slots (CROSSSLOT), so there a batch is one UNLINK per slot group.
-// New keys (InvalidateOptions::NewKeys): Include deletes while scanning and ends with one more SCAN pass, whose
-// deletions are keys that appeared meanwhile; Exclude matches the whole keyspace first and then deletes only those.
+// New keys (InvalidateOptions::NewKeys): deletion follows the matching SCAN pass, page by page. A key created while
+// that pass runs may or may not be seen by it (SCAN's guarantee covers only keys present throughout); one created
+// after it is never touched (Exclude). Include adds one more SCAN pass at the end, whose deletions are the keys that
+// appeared meanwhile (reported as newKeysDeleted).
 // Latency budget: every SCAN's round trip is measured against the idle PING baseline; above baseline + budget the
-// batch halves, well under it grows back (up to 4× the configured size).
+// SCANs in flight halve, then the batch; well under it the batch grows back (up to 4× the configured size), then the
+// SCANs in flight (up to 8 on a standalone server with enough keys). Without a budget, 8 SCANs run at once.
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/RedisReply.h"
 
@@ -48,21 +51,33 @@ Q_SIGNALS:
 private:
     struct Chunk {
         QList<QByteArray> keys;
-        QByteArray cursorBefore;          // SCAN cursor that produced these keys
+        int chain = 0;
+        QByteArray cursorBefore;          // SCAN cursor (of that chain) that produced these keys
+    };
+    // One SCAN walk over a segment of the keyspace. SCAN visits buckets in reverse-binary order, so the bit-reversed
+    // cursor is a position that only grows; a standalone server's keyspace is split into segments by position and
+    // walked by several chains at once, which keeps several SCANs in flight on the one connection.
+    struct Chain {
+        QByteArray cursor;
+        quint64 start = 0;                // position (bit-reversed cursor) where the segment begins
+        quint64 end = 0;                  // stop once the reversed cursor reaches this; 0 = run until the cursor wraps
+        bool done = false;
+        bool inFlight = false;
     };
     struct Node {
         QPointer<RedisClient> client;
         QString label;
-        QByteArray cursor = QByteArrayLiteral("0");
-        bool scanDone = false;
-        bool scanInFlight = false;
+        std::vector<Chain> chains;
         std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
-        std::deque<QByteArray> inflightCursors;   // cursorBefore of each deletion batch in flight, in send order
+        std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
         int batchesInFlight = 0;
         quint64 dbsize = 0;
         quint64 matched = 0;
         bool failed = false;
-        QByteArray resumeCursor() const;
+        bool scanDone() const;
+        bool scanInFlight() const;
+        QByteArray resumeCursor() const;  // "cursor/end,cursor/end,…" per chain; "-" for a finished chain
+        void setChains(int count, const QByteArray& resume);
     };
     enum class Phase { Prepare, Match, Delete, Sweep, Measure, Done };
 
@@ -70,8 +85,8 @@ private:
     void startPhase(Phase phase);
     void pump();
     void pumpNode(int index);
-    void scanNext(int index);
-    void onScanReply(int index, const RedisReply& reply, qint64 sentUs);
+    void scanNext(int index, int chain);
+    void onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs);
     void sendBatch(int index, int maxKeys);
     void nodeFailed(int index, const RedisError& error);
     void adapt(double rttMs);
@@ -97,6 +112,7 @@ private:
     quint64 m_issued = 0;                       // keys sent for deletion (throttle)
     int m_batch = 1000;
     int m_maxBatch = 4000;
+    int m_parallel = 1;             // SCANs in flight per server, up to its number of chains (adapted to the budget)
     double m_baselineMs = -1;
     double m_lastRttMs = -1;
     QElapsedTimer m_clock;

@@ -70,7 +70,7 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     m_jitter->setPrefix(tr("expire over 0–"));
     m_jitter->setSuffix(tr(" s"));
     m_includeNew->setText(tr("Also delete matching keys created while the purge runs"));
-    m_includeNew->setChecked(true);
+    m_includeNew->setChecked(false);   // keys written during the purge are most likely fresh
     auto* form = new QFormLayout;
     form->addRow(tr("Pattern:"), m_pattern);
     form->addRow(QString(), m_validation);
@@ -334,7 +334,7 @@ void InvalidatePanel::onFinished(const InvalidationReport& r)
     if (!r.dryRun && r.newKeys == InvalidateOptions::NewKeys::Include && r.newKeysDeleted)
         result += tr("; %1 of them appeared during the purge").arg(locale.toString(qulonglong(r.newKeysDeleted)));
     else if (!r.dryRun && r.newKeys == InvalidateOptions::NewKeys::Exclude)
-        result += tr("; keys created after the matching pass were left alone");
+        result += tr("; keys created after the scan went by were left alone");
     m_result->setText(result);
     if (r.dryRun && !r.error.isError() && !r.cancelled) {
         m_dryGlob = r.what.startsWith(QLatin1String("pattern ")) ? r.what.mid(8).toUtf8() : QByteArray();

@@ -26,7 +26,8 @@ QString globProblem(const QByteArray& glob)
             continue;
         const qsizetype open = i;
         ++i;
-        if (i < n && glob.at(i) == '^')
+        const bool negated = i < n && glob.at(i) == '^';
+        if (negated)
             ++i;
         const qsizetype first = i;
         bool closed = false;
@@ -55,7 +56,7 @@ QString globProblem(const QByteArray& glob)
         }
         if (!closed)
             return tr("the class opened with [ at position %1 is never closed; add ] or write \\[ for a literal bracket").arg(open + 1);
-        if (i == first)
+        if (i == first && !negated)   // "[^]" is valid: any one byte
             return tr("the class at position %1 is empty (\"%2\") and matches nothing").arg(open + 1).arg(QString::fromUtf8(glob.mid(open, i + 1 - open)));
     }
     return {};

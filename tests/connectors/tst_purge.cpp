@@ -5,6 +5,7 @@
 #include "connectors/LocalSource.h"
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"
+#include "connectors/invalidate/GlobCheck.h"
 
 #include "engine/cache.h"
 
@@ -182,6 +183,18 @@ private Q_SLOTS:
         QVERIFY(!r.error.message.isEmpty());
         QCOMPARE(dbsize(*m_server), 100);
         QVERIFY(auditRows().isEmpty());
+    }
+
+    void validEdgeCasesOfTheGlobAreAccepted_data()
+    {
+        QTest::addColumn<QByteArray>("glob");
+        for (const char* glob : {"*", "user:*", "[^]", "\\[literal", "[a\\-]", "[-a]", "key?[0-9]*", "a\\*b", "[^a-z]x"})
+            QTest::addRow("%s", glob) << QByteArray(glob);
+    }
+    void validEdgeCasesOfTheGlobAreAccepted()
+    {
+        QFETCH(QByteArray, glob);
+        QCOMPARE(globProblem(glob), QString());
     }
 
     void auditWriteFailureMeansNothingIsDeleted()

@@ -45,7 +45,8 @@ void populate(RedisServer& server, int keys, const QString& prefix)
 
 std::optional<InvalidationReport> reportOf(SourceOnWorker& s, quint64 id)
 {
-    for (const InvalidationReport& r : s.record().invalidations)
+    const auto record = s.record();   // a copy: iterating a member of the temporary would dangle
+    for (const InvalidationReport& r : std::as_const(record.invalidations))
         if (r.requestId == id)
             return r;
     return std::nullopt;
@@ -62,7 +63,8 @@ InvalidationReport run(SourceOnWorker& s, quint64 id, const QByteArray& glob, co
 quint64 lastDeleted(SourceOnWorker& s, quint64 id)
 {
     quint64 deleted = 0;
-    for (const InvalidationProgress& p : s.record().invalidationProgress)
+    const auto record = s.record();
+    for (const InvalidationProgress& p : std::as_const(record.invalidationProgress))
         if (p.requestId == id)
             deleted = p.deleted;
     return deleted;
@@ -247,7 +249,7 @@ private Q_SLOTS:
         s->call([o](Source* source) { source->invalidatePattern(8, "user:*", o); });
         // Every match found, deletion still running: a key created now is new to the purge.
         QTRY_VERIFY_WITH_TIMEOUT(!s->record().invalidationProgress.isEmpty()
-                                     && s->record().invalidationProgress.last().matched == 3000, 30000);
+                                     && s->record().invalidationProgress.constLast().matched == 3000, 30000);
         QVERIFY(lastDeleted(*s, 8) < 3000);
         m_server->cli({QStringLiteral("SET"), QStringLiteral("user:new"), QStringLiteral("1")});
         QTRY_VERIFY_WITH_TIMEOUT(reportOf(*s, 8).has_value(), 30000);

@@ -67,7 +67,7 @@ private Q_SLOTS:
         dry.auditPath = m_dir.filePath(QStringLiteral("audit.db"));
         s->call([dry](Source* source) { source->invalidatePattern(1, "user:*", dry); });
         QTRY_COMPARE_WITH_TIMEOUT(s->record().invalidations.size(), 1, 30000);
-        InvalidationReport r = s->record().invalidations.first();
+        InvalidationReport r = s->record().invalidations.constFirst();
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QCOMPARE(r.matched, 6000u);
         QCOMPARE(r.keyspace, 7500u);
@@ -76,7 +76,7 @@ private Q_SLOTS:
         real.dryRun = false;
         s->call([real](Source* source) { source->invalidatePattern(2, "user:*", real); });
         QTRY_COMPARE_WITH_TIMEOUT(s->record().invalidations.size(), 2, 30000);
-        r = s->record().invalidations.last();
+        r = s->record().invalidations.constLast();
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QCOMPARE(r.matched, 6000u);
         QCOMPARE(r.deleted, 6000u);

@@ -1,6 +1,11 @@
 #include "connectors/LocalSource.h"
 
+#include "connectors/invalidate/GlobCheck.h"
+#include "connectors/invalidate/InvalidationAudit.h"
+
 #include "engine/cache.h"
+
+#include <random>
 
 #include <QTimer>
 #include <QUuid>
@@ -14,6 +19,25 @@ constexpr int kSliceMs = 20;              // one slice of scanning, then back to
 std::string_view view(const QByteArray& bytes) { return {bytes.constData(), std::size_t(bytes.size())}; }
 
 } // namespace
+
+// One pattern invalidation in slices of the worker's event loop (like scans), so cancel() and the throttle are
+// honoured between slices. Without throttle, jitter or the Exclude policy a real run is one call of the engine's
+// own invalidatePattern (its shards are locked one at a time, so it is quick and counted as a pattern invalidation).
+struct LocalSource::PurgeJob {
+    QByteArray glob;
+    InvalidateOptions options;
+    InvalidationReport report;
+    InvalidationAudit audit;
+    std::uint64_t cursor = 0;
+    bool sweeping = false;                  // Include: the second pass, for keys that appeared during the first
+    qint64 sampleBytes = 0;
+    int sampleMeasured = 0;
+    bool cancelled = false;
+    QElapsedTimer clock;
+    QElapsedTimer sinceProgress;
+    std::mt19937_64 random{std::random_device{}()};
+};
+
 
 LocalSource::LocalSource(std::shared_ptr<engine::Cache> cache, QObject* parent)
     : Source(parent), m_cache(std::move(cache)), m_runId(QUuid::createUuid().toString(QUuid::Id128))
@@ -123,6 +147,10 @@ void LocalSource::flush(quint64 requestId, ScanJob& job)
 
 void LocalSource::cancel(quint64 requestId)
 {
+    if (auto purge = m_purges.value(requestId)) {
+        purge->cancelled = true;
+        return;
+    }
     auto it = m_scans.find(requestId);
     if (it == m_scans.end())
         return;
@@ -230,6 +258,173 @@ void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QBy
     else
         result.error = SourceError{SourceError::Kind::Server, QString::fromStdString(status.error().message)};
     Q_EMIT keysChanged(result);
+}
+
+void LocalSource::invalidatePattern(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options)
+{
+    auto job = std::make_shared<PurgeJob>();
+    job->glob = glob;
+    job->options = options;
+    job->report.requestId = requestId;
+    job->report.what = QStringLiteral("pattern ") + QString::fromUtf8(glob);
+    job->report.dryRun = options.dryRun;
+    job->report.newKeys = options.newKeys;
+    job->report.expired = options.expireJitterSeconds > 0 && !options.dryRun;
+    job->report.keyspace = m_cache->stats().entries;
+    job->clock.start();
+    job->sinceProgress.start();
+    if (const QString problem = globProblem(glob); !problem.isEmpty()) {
+        job->report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+        Q_EMIT invalidationFinished(job->report);
+        return;
+    }
+    if (m_purges.contains(requestId)) {
+        job->report.error = SourceError{SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId)};
+        Q_EMIT invalidationFinished(job->report);
+        return;
+    }
+    if (!options.dryRun) {
+        QString problem;
+        const QString action = options.expireJitterSeconds > 0 ? QStringLiteral("expire pattern") : QStringLiteral("purge pattern");
+        if (!job->audit.begin(options, displayName(), action, QString::fromUtf8(glob), &problem)) {
+            job->report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+            Q_EMIT invalidationFinished(job->report);
+            return;
+        }
+    }
+    m_purges.insert(requestId, job);
+    if (!options.dryRun && options.maxKeysPerSecond <= 0 && options.expireJitterSeconds <= 0) {
+        const std::size_t removed = m_cache->invalidatePattern(view(glob));
+        job->report.matched = removed;
+        job->report.deleted = removed;
+        finishPurge(requestId);
+        return;
+    }
+    QTimer::singleShot(0, this, [this, requestId] { purgeSlice(requestId); });
+}
+
+void LocalSource::purgeSlice(quint64 requestId)
+{
+    const auto job = m_purges.value(requestId);
+    if (!job)
+        return;
+    if (job->cancelled) {
+        job->report.cancelled = true;
+        finishPurge(requestId);
+        return;
+    }
+    const InvalidateOptions& o = job->options;
+    const qint64 rate = o.maxKeysPerSecond;
+    const std::size_t page = std::size_t(rate > 0 ? qBound<qint64>(1, rate / 10, qint64(qMax(1, o.batchSize))) : qMax(1, o.batchSize));
+    QElapsedTimer slice;
+    slice.start();
+    auto act = [&](const std::vector<std::string>& keys) {
+        if (o.expireJitterSeconds > 0) {
+            std::uniform_int_distribution<qint64> ttl(1, o.expireJitterSeconds * 1000);
+            for (const std::string& key : keys)
+                job->report.deleted += m_cache->expire(key, std::chrono::milliseconds(ttl(job->random))) ? 1 : 0;
+        } else {
+            job->report.deleted += m_cache->invalidate(keys);
+        }
+    };
+    bool more = true;
+    while (more && slice.elapsed() < kSliceMs) {
+        if (rate > 0 && double(job->report.deleted) >= double(rate) * double(job->clock.nsecsElapsed()) / 1e9)
+            break;   // the throttle: wait for the next slice
+        engine::ScanPage found = m_cache->scan(job->cursor, view(job->glob), page);
+        job->cursor = found.cursor;
+        job->report.matched += found.keys.size();
+        for (const std::string& key : found.keys) {
+            if (job->report.sample.size() >= o.sampleSize)
+                break;
+            job->report.sample.append(QByteArray(key.data(), qsizetype(key.size())));
+            m_cache->read(key, [&](std::string_view value) {
+                job->sampleBytes += qint64(value.size() + key.size());
+                ++job->sampleMeasured;
+            });
+        }
+        if (!o.dryRun) {
+            const quint64 before = job->report.deleted;
+            act(found.keys);
+            if (job->sweeping)
+                job->report.newKeysDeleted += job->report.deleted - before;
+        }
+        if (job->cursor == 0) {
+            if (!o.dryRun && o.newKeys == InvalidateOptions::NewKeys::Include && !job->sweeping
+                && o.expireJitterSeconds <= 0) {
+                job->sweeping = true;
+                continue;
+            }
+            more = false;
+        }
+    }
+    if (job->sinceProgress.elapsed() >= kBatchIntervalMs) {
+        job->sinceProgress.restart();
+        InvalidationProgress p;
+        p.requestId = requestId;
+        p.matched = job->report.matched;
+        p.deleted = job->report.deleted;
+        p.keyspace = job->report.keyspace;
+        p.estimatedMatches = job->report.matched;
+        const double seconds = double(job->clock.nsecsElapsed()) / 1e9;
+        p.keysPerSecond = seconds > 0 ? double(o.dryRun ? p.matched : p.deleted) / seconds : 0;
+        p.batchSize = int(page);
+        Q_EMIT invalidationProgress(p);
+    }
+    if (!more) {
+        finishPurge(requestId);
+        return;
+    }
+    QTimer::singleShot(rate > 0 ? 10 : 0, this, [this, requestId] { purgeSlice(requestId); });
+}
+
+void LocalSource::finishPurge(quint64 requestId)
+{
+    const auto job = m_purges.take(requestId);
+    if (!job)
+        return;
+    if (job->sampleMeasured > 0)
+        job->report.estimatedMemoryBytes = qint64(double(job->sampleBytes) / job->sampleMeasured * double(job->report.matched));
+    job->report.seconds = double(job->clock.nsecsElapsed()) / 1e9;
+    InvalidationProgress p;
+    p.requestId = requestId;
+    p.matched = job->report.matched;
+    p.deleted = job->report.deleted;
+    p.estimatedMatches = job->report.matched;
+    p.keyspace = job->report.keyspace;
+    Q_EMIT invalidationProgress(p);
+    job->audit.finish(job->report);
+    Q_EMIT invalidationFinished(job->report);
+}
+
+void LocalSource::invalidateTag(quint64 requestId, const QByteArray& tag, const InvalidateOptions& options)
+{
+    InvalidationReport report;
+    report.requestId = requestId;
+    report.what = QStringLiteral("tag ") + QString::fromUtf8(tag);
+    report.dryRun = options.dryRun;
+    report.keyspace = m_cache->stats().entries;
+    QElapsedTimer clock;
+    clock.start();
+    if (tag.isEmpty()) {
+        report.error = SourceError{SourceError::Kind::InvalidArgument, tr("the tag is empty")};
+    } else if (options.dryRun) {
+        report.error = SourceError{SourceError::Kind::InvalidArgument,
+                                   tr("the engine cannot count a tag's members without removing them; run it without --dry-run")};
+    } else {
+        InvalidationAudit audit;
+        QString problem;
+        if (!audit.begin(options, displayName(), QStringLiteral("invalidate tag"), QString::fromUtf8(tag), &problem)) {
+            report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+        } else {
+            const std::size_t removed = m_cache->invalidateTag(tag.toStdString());
+            report.matched = removed;
+            report.deleted = removed;
+            report.seconds = double(clock.nsecsElapsed()) / 1e9;
+            audit.finish(report);
+        }
+    }
+    Q_EMIT invalidationFinished(report);
 }
 
 } // namespace cachelens

@@ -40,8 +40,13 @@ public Q_SLOTS:
     void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
     void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
+    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
+    void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options) override;
 
 private:
+    struct PurgeJob;
+    void purgeSlice(quint64 requestId);
+    void finishPurge(quint64 requestId);
     struct ScanJob {
         QByteArray glob;
         int pageSize = 1000;
@@ -57,6 +62,7 @@ private:
     const QString m_runId;          // new for every engine instance, so the dashboard can tell a restart
     QElapsedTimer m_uptime;
     QHash<quint64, ScanJob> m_scans;
+    QHash<quint64, std::shared_ptr<PurgeJob>> m_purges;
     bool m_open = false;
 };
 

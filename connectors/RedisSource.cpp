@@ -1,6 +1,9 @@
 #include "connectors/RedisSource.h"
 
+#include "connectors/invalidate/GlobCheck.h"
+#include "connectors/invalidate/InvalidationAudit.h"
 #include "connectors/redis/ClusterClient.h"
+#include "connectors/redis/PatternPurge.h"
 #include "connectors/redis/KeyCommands.h"
 #include "connectors/redis/KeyScanner.h"
 #include "connectors/redis/SentinelResolver.h"
@@ -99,6 +102,10 @@ void RedisSource::onProbeState(ConnectionState state, const QString& detail)
 
 void RedisSource::close()
 {
+    for (const auto& purge : std::as_const(m_purges)) {
+        if (purge)
+            purge->cancel();
+    }
     for (auto it = m_scans.begin(); it != m_scans.end(); ++it) {
         it->nodes.clear();
         it->scanner->cancel();
@@ -311,6 +318,8 @@ void RedisSource::onScanFinished(quint64 requestId, quint64 total, bool cancelle
 
 void RedisSource::cancel(quint64 requestId)
 {
+    if (const auto purge = m_purges.value(requestId))
+        purge->cancel();
     auto it = m_scans.find(requestId);
     if (it != m_scans.end())
         it->scanner->cancel();
@@ -380,6 +389,44 @@ void RedisSource::writeValue(quint64 requestId, const QByteArray& key, const QBy
             result.error = toSourceError(reply.error());
         Q_EMIT keysChanged(result);
     });
+}
+
+void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options)
+{
+    InvalidationReport refused;
+    refused.requestId = requestId;
+    refused.what = QStringLiteral("pattern ") + QString::fromUtf8(glob);
+    refused.dryRun = options.dryRun;
+    auto refuse = [&](SourceError::Kind kind, const QString& message) {
+        refused.error = SourceError{kind, message};
+        Q_EMIT invalidationFinished(refused);
+    };
+    if (const QString problem = globProblem(glob); !problem.isEmpty())
+        return refuse(SourceError::Kind::InvalidArgument, problem);
+    if (!m_client && !m_cluster)
+        return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
+    if (m_purges.contains(requestId))
+        return refuse(SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId));
+    const QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()};
+    if (nodes.isEmpty())
+        return refuse(SourceError::Kind::Connection, tr("no cluster master is known yet"));
+    auto audit = std::make_shared<InvalidationAudit>();
+    if (!options.dryRun) {
+        const QString action = options.expireJitterSeconds > 0 ? QStringLiteral("expire pattern") : QStringLiteral("purge pattern");
+        QString problem;
+        if (!audit->begin(options, m_displayName, action, QString::fromUtf8(glob), &problem))
+            return refuse(SourceError::Kind::InvalidArgument, problem);
+    }
+    auto* purge = new redis::PatternPurge(requestId, nodes, m_cluster != nullptr, glob, options, this);
+    m_purges.insert(requestId, purge);
+    connect(purge, &redis::PatternPurge::progress, this, &Source::invalidationProgress);
+    connect(purge, &redis::PatternPurge::finished, this, [this, requestId, purge, audit](const InvalidationReport& report) {
+        audit->finish(report);
+        m_purges.remove(requestId);
+        purge->deleteLater();
+        Q_EMIT invalidationFinished(report);
+    });
+    purge->start();
 }
 
 } // namespace cachelens

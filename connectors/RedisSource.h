@@ -23,6 +23,7 @@ namespace redis {
 class ClusterClient;
 class CommandSink;
 class KeyScanner;
+class PatternPurge;
 }
 
 class RedisSource : public Source
@@ -57,6 +58,7 @@ public Q_SLOTS:
     void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
     void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
+    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
 
 private:
     struct ScanJob {
@@ -84,6 +86,7 @@ private:
     QPointer<redis::ClusterClient> m_cluster;
     Mode m_mode = Mode::Unknown;
     QHash<quint64, ScanJob> m_scans;
+    QHash<quint64, QPointer<redis::PatternPurge>> m_purges;
 };
 
 } // namespace cachelens

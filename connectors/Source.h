@@ -43,6 +43,12 @@ public Q_SLOTS:
     // Writes a string (field empty: SET … KEEPTTL, the TTL is kept) or one hash field (HSET). → keysChanged with
     // requested = affected = 1, or the error (WRONGTYPE when the key holds another type).
     virtual void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value);
+    // Pattern invalidation (Redis glob, engine/glob.h): a dry run counts and samples; otherwise SCAN + UNLINK in
+    // batches on every master, audited first (see InvalidateOptions). → invalidationProgress… invalidationFinished.
+    // cancel(requestId) stops it between batches; the report then says exactly how many keys were deleted.
+    virtual void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options);
+    // Tag invalidation (the local engine's tags). → invalidationFinished.
+    virtual void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options);
 
 Q_SIGNALS:
     void stateChanged(cachelens::ConnectionState state, const QString& detail);
@@ -53,6 +59,8 @@ Q_SIGNALS:
     void keyDetailsReady(const cachelens::KeyBatch& batch);      // type, ttlMs, memoryBytes filled
     void valueReady(const cachelens::ValuePage& page);
     void keysChanged(const cachelens::KeyOpResult& result);
+    void invalidationProgress(const cachelens::InvalidationProgress& progress);
+    void invalidationFinished(const cachelens::InvalidationReport& report);
 
 private:
     void unsupported(quint64 requestId);
@@ -67,5 +75,7 @@ inline void Source::fetchValue(quint64 requestId, const QByteArray&, const QByte
 inline void Source::setTtl(quint64 requestId, const QList<QByteArray>&, qint64) { unsupported(requestId); }
 inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
 inline void Source::writeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&) { unsupported(requestId); }
+inline void Source::invalidatePattern(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
+inline void Source::invalidateTag(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
 
 } // namespace cachelens

@@ -39,8 +39,16 @@ QString InvalidationReport::summary() const
                                 .arg(locale.toString(qulonglong(matched)))
                           : QCoreApplication::translate("Source", "deleted %1 of %2 keys")
                                 .arg(locale.toString(qulonglong(deleted)), locale.toString(qulonglong(matched)));
+    if (expired && !dryRun)
+        text = QCoreApplication::translate("Source", "expiring %1 of %2 keys over time")
+                   .arg(locale.toString(qulonglong(deleted)), locale.toString(qulonglong(matched)));
     if (cancelled)
         text += QCoreApplication::translate("Source", ", cancelled");
+    if (unconfirmed)
+        text += QCoreApplication::translate("Source", ", %1 more sent without an answer (may be deleted)")
+                    .arg(locale.toString(qulonglong(unconfirmed)));
+    if (interrupted)
+        text += QCoreApplication::translate("Source", ", interrupted");
     if (error.isError())
         text += QCoreApplication::translate("Source", ", stopped: %1").arg(error.message);
     return text;

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QMetaType>
+#include <QPair>
 #include <QString>
 #include <QVector>
 
@@ -115,6 +116,40 @@ struct KeyOpResult {
     SourceError error;              // set when the operation stopped early; `affected` is what was done until then
 };
 
+// How Source::invalidatePattern works (the Invalidate panel and `cachelensctl purge` fill it).
+struct InvalidateOptions {
+    enum class NewKeys {
+        Exclude,    // keys created after the matching pass went by are left alone (they are most likely fresh)
+        Include,    // keys that appear while the purge runs are deleted too: a final pass catches them
+    };
+    bool dryRun = false;            // count (exactly, by SCAN) and sample; delete nothing
+    int sampleSize = 20;            // matches kept in the report (and measured with MEMORY USAGE in a dry run)
+    qint64 maxKeysPerSecond = 0;    // throttle; 0 = as fast as the server answers
+    NewKeys newKeys = NewKeys::Exclude;
+    int batchSize = 1000;           // SCAN COUNT and keys per UNLINK to start with; adapted to the latency budget
+    double latencyBudgetMs = 2.0;   // round trips above the idle baseline + this shrink the batches; <= 0: fixed
+    qint64 expireJitterSeconds = 0; // > 0: give each match a random TTL in [0, N s] instead of deleting it
+    QString auditPath;              // audit.db to write (empty: AuditStore::defaultPath()); every run that changes
+                                    // keys is recorded there first, and does not run when that write fails
+    QString auditConnection;        // connection name for the audit row (empty: the source's display name)
+    // Resume: per-master SCAN cursors saved by an interrupted purge ("host:port" → cursor); empty = from the start.
+    QList<QPair<QString, QByteArray>> resumeCursors;
+};
+
+// Live figures of a running invalidation, at most ~10 per second.
+struct InvalidationProgress {
+    quint64 requestId = 0;
+    quint64 matched = 0;            // matching keys found so far
+    quint64 deleted = 0;            // confirmed deleted (or expired) so far
+    quint64 estimatedMatches = 0;   // running estimate of the final match count (exact once the scan is done)
+    quint64 keyspace = 0;           // keys in the database(s) when it started (DBSIZE)
+    double keysPerSecond = 0;       // deletions per second, or matches per second in a dry run
+    double etaSeconds = -1;         // -1 unknown
+    int batchSize = 0;              // current SCAN COUNT / UNLINK batch (adapts to the latency budget)
+    double latencyMs = -1;          // last measured round trip
+    double baselineMs = -1;         // idle round trip measured before starting
+};
+
 struct InvalidationReport {
     quint64 requestId = 0;
     QString what;                   // "pattern user:*" or "tag catalog"
@@ -125,6 +160,19 @@ struct InvalidationReport {
     SourceError error;
     double seconds = 0;
     QString summary() const;        // "deleted 41,233 of 50,000 keys, cancelled"
+
+    // Impact forecast (dry run) and details of a real run.
+    QList<QByteArray> sample;       // up to InvalidateOptions::sampleSize matches, exact bytes
+    qint64 estimatedMemoryBytes = -1;   // matched × mean MEMORY USAGE of the sample; -1 unknown
+    quint64 keyspace = 0;           // keys in the database(s) (DBSIZE), for "38% of the cache"
+    double hitShare = -1;           // share of recent hits on the matches; -1 unknown (Redis does not tell)
+    bool expired = false;           // keys were given a jittered TTL instead of being deleted
+    InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Exclude;
+    quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)
+    quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came (server died): maybe deleted
+    bool interrupted = false;       // the connection was lost; resumeCursors lets it continue
+    QList<QPair<QString, QByteArray>> resumeCursors;
+    double keyspaceShare() const { return keyspace ? double(matched) / double(keyspace) : -1; }
 };
 
 } // namespace cachelens
@@ -135,5 +183,7 @@ Q_DECLARE_METATYPE(cachelens::KeyBatch)
 Q_DECLARE_METATYPE(cachelens::ScanSummary)
 Q_DECLARE_METATYPE(cachelens::StatsSample)
 Q_DECLARE_METATYPE(cachelens::InvalidationReport)
+Q_DECLARE_METATYPE(cachelens::InvalidationProgress)
+Q_DECLARE_METATYPE(cachelens::InvalidateOptions)
 Q_DECLARE_METATYPE(cachelens::ValuePage)
 Q_DECLARE_METATYPE(cachelens::KeyOpResult)

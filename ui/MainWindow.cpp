@@ -8,10 +8,10 @@
 #include "ui/ConnectionSidebar.h"
 #include "ui/Icons.h"
 #include "ui/PreferencesDialog.h"
-#include "ui/UnavailablePanel.h"
 #include "ui/simulate/SimulatePanel.h"
 #include "ui/dashboard/DashboardPanel.h"
 #include "ui/keys/KeysPanel.h"
+#include "ui/invalidate/InvalidatePanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -89,15 +89,19 @@ QStringList MainWindow::panelIds()
 
 void MainWindow::createPanels()
 {
-    // Each panel replaces its stand-in when its issue lands; until then the tab says so rather than show fake data.
+    auto* keys = new KeysPanel(this);
+    auto* invalidate = new InvalidatePanel(this);
     m_panels = {
         new DashboardPanel(this),
-        new KeysPanel(this),   // its openInInvalidate(sourceId, glob) is for the Invalidate panel to take
-        new UnavailablePanel(QStringLiteral("invalidate"), tr("Invalidate"), themedIcon(nullptr, "invalidate"),
-                             tr("Previewed, cancellable, audited purges by pattern or tag arrive with the "
-                                "Invalidate work."), this),
+        keys,
+        invalidate,
         new SimulatePanel(this),
     };
+    // "Open in Invalidate" on a namespace: its pattern goes to the Invalidate panel, which dry-runs it.
+    connect(keys, &KeysPanel::openInInvalidate, this, [this, invalidate](const QString& sourceId, const QByteArray& glob) {
+        showPanel(QStringLiteral("invalidate"));
+        invalidate->openPattern(sourceId, glob);
+    });
     for (Panel* p : m_panels)
         m_tabs->addTab(p, p->icon(), p->title());
 }

@@ -15,4 +15,5 @@ Command ttlCommand();
 Command simulateCommand();
 Command replayCommand();
 Command mrcCommand();
+Command purgeCommand();
 } // namespace cachelens::ctl

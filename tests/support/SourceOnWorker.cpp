@@ -37,6 +37,14 @@ SourceRecorder::SourceRecorder(Source* source)
         std::lock_guard lock(m_mutex);
         m_record.keyOps.append(r);
     });
+    connect(source, &Source::invalidationProgress, this, [this](const InvalidationProgress& p) {
+        std::lock_guard lock(m_mutex);
+        m_record.invalidationProgress.append(p);
+    });
+    connect(source, &Source::invalidationFinished, this, [this](const InvalidationReport& r) {
+        std::lock_guard lock(m_mutex);
+        m_record.invalidations.append(r);
+    });
 }
 
 SourceRecorder::Record SourceRecorder::snapshot() const

@@ -30,6 +30,8 @@ public:
         QList<KeyBatch> details;
         QList<ValuePage> values;
         QList<KeyOpResult> keyOps;
+        QList<InvalidationProgress> invalidationProgress;
+        QList<InvalidationReport> invalidations;
     };
     Record snapshot() const;
     void post(std::function<void()> task);   // any thread; runs on the recorder's thread, in order

@@ -1,0 +1,125 @@
+#pragma once
+// PatternPurge: deletes (or expires with jitter, or only counts) every key matching a Redis glob on one server or on
+// every master of a cluster, without KEYS and without one huge command: per master, SCAN pages feed UNLINK batches
+// that are pipelined behind the next SCAN on the same connection, so the socket never idles. Masters run in
+// parallel. Lives on the clients' thread; reports through signals on that thread.
+//
+// Exact counts: `deleted` sums UNLINK's integer replies (keys that existed and are gone). When a connection dies,
+// the keys of batches sent but never answered are reported as `unconfirmed` (the server may or may not have run
+// them), never guessed into `deleted`. Per-master SCAN cursors are kept so that the purge can be resumed: a saved
+// cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key.
+//
+// Cluster masters refuse multi-key commands across slots (CROSSSLOT), so there a batch is one UNLINK per slot group.
+// New keys (InvalidateOptions::NewKeys): deletion follows the matching SCAN pass, page by page. A key created while
+// that pass runs may or may not be seen by it (SCAN's guarantee covers only keys present throughout); one created
+// after it is never touched (Exclude). Include adds one more SCAN pass at the end, whose deletions are the keys that
+// appeared meanwhile (reported as newKeysDeleted).
+// Latency budget: every SCAN's round trip is measured against the idle PING baseline; above baseline + budget the
+// SCANs in flight halve, then the batch; well under it the batch grows back (up to 4× the configured size), then the
+// SCANs in flight (up to 8 on a standalone server with enough keys). Without a budget, 8 SCANs run at once.
+#include "connectors/SourceTypes.h"
+#include "connectors/redis/RedisReply.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <deque>
+#include <memory>
+#include <random>
+
+namespace cachelens::redis {
+
+class RedisClient;
+
+class PatternPurge : public QObject
+{
+    Q_OBJECT
+public:
+    PatternPurge(quint64 requestId, const QList<RedisClient*>& masters, bool cluster, const QByteArray& glob,
+                 const InvalidateOptions& options, QObject* parent = nullptr);
+    ~PatternPurge() override;
+
+    void start();
+    void cancel();            // stops issuing at once; finished() follows when the batches in flight have answered
+
+Q_SIGNALS:
+    void progress(const cachelens::InvalidationProgress& progress);
+    void finished(const cachelens::InvalidationReport& report);
+
+private:
+    struct Chunk {
+        QList<QByteArray> keys;
+        int chain = 0;
+        QByteArray cursorBefore;          // SCAN cursor (of that chain) that produced these keys
+    };
+    // One SCAN walk over a segment of the keyspace. SCAN visits buckets in reverse-binary order, so the bit-reversed
+    // cursor is a position that only grows; a standalone server's keyspace is split into segments by position and
+    // walked by several chains at once, which keeps several SCANs in flight on the one connection.
+    struct Chain {
+        QByteArray cursor;
+        quint64 start = 0;                // position (bit-reversed cursor) where the segment begins
+        quint64 end = 0;                  // stop once the reversed cursor reaches this; 0 = run until the cursor wraps
+        bool done = false;
+        bool inFlight = false;
+    };
+    struct Node {
+        QPointer<RedisClient> client;
+        QString label;
+        std::vector<Chain> chains;
+        std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
+        std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
+        int batchesInFlight = 0;
+        quint64 dbsize = 0;
+        quint64 matched = 0;
+        bool failed = false;
+        bool scanDone() const;
+        bool scanInFlight() const;
+        QByteArray resumeCursor() const;  // "cursor/end,cursor/end,…" per chain; "-" for a finished chain
+        void setChains(int count, const QByteArray& resume);
+    };
+    enum class Phase { Prepare, Match, Delete, Sweep, Measure, Done };
+
+    void prepared();
+    void startPhase(Phase phase);
+    void pump();
+    void pumpNode(int index);
+    void scanNext(int index, int chain);
+    void onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs);
+    void sendBatch(int index, int maxKeys);
+    void nodeFailed(int index, const RedisError& error);
+    void adapt(double rttMs);
+    bool idle() const;
+    void maybeAdvance();
+    void measureSample();
+    void finish();
+    void emitProgress();
+    quint64 estimatedMatches() const;
+    bool deleting() const;
+
+    const quint64 m_requestId;
+    const QByteArray m_glob;
+    const InvalidateOptions m_options;
+    const bool m_cluster;
+    std::vector<Node> m_nodes;
+    Phase m_phase = Phase::Prepare;
+    int m_prepareLeft = 0;
+    bool m_cancelled = false;
+    RedisError m_error;
+    InvalidationReport m_report;
+    QList<QPair<int, QByteArray>> m_sampleKeys;   // node, key
+    quint64 m_issued = 0;                       // keys sent for deletion (throttle)
+    int m_batch = 1000;
+    int m_maxBatch = 4000;
+    int m_parallel = 1;             // SCANs in flight per server, up to its number of chains (adapted to the budget)
+    double m_baselineMs = -1;
+    double m_lastRttMs = -1;
+    QElapsedTimer m_clock;
+    QTimer m_progressTimer;
+    QTimer m_throttleTimer;
+    std::mt19937_64 m_random;
+    bool m_finishing = false;
+};
+
+} // namespace cachelens::redis

@@ -1,0 +1,368 @@
+// Pattern invalidation through RedisSource and LocalSource on their worker threads, against a real redis-server
+// (and the real engine): dry-run count and forecast, exact deletion counts checked against DBSIZE, cancel, a server
+// killed mid-purge, patterns that match nothing or are invalid, the new-key policy, jittered expiry, resume, and
+// the audit row every real run writes first (and that a failed audit write stops the run).
+#include "connectors/LocalSource.h"
+#include "connectors/RedisSource.h"
+#include "connectors/audit/AuditStore.h"
+#include "connectors/invalidate/GlobCheck.h"
+
+#include "engine/cache.h"
+
+#include "RedisServer.h"
+#include "SourceOnWorker.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace cachelens;
+using cachelens::test::RedisServer;
+using cachelens::test::SourceOnWorker;
+
+namespace {
+
+std::unique_ptr<SourceOnWorker> startSource(const QString& url)
+{
+    RedisSource::Options options;
+    options.client.reconnectInitialMs = 50;
+    options.client.reconnectMaxMs = 200;
+    auto s = std::make_unique<SourceOnWorker>(
+        new RedisSource(QStringLiteral("test"), QStringLiteral("test source"), *ConnectionUrl::parse(url).url, options));
+    s->call([](Source* source) { source->open(); });
+    if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 10000))
+        qWarning("source did not become ready");
+    return s;
+}
+
+qint64 dbsize(RedisServer& server) { return server.cli({QStringLiteral("DBSIZE")}).toLongLong(); }
+
+void populate(RedisServer& server, int keys, const QString& prefix)
+{
+    server.cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys), prefix});
+}
+
+std::optional<InvalidationReport> reportOf(SourceOnWorker& s, quint64 id)
+{
+    const auto record = s.record();   // a copy: iterating a member of the temporary would dangle
+    for (const InvalidationReport& r : std::as_const(record.invalidations))
+        if (r.requestId == id)
+            return r;
+    return std::nullopt;
+}
+
+InvalidationReport run(SourceOnWorker& s, quint64 id, const QByteArray& glob, const InvalidateOptions& options)
+{
+    s.call([id, glob, options](Source* source) { source->invalidatePattern(id, glob, options); });
+    if (!QTest::qWaitFor([&] { return reportOf(s, id).has_value(); }, 60000))
+        return InvalidationReport{};
+    return *reportOf(s, id);
+}
+
+quint64 lastDeleted(SourceOnWorker& s, quint64 id)
+{
+    quint64 deleted = 0;
+    const auto record = s.record();
+    for (const InvalidationProgress& p : std::as_const(record.invalidationProgress))
+        if (p.requestId == id)
+            deleted = p.deleted;
+    return deleted;
+}
+
+} // namespace
+
+class TestPurge : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<RedisServer> m_server;
+    QTemporaryDir m_dir;
+    QString m_audit;
+    int m_auditSerial = 0;
+
+    InvalidateOptions options()
+    {
+        InvalidateOptions o;
+        o.auditPath = m_audit;
+        return o;
+    }
+    QVector<AuditEntry> auditRows()
+    {
+        AuditStore store;
+        if (!store.open(m_audit))
+            return {};
+        return store.entries();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        qRegisterMetaType<InvalidationReport>();
+        qRegisterMetaType<InvalidationProgress>();
+        m_server = std::make_unique<RedisServer>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    }
+    void init()
+    {
+        m_server->cli({QStringLiteral("FLUSHALL")});
+        m_audit = m_dir.filePath(QStringLiteral("audit-%1.db").arg(++m_auditSerial));
+    }
+    void cleanupTestCase() { m_server.reset(); }
+
+    void dryRunCountsExactlyAndForecastsImpactWithoutDeleting()
+    {
+        populate(*m_server, 10000, QStringLiteral("user"));
+        populate(*m_server, 5000, QStringLiteral("other"));
+        auto s = startSource(m_server->url());
+        InvalidateOptions o = options();
+        o.dryRun = true;
+        const InvalidationReport r = run(*s, 1, "user:*", o);
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.matched, 10000u);
+        QCOMPARE(r.deleted, 0u);
+        QCOMPARE(r.keyspace, 15000u);
+        QCOMPARE(r.sample.size(), 20);
+        for (const QByteArray& key : r.sample)
+            QVERIFY(key.startsWith("user:"));
+        QVERIFY(r.estimatedMemoryBytes > 10000);
+        QVERIFY(qAbs(r.keyspaceShare() - 2.0 / 3.0) < 1e-9);
+        QCOMPARE(dbsize(*m_server), 15000);
+        QVERIFY(auditRows().isEmpty());   // nothing destructive happened
+    }
+
+    void purgeDeletesExactlyTheMatchesAndAuditsIt()
+    {
+        populate(*m_server, 30000, QStringLiteral("user"));
+        populate(*m_server, 5000, QStringLiteral("other"));
+        auto s = startSource(m_server->url());
+        const qint64 before = dbsize(*m_server);
+        const InvalidationReport r = run(*s, 2, "user:*", options());
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.matched, 30000u);
+        QCOMPARE(r.deleted, 30000u);
+        QCOMPARE(qint64(r.deleted), before - dbsize(*m_server));
+        QCOMPARE(dbsize(*m_server), 5000);
+        QCOMPARE(r.summary(), QStringLiteral("deleted 30,000 of 30,000 keys"));
+        const auto rows = auditRows();
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows.first().outcome, QStringLiteral("completed"));
+        QCOMPARE(rows.first().action, QStringLiteral("purge pattern"));
+        QCOMPARE(rows.first().target, QStringLiteral("user:*"));
+        QCOMPARE(rows.first().connection, QStringLiteral("test source"));
+        QCOMPARE(rows.first().matched, 30000);
+        QCOMPARE(rows.first().deleted, 30000);
+        QVERIFY(!rows.first().user.isEmpty());
+    }
+
+    void patternMatchingNothingDeletesNothing()
+    {
+        populate(*m_server, 1000, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        const InvalidationReport r = run(*s, 3, "nomatch:*", options());
+        QVERIFY(!r.error.isError());
+        QCOMPARE(r.matched, 0u);
+        QCOMPARE(r.deleted, 0u);
+        QCOMPARE(dbsize(*m_server), 1000);
+        QCOMPARE(auditRows().first().outcome, QStringLiteral("completed"));
+    }
+
+    void invalidPatternIsRefusedBeforeAnything_data()
+    {
+        QTest::addColumn<QByteArray>("glob");
+        QTest::addRow("unterminated class") << QByteArray("user:[abc");
+        QTest::addRow("trailing backslash") << QByteArray("user:\\");
+        QTest::addRow("empty class") << QByteArray("user:[]");
+        QTest::addRow("range up to bracket") << QByteArray("user:[a-]");
+        QTest::addRow("empty") << QByteArray();
+    }
+    void invalidPatternIsRefusedBeforeAnything()
+    {
+        QFETCH(QByteArray, glob);
+        populate(*m_server, 100, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        const InvalidationReport r = run(*s, 4, glob, options());
+        QCOMPARE(r.error.kind, SourceError::Kind::InvalidArgument);
+        QVERIFY(!r.error.message.isEmpty());
+        QCOMPARE(dbsize(*m_server), 100);
+        QVERIFY(auditRows().isEmpty());
+    }
+
+    void validEdgeCasesOfTheGlobAreAccepted_data()
+    {
+        QTest::addColumn<QByteArray>("glob");
+        for (const char* glob : {"*", "user:*", "[^]", "\\[literal", "[a\\-]", "[-a]", "key?[0-9]*", "a\\*b", "[^a-z]x"})
+            QTest::addRow("%s", glob) << QByteArray(glob);
+    }
+    void validEdgeCasesOfTheGlobAreAccepted()
+    {
+        QFETCH(QByteArray, glob);
+        QCOMPARE(globProblem(glob), QString());
+    }
+
+    void auditWriteFailureMeansNothingIsDeleted()
+    {
+        populate(*m_server, 500, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        InvalidateOptions o = options();
+        o.auditPath = m_dir.path();   // a directory: SQLite cannot open it as a database
+        const InvalidationReport r = run(*s, 5, "user:*", o);
+        QVERIFY(r.error.isError());
+        QVERIFY2(r.error.message.contains(QStringLiteral("nothing was changed")), qPrintable(r.error.message));
+        QCOMPARE(dbsize(*m_server), 500);
+    }
+
+    void cancelHalfWayReportsExactCountAndResumes()
+    {
+        populate(*m_server, 20000, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        InvalidateOptions o = options();
+        o.maxKeysPerSecond = 20000;
+        s->call([o](Source* source) { source->invalidatePattern(6, "user:*", o); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, 6) >= 2000, 30000);
+        s->call([](Source* source) { source->cancel(6); });
+        QTRY_VERIFY_WITH_TIMEOUT(reportOf(*s, 6).has_value(), 10000);
+        const InvalidationReport r = *reportOf(*s, 6);
+        QVERIFY(r.cancelled);
+        QVERIFY(!r.error.isError());
+        QVERIFY(r.deleted >= 2000 && r.deleted < 20000);
+        QCOMPARE(qint64(r.deleted), 20000 - dbsize(*m_server));   // exact
+        QVERIFY(r.summary().contains(QStringLiteral("cancelled")));
+        QCOMPARE(auditRows().first().outcome, QStringLiteral("cancelled"));
+        QCOMPARE(auditRows().first().deleted, qint64(r.deleted));
+        QCOMPARE(r.resumeCursors.size(), 1);
+
+        InvalidateOptions resume = options();
+        resume.resumeCursors = r.resumeCursors;
+        const InvalidationReport rest = run(*s, 7, "user:*", resume);
+        QVERIFY(!rest.error.isError());
+        QCOMPARE(r.deleted + rest.deleted, 20000u);
+        QCOMPARE(dbsize(*m_server), 0);
+    }
+
+    void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
+    {
+        populate(*m_server, 3000, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        InvalidateOptions o = options();
+        o.maxKeysPerSecond = 3000;
+        QCOMPARE(o.newKeys, InvalidateOptions::NewKeys::Exclude);   // the default
+        s->call([o](Source* source) { source->invalidatePattern(8, "user:*", o); });
+        // Every match found, deletion still running: a key created now is new to the purge.
+        QTRY_VERIFY_WITH_TIMEOUT(!s->record().invalidationProgress.isEmpty()
+                                     && s->record().invalidationProgress.constLast().matched == 3000, 30000);
+        QVERIFY(lastDeleted(*s, 8) < 3000);
+        m_server->cli({QStringLiteral("SET"), QStringLiteral("user:new"), QStringLiteral("1")});
+        QTRY_VERIFY_WITH_TIMEOUT(reportOf(*s, 8).has_value(), 30000);
+        const InvalidationReport r = *reportOf(*s, 8);
+        QCOMPARE(r.deleted, 3000u);
+        QCOMPARE(r.newKeys, InvalidateOptions::NewKeys::Exclude);
+        QCOMPARE(m_server->cli({QStringLiteral("EXISTS"), QStringLiteral("user:new")}), QByteArray("1"));
+    }
+
+    void includePolicyDeletesKeysCreatedDuringThePurge()
+    {
+        populate(*m_server, 3000, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        InvalidateOptions o = options();
+        o.maxKeysPerSecond = 3000;
+        o.newKeys = InvalidateOptions::NewKeys::Include;
+        s->call([o](Source* source) { source->invalidatePattern(9, "user:*", o); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, 9) > 0, 30000);
+        m_server->cli({QStringLiteral("SET"), QStringLiteral("user:new"), QStringLiteral("1")});
+        QTRY_VERIFY_WITH_TIMEOUT(reportOf(*s, 9).has_value(), 30000);
+        const InvalidationReport r = *reportOf(*s, 9);
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.deleted, 3001u);
+        QVERIFY(r.newKeysDeleted <= 1);   // the final pass finds it unless the first one already had
+        QCOMPARE(dbsize(*m_server), 0);
+    }
+
+    void expireWithJitterSpreadsTtlsInsteadOfDeleting()
+    {
+        populate(*m_server, 2000, QStringLiteral("user"));
+        auto s = startSource(m_server->url());
+        InvalidateOptions o = options();
+        o.expireJitterSeconds = 600;
+        const InvalidationReport r = run(*s, 10, "user:*", o);
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QVERIFY(r.expired);
+        QCOMPARE(r.deleted, 2000u);
+        QVERIFY(dbsize(*m_server) > 1990);   // a TTL of 0 ms (possible, rarely) expires at once
+        qint64 minTtl = std::numeric_limits<qint64>::max(), maxTtl = -1;
+        for (int i : {0, 1, 17, 500, 999, 1999}) {
+            const qint64 ttl = m_server->cli({QStringLiteral("PTTL"), QStringLiteral("user:%1").arg(i)}).toLongLong();
+            minTtl = qMin(minTtl, ttl);
+            maxTtl = qMax(maxTtl, ttl);
+        }
+        QVERIFY(maxTtl <= 600000);
+        QVERIFY(maxTtl > minTtl);   // spread, not one deadline
+        QCOMPARE(auditRows().first().action, QStringLiteral("expire pattern"));
+    }
+
+    void serverKilledMidPurgeReportsCountSoFarAndInterrupted()
+    {
+        RedisServer doomed;
+        QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
+        populate(doomed, 20000, QStringLiteral("user"));
+        auto s = startSource(doomed.url());
+        InvalidateOptions o = options();
+        o.maxKeysPerSecond = 10000;
+        s->call([o](Source* source) { source->invalidatePattern(11, "user:*", o); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, 11) >= 1000, 30000);
+        doomed.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(reportOf(*s, 11).has_value(), 30000);
+        const InvalidationReport r = *reportOf(*s, 11);
+        QVERIFY(r.interrupted);
+        QCOMPARE(r.error.kind, SourceError::Kind::Connection);
+        QVERIFY(r.deleted >= 1000 && r.deleted < 20000);
+        QVERIFY(r.deleted + r.unconfirmed <= 20000);
+        QCOMPARE(r.resumeCursors.size(), 1);
+        QVERIFY(r.summary().contains(QStringLiteral("interrupted")));
+        const auto rows = auditRows();
+        QCOMPARE(rows.first().outcome, QStringLiteral("interrupted"));
+        QCOMPARE(rows.first().deleted, qint64(r.deleted));
+    }
+
+    void localEngineDryRunPurgeAndTag()
+    {
+        auto cache = std::make_shared<engine::Cache>();
+        for (int i = 0; i < 5000; ++i)
+            cache->set("user:" + std::to_string(i), "value");
+        for (int i = 0; i < 1000; ++i) {
+            engine::SetOptions so;
+            so.tags = {"catalog"};
+            cache->set("item:" + std::to_string(i), "value", so);
+        }
+        SourceOnWorker s(new LocalSource(cache));
+        s.call([](Source* source) { source->open(); });
+        InvalidateOptions dry = options();
+        dry.dryRun = true;
+        InvalidationReport r = run(s, 20, "user:*", dry);
+        QCOMPARE(r.matched, 5000u);
+        QCOMPARE(r.deleted, 0u);
+        QCOMPARE(r.keyspace, 6000u);
+        QCOMPARE(r.sample.size(), 20);
+        QVERIFY(r.estimatedMemoryBytes > 0);
+        QCOMPARE(cache->stats().entries, 6000u);
+
+        InvalidateOptions throttled = options();
+        throttled.maxKeysPerSecond = 100000;
+        r = run(s, 21, "user:1*", throttled);   // the sliced path
+        QCOMPARE(r.matched, 1111u);
+        QCOMPARE(r.deleted, 1111u);
+        r = run(s, 22, "user:*", options());     // the engine's invalidatePattern
+        QCOMPARE(r.deleted, 5000u - 1111u);
+        QCOMPARE(cache->stats().entries, 1000u);
+
+        s.call([o = options()](Source* source) { source->invalidateTag(23, "catalog", o); });
+        QTRY_VERIFY(reportOf(s, 23).has_value());
+        QCOMPARE(reportOf(s, 23)->deleted, 1000u);
+        QCOMPARE(cache->stats().entries, 0u);
+        QCOMPARE(auditRows().size(), 3);
+        QCOMPARE(auditRows().first().action, QStringLiteral("invalidate tag"));
+        QCOMPARE(auditRows().first().connection, QStringLiteral("Local engine"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPurge)
+#include "tst_purge.moc"

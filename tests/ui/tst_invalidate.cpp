@@ -1,0 +1,225 @@
+// The Invalidate panel offscreen, over a real LocalSource on its own thread: live glob validation, dry run with
+// forecast and sample, confirmation (typed name on production), read-only connections, progress and cancel, tags,
+// and the Audit view (filter, CSV export) reading the audit.db the purges wrote.
+#include "IsolatedEnvironment.h"
+
+#include "connectors/LocalSource.h"
+#include "ui/ConnectionListModel.h"
+#include "ui/invalidate/AuditModel.h"
+#include "ui/invalidate/AuditView.h"
+#include "ui/invalidate/ConfirmPurgeDialog.h"
+#include "ui/invalidate/InvalidatePanel.h"
+
+#include "engine/cache.h"
+
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+using namespace cachelens;
+using namespace cachelens::ui;
+
+class TestInvalidate : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    std::shared_ptr<engine::Cache> m_cache;
+    QThread m_thread;
+    LocalSource* m_source = nullptr;
+    std::unique_ptr<InvalidatePanel> m_panel;
+
+    ConnectionEntry entry(bool production, bool readOnly)
+    {
+        ConnectionEntry e;
+        e.id = QStringLiteral("local");
+        e.name = QStringLiteral("Local engine");
+        e.local = true;
+        e.production = production;
+        e.readOnly = readOnly;
+        return e;
+    }
+    void fill(const std::string& prefix, int n, std::vector<std::string> tags = {})
+    {
+        engine::SetOptions o;
+        o.tags = std::move(tags);
+        for (int i = 0; i < n; ++i)
+            m_cache->set(prefix + std::to_string(i), "value-value", o);
+    }
+    void dryRun(const QString& pattern)
+    {
+        m_panel->patternEdit()->setText(pattern);
+        QVERIFY(m_panel->dryRunButton()->isEnabled());
+        QTest::mouseClick(m_panel->dryRunButton(), Qt::LeftButton);
+        QTRY_VERIFY(m_panel->purgeButton()->isEnabled());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_cache = std::make_shared<engine::Cache>();
+        m_source = new LocalSource(m_cache);
+        m_source->moveToThread(&m_thread);
+        connect(&m_thread, &QThread::finished, m_source, &QObject::deleteLater);
+        m_thread.start();
+        QMetaObject::invokeMethod(m_source, &Source::open, Qt::QueuedConnection);
+        m_panel = std::make_unique<InvalidatePanel>();
+        m_panel->setAuditPath(m_dir.filePath(QStringLiteral("audit.db")));
+        m_panel->setConnection(entry(false, false));
+        m_panel->setSource(m_source);
+        m_panel->show();
+    }
+    void cleanupTestCase()
+    {
+        m_panel.reset();
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    void invalidGlobIsExplainedAndBlocksActions_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::addColumn<QString>("says");
+        QTest::addRow("unterminated class") << QStringLiteral("user:[ab") << QStringLiteral("never closed");
+        QTest::addRow("trailing backslash") << QStringLiteral("user:\\") << QStringLiteral("backslash");
+        QTest::addRow("range up to bracket") << QStringLiteral("a[b-]") << QStringLiteral("range");
+    }
+    void invalidGlobIsExplainedAndBlocksActions()
+    {
+        QFETCH(QString, pattern);
+        QFETCH(QString, says);
+        m_panel->patternEdit()->setText(pattern);
+        QVERIFY(m_panel->validationLabel()->isVisible());
+        QVERIFY2(m_panel->validationLabel()->text().contains(says), qPrintable(m_panel->validationLabel()->text()));
+        QVERIFY(!m_panel->dryRunButton()->isEnabled());
+        QVERIFY(!m_panel->purgeButton()->isEnabled());
+        m_panel->patternEdit()->setText(QStringLiteral("user:*"));
+        QVERIFY(!m_panel->validationLabel()->isVisible());
+        QVERIFY(m_panel->dryRunButton()->isEnabled());
+    }
+
+    void dryRunForecastsThenConfirmedPurgeDeletes()
+    {
+        fill("user:", 3000);
+        fill("other:", 1000);
+        QVERIFY(!m_panel->purgeButton()->isEnabled());   // a dry run comes first
+        dryRun(QStringLiteral("user:*"));
+        const QString forecast = m_panel->forecastLabel()->text();
+        QVERIFY2(forecast.contains(QStringLiteral("3,000 keys match")), qPrintable(forecast));
+        QVERIFY2(forecast.contains(QStringLiteral("75.0%")), qPrintable(forecast));
+        QCOMPARE(m_panel->sampleList()->count(), 20);
+        QVERIFY(m_panel->sampleList()->item(0)->text().startsWith(QStringLiteral("user:")));
+        QCOMPARE(m_cache->stats().entries, 4000u);
+
+        QTest::mouseClick(m_panel->purgeButton(), Qt::LeftButton);
+        ConfirmPurgeDialog* dialog = m_panel->pendingConfirmation();
+        QVERIFY(dialog);
+        QVERIFY(dialog->text().contains(QStringLiteral("3,000")));
+        QVERIFY(!dialog->nameEdit());   // not production: no typed name
+        dialog->accept();
+        QTRY_VERIFY2(m_panel->resultLabel()->text().contains(QStringLiteral("deleted 3,000 of 3,000 keys")),
+                     qPrintable(m_panel->resultLabel()->text()));
+        QCOMPARE(m_cache->stats().entries, 1000u);
+        QVERIFY(!m_panel->purgeButton()->isEnabled());   // the count is stale now
+    }
+
+    void productionNeedsTheTypedName()
+    {
+        m_panel->setConnection(entry(true, false));
+        dryRun(QStringLiteral("other:*"));
+        QTest::mouseClick(m_panel->purgeButton(), Qt::LeftButton);
+        ConfirmPurgeDialog* dialog = m_panel->pendingConfirmation();
+        QVERIFY(dialog && dialog->nameEdit());
+        QVERIFY(!dialog->okButton()->isEnabled());
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("Local"));
+        QVERIFY(!dialog->okButton()->isEnabled());
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral(" engine"));
+        QVERIFY(dialog->okButton()->isEnabled());
+        QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
+        QTRY_VERIFY(m_panel->resultLabel()->text().contains(QStringLiteral("deleted 1,000 of 1,000 keys")));
+        QCOMPARE(m_cache->stats().entries, 0u);
+        m_panel->setConnection(entry(false, false));
+    }
+
+    void readOnlyDisablesPurgeAndSaysWhy()
+    {
+        fill("ro:", 10);
+        m_panel->setConnection(entry(false, true));
+        m_panel->patternEdit()->setText(QStringLiteral("ro:*"));
+        QTest::mouseClick(m_panel->dryRunButton(), Qt::LeftButton);   // counting is allowed
+        QTRY_VERIFY(m_panel->forecastLabel()->text().contains(QStringLiteral("10 keys match")));
+        QVERIFY(!m_panel->purgeButton()->isEnabled());
+        QVERIFY(m_panel->reasonLabel()->isVisible());
+        QVERIFY(m_panel->reasonLabel()->text().contains(QStringLiteral("read-only")));
+        m_panel->setConnection(entry(false, false));
+        QVERIFY(m_panel->purgeButton()->isEnabled());
+    }
+
+    void throttledPurgeShowsRateAndCancelsWithExactCount()
+    {
+        fill("slow:", 20000);
+        m_panel->rateSpin()->setValue(5000);
+        dryRun(QStringLiteral("slow:*"));
+        QTest::mouseClick(m_panel->purgeButton(), Qt::LeftButton);
+        m_panel->pendingConfirmation()->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(m_panel->progressLabel()->text().contains(QStringLiteral("keys/s")), 10000);
+        QVERIFY(m_panel->progressLabel()->text().contains(QStringLiteral("ETA")));
+        QVERIFY(m_panel->cancelButton()->isEnabled());
+        QTest::mouseClick(m_panel->cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(m_panel->resultLabel()->text().contains(QStringLiteral("cancelled")));
+        const std::size_t left = m_cache->stats().entries - 10;   // the ro: keys stay
+        QVERIFY(left > 0 && left < 20000);
+        QVERIFY2(m_panel->resultLabel()->text().contains(QLocale().toString(qulonglong(20000 - left))),
+                 qPrintable(m_panel->resultLabel()->text()));
+        m_panel->rateSpin()->setValue(0);
+    }
+
+    void tagInvalidationOnTheLocalEngine()
+    {
+        fill("item:", 50, {"catalog"});
+        m_panel->tagEdit()->setText(QStringLiteral("catalog"));
+        QVERIFY(m_panel->tagButton()->isEnabled());
+        QTest::mouseClick(m_panel->tagButton(), Qt::LeftButton);
+        m_panel->pendingConfirmation()->accept();
+        QTRY_VERIFY(m_panel->resultLabel()->text().contains(QStringLiteral("deleted 50 of 50 keys")));
+    }
+
+    void auditViewListsFiltersAndExports()
+    {
+        AuditView* view = m_panel->auditView();
+        QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view->reload();
+        QTRY_COMPARE(view->model()->rowCount(), 4);   // user:*, other:*, slow:* (cancelled), the tag; dry runs are not audited
+        QCOMPARE(view->model()->entries().first().action, QStringLiteral("invalidate tag"));
+        QCOMPARE(view->model()->index(0, AuditModel::Connection).data().toString(), QStringLiteral("Local engine"));
+        view->filterEdit()->setText(QStringLiteral("cancelled"));
+        QTRY_COMPARE(view->model()->rowCount(), 1);
+        QCOMPARE(view->model()->entries().first().target, QStringLiteral("slow:*"));
+        const QString csv = m_dir.filePath(QStringLiteral("audit.csv"));
+        view->exportTo(csv);
+        QTRY_VERIFY(view->statusText().contains(QStringLiteral("Exported 1")));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QVERIFY(lines.first().startsWith("time,user,host,connection,action,target,matched,deleted,outcome"));
+        QVERIFY(lines.at(1).contains(",slow:*,"));
+    }
+
+    void openPatternFromTheKeysPanelRunsADryRun()
+    {
+        fill("ns:", 7);
+        m_panel->openPattern(QStringLiteral("local"), "ns:*");
+        QCOMPARE(m_panel->patternEdit()->text(), QStringLiteral("ns:*"));
+        QTRY_VERIFY(m_panel->forecastLabel()->text().contains(QStringLiteral("7 keys match")));
+    }
+};
+
+QTEST_MAIN(TestInvalidate)
+#include "tst_invalidate.moc"

@@ -1,0 +1,41 @@
+#include "ui/invalidate/ConfirmPurgeDialog.h"
+
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace cachelens::ui {
+
+ConfirmPurgeDialog::ConfirmPurgeDialog(const QString& what, const QString& connectionName, bool production, QWidget* parent)
+    : QDialog(parent), m_text(new QLabel(what, this))
+{
+    setWindowTitle(tr("Confirm invalidation"));
+    m_text->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_text);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    m_ok->setText(tr("Delete"));
+    buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    if (production) {
+        auto* hint = new QLabel(tr("<b>%1 is a production connection.</b> Type its name to confirm:")
+                                    .arg(connectionName.toHtmlEscaped()), this);
+        hint->setWordWrap(true);
+        m_name = new QLineEdit(this);
+        m_name->setPlaceholderText(connectionName);
+        layout->addWidget(hint);
+        layout->addWidget(m_name);
+        m_ok->setEnabled(false);
+        connect(m_name, &QLineEdit::textChanged, this,
+                [this, connectionName](const QString& typed) { m_ok->setEnabled(typed == connectionName); });
+    }
+    layout->addWidget(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+}
+
+QString ConfirmPurgeDialog::text() const { return m_text->text(); }
+
+} // namespace cachelens::ui

@@ -1,0 +1,361 @@
+#include "ui/invalidate/InvalidatePanel.h"
+
+#include "connectors/audit/AuditStore.h"
+#include "connectors/invalidate/GlobCheck.h"
+#include "ui/ConnectionListModel.h"
+#include "ui/Icons.h"
+#include "ui/invalidate/AuditView.h"
+#include "ui/invalidate/ConfirmPurgeDialog.h"
+
+#include "engine/key_escape.h"
+
+#include <QCheckBox>
+#include <QCoreApplication>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace cachelens::ui {
+namespace {
+
+QString escaped(const QByteArray& key)
+{
+    return QString::fromStdString(engine::escapeKey(std::string_view(key.constData(), size_t(key.size()))));
+}
+
+QString duration(double seconds)
+{
+    if (seconds < 0)
+        return QStringLiteral("?");
+    if (seconds < 90)
+        return QCoreApplication::translate("cachelens::ui::InvalidatePanel", "%1 s").arg(qRound(seconds));
+    return QCoreApplication::translate("cachelens::ui::InvalidatePanel", "%1 min").arg(qRound(seconds / 60));
+}
+
+} // namespace
+
+InvalidatePanel::InvalidatePanel(QWidget* parent)
+    : Panel(parent), m_auditPath(AuditStore::defaultPath()), m_tabs(new QTabWidget(this)), m_pattern(new QLineEdit),
+      m_validation(new QLabel), m_rate(new QSpinBox), m_jitter(new QSpinBox), m_includeNew(new QCheckBox),
+      m_dryRun(new QPushButton(tr("Dry run"))), m_purge(new QPushButton(tr("Purge…"))),
+      m_cancel(new QPushButton(tr("Cancel"))), m_reason(new QLabel), m_forecast(new QLabel), m_sample(new QListWidget),
+      m_progress(new QProgressBar), m_progressText(new QLabel), m_result(new QLabel), m_tag(new QLineEdit),
+      m_tagButton(new QPushButton(tr("Invalidate tag…"))), m_audit(new AuditView)
+{
+    qRegisterMetaType<InvalidationProgress>();
+    qRegisterMetaType<InvalidationReport>();
+    qRegisterMetaType<InvalidateOptions>();
+
+    // Pattern tab.
+    auto* patternPage = new QWidget;
+    m_pattern->setPlaceholderText(tr("Redis glob, e.g. user:* or session:[0-9]*"));
+    m_pattern->setClearButtonEnabled(true);
+    m_validation->setStyleSheet(QStringLiteral("color: #c0392b"));
+    m_validation->setWordWrap(true);
+    m_rate->setRange(0, 10'000'000);
+    m_rate->setSingleStep(1000);
+    m_rate->setSpecialValueText(tr("unlimited"));
+    m_rate->setSuffix(tr(" keys/s"));
+    m_jitter->setRange(0, 7 * 24 * 3600);
+    m_jitter->setSpecialValueText(tr("delete at once"));
+    m_jitter->setPrefix(tr("expire over 0–"));
+    m_jitter->setSuffix(tr(" s"));
+    m_includeNew->setText(tr("Also delete matching keys created while the purge runs"));
+    m_includeNew->setChecked(false);   // keys written during the purge are most likely fresh
+    auto* form = new QFormLayout;
+    form->addRow(tr("Pattern:"), m_pattern);
+    form->addRow(QString(), m_validation);
+    form->addRow(tr("Throttle:"), m_rate);
+    form->addRow(tr("Mode:"), m_jitter);
+    form->addRow(QString(), m_includeNew);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_dryRun);
+    buttons->addWidget(m_purge);
+    buttons->addWidget(m_cancel);
+    buttons->addStretch(1);
+    m_reason->setWordWrap(true);
+    m_reason->setStyleSheet(QStringLiteral("color: #c0392b"));
+    m_forecast->setWordWrap(true);
+    m_forecast->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_result->setWordWrap(true);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    auto* sampleBox = new QGroupBox(tr("Sample of matching keys"));
+    auto* sampleLayout = new QVBoxLayout(sampleBox);
+    sampleLayout->addWidget(m_sample);
+    auto* patternLayout = new QVBoxLayout(patternPage);
+    patternLayout->addLayout(form);
+    patternLayout->addLayout(buttons);
+    patternLayout->addWidget(m_reason);
+    patternLayout->addWidget(m_progress);
+    patternLayout->addWidget(m_progressText);
+    patternLayout->addWidget(m_forecast);
+    patternLayout->addWidget(m_result);
+    patternLayout->addWidget(sampleBox, 1);
+
+    // Tag tab.
+    auto* tagPage = new QWidget;
+    m_tag->setPlaceholderText(tr("tag name, e.g. catalog"));
+    auto* tagLayout = new QVBoxLayout(tagPage);
+    auto* tagForm = new QFormLayout;
+    tagForm->addRow(tr("Tag:"), m_tag);
+    tagLayout->addLayout(tagForm);
+    tagLayout->addWidget(m_tagButton, 0, Qt::AlignLeft);
+    auto* tagNote = new QLabel(tr("Tag invalidation works on the local engine's tags. Redis tag sets are not supported yet."));
+    tagNote->setWordWrap(true);
+    tagLayout->addWidget(tagNote);
+    tagLayout->addStretch(1);
+
+    m_tabs->addTab(patternPage, tr("By pattern"));
+    m_tabs->addTab(tagPage, tr("By tag"));
+    m_tabs->addTab(m_audit, tr("Audit log"));
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_tabs);
+
+    connect(m_pattern, &QLineEdit::textChanged, this, &InvalidatePanel::validate);
+    connect(m_pattern, &QLineEdit::returnPressed, this, &InvalidatePanel::startDryRun);
+    connect(m_dryRun, &QPushButton::clicked, this, &InvalidatePanel::startDryRun);
+    connect(m_purge, &QPushButton::clicked, this, &InvalidatePanel::askToPurge);
+    connect(m_cancel, &QPushButton::clicked, this, &InvalidatePanel::cancelRunning);
+    connect(m_tag, &QLineEdit::textChanged, this, &InvalidatePanel::updateActions);
+    connect(m_tagButton, &QPushButton::clicked, this, &InvalidatePanel::askToInvalidateTag);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_audit)
+            m_audit->reload();
+    });
+    validate();
+}
+
+InvalidatePanel::~InvalidatePanel() = default;
+
+ConfirmPurgeDialog* InvalidatePanel::pendingConfirmation() const { return m_confirm.data(); }
+
+QIcon InvalidatePanel::icon() const { return themedIcon(nullptr, "invalidate"); }
+
+void InvalidatePanel::setAuditPath(const QString& path)
+{
+    m_auditPath = path;
+    m_audit->setAuditPath(path);
+}
+
+void InvalidatePanel::setConnection(const ConnectionEntry& entry)
+{
+    m_connectionName = entry.name;
+    m_production = entry.production;
+    m_readOnly = entry.readOnly;
+    m_local = entry.local;
+    updateActions();
+}
+
+void InvalidatePanel::setSource(Source* source)
+{
+    if (m_source == source)
+        return;
+    if (m_source)
+        m_source->disconnect(this);
+    m_source = source;
+    m_running = 0;
+    m_dryGlob.clear();
+    if (source) {
+        connect(source, &Source::invalidationProgress, this, &InvalidatePanel::onProgress);
+        connect(source, &Source::invalidationFinished, this, &InvalidatePanel::onFinished);
+    }
+    updateActions();
+}
+
+void InvalidatePanel::openPattern(const QString& sourceId, const QByteArray& glob)
+{
+    m_tabs->setCurrentIndex(0);
+    m_pattern->setText(QString::fromUtf8(glob));
+    if (m_source && m_source->id() == sourceId && globProblem(glob).isEmpty())
+        startDryRun();
+}
+
+void InvalidatePanel::validate()
+{
+    const QByteArray glob = m_pattern->text().toUtf8();
+    const QString problem = m_pattern->text().isEmpty() ? QString() : globProblem(glob);
+    m_validation->setText(problem);
+    m_validation->setVisible(!problem.isEmpty());
+    updateActions();
+}
+
+void InvalidatePanel::updateActions()
+{
+    const QByteArray glob = m_pattern->text().toUtf8();
+    const bool valid = !glob.isEmpty() && globProblem(glob).isEmpty();
+    const bool idle = m_running == 0;
+    QString reason;
+    if (!m_source)
+        reason = tr("Connect to a cache to invalidate keys.");
+    else if (m_readOnly)
+        reason = tr("%1 is a read-only connection: purging is disabled. Clear “read-only” in the connection's "
+                    "settings to purge.").arg(m_connectionName);
+    else if (valid && idle && m_dryGlob != glob)
+        reason = tr("Run a dry run first: it shows how many keys will be deleted.");
+    m_reason->setText(reason);
+    m_reason->setVisible(!reason.isEmpty());
+    m_dryRun->setEnabled(m_source && valid && idle);
+    m_purge->setEnabled(m_source && valid && idle && !m_readOnly && m_dryGlob == glob);
+    m_cancel->setEnabled(!idle);
+    m_tagButton->setEnabled(m_source && idle && !m_readOnly && m_local && !m_tag->text().isEmpty());
+    m_tagButton->setToolTip(m_local ? QString() : tr("Tags are available on the local engine"));
+}
+
+void InvalidatePanel::startDryRun() { start(true); }
+
+void InvalidatePanel::askToPurge()
+{
+    const QByteArray glob = m_pattern->text().toUtf8();
+    if (!m_source || m_readOnly || m_dryGlob != glob || m_running)
+        return;
+    const QLocale locale;
+    const QString verb = m_jitter->value() > 0 ? tr("Expire (over %1 s)").arg(m_jitter->value()) : tr("Delete");
+    const QString what = tr("%1 %2 keys matching %3 on %4?")
+                             .arg(verb, locale.toString(qulonglong(m_dryMatched)), m_pattern->text().toHtmlEscaped(),
+                                  m_connectionName.toHtmlEscaped());
+    auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_confirm = dialog;
+    connect(dialog, &QDialog::accepted, this, [this] { start(false); });
+    dialog->open();
+}
+
+void InvalidatePanel::askToInvalidateTag()
+{
+    if (!m_source || m_readOnly || !m_local || m_running || m_tag->text().isEmpty())
+        return;
+    const QString what = tr("Delete every key tagged %1 on %2?").arg(m_tag->text().toHtmlEscaped(), m_connectionName.toHtmlEscaped());
+    auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_confirm = dialog;
+    connect(dialog, &QDialog::accepted, this, [this] {
+        const quint64 id = ++m_nextId;
+        m_running = id;
+        m_runningDry = false;
+        InvalidateOptions options;
+        options.auditPath = m_auditPath;
+        options.auditConnection = m_connectionName;
+        const QByteArray tag = m_tag->text().toUtf8();
+        Source* source = m_source;
+        QMetaObject::invokeMethod(source, [source, id, tag, options] { source->invalidateTag(id, tag, options); },
+                                  Qt::QueuedConnection);
+        m_result->setText(tr("Invalidating tag %1…").arg(m_tag->text()));
+        updateActions();
+    });
+    dialog->open();
+}
+
+void InvalidatePanel::start(bool dryRun)
+{
+    const QByteArray glob = m_pattern->text().toUtf8();
+    if (!m_source || m_running || glob.isEmpty() || !globProblem(glob).isEmpty() || (!dryRun && m_readOnly))
+        return;
+    InvalidateOptions options;
+    options.dryRun = dryRun;
+    options.maxKeysPerSecond = m_rate->value();
+    options.expireJitterSeconds = m_jitter->value();
+    options.newKeys = m_includeNew->isChecked() ? InvalidateOptions::NewKeys::Include : InvalidateOptions::NewKeys::Exclude;
+    options.auditPath = m_auditPath;
+    options.auditConnection = m_connectionName;
+    const quint64 id = ++m_nextId;
+    m_running = id;
+    m_runningDry = dryRun;
+    if (dryRun) {
+        m_sample->clear();
+        m_forecast->clear();
+    }
+    m_result->setText(dryRun ? tr("Counting keys matching %1…").arg(m_pattern->text())
+                             : tr("Purging keys matching %1…").arg(m_pattern->text()));
+    m_progress->setRange(0, 0);   // busy until the first figures arrive
+    m_progressText->clear();
+    Source* source = m_source;
+    QMetaObject::invokeMethod(source, [source, id, glob, options] { source->invalidatePattern(id, glob, options); },
+                              Qt::QueuedConnection);
+    updateActions();
+}
+
+void InvalidatePanel::cancelRunning()
+{
+    if (!m_source || !m_running)
+        return;
+    Source* source = m_source;
+    const quint64 id = m_running;
+    QMetaObject::invokeMethod(source, [source, id] { source->cancel(id); }, Qt::QueuedConnection);
+    m_progressText->setText(tr("Cancelling…"));
+}
+
+void InvalidatePanel::onProgress(const InvalidationProgress& p)
+{
+    if (p.requestId != m_running)
+        return;
+    const QLocale locale;
+    const quint64 total = m_runningDry ? p.estimatedMatches : qMax(p.estimatedMatches, m_dryMatched);
+    const quint64 done = m_runningDry ? p.matched : p.deleted;
+    // QProgressBar holds ints; scale to per-mille.
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(total ? int(qMin<quint64>(1000, done * 1000 / total)) : 0);
+    QString text = m_runningDry ? tr("%1 matching keys so far (about %2 in all) · %3 keys/s")
+                                      .arg(locale.toString(qulonglong(p.matched)), locale.toString(qulonglong(p.estimatedMatches)),
+                                           locale.toString(qRound64(p.keysPerSecond)))
+                                : tr("%1 of ~%2 keys deleted · %3 keys/s · ETA %4")
+                                      .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(total)),
+                                           locale.toString(qRound64(p.keysPerSecond)), duration(p.etaSeconds));
+    if (p.batchSize > 0 && p.latencyMs >= 0)
+        text += tr(" · batch %1, round trip %2 ms (idle %3 ms)")
+                    .arg(p.batchSize)
+                    .arg(p.latencyMs, 0, 'f', 2)
+                    .arg(p.baselineMs, 0, 'f', 2);
+    m_progressText->setText(text);
+}
+
+void InvalidatePanel::onFinished(const InvalidationReport& r)
+{
+    if (r.requestId != m_running)
+        return;
+    m_running = 0;
+    const QLocale locale;
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(r.error.isError() || r.cancelled ? m_progress->value() : 1000);
+    QString result = r.summary();
+    if (r.error.isError() || r.cancelled || r.interrupted)
+        result = QStringLiteral("<b>%1</b>").arg(result.toHtmlEscaped());
+    result += tr(" (%1 s)").arg(r.seconds, 0, 'f', 2);
+    if (!r.dryRun && r.newKeys == InvalidateOptions::NewKeys::Include && r.newKeysDeleted)
+        result += tr("; %1 of them appeared during the purge").arg(locale.toString(qulonglong(r.newKeysDeleted)));
+    else if (!r.dryRun && r.newKeys == InvalidateOptions::NewKeys::Exclude)
+        result += tr("; keys created after the scan went by were left alone");
+    m_result->setText(result);
+    if (r.dryRun && !r.error.isError() && !r.cancelled) {
+        m_dryGlob = r.what.startsWith(QLatin1String("pattern ")) ? r.what.mid(8).toUtf8() : QByteArray();
+        m_dryMatched = r.matched;
+        QString forecast = tr("<b>%1 keys match</b>").arg(locale.toString(qulonglong(r.matched)));
+        if (r.keyspace)
+            forecast += tr(" — %1% of the %2 keys in the cache")
+                            .arg(locale.toString(r.keyspaceShare() * 100.0, 'f', 1), locale.toString(qulonglong(r.keyspace)));
+        if (r.estimatedMemoryBytes >= 0)
+            forecast += tr(", about %1").arg(locale.formattedDataSize(r.estimatedMemoryBytes));
+        forecast += r.hitShare >= 0 ? tr(", %1% of recent hits").arg(r.hitShare * 100.0, 0, 'f', 1)
+                                    : tr(" (share of recent hits: not known for this source)");
+        m_forecast->setText(forecast);
+        m_sample->clear();
+        for (const QByteArray& key : r.sample)
+            m_sample->addItem(escaped(key));
+    } else if (!r.dryRun) {
+        m_dryGlob.clear();   // the keyspace changed: a new purge needs a new count
+        m_audit->reload();
+    }
+    updateActions();
+}
+
+} // namespace cachelens::ui

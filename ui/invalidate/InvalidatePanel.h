@@ -1,0 +1,108 @@
+#pragma once
+// The Invalidate panel: purge by Redis glob (live validation, dry run with impact forecast and sample, progress with
+// keys/s and ETA, cancel, throttle, new-key policy, expire-with-jitter) or by tag (local engine), with confirmation
+// (typed name on production connections), disabled on read-only ones, and the Audit view of every destructive
+// action. All work is done by the Source on its thread; the panel only sends requests and shows their reports.
+#include "ui/Panel.h"
+
+#include <QPointer>
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+
+namespace cachelens::ui {
+
+class AuditView;
+class ConfirmPurgeDialog;
+
+class InvalidatePanel : public Panel
+{
+    Q_OBJECT
+public:
+    explicit InvalidatePanel(QWidget* parent = nullptr);
+    ~InvalidatePanel() override;
+
+    QString panelId() const override { return QStringLiteral("invalidate"); }
+    QString title() const override { return tr("Invalidate"); }
+    QIcon icon() const override;
+
+    void setAuditPath(const QString& path);     // tests; default AuditStore::defaultPath()
+
+    // For tests and for the lead's wiring.
+    QLineEdit* patternEdit() const { return m_pattern; }
+    QLabel* validationLabel() const { return m_validation; }
+    QPushButton* dryRunButton() const { return m_dryRun; }
+    QPushButton* purgeButton() const { return m_purge; }
+    QPushButton* cancelButton() const { return m_cancel; }
+    QSpinBox* rateSpin() const { return m_rate; }
+    QSpinBox* jitterSpin() const { return m_jitter; }
+    QCheckBox* includeNewKeysCheck() const { return m_includeNew; }
+    QLineEdit* tagEdit() const { return m_tag; }
+    QPushButton* tagButton() const { return m_tagButton; }
+    QLabel* forecastLabel() const { return m_forecast; }
+    QLabel* progressLabel() const { return m_progressText; }
+    QLabel* resultLabel() const { return m_result; }
+    QLabel* reasonLabel() const { return m_reason; }
+    QListWidget* sampleList() const { return m_sample; }
+    QProgressBar* progressBar() const { return m_progress; }
+    AuditView* auditView() const { return m_audit; }
+    ConfirmPurgeDialog* pendingConfirmation() const;   // the open confirmation dialog, if any
+
+public Q_SLOTS:
+    void setConnection(const cachelens::ui::ConnectionEntry& entry) override;
+    void setSource(cachelens::Source* source) override;
+    // From the Keys panel: "open this namespace in the Invalidate panel" — fills the pattern and runs a dry run
+    // when `sourceId` is the current source.
+    void openPattern(const QString& sourceId, const QByteArray& glob);
+    void startDryRun();
+    void askToPurge();                          // confirmation first; the purge starts when it is accepted
+    void askToInvalidateTag();
+    void cancelRunning();
+
+private:
+    void validate();
+    void updateActions();
+    void start(bool dryRun);
+    void onProgress(const cachelens::InvalidationProgress& progress);
+    void onFinished(const cachelens::InvalidationReport& report);
+
+    QPointer<Source> m_source;
+    QString m_connectionName;
+    bool m_production = false;
+    bool m_readOnly = false;
+    bool m_local = false;
+    quint64 m_nextId = 0;
+    quint64 m_running = 0;          // request id in flight; 0 none
+    bool m_runningDry = false;
+    QByteArray m_dryGlob;           // pattern of the last successful dry run (purge needs one)
+    quint64 m_dryMatched = 0;
+    QString m_auditPath;
+
+    QTabWidget* m_tabs;
+    QLineEdit* m_pattern;
+    QLabel* m_validation;
+    QSpinBox* m_rate;
+    QSpinBox* m_jitter;
+    QCheckBox* m_includeNew;
+    QPushButton* m_dryRun;
+    QPushButton* m_purge;
+    QPushButton* m_cancel;
+    QLabel* m_reason;
+    QLabel* m_forecast;
+    QListWidget* m_sample;
+    QProgressBar* m_progress;
+    QLabel* m_progressText;
+    QLabel* m_result;
+    QLineEdit* m_tag;
+    QPushButton* m_tagButton;
+    AuditView* m_audit;
+    QPointer<ConfirmPurgeDialog> m_confirm;
+};
+
+} // namespace cachelens::ui

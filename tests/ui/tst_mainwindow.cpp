@@ -11,10 +11,13 @@
 #include "ui/Panel.h"
 #include "ui/Theme.h"
 #include "ui/dashboard/StatTile.h"
+#include "ui/invalidate/InvalidatePanel.h"
+#include "ui/keys/KeysPanel.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QListView>
 #include <QSettings>
 #include <QTabWidget>
@@ -56,6 +59,21 @@ private Q_SLOTS:
             QVERIFY(shot.save(dir.filePath(id + QStringLiteral(".png"))));
         }
         QVERIFY(!window.showPanel(QStringLiteral("nonsense")));
+        QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));
+    }
+
+    void keysNamespaceOpensInTheInvalidatePanel()
+    {
+        test::WarningGuard guard;
+        MainWindow window;
+        window.show();
+        auto* keys = qobject_cast<KeysPanel*>(window.panel(QStringLiteral("keys")));
+        auto* invalidate = qobject_cast<InvalidatePanel*>(window.panel(QStringLiteral("invalidate")));
+        QVERIFY(keys && invalidate);
+        window.showPanel(QStringLiteral("keys"));
+        Q_EMIT keys->openInInvalidate(QStringLiteral("local"), QByteArrayLiteral("room_messages:*"));
+        QCOMPARE(window.currentPanel()->panelId(), QStringLiteral("invalidate"));
+        QCOMPARE(invalidate->patternEdit()->text(), QStringLiteral("room_messages:*"));
         QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));
     }
 

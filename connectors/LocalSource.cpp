@@ -221,11 +221,15 @@ void LocalSource::setTtl(quint64 requestId, const QList<QByteArray>& keys, qint6
     KeyOpResult result;
     result.requestId = requestId;
     result.requested = quint64(keys.size());
+    InvalidationAudit audit;
+    if (!beginKeyAudit(audit, result, ttlMs < 0 ? QStringLiteral("persist keys") : QStringLiteral("set TTL"), keys))
+        return;
     for (const QByteArray& key : keys) {
         const bool changed = ttlMs < 0 ? m_cache->persist(view(key))
                                        : m_cache->expire(view(key), std::chrono::milliseconds(ttlMs));
         result.affected += changed ? 1 : 0;
     }
+    audit.finish(result);
     Q_EMIT keysChanged(result);
 }
 
@@ -234,9 +238,25 @@ void LocalSource::remove(quint64 requestId, const QList<QByteArray>& keys)
     KeyOpResult result;
     result.requestId = requestId;
     result.requested = quint64(keys.size());
+    InvalidationAudit audit;
+    if (!beginKeyAudit(audit, result, QStringLiteral("delete keys"), keys))
+        return;
     for (const QByteArray& key : keys)
         result.affected += m_cache->del(view(key)) ? 1 : 0;
+    audit.finish(result);
     Q_EMIT keysChanged(result);
+}
+
+bool LocalSource::beginKeyAudit(InvalidationAudit& audit, KeyOpResult& result, const QString& action,
+                                const QList<QByteArray>& keys)
+{
+    QString problem;
+    if (audit.beginKeys(displayName(), action, keys, &problem))
+        return true;
+    // The audit log could not be written: nothing is changed, and the caller hears why.
+    result.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+    Q_EMIT keysChanged(result);
+    return false;
 }
 
 void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value)
@@ -249,6 +269,9 @@ void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QBy
         Q_EMIT keysChanged(result);
         return;
     }
+    InvalidationAudit audit;
+    if (!beginKeyAudit(audit, result, QStringLiteral("edit value"), {key}))
+        return;
     engine::SetOptions options;
     if (const std::int64_t left = m_cache->pttl(view(key)); left > 0)
         options.ttl = std::chrono::milliseconds(left);   // keep the remaining TTL, like SET … KEEPTTL
@@ -257,6 +280,7 @@ void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QBy
         result.affected = 1;
     else
         result.error = SourceError{SourceError::Kind::Server, QString::fromStdString(status.error().message)};
+    audit.finish(result);
     Q_EMIT keysChanged(result);
 }
 

@@ -16,6 +16,8 @@ class Cache;
 
 namespace cachelens {
 
+class InvalidationAudit;
+
 class LocalSource : public Source
 {
     Q_OBJECT
@@ -44,6 +46,9 @@ public Q_SLOTS:
     void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options) override;
 
 private:
+    // Writes the audit row of a key change first; false (and keysChanged with the reason) when it cannot.
+    bool beginKeyAudit(InvalidationAudit& audit, KeyOpResult& result, const QString& action,
+                       const QList<QByteArray>& keys);
     struct PurgeJob;
     void purgeSlice(quint64 requestId);
     void finishPurge(quint64 requestId);

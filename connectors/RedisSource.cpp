@@ -360,9 +360,28 @@ void RedisSource::setTtl(quint64 requestId, const QList<QByteArray>& keys, qint6
         return;
     }
     const quint64 requested = quint64(keys.size());
-    redis::setKeysTtl(*sink(), keys, ttlMs, this, [this, requestId, requested](quint64 affected, RedisError e) {
-        Q_EMIT keysChanged(KeyOpResult{requestId, requested, affected, toSourceError(e)});
+    auto audit = beginKeyAudit(requestId, ttlMs < 0 ? QStringLiteral("persist keys") : QStringLiteral("set TTL"), keys);
+    if (!audit)
+        return;
+    redis::setKeysTtl(*sink(), keys, ttlMs, this, [this, requestId, requested, audit](quint64 affected, RedisError e) {
+        const KeyOpResult result{requestId, requested, affected, toSourceError(e)};
+        audit->finish(result);
+        Q_EMIT keysChanged(result);
     });
+}
+
+std::shared_ptr<InvalidationAudit> RedisSource::beginKeyAudit(quint64 requestId, const QString& action,
+                                                               const QList<QByteArray>& keys)
+{
+    auto audit = std::make_shared<InvalidationAudit>();
+    QString problem;
+    if (!audit->beginKeys(m_displayName, action, keys, &problem)) {
+        // The audit log could not be written: nothing is changed, and the caller hears why.
+        Q_EMIT keysChanged(KeyOpResult{requestId, quint64(keys.size()), 0,
+                                       SourceError{SourceError::Kind::InvalidArgument, problem}});
+        return nullptr;
+    }
+    return audit;
 }
 
 void RedisSource::remove(quint64 requestId, const QList<QByteArray>& keys)
@@ -370,9 +389,14 @@ void RedisSource::remove(quint64 requestId, const QList<QByteArray>& keys)
     if (!ensureClient(requestId))
         return;
     const quint64 requested = quint64(keys.size());
+    auto audit = beginKeyAudit(requestId, QStringLiteral("delete keys"), keys);
+    if (!audit)
+        return;
     redis::removeKeys(*sink(), keys, m_options.removeBatchSize, this,
-                      [this, requestId, requested](quint64 affected, RedisError e) {
-                          Q_EMIT keysChanged(KeyOpResult{requestId, requested, affected, toSourceError(e)});
+                      [this, requestId, requested, audit](quint64 affected, RedisError e) {
+                          const KeyOpResult result{requestId, requested, affected, toSourceError(e)};
+                          audit->finish(result);
+                          Q_EMIT keysChanged(result);
                       });
 }
 
@@ -383,10 +407,15 @@ void RedisSource::writeValue(quint64 requestId, const QByteArray& key, const QBy
     const QList<QByteArray> args = field.isEmpty()
         ? QList<QByteArray>{QByteArrayLiteral("SET"), key, value, QByteArrayLiteral("KEEPTTL")}   // Redis 6.0+
         : QList<QByteArray>{QByteArrayLiteral("HSET"), key, field, value};
-    sink()->command(args, this, [this, requestId](const redis::RedisReply& reply) {
+    auto audit = beginKeyAudit(requestId, field.isEmpty() ? QStringLiteral("edit value") : QStringLiteral("edit hash field"),
+                               {key});
+    if (!audit)
+        return;
+    sink()->command(args, this, [this, requestId, audit](const redis::RedisReply& reply) {
         KeyOpResult result{requestId, 1, reply.isError() ? 0u : 1u, {}};
         if (reply.isError())
             result.error = toSourceError(reply.error());
+        audit->finish(result);
         Q_EMIT keysChanged(result);
     });
 }

@@ -17,7 +17,11 @@
 #include <QHash>
 #include <QPointer>
 
+#include <memory>
+
 namespace cachelens {
+
+class InvalidationAudit;
 
 namespace redis {
 class ClusterClient;
@@ -61,6 +65,9 @@ public Q_SLOTS:
     void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
 
 private:
+    // Writes the audit row of a key change first; nullptr (and keysChanged with the reason) when it cannot.
+    std::shared_ptr<InvalidationAudit> beginKeyAudit(quint64 requestId, const QString& action,
+                                                     const QList<QByteArray>& keys);
     struct ScanJob {
         redis::KeyScanner* scanner = nullptr;
         KeyBatch pending;

@@ -1,6 +1,7 @@
 #include "connectors/invalidate/InvalidationAudit.h"
 
 #include "connectors/audit/AuditStore.h"
+#include "engine/key_escape.h"
 
 #include <QCoreApplication>
 
@@ -39,6 +40,44 @@ void InvalidationAudit::finish(const InvalidationReport& report)
     // A failure here leaves the row at "started", which the Audit view shows as an action of unknown outcome.
     if (store.open(m_path))
         store.finish(m_row, qint64(report.matched), qint64(report.deleted), outcomeOf(report), report.summary());
+}
+
+QString InvalidationAudit::describeKeys(const QList<QByteArray>& keys)
+{
+    constexpr int kNamed = 3;
+    QStringList named;
+    for (int i = 0; i < keys.size() && i < kNamed; ++i) {
+        const QByteArray& k = keys.at(i);
+        named << QString::fromStdString(engine::escapeKey(std::string_view(k.constData(), size_t(k.size()))));
+    }
+    QString text = named.join(QStringLiteral(", "));
+    if (keys.size() > kNamed)
+        text += QCoreApplication::translate("cachelens::InvalidationAudit", " and %1 more").arg(keys.size() - kNamed);
+    return text;
+}
+
+bool InvalidationAudit::beginKeys(const QString& connection, const QString& action, const QList<QByteArray>& keys,
+                                  QString* error, const QString& auditPath)
+{
+    InvalidateOptions options;
+    options.auditPath = auditPath;
+    return begin(options, connection, action, describeKeys(keys), error);
+}
+
+void InvalidationAudit::finish(const KeyOpResult& result)
+{
+    if (m_row == 0)
+        return;
+    AuditStore store;
+    if (!store.open(m_path))
+        return;
+    const QString outcome = result.error.isError() ? QStringLiteral("failed") : QStringLiteral("completed");
+    const QString detail = result.error.isError()
+        ? QCoreApplication::translate("cachelens::InvalidationAudit", "changed %1 of %2 keys: %3")
+              .arg(result.affected).arg(result.requested).arg(result.error.message)
+        : QCoreApplication::translate("cachelens::InvalidationAudit", "changed %1 of %2 keys")
+              .arg(result.affected).arg(result.requested);
+    store.finish(m_row, qint64(result.requested), qint64(result.affected), outcome, detail);
 }
 
 } // namespace cachelens

@@ -13,7 +13,14 @@ public:
     bool begin(const InvalidateOptions& options, const QString& connection, const QString& action,
                const QString& target, QString* error);
     void finish(const InvalidationReport& report);
+    // A change to explicit keys (Keys panel or CLI: delete, TTL change, value edit), audited like a purge: the row is
+    // written before any key is touched (false: nothing may run), the target names the first keys (escaped, so
+    // binary keys stay readable) and how many there are; finish() records how many were changed.
+    bool beginKeys(const QString& connection, const QString& action, const QList<QByteArray>& keys, QString* error,
+                   const QString& auditPath = {});
+    void finish(const KeyOpResult& result);
     qint64 rowId() const { return m_row; }
+    static QString describeKeys(const QList<QByteArray>& keys);   // "user:1, user:2, user:3 and 97 more"
 
     static QString outcomeOf(const InvalidationReport& report);
 

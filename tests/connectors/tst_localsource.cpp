@@ -1,3 +1,5 @@
+#include "IsolatedEnvironment.h"
+
 #include "connectors/DemoWorkload.h"
 #include "connectors/LocalSource.h"
 

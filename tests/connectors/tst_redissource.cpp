@@ -1,5 +1,7 @@
 // RedisSource on its own worker thread, driven the way the UI drives it: queued requests in, signals out
 // (recorded by SourceOnWorker so ThreadSanitizer can follow the hand-offs).
+#include "IsolatedEnvironment.h"
+
 #include "connectors/RedisSource.h"
 
 #include "RedisServer.h"

@@ -24,16 +24,11 @@ Command mrcCommand()
     c.usage = QStringLiteral("cachelensctl mrc TRACE --sizes N[,N…|first:last:step] [--format text|u64le] [--sample R] [--json]");
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("mrc");
-        QStringList positional;
         QMap<QString, QString> opt;
-        if (!splitArgs(ctx, name, {QStringLiteral("--json")},
-                       {QStringLiteral("--format"), QStringLiteral("--sizes"), QStringLiteral("--sample")}, positional, opt))
+        std::string path;
+        engine::sim::TraceFormat format;
+        if (!traceArgs(ctx, name, {QStringLiteral("--sizes"), QStringLiteral("--sample")}, path, format, opt))
             return int(Misuse);
-        if (positional.size() != 1) return misuse(ctx, name, QStringLiteral("expects exactly one TRACE file"));
-        const std::string path = positional.first().toStdString();
-        engine::sim::TraceFormat format = engine::sim::guessTraceFormat(path);
-        if (opt.contains(QStringLiteral("--format")) && !engine::sim::parseTraceFormat(opt.value(QStringLiteral("--format")).toStdString(), format))
-            return misuse(ctx, name, QStringLiteral("--format must be text or u64le"));
         if (!opt.contains(QStringLiteral("--sizes"))) return misuse(ctx, name, QStringLiteral("--sizes is required, e.g. --sizes 1000:100000:1000"));
         const auto sizes = parseSizeList(opt.value(QStringLiteral("--sizes")));
         if (!sizes) return misuse(ctx, name, QStringLiteral("--sizes wants positive entry counts: 1000,10000 or 1000:50000:1000"));

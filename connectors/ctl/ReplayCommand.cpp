@@ -23,16 +23,11 @@ Command replayCommand()
     c.usage = QStringLiteral("cachelensctl replay TRACE [--format text|u64le] --policy lru,wtinylfu,s3fifo,sieve --capacity N[,N…] [--json]");
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("replay");
-        QStringList positional;
         QMap<QString, QString> opt;
-        if (!splitArgs(ctx, name, {QStringLiteral("--json")},
-                       {QStringLiteral("--format"), QStringLiteral("--policy"), QStringLiteral("--capacity")}, positional, opt))
+        std::string path;
+        engine::sim::TraceFormat format;
+        if (!traceArgs(ctx, name, {QStringLiteral("--policy"), QStringLiteral("--capacity")}, path, format, opt))
             return int(Misuse);
-        if (positional.size() != 1) return misuse(ctx, name, QStringLiteral("expects exactly one TRACE file"));
-        const std::string path = positional.first().toStdString();
-        engine::sim::TraceFormat format = engine::sim::guessTraceFormat(path);
-        if (opt.contains(QStringLiteral("--format")) && !engine::sim::parseTraceFormat(opt.value(QStringLiteral("--format")).toStdString(), format))
-            return misuse(ctx, name, QStringLiteral("--format must be text or u64le"));
         std::vector<engine::PolicyKind> policies;
         for (const QString& p : opt.value(QStringLiteral("--policy"), QStringLiteral("lru,wtinylfu,s3fifo,sieve")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             engine::PolicyKind k;
@@ -54,7 +49,7 @@ Command replayCommand()
         double seconds = 0;
         std::uint64_t replayed = 0;
         if (!opt.contains(QStringLiteral("--json"))) {
-            ctx.out << QStringLiteral("%1: %2 requests\n").arg(positional.first(), locale.toString(qulonglong(trace->keys.size())));
+            ctx.out << QStringLiteral("%1: %2 requests\n").arg(QString::fromStdString(path), locale.toString(qulonglong(trace->keys.size())));
             ctx.out << QStringLiteral("%1").arg(QStringLiteral("capacity"), 12);
             for (auto p : policies) ctx.out << QStringLiteral("%1").arg(QLatin1String(engine::policyName(p)), 10);
             ctx.out << '\n';

@@ -2,6 +2,8 @@
 // Shared by `cachelensctl simulate`, `replay` and `mrc`: option scanning and number lists.
 #include "connectors/ctl/Command.h"
 
+#include "engine/sim/trace_file.h"
+
 #include <QMap>
 
 #include <cstdint>
@@ -18,5 +20,10 @@ std::optional<std::vector<std::uint64_t>> parseSizeList(const QString& text);
 // printing a misuse line for an unknown option or a missing value.
 bool splitArgs(Context& ctx, const QString& command, const QStringList& flags, const QStringList& valued,
                QStringList& positional, QMap<QString, QString>& options);
+
+// `replay` and `mrc`: splits their arguments (plus `--format` and `valued`), checks for exactly one TRACE file and
+// resolves its format (--format text|u64le, else guessed from the file). False after printing a misuse line.
+bool traceArgs(Context& ctx, const QString& command, const QStringList& valued, std::string& path,
+               engine::sim::TraceFormat& format, QMap<QString, QString>& options);
 
 } // namespace cachelens::ctl

@@ -68,6 +68,27 @@ bool splitArgs(Context& ctx, const QString& command, const QStringList& flags, c
     return true;
 }
 
+bool traceArgs(Context& ctx, const QString& command, const QStringList& valued, std::string& path,
+               engine::sim::TraceFormat& format, QMap<QString, QString>& options)
+{
+    QStringList positional;
+    if (!splitArgs(ctx, command, {QStringLiteral("--json")}, QStringList{QStringLiteral("--format")} + valued,
+                   positional, options))
+        return false;
+    if (positional.size() != 1) {
+        misuse(ctx, command, QStringLiteral("expects exactly one TRACE file"));
+        return false;
+    }
+    path = positional.first().toStdString();
+    format = engine::sim::guessTraceFormat(path);
+    if (options.contains(QStringLiteral("--format"))
+        && !engine::sim::parseTraceFormat(options.value(QStringLiteral("--format")).toStdString(), format)) {
+        misuse(ctx, command, QStringLiteral("--format must be text or u64le"));
+        return false;
+    }
+    return true;
+}
+
 namespace {
 
 QString percent(double x) { return QLocale().toString(100 * x, 'f', 2) + QLatin1Char('%'); }

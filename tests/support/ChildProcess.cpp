@@ -43,7 +43,14 @@ ChildProcess::~ChildProcess()
 
 bool ChildProcess::start(const QString& program, const QStringList& args)
 {
-    Argv argv(program, args);
+    // A long-running fixture (redis-server, sentinel) must not outlive the test: a test that a sanitizer stops with
+    // halt_on_error never runs its destructors. util-linux's setpriv (essential in Debian) sets the parent-death
+    // signal and then execs the program, so the server keeps its pid and is killed when the test process dies.
+    // The signal follows the thread that spawned it: fixtures are started from the test's main thread.
+    static const bool haveSetpriv = access("/usr/bin/setpriv", X_OK) == 0;
+    Argv argv = haveSetpriv ? Argv(QStringLiteral("/usr/bin/setpriv"),
+                                   QStringList{QStringLiteral("--pdeathsig"), QStringLiteral("KILL"), QStringLiteral("--"), program} + args)
+                            : Argv(program, args);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     for (int fd = 0; fd <= 2; ++fd)

@@ -118,13 +118,18 @@ std::string_view Cache::fullKey(std::string_view key) const
     return buffer;
 }
 
+const NamespaceOptions* Cache::namespaceOf(std::string_view key) const
+{
+    if (options_.namespaces.empty()) return nullptr;
+    const auto it = options_.namespaces.find(key.substr(0, key.find(':')));
+    return it == options_.namespaces.end() ? nullptr : &it->second;
+}
+
 Nanos Cache::deadlineFor(std::string_view key, const std::optional<milliseconds>& ttl) const
 {
     std::optional<milliseconds> t = ttl;
-    if (!t && !options_.namespaces.empty()) {
-        const auto ns = key.substr(0, key.find(':'));
-        if (auto it = options_.namespaces.find(ns); it != options_.namespaces.end()) t = it->second.defaultTtl;
-    }
+    if (!t)
+        if (const NamespaceOptions* ns = namespaceOf(key)) t = ns->defaultTtl;
     if (!t) t = options_.defaultTtl;
     if (!t || t->count() <= 0) return 0;
     return clock_->now() + ms(*t);
@@ -206,7 +211,8 @@ ValueRef Cache::get(std::string_view key)
     ValueRef v = provider_->get(k);
     if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
     if (v && options_.adaptiveTtl.enabled) maybeExtend(k);
-    return v.isCompressed() ? inflated(v) : v;
+    if (v.isCompressed()) return inflated(v);
+    return v; // moved out (a conditional expression here would copy: one more refcount round trip per hit)
 }
 
 Status Cache::set(std::string_view key, std::string_view value, const SetOptions& o)
@@ -309,7 +315,10 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
         return detached(full, {}, true);
     }
     if (!enabled_) return detached(full, *value, false);
-    if (o.cacheIf && !o.cacheIf(*value)) {
+    const std::function<bool(std::string_view)>* cacheIf = &o.cacheIf; // the call's own, else its namespace's
+    if (!*cacheIf)
+        if (const NamespaceOptions* nsOptions = namespaceOf(key)) cacheIf = &nsOptions->cacheIf;
+    if (*cacheIf && !(*cacheIf)(*value)) {
         stats_.add(Counter::NotCachedByPredicate);
         return detached(full, *value, false);
     }

@@ -39,6 +39,9 @@ using std::chrono::milliseconds;
 
 struct NamespaceOptions {
     std::optional<milliseconds> defaultTtl;
+    // Selective caching for every wrap() into this namespace whose WrapOptions has no cacheIf of its own:
+    // false hands the loaded value out without caching it (counted as not_cached_by_predicate).
+    std::function<bool(std::string_view)> cacheIf;
 };
 
 // Adaptive TTL (opt-in). The rule, in full:
@@ -162,18 +165,17 @@ public:
     Result<std::int64_t> incrBy(std::string_view key, std::int64_t n, std::optional<milliseconds> ttlIfNew = {});
 
     // Cache-aside with single-flight; see WrapOptions. Errors: LoaderFailed (the loader threw; message = what()).
+    // A fresh hit costs what get() costs: one lookup, recorded in the policy as get() records it (exact LRU
+    // included), no allocation, no lock; the loader is not even wrapped in a std::function until a miss.
     template <class F>
-    Result<ValueRef> wrap(std::string_view key, F&& loader, const WrapOptions& options = defaultWrapOptions())
+    Result<ValueRef> wrap(std::string_view key, F&& loader, const WrapOptions& options)
     {
-        if (enabled_) {
-            bool stale = false;
-            ValueRef v = provider_->peek(fullKey(key), stale, true);
-            if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), v && !stale ? TraceOp::Hit : TraceOp::Miss);
-            if (v && !stale && options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
-            if (v && !stale) return v.isCompressed() ? inflated(v) : v; // the hit path: no allocation, no lock
-            return wrapSlow(key, Loader(std::forward<F>(loader)), options, std::move(v), stale);
-        }
-        return wrapSlow(key, Loader(std::forward<F>(loader)), options, {}, false);
+        return wrapImpl(key, std::forward<F>(loader), &options);
+    }
+    template <class F>
+    Result<ValueRef> wrap(std::string_view key, F&& loader)
+    {
+        return wrapImpl(key, std::forward<F>(loader), nullptr);
     }
     // Loads the keys not already cached with up to `concurrency` threads.
     WarmReport warm(std::span<const std::string> keys, const std::function<std::optional<std::string>(std::string_view)>& loader,
@@ -216,6 +218,26 @@ public:
 private:
     std::string_view fullKey(std::string_view key) const;
     Nanos deadlineFor(std::string_view key, const std::optional<milliseconds>& ttl) const;
+    // The CacheOptions::namespaces entry of a key (without prefix), or nullptr.
+    const NamespaceOptions* namespaceOf(std::string_view key) const;
+    // The hit path, inline; everything else (stale, miss, disabled) in wrapSlow. `o` null: defaultWrapOptions().
+    template <class F>
+    Result<ValueRef> wrapImpl(std::string_view key, F&& loader, const WrapOptions* o)
+    {
+        ValueRef v;
+        bool stale = false;
+        if (enabled_) {
+            v = provider_->peek(fullKey(key), stale, true);
+            const bool hit = v && !stale;
+            if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), hit ? TraceOp::Hit : TraceOp::Miss);
+            if (hit) {
+                if (options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
+                if (v.isCompressed()) return inflated(v);
+                return Result<ValueRef>(std::move(v)); // moved, not copied: no second refcount round trip
+            }
+        }
+        return wrapSlow(key, Loader(std::forward<F>(loader)), o ? *o : defaultWrapOptions(), std::move(v), stale);
+    }
     Result<ValueRef> wrapSlow(std::string_view key, Loader loader, const WrapOptions& o, ValueRef stale, bool isStale);
     Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
     void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);

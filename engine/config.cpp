@@ -1,5 +1,6 @@
 #include "engine/config.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -26,6 +27,14 @@ bool splitNumber(const std::string& s, double& number, std::string& unit)
     if (ec != std::errc{} || ptr != s.data() + i) return false;
     unit = s.substr(i);
     return true;
+}
+
+// Leading and trailing blanks removed; case kept (namespace names are parts of keys).
+std::string trimmed(std::string_view text)
+{
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return std::string(text);
 }
 
 Error bad(std::string_view what, std::string_view text, std::string_view accepted)
@@ -124,6 +133,24 @@ Result<EnvironmentConfig> configFromEnvironment(const EnvLookup& lookup)
         auto d = parseDuration(v);
         if (!d) return prefixed("CACHE_DEFAULT_TTL", d.error());
         if (d.value().count() > 0) cfg.options.defaultTtl = d.value();
+    }
+    if (const char* v = get("CACHE_NAMESPACE_TTLS")) {
+        const std::string_view all(v);
+        std::size_t pos = 0;
+        while (pos <= all.size()) {
+            const std::size_t comma = std::min(all.find(',', pos), all.size());
+            const std::string_view item = all.substr(pos, comma - pos);
+            pos = comma + 1;
+            if (trimmed(item).empty()) continue;
+            const std::size_t eq = item.find('=');
+            const std::string name = eq == std::string_view::npos ? std::string() : trimmed(item.substr(0, eq));
+            if (name.empty() || name.find(':') != std::string::npos)
+                return prefixed("CACHE_NAMESPACE_TTLS",
+                                bad("entry", item, "name=duration pairs separated by commas, e.g. character=300s,room_messages=5s"));
+            auto d = parseDuration(item.substr(eq + 1));
+            if (!d) return prefixed("CACHE_NAMESPACE_TTLS", Error{Errc::InvalidArgument, "'" + name + "': " + d.error().message});
+            cfg.options.namespaces[name].defaultTtl = d.value();
+        }
     }
     return cfg;
 }

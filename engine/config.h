@@ -8,6 +8,8 @@
 //   CACHE_MAX_ENTRIES  entry bound (default unbounded)
 //   CACHE_POLICY       lru | wtinylfu | s3fifo | sieve (default wtinylfu)
 //   CACHE_DEFAULT_TTL  default TTL: 300, 300s, 5m, 1h, 250ms (bare numbers are seconds)
+//   CACHE_NAMESPACE_TTLS  the per-namespace default-TTL table: "character=300s,room_messages=5s" (names as in
+//                      CacheOptions::namespaces, durations as CACHE_DEFAULT_TTL; a name given twice keeps the last)
 //   REDIS_URL          passed through for the redis provider
 // Every bad value is reported with the variable's name, the value and what would have been accepted.
 #include <cstdint>

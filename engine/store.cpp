@@ -84,6 +84,18 @@ Store::Shard& Store::shardFor(std::uint64_t hash) const noexcept
     return shards_[(hash >> 40) & (shardCount_ - 1)];
 }
 
+void Store::recordHit(Shard& s, Entry* e, std::uint64_t h) noexcept
+{
+    EvictionPolicy& p = *s.policy;
+    if (p.wantsExactHits() && s.mu.try_lock()) {
+        if (e->queue() != Entry::kDetached) p.onHitLocked(e, h);
+        s.mu.unlock();
+    } else {
+        p.onHit(e, h);
+    }
+    stats_.add(Counter::Hits);
+}
+
 Entry* Store::findFresh(std::string_view key, std::uint64_t h)
 {
     Shard& s = shardFor(h);
@@ -91,14 +103,7 @@ Entry* Store::findFresh(std::string_view key, std::uint64_t h)
     if (e) {
         const Nanos exp = e->deadline();
         if (exp == 0 || clock_.now() < exp) {
-            EvictionPolicy& p = *s.policy;
-            if (p.wantsExactHits() && s.mu.try_lock()) {
-                if (e->queue() != Entry::kDetached) p.onHitLocked(e, h);
-                s.mu.unlock();
-            } else {
-                p.onHit(e, h);
-            }
-            stats_.add(Counter::Hits);
+            recordHit(s, e, h);
             return e;
         }
     }
@@ -117,6 +122,8 @@ ValueRef Store::get(std::string_view key)
     return ValueRef::adopt(e);
 }
 
+// wrap()'s lookup. A fresh hit is recorded exactly as get() records it (recordHit), so every policy sees the same
+// access history whichever way a caller reads.
 ValueRef Store::peek(std::string_view key, bool& stale, bool record)
 {
     stale = false;
@@ -128,10 +135,7 @@ ValueRef Store::peek(std::string_view key, bool& stale, bool record)
         const Nanos exp = e->deadline();
         const Nanos now = exp ? clock_.now() : 0;
         if (exp == 0 || now < exp) {
-            if (record) {
-                s.policy->onHit(e, h);
-                stats_.add(Counter::Hits);
-            }
+            if (record) recordHit(s, e, h);
             e->ref();
             return ValueRef::adopt(e);
         }

@@ -127,6 +127,9 @@ private:
     struct Shard;
     Shard& shardFor(std::uint64_t hash) const noexcept;
     Entry* findFresh(std::string_view key, std::uint64_t hash);
+    // A fresh hit, for every reader: the policy's exact reorder when it wants one and the lock is free, else its
+    // lock-free mark; and the hit counter.
+    void recordHit(Shard& s, Entry* e, std::uint64_t hash) noexcept;
     void removeLocked(Shard& s, Entry* e, std::uint64_t hash);
     int namespaceOf(std::string_view key) const noexcept;
     void accountLocked(Shard& s, const Entry* e, int sign) noexcept;

@@ -47,6 +47,7 @@ private slots:
     void valueLargerThanByteBoundIsRejectedAndNothingEvicted();
     void keyTooLongIsRejected();
     void invalidateTagRemovesExactlyTheTaggedKeys();
+    void tagIndexHasNoLeftovers_data();
     void tagIndexHasNoLeftovers();
     void invalidatePatternUsesRedisGlob();
     void scanReturnsEveryKeyOnceAndHonoursPattern();
@@ -355,39 +356,78 @@ void TestCache::invalidateTagRemovesExactlyTheTaggedKeys()
     QCOMPARE(a.taggedEntries, std::size_t(0));
 }
 
+void TestCache::tagIndexHasNoLeftovers_data()
+{
+    QTest::addColumn<QString>("way");
+    QTest::addColumn<QStringList>("tagsAfter"); // the tags k0…k9 carry afterwards, if they still exist
+    for (const char* way : {"delete", "invalidate keys", "invalidate pattern", "expire now", "expiry swept",
+                            "eviction"})
+        QTest::addRow("%s", way) << QString(way) << QStringList{"t1", "t2"};
+    QTest::addRow("overwrite without tags") << QString("overwrite") << QStringList{};
+    QTest::addRow("overwrite with other tags") << QString("retag") << QStringList{"t3"};
+    QTest::addRow("expire swaps in a timed copy") << QString("expire later") << QStringList{"t1", "t2"};
+}
+
+// Every way a tagged key leaves (or loses its tags) takes its tag records with it; a key left alone keeps its own.
 void TestCache::tagIndexHasNoLeftovers()
 {
+    QFETCH(QString, way);
+    QFETCH(QStringList, tagsAfter);
     ManualClock clock;
     CacheOptions o = manual(clock);
     o.maxEntries = 64;
+    o.shards = 1;
+    o.policy = PolicyKind::Lru;
     Cache c(o);
-    SetOptions t;
-    t.tags = {"t1", "t2"};
-    SetOptions ttl = t;
-    ttl.ttl = 1s;
-    // overwrite: the old entry's records go, the new entry has none
-    QVERIFY(c.set("over", "v", t).ok());
-    QVERIFY(c.set("over", "v2").ok());
-    // delete, expiry, eviction
-    QVERIFY(c.set("gone", "v", t).ok());
-    QVERIFY(c.del("gone"));
-    for (int i = 0; i < 50; ++i) QVERIFY(c.set("exp" + std::to_string(i), "v", ttl).ok());
-    for (int i = 0; i < 500; ++i) QVERIFY(c.set("ev" + std::to_string(i), "v", t).ok());
-    clock.advance(2s);
-    for (int i = 0; i < 50; ++i) c.runMaintenance();
-    QVERIFY(c.clear() > 0);
-    const auto a = c.store().audit();
-    QCOMPARE(a.entries, std::size_t(0));
-    QCOMPARE(a.taggedEntries, std::size_t(0));
-    QCOMPARE(a.tags, std::size_t(0));
-    QCOMPARE(a.bytes, std::size_t(0));
+    SetOptions tagged;
+    tagged.tags = {"t1", "t2"};
+    if (way == "expiry swept") tagged.ttl = 1s;
+    std::vector<std::string> keys;
+    for (int i = 0; i < 10; ++i) {
+        keys.push_back("k" + std::to_string(i));
+        QVERIFY(c.set(keys.back(), "v", tagged).ok());
+    }
+    SetOptions keepTags;
+    keepTags.tags = {"t1"};
+    QVERIFY(c.set("keep", "v", keepTags).ok());
 
-    Cache c2(o);
-    for (int i = 0; i < 500; ++i) QVERIFY(c2.set("ev" + std::to_string(i), "v", t).ok());
-    const auto a2 = c2.store().audit();
-    QCOMPARE(a2.taggedEntries, a2.entries);   // evicted entries took their records with them
-    QCOMPARE(c2.invalidateTag("t1"), a2.entries);
-    QCOMPARE(c2.store().audit().tags, std::size_t(0));
+    SetOptions retag;
+    retag.tags = {"t3"};
+    for (const auto& k : keys) {
+        if (way == "delete") QVERIFY(c.del(k));
+        else if (way == "expire now") QVERIFY(c.expire(k, 0ms));
+        else if (way == "expire later") QVERIFY(c.expire(k, 10s));
+        else if (way == "overwrite") QVERIFY(c.set(k, "v2").ok());
+        else if (way == "retag") QVERIFY(c.set(k, "v2", retag).ok());
+    }
+    if (way == "invalidate keys") QCOMPARE(c.invalidate(keys), std::size_t(10));
+    if (way == "invalidate pattern") QCOMPARE(c.invalidatePattern("k?"), std::size_t(10));
+    if (way == "expiry swept") {
+        clock.advance(2s);
+        for (int i = 0; i < 10; ++i) c.runMaintenance();
+        QCOMPARE(c.stats().at(Counter::Expirations), std::uint64_t(10));
+    }
+    if (way == "eviction") {
+        QVERIFY(c.get("keep"));
+        for (int i = 0; i < 63; ++i) QVERIFY(c.set("filler" + std::to_string(i), "v").ok());
+        QCOMPARE(c.stats().at(Counter::EvictionsCapacity), std::uint64_t(10)); // LRU: k0…k9 went, keep stayed
+    }
+
+    std::size_t liveK = 0;
+    for (const auto& k : keys) liveK += c.exists(k);
+    const bool keep = c.exists("keep");
+    QVERIFY(keep);
+    std::set<QString> tagNames{"t1"};
+    if (liveK) tagNames.insert(tagsAfter.begin(), tagsAfter.end());
+    const auto a = c.store().audit();
+    QCOMPARE(a.taggedEntries, (tagsAfter.isEmpty() ? 0 : liveK) + 1);
+    QCOMPARE(a.tags, tagNames.size());
+    QCOMPARE(c.invalidateTag("t2"), tagsAfter.contains("t2") ? liveK : 0);
+    QCOMPARE(c.invalidateTag("t1"), std::size_t(1)); // only keep: the others went with t2 or never had t1
+    QVERIFY(c.exists(keys[0]) == (liveK > 0 && !tagsAfter.contains("t2")));
+    const auto b = c.store().audit();
+    QCOMPARE(b.taggedEntries, liveK && tagsAfter.contains("t3") ? liveK : 0);
+    QCOMPARE(b.tags, std::size_t(liveK && tagsAfter.contains("t3") ? 1 : 0));
 }
 
 void TestCache::invalidatePatternUsesRedisGlob()

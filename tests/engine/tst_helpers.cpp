@@ -65,7 +65,8 @@ void TestHelpers::configFromEnvironmentAppliesEveryVariable()
     std::map<std::string, std::string> env{{"CACHE_PROVIDER", "memory"}, {"CACHE_ENABLED", "off"},
                                            {"CACHE_KEY_PREFIX", "svc:"},  {"CACHE_MEMORY_SIZE", "128mb"},
                                            {"CACHE_MAX_ENTRIES", "5000"}, {"CACHE_POLICY", "S3FIFO"},
-                                           {"CACHE_DEFAULT_TTL", "5m"}};
+                                           {"CACHE_DEFAULT_TTL", "5m"},
+                                           {"CACHE_NAMESPACE_TTLS", "character=300s, room_messages = 5s,search=1m,"}};
     auto lookup = [&](const char* name) -> const char* {
         auto it = env.find(name);
         return it == env.end() ? nullptr : it->second.c_str();
@@ -79,6 +80,10 @@ void TestHelpers::configFromEnvironmentAppliesEveryVariable()
     QCOMPARE(cfg->options.maxEntries, std::size_t(5000));
     QVERIFY(cfg->options.policy == PolicyKind::S3Fifo);
     QVERIFY(cfg->options.defaultTtl == std::optional<milliseconds>(300s));
+    QCOMPARE(cfg->options.namespaces.size(), std::size_t(3));
+    QVERIFY(cfg->options.namespaces.at("character").defaultTtl == std::optional<milliseconds>(300s));
+    QVERIFY(cfg->options.namespaces.at("room_messages").defaultTtl == std::optional<milliseconds>(5s));
+    QVERIFY(cfg->options.namespaces.at("search").defaultTtl == std::optional<milliseconds>(60s));
 
     auto none = configFromEnvironment([](const char*) -> const char* { return nullptr; });
     QVERIFY(none.ok());
@@ -98,6 +103,9 @@ void TestHelpers::badEnvironmentValuesSayWhatIsWrong_data()
     QTest::addRow("policy") << "CACHE_POLICY" << "arc";
     QTest::addRow("ttl") << "CACHE_DEFAULT_TTL" << "soon";
     QTest::addRow("redis without url") << "CACHE_PROVIDER" << "redis";
+    QTest::addRow("namespace ttl without name") << "CACHE_NAMESPACE_TTLS" << "character=300s,=5s";
+    QTest::addRow("namespace ttl without duration") << "CACHE_NAMESPACE_TTLS" << "character";
+    QTest::addRow("namespace ttl bad duration") << "CACHE_NAMESPACE_TTLS" << "character=soon";
 }
 
 void TestHelpers::badEnvironmentValuesSayWhatIsWrong()

@@ -67,6 +67,8 @@ private slots:
     void failSafeServesStaleWhenTheLoaderFails();
     void graceOverMeansALoad();
     void cacheIfFalseHandsOutButDoesNotCache();
+    void namespaceCacheIfAppliesUnlessTheCallHasItsOwn();
+    void loadTimeIsMeasuredOnTheCachesClock();
     void notFoundIsCachedAsAHitWithItsOwnTtl();
     void notFoundWithoutTtlIsNotCached();
     void wrapAppliesTtlAndTags();
@@ -224,6 +226,43 @@ void TestWrap::cacheIfFalseHandsOutButDoesNotCache()
     QCOMPARE(c.stats().at(Counter::NotCachedByPredicate), std::uint64_t(1));
     QVERIFY(c.wrap("k", [] { return some("fine"); }, o).ok());
     QVERIFY(c.exists("k"));
+}
+
+void TestWrap::namespaceCacheIfAppliesUnlessTheCallHasItsOwn()
+{
+    ManualClock clock;
+    CacheOptions co = manual(clock);
+    co.keyPrefix = "app:";
+    co.namespaces["search"].cacheIf = [](std::string_view v) { return !v.empty(); }; // empty results: not cached
+    Cache c(co);
+    QCOMPARE(std::string(c.wrap("search:q1", [] { return some(""); }).value().value()), ""s);
+    QVERIFY(!c.exists("search:q1"));
+    QCOMPARE(c.stats().at(Counter::NotCachedByPredicate), std::uint64_t(1));
+    QVERIFY(c.wrap("search:q2", [] { return some("3 hits"); }).ok());
+    QVERIFY(c.exists("search:q2"));
+    QVERIFY(c.wrap("other:q1", [] { return some(""); }).ok()); // another namespace: cached
+    QVERIFY(c.exists("other:q1"));
+    WrapOptions own;
+    own.cacheIf = [](std::string_view) { return true; }; // the call's predicate wins over the namespace's
+    QVERIFY(c.wrap("search:q3", [] { return some(""); }, own).ok());
+    QVERIFY(c.exists("search:q3"));
+    QCOMPARE(c.stats().at(Counter::NotCachedByPredicate), std::uint64_t(1));
+}
+
+void TestWrap::loadTimeIsMeasuredOnTheCachesClock()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.wrap("slow", [&] { clock.advance(250ms); return some("v"); }).ok());
+    QVERIFY(!c.wrap("fails", [&]() -> std::optional<std::string> {
+        clock.advance(50ms);
+        throw std::runtime_error("db down");
+    }).ok());
+    QVERIFY(c.wrap("slow", [&] { clock.advance(1s); return some("unused"); }).ok()); // a hit: no load, no time
+    const auto s = c.stats();
+    QCOMPARE(s.at(Counter::Loads), std::uint64_t(2));
+    QCOMPARE(s.at(Counter::LoadFailures), std::uint64_t(1));
+    QCOMPARE(s.at(Counter::LoadTimeNs), std::uint64_t(300'000'000));
 }
 
 void TestWrap::notFoundIsCachedAsAHitWithItsOwnTtl()

@@ -83,6 +83,9 @@ struct StatsSample {
     double ownLatencyP50Ms = -1, ownLatencyP99Ms = -1;
     // A cluster: every answering master's own figures (the fields above are their sum); empty for one server.
     QVector<NodeStats> nodes;
+    // The L1+L2 provider demo (ProviderDemoSource), summed over its two instances; -1 for every other source.
+    // Counters: L1 hits/misses, L2 (Redis) hits/misses, invalidation-bus messages received from the other instance.
+    std::int64_t l1Hits = -1, l1Misses = -1, l2Hits = -1, l2Misses = -1, busMessages = -1;
 };
 
 // One page of a key's value (Source::fetchValue). Strings come in byte ranges (a 100 MB value never arrives whole),

@@ -10,7 +10,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6svg6 qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   # connectors
-  libhiredis-dev libsqlite3-dev qtkeychain-qt6-dev libzstd-dev
+  libhiredis-dev libsqlite3-dev qtkeychain-qt6-dev libzstd-dev libssl-dev
   # real servers for tests
   redis-server redis-tools
   # TLS test certificates (the Redis fixture makes a throw-away CA with the openssl CLI)

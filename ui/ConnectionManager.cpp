@@ -1,5 +1,7 @@
 #include "ui/ConnectionManager.h"
 
+#include "connectors/provider/ProviderDemoSource.h"
+
 #include "connectors/DemoWorkload.h"
 #include "connectors/Source.h"
 #include "connectors/SourceHost.h"
@@ -29,6 +31,7 @@ ConnectionManager::ConnectionManager(ConnectionListModel* model, QObject* parent
 ConnectionManager::~ConnectionManager()
 {
     m_demo.reset();   // its threads use the cache: stop them first
+    m_providerDemos.clear();   // each removes its keys on its own thread before it goes
     m_hosts.clear();
     m_localHost.reset();
 }
@@ -173,24 +176,81 @@ void ConnectionManager::activate(int row)
         return;
     const QString id = e.id;
     const QString name = e.name;
+    withSecret(row, [this, id, name](const ConnectionUrl& url) {
+        if (!m_hosts.count(id) && m_model->rowOf(id) >= 0)
+            startSource(id, name, url);
+    });
+}
+
+void ConnectionManager::withSecret(int row, std::function<void(const ConnectionUrl&)> done)
+{
+    const ConnectionEntry& e = m_model->entry(row);
+    const QString id = e.id;
+    const QString name = e.name;
     const ConnectionUrl url = e.url;
     if (const auto it = m_sessionSecrets.constFind(id); it != m_sessionSecrets.constEnd() || !e.saved) {
         ConnectionUrl withSecret = url;
         withSecret.password = m_sessionSecrets.value(id);
-        startSource(id, name, withSecret);
+        done(withSecret);
         return;
     }
-    m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
-    m_secrets->read(id, this, [this, id, name, url](const SecretStore::Result& r) {
-        if (m_hosts.count(id) || m_model->rowOf(id) < 0)
-            return;
+    if (!m_hosts.count(id))
+        m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
+    m_secrets->read(id, this, [this, name, url, done = std::move(done)](const SecretStore::Result& r) {
         ConnectionUrl withSecret = url;
         if (r.ok())
             withSecret.password = r.secret;
         else if (r.status != SecretStore::Status::NotFound)
             Q_EMIT notice(tr("%1: %2").arg(name, r.message));
-        startSource(id, name, withSecret);
+        done(withSecret);
     });
+}
+
+void ConnectionManager::startProviderDemo(int row)
+{
+    if (row <= 0 || row >= m_model->rowCount())
+        return;
+    const ConnectionEntry& e = m_model->entry(row);
+    if (e.readOnly) {
+        Q_EMIT notice(tr("%1 is read-only: the L1+L2 demo writes keys, so it was not started.").arg(e.name));
+        return;
+    }
+    if (m_providerDemos.count(e.id))
+        return;
+    const QString id = e.id;
+    const QString name = e.name;
+    withSecret(row, [this, id, name](const ConnectionUrl& url) {
+        if (m_providerDemos.count(id) || m_model->rowOf(id) < 0)
+            return;
+        auto* demo = new provider::ProviderDemoSource(id, name, url);
+        connect(demo, &provider::ProviderDemoSource::stateChanged, this,
+                [this, name](ConnectionState state, const QString& detail) {
+                    if (state == ConnectionState::Failed)
+                        Q_EMIT notice(tr("The L1+L2 demo on %1 did not start: %2").arg(name, detail));
+                });
+        connect(demo, &provider::ProviderDemoSource::demoStopped, this, [this, id, demo](const QString& sentence) {
+            Q_EMIT notice(sentence);
+            const auto it = m_providerDemos.find(id);
+            if (it == m_providerDemos.end() || it->second->source() != demo)
+                return;
+            Q_EMIT providerDemoChanged(id, demo, false);
+            m_providerDemos.erase(it);
+        });
+        auto host = std::make_unique<SourceHost>(demo);
+        m_providerDemos.emplace(id, std::move(host));
+        m_providerDemos.at(id)->open();
+        Q_EMIT providerDemoChanged(id, demo, true);
+    });
+}
+
+void ConnectionManager::stopProviderDemo(const QString& connectionId)
+{
+    const auto it = m_providerDemos.find(connectionId);
+    if (it == m_providerDemos.end())
+        return;
+    // On the demo's thread: stop the traffic, remove its keys, then demoStopped (above) lets the host go.
+    QMetaObject::invokeMethod(qobject_cast<provider::ProviderDemoSource*>(it->second->source()),
+                              &provider::ProviderDemoSource::stopDemo, Qt::QueuedConnection);
 }
 
 void ConnectionManager::startSource(const QString& id, const QString& name, ConnectionUrl url)

@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -57,13 +58,25 @@ public:
     void setDemoRunning(bool on);
     bool demoRunning() const;
 
+    // The L1+L2 demo on a Redis connection: two engine instances (L1 + Redis + invalidation bus) on their own
+    // worker thread, under a dedicated key prefix (connectors/provider/ProviderDemoSource). Refused on read-only
+    // connections (notice says why); the caller confirms on production ones. providerDemoChanged(id, demo, true)
+    // follows once it exists. stopProviderDemo removes its keys on the worker thread, reports the sentence as
+    // notice, then providerDemoChanged(id, demo, false) comes before the demo is deleted.
+    void startProviderDemo(int row);
+    void stopProviderDemo(const QString& connectionId);
+    bool providerDemoRunning(const QString& connectionId) const { return m_providerDemos.count(connectionId) > 0; }
+
 Q_SIGNALS:
     void notice(const QString& message);
     void sourceReady(const QString& id, cachelens::Source* source);
+    void providerDemoChanged(const QString& connectionId, cachelens::Source* demo, bool running);
 
 private:
     ConnectionEntry entryFor(const ConnectionProfile& profile) const;
     void startSource(const QString& id, const QString& name, ConnectionUrl url);
+    // Calls `done` with the row's URL and its password (session or keychain), now or later.
+    void withSecret(int row, std::function<void(const ConnectionUrl&)> done);
     void stopSource(const QString& id);
 
     ConnectionListModel* m_model;
@@ -74,6 +87,7 @@ private:
     std::shared_ptr<engine::Cache> m_localCache;
     std::unique_ptr<SourceHost> m_localHost;
     std::unique_ptr<DemoWorkload> m_demo;
+    std::map<QString, std::unique_ptr<SourceHost>> m_providerDemos;   // by connection id
 };
 
 } // namespace cachelens::ui

@@ -49,6 +49,17 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_sidebar->view(), &QWidget::customContextMenuRequested, this, &MainWindow::showSidebarMenu);
     connect(m_sidebar->view(), &QAbstractItemView::doubleClicked, this,
             [this](const QModelIndex& index) { editConnection(index.row()); });
+    connect(m_manager, &ConnectionManager::providerDemoChanged, this, [this](const QString&, Source* demo, bool running) {
+        auto* dashboard = qobject_cast<DashboardPanel*>(panel(QStringLiteral("dashboard")));
+        if (!dashboard)
+            return;
+        if (running) {
+            dashboard->addSource(demo);   // beside the connection's own figures
+            showPanel(QStringLiteral("dashboard"));
+        } else {
+            dashboard->removeSource(demo);
+        }
+    });
     connect(m_manager, &ConnectionManager::notice, this, [this](const QString& message) {
         statusBar()->showMessage(message, 15000);
     });
@@ -242,11 +253,48 @@ void MainWindow::showSidebarMenu(const QPoint& pos)
         if (e.saved)
             menu.addAction(tr("&Duplicate"), this, [this, row] { duplicateConnection(row); });
         menu.addAction(e.saved ? tr("&Remove…") : tr("&Close"), this, [this, row] { removeConnection(row); });
+        menu.addSeparator();
+        addProviderDemoAction(menu, row);
     }
     menu.addSeparator();
     menu.addAction(tr("&Import Connections…"), this, &MainWindow::importProfiles);
     menu.addAction(tr("E&xport Connections…"), this, &MainWindow::exportProfiles);
     menu.exec(m_sidebar->view()->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::addProviderDemoAction(QMenu& menu, int row)
+{
+    const ConnectionEntry& e = m_connections->entry(row);
+    const QString id = e.id;
+    if (m_manager->providerDemoRunning(id)) {
+        QAction* stop = menu.addAction(tr("Stop L1+L2 &demo"), this, [this, id] { m_manager->stopProviderDemo(id); });
+        stop->setObjectName(QStringLiteral("stopProviderDemoAction"));
+        return;
+    }
+    QAction* start = menu.addAction(tr("Start L1+L2 &demo"), this, [this, row] { startProviderDemo(row); });
+    start->setObjectName(QStringLiteral("startProviderDemoAction"));
+    start->setToolTip(tr("Two in-process engine instances (L1 in front of this Redis, with the invalidation bus) run "
+                         "demo traffic under cachelens:demo:…; their keys are removed when the demo stops"));
+    if (e.readOnly) {
+        start->setEnabled(false);
+        start->setText(tr("Start L1+L2 demo (read-only connection: the demo writes keys)"));
+    }
+}
+
+void MainWindow::startProviderDemo(int row)
+{
+    if (row <= 0 || row >= m_connections->rowCount())
+        return;
+    const ConnectionEntry& e = m_connections->entry(row);
+    if (e.production
+        && QMessageBox::question(this, tr("Start L1+L2 demo"),
+                                 tr("%1 is marked production. The demo writes and deletes keys under its own prefix "
+                                    "(cachelens:demo:…) there, at a few hundred operations per second, until you "
+                                    "stop it. Start it?")
+                                     .arg(e.name))
+            != QMessageBox::Yes)
+        return;
+    m_manager->startProviderDemo(row);
 }
 
 void MainWindow::newConnection()

@@ -12,6 +12,8 @@ class QTabWidget;
 class QDockWidget;
 class QAction;
 
+class QMenu;
+
 namespace cachelens {
 struct ConnectionUrl;
 }
@@ -58,6 +60,7 @@ public Q_SLOTS:
     void newConnection();                         // the connection dialog, for a new profile
     void editConnection(int row);                 // saved: edit; ad hoc: save as a profile
     void duplicateConnection(int row);
+    void startProviderDemo(int row);              // the L1+L2 demo on a Redis connection (asks on production)
     void removeConnection(int row);               // asks first
     void importProfiles();
     void exportProfiles();
@@ -67,6 +70,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void addProviderDemoAction(QMenu& menu, int row);
     void createPanels();
     void createMenus();
     void showSidebarMenu(const QPoint& pos);

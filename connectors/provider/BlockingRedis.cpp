@@ -3,6 +3,9 @@
 #include "connectors/ConnectionUrl.h"
 
 #include <hiredis/hiredis.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -27,13 +30,23 @@ engine::Result<RedisEndpoint> parseRedisUrl(std::string_view text)
     const auto parsed = ConnectionUrl::parse(QString::fromUtf8(text.data(), qsizetype(text.size())));
     if (!parsed.ok()) return Error{Errc::InvalidArgument, "REDIS_URL: " + parsed.error.toStdString()};
     const ConnectionUrl& u = *parsed.url;
-    if (u.scheme == ConnectionUrl::Scheme::RedisTls)
-        return Error{Errc::Unsupported, "the redis cache provider does not speak TLS (rediss://); use redis:// or unix://"};
-    if (u.scheme == ConnectionUrl::Scheme::Sentinel)
-        return Error{Errc::Unsupported, "the redis cache provider does not resolve sentinels; give the master's redis:// URL"};
     RedisEndpoint ep;
     ep.host = u.host.toStdString();
     ep.port = u.port;
+    if (u.scheme == ConnectionUrl::Scheme::Sentinel) {
+        for (const HostPort& hp : u.sentinels) ep.sentinels.emplace_back(hp.host.toStdString(), hp.port);
+        ep.masterName = u.masterName.toStdString();
+        ep.host.clear();
+        ep.port = 0;
+    }
+    if (u.scheme == ConnectionUrl::Scheme::RedisTls) {
+        ep.tls = true;
+        ep.caFile = u.caFile.toStdString();
+        ep.certFile = u.certFile.toStdString();
+        ep.keyFile = u.keyFile.toStdString();
+        ep.sni = u.sni.toStdString();
+        ep.verifyPeer = u.verifyPeer;
+    }
     if (u.scheme == ConnectionUrl::Scheme::Unix) ep.unixPath = u.socketPath.toStdString();
     ep.user = u.user.toStdString();
     ep.password = u.password.toStdString();
@@ -94,15 +107,140 @@ BlockingConnection::~BlockingConnection() { close(); }
 
 void BlockingConnection::close()
 {
+    if (ssl_) SSL_free(static_cast<SSL*>(ssl_));
+    ssl_ = nullptr;
+    if (sslCtx_) SSL_CTX_free(static_cast<SSL_CTX*>(sslCtx_));
+    sslCtx_ = nullptr;
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     if (reader_) redisReaderFree(static_cast<redisReader*>(reader_));
     reader_ = nullptr;
 }
 
+namespace {
+
+std::string sslError()
+{
+    const unsigned long e = ERR_get_error();
+    if (e == 0) return "TLS handshake failed";
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    ERR_clear_error();
+    return buf;
+}
+
+} // namespace
+
+bool BlockingConnection::resolveMaster(std::string& error)
+{
+    std::string failures;
+    for (const auto& [host, port] : ep_.sentinels) {
+        RedisEndpoint s;
+        s.host = host;
+        s.port = port;
+        s.timeout = ep_.timeout;
+        BlockingConnection c(s);
+        std::string e;
+        Reply r;
+        const std::string where = host + ":" + std::to_string(port);
+        if (!c.connect(e) || !c.command({"SENTINEL", "get-master-addr-by-name", ep_.masterName}, r, e)) {
+            failures += (failures.empty() ? "" : "; ") + where + ": " + e;
+            continue;
+        }
+        if (r.type == Reply::Type::Array && r.elements.size() == 2) {
+            ep_.host = r.elements[0].str;
+            ep_.port = std::atoi(r.elements[1].str.c_str());
+            return true;
+        }
+        failures += (failures.empty() ? "" : "; ") + where + ": "
+            + (r.isError() ? r.str : "does not know master '" + ep_.masterName + "'");
+    }
+    error = "no sentinel gave the address of master '" + ep_.masterName + "' (" + failures + ")";
+    return false;
+}
+
+bool BlockingConnection::startTls(Clock::time_point deadline, std::string& error)
+{
+    SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+    sslCtx_ = ctx;
+    if (!ctx) {
+        error = "TLS: " + sslError();
+        return false;
+    }
+    SSL_CTX_set_verify(ctx, ep_.verifyPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+    if (!ep_.caFile.empty() ? SSL_CTX_load_verify_locations(ctx, ep_.caFile.c_str(), nullptr) != 1
+                            : SSL_CTX_set_default_verify_paths(ctx) != 1) {
+        error = "TLS: cannot read the CA file " + ep_.caFile + ": " + sslError();
+        return false;
+    }
+    if (!ep_.certFile.empty()
+        && (SSL_CTX_use_certificate_chain_file(ctx, ep_.certFile.c_str()) != 1
+            || SSL_CTX_use_PrivateKey_file(ctx, ep_.keyFile.c_str(), SSL_FILETYPE_PEM) != 1)) {
+        error = "TLS: cannot use the client certificate " + ep_.certFile + " / key " + ep_.keyFile + ": " + sslError();
+        return false;
+    }
+    SSL* ssl = SSL_new(ctx);
+    ssl_ = ssl;
+    SSL_set_fd(ssl, fd_);
+    const std::string name = ep_.sni.empty() ? ep_.host : ep_.sni;
+    in6_addr ip{};
+    const bool isIp = inet_pton(AF_INET, name.c_str(), &ip) == 1 || inet_pton(AF_INET6, name.c_str(), &ip) == 1;
+    if (!isIp) SSL_set_tlsext_host_name(ssl, name.c_str());
+    if (ep_.verifyPeer) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        if (isIp) X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str());
+        else X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
+    }
+    for (;;) {
+        const int rc = SSL_connect(ssl);
+        if (rc == 1) return true;
+        const int why = SSL_get_error(ssl, rc);
+        if (why == SSL_ERROR_WANT_READ || why == SSL_ERROR_WANT_WRITE) {
+            pollfd p{fd_, short(why == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+            const int left = msLeft(deadline);
+            if (left > 0 && ::poll(&p, 1, left) > 0) continue;
+            error = "TLS handshake with " + ep_.host + ":" + std::to_string(ep_.port) + " timed out after "
+                + std::to_string(ep_.timeout.count()) + " ms";
+            return false;
+        }
+        const long verify = SSL_get_verify_result(ssl);
+        error = "TLS handshake with " + ep_.host + ":" + std::to_string(ep_.port) + " failed: "
+            + (verify != X509_V_OK ? std::string("certificate not trusted (") + X509_verify_cert_error_string(verify) + ")"
+                                   : sslError());
+        return false;
+    }
+}
+
+long BlockingConnection::io(bool write, char* data, std::size_t size, short& wait, std::string& error)
+{
+    if (!ssl_) {
+        const ssize_t n = write ? ::send(fd_, data, size, MSG_NOSIGNAL) : ::recv(fd_, data, size, 0);
+        if (n >= 0) return n;
+        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
+            wait = write ? POLLOUT : POLLIN;
+            return -1;
+        }
+        error = std::string("connection to redis lost: ") + std::strerror(errno);
+        return -2;
+    }
+    auto* ssl = static_cast<SSL*>(ssl_);
+    const int n = write ? SSL_write(ssl, data, int(size)) : SSL_read(ssl, data, int(size));
+    if (n > 0) return n;
+    const int why = SSL_get_error(ssl, n);
+    if (why == SSL_ERROR_WANT_READ || why == SSL_ERROR_WANT_WRITE) {
+        wait = why == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        return -1;
+    }
+    if (why == SSL_ERROR_ZERO_RETURN) return 0;
+    if (why == SSL_ERROR_SYSCALL && errno == 0) return 0;
+    error = "TLS connection to redis lost: " + sslError();
+    return -2;
+}
+
 bool BlockingConnection::connect(std::string& error)
 {
     close();
+    if (!ep_.sentinels.empty() && !resolveMaster(error)) return false;
     const auto deadline = Clock::now() + ep_.timeout;
     sockaddr_storage addr{};
     socklen_t addrLen = 0;
@@ -160,6 +298,10 @@ bool BlockingConnection::connect(std::string& error)
         int one = 1;
         setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
+    if (ep_.tls && !startTls(deadline, error)) {
+        close();
+        return false;
+    }
     reader_ = redisReaderCreate();
     std::vector<Args> hello;
     const std::string db = std::to_string(ep_.db);
@@ -168,6 +310,8 @@ bool BlockingConnection::connect(std::string& error)
         else hello.push_back({"AUTH", ep_.user, ep_.password});
     }
     if (ep_.db != 0) hello.push_back({"SELECT", db});
+    // Right after a failover a sentinel may still name the old master; writing to a replica would fail later.
+    if (!ep_.sentinels.empty()) hello.push_back({"ROLE"});
     if (hello.empty()) return true;
     std::vector<Reply> replies;
     if (!pipeline(hello, replies, error)) return false;
@@ -178,6 +322,13 @@ bool BlockingConnection::connect(std::string& error)
             return false;
         }
     }
+    if (!ep_.sentinels.empty()
+        && (replies.back().elements.empty() || replies.back().elements.front().str != "master")) {
+        error = "the sentinels name " + ep_.host + ":" + std::to_string(ep_.port) + " as master '" + ep_.masterName
+            + "', but it is not a master (a failover is under way)";
+        close();
+        return false;
+    }
     return true;
 }
 
@@ -185,14 +336,14 @@ bool BlockingConnection::writeAll(const std::string& bytes, Clock::time_point de
 {
     size_t off = 0;
     while (off < bytes.size()) {
-        const ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+        short wait = 0;
+        const long n = io(true, const_cast<char*>(bytes.data()) + off, bytes.size() - off, wait, error);
         if (n > 0) {
             off += static_cast<size_t>(n);
             continue;
         }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            pollfd p{fd_, POLLOUT, 0};
+        if (n == -1) {
+            pollfd p{fd_, wait, 0};
             const int left = msLeft(deadline);
             if (left == 0 || ::poll(&p, 1, left) <= 0) {
                 error = "redis did not accept the request within " + std::to_string(ep_.timeout.count()) + " ms";
@@ -201,7 +352,7 @@ bool BlockingConnection::writeAll(const std::string& bytes, Clock::time_point de
             }
             continue;
         }
-        error = std::string("connection to redis lost: ") + std::strerror(errno);
+        if (n == 0) error = "redis closed the connection";
         close();
         return false;
     }
@@ -224,7 +375,8 @@ BlockingConnection::ReadResult BlockingConnection::readOne(Reply& reply, Clock::
             return ReadResult::Reply;
         }
         char buf[16384];
-        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        short wait = 0;
+        const long n = io(false, buf, sizeof buf, wait, error);
         if (n > 0) {
             redisReaderFeed(reader, buf, static_cast<size_t>(n));
             continue;
@@ -234,22 +386,19 @@ BlockingConnection::ReadResult BlockingConnection::readOne(Reply& reply, Clock::
             close();
             return ReadResult::Failed;
         }
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            pollfd p{fd_, POLLIN, 0};
-            const int left = msLeft(deadline);
-            const int rc = left == 0 ? 0 : ::poll(&p, 1, left);
-            if (rc == 0) return ReadResult::TimedOut;
-            if (rc < 0 && errno != EINTR) {
-                error = std::string("poll: ") + std::strerror(errno);
-                close();
-                return ReadResult::Failed;
-            }
-            continue;
+        if (n == -2) {
+            close();
+            return ReadResult::Failed;
         }
-        error = std::string("connection to redis lost: ") + std::strerror(errno);
-        close();
-        return ReadResult::Failed;
+        pollfd p{fd_, wait, 0};
+        const int left = msLeft(deadline);
+        const int rc = left == 0 ? 0 : ::poll(&p, 1, left);
+        if (rc == 0) return ReadResult::TimedOut;
+        if (rc < 0 && errno != EINTR) {
+            error = std::string("poll: ") + std::strerror(errno);
+            close();
+            return ReadResult::Failed;
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 // Provider is synchronous): a POSIX socket with a deadline on every call (connect, write and read are polled, so a
 // dead or black-holed server costs at most the timeout), hiredis 0.14's redisReader to parse replies and
 // redisFormatCommandArgv to format binary-safe commands, AUTH and SELECT from the URL, pipelining, and a
-// mutex-guarded pool. TCP and unix sockets; no TLS (the GUI's async RedisClient has TLS).
+// mutex-guarded pool. TCP, TLS (OpenSSL, rediss://) and unix sockets; a sentinel endpoint asks its sentinels for the
+// master's address before every connect, so a reconnect after a failover lands on the promoted replica.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -25,10 +26,17 @@ struct RedisEndpoint {
     std::string user, password;
     int db = 0;
     milliseconds timeout{250}; // per call: connect + send + receive
+    // redis-sentinel://: `host`/`port` are filled from the first sentinel that knows `masterName`, at every connect.
+    std::vector<std::pair<std::string, int>> sentinels;
+    std::string masterName;
+    // rediss://
+    bool tls = false;
+    std::string caFile, certFile, keyFile, sni; // empty caFile: the system's CA store
+    bool verifyPeer = true;
 };
 
-// redis://[user:pass@]host[:port][/db][?timeout=MS] and unix://…/path.sock[?db=N] (connectors/ConnectionUrl);
-// rediss:// and sentinel URLs are refused with a message saying so.
+// redis://[user:pass@]host[:port][/db][?timeout=MS], rediss://…[?ca=FILE&cert=FILE&key=FILE&sni=NAME&verify=no],
+// unix://…/path.sock[?db=N] and redis-sentinel://host:port[,host:port…]/master[/db] (connectors/ConnectionUrl).
 engine::Result<RedisEndpoint> parseRedisUrl(std::string_view url);
 
 struct Reply {
@@ -64,11 +72,18 @@ public:
     ReadResult read(Reply& reply, milliseconds wait, std::string& error);
 
 private:
+    bool resolveMaster(std::string& error);
+    bool startTls(std::chrono::steady_clock::time_point deadline, std::string& error);
+    // One send/recv on the socket or the TLS session: > 0 bytes moved, 0 the peer closed, -1 would block (`wait`
+    // says for which poll event), -2 failed (`error` filled).
+    long io(bool write, char* data, std::size_t size, short& wait, std::string& error);
     bool writeAll(const std::string& bytes, std::chrono::steady_clock::time_point deadline, std::string& error);
     ReadResult readOne(Reply& reply, std::chrono::steady_clock::time_point deadline, std::string& error);
     RedisEndpoint ep_;
     int fd_ = -1;
     void* reader_ = nullptr; // redisReader*
+    void* ssl_ = nullptr;    // SSL*
+    void* sslCtx_ = nullptr; // SSL_CTX*
 };
 
 // Connections shared by the threads of one provider: a thread takes an idle one (or opens a new one), uses it

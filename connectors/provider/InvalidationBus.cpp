@@ -23,9 +23,9 @@ bool decodeBusMessage(std::string_view m, BusMessage& out)
     return out.kind == "key" || out.kind == "tag" || out.kind == "pattern" || out.kind == "clear";
 }
 
-InvalidationBus::InvalidationBus(RedisEndpoint endpoint, std::string channel,
+InvalidationBus::InvalidationBus(std::function<std::vector<RedisEndpoint>()> endpoints, std::string channel,
                                  std::function<void(std::string_view)> onMessage, std::function<void(bool)> onState)
-    : ep_(std::move(endpoint)), channel_(std::move(channel)), onMessage_(std::move(onMessage)),
+    : endpoints_(std::move(endpoints)), channel_(std::move(channel)), onMessage_(std::move(onMessage)),
       onState_(std::move(onState)), thread_([this] { run(); })
 {
 }
@@ -42,13 +42,15 @@ InvalidationBus::~InvalidationBus()
 
 void InvalidationBus::run()
 {
-    BlockingConnection c(ep_);
     bool subscribed = false;
+    std::size_t attempt = 0;
     auto backoff = [&] {
         std::unique_lock lock(mu_);
         cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stop_.load(); });
     };
     while (!stop_.load()) {
+        const std::vector<RedisEndpoint> eps = endpoints_();
+        BlockingConnection c(eps.at(attempt++ % eps.size()));
         std::string error;
         if (!c.connect(error) || !c.send({"SUBSCRIBE", channel_}, error)) {
             backoff();

@@ -3,6 +3,8 @@
 // SUBSCRIBEs to the channel and hands every message (RESP2 push array "message", channel, payload) to the
 // provider. It reconnects with a short backoff when the connection drops and reports each state change, so the
 // provider can stop using its L1 while deaf and clear it after a reconnect (messages may have been missed).
+// On a Redis Cluster a PUBLISH on any node reaches subscribers on every node (classic pub/sub is cluster-wide), so
+// the subscriber uses any node it is given and moves to the next one when its node drops.
 //
 // Message format, version 1 (one PUBLISH per invalidation):
 //   1|<instance id>|<kind>|<payload>     kind: key | tag | pattern | clear; payload: the full key (instance
@@ -14,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "connectors/provider/BlockingRedis.h"
 
@@ -30,13 +33,14 @@ bool decodeBusMessage(std::string_view message, BusMessage& out);
 
 class InvalidationBus {
 public:
-    InvalidationBus(RedisEndpoint endpoint, std::string channel, std::function<void(std::string_view)> onMessage,
+    // `endpoints` is asked before every (re)connect: the nodes to try, in turn.
+    InvalidationBus(std::function<std::vector<RedisEndpoint>()> endpoints, std::string channel, std::function<void(std::string_view)> onMessage,
                     std::function<void(bool subscribed)> onState);
     ~InvalidationBus(); // stops and joins the thread (within ~100 ms)
 
 private:
     void run();
-    RedisEndpoint ep_;
+    std::function<std::vector<RedisEndpoint>()> endpoints_;
     std::string channel_;
     std::function<void(std::string_view)> onMessage_;
     std::function<void(bool)> onState_;

@@ -2,6 +2,7 @@
 
 #include "connectors/provider/InvalidationBus.h"
 #include "connectors/provider/Scripts.h"
+#include "connectors/provider/TagKeys.h"
 #include "engine/compression.h"
 
 #include <algorithm>
@@ -85,6 +86,18 @@ bool decode(std::string_view v, Decoded& d)
     return true;
 }
 
+// A Get script reply ({value, pttl}): false on a miss (absent, not ours, malformed).
+bool decodeGet(const Reply& r, Decoded& d, long long& pttl)
+{
+    if (r.type != Reply::Type::Array || r.elements.size() != 2) return false;
+    pttl = r.elements[1].integer;
+    return pttl != -2 && decode(r.elements[0].str, d);
+}
+
+bool fresh(long long pttl, const Decoded& d) { return pttl == -1 || pttl > static_cast<long long>(d.graceMs); }
+
+constexpr int kCursorShift = 48; // scan cursors: master index above, that master's SCAN cursor below
+
 std::uint8_t entryFlags(std::uint8_t f)
 {
     std::uint8_t e = 0;
@@ -139,7 +152,7 @@ Result<std::unique_ptr<Provider>> RedisProvider::create(const ProviderContext& c
 }
 
 RedisProvider::RedisProvider(const ProviderContext& ctx, RedisProviderOptions options, RedisEndpoint ep)
-    : ctx_(ctx), opt_(std::move(options)), pool_(ep, opt_.pool)
+    : ctx_(ctx), opt_(std::move(options)), router_(ep, opt_.pool)
 {
     if (opt_.l1) {
         StoreOptions s;
@@ -147,7 +160,7 @@ RedisProvider::RedisProvider(const ProviderContext& ctx, RedisProviderOptions op
         s.policy = opt_.l1Policy;
         l1_ = std::make_unique<Store>(s, ctx_.clock, l1Counters_);
         bus_ = std::make_unique<InvalidationBus>(
-            ep, opt_.busChannel, [this](std::string_view m) { onBusMessage(m); },
+            [this] { return router_.nodes(); }, opt_.busChannel, [this](std::string_view m) { onBusMessage(m); },
             [this](bool up) { onBusState(up); });
     }
 }
@@ -204,36 +217,105 @@ bool RedisProvider::run(const std::vector<Args>& commands, std::vector<Reply>& r
         return false;
     }
     std::string error;
-    auto c = pool_.acquire(error);
-    if (!c || !c->pipeline(commands, replies, error)) {
+    if (!router_.run(commands, replies, error)) {
         noteFailure(error);
+        return false;
+    }
+    std::vector<Args> again;
+    std::vector<std::size_t> at;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        if (commands[i][0] != "EVALSHA" || !replies[i].isError() || replies[i].str.rfind("NOSCRIPT", 0) != 0) continue;
+        const S::Script* script = S::bySha(commands[i][1]);
+        if (!script) continue;
+        Args eval = commands[i];
+        eval[0] = "EVAL";
+        eval[1] = script->text;
+        again.push_back(std::move(eval));
+        at.push_back(i);
+    }
+    if (!again.empty()) {
+        std::vector<Reply> r;
+        if (!router_.run(again, r, error)) {
+            noteFailure(error);
+            return false;
+        }
+        for (std::size_t j = 0; j < at.size(); ++j) replies[at[j]] = std::move(r[j]);
+    }
+    noteSuccess();
+    return true;
+}
+
+bool RedisProvider::runOnMaster(std::size_t master, const std::vector<Args>& commands, std::vector<Reply>& replies)
+{
+    std::string error;
+    if (down() || !router_.runOnMaster(master, commands, replies, error)) {
+        if (down()) {
+            t_lastCallFailed = true;
+            add(P::redisErrors);
+        } else
+            noteFailure(error);
         return false;
     }
     noteSuccess();
     return true;
 }
 
+std::size_t RedisProvider::masterCount()
+{
+    std::size_t n = 0;
+    std::string error;
+    if (down()) return 0;
+    if (!router_.masters(n, error)) {
+        noteFailure(error);
+        return 0;
+    }
+    return n;
+}
+
 bool RedisProvider::eval(int id, const std::vector<std::string_view>& keys, const std::vector<std::string_view>& argv,
-                         Reply& reply, const std::vector<Args>& alsoRun)
+                         Reply& reply, const std::vector<Args>& after, const std::vector<Args>& before)
 {
     const S::Script& s = S::get(static_cast<S::Id>(id));
     const std::string nkeys = std::to_string(keys.size());
     Args cmd{"EVALSHA", s.sha, nkeys};
     cmd.insert(cmd.end(), keys.begin(), keys.end());
     cmd.insert(cmd.end(), argv.begin(), argv.end());
-    std::vector<Args> all{cmd};
-    all.insert(all.end(), alsoRun.begin(), alsoRun.end());
+    std::vector<Args> all(before);
+    all.push_back(std::move(cmd));
+    all.insert(all.end(), after.begin(), after.end());
     std::vector<Reply> replies;
     if (!run(all, replies)) return false;
-    if (replies[0].isError() && replies[0].str.rfind("NOSCRIPT", 0) == 0) {
-        cmd[0] = "EVAL";
-        cmd[1] = s.text;
-        std::vector<Reply> again;
-        if (!run({cmd}, again)) return false;
-        replies[0] = std::move(again[0]);
-    }
-    reply = std::move(replies[0]);
+    reply = std::move(replies[before.size()]);
     return true;
+}
+
+bool RedisProvider::scanAll(const std::string& match, const char* count, const char* type,
+                            const std::function<bool(std::vector<Reply>& keys)>& each)
+{
+    const std::size_t masters = masterCount();
+    if (masters == 0) return false;
+    for (std::size_t m = 0; m < masters; ++m) {
+        std::string cursor = "0";
+        do {
+            Args scan{"SCAN", cursor, "MATCH", match, "COUNT", count};
+            if (type) {
+                scan.push_back("TYPE");
+                scan.push_back(type);
+            }
+            std::vector<Reply> r;
+            if (!runOnMaster(m, {scan}, r) || r[0].type != Reply::Type::Array || r[0].elements.size() != 2)
+                return false;
+            cursor = r[0].elements[0].str;
+            if (!r[0].elements[1].elements.empty() && !each(r[0].elements[1].elements)) return false;
+        } while (cursor != "0");
+    }
+    return true;
+}
+
+std::string RedisProvider::tagPrefixFor(std::string_view fullKey)
+{
+    if (router_.isCluster()) return clusterTagSetPrefix(ctx_.options.keyPrefix, keySlot(fullKey));
+    return ctx_.options.keyPrefix + std::string(kTagInfix);
 }
 
 void RedisProvider::publish(char kind, std::string_view payload, std::vector<Args>& into, std::string& buffer)
@@ -248,7 +330,7 @@ void RedisProvider::publish(char kind, std::string_view payload, std::vector<Arg
 std::string RedisProvider::lockKey(std::string_view full) const
 {
     const std::string& p = ctx_.options.keyPrefix;
-    std::string k = p + "lock:";
+    std::string k = p + std::string(kLockInfix);
     k.append(full.substr(std::min(p.size(), full.size())));
     return k;
 }
@@ -258,23 +340,7 @@ bool RedisProvider::internalKey(std::string_view full) const
     const std::string& p = ctx_.options.keyPrefix;
     if (full.size() < p.size() || full.substr(0, p.size()) != p) return false;
     const auto rest = full.substr(p.size());
-    return rest.rfind("tag:", 0) == 0 || rest.rfind("lock:", 0) == 0;
-}
-
-ValueRef RedisProvider::fetch(std::string_view key, bool& stale, bool& hit)
-{
-    stale = false;
-    hit = false;
-    Reply r;
-    if (!eval(S::Get, {key}, {}, r) || r.type != Reply::Type::Array || r.elements.size() != 2) return {};
-    Decoded d;
-    if (!decode(r.elements[0].str, d)) return {};
-    const long long pttl = r.elements[1].integer;
-    if (pttl == -2) return {};
-    hit = true;
-    stale = !(pttl == -1 || pttl > static_cast<long long>(d.graceMs));
-    return ValueRef::adopt(Entry::create(key.substr(0, std::min(key.size(), Entry::kMaxKey)), d.value,
-                                         entryFlags(d.flags)));
+    return rest.rfind(kTagInfix, 0) == 0 || rest.rfind(kLockInfix, 0) == 0 || rest.rfind(kTagSlotsInfix, 0) == 0;
 }
 
 ValueRef RedisProvider::peek(std::string_view key, bool& stale, bool record)
@@ -289,22 +355,15 @@ ValueRef RedisProvider::peek(std::string_view key, bool& stale, bool record)
         add(P::l1Misses);
     }
     const std::uint64_t gen = gen_.load(std::memory_order_acquire);
-    bool hit = false;
     Reply r;
-    if (!eval(S::Get, {key}, {}, r) || r.type != Reply::Type::Array || r.elements.size() != 2) {
-        if (record) ctx_.stats.add(Counter::Misses);
-        add(P::l2Misses);
-        return {};
-    }
     Decoded d;
-    const long long pttl = r.elements[1].integer;
-    if (!decode(r.elements[0].str, d) || pttl == -2) {
+    long long pttl = -2;
+    if (!eval(S::Get, {key}, {}, r) || !decodeGet(r, d, pttl)) {
         if (record) ctx_.stats.add(Counter::Misses);
         add(P::l2Misses);
         return {};
     }
-    hit = true;
-    stale = !(pttl == -1 || pttl > static_cast<long long>(d.graceMs));
+    stale = !fresh(pttl, d);
     if (record) ctx_.stats.add(stale ? Counter::Misses : Counter::Hits);
     add(stale ? P::l2Misses : P::l2Hits);
     const std::string_view k = key.substr(0, std::min(key.size(), Entry::kMaxKey));
@@ -322,7 +381,6 @@ ValueRef RedisProvider::peek(std::string_view key, bool& stale, bool record)
         // Fill only if no invalidation arrived since we read L2: otherwise we could cache what it just invalidated.
         if (gen_.load(std::memory_order_acquire) == gen) (void)l1_->set(key, d.value, e);
     }
-    (void)hit;
     return v;
 }
 
@@ -355,9 +413,22 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
     std::string payload = header(flags, o.graceMs, o.tags, ok);
     if (!ok) return Error{Errc::InvalidArgument, "tags are limited to 65,535 bytes in all"};
     payload.append(value);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagPrefixFor(key);
     std::vector<std::string_view> argv{payload, px, prefix};
     for (const auto& t : o.tags) argv.push_back(t);
+    // Cluster: each tag's slot index learns this slot before the member lands (so it is a superset, TagKeys.h).
+    std::vector<std::string> indexKeys;
+    std::vector<Args> before;
+    std::string slot;
+    if (!o.tags.empty() && router_.isCluster()) {
+        const int s = keySlot(key);
+        if (keySlot(prefix + o.tags.front()) != s)
+            return Error{Errc::InvalidArgument, "on a Redis Cluster, tags need a key prefix without an unmatched '{'"};
+        slot = std::to_string(s);
+        indexKeys.reserve(o.tags.size());
+        for (const auto& t : o.tags) indexKeys.push_back(tagSlotsKey(ctx_.options.keyPrefix, t));
+        for (const auto& k : indexKeys) before.push_back({"SADD", k, slot});
+    }
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
@@ -367,7 +438,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
         l1_->del(key);
     }
     Reply r;
-    if (!eval(S::Set, {key}, argv, r, extra)) return Error{Errc::Unavailable, "redis: " + lastError()};
+    if (!eval(S::Set, {key}, argv, r, extra, before)) return Error{Errc::Unavailable, "redis: " + lastError()};
     if (r.isError()) return Error{Errc::InvalidArgument, "redis: " + r.str};
     ctx_.stats.add(Counter::Sets);
     if (l1_ && busUp_.load(std::memory_order_acquire)) {
@@ -383,7 +454,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
 
 bool RedisProvider::delInternal(std::string_view key)
 {
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagPrefixFor(key);
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
@@ -466,7 +537,7 @@ Result<std::int64_t> RedisProvider::incrBy(std::string_view key, std::int64_t n,
     if (expireAtIfNew != 0) px = std::to_string(std::max<Nanos>(1, (expireAtIfNew - ctx_.clock.now() + 999'999) / 1'000'000));
     bool ok = true;
     const std::string hdr = header(0, 0, {}, ok);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagPrefixFor(key);
     const std::string by = std::to_string(n);
     std::vector<Args> extra;
     std::string message;
@@ -489,37 +560,69 @@ Result<std::int64_t> RedisProvider::incrBy(std::string_view key, std::int64_t n,
 ScanPage RedisProvider::scan(std::uint64_t cursor, std::string_view pattern, std::size_t count)
 {
     ScanPage page;
-    const std::string c = std::to_string(cursor);
+    const std::size_t masters = masterCount();
+    const std::size_t m = static_cast<std::size_t>(cursor >> kCursorShift);
+    if (m >= masters) return page;
+    const std::string c = std::to_string(cursor & ((std::uint64_t(1) << kCursorShift) - 1));
     const std::string n = std::to_string(std::max<std::size_t>(count, 1));
     const std::string p(pattern.empty() ? "*" : pattern);
     std::vector<Reply> r;
-    if (!run({{"SCAN", c, "MATCH", p, "COUNT", n}}, r) || r[0].type != Reply::Type::Array || r[0].elements.size() != 2)
+    if (!runOnMaster(m, {{"SCAN", c, "MATCH", p, "COUNT", n}}, r) || r[0].type != Reply::Type::Array
+        || r[0].elements.size() != 2)
         return page;
-    page.cursor = std::stoull(r[0].elements[0].str);
+    const std::uint64_t next = std::stoull(r[0].elements[0].str);
+    if (next != 0) page.cursor = (std::uint64_t(m) << kCursorShift) | next;
+    else if (m + 1 < masters) page.cursor = std::uint64_t(m + 1) << kCursorShift;
     for (auto& k : r[0].elements[1].elements)
         if (!internalKey(k.str)) page.keys.push_back(std::move(k.str));
     return page;
 }
 
-std::size_t RedisProvider::invalidateTag(const std::string& tag)
+void RedisProvider::publishNow(char kind, std::string_view payload)
 {
-    const std::string set = tagKey(tag);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
-    std::size_t removed = 0;
-    for (;;) {
-        Reply r;
-        if (!eval(S::TagBatch, {set}, {prefix, "500", tag}, r) || r.type != Reply::Type::Array || r.elements.size() != 2)
-            break;
-        removed += static_cast<std::size_t>(r.elements[0].integer);
-        if (r.elements[1].integer == 0) break;
-    }
     std::vector<Args> extra;
     std::string message;
-    publish('t', tag, extra, message);
+    publish(kind, payload, extra, message);
     if (!extra.empty()) {
         std::vector<Reply> ignored;
         run(extra, ignored);
     }
+}
+
+std::size_t RedisProvider::invalidateTag(const std::string& tag)
+{
+    const std::string& prefix = ctx_.options.keyPrefix;
+    // The sets to empty, each with the tag-set prefix of its slot: one on a standalone server, one per slot that
+    // has had members on a cluster (each batch is one script in that slot).
+    std::vector<std::pair<std::string, std::string>> sets; // {set key, tag prefix}
+    if (router_.isCluster()) {
+        std::vector<Reply> r;
+        if (run({{"SMEMBERS", tagSlotsKey(prefix, tag)}}, r) && r[0].type == Reply::Type::Array)
+            for (const auto& e : r[0].elements) {
+                const int slot = std::atoi(e.str.c_str());
+                if (slot < 0 || slot >= 16384) continue;
+                sets.emplace_back(clusterTagSetKey(prefix, tag, slot), clusterTagSetPrefix(prefix, slot));
+            }
+    } else {
+        sets.emplace_back(tagSetKey(prefix, tag), prefix + std::string(kTagInfix));
+    }
+    const S::Script& batch = S::get(S::TagBatch);
+    constexpr const char* kBatch = "500";
+    std::size_t removed = 0;
+    while (!sets.empty()) {
+        std::vector<Args> calls;
+        for (const auto& [set, tagPrefix] : sets) calls.push_back({"EVALSHA", batch.sha, "1", set, tagPrefix, kBatch, tag});
+        std::vector<Reply> r;
+        if (!run(calls, r)) break;
+        std::vector<std::pair<std::string, std::string>> more;
+        for (std::size_t i = 0; i < sets.size(); ++i) {
+            if (r[i].type != Reply::Type::Array || r[i].elements.size() != 2) continue;
+            removed += static_cast<std::size_t>(r[i].elements[0].integer);
+            if (r[i].elements[1].integer >= std::atoi(kBatch)) more.push_back(std::move(sets[i]));
+        }
+        sets = std::move(more);
+    }
+    publishNow('t', tag);
     if (l1_) {
         std::lock_guard lock(l1FillMu_);
         gen_.fetch_add(1, std::memory_order_acq_rel);
@@ -532,32 +635,24 @@ std::size_t RedisProvider::invalidateTag(const std::string& tag)
 std::size_t RedisProvider::invalidatePattern(std::string_view pattern)
 {
     const S::Script& del = S::get(S::Del);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
-    const std::string p(pattern);
     std::size_t removed = 0;
-    std::string cursor = "0";
-    do {
-        std::vector<Reply> r;
-        if (!run({{"SCAN", cursor, "MATCH", p, "COUNT", "500"}}, r) || r[0].type != Reply::Type::Array
-            || r[0].elements.size() != 2)
-            break;
-        cursor = r[0].elements[0].str;
-        std::vector<Args> batch{{"SCRIPT", "LOAD", del.text}};
-        for (const auto& k : r[0].elements[1].elements)
-            if (!internalKey(k.str)) batch.push_back({"EVALSHA", del.sha, "1", k.str, prefix});
-        if (batch.size() == 1) continue;
+    scanAll(std::string(pattern), "500", nullptr, [&](std::vector<Reply>& keys) {
+        std::vector<std::string> prefixes;
+        prefixes.reserve(keys.size());
+        std::vector<Args> batch;
+        for (const auto& k : keys) {
+            if (internalKey(k.str)) continue;
+            prefixes.push_back(tagPrefixFor(k.str));
+            batch.push_back({"EVALSHA", del.sha, "1", k.str, prefixes.back()});
+        }
+        if (batch.empty()) return true;
         std::vector<Reply> replies;
-        if (!run(batch, replies)) break;
-        for (std::size_t i = 1; i < replies.size(); ++i)
-            if (replies[i].type == Reply::Type::Integer && replies[i].integer == 1) ++removed;
-    } while (cursor != "0");
-    std::vector<Args> extra;
-    std::string message;
-    publish('p', pattern, extra, message);
-    if (!extra.empty()) {
-        std::vector<Reply> ignored;
-        run(extra, ignored);
-    }
+        if (!run(batch, replies)) return false;
+        for (const auto& r : replies)
+            if (r.type == Reply::Type::Integer && r.integer == 1) ++removed;
+        return true;
+    });
+    publishNow('p', pattern);
     if (l1_) {
         std::lock_guard lock(l1FillMu_);
         gen_.fetch_add(1, std::memory_order_acq_rel);
@@ -571,29 +666,17 @@ std::size_t RedisProvider::clear()
 {
     const std::string match = globEscape(ctx_.options.keyPrefix) + "*";
     std::size_t removed = 0;
-    std::string cursor = "0";
-    do {
-        std::vector<Reply> r;
-        if (!run({{"SCAN", cursor, "MATCH", match, "COUNT", "1000"}}, r) || r[0].type != Reply::Type::Array
-            || r[0].elements.size() != 2)
-            break;
-        cursor = r[0].elements[0].str;
-        Args unlink{"UNLINK"};
-        for (const auto& k : r[0].elements[1].elements) {
-            unlink.push_back(k.str);
+    // One UNLINK per key: a cluster refuses keys of several slots in one command (CROSSSLOT).
+    scanAll(match, "1000", nullptr, [&](std::vector<Reply>& keys) {
+        std::vector<Args> unlink;
+        for (const auto& k : keys) {
+            unlink.push_back({"UNLINK", k.str});
             if (!internalKey(k.str)) ++removed;
         }
-        if (unlink.size() == 1) continue;
         std::vector<Reply> ignored;
-        if (!run({unlink}, ignored)) break;
-    } while (cursor != "0");
-    std::vector<Args> extra;
-    std::string message;
-    publish('c', {}, extra, message);
-    if (!extra.empty()) {
-        std::vector<Reply> ignored;
-        run(extra, ignored);
-    }
+        return run(unlink, ignored);
+    });
+    publishNow('c', {});
     if (l1_) {
         std::lock_guard lock(l1FillMu_);
         gen_.fetch_add(1, std::memory_order_acq_rel);
@@ -604,29 +687,26 @@ std::size_t RedisProvider::clear()
 
 std::size_t RedisProvider::sweepTags()
 {
-    const std::string tagPrefix = ctx_.options.keyPrefix + "tag:";
-    const std::string match = globEscape(tagPrefix) + "*";
+    const std::string& prefix = ctx_.options.keyPrefix;
+    const std::string match = globEscape(prefix + std::string(kTagInfix)) + "*";
+    const bool cluster = router_.isCluster();
     std::size_t removed = 0;
-    std::string cursor = "0";
-    do {
-        std::vector<Reply> r;
-        if (!run({{"SCAN", cursor, "MATCH", match, "COUNT", "500", "TYPE", "set"}}, r)
-            || r[0].type != Reply::Type::Array || r[0].elements.size() != 2)
-            break;
-        cursor = r[0].elements[0].str;
-        for (const auto& set : r[0].elements[1].elements) {
-            const std::string tag = set.str.substr(tagPrefix.size());
+    scanAll(match, "500", "set", [&](std::vector<Reply>& sets) {
+        for (const auto& set : sets) {
+            const auto tag = tagOfSetKey(prefix, set.str, cluster);
+            if (!tag) continue;
             std::string inner = "0";
             do {
                 Reply s;
-                if (!eval(S::TagSweep, {set.str}, {inner, "200", tag}, s) || s.type != Reply::Type::Array
+                if (!eval(S::TagSweep, {set.str}, {inner, "200", *tag}, s) || s.type != Reply::Type::Array
                     || s.elements.size() != 2)
-                    return removed;
+                    return false;
                 inner = s.elements[0].str;
                 removed += static_cast<std::size_t>(s.elements[1].integer);
             } while (inner != "0");
         }
-    } while (cursor != "0");
+        return true;
+    });
     if (removed) add(P::tagMembersSwept, removed);
     return removed;
 }
@@ -692,13 +772,11 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
             }
             std::this_thread::sleep_for(opt_.lockPoll);
             std::vector<Reply> w;
-            if (!run({{"SCRIPT", "LOAD", get.text}, {"EVALSHA", get.sha, "1", key}, {"EXISTS", lock}}, w))
-                return unavailable();
-            const Reply& v = w[1];
-            if (v.type == Reply::Type::Array && v.elements.size() == 2) {
+            if (!run({{"EVALSHA", get.sha, "1", key}, {"EXISTS", lock}}, w)) return unavailable();
+            {
                 Decoded d;
-                const long long pttl = v.elements[1].integer;
-                if (decode(v.elements[0].str, d) && (pttl == -1 || pttl > static_cast<long long>(d.graceMs))) {
+                long long pttl = -2;
+                if (decodeGet(w[0], d, pttl) && fresh(pttl, d)) {
                     add(P::lockWaitHits);
                     const std::string_view k = key.substr(0, std::min(key.size(), Entry::kMaxKey));
                     if (!(d.flags & kFlagCompressed))
@@ -708,7 +786,7 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
                     return load();
                 }
             }
-            if (w[2].integer == 0) break; // the lock is gone without a value: try to take it ourselves
+            if (w[1].integer == 0) break; // the lock is gone without a value: try to take it ourselves
         }
     }
 }

@@ -8,13 +8,16 @@
 //                            engine over Redis"); PX = soft TTL + grace, so stale-while-revalidate and fail-safe
 //                            work across processes: a key is fresh while PTTL > grace, stale within the last grace ms
 //   <prefix>tag:<name>       a set of the full keys carrying the tag (cleaned on overwrite/delete by the same Lua
-//                            script, lazily by invalidation and by sweepTags() for keys that expired)
+//                            script, lazily by invalidation and by sweepTags() for keys that expired); on a Redis
+//                            Cluster split per slot, see TagKeys.h
 //   <prefix>lock:<key>       distributed single-flight lock (SET NX PX <token>)
+// Standalone, sentinel (redis-sentinel://, the master re-resolved on every new connection), TLS (rediss://) and
+// Redis Cluster (found out on first contact; RedisRouter routes by slot and follows MOVED/ASK).
 // Expiry follows the Redis server's clock, not CacheOptions::clock (a ManualClock cannot move Redis's time);
 // deadlines given by the Cache are turned into relative TTLs with the cache's clock.
 //
-// Threads: every member may be called from any thread; calls share a ConnectionPool (one connection per
-// concurrent caller). The bus subscriber runs on its own std::thread with its own connection.
+// Threads: every member may be called from any thread; calls share the router's pools (one connection per
+// concurrent caller and node). The bus subscriber runs on its own std::thread with its own connection.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -25,6 +28,7 @@
 #include <thread>
 
 #include "connectors/provider/BlockingRedis.h"
+#include "connectors/provider/RedisRouter.h"
 #include "engine/cache.h"
 #include "engine/provider.h"
 #include "engine/store.h"
@@ -121,18 +125,25 @@ private:
     bool down() const;
     void noteFailure(const std::string& error);
     void noteSuccess();
-    // Runs commands on a pooled connection; false (and counted) when Redis cannot be reached.
+    // Runs commands where they belong (RedisRouter); false (and counted) when Redis cannot be reached. EVALSHAs that
+    // meet NOSCRIPT (a node that has not seen the script yet) are sent again as EVAL.
     bool run(const std::vector<Args>& commands, std::vector<Reply>& replies);
-    // EVALSHA, EVAL on NOSCRIPT. Script index into the script table.
+    bool runOnMaster(std::size_t master, const std::vector<Args>& commands, std::vector<Reply>& replies);
+    std::size_t masterCount();
+    // EVALSHA of script `id` with `before` and `after` in the same round trip (PUBLISH rides along).
     bool eval(int script, const std::vector<std::string_view>& keys, const std::vector<std::string_view>& argv,
-              Reply& reply, const std::vector<Args>& alsoRun = {});
+              Reply& reply, const std::vector<Args>& after = {}, const std::vector<Args>& before = {});
+    // Calls `each` with every key matching `match` on every master (SCAN, COUNT `count`); false when a node failed.
+    bool scanAll(const std::string& match, const char* count, const char* type,
+                 const std::function<bool(std::vector<Reply>& keys)>& each);
     Meta meta(std::string_view key);
-    engine::ValueRef fetch(std::string_view key, bool& stale, bool& hit);
     void publish(char kind, std::string_view payload, std::vector<Args>& into, std::string& buffer);
+    void publishNow(char kind, std::string_view payload); // a message of its own round trip
     bool delInternal(std::string_view key);
     void dropL1(std::string_view key);
     std::string lastError() const;
-    std::string tagKey(std::string_view tag) const { return ctx_.options.keyPrefix + "tag:" + std::string(tag); }
+    // The prefix of the tag sets a value at `fullKey` belongs to: "<prefix>tag:" or, on a cluster, its slot's.
+    std::string tagPrefixFor(std::string_view fullKey);
     std::string lockKey(std::string_view fullKey) const;
     bool internalKey(std::string_view fullKey) const;
     enum class P : unsigned { redisErrors, failOpenLoads, failClosedRefusals, l1Hits, l1Misses, l2Hits, l2Misses, busPublished, busReceived, busIgnoredOwn, busMalformed, l1ClearsOnReconnect, lockAcquired, lockWaits, lockWaitHits, lockTimeouts, tagMembersSwept, Count_ };
@@ -143,7 +154,7 @@ private:
 
     engine::ProviderContext ctx_;
     RedisProviderOptions opt_;
-    ConnectionPool pool_;
+    RedisRouter router_;
     std::atomic<std::int64_t> downUntil_{0}; // steady_clock ns
     std::string lastError_;
     mutable std::mutex statsMu_; // guards lastError_

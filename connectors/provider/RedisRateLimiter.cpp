@@ -8,7 +8,7 @@ namespace cachelens::provider {
 
 RedisRateLimiter::RedisRateLimiter(RedisEndpoint endpoint, Kind kind, std::int64_t limit, milliseconds window,
                                    std::string keyPrefix)
-    : pool_(std::move(endpoint), 4), kind_(kind), limit_(limit),
+    : router_(std::move(endpoint), 4), kind_(kind), limit_(limit),
       window_(window.count() > 0 ? window : milliseconds(1)), prefix_(std::move(keyPrefix))
 {
 }
@@ -23,12 +23,12 @@ RedisRateLimiter::Decision RedisRateLimiter::hit(std::string_view subject)
     const std::string w = std::to_string(window_.count());
     const char* kind = kind_ == Kind::SlidingWindow ? "sliding" : "fixed";
     std::string error;
-    auto c = pool_.acquire(error);
-    Reply r;
-    if (c && c->command({"EVALSHA", s.sha, "1", key, w, kind}, r, error) && r.isError()
-        && r.str.rfind("NOSCRIPT", 0) == 0)
-        c->command({"EVAL", s.text, "1", key, w, kind}, r, error);
-    if (!c || !c->isOpen() || r.type != Reply::Type::Array || r.elements.size() != 3) {
+    std::vector<Reply> replies;
+    bool ok = router_.run({{"EVALSHA", s.sha, "1", key, w, kind}}, replies, error);
+    if (ok && replies[0].isError() && replies[0].str.rfind("NOSCRIPT", 0) == 0)
+        ok = router_.run({{"EVAL", s.text, "1", key, w, kind}}, replies, error);
+    const Reply r = ok ? replies[0] : Reply{};
+    if (!ok || r.type != Reply::Type::Array || r.elements.size() != 3) {
         d.allowed = true;
         d.unavailable = true;
         return d;

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "connectors/provider/BlockingRedis.h"
+#include "connectors/provider/RedisRouter.h"
 #include "engine/rate_limiter.h"
 
 namespace cachelens::provider {
@@ -24,7 +24,7 @@ public:
     Decision hit(std::string_view subject);
 
 private:
-    ConnectionPool pool_;
+    RedisRouter router_; // standalone, sentinel or cluster (the script's keys share the subject's slot)
     Kind kind_;
     std::int64_t limit_;
     milliseconds window_;

@@ -180,12 +180,21 @@ std::array<Script, Count_> build()
     return out;
 }
 
+const std::array<Script, Count_>& all()
+{
+    static const std::array<Script, Count_> scripts = build();
+    return scripts;
+}
+
 } // namespace
 
-const Script& get(Id id)
+const Script& get(Id id) { return all()[id]; }
+
+const Script* bySha(std::string_view sha)
 {
-    static const std::array<Script, Count_> all = build();
-    return all[id];
+    for (const Script& s : all())
+        if (s.sha == sha) return &s;
+    return nullptr;
 }
 
 } // namespace cachelens::provider::scripts

@@ -6,10 +6,13 @@
 //                      L1 drop), over --bus-samples runs                                         target p99 ≤ 5 ms
 //   loader_runs_*      8 instances (own connections, one thread each) miss one key at once; loader takes 50 ms:
 //                      with distributed single-flight / without                                  target 1 / 8
+//   cluster_vs_standalone_l2_get   µs per L2 get (no L1: one round trip) on a 3-master Redis Cluster started here
+//                      (slot routing) ÷ the same on the standalone server; --l2-gets N (default 20000), 0 = skip
 // With --json: one JSON object on stdout; progress goes to stderr. Options: --keys N (default 10000),
 // --gets N (default 2000000), --bus-samples N (default 1000).
 #include "Bench.h"
 
+#include "RedisCluster.h"
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
 #include "engine/cache.h"
@@ -74,6 +77,7 @@ int run(const Args& args)
     const std::size_t keyCount = std::stoul(args.value("--keys", "10000"));
     const std::size_t gets = std::stoul(args.value("--gets", "2000000"));
     const int busSamples = std::stoi(args.value("--bus-samples", "1000"));
+    const std::size_t l2Gets = std::stoul(args.value("--l2-gets", "20000"));
     test::RedisServer server;
     if (!server.start()) {
         std::fprintf(stderr, "provider: %s\n", qPrintable(server.errorString()));
@@ -133,11 +137,32 @@ int run(const Args& args)
     const int without = loaderRuns("redis", url, "hot:plain");
     std::fprintf(stderr, "provider: loader runs with distributed single-flight %d, without %d\n", withSf, without);
 
+    // 4. An L2 get (one round trip) on a cluster, against the standalone server.
+    double l2Us = -1, clusterUs = -1;
+    if (l2Gets > 0) {
+        const std::vector<std::string> few(keys.begin(), keys.begin() + std::ptrdiff_t(std::min<std::size_t>(1000, keys.size())));
+        auto plain = makeCache("redis", url);
+        for (const auto& k : few) (void)plain->set(k, value);
+        l2Us = nsPerGet(*plain, few, l2Gets) / 1000.0;
+        test::RedisCluster cluster;
+        if (!cluster.start()) {
+            std::fprintf(stderr, "provider: %s\n", qPrintable(cluster.errorString()));
+            return 1;
+        }
+        auto onCluster = makeCache("redis", cluster.seedUrl().toStdString());
+        for (const auto& k : few) (void)onCluster->set(k, value);
+        clusterUs = nsPerGet(*onCluster, few, l2Gets) / 1000.0;
+        std::fprintf(stderr, "provider: L2 get standalone %.1f µs, cluster %.1f µs (%.2f×)\n", l2Us, clusterUs,
+                     clusterUs / l2Us);
+    }
+
     if (args.json) {
         std::printf("{\"memory_get_ns\": %.1f, \"l1_get_ns\": %.1f, \"l1_vs_memory_get\": %.3f, \"bus_p50_ms\": %.3f, "
                     "\"bus_p99_ms\": %.3f, \"bus_samples\": %d, \"loader_runs_single_flight\": %d, "
-                    "\"loader_runs_without\": %d}\n",
-                    memNs, l1Ns, l1Ns / memNs, p50, p99, busSamples, withSf, without);
+                    "\"loader_runs_without\": %d, \"l2_get_us\": %.1f, \"cluster_l2_get_us\": %.1f, "
+                    "\"cluster_vs_standalone_l2_get\": %.3f}\n",
+                    memNs, l1Ns, l1Ns / memNs, p50, p99, busSamples, withSf, without, l2Us, clusterUs,
+                    l2Us > 0 ? clusterUs / l2Us : -1.0);
     }
     return 0;
 }

@@ -1,9 +1,11 @@
 // The engine's behaviour suite on every provider: the same Cache calls on `memory`, on `redis` (RedisProvider
-// against a real redis-server) and on `redis-l1` (the same with a memory L1 and the invalidation bus). A behaviour
-// that differs is a bug or one of the documented exceptions (README, "Using the engine over Redis"):
+// against a real redis-server), on `redis-l1` (the same with a memory L1 and the invalidation bus), and on
+// `redis-cluster` / `redis-cluster-l1` (a real 3-master Redis Cluster). A behaviour that differs is a bug or one of
+// the documented exceptions (README, "Using the engine over Redis"):
 //   - time: Redis expires keys on its own clock, so these tests use the real clock and wait with QTRY_ for expiry
 //     (the engine's own tests keep using a ManualClock);
 //   - bounds: maxEntries/maxBytes and eviction are Redis's maxmemory policy; entries()/bytes() read 0.
+#include "RedisCluster.h"
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
 #include "engine/cache.h"
@@ -29,11 +31,13 @@ class TestProvider : public QObject {
     Q_OBJECT
 
     test::RedisServer server_;
+    test::RedisCluster cluster_;
+    static bool onCluster(const QString& provider) { return provider.startsWith(QLatin1String("redis-cluster")); }
     std::unique_ptr<Cache> make(CacheOptions o = {})
     {
         QFETCH_GLOBAL(QString, provider);
         o.provider = provider.toStdString();
-        o.providerUrl = server_.url().toStdString();
+        o.providerUrl = (onCluster(provider) ? cluster_.seedUrl() : server_.url()).toStdString();
         o.backgroundThread = false;
         auto c = std::make_unique<Cache>(std::move(o));
         if (auto* r = dynamic_cast<provider::RedisProvider*>(&c->provider()); r && r->l1())
@@ -48,16 +52,25 @@ private slots:
         QTest::newRow("memory") << QStringLiteral("memory");
         QTest::newRow("redis") << QStringLiteral("redis");
         QTest::newRow("redis-l1") << QStringLiteral("redis-l1");
+        QTest::newRow("redis-cluster") << QStringLiteral("redis-cluster");
+        QTest::newRow("redis-cluster-l1") << QStringLiteral("redis-cluster-l1");
     }
     void initTestCase()
     {
         QVERIFY2(server_.start(), qPrintable(server_.errorString()));
+        QVERIFY2(cluster_.start(), qPrintable(cluster_.errorString()));
         provider::registerRedisProvider({}, "redis");
+        provider::registerRedisProvider({}, "redis-cluster");
         provider::RedisProviderOptions l1;
         l1.l1 = true;
         provider::registerRedisProvider(l1, "redis-l1");
+        provider::registerRedisProvider(l1, "redis-cluster-l1");
     }
-    void init() { server_.cli({QStringLiteral("FLUSHALL")}); }
+    void init()
+    {
+        server_.cli({QStringLiteral("FLUSHALL")});
+        for (int i = 0; i < cluster_.size(); ++i) cluster_.node(i).cli({QStringLiteral("FLUSHALL")});
+    }
 
     void binaryKeysAndValuesRoundTrip()
     {

@@ -3,6 +3,7 @@
 // sets consistent after overwrite and expiry, distributed single-flight (8 instances, and a lock holder that dies),
 // and the Redis rate limiter. Every test runs against a real redis-server.
 #include "RedisServer.h"
+#include "tst_provider_helpers.h"
 #include "connectors/provider/InvalidationBus.h"
 #include "connectors/provider/RedisProvider.h"
 #include "connectors/provider/RedisRateLimiter.h"
@@ -21,40 +22,9 @@ using namespace cachelens::provider;
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 
+using namespace cachelens::test;
+
 namespace {
-std::optional<std::string> some(std::string s) { return std::optional<std::string>(std::move(s)); }
-std::string str(const ValueRef& v) { return std::string(v.value()); }
-
-QByteArray cli(const test::RedisServer& server, std::initializer_list<const char*> args)
-{
-    QStringList list;
-    for (const char* a : args) list << QString::fromUtf8(a);
-    return server.cli(list);
-}
-
-RedisProvider& redisOf(Cache& c) { return dynamic_cast<RedisProvider&>(c.provider()); }
-
-std::unique_ptr<Cache> makeCache(const test::RedisServer& server, RedisProviderOptions o, std::string prefix = "app:")
-{
-    static std::atomic<int> n{0};
-    const std::string name = "redis-test-" + std::to_string(n++);
-    registerRedisProvider(std::move(o), name);
-    CacheOptions c;
-    c.provider = name;
-    c.providerUrl = server.url().toStdString();
-    c.keyPrefix = std::move(prefix);
-    c.backgroundThread = false;
-    return std::make_unique<Cache>(std::move(c));
-}
-
-RedisProviderOptions withL1(std::string id)
-{
-    RedisProviderOptions o;
-    o.l1 = true;
-    o.instanceId = std::move(id);
-    return o;
-}
-
 // Waits until `count` threads have arrived (bounded).
 struct Latch {
     std::mutex mu;

@@ -1,4 +1,5 @@
 #include "ui/dashboard/DashboardPanel.h"
+#include "ui/dashboard/DemoTiles.h"
 
 #include "connectors/Source.h"
 #include "connectors/history/HistoryStore.h"
@@ -246,6 +247,8 @@ void DashboardPanel::removeSource(Source* source)
     for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
         if ((*it)->key != source)
             continue;
+        if ((*it)->series->id().startsWith(QLatin1String("demo:")))
+            m_demoTiles->reset();
         if ((*it)->source)
             disconnect((*it)->source, nullptr, this, nullptr);
         for (MetricChart* c : std::as_const(m_charts)) {
@@ -298,6 +301,7 @@ void DashboardPanel::onSample(Source* source, const StatsSample& sample)
     }
     if (m_history)
         m_history->addSample(sample);
+    m_demoTiles->add(sample);   // only an L1+L2 demo's samples carry its figures
     SourceSeries& s = *e->series;
     std::vector<RatePoint> points;
     s.calculator().add(sample, points);

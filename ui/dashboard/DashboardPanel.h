@@ -48,6 +48,7 @@ class MetricChart;
 class RecordingListModel;
 class SourceSeries;
 class StatTile;
+class DemoTiles;
 
 class DashboardPanel : public Panel
 {
@@ -81,6 +82,7 @@ public:
     const SourceSeries* series(const QString& sourceId) const;
     QStringList sourceIds() const;
     StatTile* tile(Metric metric) const;              // HitRate, OpsPerSec, Memory, Keys
+    DemoTiles* demoTiles() const { return m_demoTiles; } // the L1+L2 demo's L1/L2 hit rates and bus rate
     QList<HistoryMarker> markers() const;             // newest first
     MarkerListModel* markerModel() const { return m_markerModel; }
     ComparisonModel* comparisonModel() const { return m_comparisonModel; }
@@ -169,7 +171,8 @@ private:
     std::vector<std::unique_ptr<Entry>> m_entries;
     QList<MetricChart*> m_charts;
     QList<StatTile*> m_tiles;
-    StatTile* m_ownLoadTile = nullptr;      // what CacheLens itself costs the first source's server
+    StatTile* m_ownLoadTile = nullptr;
+    DemoTiles* m_demoTiles = nullptr;       // shown while an L1+L2 demo source is sampled      // what CacheLens itself costs the first source's server
     OwnLoadMeter m_ownLoad;
     MarkerListModel* m_markerModel;
     ComparisonModel* m_comparisonModel;

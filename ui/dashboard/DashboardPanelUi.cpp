@@ -6,6 +6,7 @@
 #include "ui/dashboard/DashboardPanel_p.h"
 #include "ui/dashboard/MarkerListModel.h"
 #include "ui/dashboard/MetricChart.h"
+#include "ui/dashboard/DemoTiles.h"
 #include "ui/dashboard/StatTile.h"
 
 #include <QAction>
@@ -137,6 +138,8 @@ void DashboardPanel::buildUi()
     m_ownLoadTile->hide();
     tiles->addWidget(m_ownLoadTile, 1);
     layout->addLayout(tiles);
+    m_demoTiles = new DemoTiles(this);
+    layout->addWidget(m_demoTiles);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);

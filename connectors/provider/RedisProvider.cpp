@@ -248,7 +248,7 @@ void RedisProvider::publish(char kind, std::string_view payload, std::vector<Arg
 std::string RedisProvider::lockKey(std::string_view full) const
 {
     const std::string& p = ctx_.options.keyPrefix;
-    std::string k = p + "lock:";
+    std::string k = p + std::string(kLockInfix);
     k.append(full.substr(std::min(p.size(), full.size())));
     return k;
 }
@@ -258,7 +258,7 @@ bool RedisProvider::internalKey(std::string_view full) const
     const std::string& p = ctx_.options.keyPrefix;
     if (full.size() < p.size() || full.substr(0, p.size()) != p) return false;
     const auto rest = full.substr(p.size());
-    return rest.rfind("tag:", 0) == 0 || rest.rfind("lock:", 0) == 0;
+    return rest.rfind(kTagInfix, 0) == 0 || rest.rfind(kLockInfix, 0) == 0;
 }
 
 ValueRef RedisProvider::fetch(std::string_view key, bool& stale, bool& hit)
@@ -355,7 +355,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
     std::string payload = header(flags, o.graceMs, o.tags, ok);
     if (!ok) return Error{Errc::InvalidArgument, "tags are limited to 65,535 bytes in all"};
     payload.append(value);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagSetPrefix(ctx_.options.keyPrefix);
     std::vector<std::string_view> argv{payload, px, prefix};
     for (const auto& t : o.tags) argv.push_back(t);
     std::vector<Args> extra;
@@ -383,7 +383,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
 
 bool RedisProvider::delInternal(std::string_view key)
 {
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagSetPrefix(ctx_.options.keyPrefix);
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
@@ -466,7 +466,7 @@ Result<std::int64_t> RedisProvider::incrBy(std::string_view key, std::int64_t n,
     if (expireAtIfNew != 0) px = std::to_string(std::max<Nanos>(1, (expireAtIfNew - ctx_.clock.now() + 999'999) / 1'000'000));
     bool ok = true;
     const std::string hdr = header(0, 0, {}, ok);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagSetPrefix(ctx_.options.keyPrefix);
     const std::string by = std::to_string(n);
     std::vector<Args> extra;
     std::string message;
@@ -504,7 +504,7 @@ ScanPage RedisProvider::scan(std::uint64_t cursor, std::string_view pattern, std
 std::size_t RedisProvider::invalidateTag(const std::string& tag)
 {
     const std::string set = tagKey(tag);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagSetPrefix(ctx_.options.keyPrefix);
     std::size_t removed = 0;
     for (;;) {
         Reply r;
@@ -532,7 +532,7 @@ std::size_t RedisProvider::invalidateTag(const std::string& tag)
 std::size_t RedisProvider::invalidatePattern(std::string_view pattern)
 {
     const S::Script& del = S::get(S::Del);
-    const std::string prefix = ctx_.options.keyPrefix + "tag:";
+    const std::string prefix = tagSetPrefix(ctx_.options.keyPrefix);
     const std::string p(pattern);
     std::size_t removed = 0;
     std::string cursor = "0";
@@ -604,7 +604,7 @@ std::size_t RedisProvider::clear()
 
 std::size_t RedisProvider::sweepTags()
 {
-    const std::string tagPrefix = ctx_.options.keyPrefix + "tag:";
+    const std::string tagPrefix = tagSetPrefix(ctx_.options.keyPrefix);
     const std::string match = globEscape(tagPrefix) + "*";
     std::size_t removed = 0;
     std::string cursor = "0";

@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "connectors/provider/BlockingRedis.h"
+#include "connectors/provider/KeyNames.h"
 #include "engine/cache.h"
 #include "engine/provider.h"
 #include "engine/store.h"
@@ -42,7 +43,7 @@ struct RedisProviderOptions {
     std::size_t l1MaxBytes = 16u << 20;
     engine::PolicyKind l1Policy = engine::PolicyKind::WTinyLfu;
     milliseconds l1MaxTtl{60'000};
-    std::string busChannel = "cachelens:invalidate";
+    std::string busChannel = std::string(kDefaultBusChannel);
     std::string instanceId;                // empty: random; messages carrying our own id are ignored
     // Distributed single-flight for wrap() misses.
     bool distributedSingleFlight = false;
@@ -132,7 +133,7 @@ private:
     bool delInternal(std::string_view key);
     void dropL1(std::string_view key);
     std::string lastError() const;
-    std::string tagKey(std::string_view tag) const { return ctx_.options.keyPrefix + "tag:" + std::string(tag); }
+    std::string tagKey(std::string_view tag) const { return tagSetKey(ctx_.options.keyPrefix, tag); }
     std::string lockKey(std::string_view fullKey) const;
     bool internalKey(std::string_view fullKey) const;
     enum class P : unsigned { redisErrors, failOpenLoads, failClosedRefusals, l1Hits, l1Misses, l2Hits, l2Misses, busPublished, busReceived, busIgnoredOwn, busMalformed, l1ClearsOnReconnect, lockAcquired, lockWaits, lockWaitHits, lockTimeouts, tagMembersSwept, Count_ };

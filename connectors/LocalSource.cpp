@@ -1,5 +1,7 @@
 #include "connectors/LocalSource.h"
 
+#include <algorithm>
+
 #include "connectors/invalidate/GlobCheck.h"
 #include "connectors/invalidate/InvalidationAudit.h"
 
@@ -423,31 +425,57 @@ void LocalSource::finishPurge(quint64 requestId)
 
 void LocalSource::invalidateTag(quint64 requestId, const QByteArray& tag, const InvalidateOptions& options)
 {
+    invalidateTags(requestId, {}, {tag}, options);
+}
+
+void LocalSource::listTags(quint64 requestId, const QByteArray& prefix)
+{
+    TagList list;
+    list.requestId = requestId;
+    list.prefix = prefix;
+    for (const auto& [name, members] : m_cache->tagCounts())
+        list.tags.append(TagInfo{QByteArray::fromStdString(name), qint64(members)});
+    Q_EMIT tagsListed(list);
+}
+
+void LocalSource::invalidateTags(quint64 requestId, const QByteArray&, const QList<QByteArray>& tags,
+                                 const InvalidateOptions& options)
+{
     InvalidationReport report;
     report.requestId = requestId;
-    report.what = QStringLiteral("tag ") + QString::fromUtf8(tag);
+    QStringList names;
+    for (const QByteArray& t : tags)
+        names << QString::fromUtf8(t);
+    report.what = QStringLiteral("tag ") + names.join(QStringLiteral(", "));
     report.dryRun = options.dryRun;
     report.keyspace = m_cache->stats().entries;
     QElapsedTimer clock;
     clock.start();
-    if (tag.isEmpty()) {
+    if (tags.isEmpty() || std::any_of(tags.begin(), tags.end(), [](const QByteArray& t) { return t.isEmpty(); })) {
         report.error = SourceError{SourceError::Kind::InvalidArgument, tr("the tag is empty")};
-    } else if (options.dryRun) {
-        report.error = SourceError{SourceError::Kind::InvalidArgument,
-                                   tr("the engine cannot count a tag's members without removing them; run it without --dry-run")};
-    } else {
+        Q_EMIT invalidationFinished(report);
+        return;
+    }
+    // A key with two of the tags counts twice here (the engine counts per tag); deleted counts each key once.
+    const auto counts = m_cache->tagCounts();
+    for (const QByteArray& t : tags) {
+        const auto it = counts.find(t.toStdString());
+        if (it != counts.end())
+            report.matched += it->second;
+    }
+    if (!options.dryRun) {
         InvalidationAudit audit;
         QString problem;
-        if (!audit.begin(options, displayName(), QStringLiteral("invalidate tag"), QString::fromUtf8(tag), &problem)) {
+        if (!audit.begin(options, displayName(), QStringLiteral("invalidate tag"), names.join(QStringLiteral(", ")), &problem)) {
             report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
         } else {
-            const std::size_t removed = m_cache->invalidateTag(tag.toStdString());
-            report.matched = removed;
-            report.deleted = removed;
+            for (const QByteArray& t : tags)
+                report.deleted += m_cache->invalidateTag(t.toStdString());
             report.seconds = double(clock.nsecsElapsed()) / 1e9;
             audit.finish(report);
         }
     }
+    report.seconds = double(clock.nsecsElapsed()) / 1e9;
     Q_EMIT invalidationFinished(report);
 }
 

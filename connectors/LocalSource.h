@@ -44,6 +44,10 @@ public Q_SLOTS:
     void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
     void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
     void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options) override;
+    // Tags: the engine's own (Cache::tagCounts); `prefix` is ignored (the engine's tags are not prefixed).
+    void listTags(quint64 requestId, const QByteArray& prefix) override;
+    void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                        const cachelens::InvalidateOptions& options) override;
 
 private:
     // Writes the audit row of a key change first; false (and keysChanged with the reason) when it cannot.

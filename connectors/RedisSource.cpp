@@ -2,6 +2,9 @@
 
 #include "connectors/invalidate/GlobCheck.h"
 #include "connectors/invalidate/InvalidationAudit.h"
+#include "connectors/invalidate/RedisTagInvalidation.h"
+#include "connectors/provider/TagKeys.h"
+#include "connectors/redis/ClusterSlots.h"
 #include "connectors/redis/ClusterClient.h"
 #include "connectors/redis/PatternPurge.h"
 #include "connectors/redis/KeyCommands.h"
@@ -9,6 +12,10 @@
 #include "connectors/redis/SentinelResolver.h"
 #include "connectors/redis/ServerInfo.h"
 #include "connectors/redis/ValueReader.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
 
 namespace cachelens {
 
@@ -103,6 +110,10 @@ void RedisSource::onProbeState(ConnectionState state, const QString& detail)
 void RedisSource::close()
 {
     for (const auto& purge : std::as_const(m_purges)) {
+        if (purge)
+            purge->cancel();
+    }
+    for (const auto& purge : std::as_const(m_tagPurges)) {
         if (purge)
             purge->cancel();
     }
@@ -320,6 +331,10 @@ void RedisSource::cancel(quint64 requestId)
 {
     if (const auto purge = m_purges.value(requestId))
         purge->cancel();
+    if (const auto purge = m_tagPurges.value(requestId))
+        purge->cancel();
+    if (const auto lister = m_tagListers.value(requestId))
+        lister->cancel();
     auto it = m_scans.find(requestId);
     if (it != m_scans.end())
         it->scanner->cancel();
@@ -456,6 +471,86 @@ void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
         Q_EMIT invalidationFinished(report);
     });
     purge->start();
+}
+
+redis::CommandSink* RedisSource::nodeForKey(const QByteArray& key) const
+{
+    if (m_cluster)
+        return m_cluster->nodeForSlot(redis::keySlot(key));
+    return m_client.data();
+}
+
+void RedisSource::listTags(quint64 requestId, const QByteArray& prefix)
+{
+    const QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters()
+                                           : m_client ? QList<redis::RedisClient*>{m_client.data()} : QList<redis::RedisClient*>{};
+    if (nodes.isEmpty()) {
+        TagList refused;
+        refused.requestId = requestId;
+        refused.prefix = prefix;
+        refused.error = SourceError{SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName)};
+        Q_EMIT tagsListed(refused);
+        return;
+    }
+    auto* lister = new redis::RedisTagLister(requestId, nodes, prefix, this);
+    m_tagListers.insert(requestId, lister);
+    connect(lister, &redis::RedisTagLister::finished, this, [this, requestId, lister](const TagList& list) {
+        m_tagListers.remove(requestId);
+        lister->deleteLater();
+        Q_EMIT tagsListed(list);
+    });
+    lister->start();
+}
+
+void RedisSource::tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count)
+{
+    redis::previewTagMembers([this](const QByteArray& key) { return nodeForKey(key); }, requestId, prefix, tag, count,
+                             this, [this](const TagMembers& members) { Q_EMIT tagMembersReady(members); });
+}
+
+void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                                 const InvalidateOptions& options)
+{
+    InvalidationReport refused;
+    refused.requestId = requestId;
+    refused.dryRun = options.dryRun;
+    QStringList names;
+    for (const QByteArray& t : tags)
+        names << QString::fromUtf8(t);
+    refused.what = QStringLiteral("tag ") + names.join(QStringLiteral(", "));
+    auto refuse = [&](SourceError::Kind kind, const QString& message) {
+        refused.error = SourceError{kind, message};
+        Q_EMIT invalidationFinished(refused);
+    };
+    if (tags.isEmpty() || std::any_of(tags.begin(), tags.end(), [](const QByteArray& t) { return t.isEmpty(); }))
+        return refuse(SourceError::Kind::InvalidArgument, tr("name at least one tag, and no empty one"));
+    if (!m_client && !m_cluster)
+        return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
+    if (m_tagPurges.contains(requestId) || m_purges.contains(requestId))
+        return refuse(SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId));
+    auto audit = std::make_shared<InvalidationAudit>();
+    if (!options.dryRun) {
+        QString target = names.join(QStringLiteral(", "));
+        if (!prefix.isEmpty())
+            target += QStringLiteral(" (prefix %1)").arg(QString::fromUtf8(prefix));
+        QString problem;
+        if (!audit->begin(options, m_displayName, QStringLiteral("invalidate tag"), target, &problem))
+            return refuse(SourceError::Kind::InvalidArgument, problem);
+    }
+    redis::RedisTagInvalidation::Bus bus;
+    bus.channel = QByteArray(provider::kDefaultBusChannel.data(), qsizetype(provider::kDefaultBusChannel.size()));
+    bus.instance = QStringLiteral("cachelens-%1-%2").arg(m_id).arg(QCoreApplication::applicationPid()).toUtf8();
+    auto* job = new redis::RedisTagInvalidation(requestId, [this](const QByteArray& key) { return nodeForKey(key); },
+                                                prefix, tags, options, bus, this);
+    m_tagPurges.insert(requestId, job);
+    connect(job, &redis::RedisTagInvalidation::progress, this, &Source::invalidationProgress);
+    connect(job, &redis::RedisTagInvalidation::finished, this, [this, requestId, job, audit](const InvalidationReport& report) {
+        audit->finish(report);
+        m_tagPurges.remove(requestId);
+        job->deleteLater();
+        Q_EMIT invalidationFinished(report);
+    });
+    job->start();
 }
 
 } // namespace cachelens

@@ -28,6 +28,8 @@ class ClusterClient;
 class CommandSink;
 class KeyScanner;
 class PatternPurge;
+class RedisTagInvalidation;
+class RedisTagLister;
 }
 
 class RedisSource : public Source
@@ -63,6 +65,11 @@ public Q_SLOTS:
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
     void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
     void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
+    // Tags: the redis provider's tag sets (connectors/invalidate/RedisTagInvalidation.h).
+    void listTags(quint64 requestId, const QByteArray& prefix) override;
+    void tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count) override;
+    void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                        const cachelens::InvalidateOptions& options) override;
 
 private:
     // Writes the audit row of a key change first; nullptr (and keysChanged with the reason) when it cannot.
@@ -94,6 +101,9 @@ private:
     Mode m_mode = Mode::Unknown;
     QHash<quint64, ScanJob> m_scans;
     QHash<quint64, QPointer<redis::PatternPurge>> m_purges;
+    QHash<quint64, QPointer<redis::RedisTagInvalidation>> m_tagPurges;
+    QHash<quint64, QPointer<redis::RedisTagLister>> m_tagListers;
+    redis::CommandSink* nodeForKey(const QByteArray& key) const;   // the master owning key's slot, or the server
 };
 
 } // namespace cachelens

@@ -62,6 +62,24 @@ Q_SIGNALS:
     void invalidationProgress(const cachelens::InvalidationProgress& progress);
     void invalidationFinished(const cachelens::InvalidationReport& report);
 
+    // ---- Tags (#9, Invalidate panel) ---------------------------------------------------------------------------
+    // A tag is named as the application gave it. On Redis, tags are the cache provider's sets `<prefix>tag:<name>`
+    // (connectors/provider/TagKeys.h), `prefix` being the application's key prefix; the local engine ignores it.
+public Q_SLOTS:
+    // Every tag with its member count (Redis: SCAN MATCH + SCARD on every master). → tagsListed
+    virtual void listTags(quint64 requestId, const QByteArray& prefix);
+    // Up to `count` members of one tag (Redis: SSCAN). → tagMembersReady
+    virtual void tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count);
+    // Deletes every key carrying any of `tags`, audited first like a purge (dry run: counts and samples). Redis: one
+    // atomic Lua script per batch of members (the provider's), then a `tag` message on the invalidation bus so the
+    // L1 caches of running applications drop them too. → invalidationProgress… invalidationFinished
+    virtual void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                                const cachelens::InvalidateOptions& options);
+Q_SIGNALS:
+    void tagsListed(const cachelens::TagList& list);
+    void tagMembersReady(const cachelens::TagMembers& members);
+    // ---- end of tags --------------------------------------------------------------------------------------------
+
 private:
     void unsupported(quint64 requestId);
 };
@@ -77,5 +95,30 @@ inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupp
 inline void Source::writeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&) { unsupported(requestId); }
 inline void Source::invalidatePattern(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
 inline void Source::invalidateTag(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
+
+inline void Source::listTags(quint64 requestId, const QByteArray& prefix)
+{
+    TagList list;
+    list.requestId = requestId;
+    list.prefix = prefix;
+    list.error = SourceError{SourceError::Kind::InvalidArgument, tr("this source has no tags")};
+    Q_EMIT tagsListed(list);
+}
+inline void Source::tagMembers(quint64 requestId, const QByteArray&, const QByteArray& tag, int)
+{
+    TagMembers members;
+    members.requestId = requestId;
+    members.tag = tag;
+    members.error = SourceError{SourceError::Kind::InvalidArgument, tr("this source cannot list a tag's members")};
+    Q_EMIT tagMembersReady(members);
+}
+inline void Source::invalidateTags(quint64 requestId, const QByteArray&, const QList<QByteArray>&, const InvalidateOptions& options)
+{
+    InvalidationReport report;
+    report.requestId = requestId;
+    report.dryRun = options.dryRun;
+    report.error = SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")};
+    Q_EMIT invalidationFinished(report);
+}
 
 } // namespace cachelens

@@ -49,6 +49,9 @@ QString InvalidationReport::summary() const
                     .arg(locale.toString(qulonglong(unconfirmed)));
     if (interrupted)
         text += QCoreApplication::translate("Source", ", interrupted");
+    if (rescannedNodes > 0)
+        text += QCoreApplication::translate("Source", " (the server restarted since the interruption, so it was scanned "
+                                                      "again from the start)");
     if (error.isError())
         text += QCoreApplication::translate("Source", ", stopped: %1").arg(error.message);
     return text;

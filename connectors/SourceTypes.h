@@ -175,11 +175,37 @@ struct InvalidationReport {
     quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came (server died): maybe deleted
     bool interrupted = false;       // the connection was lost; resumeCursors lets it continue
     QList<QPair<QString, QByteArray>> resumeCursors;
+    int rescannedNodes = 0;         // resumed on a server that restarted since: its cursors were void, walked again
     double keyspaceShare() const { return keyspace ? double(matched) / double(keyspace) : -1; }
 };
 
+// ---- Tags (Invalidate panel, #9): Source::listTags, tagMembers, invalidateTags ----------------------------------
+struct TagInfo {
+    QByteArray name;                // the tag as the application gave it (without the key prefix)
+    qint64 members = -1;            // keys carrying it (Redis: SCARD of its set, which may hold expired keys)
+};
+
+struct TagList {
+    quint64 requestId = 0;
+    QByteArray prefix;              // the key prefix the tags were listed under (Redis); empty on the local engine
+    QVector<TagInfo> tags;          // by name
+    bool cancelled = false;
+    SourceError error;              // set when listing stopped early; `tags` is what was found until then
+};
+
+struct TagMembers {
+    quint64 requestId = 0;
+    QByteArray tag;
+    QList<QByteArray> members;      // full keys, exact bytes
+    qint64 total = -1;              // members in all (SCARD); -1 unknown
+    SourceError error;
+};
+// ---- end of tags ---------------------------------------------------------------------------------------------
+
 } // namespace cachelens
 
+Q_DECLARE_METATYPE(cachelens::TagList)
+Q_DECLARE_METATYPE(cachelens::TagMembers)
 Q_DECLARE_METATYPE(cachelens::ConnectionState)
 Q_DECLARE_METATYPE(cachelens::SourceError)
 Q_DECLARE_METATYPE(cachelens::KeyBatch)

@@ -452,6 +452,7 @@ ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t
 }
 
 std::size_t Cache::invalidateTag(const std::string& tag) { return enabled_ ? provider_->invalidateTag(tag) : 0; }
+std::map<std::string, std::size_t> Cache::tagCounts() const { return memory_ ? memory_->tagCounts() : std::map<std::string, std::size_t>{}; }
 
 std::size_t Cache::invalidatePattern(std::string_view pattern)
 {

@@ -188,6 +188,9 @@ public:
     // Keys are returned without the instance prefix; pattern is a Redis glob (see glob.h) on that same form.
     ScanPage scan(std::uint64_t cursor, std::string_view pattern = "*", std::size_t count = 100);
     std::size_t invalidateTag(const std::string& tag);
+    // Tags with the number of entries carrying each (memory provider; empty with another provider, whose tags
+    // live elsewhere — the redis provider's are sets, see connectors/provider).
+    std::map<std::string, std::size_t> tagCounts() const;
     std::size_t invalidatePattern(std::string_view pattern);
     std::size_t clear();
 

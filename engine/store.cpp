@@ -545,6 +545,17 @@ std::size_t Store::invalidateTag(const std::string& tag)
     return removed;
 }
 
+std::map<std::string, std::size_t> Store::tagCounts() const
+{
+    std::map<std::string, std::size_t> out;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        std::lock_guard lock(s.mu);
+        s.tags.forEachTag([&](const std::string& tag, std::size_t n) { out[tag] += n; });
+    }
+    return out;
+}
+
 std::size_t Store::clear()
 {
     std::size_t removed = 0;

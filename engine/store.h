@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -93,6 +94,9 @@ public:
 
     ScanPage scan(std::uint64_t cursor, std::string_view pattern, std::size_t count) override;
     std::size_t invalidateTag(const std::string& tag) override;
+    // Every tag with the number of entries carrying it (expired ones not yet swept included), by name. Locks each
+    // shard in turn, so the figures are per shard consistent, not one global instant.
+    std::map<std::string, std::size_t> tagCounts() const;
     std::size_t invalidatePattern(std::string_view pattern) override;
     std::size_t clear() override;
     // Reclaims up to `slotBudget` table slots' worth of expired entries (round-robin over shards); returns the

@@ -23,6 +23,13 @@ public:
     std::vector<Entry*> take(const std::string& tag);
     std::size_t tagCount() const noexcept { return byTag_.size(); }
     std::size_t taggedEntries() const noexcept { return ofEntry_.size(); }
+    // Calls f(const std::string& tag, std::size_t entries) for every tag (entries may include expired ones not yet
+    // swept).
+    template <class F>
+    void forEachTag(F&& f) const
+    {
+        for (const auto& [tag, entries] : byTag_) f(tag, entries.size());
+    }
     void clear() noexcept
     {
         byTag_.clear();

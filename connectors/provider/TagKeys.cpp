@@ -38,11 +38,16 @@ const std::string& slotHashTag(int slot)
     return table.at(std::size_t(slot));
 }
 
-std::string tagSetKey(std::string_view prefix, std::string_view tag)
+std::string tagSetPrefix(std::string_view prefix)
 {
     std::string k(prefix);
-    k.append(kTagInfix).append(tag);
+    k.append(kTagInfix);
     return k;
+}
+
+std::string tagSetKey(std::string_view prefix, std::string_view tag)
+{
+    return tagSetPrefix(prefix).append(tag);
 }
 
 std::string clusterTagSetPrefix(std::string_view prefix, int slot)

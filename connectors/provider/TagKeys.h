@@ -30,6 +30,7 @@ int keySlot(std::string_view key);
 // a key to that slot. Deterministic, so every process and tool agrees.
 const std::string& slotHashTag(int slot);
 
+std::string tagSetPrefix(std::string_view prefix);                                        // "<prefix>tag:"
 std::string tagSetKey(std::string_view prefix, std::string_view tag);                    // standalone
 std::string clusterTagSetPrefix(std::string_view prefix, int slot);                       // "<prefix>tag:{<h>}"
 std::string clusterTagSetKey(std::string_view prefix, std::string_view tag, int slot);    // … + name

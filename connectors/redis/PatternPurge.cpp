@@ -1,5 +1,7 @@
 #include "connectors/redis/PatternPurge.h"
 
+#include "connectors/redis/ServerInfo.h"
+
 #include "connectors/RedisSource.h"
 #include "connectors/redis/ClusterSlots.h"
 #include "connectors/redis/RedisClient.h"
@@ -111,7 +113,10 @@ QByteArray PatternPurge::Node::resumeCursor() const
         const QByteArray cursor = from.value_or(c.cursor);
         parts << (chains.size() == 1 && c.end == 0 ? cursor : cursor + '/' + QByteArray::number(c.end));
     }
-    return allDone ? QByteArrayLiteral("-") : parts.join(',');
+    // The server's run id goes with the cursors: SCAN positions hash the keys with a seed the server picks at start,
+    // so after a restart they point nowhere and the resumed run has to walk from the beginning again.
+    const QByteArray cursors = allDone ? QByteArrayLiteral("-") : parts.join(',');
+    return runId.isEmpty() ? cursors : runId + '@' + cursors;
 }
 
 PatternPurge::PatternPurge(quint64 requestId, const QList<RedisClient*>& masters, bool cluster, const QByteArray& glob,
@@ -155,7 +160,7 @@ void PatternPurge::start()
         return;
     }
     // Idle round trip (the latency budget's baseline) and DBSIZE (the keyspace, for shares and estimates).
-    m_prepareLeft = int(m_nodes.size()) * 2;
+    m_prepareLeft = int(m_nodes.size()) * 3;
     for (int i = 0; i < int(m_nodes.size()); ++i) {
         RedisClient* client = m_nodes[size_t(i)].client;
         const qint64 sentUs = m_clock.nsecsElapsed() / 1000;
@@ -175,6 +180,12 @@ void PatternPurge::start()
             if (--m_prepareLeft == 0)
                 prepared();
         });
+        client->command({QByteArrayLiteral("INFO"), QByteArrayLiteral("server")}, this, [this, i](const RedisReply& r) {
+            if (!r.isError())
+                m_nodes[size_t(i)].runId = ServerInfo::parse(r.bytes()).runId.toLatin1();
+            if (--m_prepareLeft == 0)
+                prepared();
+        });
     }
 }
 
@@ -188,6 +199,15 @@ void PatternPurge::prepared()
         for (const auto& [label, cursor] : m_options.resumeCursors) {
             if (label == n.label)
                 resume = cursor;
+        }
+        if (const qsizetype at = resume.indexOf('@'); at >= 0) {
+            // Cursors of another server process (it restarted): start over; the keys already deleted are gone anyway.
+            if (resume.left(at) != n.runId) {
+                resume.clear();
+                ++m_report.rescannedNodes;
+            } else {
+                resume = resume.mid(at + 1);
+            }
         }
         n.setChains(m_cluster || n.dbsize < kChainMinKeys ? 1 : kChains, resume);
     }

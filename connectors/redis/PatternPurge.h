@@ -7,7 +7,9 @@
 // Exact counts: `deleted` sums UNLINK's integer replies (keys that existed and are gone). When a connection dies,
 // the keys of batches sent but never answered are reported as `unconfirmed` (the server may or may not have run
 // them), never guessed into `deleted`. Per-master SCAN cursors are kept so that the purge can be resumed: a saved
-// cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key.
+// cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key. Saved
+// cursors carry the server's run id; a server that restarted since (new run id, new hash seed) is walked from the
+// start instead, which is exact too (what was deleted is gone) but slower (InvalidationReport::rescannedNodes).
 //
 // Cluster masters refuse multi-key commands across slots (CROSSSLOT), so there a batch is one UNLINK per slot group.
 // New keys (InvalidateOptions::NewKeys): deletion follows the matching SCAN pass, page by page. A key created while
@@ -72,6 +74,7 @@ private:
         std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
         int batchesInFlight = 0;
         quint64 dbsize = 0;
+        QByteArray runId;                 // INFO server run_id: saved with the resume cursors
         quint64 matched = 0;
         bool failed = false;
         bool scanDone() const;

@@ -5,12 +5,17 @@
 #include "RedisServer.h"
 #include "connectors/audit/AuditStore.h"
 #include "connectors/ctl/Command.h"
+#include "connectors/provider/RedisProvider.h"
+#include "engine/cache.h"
 
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSettings>
 #include <QTest>
+
+#include <atomic>
+#include <thread>
 
 using namespace cachelens;
 
@@ -121,6 +126,100 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         QCOMPARE(dbsize(), 0);
         QCOMPARE(audit().first().connection, QStringLiteral("prod"));
+    }
+
+    void tagPurgeDeletesTheProvidersTaggedKeysExactly()
+    {
+        provider::registerRedisProvider({}, "ctl-tags");
+        engine::CacheOptions co;
+        co.provider = "ctl-tags";
+        co.providerUrl = m_server.url().toStdString();
+        co.keyPrefix = "shop:";
+        co.backgroundThread = false;
+        engine::Cache cache(co);
+        engine::SetOptions red;
+        red.tags = {"red"};
+        for (int i = 0; i < 40; ++i)
+            QVERIFY(cache.set("item:" + std::to_string(i), "v", red).ok());
+        QVERIFY(cache.set("plain", "v").ok());
+        Out r = runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--tag"), QStringLiteral("red"),
+                        QStringLiteral("--prefix"), QStringLiteral("shop:"), QStringLiteral("--dry-run")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.startsWith(QStringLiteral("matched=40 ")), qPrintable(r.out + r.err));
+        QCOMPARE(dbsize(), 42);   // 40 keys, the plain one, the tag set
+        r = runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--tag"), QStringLiteral("red"),
+                    QStringLiteral("--prefix"), QStringLiteral("shop:"), QStringLiteral("--yes"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("matched")).toInt(), 40);
+        QCOMPARE(json.value(QStringLiteral("deleted")).toInt(), 40);
+        QCOMPARE(dbsize(), 1);
+        QCOMPARE(audit().first().action, QStringLiteral("invalidate tag"));
+        QCOMPARE(audit().first().deleted, 40);
+    }
+
+    void interruptedPurgePrintsAResumeTokenThatFinishesTheRest()
+    {
+        // Every write reaches the append-only file before its reply, so what the server did survives its death.
+        test::RedisServer::Options o;
+        o.extraArgs = {QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+                       QStringLiteral("always")};
+        test::RedisServer doomed(o);
+        QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
+        constexpr int kKeys = 20000;
+        // Written by a script (not DEBUG POPULATE, which skips the AOF), so the keys are in the file too.
+        doomed.cli({QStringLiteral("EVAL"),
+                    QStringLiteral("for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'user:' .. i, 'v') end"),
+                    QStringLiteral("0"), QString::number(kKeys)});
+        QCOMPARE(doomed.cli({QStringLiteral("DBSIZE")}).toLongLong(), kKeys);
+        // Kill the server once a few thousand keys are gone, from another thread (ctl::run blocks this one).
+        std::atomic<bool> killed{false};
+        std::thread killer([&] {
+            for (int i = 0; i < 600 && !killed; ++i) {
+                if (doomed.cli({QStringLiteral("DBSIZE")}).toLongLong() <= kKeys - 3000) {
+                    doomed.kill();
+                    killed = true;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+        });
+        const Out first = runCtl({QStringLiteral("purge"), doomed.url(), QStringLiteral("--match"), QStringLiteral("user:*"),
+                                  QStringLiteral("--yes"), QStringLiteral("--rate"), QStringLiteral("10000"),
+                                  QStringLiteral("--json")});
+        killer.join();
+        QVERIFY(killed);
+        QCOMPARE(first.code, 1);
+        const QJsonObject part1 = QJsonDocument::fromJson(first.out.toUtf8()).object();
+        QVERIFY2(part1.value(QStringLiteral("interrupted")).toBool(), qPrintable(first.out + first.err));
+        const QString token = part1.value(QStringLiteral("resume")).toString();
+        QVERIFY2(!token.isEmpty(), qPrintable(first.out));
+        QVERIFY(first.err.contains(QStringLiteral("--resume ") + token));
+        QCOMPARE(audit().first().outcome, QStringLiteral("interrupted"));
+
+        QVERIFY2(doomed.restart(), qPrintable(doomed.errorString()));   // same port, same data directory
+        const qint64 left = doomed.cli({QStringLiteral("DBSIZE")}).toLongLong();
+        const qint64 deleted1 = part1.value(QStringLiteral("deleted")).toInteger();
+        const qint64 unconfirmed1 = part1.value(QStringLiteral("unconfirmed")).toInteger();
+        // What the first part confirmed is gone; of what it sent unanswered, some may be gone too.
+        QVERIFY(kKeys - left >= deleted1 && kKeys - left <= deleted1 + unconfirmed1);
+
+        const Out rest = runCtl({QStringLiteral("purge"), doomed.url(), QStringLiteral("--resume"), token,
+                                 QStringLiteral("--yes"), QStringLiteral("--json")});
+        QCOMPARE(rest.code, 0);
+        const QJsonObject whole = QJsonDocument::fromJson(rest.out.toUtf8()).object();
+        QCOMPARE(doomed.cli({QStringLiteral("DBSIZE")}).toLongLong(), 0);
+        // A restarted server hashes keys with a new seed, so its old SCAN cursors are void: it was walked again.
+        QCOMPARE(whole.value(QStringLiteral("rescannedNodes")).toInt(), 1);
+        // The second part deleted exactly what was left; the figures add both parts.
+        QCOMPARE(whole.value(QStringLiteral("deleted")).toInteger(), deleted1 + left);
+        QVERIFY(whole.value(QStringLiteral("deleted")).toInteger() <= kKeys);
+        QVERIFY(whole.value(QStringLiteral("deleted")).toInteger() >= kKeys - unconfirmed1);
+        QCOMPARE(audit().first().outcome, QStringLiteral("completed"));
+        QCOMPARE(audit().first().deleted, left);
+
+        const Out bad = runCtl({QStringLiteral("purge"), doomed.url(), QStringLiteral("--resume"), QStringLiteral("nonsense")});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains(QStringLiteral("token")));
     }
 
     void misuseAndFailures_data()

@@ -45,6 +45,14 @@ SourceRecorder::SourceRecorder(Source* source)
         std::lock_guard lock(m_mutex);
         m_record.invalidations.append(r);
     });
+    connect(source, &Source::tagsListed, this, [this](const TagList& l) {
+        std::lock_guard lock(m_mutex);
+        m_record.tagLists.append(l);
+    });
+    connect(source, &Source::tagMembersReady, this, [this](const TagMembers& m) {
+        std::lock_guard lock(m_mutex);
+        m_record.tagMembers.append(m);
+    });
 }
 
 SourceRecorder::Record SourceRecorder::snapshot() const

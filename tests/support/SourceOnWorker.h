@@ -32,6 +32,8 @@ public:
         QList<KeyOpResult> keyOps;
         QList<InvalidationProgress> invalidationProgress;
         QList<InvalidationReport> invalidations;
+        QList<TagList> tagLists;          // tags (#9)
+        QList<TagMembers> tagMembers;
     };
     Record snapshot() const;
     void post(std::function<void()> task);   // any thread; runs on the recorder's thread, in order

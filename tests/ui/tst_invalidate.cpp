@@ -3,12 +3,16 @@
 // and the Audit view (filter, CSV export) reading the audit.db the purges wrote.
 #include "IsolatedEnvironment.h"
 
+#include "RedisServer.h"
 #include "connectors/LocalSource.h"
+#include "connectors/RedisSource.h"
 #include "ui/ConnectionListModel.h"
 #include "ui/invalidate/AuditModel.h"
 #include "ui/invalidate/AuditView.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 #include "ui/invalidate/InvalidatePanel.h"
+#include "ui/invalidate/TagListModel.h"
+#include "ui/invalidate/TagPage.h"
 
 #include "engine/cache.h"
 
@@ -19,7 +23,10 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -181,14 +188,56 @@ private Q_SLOTS:
         m_panel->rateSpin()->setValue(0);
     }
 
-    void tagInvalidationOnTheLocalEngine()
+    void tagsAreListedWithCountsDryRunThenInvalidated()
     {
         fill("item:", 50, {"catalog"});
-        m_panel->tagEdit()->setText(QStringLiteral("catalog"));
-        QVERIFY(m_panel->tagButton()->isEnabled());
-        QTest::mouseClick(m_panel->tagButton(), Qt::LeftButton);
-        m_panel->pendingConfirmation()->accept();
-        QTRY_VERIFY(m_panel->resultLabel()->text().contains(QStringLiteral("deleted 50 of 50 keys")));
+        fill("promo:", 5, {"catalog", "promo"});
+        TagPage* page = m_panel->tagPage();
+        QAbstractItemModelTester tester(page->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(!page->prefixEdit()->isEnabled());   // the engine's tags carry no key prefix
+        QTest::mouseClick(page->listButton(), Qt::LeftButton);
+        QTRY_COMPARE(page->model()->rowCount(), 2);
+        QCOMPARE(page->model()->index(0, TagListModel::Name).data().toString(), QStringLiteral("catalog"));
+        QCOMPARE(page->model()->index(0, TagListModel::Members).data().toString(), QStringLiteral("55"));
+        QCOMPARE(page->model()->index(1, TagListModel::Members).data().toString(), QStringLiteral("5"));
+        QVERIFY(!page->dryRunButton()->isEnabled());   // nothing checked yet
+        page->model()->setChecked(0, true);
+        QVERIFY(page->dryRunButton()->isEnabled());
+        QVERIFY(!page->invalidateButton()->isEnabled());   // a dry run comes first
+        QTest::mouseClick(page->dryRunButton(), Qt::LeftButton);
+        QTRY_VERIFY(page->invalidateButton()->isEnabled());
+        QVERIFY2(page->resultLabel()->text().contains(QStringLiteral("55 keys match")), qPrintable(page->resultLabel()->text()));
+        QCOMPARE(m_cache->tagCounts().at("catalog"), 55u);   // a dry run deletes nothing
+        const auto entries = m_cache->stats().entries;
+        QTest::mouseClick(page->invalidateButton(), Qt::LeftButton);
+        QVERIFY(page->pendingConfirmation());
+        QVERIFY(page->pendingConfirmation()->text().contains(QStringLiteral("55 keys tagged catalog")));
+        page->pendingConfirmation()->accept();
+        QTRY_VERIFY2(page->resultLabel()->text().contains(QStringLiteral("deleted 55 of 55 keys")),
+                     qPrintable(page->resultLabel()->text()));
+        QCOMPARE(m_cache->stats().entries, entries - 55);
+        QVERIFY(m_cache->tagCounts().empty());
+        QTRY_COMPARE(page->model()->rowCount(), 0);   // listed again after the run
+        QVERIFY(page->resultLabel()->text().contains(QStringLiteral("deleted 55 of 55 keys")));   // the report stays
+    }
+
+    void tagPageIsDisabledOnReadOnlyConnectionsWithTheReason()
+    {
+        fill("ro:", 3, {"ro"});
+        TagPage* page = m_panel->tagPage();
+        m_panel->setConnection(entry(false, true));
+        QTest::mouseClick(page->listButton(), Qt::LeftButton);
+        QTRY_COMPARE(page->model()->rowCount(), 1);
+        page->model()->setChecked(0, true);
+        QTest::mouseClick(page->dryRunButton(), Qt::LeftButton);   // counting is allowed
+        QTRY_VERIFY(page->resultLabel()->text().contains(QStringLiteral("3 keys match")));
+        QVERIFY(!page->invalidateButton()->isEnabled());
+        QVERIFY(page->reasonLabel()->text().contains(QStringLiteral("read-only")));
+        m_panel->setConnection(entry(false, false));
+        QVERIFY(page->invalidateButton()->isEnabled());
+        QTest::mouseClick(page->invalidateButton(), Qt::LeftButton);
+        page->pendingConfirmation()->accept();
+        QTRY_VERIFY(page->resultLabel()->text().contains(QStringLiteral("deleted 3 of 3 keys")));
     }
 
     void auditViewListsFiltersAndExports()
@@ -196,7 +245,7 @@ private Q_SLOTS:
         AuditView* view = m_panel->auditView();
         QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view->reload();
-        QTRY_COMPARE(view->model()->rowCount(), 4);   // user:*, other:*, slow:* (cancelled), the tag; dry runs are not audited
+        QTRY_COMPARE(view->model()->rowCount(), 5);   // user:*, other:*, slow:* (cancelled), two tag runs; dry runs are not audited
         QCOMPARE(view->model()->entries().first().action, QStringLiteral("invalidate tag"));
         QCOMPARE(view->model()->index(0, AuditModel::Connection).data().toString(), QStringLiteral("Local engine"));
         view->filterEdit()->setText(QStringLiteral("cancelled"));
@@ -210,6 +259,74 @@ private Q_SLOTS:
         const QList<QByteArray> lines = file.readAll().split('\n');
         QVERIFY(lines.first().startsWith("time,user,host,connection,action,target,matched,deleted,outcome"));
         QVERIFY(lines.at(1).contains(",slow:*,"));
+    }
+
+    void interruptedPurgeResumesAfterTheServerIsBack()
+    {
+        // Every write reaches the append-only file before its reply, so what the server did survives its death.
+        test::RedisServer::Options so;
+        so.extraArgs = {QStringLiteral("--appendonly"), QStringLiteral("yes"), QStringLiteral("--appendfsync"),
+                        QStringLiteral("always")};
+        test::RedisServer server(so);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        constexpr int kKeys = 20000;
+        server.cli({QStringLiteral("EVAL"), QStringLiteral("for i = 1, tonumber(ARGV[1]) do redis.call('SET', 'user:' .. i, 'v') end"),
+                    QStringLiteral("0"), QString::number(kKeys)});
+        RedisSource::Options options;
+        options.client.reconnectInitialMs = 50;
+        options.client.reconnectMaxMs = 200;
+        QThread thread;
+        auto* source = new RedisSource(QStringLiteral("r"), QStringLiteral("redis test"),
+                                       *ConnectionUrl::parse(server.url()).url, options);
+        source->moveToThread(&thread);
+        connect(&thread, &QThread::finished, source, &QObject::deleteLater);
+        thread.start();
+        QSignalSpy states(source, &Source::stateChanged);
+        QMetaObject::invokeMethod(source, &Source::open, Qt::QueuedConnection);
+        QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty() && states.constLast().at(0).value<ConnectionState>() == ConnectionState::Ready,
+                                 10000);
+        ConnectionEntry e = entry(false, false);
+        e.id = QStringLiteral("r");
+        e.name = QStringLiteral("redis test");
+        e.local = false;
+        m_panel->setConnection(e);
+        m_panel->setSource(source);
+        QVERIFY(!m_panel->resumeButton()->isVisible());
+
+        dryRun(QStringLiteral("user:*"));
+        QVERIFY2(m_panel->forecastLabel()->text().contains(QStringLiteral("20,000 keys match")),
+                 qPrintable(m_panel->forecastLabel()->text()));
+        m_panel->rateSpin()->setValue(10000);
+        QTest::mouseClick(m_panel->purgeButton(), Qt::LeftButton);
+        m_panel->pendingConfirmation()->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(server.cli({QStringLiteral("DBSIZE")}).toLongLong() <= kKeys - 3000, 20000);
+        server.kill();
+        QTRY_VERIFY_WITH_TIMEOUT(m_panel->resumeButton()->isVisible(), 20000);
+        QVERIFY2(m_panel->resultLabel()->text().contains(QStringLiteral("interrupted")), qPrintable(m_panel->resultLabel()->text()));
+        const auto m = QRegularExpression(QStringLiteral("deleted ([0-9,]+) of")).match(m_panel->resultLabel()->text());
+        QVERIFY(m.hasMatch());
+        const qint64 deleted1 = QLocale().toLongLong(m.captured(1));
+
+        QVERIFY2(server.restart(), qPrintable(server.errorString()));   // same port, same data directory
+        const qint64 left = server.cli({QStringLiteral("DBSIZE")}).toLongLong();
+        QVERIFY(left > 0 && deleted1 + left <= kKeys);
+        QTRY_VERIFY_WITH_TIMEOUT(m_panel->resumeButton()->isEnabled(), 10000);
+        QTest::mouseClick(m_panel->resumeButton(), Qt::LeftButton);
+        QVERIFY(m_panel->pendingConfirmation());
+        m_panel->pendingConfirmation()->accept();
+        QTRY_VERIFY_WITH_TIMEOUT(m_panel->resultLabel()->text().contains(QStringLiteral("resumed after an interruption")), 30000);
+        const QString total = QLocale().toString(deleted1 + left);
+        QVERIFY2(m_panel->resultLabel()->text().contains(QStringLiteral("deleted %1 of %1 keys").arg(total)),
+                 qPrintable(m_panel->resultLabel()->text()));
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).toLongLong(), 0);
+        QVERIFY(!m_panel->resumeButton()->isVisible());
+
+        m_panel->rateSpin()->setValue(0);
+        m_panel->setSource(m_source);
+        m_panel->setConnection(entry(false, false));
+        QMetaObject::invokeMethod(source, &Source::close, Qt::QueuedConnection);
+        thread.quit();
+        thread.wait();
     }
 
     void openPatternFromTheKeysPanelRunsADryRun()

@@ -6,6 +6,7 @@
 #include "ui/Icons.h"
 #include "ui/invalidate/AuditView.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
+#include "ui/invalidate/TagPage.h"
 
 #include "engine/key_escape.h"
 
@@ -23,6 +24,8 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace cachelens::ui {
 namespace {
@@ -48,8 +51,8 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
       m_validation(new QLabel), m_rate(new QSpinBox), m_jitter(new QSpinBox), m_includeNew(new QCheckBox),
       m_dryRun(new QPushButton(tr("Dry run"))), m_purge(new QPushButton(tr("Purge…"))),
       m_cancel(new QPushButton(tr("Cancel"))), m_reason(new QLabel), m_forecast(new QLabel), m_sample(new QListWidget),
-      m_progress(new QProgressBar), m_progressText(new QLabel), m_result(new QLabel), m_tag(new QLineEdit),
-      m_tagButton(new QPushButton(tr("Invalidate tag…"))), m_audit(new AuditView)
+      m_progress(new QProgressBar), m_progressText(new QLabel), m_result(new QLabel), m_resume(new QPushButton(tr("Resume"))),
+      m_tagPage(new TagPage), m_audit(new AuditView)
 {
     qRegisterMetaType<InvalidationProgress>();
     qRegisterMetaType<InvalidationReport>();
@@ -81,7 +84,9 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     buttons->addWidget(m_dryRun);
     buttons->addWidget(m_purge);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_resume);
     buttons->addStretch(1);
+    m_resume->setToolTip(tr("Continue the interrupted purge where it stopped"));
     m_reason->setWordWrap(true);
     m_reason->setStyleSheet(QStringLiteral("color: #c0392b"));
     m_forecast->setWordWrap(true);
@@ -103,21 +108,8 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     patternLayout->addWidget(m_result);
     patternLayout->addWidget(sampleBox, 1);
 
-    // Tag tab.
-    auto* tagPage = new QWidget;
-    m_tag->setPlaceholderText(tr("tag name, e.g. catalog"));
-    auto* tagLayout = new QVBoxLayout(tagPage);
-    auto* tagForm = new QFormLayout;
-    tagForm->addRow(tr("Tag:"), m_tag);
-    tagLayout->addLayout(tagForm);
-    tagLayout->addWidget(m_tagButton, 0, Qt::AlignLeft);
-    auto* tagNote = new QLabel(tr("Tag invalidation works on the local engine's tags. Redis tag sets are not supported yet."));
-    tagNote->setWordWrap(true);
-    tagLayout->addWidget(tagNote);
-    tagLayout->addStretch(1);
-
     m_tabs->addTab(patternPage, tr("By pattern"));
-    m_tabs->addTab(tagPage, tr("By tag"));
+    m_tabs->addTab(m_tagPage, tr("By tag"));
     m_tabs->addTab(m_audit, tr("Audit log"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_tabs);
@@ -127,8 +119,8 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     connect(m_dryRun, &QPushButton::clicked, this, &InvalidatePanel::startDryRun);
     connect(m_purge, &QPushButton::clicked, this, &InvalidatePanel::askToPurge);
     connect(m_cancel, &QPushButton::clicked, this, &InvalidatePanel::cancelRunning);
-    connect(m_tag, &QLineEdit::textChanged, this, &InvalidatePanel::updateActions);
-    connect(m_tagButton, &QPushButton::clicked, this, &InvalidatePanel::askToInvalidateTag);
+    connect(m_resume, &QPushButton::clicked, this, &InvalidatePanel::resumePurge);
+    connect(m_tagPage, &TagPage::invalidated, m_audit, &AuditView::reload);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (m_tabs->widget(index) == m_audit)
             m_audit->reload();
@@ -146,6 +138,7 @@ void InvalidatePanel::setAuditPath(const QString& path)
 {
     m_auditPath = path;
     m_audit->setAuditPath(path);
+    m_tagPage->setAuditPath(path);
 }
 
 void InvalidatePanel::setConnection(const ConnectionEntry& entry)
@@ -154,6 +147,7 @@ void InvalidatePanel::setConnection(const ConnectionEntry& entry)
     m_production = entry.production;
     m_readOnly = entry.readOnly;
     m_local = entry.local;
+    m_tagPage->setConnection(entry.name, entry.production, entry.readOnly);
     updateActions();
 }
 
@@ -166,6 +160,9 @@ void InvalidatePanel::setSource(Source* source)
     m_source = source;
     m_running = 0;
     m_dryGlob.clear();
+    m_interrupted.reset();
+    m_resuming.reset();
+    m_tagPage->setSource(source, source && source->kind() == Source::Kind::Local);
     if (source) {
         connect(source, &Source::invalidationProgress, this, &InvalidatePanel::onProgress);
         connect(source, &Source::invalidationFinished, this, &InvalidatePanel::onFinished);
@@ -208,8 +205,8 @@ void InvalidatePanel::updateActions()
     m_dryRun->setEnabled(m_source && valid && idle);
     m_purge->setEnabled(m_source && valid && idle && !m_readOnly && m_dryGlob == glob);
     m_cancel->setEnabled(!idle);
-    m_tagButton->setEnabled(m_source && idle && !m_readOnly && m_local && !m_tag->text().isEmpty());
-    m_tagButton->setToolTip(m_local ? QString() : tr("Tags are available on the local engine"));
+    m_resume->setVisible(m_interrupted.has_value());
+    m_resume->setEnabled(m_source && idle && !m_readOnly && m_interrupted.has_value());
 }
 
 void InvalidatePanel::startDryRun() { start(true); }
@@ -231,32 +228,29 @@ void InvalidatePanel::askToPurge()
     dialog->open();
 }
 
-void InvalidatePanel::askToInvalidateTag()
+void InvalidatePanel::resumePurge()
 {
-    if (!m_source || m_readOnly || !m_local || m_running || m_tag->text().isEmpty())
+    if (!m_source || m_readOnly || m_running || !m_interrupted)
         return;
-    const QString what = tr("Delete every key tagged %1 on %2?").arg(m_tag->text().toHtmlEscaped(), m_connectionName.toHtmlEscaped());
+    const Interrupted earlier = *m_interrupted;
+    const QString what = tr("Resume deleting the keys matching %1 on %2? %3 keys were deleted before the interruption.")
+                             .arg(QString::fromUtf8(earlier.glob).toHtmlEscaped(), m_connectionName.toHtmlEscaped(),
+                                  QLocale().toString(qulonglong(earlier.deleted)));
     auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
-    connect(dialog, &QDialog::accepted, this, [this] {
-        const quint64 id = ++m_nextId;
-        m_running = id;
-        m_runningDry = false;
-        InvalidateOptions options;
-        options.auditPath = m_auditPath;
-        options.auditConnection = m_connectionName;
-        const QByteArray tag = m_tag->text().toUtf8();
-        Source* source = m_source;
-        QMetaObject::invokeMethod(source, [source, id, tag, options] { source->invalidateTag(id, tag, options); },
-                                  Qt::QueuedConnection);
-        m_result->setText(tr("Invalidating tag %1…").arg(m_tag->text()));
-        updateActions();
+    connect(dialog, &QDialog::accepted, this, [this, earlier] {
+        if (m_running || !m_interrupted)
+            return;
+        m_pattern->setText(QString::fromUtf8(earlier.glob));
+        start(false, earlier.cursors);
+        if (m_running)
+            m_resuming = earlier;
     });
     dialog->open();
 }
 
-void InvalidatePanel::start(bool dryRun)
+void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors)
 {
     const QByteArray glob = m_pattern->text().toUtf8();
     if (!m_source || m_running || glob.isEmpty() || !globProblem(glob).isEmpty() || (!dryRun && m_readOnly))
@@ -268,15 +262,18 @@ void InvalidatePanel::start(bool dryRun)
     options.newKeys = m_includeNew->isChecked() ? InvalidateOptions::NewKeys::Include : InvalidateOptions::NewKeys::Exclude;
     options.auditPath = m_auditPath;
     options.auditConnection = m_connectionName;
+    options.resumeCursors = resumeCursors;
     const quint64 id = ++m_nextId;
     m_running = id;
     m_runningDry = dryRun;
+    m_interrupted.reset();
     if (dryRun) {
         m_sample->clear();
         m_forecast->clear();
     }
-    m_result->setText(dryRun ? tr("Counting keys matching %1…").arg(m_pattern->text())
-                             : tr("Purging keys matching %1…").arg(m_pattern->text()));
+    m_result->setText(dryRun                  ? tr("Counting keys matching %1…").arg(m_pattern->text())
+                      : resumeCursors.isEmpty() ? tr("Purging keys matching %1…").arg(m_pattern->text())
+                                                : tr("Resuming the purge of %1…").arg(m_pattern->text()));
     m_progress->setRange(0, 0);   // busy until the first figures arrive
     m_progressText->clear();
     Source* source = m_source;
@@ -319,11 +316,22 @@ void InvalidatePanel::onProgress(const InvalidationProgress& p)
     m_progressText->setText(text);
 }
 
-void InvalidatePanel::onFinished(const InvalidationReport& r)
+void InvalidatePanel::onFinished(const InvalidationReport& report)
 {
-    if (r.requestId != m_running)
+    if (report.requestId != m_running)
         return;
     m_running = 0;
+    InvalidationReport r = report;
+    const std::optional<Interrupted> earlier = std::exchange(m_resuming, std::nullopt);
+    if (earlier) {   // a resumed run: the report covers both parts
+        // Keys the first part matched but did not delete are matched again after the saved cursor, so they are not
+        // added twice: the whole run matched what the first part deleted plus what the second part matched.
+        r.deleted += earlier->deleted;
+        r.matched = earlier->deleted + report.matched;
+        r.seconds += earlier->seconds;
+    }
+    if (!r.dryRun && r.interrupted && !r.resumeCursors.isEmpty() && r.what.startsWith(QLatin1String("pattern ")))
+        m_interrupted = Interrupted{r.what.mid(8).toUtf8(), r.resumeCursors, r.matched, r.deleted, r.seconds};
     const QLocale locale;
     m_progress->setRange(0, 1000);
     m_progress->setValue(r.error.isError() || r.cancelled ? m_progress->value() : 1000);
@@ -335,6 +343,11 @@ void InvalidatePanel::onFinished(const InvalidationReport& r)
         result += tr("; %1 of them appeared during the purge").arg(locale.toString(qulonglong(r.newKeysDeleted)));
     else if (!r.dryRun && r.newKeys == InvalidateOptions::NewKeys::Exclude)
         result += tr("; keys created after the scan went by were left alone");
+    if (earlier)
+        result += tr("; resumed after an interruption: %1 keys before it, %2 after")
+                      .arg(locale.toString(qulonglong(earlier->deleted)), locale.toString(qulonglong(report.deleted)));
+    if (m_interrupted)
+        result += tr(". Resume continues where it stopped.");
     m_result->setText(result);
     if (r.dryRun && !r.error.isError() && !r.cancelled) {
         m_dryGlob = r.what.startsWith(QLatin1String("pattern ")) ? r.what.mid(8).toUtf8() : QByteArray();

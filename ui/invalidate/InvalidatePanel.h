@@ -7,6 +7,8 @@
 
 #include <QPointer>
 
+#include <optional>
+
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -20,6 +22,7 @@ namespace cachelens::ui {
 
 class AuditView;
 class ConfirmPurgeDialog;
+class TagPage;
 
 class InvalidatePanel : public Panel
 {
@@ -43,8 +46,8 @@ public:
     QSpinBox* rateSpin() const { return m_rate; }
     QSpinBox* jitterSpin() const { return m_jitter; }
     QCheckBox* includeNewKeysCheck() const { return m_includeNew; }
-    QLineEdit* tagEdit() const { return m_tag; }
-    QPushButton* tagButton() const { return m_tagButton; }
+    TagPage* tagPage() const { return m_tagPage; }
+    QPushButton* resumeButton() const { return m_resume; }
     QLabel* forecastLabel() const { return m_forecast; }
     QLabel* progressLabel() const { return m_progressText; }
     QLabel* resultLabel() const { return m_result; }
@@ -62,13 +65,14 @@ public Q_SLOTS:
     void openPattern(const QString& sourceId, const QByteArray& glob);
     void startDryRun();
     void askToPurge();                          // confirmation first; the purge starts when it is accepted
-    void askToInvalidateTag();
     void cancelRunning();
+    // After an interrupted purge: continues from the cursors it saved; the report counts both parts.
+    void resumePurge();
 
 private:
     void validate();
     void updateActions();
-    void start(bool dryRun);
+    void start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors = {});
     void onProgress(const cachelens::InvalidationProgress& progress);
     void onFinished(const cachelens::InvalidationReport& report);
 
@@ -83,6 +87,15 @@ private:
     QByteArray m_dryGlob;           // pattern of the last successful dry run (purge needs one)
     quint64 m_dryMatched = 0;
     QString m_auditPath;
+    // An interrupted purge that can be resumed: its pattern, cursors and what it had done.
+    struct Interrupted {
+        QByteArray glob;
+        QList<QPair<QString, QByteArray>> cursors;
+        quint64 matched = 0, deleted = 0;
+        double seconds = 0;
+    };
+    std::optional<Interrupted> m_interrupted;
+    std::optional<Interrupted> m_resuming;     // the earlier part of the run in flight
 
     QTabWidget* m_tabs;
     QLineEdit* m_pattern;
@@ -99,8 +112,8 @@ private:
     QProgressBar* m_progress;
     QLabel* m_progressText;
     QLabel* m_result;
-    QLineEdit* m_tag;
-    QPushButton* m_tagButton;
+    QPushButton* m_resume;
+    TagPage* m_tagPage;
     AuditView* m_audit;
     QPointer<ConfirmPurgeDialog> m_confirm;
 };

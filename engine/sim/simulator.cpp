@@ -106,7 +106,10 @@ std::vector<std::uint64_t> Simulator::keyStream(std::uint64_t n) const
 SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* cancel, std::chrono::milliseconds progressEvery)
 {
     const WorkloadSpec& s = spec_;
-    const bool realTime = s.rate <= 0;
+    const bool remote = s.target != "local";
+    const bool realTime = s.rate <= 0 || remote;
+    if (remote && s.keyPrefix.empty())
+        throw std::invalid_argument("a Redis target needs a key prefix for the simulated keys (cachelens:sim:<run>:)");
     ManualClock manual;
     CacheOptions o;
     o.maxEntries = s.maxEntries;
@@ -115,6 +118,12 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
     o.shards = s.threads == 1 ? 1 : 0; // one shard: exact policy behaviour and the same results for the same seed
     o.backgroundThread = false;
     o.clock = realTime ? nullptr : &manual;
+    if (remote) {
+        o.provider = "redis";
+        o.providerUrl = s.targetUrl.empty() ? s.target : s.targetUrl;
+        o.keyPrefix = s.keyPrefix;
+        o.maxBytes = 0;
+    }
     Cache cache(o);
 
     Shared sh{s, backing_, &trace_, keys_, &cache, realTime ? nullptr : &manual,
@@ -344,6 +353,8 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
     for (auto& th : threads) th.join();
     if (!realTime) cache.runMaintenance();
     SimResults r = snapshot(true);
+    r.target = s.target;
+    if (remote) r.keysCleanedUp = cache.clear(); // the provider's clear() deletes only keys under keyPrefix
     if (progress) progress(r);
     return r;
 }

@@ -51,6 +51,8 @@ struct SimResults {
     double simulatedSeconds = 0;       // virtual time covered (rate > 0) or wall time (rate 0)
     double wallSeconds = 0;
     double requestsPerSecond = 0;      // of wall time
+    std::string target = "local";      // where it ran: "local" or the Redis target as given
+    std::uint64_t keysCleanedUp = 0;   // Redis target: simulated keys deleted after the run
     bool finished = false, cancelled = false;
 };
 

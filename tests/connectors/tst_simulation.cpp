@@ -1,5 +1,9 @@
 // connectors/sim: the SQLite source of truth, the workload JSON, the threaded runner, and the cachelensctl
 // simulate / replay / mrc commands.
+#include "IsolatedEnvironment.h"
+#include "RedisServer.h"
+#include "connectors/provider/RedisProvider.h"
+
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonArray>
@@ -139,7 +143,7 @@ private slots:
         QTest::addRow("distribution") << QByteArray(R"({"distribution": {"type": "pareto"}})") << QStringLiteral("unknown distribution \"pareto\"");
         QTest::addRow("part") << QByteArray(R"({"distribution": {"type": "mixed", "parts": [{"type": "zipf", "z": 1}]}})")
                               << QStringLiteral("distribution.parts[0]: unknown key \"z\"");
-        QTest::addRow("redis") << QByteArray(R"({"cache": {"target": "redis"}})") << QStringLiteral("not supported yet");
+        QTest::addRow("empty target") << QByteArray(R"({"cache": {"target": ""}})") << QStringLiteral("a Redis URL");
     }
     void workloadJsonRefusesMistakesClearly()
     {
@@ -245,6 +249,68 @@ private slots:
         QVERIFY(human.out.contains(QStringLiteral("stampedes 0")));
 
         const CtlResult bad = runCtl({QStringLiteral("simulate"), dir.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(bad.code, 2);
+    }
+
+    // A Redis target: real round trips to a real redis-server, the same result keys as local, the simulated keys
+    // under cachelens:sim:<run>: and gone afterwards, the server's other keys untouched.
+    void ctlSimulateAgainstRedisCleansUpAfterItself()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        server.cli({QStringLiteral("SET"), QStringLiteral("user:1"), QStringLiteral("kept")});
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 500, "requests": 4000, "rate": 0, "readRatio": 0.9, "ttlSeconds": 60,
+                    "valueSize": {"min": 20, "max": 100},
+                    "cache": {"target": "local", "policy": "lru", "maxEntries": 200}, "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), server.url(),
+                                    QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("cachelens:sim:")));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        for (const char* key : {"requests", "hits", "misses", "hitRate", "backingQueries", "dbLoadReduction", "staleReads",
+                                "stampedes", "evictions", "expirations"})
+            QVERIFY2(o.contains(QLatin1String(key)), key);
+        QCOMPARE(o.value(QStringLiteral("requests")).toInt(), 4000);
+        QCOMPARE(o.value(QStringLiteral("target")).toString(), server.url());
+        // 500 keys, no eviction on the server: every key misses once, then hits until a write invalidates it.
+        QVERIFY(o.value(QStringLiteral("hitRate")).toDouble() > 0.5);
+        QVERIFY(o.value(QStringLiteral("hits")).toInt() + o.value(QStringLiteral("misses")).toInt() > 3000);
+        QVERIFY(o.value(QStringLiteral("keysCleanedUp")).toInt() > 100);
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("1"));
+        QCOMPARE(server.cli({QStringLiteral("GET"), QStringLiteral("user:1")}).trimmed(), QByteArray("kept"));
+    }
+
+    void ctlSimulateRefusesAProductionTargetUnlessConfirmed()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        const CtlResult add = runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("prod-cache"),
+                                      server.url(), QStringLiteral("--production")});
+        QVERIFY2(add.code == 0, qPrintable(add.err));
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 100, "requests": 500, "rate": 0, "cache": {"target": "prod-cache", "policy": "lru", "maxEntries": 50},
+                    "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const CtlResult refused = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains(QStringLiteral("production")) && refused.err.contains(QStringLiteral("--confirm")), qPrintable(refused.err));
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("0"));
+        const CtlResult wrongName = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--confirm"), QStringLiteral("prod")});
+        QCOMPARE(wrongName.code, 2);
+        const CtlResult ran = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--confirm"), QStringLiteral("prod-cache"),
+                                      QStringLiteral("--json")});
+        QVERIFY2(ran.code == 0, qPrintable(ran.err));
+        QCOMPARE(QJsonDocument::fromJson(ran.out.toUtf8()).object().value(QStringLiteral("requests")).toInt(), 500);
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("0"));
+        const CtlResult bad = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), QStringLiteral("redis://127.0.0.1:99999")});
         QCOMPARE(bad.code, 2);
     }
 

@@ -2,7 +2,9 @@
 // simulate / replay / mrc commands.
 #include "IsolatedEnvironment.h"
 #include "RedisServer.h"
+#include "connectors/provider/BlockingRedis.h"
 #include "connectors/provider/RedisProvider.h"
+#include "connectors/sim/MonitorRecorder.h"
 
 #include <QBuffer>
 #include <QJsonDocument>
@@ -11,6 +13,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <thread>
 
 #include "connectors/ctl/Command.h"
 #include "connectors/sim/SimulationRunner.h"
@@ -312,6 +316,104 @@ private slots:
         QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("0"));
         const CtlResult bad = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), QStringLiteral("redis://127.0.0.1:99999")});
         QCOMPARE(bad.code, 2);
+    }
+
+    void monitorLinesDecodeToExactBytes_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QList<QByteArray>>("args");
+        QTest::addRow("plain") << QByteArray("1700000000.123456 [0 127.0.0.1:5555] \"GET\" \"user:1\"")
+                               << QList<QByteArray>{"GET", "user:1"};
+        QTest::addRow("binary") << QByteArray("1700000000.5 [0 unix:/tmp/r.sock] \"SET\" \"k\\x00\\n\\\"x\\\\\" \"v a\"")
+                                << QList<QByteArray>{"SET", QByteArray("k\0\n\"x\\", 6), "v a"};
+        QTest::addRow("lua") << QByteArray("1700000001.000001 [0 lua] \"del\" \"a\" \"b\"") << QList<QByteArray>{"del", "a", "b"};
+    }
+    void monitorLinesDecodeToExactBytes()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QList<QByteArray>, args);
+        const auto m = sim::parseMonitorLine(line);
+        QVERIFY(m);
+        QCOMPARE(m->args, args);
+        QVERIFY(!sim::parseMonitorLine("OK"));
+        QVERIFY(!sim::parseMonitorLine("1700000000.1 [0 x] \"GET\" \"unterminated"));
+    }
+
+    // A real server, real traffic with binary keys while `cachelensctl record` runs MONITOR; the trace file has
+    // every request with its kind, binary keys distinct, and `replay` reads it.
+    void ctlRecordCapturesTrafficWithMonitor()
+    {
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        std::atomic<bool> stop{false};
+        std::atomic<int> rounds{0};
+        std::thread traffic([&] {
+            provider::RedisEndpoint ep;
+            ep.port = server.port();
+            ep.timeout = std::chrono::milliseconds(2000);
+            provider::BlockingConnection c(ep);
+            std::string error;
+            if (!c.connect(error)) return;
+            const std::string bin("k\0\n\"x", 5);
+            provider::Reply r;
+            while (!stop) {
+                c.command({"SET", bin, "v"}, r, error);
+                c.command({"GET", bin}, r, error);
+                c.command({"MGET", "a", "b"}, r, error);
+                c.command({"DEL", "a"}, r, error);
+                c.command({"PING"}, r, error);
+                ++rounds;
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        });
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("rec.txt"));
+        const CtlResult r = runCtl({QStringLiteral("record"), server.url(), QStringLiteral("--seconds"), QStringLiteral("1.5"),
+                                    QStringLiteral("--out"), out, QStringLiteral("--json")});
+        stop = true;
+        traffic.join();
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("MONITOR")));
+        QVERIFY(rounds > 5);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(o.value(QStringLiteral("requests")).toInt() >= 5 * 3);
+        QCOMPARE(o.value(QStringLiteral("keys")).toInt(), 3); // the binary key, a, b
+        QVERIFY(o.value(QStringLiteral("skippedCommands")).toInt() >= 3); // PING is not a cache request
+        std::string error;
+        const auto trace = engine::sim::loadTrace(out.toStdString(), engine::sim::TraceFormat::Text, error);
+        QVERIFY2(trace, error.c_str());
+        QCOMPARE(std::uint64_t(trace->keys.size()), std::uint64_t(o.value(QStringLiteral("requests")).toInt()));
+        QVERIFY(std::find(trace->names.begin(), trace->names.end(), std::string("k\\x00\\x0a\"x")) != trace->names.end());
+        int gets = 0, sets = 0, dels = 0;
+        for (std::size_t i = 0; i < trace->keys.size(); ++i) {
+            switch (trace->op(i)) {
+            case engine::sim::TraceRequest::Get: ++gets; break;
+            case engine::sim::TraceRequest::Set: ++sets; break;
+            case engine::sim::TraceRequest::Del: ++dels; break;
+            }
+        }
+        QVERIFY(sets > 0 && dels > 0 && gets >= 3 * sets - 3);
+        const CtlResult replay = runCtl({QStringLiteral("replay"), out, QStringLiteral("--policy"), QStringLiteral("lru"),
+                                         QStringLiteral("--capacity"), QStringLiteral("10"), QStringLiteral("--json")});
+        QVERIFY2(replay.code == 0, qPrintable(replay.err));
+
+        // u64le with a request limit: exactly that many 8-byte ids.
+        const QString bin = dir.filePath(QStringLiteral("rec.u64"));
+        std::thread more([&] {
+            for (int i = 0; i < 50; ++i) {
+                server.cli({QStringLiteral("GET"), QStringLiteral("k%1").arg(i)});
+            }
+        });
+        const CtlResult limited = runCtl({QStringLiteral("record"), server.url(), QStringLiteral("--seconds"), QStringLiteral("10"),
+                                          QStringLiteral("--out"), bin, QStringLiteral("--max-requests"), QStringLiteral("5")});
+        more.join();
+        QVERIFY2(limited.code == 0, qPrintable(limited.err));
+        QCOMPARE(QFileInfo(bin).size(), qint64(5 * 8));
+
+        const CtlResult refused = runCtl({QStringLiteral("record"), QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--seconds"),
+                                          QStringLiteral("1"), QStringLiteral("--out"), dir.filePath(QStringLiteral("x.txt"))});
+        QCOMPARE(refused.code, 1);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("x.txt"))));
     }
 
     void ctlReplayPrintsHitRatiosPerPolicyAndCapacity()

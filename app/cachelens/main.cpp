@@ -1,5 +1,6 @@
 // cachelens: the GUI. Parses the command line, wires the main window and starts the event loop.
 #include "cachelens/engine/version.h"
+#include "connectors/provider/RedisProvider.h"
 #include "ui/GuiOptions.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"
@@ -57,6 +58,8 @@ int main(int argc, char** argv)
     }
 
     QApplication app(argc, argv);
+
+    cachelens::provider::registerRedisProvider(); // the Simulate panel's Redis targets
     app.setWindowIcon(cachelens::ui::appIcon());
     QApplication::setDesktopFileName(QStringLiteral("io.cachelens.CacheLens"));
     const cachelens::ui::GuiOptions& options = parsed.options;

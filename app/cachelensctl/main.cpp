@@ -1,6 +1,7 @@
 // cachelensctl: the scriptable CacheLens. Every subcommand lives in connectors/ctl; this only forwards argv.
 #include "cachelens/engine/version.h"
 #include "connectors/ctl/Command.h"
+#include "connectors/provider/RedisProvider.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -14,6 +15,8 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName(QStringLiteral("CacheLens"));
     QCoreApplication::setApplicationName(QStringLiteral("cachelens"));   // shares settings with the GUI
     QCoreApplication::setApplicationVersion(QLatin1String(cachelens::kVersion));
+
+    cachelens::provider::registerRedisProvider(); // the engine over Redis: `simulate` with a Redis target
 
     QTextStream out(stdout);
     QTextStream err(stderr);

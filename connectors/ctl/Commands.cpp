@@ -19,6 +19,7 @@ const QList<Command>& commands()
         simulateCommand(),
         replayCommand(),
         mrcCommand(),
+        recordCommand(),
         purgeCommand(),
     };
     return all;

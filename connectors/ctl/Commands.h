@@ -15,5 +15,6 @@ Command ttlCommand();
 Command simulateCommand();
 Command replayCommand();
 Command mrcCommand();
+Command recordCommand();
 Command purgeCommand();
 } // namespace cachelens::ctl

@@ -1,4 +1,5 @@
 #include "connectors/ctl/Commands.h"
+#include "connectors/ctl/RedisCommandSupport.h"
 #include "connectors/ctl/SimCommandSupport.h"
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/sim/WorkloadJson.h"
@@ -97,20 +98,23 @@ QString us(double v) { return QLocale().toString(v, 'f', v < 10 ? 2 : 1); }
 
 } // namespace
 
-// `cachelensctl simulate SPEC.json [--json] [--workdir DIR]`: runs a workload (issue #10's JSON) against the local
-// engine with a generated SQLite database behind a cache-aside loader and prints what a user would see. Progress
-// goes to stderr about once a second; --json prints one object on stdout.
+// `cachelensctl simulate SPEC.json [--target local|URL|NAME] [--confirm NAME] [--json] [--workdir DIR]`: runs a
+// workload (issue #10's JSON) against the local engine or a Redis server (the spec's cache.target, or --target)
+// with a generated SQLite database behind a cache-aside loader and prints what a user would see. On Redis the keys
+// go under cachelens:sim:<run>: and are deleted afterwards; read-only and production connections need --confirm
+// with their name. Progress goes to stderr about once a second; --json prints one object on stdout.
 Command simulateCommand()
 {
     Command c;
     c.name = QStringLiteral("simulate");
     c.summary = QCoreApplication::translate("ctl", "run a workload spec (JSON) against the engine with a SQLite source of truth");
-    c.usage = QStringLiteral("cachelensctl simulate SPEC.json [--json] [--workdir DIR]");
+    c.usage = QStringLiteral("cachelensctl simulate SPEC.json [--target local|URL|NAME] [--confirm NAME] [--json] [--workdir DIR]");
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("simulate");
         QStringList positional;
         QMap<QString, QString> opt;
-        if (!splitArgs(ctx, name, {QStringLiteral("--json")}, {QStringLiteral("--workdir")}, positional, opt)) return int(Misuse);
+        if (!splitArgs(ctx, name, {QStringLiteral("--json")}, {QStringLiteral("--workdir"), QStringLiteral("--target"), QStringLiteral("--confirm")}, positional, opt))
+            return int(Misuse);
         if (positional.size() != 1) return misuse(ctx, name, QStringLiteral("expects exactly one SPEC.json (a workload, see --help)"));
         QFile f(positional.first());
         if (!f.open(QIODevice::ReadOnly)) {
@@ -118,14 +122,35 @@ Command simulateCommand()
             return int(Misuse);
         }
         QString error;
-        const auto spec = sim::parseWorkload(f.readAll(), error);
-        if (!spec) {
+        const auto parsedSpec = sim::parseWorkload(f.readAll(), error);
+        if (!parsedSpec) {
             ctx.err << "cachelensctl simulate: " << positional.first() << ": " << error << Qt::endl;
             return int(Misuse);
         }
+        auto spec = *parsedSpec;
+        if (opt.contains(QStringLiteral("--target"))) spec.target = opt.value(QStringLiteral("--target")).toStdString();
+        sim::SimulationHooks hooks;
+        if (spec.target != "local") {
+            const auto target = sim::resolveSimTarget(QString::fromStdString(spec.target), error);
+            if (!target) {
+                ctx.err << "cachelensctl simulate: " << error << Qt::endl;
+                return int(Misuse);
+            }
+            const QString refusal = sim::simTargetRefusal(*target);
+            if (!refusal.isEmpty() && opt.value(QStringLiteral("--confirm")) != target->display) {
+                ctx.err << "cachelensctl simulate: refused: " << refusal << "; add --confirm '" << target->display << "'" << Qt::endl;
+                return int(Misuse);
+            }
+            hooks.targetConfirmed = true;
+            if (!target->profileId.isEmpty()) {
+                QString problem;
+                if (const auto secret = readSecret(target->profileId, &problem)) hooks.targetPassword = *secret;
+                else if (!problem.isEmpty()) ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
+            }
+            ctx.err << "simulating against " << target->display << ": keys are written under cachelens:sim:<run>: and deleted afterwards" << Qt::endl;
+        }
         QTemporaryDir temp;
         const QString workDir = opt.contains(QStringLiteral("--workdir")) ? opt.value(QStringLiteral("--workdir")) : temp.path();
-        sim::SimulationHooks hooks;
         QElapsedTimer sinceLine;
         sinceLine.start();
         hooks.phase = [&](const std::string& text) {
@@ -137,23 +162,23 @@ Command simulateCommand()
         hooks.progress = [&](const engine::sim::SimResults& r) {
             if (sinceLine.elapsed() < 1000) return;
             sinceLine.restart();
-            ctx.err << QStringLiteral("  %1 of %2 requests, hit rate %3").arg(count(r.requests), count(spec->requests), percent(r.hitRate))
+            ctx.err << QStringLiteral("  %1 of %2 requests, hit rate %3").arg(count(r.requests), count(spec.requests), percent(r.hitRate))
                     << Qt::endl;
         };
         engine::sim::SimResults r;
-        if (!sim::runSimulation(*spec, workDir, hooks, r, error)) {
+        if (!sim::runSimulation(spec, workDir, hooks, r, error)) {
             ctx.err << "cachelensctl simulate: " << error << Qt::endl;
             return int(Failed);
         }
         if (opt.contains(QStringLiteral("--json"))) {
             QJsonObject o = sim::resultsToJson(r);
-            o.insert(QStringLiteral("spec"), sim::workloadToJson(*spec));
+            o.insert(QStringLiteral("spec"), sim::workloadToJson(spec));
             ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
             return int(Ok);
         }
-        const QString label = spec->name.empty() ? positional.first() : QString::fromStdString(spec->name);
+        const QString label = spec.name.empty() ? positional.first() : QString::fromStdString(spec.name);
         ctx.out << label << ": " << count(r.requests) << " requests (" << count(r.reads) << " reads, " << count(r.writes)
-                << " writes) over " << QLocale().toString(r.simulatedSeconds, 'f', 1) << (spec->rate > 0 ? " simulated" : "")
+                << " writes) over " << QLocale().toString(r.simulatedSeconds, 'f', 1) << (spec.rate > 0 && spec.target == "local" ? " simulated" : "")
                 << " seconds in " << QLocale().toString(r.wallSeconds, 'f', 2) << " s" << (r.cancelled ? ", cancelled" : "") << '\n';
         ctx.out << "  hit rate          " << percent(r.hitRate) << " (" << count(r.hits) << " hits, " << count(r.misses) << " misses)\n";
         ctx.out << "  database reads    " << count(r.backingQueries) << " (" << percent(r.dbLoadReduction)
@@ -161,6 +186,9 @@ Command simulateCommand()
         ctx.out << "  latency µs        p50 " << us(r.latency.p50) << "  p95 " << us(r.latency.p95) << "  p99 " << us(r.latency.p99) << '\n';
         ctx.out << "    hits            p50 " << us(r.hitLatency.p50) << "  p95 " << us(r.hitLatency.p95) << "  p99 " << us(r.hitLatency.p99) << '\n';
         ctx.out << "    misses          p50 " << us(r.missLatency.p50) << "  p95 " << us(r.missLatency.p95) << "  p99 " << us(r.missLatency.p99) << '\n';
+        if (spec.target != "local")
+            ctx.out << "  target            " << QString::fromStdString(r.target) << " (closed loop on real time; "
+                    << count(r.keysCleanedUp) << " simulated keys deleted afterwards)\n";
         ctx.out << "  stale reads " << count(r.staleReads) << ", stampedes " << count(r.stampedes) << ", evictions "
                 << count(r.evictions) << ", expirations " << count(r.expirations) << ", invalidations " << count(r.invalidations) << '\n';
         ctx.out.flush();

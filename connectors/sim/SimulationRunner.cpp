@@ -1,6 +1,10 @@
 #include "connectors/sim/SimulationRunner.h"
 
+#include "connectors/ConnectionUrl.h"
+#include "connectors/profiles/ProfileStore.h"
 #include "connectors/sim/SqliteBacking.h"
+
+#include <QRandomGenerator>
 
 #include <QCoreApplication>
 #include <QDir>
@@ -13,10 +17,79 @@ namespace cachelens::sim {
 using engine::sim::SimResults;
 using engine::sim::WorkloadSpec;
 
-bool runSimulation(const WorkloadSpec& spec, const QString& workDir, const SimulationHooks& hooks, SimResults& results,
+std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
+    SimTarget t;
+    if (target.isEmpty() || target == QLatin1String("local")) {
+        t.display = QStringLiteral("local");
+        return t;
+    }
+    t.local = false;
+    ConnectionUrl url;
+    if (!target.contains(QStringLiteral("://"))) {
+        const auto profile = ProfileStore().find(target);
+        if (!profile) {
+            error = tr("no saved connection is called \"%1\" (give \"local\", a redis:// URL or a saved connection's name)").arg(target);
+            return std::nullopt;
+        }
+        url = profile->url;
+        t.display = profile->name;
+        t.profileId = profile->id;
+        t.production = profile->production;
+        t.readOnly = profile->readOnly;
+    } else {
+        const auto parsed = ConnectionUrl::parse(target);
+        if (!parsed.ok()) {
+            error = parsed.error;
+            return std::nullopt;
+        }
+        url = *parsed.url;
+        t.display = url.toString();
+    }
+    if (url.isTls() || url.scheme == ConnectionUrl::Scheme::Sentinel) {
+        error = tr("%1: simulations run on plain redis:// or unix:// connections (the engine's redis provider speaks neither TLS nor sentinel)").arg(t.display);
+        return std::nullopt;
+    }
+    t.url = url.toString(true);
+    return t;
+}
+
+std::string newSimKeyPrefix()
+{
+    const quint64 r = QRandomGenerator::global()->generate64() & 0xffffffffffffull;
+    return "cachelens:sim:" + QStringLiteral("%1").arg(r, 12, 16, QLatin1Char('0')).toStdString() + ":";
+}
+
+QString simTargetRefusal(const SimTarget& t)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
+    if (t.readOnly)
+        return tr("the connection \"%1\" is read-only, and a simulation writes keys (under cachelens:sim:<run>:, deleted afterwards)").arg(t.display);
+    if (t.production)
+        return tr("the connection \"%1\" is marked production, and a simulation writes keys (under cachelens:sim:<run>:, deleted afterwards) and adds load").arg(t.display);
+    return {};
+}
+
+bool runSimulation(const WorkloadSpec& given, const QString& workDir, const SimulationHooks& hooks, SimResults& results,
                    QString& error)
 {
     auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
+    WorkloadSpec spec = given;
+    QString display = QString::fromStdString(spec.target);
+    if (spec.target != "local" && spec.targetUrl.empty()) {
+        const auto target = resolveSimTarget(QString::fromStdString(spec.target), error);
+        if (!target) return false;
+        display = target->display;
+        if (const QString refusal = simTargetRefusal(*target); !refusal.isEmpty() && !hooks.targetConfirmed) {
+            error = tr("refused: %1; confirm with the connection's name to run it anyway").arg(refusal);
+            return false;
+        }
+        ConnectionUrl url = *ConnectionUrl::parse(target->url).url;
+        if (!hooks.targetPassword.isEmpty()) url.password = hooks.targetPassword;
+        spec.targetUrl = url.toString(true).toStdString();
+    }
+    if (spec.target != "local" && spec.keyPrefix.empty()) spec.keyPrefix = newSimKeyPrefix();
     try {
         // The key count first: trace and keyed-mixed workloads get theirs from the Simulator.
         std::unique_ptr<engine::sim::Backing> backing;
@@ -37,6 +110,9 @@ bool runSimulation(const WorkloadSpec& spec, const QString& workDir, const Simul
             if (!backing) return false;
         }
         if (hooks.phase) hooks.phase(tr("Running %1 requests").arg(QLocale().toString(qulonglong(spec.requests))).toStdString());
+        if (hooks.phase && spec.target != "local")
+            hooks.phase(tr("Running against Redis %1 under the key prefix %2 (deleted afterwards)")
+                            .arg(display, QString::fromStdString(spec.keyPrefix)).toStdString());
         engine::sim::Simulator sim(spec, *backing);
         results = sim.run(hooks.progress, hooks.cancel);
         return true;
@@ -62,7 +138,8 @@ void SimulationRunner::joinWorker()
     if (m_worker.joinable()) m_worker.join();
 }
 
-bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir)
+bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir, bool targetConfirmed,
+                             const QString& targetPassword)
 {
     if (m_running) return false;
     joinWorker(); // the previous job's thread has posted AllDone; it is ending or ended
@@ -70,12 +147,15 @@ bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& wo
     m_running = true;
     const std::vector<WorkloadSpec> jobs(specs.begin(), specs.end());
     // Plain std::strings cross to the worker: nothing shared with the GUI thread's Qt containers.
-    m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString()] {
+    m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString(), targetConfirmed,
+                            passwordUtf8 = targetPassword.toStdString()] {
         const QString dir = QString::fromStdString(dirUtf8);
         bool cancelled = false;
         for (int i = 0; i < int(jobs.size()) && !cancelled; ++i) {
             SimulationHooks hooks;
             hooks.cancel = &m_cancel;
+            hooks.targetConfirmed = targetConfirmed;
+            hooks.targetPassword = QString::fromStdString(passwordUtf8);
             hooks.phase = [&](const std::string& text) { post({Kind::Phase, i, {}, text}); };
             hooks.progress = [&](const SimResults& r) { post({Kind::Progress, i, r, {}}); };
             SimResults r;

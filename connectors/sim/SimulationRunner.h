@@ -17,18 +17,42 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 namespace cachelens::sim {
 
+// Where a workload's cache.target points: the local engine, a Redis URL or a saved connection (by name or id).
+struct SimTarget {
+    bool local = true;
+    QString display;        // "local", the URL without its password, or the connection's name
+    QString url;            // Redis: the URL as the provider connects (a saved connection's password not yet in it)
+    QString profileId;      // a saved connection: its id (its password is in the keychain), its flags
+    bool production = false, readOnly = false;
+};
+// std::nullopt with `error` set for a malformed URL or an unknown name. TLS and sentinel URLs are refused (the
+// engine's redis provider speaks plain redis:// and unix:// only).
+std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error);
+// "cachelens:sim:<12 hex digits>:": a fresh prefix for one run's keys on a Redis target.
+std::string newSimKeyPrefix();
+// The refusal for a target a simulation must not write to without the user's confirmation (read-only or
+// production); empty when it may.
+QString simTargetRefusal(const SimTarget& target);
+
 struct SimulationHooks {
     std::function<void(const std::string& phase)> phase;                   // "Generating the database: 20,000 of 100,000 rows"
     std::function<void(const engine::sim::SimResults&)> progress;
     const std::atomic<bool>* cancel = nullptr;
+    // A read-only or production Redis target runs only when the user confirmed it (typed the connection's name).
+    bool targetConfirmed = false;
+    // A saved connection's password (from the keychain), when the target is one that has a password.
+    QString targetPassword;
 };
 
-// Builds the backing store (SQLite file in `workDir`, or memory), runs the spec, returns the results.
+// Builds the backing store (SQLite file in `workDir`, or memory), runs the spec, returns the results. A Redis
+// target is resolved here (resolveSimTarget), refused when read-only or production without hooks.targetConfirmed,
+// and given a fresh key prefix unless the spec has one; its keys are deleted when the run ends.
 // On failure returns false with `error` set (bad spec, database error, trace that does not load).
 bool runSimulation(const engine::sim::WorkloadSpec& spec, const QString& workDir, const SimulationHooks& hooks,
                    engine::sim::SimResults& results, QString& error);
@@ -41,7 +65,9 @@ public:
 
     // Runs the specs one after another (index = position in the list). false when a job is already running.
     // workDir holds the generated SQLite databases (one per spec, replaced on the next run).
-    bool start(const QList<engine::sim::WorkloadSpec>& specs, const QString& workDir);
+    // targetConfirmed/targetPassword: as SimulationHooks (a Redis target that is read-only or production).
+    bool start(const QList<engine::sim::WorkloadSpec>& specs, const QString& workDir, bool targetConfirmed = false,
+               const QString& targetPassword = {});
     void cancel();
     bool isRunning() const { return m_running; }
 

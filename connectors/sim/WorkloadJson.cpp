@@ -216,8 +216,8 @@ std::optional<WorkloadSpec> parseWorkload(const QJsonObject& json, QString& erro
         c.number("maxEntries", s.maxEntries, 0, kMaxCount);
         c.number("maxBytes", s.maxBytes, 0, kMaxCount);
         c.finish();
-        if (c.ok() && s.target != "local")
-            c.fail(tr("target \"%1\" is not supported yet; use \"local\" (Redis targets are planned)").arg(QString::fromStdString(s.target)));
+        if (c.ok() && s.target.empty())
+            c.fail(tr("target must be \"local\", a Redis URL (redis://host:port) or the name of a saved connection"));
     }
     const QJsonObject backing = r.object("backing");
     if (r.ok()) {
@@ -286,6 +286,8 @@ QJsonObject resultsToJson(const engine::sim::SimResults& r)
         {QStringLiteral("wallSeconds"), r.wallSeconds},
         {QStringLiteral("requestsPerSecond"), r.requestsPerSecond},
         {QStringLiteral("cancelled"), r.cancelled},
+        {QStringLiteral("target"), QString::fromStdString(r.target)},
+        {QStringLiteral("keysCleanedUp"), double(r.keysCleanedUp)},
     };
 }
 

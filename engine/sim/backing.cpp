@@ -7,15 +7,21 @@
 
 namespace cachelens::engine::sim {
 
-std::string makeValue(std::uint64_t key, std::uint32_t version, std::uint32_t minSize, std::uint32_t maxSize)
+void makeValueInto(std::string& v, std::uint64_t key, std::uint32_t version, std::uint32_t minSize, std::uint32_t maxSize)
 {
     const std::uint32_t lo = std::max<std::uint32_t>(4, minSize), hi = std::max(lo, maxSize);
     const std::uint64_t h = mix64(key * 0x9e3779b97f4a7c15ull + version);
     const std::size_t size = lo + static_cast<std::size_t>(h % (hi - lo + 1));
-    std::string v(size, static_cast<char>('a' + key % 26));
+    v.assign(size, static_cast<char>('a' + key % 26));
     const unsigned char b[4] = {static_cast<unsigned char>(version), static_cast<unsigned char>(version >> 8),
                                 static_cast<unsigned char>(version >> 16), static_cast<unsigned char>(version >> 24)};
     std::memcpy(v.data(), b, 4);
+}
+
+std::string makeValue(std::uint64_t key, std::uint32_t version, std::uint32_t minSize, std::uint32_t maxSize)
+{
+    std::string v;
+    makeValueInto(v, key, version, minSize, maxSize);
     return v;
 }
 
@@ -36,6 +42,13 @@ std::optional<std::string> MemoryBacking::read(std::uint64_t key)
 {
     if (key >= keys_) return std::nullopt;
     return makeValue(key, versions_[key].load(std::memory_order_acquire), min_, max_);
+}
+
+bool MemoryBacking::readInto(std::uint64_t key, std::string& out)
+{
+    if (key >= keys_) return false;
+    makeValueInto(out, key, versions_[key].load(std::memory_order_acquire), min_, max_);
+    return true;
 }
 
 void MemoryBacking::write(std::uint64_t key, std::uint32_t version, std::string_view)

@@ -15,6 +15,8 @@
 namespace cachelens::engine::sim {
 
 std::string makeValue(std::uint64_t key, std::uint32_t version, std::uint32_t minSize, std::uint32_t maxSize);
+// The same bytes, written into `out` (its capacity is reused).
+void makeValueInto(std::string& out, std::uint64_t key, std::uint32_t version, std::uint32_t minSize, std::uint32_t maxSize);
 // The version makeValue() wrote into value (0 for values shorter than 4 bytes).
 std::uint32_t valueVersion(std::string_view value) noexcept;
 
@@ -24,6 +26,15 @@ public:
     virtual ~Backing() = default;
     // The value of key, std::nullopt when there is no such row; throws std::runtime_error when the store fails.
     virtual std::optional<std::string> read(std::uint64_t key) = 0;
+    // read() into a buffer the caller reuses (no allocation per miss when the store can avoid it): false when
+    // there is no such row. The default calls read().
+    virtual bool readInto(std::uint64_t key, std::string& out)
+    {
+        auto v = read(key);
+        if (!v) return false;
+        out = std::move(*v);
+        return true;
+    }
     virtual void write(std::uint64_t key, std::uint32_t version, std::string_view value) = 0;
 };
 
@@ -32,6 +43,7 @@ class MemoryBacking final : public Backing {
 public:
     MemoryBacking(std::uint64_t keys, std::uint32_t minSize, std::uint32_t maxSize);
     std::optional<std::string> read(std::uint64_t key) override;
+    bool readInto(std::uint64_t key, std::string& out) override;
     void write(std::uint64_t key, std::uint32_t version, std::string_view value) override;
 
 private:

@@ -68,7 +68,7 @@ std::vector<double> zipfWeights(std::size_t n, double s)
     return w;
 }
 
-AliasTable::AliasTable(const std::vector<double>& weights) : prob_(weights.size()), alias_(weights.size())
+AliasTable::AliasTable(const std::vector<double>& weights) : cells_(weights.size())
 {
     const std::size_t n = weights.size();
     if (n == 0) throw std::invalid_argument("alias table over no weights");
@@ -82,16 +82,15 @@ AliasTable::AliasTable(const std::vector<double>& weights) : prob_(weights.size(
     while (!small.empty() && !large.empty()) {
         const std::uint32_t s = small.back(), l = large.back();
         small.pop_back();
-        prob_[s] = scaled[s];
-        alias_[s] = l;
+        cells_[s] = {scaled[s], l};
         scaled[l] = (scaled[l] + scaled[s]) - 1.0;
         if (scaled[l] < 1.0) {
             large.pop_back();
             small.push_back(l);
         }
     }
-    for (auto i : large) prob_[i] = 1.0, alias_[i] = i;
-    for (auto i : small) prob_[i] = 1.0, alias_[i] = i; // rounding leftovers
+    for (auto i : large) cells_[i] = {1.0, i};
+    for (auto i : small) cells_[i] = {1.0, i}; // rounding leftovers
 }
 
 namespace {
@@ -101,6 +100,8 @@ namespace {
 inline std::uint64_t scatter(std::uint64_t rank, std::uint64_t keys) noexcept
 {
     // 2654435761 is odd and, for key spaces not divisible by it, coprime with them: a bijection on 0…keys-1.
+    // Below 2^32 the product fits 64 bits: a plain modulo instead of a 128-bit one (a library call), same value.
+    if (rank < (std::uint64_t{1} << 32)) return rank * 2654435761ull % keys;
     __extension__ using U128 = unsigned __int128;
     return static_cast<std::uint64_t>((static_cast<U128>(rank) * 2654435761ull) % keys);
 }
@@ -117,11 +118,22 @@ private:
 class ZipfSampler final : public KeySampler {
 public:
     ZipfSampler(std::uint64_t keys, double s) : table_(zipfWeights(keys, s)), keys_(keys) {}
-    std::uint64_t next(Rng& rng) override { return scatter(table_(rng), keys_); }
+    // Keys are drawn kBatch at a time (AliasTable::draw): the same distribution, a fixed order for a given seed.
+    std::uint64_t next(Rng& rng) override
+    {
+        if (pos_ == kBatch) {
+            table_.draw(rng, batch_, kBatch);
+            pos_ = 0;
+        }
+        return scatter(batch_[pos_++], keys_);
+    }
 
 private:
+    static constexpr std::size_t kBatch = 32;
     AliasTable table_;
     std::uint64_t keys_;
+    std::uint64_t batch_[kBatch] = {};
+    std::size_t pos_ = kBatch;
 };
 
 class HotspotSampler final : public KeySampler {

@@ -49,14 +49,31 @@ public:
     explicit AliasTable(const std::vector<double>& weights);
     std::uint64_t operator()(Rng& rng) const noexcept
     {
-        const std::uint64_t i = rng.below(prob_.size());
-        return rng.uniform() < prob_[i] ? i : alias_[i];
+        const std::uint64_t i = rng.below(cells_.size());
+        const Cell& c = cells_[i]; // one cache line per draw: the threshold and its alias side by side
+        return rng.uniform() < c.prob ? i : c.alias;
     }
-    std::size_t size() const noexcept { return prob_.size(); }
+    // n draws at once: all table rows are prefetched before any is read, so their cache misses overlap (a large
+    // table's rows are otherwise one memory round trip per draw). Uses the generator in its own order.
+    void draw(Rng& rng, std::uint64_t* out, std::size_t n) const noexcept
+    {
+        for (std::size_t j = 0; j < n; ++j) {
+            out[j] = rng.below(cells_.size());
+            __builtin_prefetch(&cells_[out[j]]);
+        }
+        for (std::size_t j = 0; j < n; ++j) {
+            const Cell& c = cells_[out[j]];
+            if (!(rng.uniform() < c.prob)) out[j] = c.alias;
+        }
+    }
+    std::size_t size() const noexcept { return cells_.size(); }
 
 private:
-    std::vector<double> prob_;
-    std::vector<std::uint32_t> alias_;
+    struct Cell {
+        double prob;
+        std::uint64_t alias;
+    };
+    std::vector<Cell> cells_;
 };
 
 // The next key id of a workload. Not thread-safe: one sampler per simulator thread.

@@ -7,7 +7,10 @@
 // latency without sleeping. With rate 0 the run is a closed loop on real time and the loader really sleeps
 // latencyMs. Same spec and seed with threads = 1 → the same counts, every run.
 //
-// Reads: Cache::wrap (single-flight) or, with singleFlight = false, get → load → set by hand. Writes bump the
+// Reads: Cache::wrap (single-flight) or, with singleFlight = false, get → load → set by hand. With one thread
+// (threads = 1) no two loads can overlap, so single-flight has nothing to merge: a miss then queries the backing
+// store and sets the value directly (the same TTL and cache contents wrap() would give, without its loader
+// std::function and flight table). Writes bump the
 // key's version in the backing store, then invalidate the key, write the new value through, or leave the cache
 // alone (WriteMode). Latency: every miss is timed; hits are timed one in 16 (weighted ×16) to keep timing off the
 // hot path.
@@ -48,6 +51,8 @@ struct SimResults {
     double simulatedSeconds = 0;       // virtual time covered (rate > 0) or wall time (rate 0)
     double wallSeconds = 0;
     double requestsPerSecond = 0;      // of wall time
+    std::string target = "local";      // where it ran: "local" or the Redis target as given
+    std::uint64_t keysCleanedUp = 0;   // Redis target: simulated keys deleted after the run
     bool finished = false, cancelled = false;
 };
 

@@ -51,7 +51,14 @@ struct WorkloadSpec {
     bool singleFlight = true;         // false: reads do get → load → set by hand, as naive cache-aside code does
     unsigned threads = 1;             // >1: requests are split over threads (results then depend on scheduling)
     // cache
-    std::string target = "local";     // "local": the engine in-process
+    std::string target = "local";     // "local": the engine in-process; else a Redis URL or saved connection name
+    // A Redis target, resolved by the caller (connectors/sim): the URL the engine's "redis" provider connects to
+    // (password included) and the prefix every simulated key is written under ("cachelens:sim:<run>:"); the
+    // simulator deletes the keys under that prefix when it ends. On Redis the run is a closed loop on real time
+    // (Redis expires keys on its own clock, which a virtual clock cannot move), and maxEntries/maxBytes/policy do
+    // not apply (the server's maxmemory and eviction policy do).
+    std::string targetUrl;
+    std::string keyPrefix;
     PolicyKind policy = PolicyKind::WTinyLfu;
     std::uint64_t maxEntries = 10000; // 0 = unbounded
     std::uint64_t maxBytes = 0;       // 0 = unbounded

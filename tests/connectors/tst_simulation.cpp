@@ -1,5 +1,11 @@
 // connectors/sim: the SQLite source of truth, the workload JSON, the threaded runner, and the cachelensctl
 // simulate / replay / mrc commands.
+#include "IsolatedEnvironment.h"
+#include "RedisServer.h"
+#include "connectors/provider/BlockingRedis.h"
+#include "connectors/provider/RedisProvider.h"
+#include "connectors/sim/MonitorRecorder.h"
+
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonArray>
@@ -7,6 +13,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <thread>
 
 #include "connectors/ctl/Command.h"
 #include "connectors/sim/SimulationRunner.h"
@@ -139,7 +147,7 @@ private slots:
         QTest::addRow("distribution") << QByteArray(R"({"distribution": {"type": "pareto"}})") << QStringLiteral("unknown distribution \"pareto\"");
         QTest::addRow("part") << QByteArray(R"({"distribution": {"type": "mixed", "parts": [{"type": "zipf", "z": 1}]}})")
                               << QStringLiteral("distribution.parts[0]: unknown key \"z\"");
-        QTest::addRow("redis") << QByteArray(R"({"cache": {"target": "redis"}})") << QStringLiteral("not supported yet");
+        QTest::addRow("empty target") << QByteArray(R"({"cache": {"target": ""}})") << QStringLiteral("a Redis URL");
     }
     void workloadJsonRefusesMistakesClearly()
     {
@@ -246,6 +254,166 @@ private slots:
 
         const CtlResult bad = runCtl({QStringLiteral("simulate"), dir.filePath(QStringLiteral("missing.json"))});
         QCOMPARE(bad.code, 2);
+    }
+
+    // A Redis target: real round trips to a real redis-server, the same result keys as local, the simulated keys
+    // under cachelens:sim:<run>: and gone afterwards, the server's other keys untouched.
+    void ctlSimulateAgainstRedisCleansUpAfterItself()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        server.cli({QStringLiteral("SET"), QStringLiteral("user:1"), QStringLiteral("kept")});
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 500, "requests": 4000, "rate": 0, "readRatio": 0.9, "ttlSeconds": 60,
+                    "valueSize": {"min": 20, "max": 100},
+                    "cache": {"target": "local", "policy": "lru", "maxEntries": 200}, "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), server.url(),
+                                    QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("cachelens:sim:")));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        for (const char* key : {"requests", "hits", "misses", "hitRate", "backingQueries", "dbLoadReduction", "staleReads",
+                                "stampedes", "evictions", "expirations"})
+            QVERIFY2(o.contains(QLatin1String(key)), key);
+        QCOMPARE(o.value(QStringLiteral("requests")).toInt(), 4000);
+        QCOMPARE(o.value(QStringLiteral("target")).toString(), server.url());
+        // 500 keys, no eviction on the server: every key misses once, then hits until a write invalidates it.
+        QVERIFY(o.value(QStringLiteral("hitRate")).toDouble() > 0.5);
+        QVERIFY(o.value(QStringLiteral("hits")).toInt() + o.value(QStringLiteral("misses")).toInt() > 3000);
+        QVERIFY(o.value(QStringLiteral("keysCleanedUp")).toInt() > 100);
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("1"));
+        QCOMPARE(server.cli({QStringLiteral("GET"), QStringLiteral("user:1")}).trimmed(), QByteArray("kept"));
+    }
+
+    void ctlSimulateRefusesAProductionTargetUnlessConfirmed()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        const CtlResult add = runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("prod-cache"),
+                                      server.url(), QStringLiteral("--production")});
+        QVERIFY2(add.code == 0, qPrintable(add.err));
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 100, "requests": 500, "rate": 0, "cache": {"target": "prod-cache", "policy": "lru", "maxEntries": 50},
+                    "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const CtlResult refused = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--json")});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains(QStringLiteral("production")) && refused.err.contains(QStringLiteral("--confirm")), qPrintable(refused.err));
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("0"));
+        const CtlResult wrongName = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--confirm"), QStringLiteral("prod")});
+        QCOMPARE(wrongName.code, 2);
+        const CtlResult ran = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--confirm"), QStringLiteral("prod-cache"),
+                                      QStringLiteral("--json")});
+        QVERIFY2(ran.code == 0, qPrintable(ran.err));
+        QCOMPARE(QJsonDocument::fromJson(ran.out.toUtf8()).object().value(QStringLiteral("requests")).toInt(), 500);
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("0"));
+        const CtlResult bad = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), QStringLiteral("redis://127.0.0.1:99999")});
+        QCOMPARE(bad.code, 2);
+    }
+
+    void monitorLinesDecodeToExactBytes_data()
+    {
+        QTest::addColumn<QByteArray>("line");
+        QTest::addColumn<QList<QByteArray>>("args");
+        QTest::addRow("plain") << QByteArray("1700000000.123456 [0 127.0.0.1:5555] \"GET\" \"user:1\"")
+                               << QList<QByteArray>{"GET", "user:1"};
+        QTest::addRow("binary") << QByteArray("1700000000.5 [0 unix:/tmp/r.sock] \"SET\" \"k\\x00\\n\\\"x\\\\\" \"v a\"")
+                                << QList<QByteArray>{"SET", QByteArray("k\0\n\"x\\", 6), "v a"};
+        QTest::addRow("lua") << QByteArray("1700000001.000001 [0 lua] \"del\" \"a\" \"b\"") << QList<QByteArray>{"del", "a", "b"};
+    }
+    void monitorLinesDecodeToExactBytes()
+    {
+        QFETCH(QByteArray, line);
+        QFETCH(QList<QByteArray>, args);
+        const auto m = sim::parseMonitorLine(line);
+        QVERIFY(m);
+        QCOMPARE(m->args, args);
+        QVERIFY(!sim::parseMonitorLine("OK"));
+        QVERIFY(!sim::parseMonitorLine("1700000000.1 [0 x] \"GET\" \"unterminated"));
+    }
+
+    // A real server, real traffic with binary keys while `cachelensctl record` runs MONITOR; the trace file has
+    // every request with its kind, binary keys distinct, and `replay` reads it.
+    void ctlRecordCapturesTrafficWithMonitor()
+    {
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        std::atomic<bool> stop{false};
+        std::atomic<int> rounds{0};
+        std::thread traffic([&] {
+            provider::RedisEndpoint ep;
+            ep.port = server.port();
+            ep.timeout = std::chrono::milliseconds(2000);
+            provider::BlockingConnection c(ep);
+            std::string error;
+            if (!c.connect(error)) return;
+            const std::string bin("k\0\n\"x", 5);
+            provider::Reply r;
+            while (!stop) {
+                c.command({"SET", bin, "v"}, r, error);
+                c.command({"GET", bin}, r, error);
+                c.command({"MGET", "a", "b"}, r, error);
+                c.command({"DEL", "a"}, r, error);
+                c.command({"PING"}, r, error);
+                ++rounds;
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        });
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("rec.txt"));
+        const CtlResult r = runCtl({QStringLiteral("record"), server.url(), QStringLiteral("--seconds"), QStringLiteral("1.5"),
+                                    QStringLiteral("--out"), out, QStringLiteral("--json")});
+        stop = true;
+        traffic.join();
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("MONITOR")));
+        QVERIFY(rounds > 5);
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(o.value(QStringLiteral("requests")).toInt() >= 5 * 3);
+        QCOMPARE(o.value(QStringLiteral("keys")).toInt(), 3); // the binary key, a, b
+        QVERIFY(o.value(QStringLiteral("skippedCommands")).toInt() >= 3); // PING is not a cache request
+        std::string error;
+        const auto trace = engine::sim::loadTrace(out.toStdString(), engine::sim::TraceFormat::Text, error);
+        QVERIFY2(trace, error.c_str());
+        QCOMPARE(std::uint64_t(trace->keys.size()), std::uint64_t(o.value(QStringLiteral("requests")).toInt()));
+        QVERIFY(std::find(trace->names.begin(), trace->names.end(), std::string("k\\x00\\x0a\"x")) != trace->names.end());
+        int gets = 0, sets = 0, dels = 0;
+        for (std::size_t i = 0; i < trace->keys.size(); ++i) {
+            switch (trace->op(i)) {
+            case engine::sim::TraceRequest::Get: ++gets; break;
+            case engine::sim::TraceRequest::Set: ++sets; break;
+            case engine::sim::TraceRequest::Del: ++dels; break;
+            }
+        }
+        QVERIFY(sets > 0 && dels > 0 && gets >= 3 * sets - 3);
+        const CtlResult replay = runCtl({QStringLiteral("replay"), out, QStringLiteral("--policy"), QStringLiteral("lru"),
+                                         QStringLiteral("--capacity"), QStringLiteral("10"), QStringLiteral("--json")});
+        QVERIFY2(replay.code == 0, qPrintable(replay.err));
+
+        // u64le with a request limit: exactly that many 8-byte ids.
+        const QString bin = dir.filePath(QStringLiteral("rec.u64"));
+        std::thread more([&] {
+            for (int i = 0; i < 50; ++i) {
+                server.cli({QStringLiteral("GET"), QStringLiteral("k%1").arg(i)});
+            }
+        });
+        const CtlResult limited = runCtl({QStringLiteral("record"), server.url(), QStringLiteral("--seconds"), QStringLiteral("10"),
+                                          QStringLiteral("--out"), bin, QStringLiteral("--max-requests"), QStringLiteral("5")});
+        more.join();
+        QVERIFY2(limited.code == 0, qPrintable(limited.err));
+        QCOMPARE(QFileInfo(bin).size(), qint64(5 * 8));
+
+        const CtlResult refused = runCtl({QStringLiteral("record"), QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--seconds"),
+                                          QStringLiteral("1"), QStringLiteral("--out"), dir.filePath(QStringLiteral("x.txt"))});
+        QCOMPARE(refused.code, 1);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("x.txt"))));
     }
 
     void ctlReplayPrintsHitRatiosPerPolicyAndCapacity()

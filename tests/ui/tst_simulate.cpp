@@ -1,5 +1,10 @@
 // The Simulate panel, offscreen: presets, bad input changes nothing, a comparison runs off the GUI thread with live
 // results and a miss-ratio curve, Cancel says what happened.
+#include "IsolatedEnvironment.h"
+#include "RedisServer.h"
+#include "connectors/profiles/ProfileStore.h"
+#include "connectors/provider/RedisProvider.h"
+
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
@@ -110,6 +115,43 @@ private slots:
         QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("Cancelled: 0 of 2")), qPrintable(panel.statusLabel()->text()));
         QCOMPARE(panel.resultsModel()->index(0, SimResultsModel::State).data().toString(), QStringLiteral("cancelled"));
         QCOMPARE(panel.resultsModel()->index(1, SimResultsModel::State).data().toString(), QStringLiteral("waiting"));
+    }
+
+    // A saved production connection as the target: refused until its name is typed, then the runs go to the real
+    // redis-server over the network and leave no key behind.
+    void redisTargetIsRefusedUntilConfirmedThenRunsAndCleansUp()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        ConnectionProfile profile;
+        profile.id = QStringLiteral("sim-prod");
+        profile.name = QStringLiteral("prod-cache");
+        profile.url = *ConnectionUrl::parse(server.url()).url;
+        profile.production = true;
+        QVERIFY(ProfileStore().save(profile));
+        SimulatePanel panel;
+        panel.show();
+        panel.reloadTargets();
+        const int i = panel.targets()->findData(QStringLiteral("prod-cache"));
+        QVERIFY(i > 0);
+        panel.targets()->setCurrentIndex(i);
+        QVERIFY(panel.targetConfirmation()->isVisibleTo(&panel));
+        panel.editor()->setPlainText(QStringLiteral(R"({"keys": 300, "requests": 2000, "rate": 0, "ttlSeconds": 60,
+            "cache": {"target": "local", "policy": "lru", "maxEntries": 100}, "backing": {"type": "memory", "latencyMs": 0}})"));
+        QTest::mouseClick(panel.runButton(), Qt::LeftButton);
+        QVERIFY(!panel.isRunning());
+        QVERIFY2(panel.statusLabel()->text().contains(QStringLiteral("Refused")), qPrintable(panel.statusLabel()->text()));
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}), QByteArray("0"));
+
+        panel.targetConfirmation()->setText(QStringLiteral("prod-cache"));
+        QSignalSpy done(&panel, &SimulatePanel::runsFinished);
+        QTest::mouseClick(panel.runButton(), Qt::LeftButton);
+        QVERIFY(panel.isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
+        QCOMPARE(panel.resultsModel()->results(0).requests, 2000u);
+        QVERIFY(panel.resultsModel()->results(0).hitRate > 0.3);
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}), QByteArray("0"));
     }
 
     void specsSaveAndLoad()

@@ -1,5 +1,6 @@
 #include "ui/simulate/SimulatePanel.h"
 
+#include "connectors/profiles/ProfileStore.h"
 #include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/sim/WorkloadJson.h"
@@ -113,6 +114,22 @@ void SimulatePanel::buildUi()
     compare->addWidget(new QLabel(tr("TTLs (s):")), 2, 0);
     compare->addWidget(m_ttls, 2, 1);
     l->addLayout(compare);
+    auto* targetRow = new QHBoxLayout;
+    m_target = new QComboBox;
+    m_target->setObjectName(QStringLiteral("target"));
+    m_targetConfirm = new QLineEdit;
+    m_targetConfirm->setObjectName(QStringLiteral("targetConfirmation"));
+    m_targetConfirm->setVisible(false);
+    targetRow->addWidget(new QLabel(tr("Target:")));
+    targetRow->addWidget(m_target, 1);
+    targetRow->addWidget(m_targetConfirm, 1);
+    l->addLayout(targetRow);
+    m_targetNote = new QLabel;
+    m_targetNote->setObjectName(QStringLiteral("targetNote"));
+    m_targetNote->setWordWrap(true);
+    l->addWidget(m_targetNote);
+    connect(m_target, &QComboBox::currentIndexChanged, this, [this] { targetChanged(); });
+    reloadTargets();
     auto* buttons = new QHBoxLayout;
     m_run = new QPushButton(themedIcon("media-playback-start", "simulate"), tr("&Run"));
     m_run->setObjectName(QStringLiteral("runButton"));
@@ -273,16 +290,69 @@ QString SimulatePanel::describe(const WorkloadSpec& s)
              s.maxEntries ? locale.toString(qulonglong(s.maxEntries)) : tr("unbounded"), locale.toString(s.ttlSeconds));
 }
 
+void SimulatePanel::reloadTargets()
+{
+    const QString current = m_target->currentData().toString();
+    m_target->clear();
+    m_target->addItem(tr("Local engine"), QStringLiteral("local"));
+    for (const auto& p : ProfileStore().list()) {
+        QString label = p.name;
+        if (p.production) label += tr(" (production)");
+        if (p.readOnly) label += tr(" (read-only)");
+        m_target->addItem(label, p.name);
+    }
+    const int i = m_target->findData(current);
+    m_target->setCurrentIndex(i < 0 ? 0 : i);
+    targetChanged();
+}
+
+void SimulatePanel::targetChanged()
+{
+    const QString target = m_target->currentData().toString();
+    if (target.isEmpty() || target == QLatin1String("local")) {
+        m_targetConfirm->setVisible(false);
+        m_targetNote->setText(tr("The spec runs on the engine in this process, on a virtual clock."));
+        return;
+    }
+    QString error;
+    const auto t = sim::resolveSimTarget(target, error);
+    const QString refusal = t ? sim::simTargetRefusal(*t) : error;
+    m_targetConfirm->clear();
+    m_targetConfirm->setVisible(t && !refusal.isEmpty());
+    m_targetConfirm->setPlaceholderText(tr("type \"%1\" to run on it anyway").arg(target));
+    QString note = tr("Runs on Redis %1 with real round trips, as a closed loop on real time (Redis expires keys on "
+                      "its own clock). Keys are written under cachelens:sim:<run>: and deleted when the run ends.")
+                       .arg(target);
+    if (!refusal.isEmpty()) note += QLatin1Char(' ') + tr("Refused unless confirmed: %1.").arg(refusal);
+    m_targetNote->setText(note);
+}
+
 bool SimulatePanel::isRunning() const { return m_runner->isRunning(); }
 
 void SimulatePanel::run()
 {
     if (m_runner->isRunning()) return;
     QString error;
-    const auto configs = configurations(error);
+    auto configs = configurations(error);
     if (configs.isEmpty()) {
         showError(tr("%1 Nothing was run.").arg(error));
         return;
+    }
+    const QString target = m_target->currentData().toString();
+    bool confirmed = false;
+    if (!target.isEmpty() && target != QLatin1String("local")) {
+        const auto t = sim::resolveSimTarget(target, error);
+        if (!t) {
+            showError(tr("%1 Nothing was run.").arg(error));
+            return;
+        }
+        const QString refusal = sim::simTargetRefusal(*t);
+        if (!refusal.isEmpty() && m_targetConfirm->text() != t->display) {
+            showError(tr("Refused: %1. Type its name in the box beside the target to run it anyway. Nothing was run.").arg(refusal));
+            return;
+        }
+        confirmed = true;
+        for (auto& c : configs) c.target = target.toStdString();
     }
     m_configs = configs;
     m_finished = m_failed = 0;
@@ -299,7 +369,7 @@ void SimulatePanel::run()
     m_live->replot(QCustomPlot::rpQueuedReplot);
     m_progress->setValue(0);
     m_status->setStyleSheet(QString());
-    if (!m_runner->start(configs, m_workDir.path())) return;
+    if (!m_runner->start(configs, m_workDir.path(), confirmed)) return;
     // LRU's curve for this workload, from sizes up to the largest compared size (or the key space) × 2.
     std::uint64_t top = 0;
     for (const auto& c : configs) top = std::max<std::uint64_t>(top, c.maxEntries);

@@ -54,6 +54,10 @@ public:
 
     QPlainTextEdit* editor() const { return m_editor; }
     QComboBox* presets() const { return m_presets; }
+    // Where the runs go: "Local engine" or a saved connection (item data: "local" or the connection's name).
+    QComboBox* targets() const { return m_target; }
+    QLineEdit* targetConfirmation() const { return m_targetConfirm; }
+    void reloadTargets();
     QLineEdit* comparePolicies() const { return m_policies; }
     QLineEdit* compareSizes() const { return m_sizes; }
     QLineEdit* compareTtls() const { return m_ttls; }
@@ -85,6 +89,10 @@ private:
     static QString describe(const engine::sim::WorkloadSpec& s);
 
     QComboBox* m_presets = nullptr;
+    QComboBox* m_target = nullptr;
+    QLineEdit* m_targetConfirm = nullptr; // typed name of a read-only/production target
+    QLabel* m_targetNote = nullptr;
+    void targetChanged();
     QPlainTextEdit* m_editor = nullptr;
     QLineEdit* m_policies = nullptr;
     QLineEdit* m_sizes = nullptr;

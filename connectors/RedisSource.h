@@ -63,6 +63,8 @@ public Q_SLOTS:
     void remove(quint64 requestId, const QList<QByteArray>& keys) override;
     void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
     void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
+    // ---- Keys panel (#7) ----
+    void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency) override;
 
 private:
     // Writes the audit row of a key change first; nullptr (and keysChanged with the reason) when it cannot.

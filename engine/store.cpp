@@ -84,6 +84,12 @@ Store::Shard& Store::shardFor(std::uint64_t hash) const noexcept
     return shards_[(hash >> 40) & (shardCount_ - 1)];
 }
 
+int Store::accessFrequency(std::string_view key) const noexcept
+{
+    const std::uint64_t h = hashBytes(key);
+    return shardFor(h).policy->frequency(h);
+}
+
 Entry* Store::findFresh(std::string_view key, std::uint64_t h)
 {
     Shard& s = shardFor(h);

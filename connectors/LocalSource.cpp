@@ -173,9 +173,9 @@ void LocalSource::keyDetails(quint64 requestId, const QList<QByteArray>& keys)
         KeyEntry e;
         e.key = key;
         const std::int64_t ttl = m_cache->pttl(view(key));
-        std::int64_t size = -1;
-        const bool present = m_cache->read(view(key), [&](std::string_view value) { size = std::int64_t(value.size()); });
-        if (ttl == -2 || !present) {
+        // Looking at a key is not an access: no hit counted, nothing told to the eviction policy.
+        const std::int64_t size = m_cache->peekValueSize(view(key));
+        if (ttl == -2 || size < 0) {
             e.type = KeyType::None;
         } else {
             e.type = KeyType::String;
@@ -477,6 +477,39 @@ void LocalSource::invalidateTags(quint64 requestId, const QByteArray&, const QLi
     }
     report.seconds = double(clock.nsecsElapsed()) / 1e9;
     Q_EMIT invalidationFinished(report);
+}
+
+// ---- Keys panel: element counts and access frequency (#7) ----
+
+void LocalSource::keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency)
+{
+    KeyStatsBatch batch;
+    batch.requestId = requestId;
+    const bool sketch = m_cache->accessFrequency({}) >= 0;   // only W-TinyLFU keeps a frequency
+    if (withFrequency) {
+        batch.frequency.policy = m_cache->memoryStore() ? QString::fromLatin1(engine::policyName(m_cache->options().policy))
+                                                        : QString::fromStdString(m_cache->options().provider);
+        batch.frequency.available = sketch;
+        if (sketch)
+            batch.frequency.scale = tr("the W-TinyLFU frequency sketch's estimate (0–16): recent accesses, halved "
+                                       "every 5 × capacity accesses");
+        else
+            batch.frequency.reason = tr("the engine's %1 policy keeps no access frequency; only W-TinyLFU has a "
+                                        "frequency sketch.").arg(batch.frequency.policy);
+    }
+    batch.keys.reserve(keys.size());
+    for (const QByteArray& key : keys) {
+        KeyStat s;
+        s.key = key;
+        const std::int64_t size = m_cache->peekValueSize(view(key));
+        s.type = size < 0 ? KeyType::None : KeyType::String;
+        if (size >= 0 && withElements)
+            s.elements = size;
+        if (size >= 0 && withFrequency && sketch)
+            s.frequency = m_cache->accessFrequency(view(key));
+        batch.keys.append(s);
+    }
+    Q_EMIT keyStatsReady(batch);
 }
 
 } // namespace cachelens

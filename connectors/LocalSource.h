@@ -48,6 +48,10 @@ public Q_SLOTS:
     void listTags(quint64 requestId, const QByteArray& prefix) override;
     void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
                         const cachelens::InvalidateOptions& options) override;
+    // ---- Keys panel (#7) ----
+    // Every value is a string: elements = its length. Frequency: the W-TinyLFU sketch's estimate; other policies
+    // keep none (the reason says so). Neither counts a hit nor tells the policy of an access.
+    void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency) override;
 
 private:
     // Writes the audit row of a key change first; false (and keysChanged with the reason) when it cannot.

@@ -553,4 +553,51 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
     job->start();
 }
 
+// ---- Keys panel: element counts and access frequency (#7) ----
+
+void RedisSource::keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency)
+{
+    if (!ensureClient(requestId))
+        return;
+    const auto run = [this, requestId, keys, withElements, withFrequency](FrequencySupport support, bool askFrequency) {
+        redis::fetchKeyStats(*sink(), keys, withElements, askFrequency, this,
+                             [this, requestId, support, askFrequency, withFrequency](QVector<KeyStat> stats, RedisError e,
+                                                                                     QString refused) mutable {
+                                 KeyStatsBatch batch;
+                                 batch.requestId = requestId;
+                                 batch.keys = std::move(stats);
+                                 if (withFrequency && askFrequency) {
+                                     support.available = refused.isEmpty();
+                                     if (!refused.isEmpty())
+                                         support.reason = tr("the server refused OBJECT FREQ: %1").arg(refused);
+                                     else
+                                         support.scale = tr("OBJECT FREQ: Redis's logarithmic LFU counter (0–255), "
+                                                            "which decays every lfu-decay-time minutes");
+                                 }
+                                 batch.frequency = support;
+                                 batch.error = toSourceError(e);
+                                 Q_EMIT keyStatsReady(batch);
+                             });
+    };
+    if (!withFrequency) {
+        run({}, false);
+        return;
+    }
+    // OBJECT FREQ answers only under an LFU policy; ask the policy first so the reason can name it. CONFIG may be
+    // renamed or refused (managed services): then OBJECT FREQ itself says whether it works.
+    sink()->command({QByteArrayLiteral("CONFIG"), QByteArrayLiteral("GET"), QByteArrayLiteral("maxmemory-policy")}, this,
+                    [this, run](const redis::RedisReply& reply) {
+                        FrequencySupport support;
+                        if (reply.isArray() && reply.elements().size() >= 2)
+                            support.policy = QString::fromUtf8(reply.elements().at(1).bytes());
+                        if (!support.policy.isEmpty() && !redis::isLfuPolicy(support.policy.toUtf8())) {
+                            support.reason = tr("maxmemory-policy is %1: Redis counts accesses (OBJECT FREQ) only "
+                                                "under allkeys-lfu or volatile-lfu.").arg(support.policy);
+                            run(support, false);
+                            return;
+                        }
+                        run(support, true);
+                    });
+}
+
 } // namespace cachelens

@@ -70,6 +70,8 @@ public Q_SLOTS:
     void tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count) override;
     void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
                         const cachelens::InvalidateOptions& options) override;
+    // ---- Keys panel (#7) ----
+    void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency) override;
 
 private:
     // Writes the audit row of a key change first; nullptr (and keysChanged with the reason) when it cannot.

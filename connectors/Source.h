@@ -50,6 +50,13 @@ public Q_SLOTS:
     // Tag invalidation (the local engine's tags). → invalidationFinished.
     virtual void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options);
 
+    // ---- Keys panel: element counts and access frequency (#7) ----
+    // For each key: its type, and its element count (HLEN/LLEN/SCARD/ZCARD/XLEN, STRLEN for a string) when
+    // `withElements`, and its access frequency when `withFrequency` (Redis: OBJECT FREQ, answered only under an LFU
+    // maxmemory-policy; the local engine: its W-TinyLFU sketch) — then KeyStatsBatch::frequency says whether it was
+    // available and why not. An empty `keys` with `withFrequency` only asks that question. Pipelined. → keyStatsReady
+    virtual void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency);
+
 Q_SIGNALS:
     void stateChanged(cachelens::ConnectionState state, const QString& detail);
     void statsSample(const cachelens::StatsSample& sample);
@@ -61,6 +68,8 @@ Q_SIGNALS:
     void keysChanged(const cachelens::KeyOpResult& result);
     void invalidationProgress(const cachelens::InvalidationProgress& progress);
     void invalidationFinished(const cachelens::InvalidationReport& report);
+    // ---- Keys panel (#7) ----
+    void keyStatsReady(const cachelens::KeyStatsBatch& batch);
 
     // ---- Tags (#9, Invalidate panel) ---------------------------------------------------------------------------
     // A tag is named as the application gave it. On Redis, tags are the cache provider's sets `<prefix>tag:<name>`
@@ -95,6 +104,8 @@ inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupp
 inline void Source::writeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&) { unsupported(requestId); }
 inline void Source::invalidatePattern(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
 inline void Source::invalidateTag(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
+// ---- Keys panel (#7) ----
+inline void Source::keyStats(quint64 requestId, const QList<QByteArray>&, bool, bool) { unsupported(requestId); }
 
 inline void Source::listTags(quint64 requestId, const QByteArray& prefix)
 {

@@ -202,6 +202,30 @@ struct TagMembers {
 };
 // ---- end of tags ---------------------------------------------------------------------------------------------
 
+
+// ---- Keys panel: element counts and access frequency (Source::keyStats) ------------------------------------------
+// Whether a source can tell how often keys are read, and why not when it cannot.
+struct FrequencySupport {
+    bool available = false;
+    QString policy;                 // "allkeys-lfu", "wtinylfu", … (empty: unknown)
+    QString reason;                 // when !available: one sentence saying why ("maxmemory-policy is allkeys-lru; …")
+    QString scale;                  // when available: what the number means ("LFU counter 0–255, logarithmic, decays")
+};
+
+struct KeyStat {
+    QByteArray key;                 // exact bytes
+    KeyType type = KeyType::Unknown;   // None: the key no longer exists
+    std::int64_t elements = -1;     // HLEN/LLEN/SCARD/ZCARD/XLEN, STRLEN for strings; -1 not asked or unknown
+    std::int64_t frequency = -1;    // OBJECT FREQ (Redis LFU) or the engine's sketch estimate; -1 not available
+};
+
+struct KeyStatsBatch {
+    quint64 requestId = 0;
+    QVector<KeyStat> keys;          // in the order asked
+    FrequencySupport frequency;     // filled when frequencies were asked for
+    SourceError error;              // the first error other than "no frequency" (the other keys are still filled)
+};
+
 } // namespace cachelens
 
 Q_DECLARE_METATYPE(cachelens::TagList)
@@ -216,3 +240,5 @@ Q_DECLARE_METATYPE(cachelens::InvalidationProgress)
 Q_DECLARE_METATYPE(cachelens::InvalidateOptions)
 Q_DECLARE_METATYPE(cachelens::ValuePage)
 Q_DECLARE_METATYPE(cachelens::KeyOpResult)
+Q_DECLARE_METATYPE(cachelens::KeyStatsBatch)
+Q_DECLARE_METATYPE(cachelens::FrequencySupport)

@@ -258,6 +258,20 @@ std::size_t Cache::invalidate(std::span<const std::string> keys)
 
 bool Cache::exists(std::string_view key) { return enabled_ && provider_->exists(fullKey(key)); }
 
+std::int64_t Cache::peekValueSize(std::string_view key)
+{
+    if (!enabled_) return -1;
+    bool stale = false;
+    const ValueRef v = provider_->peek(fullKey(key), stale, /*record*/ false);
+    if (!v || stale) return -1;
+    return std::int64_t(v.isCompressed() ? inflate(v.value()).size() : v.value().size());
+}
+
+int Cache::accessFrequency(std::string_view key) const
+{
+    return memory_ ? memory_->accessFrequency(fullKey(key)) : -1;
+}
+
 std::int64_t Cache::pttl(std::string_view key)
 {
     if (!enabled_) return -2;

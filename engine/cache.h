@@ -157,6 +157,11 @@ public:
     // Removes the keys as invalidations (counted apart from del); returns how many existed.
     std::size_t invalidate(std::span<const std::string> keys);
     bool exists(std::string_view key);
+    // For inspection (the Keys panel), neither counting a hit or miss nor telling the policy: the value's size in
+    // bytes (uncompressed), -1 when absent or stale; and the policy's access-frequency estimate (Store), -1 when the
+    // policy keeps none or the provider is not the memory store.
+    std::int64_t peekValueSize(std::string_view key);
+    int accessFrequency(std::string_view key) const;
     // Remaining TTL in ms; -2 no such key, -1 no expiry (Redis PTTL).
     std::int64_t pttl(std::string_view key);
     // A non-positive TTL deletes the key, as Redis's EXPIRE does. Returns whether the key existed.

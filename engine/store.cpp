@@ -96,6 +96,12 @@ void Store::recordHit(Shard& s, Entry* e, std::uint64_t h) noexcept
     stats_.add(Counter::Hits);
 }
 
+int Store::accessFrequency(std::string_view key) const noexcept
+{
+    const std::uint64_t h = hashBytes(key);
+    return shardFor(h).policy->frequency(h);
+}
+
 Entry* Store::findFresh(std::string_view key, std::uint64_t h)
 {
     Shard& s = shardFor(h);

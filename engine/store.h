@@ -117,6 +117,10 @@ public:
     // Lock-free snapshot; an untracked name gives zeros.
     NamespaceUsage namespaceUsage(std::string_view name) const noexcept;
     unsigned shardCount() const noexcept { return shardCount_; }
+    // The eviction policy's access-frequency estimate for a key (W-TinyLFU: the sketch, 0…16, aged), without
+    // counting an access; -1 when the policy keeps none. The estimate exists for absent keys too (a sketch forgets
+    // nothing but by aging); callers check presence themselves.
+    int accessFrequency(std::string_view key) const noexcept;
     PolicyKind policy() const noexcept { return options_.policy; }
     // Invariant checks for tests: table sizes vs. byte counts vs. tag records.
     struct Audit {

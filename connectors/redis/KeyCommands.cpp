@@ -191,4 +191,112 @@ void removeKeys(CommandSink& client, const QList<QByteArray>& keys, int batchSiz
     runner->pump();
 }
 
+// ---- Keys panel: element counts and access frequency (#7) ----
+
+QByteArray elementCountCommand(KeyType type)
+{
+    switch (type) {
+    case KeyType::String: return QByteArrayLiteral("STRLEN");
+    case KeyType::List: return QByteArrayLiteral("LLEN");
+    case KeyType::Set: return QByteArrayLiteral("SCARD");
+    case KeyType::ZSet: return QByteArrayLiteral("ZCARD");
+    case KeyType::Hash: return QByteArrayLiteral("HLEN");
+    case KeyType::Stream: return QByteArrayLiteral("XLEN");
+    default: return {};
+    }
+}
+
+bool isLfuPolicy(const QByteArray& policy)
+{
+    return policy.endsWith("-lfu");
+}
+
+void fetchKeyStats(CommandSink& client, const QList<QByteArray>& keys, bool withElements, bool withFrequency,
+                   QObject* context, KeyStatsDone done)
+{
+    struct State {
+        QVector<KeyStat> stats;
+        RedisError firstError;
+        QString frequencyUnavailable;
+        qsizetype left = 0;
+        KeyStatsDone done;
+        void note(const RedisReply& r)
+        {
+            if (r.isError() && !firstError.isError() && !isUnknownCommand(r.error()))
+                firstError = r.error();
+        }
+        void finish() { done(std::move(stats), firstError, frequencyUnavailable); }
+    };
+    auto state = std::make_shared<State>();
+    state->stats.resize(keys.size());
+    state->done = std::move(done);
+    if (keys.isEmpty()) {
+        QMetaObject::invokeMethod(context, [state] { state->finish(); }, Qt::QueuedConnection);
+        return;
+    }
+    CommandSink* target = &client;
+    QPointer<QObject> guard = context;
+    // Second pipeline: the count commands, once every TYPE is known (keys of unknown type or gone are skipped).
+    auto counts = [state, target, guard] {
+        if (!guard)
+            return;
+        qsizetype pending = 0;
+        for (const KeyStat& s : std::as_const(state->stats))
+            pending += elementCountCommand(s.type).isEmpty() ? 0 : 1;
+        if (pending == 0) {
+            state->finish();
+            return;
+        }
+        state->left = pending;
+        for (qsizetype i = 0; i < state->stats.size(); ++i) {
+            const QByteArray command = elementCountCommand(state->stats[i].type);
+            if (command.isEmpty())
+                continue;
+            target->command({command, state->stats[i].key}, guard, [state, i](const RedisReply& r) {
+                // WRONGTYPE: the key was replaced by another type between the two pipelines; its count stays unknown.
+                if (r.isInteger())
+                    state->stats[i].elements = r.toInteger();
+                else if (!(r.isError() && r.error().kind == RedisError::Kind::WrongType))
+                    state->note(r);
+                if (--state->left == 0)
+                    state->finish();
+            });
+        }
+    };
+    state->left = keys.size() * (withFrequency ? 2 : 1);
+    auto step = [state, withElements, counts] {
+        if (--state->left > 0)
+            return;
+        if (withElements)
+            counts();
+        else
+            state->finish();
+    };
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        const QByteArray& key = keys.at(i);
+        state->stats[i].key = key;
+        if (withFrequency) {
+            client.command({QByteArrayLiteral("OBJECT"), QByteArrayLiteral("FREQ"), key}, context,
+                           [state, i, step](const RedisReply& r) {
+                               if (r.isInteger()) {
+                                   state->stats[i].frequency = r.toInteger();
+                               } else if (r.isError() && r.error().message.contains(QLatin1String("LFU"))) {
+                                   // "An LFU maxmemory policy is not selected, access frequency not tracked. …"
+                                   if (state->frequencyUnavailable.isEmpty())
+                                       state->frequencyUnavailable = r.error().message;
+                               } else if (!(r.isError() && r.error().message.contains(QLatin1String("no such key")))) {
+                                   state->note(r);
+                               }
+                               step();
+                           });
+        }
+        client.command({QByteArrayLiteral("TYPE"), key}, context, [state, i, step](const RedisReply& r) {
+            state->note(r);
+            if (!r.isError())
+                state->stats[i].type = keyTypeFromName(r.bytes());
+            step();
+        });
+    }
+}
+
 } // namespace cachelens::redis

@@ -34,4 +34,18 @@ void setKeysTtl(CommandSink& client, const QList<QByteArray>& keys, qint64 ttlMs
 // `affected`: keys that existed and are gone.
 void removeKeys(CommandSink& client, const QList<QByteArray>& keys, int batchSize, QObject* context, KeyOpDone done);
 
+// ---- Keys panel: element counts and access frequency (#7) ----
+// TYPE (and OBJECT FREQ when withFrequency) for every key in one pipeline, then, when withElements, the element
+// count by type (HLEN/LLEN/SCARD/ZCARD/XLEN, STRLEN) in a second one. TYPE and OBJECT FREQ do not touch the key;
+// the count commands do (they update its LRU clock / LFU counter, as `redis-cli --bigkeys` does), so frequencies
+// are read before any count. `frequencyUnavailable` carries the server's own text when OBJECT FREQ was refused
+// (no LFU maxmemory-policy); such keys keep frequency -1 and that refusal is not `firstError`.
+using KeyStatsDone = std::function<void(QVector<KeyStat> stats, RedisError firstError, QString frequencyUnavailable)>;
+void fetchKeyStats(CommandSink& client, const QList<QByteArray>& keys, bool withElements, bool withFrequency,
+                   QObject* context, KeyStatsDone done);
+// The element-count command for a type ("HLEN", …, "STRLEN"); empty for Unknown/None.
+QByteArray elementCountCommand(KeyType type);
+// True for maxmemory-policy values under which Redis keeps LFU counters (allkeys-lfu, volatile-lfu).
+bool isLfuPolicy(const QByteArray& policy);
+
 } // namespace cachelens::redis

@@ -41,6 +41,9 @@ public:
     virtual void onHit(Entry* e, std::uint64_t hash) noexcept = 0;
     virtual void onMiss(std::uint64_t /*hash*/) noexcept {}
     virtual bool wantsExactHits() const noexcept { return false; }
+    // How often the policy believes this hash was accessed lately, without counting an access; -1 when the policy
+    // keeps no frequency (only W-TinyLFU has a sketch). Lock-free, like onHit.
+    virtual int frequency(std::uint64_t /*hash*/) const noexcept { return -1; }
     virtual void onHitLocked(Entry* e, std::uint64_t hash) noexcept { onHit(e, hash); }
 
     // The store's entry bound for this shard (0 = bounded by bytes only); policies size their segments from it.

@@ -26,6 +26,7 @@ public:
     Entry* victim() noexcept override;
     void setCapacity(std::size_t entries) noexcept override;
     void setStats(const StatsCounters* stats) noexcept override { stats_ = stats; }
+    int frequency(std::uint64_t hash) const noexcept override { return sketch_.frequency(hash); }
 
     // The window's current size bound in entries (what hill climbing adjusts).
     std::size_t windowTarget() const noexcept { return windowMax_; }

@@ -5,7 +5,8 @@
 //   memory      model bytes per key beyond the key bytes (KeyTreeModel::bytesUsed), and the process's resident
 //               growth per key beyond the key bytes                                       target ≤ 150 B
 // Options: --keys N (default 1,000,000), --runs R (default 3), --url redis://… (an already filled server; default:
-// a private redis-server filled with DEBUG POPULATE in three namespaces).
+// a private redis-server filled with DEBUG POPULATE in three namespaces), --flat (fill it instead with N top-level
+// keys without a separator, "key1" … "keyN": one node of a million rows, sorted in slices).
 #include "Bench.h"
 
 #include "RedisServer.h"
@@ -102,6 +103,7 @@ int run(const Args& args)
 
     const qint64 keys = std::stoll(args.value("--keys", "1000000"));
     const int runs = std::stoi(args.value("--runs", "3"));
+    const bool flat = args.has("--flat");
     std::unique_ptr<test::RedisServer> server;
     QString urlText = QString::fromStdString(args.value("--url"));
     if (urlText.isEmpty()) {
@@ -113,10 +115,19 @@ int run(const Args& args)
             return 1;
         }
         urlText = server->url();
-        std::fprintf(stderr, "keys: filling %lld keys (character:published, room_messages, discord:guildMember:7)…\n", keys);
-        server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys * 4 / 10), QStringLiteral("character:published")});
-        server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys * 3 / 10), QStringLiteral("room_messages")});
-        server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys - keys * 7 / 10), QStringLiteral("discord:guildMember:7")});
+        if (flat) {
+            std::fprintf(stderr, "keys: filling %lld flat keys (key1 … key%lld)…\n", keys, keys);
+            for (qint64 from = 1; from <= keys; from += 100000)   // a script per 100,000 keys: no long server stall
+                server->cli({QStringLiteral("EVAL"),
+                             QStringLiteral("for i = %1, %2 do redis.call('SET', 'key' .. i, 'v') end")
+                                 .arg(from).arg(std::min<qint64>(keys, from + 99999)),
+                             QStringLiteral("0")});
+        } else {
+            std::fprintf(stderr, "keys: filling %lld keys (character:published, room_messages, discord:guildMember:7)…\n", keys);
+            server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys * 4 / 10), QStringLiteral("character:published")});
+            server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys * 3 / 10), QStringLiteral("room_messages")});
+            server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(keys - keys * 7 / 10), QStringLiteral("discord:guildMember:7")});
+        }
     }
     const ConnectionUrl url = *ConnectionUrl::parse(urlText).url;
 
@@ -147,11 +158,11 @@ int run(const Args& args)
                  static_cast<unsigned long long>(panelKeys), median(panel), median(cli), ratio,
                  *std::max_element(stalls.begin(), stalls.end()), median(modelBytes), median(rssBytes));
     if (args.json)
-        std::printf("{\"keys\": %llu, \"panel_load_s\": %.3f, \"redis_cli_scan_s\": %.3f, \"ratio\": %.3f, "
+        std::printf("{\"keyspace\": \"%s\", \"keys\": %llu, \"panel_load_s\": %.3f, \"redis_cli_scan_s\": %.3f, \"ratio\": %.3f, "
                     "\"max_stall_ms\": %.1f, \"median_max_stall_ms\": %.1f, \"model_bytes_per_key\": %.1f, "
                     "\"resident_bytes_per_key\": %.1f, \"runs\": %d}\n",
-                    static_cast<unsigned long long>(panelKeys), median(panel), median(cli), ratio,
-                    *std::max_element(stalls.begin(), stalls.end()), median(stalls), median(modelBytes),
+                    flat ? "flat" : "namespaced", static_cast<unsigned long long>(panelKeys), median(panel), median(cli),
+                    ratio, *std::max_element(stalls.begin(), stalls.end()), median(stalls), median(modelBytes),
                     median(rssBytes), runs);
     return 0;
 }

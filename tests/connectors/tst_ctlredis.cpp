@@ -4,9 +4,9 @@
 #include "engine/key_escape.h"
 
 #include "ChildProcess.h"
+#include "CtlRun.h"
 #include "RedisServer.h"
 
-#include <QBuffer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,22 +20,8 @@ using cachelens::test::RedisServer;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run runCtl(const QStringList& args)
-{
-    Run r;
-    QTextStream out(&r.out);
-    QTextStream err(&r.err);
-    QBuffer in;
-    in.open(QIODevice::ReadOnly);
-    r.code = ctl::run(args, out, err, in);
-    return r;
-}
+using Run = test::CtlRun;
+using test::runCtl;
 
 } // namespace
 

@@ -3,9 +3,9 @@
 #include "connectors/ctl/Command.h"
 
 #include "ChildProcess.h"
+#include "CtlRun.h"
 #include "RedisServer.h"
 
-#include <QBuffer>
 #include <QTest>
 
 #include <memory>
@@ -15,22 +15,8 @@ using cachelens::test::RedisServer;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run runCtl(const QStringList& args)
-{
-    Run r;
-    QTextStream out(&r.out);
-    QTextStream err(&r.err);
-    QBuffer in;
-    in.open(QIODevice::ReadOnly);
-    r.code = ctl::run(args, out, err, in);
-    return r;
-}
+using Run = test::CtlRun;
+using test::runCtl;
 
 const QByteArray kBinaryKey("bin:\xff\x00\n", 7);
 

@@ -3,7 +3,9 @@
 // read-only), and a binary key that survives the round trip byte for byte.
 #include "IsolatedEnvironment.h"
 
+#include "KeysPanelSupport.h"
 #include "RedisServer.h"
+#include "RedisSourceOnThread.h"
 #include "WarningGuard.h"
 #include "connectors/DemoWorkload.h"
 #include "connectors/RedisSource.h"
@@ -24,11 +26,13 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardItemModel>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTest>
 #include <QThread>
 #include <QTreeView>
@@ -38,60 +42,17 @@
 using namespace cachelens;
 using namespace cachelens::ui;
 using cachelens::test::RedisServer;
+using SourceOnThread = cachelens::test::RedisSourceOnThread;
 using cachelens::test::WarningGuard;
 
 namespace {
 
-// A RedisSource on its own worker thread, deleted there when the thread finishes.
-struct SourceOnThread {
-    QThread thread;
-    RedisSource* source = nullptr;
-
-    SourceOnThread(const QString& id, const QString& url)
-    {
-        source = new RedisSource(id, id, *ConnectionUrl::parse(url).url);
-        source->moveToThread(&thread);
-        QObject::connect(&thread, &QThread::finished, source, &QObject::deleteLater);
-        thread.start();
-    }
-    ~SourceOnThread()
-    {
-        thread.quit();
-        thread.wait();
-    }
-    bool open()
-    {
-        QSignalSpy states(source, &Source::stateChanged);
-        QMetaObject::invokeMethod(source, &Source::open, Qt::QueuedConnection);
-        return QTest::qWaitFor([&] {
-            return !states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Ready;
-        }, 10000);
-    }
-};
-
 ConnectionEntry entry(const QString& name, bool production = false, bool readOnly = false)
 {
-    ConnectionEntry e;
-    e.id = name;
-    e.name = name;
-    e.production = production;
-    e.readOnly = readOnly;
-    return e;
+    return test::connectionEntry(name, production, readOnly);
 }
-
-QModelIndex childNamed(const KeyTreeModel& model, const QModelIndex& parent, const QString& name)
-{
-    for (int r = 0; r < model.rowCount(parent); ++r)
-        if (model.index(r, 0, parent).data().toString() == name)
-            return model.index(r, 0, parent);
-    return {};
-}
-
-void select(KeysPanel& panel, const QModelIndex& index)
-{
-    panel.view()->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    panel.view()->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
-}
+using test::childNamed;
+void select(KeysPanel& panel, const QModelIndex& index) { test::selectRow(panel, index); }
 
 // Lua keeps arbitrary bytes: redis-cli arguments cannot carry a NUL.
 const char* kBinaryKeyLua = "return string.char(98,105,110,58,255,0,10,42)";   // "bin:\xff\x00\n*"
@@ -320,6 +281,33 @@ private Q_SLOTS:
         QCOMPARE(m_server->cli({QStringLiteral("TTL"), QStringLiteral("room_messages:3")}), QByteArray("-1"));
     }
 
+    void nonPositiveTtlIsOfferedAsDeleteWithConfirmation()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("prod-cache"), /*production*/ true));
+        QVERIFY(panel);
+        select(*panel, panel->model()->indexOfKey("queue:jobs"));
+        panel->editTtlOfSelected();
+        auto* dialog = panel->findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->deleteInsteadButton()->isHidden());   // a valid TTL: nothing to offer
+        dialog->setAmount(-5, TtlDialog::Unit::Seconds);
+        QVERIFY(!dialog->deleteInsteadButton()->isHidden());
+        QVERIFY(dialog->problem().contains(QStringLiteral("Delete Instead")));
+        dialog->deleteInsteadButton()->click();
+        QVERIFY(!dialog->isVisible());
+        // The delete's own confirmation, with the typed name this production connection needs; nothing gone yet.
+        auto* confirm = panel->findChild<DeleteConfirmDialog*>();
+        QVERIFY(confirm);
+        QCOMPARE(confirm->findChild<QLabel*>(QStringLiteral("deleteSummary"))->text(), QStringLiteral("Delete this key from prod-cache?"));
+        QCOMPARE(m_server->cli({QStringLiteral("EXISTS"), QStringLiteral("queue:jobs")}), QByteArray("1"));
+        QTest::keyClicks(confirm->nameEdit(), QStringLiteral("prod-cache"));
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        confirm->findChild<QPushButton*>(QStringLiteral("confirmDeleteButton"))->click();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Deleted 1 of 1 keys."));
+        QCOMPARE(m_server->cli({QStringLiteral("EXISTS"), QStringLiteral("queue:jobs")}), QByteArray("0"));
+    }
+
     void deleteOnProductionNeedsTheTypedName()
     {
         auto panel = scannedPanel(entry(QStringLiteral("prod-cache"), /*production*/ true));
@@ -447,7 +435,39 @@ private Q_SLOTS:
         QVERIFY(big->rowCount() >= 10);
         QCOMPARE(big->item(0, 0)->text(), QStringLiteral("queue:huge"));
         QCOMPARE(panel->model()->unknownMemoryCount(), 0u);
-        QVERIFY(memory->hotKeysText().contains(QStringLiteral("OBJECT FREQ")));
+        // This server runs noeviction: the hot-keys tab says why it has nothing (tst_keys_rankings has the rest).
+        QTRY_VERIFY2(memory->hotKeysText().contains(QStringLiteral("maxmemory-policy is noeviction")),
+                     qPrintable(memory->hotKeysText()));
+    }
+
+    void namespaceMemoryOnDemandAndPatternCopy()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        const QModelIndex character = childNamed(*panel->model(), {}, QStringLiteral("character"));
+        const QModelIndex memoryCell = character.siblingAtColumn(KeyTreeModel::MemoryColumn);
+        QVERIFY(memoryCell.data().toString().isEmpty());   // nothing measured yet
+        select(*panel, character);
+        panel->copyPattern();
+        QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("character:*"));
+        QVERIFY(panel->measureAction()->isEnabled());
+        QSignalSpy finished(panel->memoryView(), &MemoryView::finished);
+        panel->measureAction()->trigger();
+        QCOMPARE(panel->detailTabs()->currentWidget(), static_cast<QWidget*>(panel->memoryView()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        const qlonglong expected = m_server->cli({QStringLiteral("EVAL"),
+                                                  QStringLiteral("local s = 0 for _, k in ipairs(redis.call('KEYS', 'character:*')) do "
+                                                                 "s = s + redis.call('MEMORY', 'USAGE', k) end return s"),
+                                                  QStringLiteral("0")}).toLongLong();
+        QVERIFY(expected > 0);
+        QCOMPARE(panel->model()->data(character, KeyTreeModel::MemoryRole).toLongLong(), expected);
+        QCOMPARE(memoryCell.data().toString(), QLocale().formattedDataSize(expected));
+        QVERIFY2(panel->memoryView()->statusText().startsWith(QStringLiteral("Exact for character:*: 300 keys measured")),
+                 qPrintable(panel->memoryView()->statusText()));
+        // Every level below has its share (all of character's keys are in character:published).
+        panel->model()->fetchNow(character);
+        const QModelIndex published = childNamed(*panel->model(), character, QStringLiteral("published"));
+        QCOMPARE(panel->model()->data(published, KeyTreeModel::MemoryRole).toLongLong(), expected);
     }
 
     void localEngineStartsWithDemoNamespaces()

@@ -2,6 +2,16 @@
 // a node is expanded, filters on the client without losing what was loaded, and passes QAbstractItemModelTester.
 #include "ui/keys/KeyTreeModel.h"
 
+#include "KeysPanelSupport.h"
+#include "ui/keys/SlicedSort.h"
+
+#include <QPersistentModelIndex>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <random>
+
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
@@ -39,13 +49,7 @@ QStringList childNames(const KeyTreeModel& model, const QModelIndex& parent)
     return names;
 }
 
-QModelIndex childNamed(const KeyTreeModel& model, const QModelIndex& parent, const QString& name)
-{
-    for (int r = 0; r < model.rowCount(parent); ++r)
-        if (model.index(r, 0, parent).data().toString() == name)
-            return model.index(r, 0, parent);
-    return {};
-}
+using test::childNamed;
 
 } // namespace
 
@@ -209,6 +213,102 @@ private Q_SLOTS:
         QTRY_COMPARE(finished.size(), 1);
         QCOMPARE(childNames(model, {}), (sl({"a"})));
         QCOMPARE(model.patternAt(model.index(0, 0)), QByteArray("a/*"));
+    }
+
+    void slicedSortEqualsStableSort_data()
+    {
+        QTest::addColumn<int>("size");
+        for (int n : {0, 1, 2047, 2048, 2049, 5000, 100000})
+            QTest::addRow("%d elements", n) << n;
+    }
+    void slicedSortEqualsStableSort()
+    {
+        QFETCH(int, size);
+        std::mt19937 rng(size);
+        std::vector<std::pair<int, int>> items;   // (value, original position): stability is visible
+        for (int i = 0; i < size; ++i)
+            items.emplace_back(int(rng() % 97), i);
+        const auto less = [](const std::pair<int, int>& a, const std::pair<int, int>& b) { return a.first < b.first; };
+        std::vector<std::pair<int, int>> expected = items;
+        std::stable_sort(expected.begin(), expected.end(), less);
+        ui::SlicedSort<std::pair<int, int>, decltype(less)> sorter(items, less);
+        int steps = 0;
+        // A deadline already passed: every step does the least it can, so the sort resumes many times.
+        while (!sorter.step(std::chrono::steady_clock::now()))
+            ++steps;
+        QVERIFY(sorter.done());
+        QVERIFY(sorter.take() == expected);
+        if (size > 10000)
+            QVERIFY2(steps > 10, qPrintable(QString::number(steps)));
+    }
+
+    void aFlatKeyspaceIsSortedInSlices()
+    {
+        // A million top-level keys are too many to sort in one event-loop turn: more than kSyncSortRows rows are
+        // sorted in slices; the rows are there meanwhile, and end in order with persistent indexes following them.
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int n = int(KeyTreeModel::kSyncSortRows) * 3;
+        std::vector<int> order(static_cast<std::size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        std::shuffle(order.begin(), order.end(), std::mt19937(7));
+        QVector<KeyEntry> batch;
+        for (int i : order) {
+            KeyEntry e;
+            e.key = "k" + QByteArray::number(i).rightJustified(6, '0');
+            batch.append(e);
+        }
+        model.addKeys(batch);
+        QCOMPARE(model.rowCount(), n);
+        const QPersistentModelIndex tracked(model.index(0, 0));
+        const QString trackedName = tracked.data().toString();
+        QSignalSpy sorting(&model, &KeyTreeModel::sortingChanged);
+        model.sort(KeyTreeModel::NameColumn, Qt::AscendingOrder);
+        QVERIFY(model.isSorting());
+        QCOMPARE(sorting.size(), 1);
+        QCOMPARE(model.rowCount(), n);   // nothing hidden while it sorts
+        // Keys keep arriving (a scan still running): they are merged in at the end.
+        model.addKeys(entries({"k000000x", "a-first"}));
+        QTRY_VERIFY(!model.isSorting());
+        QCOMPARE(sorting.last().at(0).toBool(), false);
+        QCOMPARE(model.rowCount(), n + 2);
+        QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("a-first"));
+        QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("k000000"));
+        QCOMPARE(model.index(2, 0).data().toString(), QStringLiteral("k000000x"));
+        QCOMPARE(model.index(n + 1, 0).data().toString(), QStringLiteral("k%1").arg(n - 1, 6, 10, QLatin1Char('0')));
+        for (int r = 1; r < model.rowCount(); ++r)
+            QVERIFY(model.index(r - 1, 0).data().toString() < model.index(r, 0).data().toString());
+        QVERIFY(tracked.isValid());
+        QCOMPARE(tracked.data().toString(), trackedName);
+        // Descending; a removal during the sort starts it over and it still ends in order.
+        model.sort(KeyTreeModel::NameColumn, Qt::DescendingOrder);
+        QVERIFY(model.isSorting());
+        model.removeKeys({"k000005"});
+        QTRY_VERIFY(!model.isSorting());
+        QCOMPARE(model.rowCount(), n + 1);
+        QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("k%1").arg(n - 1, 6, 10, QLatin1Char('0')));
+        QCOMPARE(model.index(n, 0).data().toString(), QStringLiteral("a-first"));
+    }
+
+    void aBigNamespaceExpandsAtOnceAndSortsInSlices()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int n = int(KeyTreeModel::kSyncSortRows) + 5000;
+        QVector<KeyEntry> batch;
+        for (int i = n - 1; i >= 0; --i) {   // delivered in reverse
+            KeyEntry e;
+            e.key = "big:" + QByteArray::number(i).rightJustified(6, '0');
+            batch.append(e);
+        }
+        model.addKeys(batch);
+        const QModelIndex big = childNamed(model, {}, QStringLiteral("big"));
+        model.fetchNow(big);
+        QCOMPARE(model.rowCount(big), n);
+        QVERIFY(model.isSorting());
+        QTRY_VERIFY(!model.isSorting());
+        QCOMPARE(model.index(0, 0, big).data().toString(), QStringLiteral("000000"));
+        QCOMPARE(model.index(n - 1, 0, big).data().toString(), QStringLiteral("%1").arg(n - 1, 6, 10, QLatin1Char('0')));
     }
 
     void aHundredThousandKeysStayCompact()

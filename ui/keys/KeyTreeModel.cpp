@@ -1,4 +1,4 @@
-#include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/KeyTreeModel_p.h"
 
 #include "engine/key_escape.h"
 
@@ -57,9 +57,12 @@ QString formatTtl(qint64 ms)
 
 } // namespace
 
-KeyTreeModel::KeyTreeModel(QObject* parent) : QAbstractItemModel(parent), m_rebuild(new QTimer(this))
+KeyTreeModel::KeyTreeModel(QObject* parent)
+    : QAbstractItemModel(parent), m_rebuild(new QTimer(this)), m_sortTimer(new QTimer(this))
 {
     m_rebuild->setInterval(0);
+    m_sortTimer->setInterval(0);
+    connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::sortSlice);
     connect(m_rebuild, &QTimer::timeout, this, &KeyTreeModel::rebuildSlice);
     m_ns.emplace_back();   // the root
     m_rows[0] = {};
@@ -245,8 +248,14 @@ void KeyTreeModel::insertIntoTree(quint32 k, Pending& pending)
     m_keyNs[k] = ns;
     if (isExpanded(ns))
         pending[ns].push_back(k | kKeyFlag);
-    for (quint32 n = ns; n != kNone; n = m_ns[n].parent)
+    const qint64 memory = m_memory[k];
+    for (quint32 n = ns; n != kNone; n = m_ns[n].parent) {
         ++m_ns[n].count;
+        if (memory >= 0) {
+            m_ns[n].memory += memory;
+            ++m_ns[n].measured;
+        }
+    }
 }
 
 void KeyTreeModel::flush(Pending& pending)
@@ -282,6 +291,7 @@ void KeyTreeModel::removeFromTree(quint32 k)
             const int row = int(pos - rows.begin());
             beginRemoveRows(nsIndex(ns, 0), row, row);
             rows.erase(pos);
+            ++m_rowsVersion;   // a sort in progress on this snapshot starts over
             for (std::size_t i = std::size_t(row); i < rows.size(); ++i)
                 if (!(rows[i] & kKeyFlag))
                     m_ns[rows[i]].row = quint32(i);
@@ -294,8 +304,27 @@ void KeyTreeModel::removeFromTree(quint32 k)
     if (*link == k)
         *link = m_nextLeaf[k];
     m_keyNs[k] = kNone;
-    for (quint32 n = ns; n != kNone; n = m_ns[n].parent)
+    const qint64 memory = m_memory[k];
+    for (quint32 n = ns; n != kNone; n = m_ns[n].parent) {
         --m_ns[n].count;
+        if (memory >= 0) {
+            m_ns[n].memory -= memory;
+            --m_ns[n].measured;
+        }
+    }
+}
+
+void KeyTreeModel::setMemory(quint32 k, std::int64_t bytes)
+{
+    const qint32 old = m_memory[k];
+    m_memory[k] = qint32(std::min<std::int64_t>(bytes, std::numeric_limits<qint32>::max()));
+    if (m_keyNs[k] == kNone)
+        return;   // not in the tree: its namespaces count it when it goes in
+    for (quint32 n = m_keyNs[k]; n != kNone; n = m_ns[n].parent) {
+        m_ns[n].memory += qint64(m_memory[k]) - std::max<qint64>(0, old);
+        if (old < 0)
+            ++m_ns[n].measured;
+    }
 }
 
 void KeyTreeModel::indexUpTo(quint32 end)
@@ -320,6 +349,7 @@ void KeyTreeModel::rebuildSlice()
 
 void KeyTreeModel::restartTree()
 {
+    cancelSorts();
     beginResetModel();
     m_ns.clear();
     m_ns.emplace_back();
@@ -337,6 +367,7 @@ void KeyTreeModel::restartTree()
 
 void KeyTreeModel::clear()
 {
+    cancelSorts();
     m_rebuild->stop();
     beginResetModel();
     m_arena.clear();
@@ -405,7 +436,7 @@ void KeyTreeModel::addKeys(const QVector<KeyEntry>& keys)
         else if (e.ttlMs == -1)
             m_deadline[k] = -1;
         if (e.memoryBytes >= 0)
-            m_memory[k] = qint32(std::min<std::int64_t>(e.memoryBytes, std::numeric_limits<qint32>::max()));
+            setMemory(k, e.memoryBytes);
         if (k < m_cursor && m_keyNs[k] == kNone && passes(k)) {
             Pending pending;   // a key deleted earlier and found again
             insertIntoTree(k, pending);
@@ -437,7 +468,7 @@ void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
             m_type[k] = e.type;
         m_deadline[k] = e.ttlMs >= 0 ? now + e.ttlMs : e.ttlMs;
         if (e.memoryBytes >= 0)
-            m_memory[k] = qint32(std::min<std::int64_t>(e.memoryBytes, std::numeric_limits<qint32>::max()));
+            setMemory(k, e.memoryBytes);
         if (k >= m_cursor)
             continue;   // the rebuild has not reached it yet
         const bool inTree = m_keyNs[k] != kNone;
@@ -511,101 +542,6 @@ void KeyTreeModel::setFilter(const QString& text, KeyType type)
         c = lowerAscii(c);
     m_filterType = type;
     restartTree();
-}
-
-// ---- rows and sorting ----------------------------------------------------------------------------------------
-
-qint64 KeyTreeModel::remainingMs(quint32 k) const
-{
-    const qint64 d = m_deadline[k];
-    if (d < 0)
-        return d;
-    return std::max<qint64>(0, d - QDateTime::currentMSecsSinceEpoch());
-}
-
-bool KeyTreeModel::lessThan(quint32 a, quint32 b) const
-{
-    const bool aKey = a & kKeyFlag, bKey = b & kKeyFlag;
-    if (aKey != bKey)
-        return !aKey;   // namespaces before keys, whatever the order
-    const quint32 ia = a & ~kKeyFlag, ib = b & ~kKeyFlag;
-    const auto name = [&](bool key, quint32 i) { return key ? leafName(i) : nsName(i); };
-    auto byName = [&] { return name(aKey, ia).compare(name(bKey, ib)) < 0; };
-    switch (m_sortColumn) {
-    case KeysColumn:
-        if (!aKey && m_ns[ia].count != m_ns[ib].count)
-            return m_ns[ia].count < m_ns[ib].count;
-        break;
-    case TypeColumn:
-        if (aKey && m_type[ia] != m_type[ib])
-            return keyTypeName(m_type[ia]) < keyTypeName(m_type[ib]);
-        break;
-    case TtlColumn:
-        if (aKey) {
-            // No expiry sorts after every TTL, unknown last.
-            const auto rank = [&](quint32 k) {
-                const qint64 r = remainingMs(k);
-                return r >= 0 ? r : (r == -1 ? std::numeric_limits<qint64>::max() - 1 : std::numeric_limits<qint64>::max());
-            };
-            if (rank(ia) != rank(ib))
-                return rank(ia) < rank(ib);
-        }
-        break;
-    case MemoryColumn:
-        if (aKey && m_memory[ia] != m_memory[ib])
-            return m_memory[ia] < m_memory[ib];
-        break;
-    default:
-        break;
-    }
-    return byName();
-}
-
-void KeyTreeModel::sortRows(std::vector<quint32>& rows) const
-{
-    // Namespaces stay first in both orders; descending reverses within each group.
-    std::stable_sort(rows.begin(), rows.end(), [this](quint32 a, quint32 b) {
-        const bool aKey = a & kKeyFlag, bKey = b & kKeyFlag;
-        if (aKey != bKey)
-            return !aKey;
-        return m_sortOrder == Qt::AscendingOrder ? lessThan(a, b) : lessThan(b, a);
-    });
-}
-
-void KeyTreeModel::renumber(quint32 n)
-{
-    const std::vector<quint32>& rows = m_rows[n];
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        if (!(rows[i] & kKeyFlag))
-            m_ns[rows[i]].row = quint32(i);
-}
-
-void KeyTreeModel::sort(int column, Qt::SortOrder order)
-{
-    m_sortColumn = column;
-    m_sortOrder = order;
-    if (m_rebuild->isActive())
-        return;   // sorted when the rebuild ends
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    for (auto& [n, rows] : m_rows) {
-        sortRows(rows);
-        renumber(n);
-    }
-    QModelIndexList after;
-    after.reserve(before.size());
-    for (const QModelIndex& old : before) {
-        const quint32 ref = quint32(old.internalId());
-        if (!(ref & kKeyFlag)) {
-            after.append(nsIndex(ref, old.column()));
-            continue;
-        }
-        const std::vector<quint32>& rows = m_rows[m_keyNs[ref & ~kKeyFlag]];
-        const auto pos = std::find(rows.begin(), rows.end(), ref);
-        after.append(createIndex(int(pos - rows.begin()), old.column(), quintptr(ref)));
-    }
-    changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 // ---- QAbstractItemModel --------------------------------------------------------------------------------------
@@ -711,11 +647,15 @@ void KeyTreeModel::fetchNow(const QModelIndex& parent)
         if (m_deadline[k] == -2 && unknown.size() < 5000)
             unknown.append(keyBytes(k).toByteArray());
     }
-    sortRows(rows);
+    const bool sliced = rows.size() > kSyncSortRows;
+    if (!sliced)
+        sortRows(rows);
     beginInsertRows(parent, 0, int(rows.size()) - 1);
     m_rows[n] = std::move(rows);
     renumber(n);
     endInsertRows();
+    if (sliced)   // a namespace of a million keys: its rows appear now, in order a few slices later
+        queueSort(n);
     if (!unknown.isEmpty())
         Q_EMIT detailsWanted(unknown);
 }
@@ -748,12 +688,21 @@ QVariant KeyTreeModel::data(const QModelIndex& index, int role) const
             return r == -2 ? QVariant() : QVariant(r == -1 ? tr("no expiry") : formatTtl(r));
         }
         case MemoryColumn:
-            return isKey && m_memory[i] >= 0 ? QVariant(locale.formattedDataSize(m_memory[i])) : QVariant();
+            if (isKey)
+                return m_memory[i] >= 0 ? QVariant(locale.formattedDataSize(m_memory[i])) : QVariant();
+            // A namespace: the sum of what was measured (Memory ▸ Measure); "≥" until every key below is.
+            if (m_ns[i].measured == 0)
+                return {};
+            return m_ns[i].measured >= m_ns[i].count ? locale.formattedDataSize(m_ns[i].memory)
+                                                     : tr("≥ %1").arg(locale.formattedDataSize(m_ns[i].memory));
         }
         return {};
     case Qt::ToolTipRole:
         if (isKey)
             return displayKey(keyBytes(i));
+        if (m_ns[i].measured > 0 && m_ns[i].measured < m_ns[i].count)
+            return tr("%1 — %2 keys, memory measured for %3").arg(QString::fromUtf8(patternAt(index)),
+                                                                  locale.toString(m_ns[i].count), locale.toString(m_ns[i].measured));
         return tr("%1 — %2 keys").arg(QString::fromUtf8(patternAt(index)), locale.toString(m_ns[i].count));
     case Qt::TextAlignmentRole:
         if (index.column() == KeysColumn || index.column() == MemoryColumn || index.column() == TtlColumn)
@@ -772,7 +721,9 @@ QVariant KeyTreeModel::data(const QModelIndex& index, int role) const
     case TtlMsRole:
         return isKey ? qlonglong(remainingMs(i)) : qlonglong(-2);
     case MemoryRole:
-        return isKey ? qlonglong(m_memory[i]) : qlonglong(-1);
+        // A namespace: bytes of its keys once every one is measured, else -1.
+        return isKey ? qlonglong(m_memory[i])
+                     : qlonglong(m_ns[i].count > 0 && m_ns[i].measured >= m_ns[i].count ? m_ns[i].memory : -1);
     default:
         return {};
     }
@@ -1035,6 +986,15 @@ QList<QByteArray> KeyTreeModel::keysWithUnknownMemory(quint32& cursor, int max) 
     QList<QByteArray> out;
     for (; cursor < m_type.size() && out.size() < max; ++cursor)
         if (m_type[cursor] != KeyType::None && m_memory[cursor] < 0)
+            out.append(keyBytes(cursor).toByteArray());
+    return out;
+}
+
+QList<QByteArray> KeyTreeModel::liveKeys(quint32& cursor, int max) const
+{
+    QList<QByteArray> out;
+    for (; cursor < m_type.size() && out.size() < max; ++cursor)
+        if (m_type[cursor] != KeyType::None)
             out.append(keyBytes(cursor).toByteArray());
     return out;
 }

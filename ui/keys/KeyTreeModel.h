@@ -17,6 +17,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -36,9 +37,11 @@ public:
         KeyCountRole,                 // qulonglong: keys below a namespace (1 for a key)
         TypeRole,                     // int (KeyType)
         TtlMsRole,                    // qlonglong: remaining ms, -1 no expiry, -2 unknown
-        MemoryRole,                   // qlonglong: bytes, -1 unknown
+        MemoryRole,                   // qlonglong: bytes, -1 unknown (a namespace: known once all its keys are)
     };
     static constexpr int kRebuildSlice = 20000;   // keys indexed per event-loop turn while refiltering
+    static constexpr std::size_t kSyncSortRows = 20000;   // bigger nodes are sorted in slices (KeyTreeModelSort.cpp)
+    static constexpr int kSortSliceMs = 8;
 
     explicit KeyTreeModel(QObject* parent = nullptr);
     ~KeyTreeModel() override;
@@ -77,6 +80,7 @@ public:
     QString filterText() const { return m_filterText; }
     KeyType filterType() const { return m_filterType; }
     bool isRebuilding() const;
+    bool isSorting() const;                                // a big node's rows are being sorted in slices
 
     quint64 loadedKeys() const;                            // distinct live keys delivered (before filtering)
     quint64 visibleKeys() const;                           // keys in the tree (after filtering)
@@ -106,6 +110,8 @@ public:
     // The `n` largest loaded keys by known memory, largest first.
     QList<QPair<QByteArray, qint64>> biggestKeys(int n) const;
     quint64 unknownMemoryCount() const;
+    // Up to `max` live keys (filtered or not) from key number `cursor` on; advances `cursor`.
+    QList<QByteArray> liveKeys(quint32& cursor, int max) const;
     QList<QByteArray> keysWithUnknownMemory(quint32& cursor, int max) const;
 
     static QByteArray escapeGlob(QByteArrayView bytes);    // '*', '?', '[', ']' and '\' get a backslash
@@ -116,6 +122,7 @@ Q_SIGNALS:
     void detailsWanted(const QList<QByteArray>& keys);
     void rebuildFinished();
     void countsChanged();                                  // loaded or visible counts changed
+    void sortingChanged(bool sorting);                     // sliced sorting started / everything is in order
 
 private:
     static constexpr quint32 kNone = 0xffffffffu;
@@ -130,6 +137,8 @@ private:
         quint32 firstLeaf = kNone;
         quint32 row = 0;             // row in the parent's rows (valid while the parent is expanded)
         quint64 count = 0;           // keys in the tree below
+        quint64 measured = 0;        // of those, keys whose memory is known
+        qint64 memory = 0;           // their memory, summed
     };
     using Pending = std::unordered_map<quint32, std::vector<quint32>>;
 
@@ -146,6 +155,7 @@ private:
     void insertNsIndex(quint32 n);
     bool passes(quint32 k) const;
     void insertIntoTree(quint32 k, Pending& pending);
+    void setMemory(quint32 k, std::int64_t bytes);         // keeps the namespaces' sums
     void removeFromTree(quint32 k);
     void flush(Pending& pending);
     void fetchQueued();
@@ -153,9 +163,18 @@ private:
     void rebuildSlice();
     void restartTree();
     bool isExpanded(quint32 n) const { return m_rows.find(n) != m_rows.end(); }
+    // sorting (KeyTreeModelSort.cpp)
+    struct RowLess;
+    struct SortJob;
     void sortRows(std::vector<quint32>& rows) const;
     bool lessThan(quint32 a, quint32 b) const;
+    bool rowLess(quint32 a, quint32 b) const;              // the order of rows: namespaces first, then m_sortColumn
     void renumber(quint32 n);
+    void remapPersistent(const QModelIndexList& before, bool onlyNode, quint32 node);
+    void queueSort(quint32 n);
+    void cancelSorts(bool notify = true);
+    void sortSlice();
+    void finishSortJob();
     QModelIndex nsIndex(quint32 n, int column) const;
     qint64 remainingMs(quint32 k) const;
     QByteArray nsPath(quint32 n) const;
@@ -182,6 +201,10 @@ private:
     QString m_filterText;
     QByteArray m_filterLower;                // escaped, lower-cased
     KeyType m_filterType = KeyType::Unknown;
+    std::unique_ptr<SortJob> m_sortJob;      // the big node being sorted in slices
+    std::vector<quint32> m_sortQueue;        // big nodes waiting for it
+    QTimer* m_sortTimer;
+    quint64 m_rowsVersion = 0;               // bumped when rows are removed or reset (a sort snapshot is then stale)
     int m_sortColumn = NameColumn;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
 };

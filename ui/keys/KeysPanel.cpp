@@ -30,20 +30,6 @@
 
 namespace cachelens::ui {
 
-namespace {
-
-template <typename F>
-void callSource(Source* source, F&& f)
-{
-    QPointer<Source> guard = source;
-    QMetaObject::invokeMethod(source, [guard, f = std::forward<F>(f)] {
-        if (guard)
-            f(guard.data());
-    }, Qt::QueuedConnection);
-}
-
-} // namespace
-
 KeysPanel::KeysPanel(QWidget* parent)
     : Panel(parent),
       m_model(new KeyTreeModel(this)),
@@ -69,6 +55,7 @@ KeysPanel::KeysPanel(QWidget* parent)
     qRegisterMetaType<KeyOpResult>();
     qRegisterMetaType<SourceError>();
     qRegisterMetaType<ValuePage>();
+    qRegisterMetaType<KeyStatsBatch>();
     buildUi();
     connect(m_model, &KeyTreeModel::detailsWanted, this, &KeysPanel::queueDetails);
     connect(m_model, &KeyTreeModel::countsChanged, this, [this] {
@@ -76,6 +63,15 @@ KeysPanel::KeysPanel(QWidget* parent)
             m_progress->setText(progressText());
     });
     connect(m_model, &KeyTreeModel::rebuildFinished, this, [this] { m_progress->setText(progressText()); });
+    connect(m_model, &KeyTreeModel::sortingChanged, this, [this](bool sorting) {
+        if (!isScanning())
+            m_progress->setText(progressText());
+        if (!sorting && m_doneAfterSort) {
+            const auto [total, cancelled] = *m_doneAfterSort;
+            m_doneAfterSort.reset();
+            Q_EMIT scanDone(total, cancelled);
+        }
+    });
     m_ttlTick->setInterval(1000);
     connect(m_ttlTick, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));   // live TTL countdown
     m_ttlTick->start();
@@ -147,6 +143,7 @@ void KeysPanel::buildUi()
         QMenu menu(this);
         menu.addAction(m_copy);
         menu.addAction(m_copyPattern);
+        menu.addAction(m_measure);
         menu.addSeparator();
         menu.addAction(m_ttl);
         menu.addAction(m_delete);
@@ -173,6 +170,17 @@ void KeysPanel::buildUi()
     m_ttl->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_ttl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(m_ttl, &QAction::triggered, this, &KeysPanel::editTtlOfSelected);
+    m_measure = new QAction(tr("Measure &Memory"), this);
+    m_measure->setObjectName(QStringLiteral("measureMemoryAction"));
+    m_measure->setToolTip(tr("Measure every key of this namespace (MEMORY USAGE) and show its total"));
+    connect(m_measure, &QAction::triggered, this, [this] {
+        const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+        if (rows.size() != 1 || !m_model->isNamespace(rows.first()))
+            return;
+        m_tabs->setCurrentWidget(m_memory);   // its progress and Cancel are there
+        m_memory->measure(rows.first());
+    });
+    connect(m_memory, &MemoryView::finished, this, &KeysPanel::updateActions);
     m_invalidate = new QAction(themedIcon(nullptr, "invalidate"), tr("Open in &Invalidate"), this);
     m_invalidate->setObjectName(QStringLiteral("openInvalidateAction"));
     connect(m_invalidate, &QAction::triggered, this, &KeysPanel::openSelectedInInvalidate);
@@ -202,6 +210,7 @@ void KeysPanel::buildUi()
     auto* splitter = new QSplitter(this);
     splitter->addWidget(left);
     auto* right = new QTabWidget(this);
+    m_tabs = right;
     right->setObjectName(QStringLiteral("keysDetailTabs"));
     right->setDocumentMode(true);
     right->addTab(m_viewer, tr("Value"));
@@ -210,6 +219,12 @@ void KeysPanel::buildUi()
         const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
         return rows.size() == 1 ? rows.first() : QModelIndex();
     };
+    // A key picked in a ranking (big keys, hot keys) is shown where it lives in the tree and in the value viewer.
+    connect(m_memory, &MemoryView::keySelected, this, &KeysPanel::showKey);
+    connect(m_memory, &MemoryView::keyActivated, this, [this](const QByteArray& key, KeyType type) {
+        showKey(key, type);
+        m_tabs->setCurrentWidget(m_viewer);
+    });
     splitter->addWidget(right);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -289,6 +304,7 @@ void KeysPanel::startScan()
     m_incoming.clear();
     m_incomingOffset = 0;
     m_finished.reset();
+    m_doneAfterSort.reset();
     m_ingest->stop();
     m_detailQueue.clear();
     m_detailIds.clear();
@@ -357,6 +373,8 @@ QString KeysPanel::progressText() const
                        .arg(locale.toString(m_model->loadedKeys()), locale.toString(m_model->namespaceCount()));
     if (m_model->isRebuilding())
         text += tr(" · filtering…");
+    else if (m_model->isSorting())
+        text += tr(" · sorting…");
     else if (!m_model->filterText().isEmpty() || m_model->filterType() != KeyType::Unknown)
         text += tr(" · %1 match the filter").arg(locale.toString(m_model->visibleKeys()));
     if (m_model->filterType() != KeyType::Unknown) {
@@ -419,6 +437,10 @@ void KeysPanel::finishScan(const ScanSummary& summary)
     setStatus(text);
     m_progress->setText(progressText());
     updateActions();
+    if (m_model->isSorting()) {
+        m_doneAfterSort = std::make_pair(summary.total, summary.cancelled);   // the tree is whole once it is in order
+        return;
+    }
     Q_EMIT scanDone(summary.total, summary.cancelled);
 }
 
@@ -515,6 +537,18 @@ void KeysPanel::onSelectionChanged()
     Q_UNUSED(current);
 }
 
+void KeysPanel::showKey(const QByteArray& key, KeyType type)
+{
+    const QModelIndex index = m_model->indexOfKey(key);   // invalid when the client-side filter hides it
+    if (index.isValid()) {
+        m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
+        m_view->scrollTo(index);
+    }
+    if (key != m_viewer->key())
+        m_viewer->load(key, type);
+}
+
 void KeysPanel::updateActions()
 {
     const QModelIndexList rows = m_view->selectionModel() ? m_view->selectionModel()->selectedRows(0) : QModelIndexList();
@@ -525,6 +559,7 @@ void KeysPanel::updateActions()
     m_copy->setEnabled(!rows.isEmpty());
     m_copyPattern->setEnabled(!rows.isEmpty());
     m_invalidate->setEnabled(rows.size() == 1 && anyNamespace && m_source);
+    m_measure->setEnabled(rows.size() == 1 && anyNamespace && m_source && !m_memory->isBusy());
     const bool writable = !m_entry.readOnly;
     m_delete->setEnabled(any && writable);
     m_ttl->setEnabled(any && writable);
@@ -578,10 +613,12 @@ void KeysPanel::openSelectedInInvalidate()
 
 void KeysPanel::deleteSelected()
 {
-    if (!m_source || m_entry.readOnly)
-        return;
-    const QList<QByteArray> keys = selectedKeys();
-    if (keys.isEmpty())
+    deleteKeys(selectedKeys());
+}
+
+void KeysPanel::deleteKeys(const QList<QByteArray>& keys)
+{
+    if (!m_source || m_entry.readOnly || keys.isEmpty())
         return;
     QStringList sample;
     for (const QByteArray& k : keys.mid(0, 10))
@@ -612,6 +649,8 @@ void KeysPanel::editTtlOfSelected()
         current = m_model->data(rows.first(), KeyTreeModel::TtlMsRole).toLongLong();
     auto* dialog = new TtlDialog(quint64(keys.size()), selectionDescription(), current, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // A TTL of zero or less means "delete": offered as such, through the delete confirmation.
+    connect(dialog, &TtlDialog::deleteInsteadRequested, this, [this, keys] { deleteKeys(keys); });
     connect(dialog, &QDialog::accepted, this, [this, dialog, keys] {
         const qint64 ttl = dialog->ttlMs();
         if (!m_source || ttl == 0)

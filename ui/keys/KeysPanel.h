@@ -22,6 +22,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QTabWidget;
 class QPushButton;
 class QTimer;
 class QTreeView;
@@ -55,12 +56,14 @@ public:
     QTreeView* view() const { return m_view; }
     ValueViewer* viewer() const { return m_viewer; }
     MemoryView* memoryView() const { return m_memory; }
+    QTabWidget* detailTabs() const { return m_tabs; }
     bool isScanning() const { return m_scanId != 0; }
     QString progressText() const;
     QString statusText() const;                 // the last operation's sentence
     QAction* deleteAction() const { return m_delete; }
     QAction* ttlAction() const { return m_ttl; }
     QAction* invalidateAction() const { return m_invalidate; }
+    QAction* measureAction() const { return m_measure; }
     QList<QByteArray> selectedKeys() const;     // keys selected, and the loaded keys of selected namespaces
 
 public Q_SLOTS:
@@ -73,10 +76,12 @@ public Q_SLOTS:
     void setClientFilter(const QString& text);
     void setTypeFilter(cachelens::KeyType type);
     void deleteSelected();                      // confirmation dialog (typed name on production), without a modal loop
+    void deleteKeys(const QList<QByteArray>& keys);
     void editTtlOfSelected();                   // TTL dialog, without a modal loop
     void copySelected();                        // exact bytes + escaped text
     void copyPattern();
     void openSelectedInInvalidate();
+    void showKey(const QByteArray& key, cachelens::KeyType type);   // select it in the tree, open it in the viewer
 
 Q_SIGNALS:
     void openInInvalidate(const QString& sourceId, const QByteArray& glob);
@@ -113,6 +118,7 @@ private:
     QTreeView* m_view;
     ValueViewer* m_viewer;
     MemoryView* m_memory;
+    QTabWidget* m_tabs = nullptr;
     QLineEdit* m_glob;
     QLineEdit* m_filter;
     QComboBox* m_type;
@@ -129,6 +135,7 @@ private:
     QAction* m_delete;
     QAction* m_ttl;
     QAction* m_invalidate;
+    QAction* m_measure;
     quint64 m_scanId = 0;
     QElapsedTimer m_scanClock;
     quint64 m_scanned = 0;
@@ -139,6 +146,7 @@ private:
     qsizetype m_incomingOffset = 0;           // keys of m_incoming.first() already ingested
     QTimer* m_ingest;
     std::optional<ScanSummary> m_finished;    // the scan's end, reported once m_incoming is drained
+    std::optional<std::pair<quint64, bool>> m_doneAfterSort;   // scanDone, due once a sliced sort has finished
     QList<QByteArray> m_detailQueue;
     QSet<quint64> m_detailIds;
     quint32 m_typeCursor = 0;                 // background type fetch for the type filter

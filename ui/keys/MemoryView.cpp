@@ -1,6 +1,7 @@
 #include "ui/keys/MemoryView.h"
 
 #include "connectors/Source.h"
+#include "ui/keys/KeyStatsView.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/RequestIds.h"
 
@@ -10,6 +11,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -45,7 +47,8 @@ MemoryView::MemoryView(KeyTreeModel* model, QWidget* parent)
       m_nsView(new QTableView(this)),
       m_bigView(new QTableView(this)),
       m_status(new QLabel(this)),
-      m_hot(new QLabel(this)),
+      m_elements(new KeyStatsView(KeyStatsView::Mode::Elements, model, this)),
+      m_hotKeys(new KeyStatsView(KeyStatsView::Mode::Frequency, model, this)),
       m_estimate(new QPushButton(tr("Estimate by namespace"), this)),
       m_exactButton(new QPushButton(tr("Exact for selected"), this)),
       m_big(new QPushButton(tr("Find big keys"), this)),
@@ -69,9 +72,26 @@ MemoryView::MemoryView(KeyTreeModel* model, QWidget* parent)
         v->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);   // sections exist once a model is set
     m_status->setObjectName(QStringLiteral("memoryStatus"));
     m_status->setWordWrap(true);
-    m_hot->setObjectName(QStringLiteral("hotKeysNote"));
-    m_hot->setWordWrap(true);
-    m_hot->setText(hotKeysText());
+    m_bigView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    const auto bigKeyAt = [this](int row) {
+        const QByteArray key = m_bigModel->item(row, 0)->data(Qt::UserRole + 1).toByteArray();
+        return std::make_pair(key, m_model->typeOf(key));
+    };
+    connect(m_bigView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this, bigKeyAt](const QModelIndex& current) {
+                if (current.isValid()) {
+                    const auto [key, type] = bigKeyAt(current.row());
+                    Q_EMIT keySelected(key, type);
+                }
+            });
+    connect(m_bigView, &QAbstractItemView::activated, this, [this, bigKeyAt](const QModelIndex& index) {
+        const auto [key, type] = bigKeyAt(index.row());
+        Q_EMIT keyActivated(key, type);
+    });
+    for (KeyStatsView* v : {m_elements, m_hotKeys}) {
+        connect(v, &KeyStatsView::keySelected, this, &MemoryView::keySelected);
+        connect(v, &KeyStatsView::keyActivated, this, &MemoryView::keyActivated);
+    }
     m_estimate->setObjectName(QStringLiteral("estimateMemoryButton"));
     m_exactButton->setObjectName(QStringLiteral("exactMemoryButton"));
     m_big->setObjectName(QStringLiteral("bigKeysButton"));
@@ -99,15 +119,18 @@ MemoryView::MemoryView(KeyTreeModel* model, QWidget* parent)
     layout->addWidget(m_status);
     layout->addWidget(new QLabel(tr("Memory by namespace (biggest first)"), this));
     layout->addWidget(m_nsView, 2);
-    layout->addWidget(new QLabel(tr("Biggest keys by memory"), this));
-    layout->addWidget(m_bigView, 2);
-    layout->addWidget(m_hot);
+    auto* rankings = new QTabWidget(this);
+    rankings->setObjectName(QStringLiteral("keyRankings"));
+    rankings->setDocumentMode(true);
+    rankings->addTab(m_bigView, tr("Biggest by memory"));
+    rankings->addTab(m_elements, tr("Biggest by elements"));
+    rankings->addTab(m_hotKeys, tr("Hot keys"));
+    layout->addWidget(rankings, 3);
 }
 
 QString MemoryView::hotKeysText() const
 {
-    return tr("Hot keys: not shown. They need OBJECT FREQ, which Redis answers only under an LFU maxmemory-policy, "
-              "and CacheLens's Source does not read it yet.");
+    return m_hotKeys->noteText();
 }
 
 void MemoryView::setSource(Source* source)
@@ -119,6 +142,8 @@ void MemoryView::setSource(Source* source)
         QObject::disconnect(c);
     m_connections.clear();
     m_source = source;
+    m_elements->setSource(source);
+    m_hotKeys->setSource(source);
     m_nsModel->removeRows(0, m_nsModel->rowCount());
     m_bigModel->removeRows(0, m_bigModel->rowCount());
     m_rows.clear();
@@ -190,6 +215,30 @@ void MemoryView::exact(int row)
     const QModelIndex ns = m_model->indexOfNamespace(unescaped);
     if (!ns.isValid())
         return;
+    m_rows[index].sample = m_model->keysUnder(ns);
+    m_rows[index].keys = quint64(m_rows[index].sample.size());
+    m_rows[index].exact = true;
+    m_exactRow = index;
+    m_job = Job::Exact;
+    request(m_rows[index].sample);
+}
+
+void MemoryView::measure(const QModelIndex& ns)
+{
+    if (!m_source || isBusy() || !ns.isValid() || !m_model->isNamespace(ns))
+        return;
+    const QByteArray pattern = m_model->patternAt(ns);
+    int index = -1;
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].pattern == pattern)
+            index = i;
+    if (index < 0) {
+        Row row;
+        row.name = QString::fromUtf8(pattern);
+        row.pattern = pattern;
+        m_rows.append(row);
+        index = int(m_rows.size()) - 1;
+    }
     m_rows[index].sample = m_model->keysUnder(ns);
     m_rows[index].keys = quint64(m_rows[index].sample.size());
     m_rows[index].exact = true;
@@ -298,7 +347,7 @@ void MemoryView::complete()
                                m_cancelled ? tr(", cancelled") : QString()));
     } else if (job == Job::BigKeys) {
         fillBigKeys();
-        setStatus(tr("Measured %1 of %2 keys%3. Element counts are not shown: the source reports memory only.")
+        setStatus(tr("Measured %1 of %2 keys%3. Element counts: the \"Biggest by elements\" tab.")
                       .arg(locale.toString(m_measured), locale.toString(m_toMeasure),
                            m_cancelled ? tr(", cancelled (the list covers those only)") : QString()));
     }

@@ -5,7 +5,8 @@
 //     bound (normal approximation with finite-population correction); "Exact" measures every key of one row.
 //     Biggest first.
 //   - big keys: measures every loaded key whose size is unknown (in the background, cancellable) and lists the
-//     largest by memory.
+//     largest by memory; beside it the biggest by element count and the hot keys (KeyStatsView). Every list is
+//     browsable: selecting a row emits keySelected, activating it keyActivated.
 // On the local engine the figures are the engine's own accounting (value + key bytes), so samples are exact per key.
 #include "connectors/SourceTypes.h"
 
@@ -27,6 +28,7 @@ class Source;
 
 namespace cachelens::ui {
 
+class KeyStatsView;
 class KeyTreeModel;
 
 class MemoryView : public QWidget
@@ -47,16 +49,24 @@ public:
     QStandardItemModel* namespaceModel() const { return m_nsModel; }
     QStandardItemModel* bigKeysModel() const { return m_bigModel; }
     QString statusText() const;
-    QString hotKeysText() const;
+    QString hotKeysText() const;                         // why hot keys are unavailable, or what they show
+    KeyStatsView* elementsView() const { return m_elements; }
+    KeyStatsView* hotKeysView() const { return m_hotKeys; }
+    QTableView* bigKeysView() const { return m_bigView; }
 
 public Q_SLOTS:
     void estimate(const QModelIndex& parentNamespace);   // invalid: the top level
     void exact(int row);                                 // row of namespaceModel()
+    // Measures every key of a tree namespace (on demand, from the tree's context menu): its row in the table
+    // becomes exact, and the tree shows the namespace's memory.
+    void measure(const QModelIndex& ns);
     void findBigKeys();
     void cancel();
 
 Q_SIGNALS:
     void finished();
+    void keySelected(const QByteArray& key, cachelens::KeyType type);
+    void keyActivated(const QByteArray& key, cachelens::KeyType type);
 
 private:
     enum class Job { None, Estimate, Exact, BigKeys };
@@ -93,7 +103,8 @@ private:
     QTableView* m_nsView;
     QTableView* m_bigView;
     QLabel* m_status;
-    QLabel* m_hot;
+    KeyStatsView* m_elements;
+    KeyStatsView* m_hotKeys;
     QPushButton* m_estimate;
     QPushButton* m_exactButton;
     QPushButton* m_big;

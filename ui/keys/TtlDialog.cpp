@@ -103,6 +103,13 @@ TtlDialog::TtlDialog(quint64 keyCount, const QString& what, qint64 currentTtlMs,
     layout->addLayout(grid);
     layout->addWidget(m_problem);
     layout->addWidget(m_buttons);
+    m_deleteInstead = m_buttons->addButton(tr("&Delete Instead…"), QDialogButtonBox::DestructiveRole);
+    m_deleteInstead->setObjectName(QStringLiteral("ttlDeleteInstead"));
+    m_deleteInstead->setToolTip(tr("Close this and delete the keys instead (asks for confirmation)"));
+    connect(m_deleteInstead, &QPushButton::clicked, this, [this] {
+        Q_EMIT deleteInsteadRequested();
+        reject();
+    });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (QRadioButton* b : {m_in, m_at, m_extend, m_persist})
@@ -185,9 +192,9 @@ QString TtlDialog::problem() const
         return {};
     if (mode() == Mode::ExpireAt)
         return tr("That time is not in the future. A TTL of zero or less deletes the key at once; to delete, use "
-                  "Delete (it asks for confirmation).");
-    return tr("A TTL must be positive. Zero or less deletes the key at once; to delete, use Delete (it asks for "
-              "confirmation).");
+                  "Delete Instead (it asks for confirmation).");
+    return tr("A TTL must be positive. Zero or less deletes the key at once; to delete, use Delete Instead (it asks "
+              "for confirmation).");
 }
 
 QString TtlDialog::summary() const
@@ -216,6 +223,7 @@ void TtlDialog::update()
     m_problem->setText(p.isEmpty() ? summary() : p);
     m_problem->setStyleSheet(p.isEmpty() ? QString() : QStringLiteral("color: #c0392b"));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(p.isEmpty());
+    m_deleteInstead->setVisible(!p.isEmpty());
 }
 
 } // namespace cachelens::ui

@@ -2,7 +2,8 @@
 // TtlDialog: the TTL editor for one key, a selection or a namespace. Says first how many keys it will touch, shows a
 // single key's remaining TTL counting down, and offers: expire in N seconds/minutes/hours/days, expire at a date
 // and time, extend by (one key with a known TTL), or persist (no expiry). A TTL that is not positive is refused with
-// the reason (Redis would delete the key); deleting is the Delete action's job, with its own confirmation.
+// the reason (Redis would delete the key), and offered as a delete instead: "Delete Instead…" closes this dialog and
+// asks for the Delete action's own confirmation (typed name on production).
 #include <QDateTime>
 #include <QDialog>
 
@@ -11,6 +12,7 @@ class QComboBox;
 class QDateTimeEdit;
 class QDialogButtonBox;
 class QLabel;
+class QPushButton;
 class QRadioButton;
 class QSpinBox;
 class QTimer;
@@ -35,6 +37,10 @@ public:
     qint64 ttlMs() const;
     QString problem() const;            // why OK is disabled, empty when it is not
     QString summary() const;            // "Set a TTL of 1 h on 1,234 keys"
+    QPushButton* deleteInsteadButton() const { return m_deleteInstead; }   // shown while the TTL is refused
+
+Q_SIGNALS:
+    void deleteInsteadRequested();
 
 private:
     void update();
@@ -53,6 +59,7 @@ private:
     QLabel* m_current;
     QLabel* m_problem;
     QDialogButtonBox* m_buttons;
+    QPushButton* m_deleteInstead;
     QTimer* m_tick;
 };
 

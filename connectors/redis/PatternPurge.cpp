@@ -337,16 +337,23 @@ void PatternPurge::onScanReply(int index, int chain, const RedisReply& reply, qi
         chunk.chain = chain;
         chunk.cursorBefore = cursorBefore;
         chunk.keys.reserve(items.size());
+        quint64 fresh = 0;
         for (const RedisReply& item : items) {
+            if (!m_options.dryRun) {
+                const qsizetype before = n.outstanding.size();
+                n.outstanding.insert(item.bytes());
+                if (n.outstanding.size() == before)
+                    continue;   // returned again before its deletion was answered
+                chunk.keys.append(item.bytes());
+            }
+            ++fresh;
             if (m_sampleKeys.size() < m_options.sampleSize) {
                 m_sampleKeys.append({index, item.bytes()});
                 m_report.sample.append(item.bytes());
             }
-            if (!m_options.dryRun)
-                chunk.keys.append(item.bytes());
         }
-        n.matched += quint64(items.size());
-        m_report.matched += quint64(items.size());
+        n.matched += fresh;
+        m_report.matched += fresh;
         if (!chunk.keys.isEmpty())
             n.pending.push_back(std::move(chunk));
     }
@@ -390,6 +397,7 @@ void PatternPurge::sendBatch(int index, int maxKeys)
         commands.append({QList<QByteArray>{QByteArrayLiteral("UNLINK")} + keys, int(keys.size())});
     }
     struct Batch {
+        QList<QByteArray> keys;
         int left = 0;
         quint64 affected = 0;
         quint64 unanswered = 0;
@@ -397,6 +405,7 @@ void PatternPurge::sendBatch(int index, int maxKeys)
     };
     auto batch = std::make_shared<Batch>();
     batch->left = int(commands.size());
+    batch->keys = keys;
     ++n.batchesInFlight;
     n.inflightCursors.push_back(cursors);
     m_issued += quint64(keys.size());
@@ -416,6 +425,9 @@ void PatternPurge::sendBatch(int index, int maxKeys)
             Node& node = m_nodes[size_t(index)];
             --node.batchesInFlight;
             node.inflightCursors.pop_front();
+            for (const QByteArray& key : std::as_const(batch->keys))
+                node.outstanding.remove(key);
+            batch->keys.clear();
             m_report.deleted += batch->affected;
             m_report.unconfirmed += batch->unanswered;
             if (m_phase == Phase::Sweep)

@@ -12,6 +12,7 @@
 // start instead, which is exact too (what was deleted is gone) but slower (InvalidationReport::rescannedNodes).
 //
 // Cluster masters refuse multi-key commands across slots (CROSSSLOT), so there a batch is one UNLINK per slot group.
+// Keys that SCAN returns twice (it may, when the table shrinks under it) are counted and deleted once.
 // New keys (InvalidateOptions::NewKeys): deletion follows the matching SCAN pass, page by page. A key created while
 // that pass runs may or may not be seen by it (SCAN's guarantee covers only keys present throughout); one created
 // after it is never touched (Exclude). Include adds one more SCAN pass at the end, whose deletions are the keys that
@@ -25,6 +26,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 #include <deque>
@@ -72,6 +74,10 @@ private:
         std::vector<Chain> chains;
         std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
         std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
+        // Keys matched whose deletion has not been answered yet. SCAN returns a key twice when the table shrinks
+        // under it (it does, as the purge deletes); a key it returns again after its UNLINK ran cannot exist, so the
+        // only duplicates are keys still in here, and they are neither counted nor sent twice.
+        QSet<QByteArray> outstanding;
         int batchesInFlight = 0;
         quint64 dbsize = 0;
         QByteArray runId;                 // INFO server run_id: saved with the resume cursors

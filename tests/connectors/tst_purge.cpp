@@ -239,6 +239,37 @@ private Q_SLOTS:
         QCOMPARE(dbsize(*m_server), 0);
     }
 
+    void keysTheShrinkingTableReturnsTwiceAreCountedOnce()
+    {
+        // The purge's own deletions (and anyone else's) shrink the server's hash table, and SCAN returns a key again
+        // when the table shrinks under it. The report still counts each key once: "deleted N of N", not "of N+2".
+        m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("hz"), QStringLiteral("500")});
+        for (int round = 0; round < 4; ++round) {
+            m_server->cli({QStringLiteral("FLUSHALL")});
+            populate(*m_server, 20000, QStringLiteral("user"));
+            populate(*m_server, 200000, QStringLiteral("junk"));
+            auto s = startSource(m_server->url());
+            InvalidateOptions o = options();
+            o.maxKeysPerSecond = 40000;
+            const quint64 id = 40 + quint64(round);
+            s->call([o, id](Source* source) { source->invalidatePattern(id, "user:*", o); });
+            QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, id) >= 1000, 30000);
+            // Someone else drops the junk meanwhile: the table shrinks to a tenth while the walk is under way.
+            m_server->cli({QStringLiteral("EVAL"),
+                           QStringLiteral("local c = '0' repeat local r = redis.call('SCAN', c, 'MATCH', 'junk:*', "
+                                          "'COUNT', 5000) c = r[1] for _, k in ipairs(r[2]) do redis.call('UNLINK', k) "
+                                          "end until c == '0'"),
+                           QStringLiteral("0")});
+            QTRY_VERIFY_WITH_TIMEOUT(reportOf(*s, id).has_value(), 60000);
+            const InvalidationReport r = *reportOf(*s, id);
+            QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+            QCOMPARE(dbsize(*m_server), 0);
+            QCOMPARE(r.deleted, 20000u);
+            QCOMPARE(r.matched, 20000u);
+        }
+        m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("hz"), QStringLiteral("10")});
+    }
+
     void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
     {
         populate(*m_server, 3000, QStringLiteral("user"));

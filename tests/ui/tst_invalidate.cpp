@@ -307,10 +307,18 @@ private Q_SLOTS:
         QVERIFY(m.hasMatch());
         const qint64 deleted1 = QLocale().toLongLong(m.captured(1));
 
+        // While the server is away, nothing can be started; the panel says it waits for the connection.
+        QTRY_VERIFY_WITH_TIMEOUT(states.constLast().at(0).value<ConnectionState>() != ConnectionState::Ready, 10000);
+        QTRY_VERIFY(!m_panel->resumeButton()->isEnabled());
+        QVERIFY2(m_panel->reasonLabel()->text().contains(QStringLiteral("waits for the connection")),
+                 qPrintable(m_panel->reasonLabel()->text()));
+
         QVERIFY2(server.restart(), qPrintable(server.errorString()));   // same port, same data directory
         const qint64 left = server.cli({QStringLiteral("DBSIZE")}).toLongLong();
         QVERIFY(left > 0 && deleted1 + left <= kKeys);
-        QTRY_VERIFY_WITH_TIMEOUT(m_panel->resumeButton()->isEnabled(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(states.constLast().at(0).value<ConnectionState>() == ConnectionState::Ready &&
+                                     m_panel->resumeButton()->isEnabled(),
+                                 10000);
         QTest::mouseClick(m_panel->resumeButton(), Qt::LeftButton);
         QVERIFY(m_panel->pendingConfirmation());
         m_panel->pendingConfirmation()->accept();

@@ -162,8 +162,15 @@ void InvalidatePanel::setSource(Source* source)
     m_dryGlob.clear();
     m_interrupted.reset();
     m_resuming.reset();
+    m_connected = true;
+    m_connectionDetail.clear();
     m_tagPage->setSource(source, source && source->kind() == Source::Kind::Local);
     if (source) {
+        connect(source, &Source::stateChanged, this, [this](ConnectionState state, const QString&) {
+            m_connected = state == ConnectionState::Ready;
+            m_connectionDetail = m_connected ? QString() : connectionStateName(state);
+            updateActions();
+        });
         connect(source, &Source::invalidationProgress, this, &InvalidatePanel::onProgress);
         connect(source, &Source::invalidationFinished, this, &InvalidatePanel::onFinished);
     }
@@ -198,15 +205,18 @@ void InvalidatePanel::updateActions()
     else if (m_readOnly)
         reason = tr("%1 is a read-only connection: purging is disabled. Clear “read-only” in the connection's "
                     "settings to purge.").arg(m_connectionName);
+    else if (!m_connected)
+        reason = tr("%1 is %2: purging waits for the connection.").arg(m_connectionName, m_connectionDetail);
     else if (valid && idle && m_dryGlob != glob)
         reason = tr("Run a dry run first: it shows how many keys will be deleted.");
     m_reason->setText(reason);
     m_reason->setVisible(!reason.isEmpty());
-    m_dryRun->setEnabled(m_source && valid && idle);
-    m_purge->setEnabled(m_source && valid && idle && !m_readOnly && m_dryGlob == glob);
+    const bool usable = m_source && m_connected;
+    m_dryRun->setEnabled(usable && valid && idle);
+    m_purge->setEnabled(usable && valid && idle && !m_readOnly && m_dryGlob == glob);
     m_cancel->setEnabled(!idle);
     m_resume->setVisible(m_interrupted.has_value());
-    m_resume->setEnabled(m_source && idle && !m_readOnly && m_interrupted.has_value());
+    m_resume->setEnabled(usable && idle && !m_readOnly && m_interrupted.has_value());
 }
 
 void InvalidatePanel::startDryRun() { start(true); }

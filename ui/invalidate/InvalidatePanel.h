@@ -80,6 +80,8 @@ private:
     QString m_connectionName;
     bool m_production = false;
     bool m_readOnly = false;
+    bool m_connected = true;        // the source's last reported state was Ready (assumed until it says otherwise)
+    QString m_connectionDetail;
     bool m_local = false;
     quint64 m_nextId = 0;
     quint64 m_running = 0;          // request id in flight; 0 none

@@ -156,19 +156,19 @@ bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& wo
             hooks.cancel = &m_cancel;
             hooks.targetConfirmed = targetConfirmed;
             hooks.targetPassword = QString::fromStdString(passwordUtf8);
-            hooks.phase = [&](const std::string& text) { post({Kind::Phase, i, {}, text}); };
-            hooks.progress = [&](const SimResults& r) { post({Kind::Progress, i, r, {}}); };
+            hooks.phase = [&](const std::string& text) { post(event(Kind::Phase, i, nullptr, text)); };
+            hooks.progress = [&](const SimResults& r) { post(event(Kind::Progress, i, &r)); };
             SimResults r;
             QString error;
             if (runSimulation(jobs[size_t(i)], dir, hooks, r, error)) {
-                post({Kind::Finished, i, r, {}});
+                post(event(Kind::Finished, i, &r));
                 cancelled = r.cancelled;
             } else {
-                post({Kind::Failed, i, {}, error.toStdString()});
+                post(event(Kind::Failed, i, nullptr, error.toStdString()));
                 cancelled = m_cancel.load();
             }
         }
-        post({Kind::AllDone, cancelled || m_cancel.load() ? 1 : 0, {}, {}});
+        post(event(Kind::AllDone, cancelled || m_cancel.load() ? 1 : 0));
     });
     return true;
 }
@@ -176,6 +176,18 @@ bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& wo
 void SimulationRunner::cancel()
 {
     m_cancel = true;
+}
+
+SimulationRunner::Event SimulationRunner::event(Kind kind, int index, const engine::sim::SimResults* results,
+                                                std::string text)
+{
+    Event e;
+    e.kind = kind;
+    e.index = index;
+    if (results)
+        e.results = *results;
+    e.text = std::move(text);
+    return e;
 }
 
 void SimulationRunner::post(Event e)

@@ -89,6 +89,8 @@ private:
         engine::sim::SimResults results;
         std::string text;
     };
+    // Built member by member: GCC 12 -O2 warns (falsely) about braced Event temporaries with a default SimResults.
+    static Event event(Kind kind, int index, const engine::sim::SimResults* results = nullptr, std::string text = {});
     void post(Event e);
     void joinWorker();
 

@@ -8,7 +8,12 @@ void SimResultsModel::reset(const QStringList& configs)
 {
     beginResetModel();
     m_rows.clear();
-    for (const QString& c : configs) m_rows.append({c, {}, tr("waiting")});
+    for (const QString& c : configs) {
+        Row row;   // member by member: GCC 12 -O2 warns (falsely) about a braced SimResults temporary
+        row.config = c;
+        row.state = tr("waiting");
+        m_rows.append(std::move(row));
+    }
     endResetModel();
 }
 

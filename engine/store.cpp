@@ -108,7 +108,8 @@ Entry* Store::findFresh(std::string_view key, std::uint64_t h)
     Entry* e = s.table.find(key, h);
     if (e) {
         const Nanos exp = e->deadline();
-        if (exp == 0 || clock_.now() < exp) {
+        Nanos now = 0;
+        if (exp == 0 || ahead(exp, now)) {
             recordHit(s, e, h);
             return e;
         }
@@ -139,8 +140,8 @@ ValueRef Store::peek(std::string_view key, bool& stale, bool record)
     Entry* e = s.table.find(key, h);
     if (e) {
         const Nanos exp = e->deadline();
-        const Nanos now = exp ? clock_.now() : 0;
-        if (exp == 0 || now < exp) {
+        Nanos now = 0;
+        if (exp == 0 || ahead(exp, now)) {
             if (record) recordHit(s, e, h);
             e->ref();
             return ValueRef::adopt(e);

@@ -146,7 +146,7 @@ private:
     std::string tagPrefixFor(std::string_view fullKey);
     std::string lockKey(std::string_view fullKey) const;
     bool internalKey(std::string_view fullKey) const;
-    enum class P : unsigned { redisErrors, failOpenLoads, failClosedRefusals, l1Hits, l1Misses, l2Hits, l2Misses, busPublished, busReceived, busIgnoredOwn, busMalformed, l1ClearsOnReconnect, lockAcquired, lockWaits, lockWaitHits, lockTimeouts, tagMembersSwept, Count_ };
+    enum class P : unsigned { redisErrors, failOpenLoads, failClosedRefusals, l2Hits, l2Misses, busPublished, busReceived, busIgnoredOwn, busMalformed, l1ClearsOnReconnect, lockAcquired, lockWaits, lockWaitHits, lockTimeouts, tagMembersSwept, Count_ };
     void add(P counter, std::uint64_t n = 1) noexcept
     {
         counters_[static_cast<unsigned>(counter)].fetch_add(n, std::memory_order_relaxed);

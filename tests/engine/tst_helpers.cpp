@@ -8,6 +8,7 @@
 #include <QtTest/QtTest>
 
 #include <map>
+#include <thread>
 
 using namespace cachelens::engine;
 using namespace std::chrono_literals;
@@ -16,6 +17,7 @@ using namespace std::string_literals;
 class TestHelpers : public QObject {
     Q_OBJECT
 private slots:
+    void coarseExpiryIsNeverLate();
     void parsesByteSizes_data();
     void parsesByteSizes();
     void configFromEnvironmentAppliesEveryVariable();
@@ -279,6 +281,46 @@ void TestHelpers::registeredProviderServesTheCache()
     QCOMPARE(std::string(r.value().value()), "loaded"s);
     QVERIFY(CountingProvider::calls.load() >= 5);
     QCOMPARE(c.stats().entries, std::uint64_t(2));
+}
+
+void TestHelpers::coarseExpiryIsNeverLate()
+{
+    // The coarse reading is the steady clock's axis, at or a little after the exact reading taken just before it.
+    const SteadyClock& steady = SteadyClock::instance();
+    for (int i = 0; i < 1000; ++i) {
+        const Nanos precise = steady.now();
+        const Nanos latest = steady.coarseLatest();
+        QVERIFY(precise <= latest);
+        QVERIFY2(latest - precise < 50'000'000, "the coarse clock runs more than 50 ms ahead");
+    }
+
+    // A store that checks hits with it expires entries exactly at their deadline: not a tick late.
+    StatsCounters stats;
+    StoreOptions o;
+    o.coarseExpiry = true;
+    Store store(o, steady, stats);
+    for (int round = 0; round < 20; ++round) {
+        EntryOptions e;
+        e.expireAt = steady.now() + 3'000'000 + round * 500'000;   // 3 … 12.5 ms ahead: inside the coarse margin
+        QVERIFY(store.set("k", "v", e, nullptr).ok());
+        QVERIFY(store.get("k"));
+        while (steady.now() < e.expireAt)
+            QVERIFY(store.get("k") || steady.now() >= e.expireAt);   // fresh until the deadline…
+        QVERIFY(!store.get("k"));                                      // …and gone the moment it passes
+        bool stale = false;
+        QVERIFY(!store.peek("k", stale, false) || stale);
+    }
+
+    // With a clock moved by hand the coarse reading is the exact one.
+    ManualClock manual;
+    Store exact(o, manual, stats);
+    EntryOptions e;
+    e.expireAt = manual.now() + 1'000;
+    QVERIFY(exact.set("k", "v", e, nullptr).ok());
+    manual.advance(std::chrono::nanoseconds(999));
+    QVERIFY(exact.get("k"));
+    manual.advance(std::chrono::nanoseconds(1));
+    QVERIFY(!exact.get("k"));
 }
 
 QTEST_APPLESS_MAIN(TestHelpers)

@@ -178,9 +178,12 @@ private Q_SLOTS:
         QVERIFY(!hot->findChild<QPushButton*>(QStringLiteral("hotKeysButton"))->isEnabled());
         // A policy switched at runtime is seen on the next connection to the panel.
         m_plain->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("maxmemory-policy"), QStringLiteral("volatile-lfu")});
+        QSignalSpy rescanned(panel.get(), &KeysPanel::scanDone);
         panel->setSource(nullptr);
         panel->setSource(m_plainSource->source);
         QTRY_VERIFY2(hot->frequencySupport().available, qPrintable(hot->noteText()));
+        // The run reads the keys the tree holds: wait until the new connection's scan has loaded them again.
+        QTRY_VERIFY_WITH_TIMEOUT(!rescanned.isEmpty() && panel->model()->loadedKeys() == 9, 15000);
         m_plain->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("maxmemory-policy"), QStringLiteral("noeviction")});
         // Now the policy changes while the tab thinks it may read: the run stops with the reason.
         QVERIFY(run(hot));

@@ -158,7 +158,6 @@ RedisProvider::RedisProvider(const ProviderContext& ctx, RedisProviderOptions op
         StoreOptions s;
         s.maxBytes = opt_.l1MaxBytes;
         s.policy = opt_.l1Policy;
-        s.coarseExpiry = true;   // every L1 copy has a deadline (l1MaxTtl): check it without an exact clock read per hit
         l1_ = std::make_unique<Store>(s, ctx_.clock, l1Counters_);
         bus_ = std::make_unique<InvalidationBus>(
             [this] { return router_.nodes(); }, opt_.busChannel, [this](std::string_view m) { onBusMessage(m); },

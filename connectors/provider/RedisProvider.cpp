@@ -145,6 +145,8 @@ Result<std::unique_ptr<Provider>> RedisProvider::create(const ProviderContext& c
     auto ep = parseRedisUrl(url);
     if (!ep.ok()) return ep.error();
     if (!urlHasTimeout) ep.value().timeout = options.timeout;
+    ep.value().sentinelUser = options.sentinelUser;
+    ep.value().sentinelPassword = options.sentinelPassword;
     if (options.instanceId.empty()) options.instanceId = randomHex(16);
     if (options.instanceId.find('|') != std::string::npos)
         return Error{Errc::InvalidArgument, "instanceId must not contain '|' (it separates the bus message fields)"};

@@ -40,6 +40,9 @@ struct RedisProviderOptions {
     milliseconds timeout{250};             // every Redis call (connect + request + reply); a URL ?timeout= wins
     milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of timeouts)
     std::size_t pool = 8;                  // idle connections kept
+    // redis-sentinel:// whose sentinels have their own `requirepass`/ACL user. Left empty, a sentinel that asks for
+    // a password gets the URL's (the master's).
+    std::string sentinelUser, sentinelPassword;
     bool failOpen = true;                  // Redis down: wrap() runs the loader (true) or returns Errc::Unavailable
     // L1: a memory Store in front of Redis; L1 TTL = min(L2's remaining soft TTL, l1MaxTtl).
     bool l1 = false;

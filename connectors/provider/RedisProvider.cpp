@@ -129,6 +129,9 @@ std::string randomHex(std::size_t chars)
 }
 
 thread_local bool t_lastCallFailed = false;
+// Set while wrap() runs the loader because Redis is down (fail-open): storing the result would only wait for Redis a
+// second time within one wrap(), so set() does not try.
+thread_local bool t_failingOpen = false;
 
 } // namespace
 
@@ -147,6 +150,9 @@ Result<std::unique_ptr<Provider>> RedisProvider::create(const ProviderContext& c
     if (!urlHasTimeout) ep.value().timeout = options.timeout;
     ep.value().sentinelUser = options.sentinelUser;
     ep.value().sentinelPassword = options.sentinelPassword;
+    // A wrap() makes several calls; once one has waited the timeout, the rest must fail at once for wrap() to wait
+    // no longer than the timeout in all.
+    options.retryAfter = std::max(options.retryAfter, ep.value().timeout);
     if (options.instanceId.empty()) options.instanceId = randomHex(16);
     if (options.instanceId.find('|') != std::string::npos)
         return Error{Errc::InvalidArgument, "instanceId must not contain '|' (it separates the bus message fields)"};
@@ -163,7 +169,7 @@ RedisProvider::RedisProvider(const ProviderContext& ctx, RedisProviderOptions op
         l1_ = std::make_unique<Store>(s, ctx_.clock, l1Counters_);
         bus_ = std::make_unique<InvalidationBus>(
             [this] { return router_.nodes(); }, opt_.busChannel, [this](std::string_view m) { onBusMessage(m); },
-            [this](bool up) { onBusState(up); });
+            [this](bool up) { onBusState(up); }, opt_.busPingInterval);
     }
 }
 
@@ -399,6 +405,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
         ctx_.stats.add(Counter::Rejected);
         return Error{Errc::KeyTooLarge, "keys are limited to 65,535 bytes"};
     }
+    if (t_failingOpen) return Error{Errc::Unavailable, "redis: " + lastError()};
     std::string px = "0";
     if (o.expireAt != 0) {
         const Nanos left = o.expireAt - ctx_.clock.now();
@@ -737,6 +744,10 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
     auto unavailable = [&]() -> Result<ValueRef> {
         if (opt_.failOpen) {
             add(P::failOpenLoads);
+            t_failingOpen = true;
+            struct Reset {
+                ~Reset() { t_failingOpen = false; }
+            } reset;
             return load();
         }
         add(P::failClosedRefusals);

@@ -38,7 +38,8 @@ namespace cachelens::provider {
 struct RedisProviderOptions {
     std::string url;                       // empty: CacheOptions::providerUrl, then redis://127.0.0.1:6379
     milliseconds timeout{250};             // every Redis call (connect + request + reply); a URL ?timeout= wins
-    milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of timeouts)
+    milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of
+                                           // timeouts); at least `timeout`, so a wrap() waits one timeout at most
     std::size_t pool = 8;                  // idle connections kept
     // redis-sentinel:// whose sentinels have their own `requirepass`/ACL user. Left empty, a sentinel that asks for
     // a password gets the URL's (the master's).
@@ -51,6 +52,8 @@ struct RedisProviderOptions {
     milliseconds l1MaxTtl{60'000};
     std::string busChannel = "cachelens:invalidate";
     std::string instanceId;                // empty: random; messages carrying our own id are ignored
+    milliseconds busPingInterval{1'000};   // an idle subscription is PINGed this often; no answer within `timeout`
+                                           // is a disconnect (L1 unused until resubscribed, then cleared)
     // Distributed single-flight for wrap() misses.
     bool distributedSingleFlight = false;
     milliseconds lockTtl{5'000};           // a dead holder's lock expires after this

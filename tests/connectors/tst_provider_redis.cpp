@@ -1,7 +1,8 @@
 // The engine over Redis beyond the shared behaviour suite (tst_provider): the L1 + L2 invalidation bus between two
-// instances, L1 cleared after the subscriber reconnects, Redis killed mid-wrap (fail-open and fail-closed), tag
-// sets consistent after overwrite and expiry, distributed single-flight (8 instances, and a lock holder that dies),
-// and the Redis rate limiter. Every test runs against a real redis-server.
+// instances, L1 cleared after the subscriber reconnects, Redis killed mid-wrap and Redis stopped (SIGSTOP:
+// accepts TCP, never answers) with fail-open and fail-closed, tag sets consistent after overwrite and expiry,
+// distributed single-flight (8 instances, and a lock holder that dies), and the Redis rate limiter. Every test runs
+// against a real redis-server.
 #include "RedisServer.h"
 #include "tst_provider_helpers.h"
 #include "connectors/provider/InvalidationBus.h"
@@ -15,6 +16,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <signal.h>
 
 using namespace cachelens;
 using namespace cachelens::engine;
@@ -37,6 +40,39 @@ struct Latch {
         if (--left <= 0) cv.notify_all();
         return cv.wait_for(l, timeout, [&] { return left <= 0; });
     }
+};
+
+// The number `INFO <section>` gives for `field` ("process_id"; for "cmdstat_…" its calls=), -1 when absent.
+qint64 infoField(const test::RedisServer& server, const char* section, const QByteArray& field)
+{
+    for (const QByteArray& line : cli(server, {"INFO", section}).split('\n')) {
+        if (!line.startsWith(field + ':')) continue;
+        QByteArray v = line.mid(field.size() + 1).trimmed();
+        if (v.startsWith("calls=")) v = v.mid(6, v.indexOf(',') - 6);
+        return v.toLongLong();
+    }
+    return -1;
+}
+
+// SIGSTOP on a redis-server: it keeps accepting TCP connections (the kernel does that) and never answers. SIGCONT
+// when the scope ends, even after a failed check.
+class Stopped {
+public:
+    explicit Stopped(const test::RedisServer& server) : pid_(pid_t(infoField(server, "server", "process_id")))
+    {
+        if (pid_ <= 0 || ::kill(pid_, SIGSTOP) != 0) qFatal("cannot stop the redis-server");
+    }
+    ~Stopped() { resume(); }
+    Stopped(const Stopped&) = delete;
+    Stopped& operator=(const Stopped&) = delete;
+    void resume()
+    {
+        if (pid_ > 0) ::kill(pid_, SIGCONT);
+        pid_ = 0;
+    }
+
+private:
+    pid_t pid_;
 };
 } // namespace
 
@@ -197,6 +233,57 @@ private slots:
         QCOMPARE(cli(server_, {"SCARD", "app:tag:b"}), QByteArray("0"));
         QCOMPARE(cli(server_, {"SCARD", "app:tag:c"}), QByteArray("0"));
         QCOMPARE(redisOf(*c).sweepTags(), std::size_t(0));
+    }
+
+    void aStoppedServerCostsAtMostTheTimeout()
+    {
+        test::RedisServer own;
+        QVERIFY2(own.start(), qPrintable(own.errorString()));
+        RedisProviderOptions open;
+        open.timeout = 200ms;
+        RedisProviderOptions closed = open;
+        closed.failOpen = false;
+        RedisProviderOptions layered = withL1("L");
+        layered.timeout = 200ms;
+        layered.busPingInterval = 200ms;
+        auto co = makeCache(own, open);
+        auto cc = makeCache(own, closed);
+        auto cl = makeCache(own, layered);
+        RedisProvider& rl = redisOf(*cl);
+        QVERIFY(rl.waitForBus(5s));
+        for (auto* c : {co.get(), cc.get(), cl.get()}) QVERIFY(c->set("warm", "1").ok());
+        QVERIFY(cl->get("warm") && rl.l1()->exists("app:warm"));
+
+        Stopped stopped(own);
+        // The first call waits for the timeout and says so; until retryAfter has passed, calls fail at once.
+        const Status st = co->set("x", "y");
+        QCOMPARE(st.error().code, Errc::Unavailable);
+        QVERIFY2(st.error().message.find("did not answer within the 200 ms timeout") != std::string::npos,
+                 st.error().message.c_str());
+        QVERIFY(!co->get("warm"));
+        int calls = 0;
+        auto r = co->wrap("k", [&] { ++calls; return some("from the database"); }); // fail-open
+        QVERIFY(r.ok());
+        QCOMPARE(str(r.value()), "from the database"s);
+        QCOMPARE(calls, 1);
+        QCOMPARE(redisOf(*co).providerStats().failOpenLoads, std::uint64_t(1));
+        auto refused = cc->wrap("k", [&] { ++calls; return some("never"); }); // fail-closed
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, Errc::Unavailable);
+        QVERIFY2(refused.error().message.find("fail-closed") != std::string::npos
+                     && refused.error().message.find("did not answer") != std::string::npos,
+                 refused.error().message.c_str());
+        QCOMPARE(calls, 1);
+        // The L1 instance's subscriber gets no answer to its PING: deaf, it stops serving L1 (which may be stale).
+        QTRY_VERIFY_WITH_TIMEOUT(!rl.providerStats().busConnected, 5000);
+        QVERIFY(!cl->get("warm"));
+
+        stopped.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(rl.providerStats().busConnected, 10000);
+        QCOMPARE(rl.providerStats().l1ClearsOnReconnect, std::uint64_t(1));
+        QCOMPARE(rl.l1()->entries(), std::size_t(0));
+        QTRY_VERIFY_WITH_TIMEOUT(co->set("x", "y").ok(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(cl->get("warm"), 5000);
     }
 
     void distributedSingleFlightRunsTheLoaderOnce_data()

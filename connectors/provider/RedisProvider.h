@@ -130,7 +130,8 @@ private:
     };
     bool down() const;
     void noteFailure(const std::string& error);
-    void noteSuccess();
+    // Runs `call` unless Redis is marked down; notes the failure (and marks it down) or the success.
+    bool attempt(const std::function<bool(std::string& error)>& call);
     // Runs commands where they belong (RedisRouter); false (and counted) when Redis cannot be reached. EVALSHAs that
     // meet NOSCRIPT (a node that has not seen the script yet) are sent again as EVAL.
     bool run(const std::vector<Args>& commands, std::vector<Reply>& replies);
@@ -146,6 +147,11 @@ private:
     void publish(char kind, std::string_view payload, std::vector<Args>& into, std::string& buffer);
     void publishNow(char kind, std::string_view payload); // a message of its own round trip
     bool delInternal(std::string_view key);
+    // L1 coherence. Every change drops the L1 copies it affects and moves gen_ (under l1FillMu_) AFTER Redis has
+    // applied it, so a read that asked L2 before then does not fill L1 with what was just replaced. set() also moves
+    // gen_ before it writes and fills L1 with its own value only if nothing else moved gen_ in between (two writers
+    // of one instance may land in Redis in either order: then neither fills).
+    void dropL1(const std::function<void(engine::Store&)>& drop);
     void dropL1(std::string_view key);
     std::string lastError() const;
     // The prefix of the tag sets a value at `fullKey` belongs to: "<prefix>tag:" or, on a cluster, its slot's.

@@ -1,5 +1,6 @@
 // The engine over Redis beyond the shared behaviour suite (tst_provider): the L1 + L2 invalidation bus between two
-// instances, L1 cleared after the subscriber reconnects, Redis killed mid-wrap and Redis stopped (SIGSTOP:
+// instances (an instance ignores its own messages, L1 never outlives L2, L1 stays coherent under concurrent reads
+// and writes), L1 cleared after the subscriber reconnects, Redis killed mid-wrap and Redis stopped (SIGSTOP:
 // accepts TCP, never answers) with fail-open and fail-closed, tag sets consistent after overwrite and expiry,
 // distributed single-flight (8 instances, and a lock holder that dies), and the Redis rate limiter. Every test runs
 // against a real redis-server.
@@ -233,6 +234,97 @@ private slots:
         QCOMPARE(cli(server_, {"SCARD", "app:tag:b"}), QByteArray("0"));
         QCOMPARE(cli(server_, {"SCARD", "app:tag:c"}), QByteArray("0"));
         QCOMPARE(redisOf(*c).sweepTags(), std::size_t(0));
+    }
+
+    void anInstanceKeepsItsOwnWritesInL1()
+    {
+        auto a = makeCache(server_, withL1("A"));
+        auto b = makeCache(server_, withL1("B"));
+        QVERIFY(redisOf(*a).waitForBus(5s));
+        QVERIFY(redisOf(*b).waitForBus(5s));
+        Store* l1a = redisOf(*a).l1();
+        const auto ignored = redisOf(*a).providerStats().busIgnoredOwn;
+        QVERIFY(a->set("own", "mine").ok());
+        QVERIFY(l1a->exists("app:own"));              // a set fills the writer's L1…
+        QTRY_VERIFY_WITH_TIMEOUT(redisOf(*a).providerStats().busIgnoredOwn > ignored, 5000);
+        QVERIFY(l1a->exists("app:own"));              // …and its own message, back from Redis, leaves it there
+        QCOMPARE(str(a->get("own")), "mine"s);
+        QTRY_VERIFY_WITH_TIMEOUT(redisOf(*b).providerStats().busReceived >= 1, 5000); // the other instance heard it
+    }
+
+    void l1NeverOutlivesL2()
+    {
+        RedisProviderOptions o = withL1("A");
+        o.l1MaxTtl = 3s;
+        auto a = makeCache(server_, o);
+        auto b = makeCache(server_, withL1("B"));
+        QVERIFY(redisOf(*a).waitForBus(5s));
+        QVERIFY(redisOf(*b).waitForBus(5s));
+        Store* l1a = redisOf(*a).l1();
+        Store* l1b = redisOf(*b).l1();
+        // Written here: L1's deadline is L2's soft one (PX minus the grace), or l1MaxTtl when that is sooner.
+        WrapOptions w;
+        w.ttl = 2s;
+        w.grace = 60s;
+        QVERIFY(a->wrap("short", [] { return some("v"); }, w).ok());
+        QVERIFY(l1a->exists("app:short"));
+        const auto pxMs = cli(server_, {"PTTL", "app:short"}).toLongLong();
+        QVERIFY2(pxMs > 60'000 && pxMs <= 62'000, qPrintable(QString::number(pxMs))); // hard TTL carries the grace
+        QVERIFY(l1a->ttl("app:short") > 0 && l1a->ttl("app:short") <= 2'000'000'000);
+        QVERIFY(a->set("forever", "v").ok());
+        QCOMPARE(a->pttl("forever"), std::int64_t(-1));
+        QVERIFY(l1a->ttl("app:forever") > 0 && l1a->ttl("app:forever") <= 3'000'000'000);  // l1MaxTtl
+        // Read from L2 by another instance: the same bound.
+        QTRY_VERIFY_WITH_TIMEOUT(b->get("short") && l1b->exists("app:short"), 5000);
+        QVERIFY(l1b->ttl("app:short") > 0 && l1b->ttl("app:short") <= 2'000'000'000);
+        // Once the soft TTL is over, B's L1 has let go and B misses, though Redis still keeps the key for its grace.
+        QTRY_VERIFY_WITH_TIMEOUT(!l1b->exists("app:short"), 10000);
+        QVERIFY(!b->get("short"));
+        QCOMPARE(cli(server_, {"EXISTS", "app:short"}), QByteArray("1"));
+        // A TTL shortened in one instance drops the other's L1 copy.
+        QTRY_VERIFY_WITH_TIMEOUT(b->get("forever") && l1b->exists("app:forever"), 5000);
+        QVERIFY(a->expire("forever", 60s));
+        QTRY_VERIFY_WITH_TIMEOUT(!l1b->exists("app:forever"), 5000);
+    }
+
+    // Readers of one instance fill L1 from L2 while a writer of the same instance changes the key: when the writer is
+    // done, L1 holds what Redis holds or nothing (a read that asked L2 just before a write landed must not leave the
+    // old value in L1, where the instance's own bus message would not remove it).
+    void l1StaysCoherentUnderConcurrentReadsAndWrites()
+    {
+        auto a = makeCache(server_, withL1("A"));
+        auto l2 = makeCache(server_, {}); // no L1: what Redis holds
+        QVERIFY(redisOf(*a).waitForBus(5s));
+        Store* l1 = redisOf(*a).l1();
+        for (int round = 0; round < 300; ++round) {
+            const std::string key = "race:" + std::to_string(round);
+            std::atomic<bool> done{false};
+            std::vector<std::thread> readers;
+            for (int t = 0; t < 2; ++t)
+                readers.emplace_back([&] {
+                    while (!done.load()) {
+                        (void)a->get(key);
+                        std::this_thread::yield(); // L1 hits cost no I/O: leave the writer and Redis some CPU
+                    }
+                });
+            const int writes = round % 2 ? 20 : 21; // ends with a delete, or with a set
+            int failed = 0;
+            for (int i = 0; i < writes; ++i) {
+                if (i % 5 == 4) (void)a->del(key);
+                else failed += !a->set(key, std::to_string(i)).ok();
+            }
+            done.store(true);
+            for (auto& t : readers) t.join();
+            QCOMPARE(failed, 0);
+            const ValueRef cached = l1->get("app:" + key);
+            const ValueRef stored = l2->get(key);
+            if (cached)
+                QVERIFY2(stored && str(cached) == str(stored),
+                         qPrintable(QStringLiteral("round %1: L1 holds %2, Redis %3")
+                                        .arg(round)
+                                        .arg(QString::fromStdString(str(cached)),
+                                             stored ? QString::fromStdString(str(stored)) : QStringLiteral("nothing"))));
+        }
     }
 
     void aStoppedServerCostsAtMostTheTimeout()

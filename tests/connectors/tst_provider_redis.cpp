@@ -1,9 +1,10 @@
 // The engine over Redis beyond the shared behaviour suite (tst_provider): the L1 + L2 invalidation bus between two
 // instances (an instance ignores its own messages, L1 never outlives L2, L1 stays coherent under concurrent reads
-// and writes), L1 cleared after the subscriber reconnects, Redis killed mid-wrap and Redis stopped (SIGSTOP:
-// accepts TCP, never answers) with fail-open and fail-closed, tag sets consistent after overwrite and expiry,
-// distributed single-flight (8 instances, and a lock holder that dies), and the Redis rate limiter. Every test runs
-// against a real redis-server.
+// and writes), L1 cleared after the subscriber reconnects, Redis killed mid-wrap and Redis stopped (SIGSTOP: accepts
+// TCP, never answers) with fail-open and fail-closed, the value header read by another instance (stale serving,
+// fail-safe, compression), tag sets consistent after overwrite and expiry (lazily and by the periodic sweep), tag
+// invalidation as one script per batch, distributed single-flight (8 instances, and a lock holder that dies), and
+// the Redis rate limiter. Every test runs against a real redis-server.
 #include "RedisServer.h"
 #include "tst_provider_helpers.h"
 #include "connectors/provider/InvalidationBus.h"
@@ -42,6 +43,30 @@ struct Latch {
         return cv.wait_for(l, timeout, [&] { return left <= 0; });
     }
 };
+
+std::int64_t unixMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::uint64_t bigEndian(std::string_view s, std::size_t at, int bytes)
+{
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(s[at + static_cast<std::size_t>(i)]);
+    return v;
+}
+
+// One command on a connection of its own, for reading and writing the provider's raw bytes.
+Reply raw(const test::RedisServer& server, const Args& args)
+{
+    auto ep = parseRedisUrl(server.url().toStdString());
+    BlockingConnection c(ep.value());
+    std::string error;
+    Reply r;
+    if (!c.connect(error) || !c.command(args, r, error)) qFatal("raw: %s", error.c_str());
+    return r;
+}
 
 // The number `INFO <section>` gives for `field` ("process_id"; for "cmdstat_…" its calls=), -1 when absent.
 qint64 infoField(const test::RedisServer& server, const char* section, const QByteArray& field)
@@ -376,6 +401,115 @@ private slots:
         QCOMPARE(rl.l1()->entries(), std::size_t(0));
         QTRY_VERIFY_WITH_TIMEOUT(co->set("x", "y").ok(), 5000);
         QTRY_VERIFY_WITH_TIMEOUT(cl->get("warm"), 5000);
+    }
+
+    // Two instances, as two processes would be: the header written by one tells the other the soft TTL (stale
+    // serving and fail-safe), the compression and the tags.
+    void staleServingAndFailSafeWorkAcrossInstances()
+    {
+        auto a = makeCache(server_, {});
+        auto b = makeCache(server_, {});
+        WrapOptions o;
+        o.ttl = 100ms;
+        o.grace = 60s;
+        QVERIFY(a->wrap("k", [] { return some("from A"); }, o).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!b->get("k"), 5000);  // past its soft TTL for B too
+        int loads = 0;
+        auto r = b->wrap("k", [&] { ++loads; return some("from B"); }, o);
+        QCOMPARE(str(r.value()), "from A"s);           // stale, written by A, served by B while it refreshes
+        QCOMPARE(b->stats().at(Counter::StaleServed), std::uint64_t(1));
+        QCOMPARE(b->pendingBackgroundTasks(), std::size_t(1));
+        b->runMaintenance();
+        QCOMPARE(loads, 1);
+        QCOMPARE(str(a->get("k")), "from B"s);
+
+        WrapOptions safe = o;
+        safe.staleWhileRevalidate = false;
+        QVERIFY(a->wrap("s", [] { return some("good"); }, safe).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!b->get("s"), 5000);
+        auto f = b->wrap("s", []() -> std::optional<std::string> { throw std::runtime_error("db down"); }, safe);
+        QVERIFY(f.ok());
+        QCOMPARE(str(f.value()), "good"s);             // A's value covers for B's failing loader
+        QCOMPARE(b->stats().at(Counter::StaleOnFailure), std::uint64_t(1));
+    }
+
+    void theValueHeaderCarriesFormatFlagsCreatedAtGraceAndTags()
+    {
+        CacheOptions zipped;
+        zipped.compressAbove = 1024;
+        auto a = makeCache(server_, {}, "app:", zipped);
+        auto b = makeCache(server_, {});               // does not compress: reads by the header's flag
+        std::string big;
+        for (int i = 0; i < 5000; ++i) big += "row " + std::to_string(i % 17) + ";";
+        WrapOptions o;
+        o.ttl = 60s;
+        o.grace = 30s;
+        o.tags = {"rows", "t"};
+        const std::int64_t before = unixMs();
+        QVERIFY(a->wrap("big", [&] { return some(big); }, o).ok());
+        const std::int64_t after = unixMs();
+        QCOMPARE(str(b->get("big")), big);
+        auto w = b->wrap("big", [] { return some("unused"); });
+        QCOMPARE(str(w.value()), big);
+
+        const Reply r = raw(server_, {"GET", "app:big"});
+        const std::string& v = r.str;
+        QVERIFY(v.size() > 16 && v.size() < big.size());
+        QCOMPARE(int(static_cast<unsigned char>(v[0])), 1);          // format 1
+        QCOMPARE(int(static_cast<unsigned char>(v[1])), 2);          // flags: compressed
+        const auto created = static_cast<std::int64_t>(bigEndian(v, 2, 8));
+        QVERIFY(created >= before && created <= after);              // created-at, Unix ms
+        QCOMPARE(bigEndian(v, 10, 4), std::uint64_t(30'000));        // grace ms
+        QCOMPARE(bigEndian(v, 14, 2), std::uint64_t(2 + 4 + 2 + 1)); // tag block: (2-byte length, bytes) each
+        QCOMPARE(v.substr(16, 9), "\0\x04rows\0\x01t"s);
+        const auto px = cli(server_, {"PTTL", "app:big"}).toLongLong();
+        QVERIFY(px > 85'000 && px <= 90'000);                       // soft TTL + grace
+        QVERIFY(b->pttl("big") > 55'000 && b->pttl("big") <= 60'000); // soft TTL, as every instance reads it
+        QCOMPARE(b->invalidateTag("rows"), std::size_t(1));         // B found A's member through the tag block
+
+        // A value in another format (a later writer) reads as absent, never as garbage.
+        std::string future = v;
+        future[0] = 2;
+        QCOMPARE(raw(server_, {"SET", "app:future", future}).str, "OK"s);
+        QVERIFY(!b->get("future"));
+        QVERIFY(!b->exists("future"));
+    }
+
+    void staleTagMembersAreCleanedLazilyAndByThePeriodicSweep()
+    {
+        RedisProviderOptions o;
+        o.tagSweepInterval = 1ms;
+        auto c = makeCache(server_, o);
+        SetOptions brief;
+        brief.ttl = 100ms;
+        brief.tags = {"lazy"};
+        QVERIFY(c->set("e1", "v", brief).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(cli(server_, {"EXISTS", "app:e1"}) == "0", 5000);
+        QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:lazy"}), QByteArray("app:e1")); // Redis expired it: a leftover
+        QCOMPARE(c->invalidateTag("lazy"), std::size_t(0));                        // not counted…
+        QCOMPARE(cli(server_, {"EXISTS", "app:tag:lazy"}), QByteArray("0"));       // …and gone on the way
+        brief.tags = {"swept"};
+        QVERIFY(c->set("e2", "v", brief).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(cli(server_, {"EXISTS", "app:e2"}) == "0", 5000);
+        QCOMPARE(cli(server_, {"SCARD", "app:tag:swept"}), QByteArray("1"));
+        // The cache's periodic maintenance (its background thread, here called by hand) sweeps every interval.
+        QTRY_VERIFY_WITH_TIMEOUT((c->runMaintenance(), cli(server_, {"EXISTS", "app:tag:swept"}) == "0"), 5000);
+        QCOMPARE(redisOf(*c).providerStats().tagMembersSwept, std::uint64_t(1));
+    }
+
+    void tagInvalidationIsOneAtomicScriptPerBatch()
+    {
+        auto c = makeCache(server_, {});
+        SetOptions tagged;
+        tagged.tags = {"big"};
+        for (int i = 0; i < 1200; ++i) QVERIFY(c->set("m:" + std::to_string(i), "v", tagged).ok());
+        QCOMPARE(c->invalidateTag("none"), std::size_t(0)); // the script is loaded before counting
+        QCOMPARE(cli(server_, {"CONFIG", "RESETSTAT"}), QByteArray("OK"));
+        QCOMPARE(c->invalidateTag("big"), std::size_t(1200));
+        // 500 + 500 + 200 members: three EVALSHAs, each popping one batch and deleting its keys inside the script.
+        QCOMPARE(infoField(server_, "commandstats", "cmdstat_evalsha"), qint64(3));
+        QCOMPARE(infoField(server_, "commandstats", "cmdstat_spop"), qint64(3));
+        QCOMPARE(cli(server_, {"DBSIZE"}), QByteArray("0"));
     }
 
     void distributedSingleFlightRunsTheLoaderOnce_data()

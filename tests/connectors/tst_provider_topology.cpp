@@ -126,9 +126,15 @@ private slots:
     void patternInvalidationVisitsEveryMaster()
     {
         auto c = makeCache(seed(1), {});
-        for (int i = 0; i < 200; ++i) QVERIFY(c->set("p:" + std::to_string(i), "v").ok());
+        SetOptions tagged;
+        tagged.tags = {"p"};
+        for (int i = 0; i < 200; ++i) QVERIFY(c->set("p:" + std::to_string(i), "v", tagged).ok());
         QVERIFY(c->set("q:1", "v").ok());
+        for (int n = 0; n < cluster_.size(); ++n)
+            QVERIFY2(dataKeys(cluster_.node(n), QStringLiteral("app:p:*")) > 0, "a master got no p: keys");
         QCOMPARE(c->invalidatePattern("p:*"), std::size_t(200));
+        for (int n = 0; n < cluster_.size(); ++n) QCOMPARE(dataKeys(cluster_.node(n), QStringLiteral("app:p:*")), 0);
+        QCOMPARE(c->invalidateTag("p"), std::size_t(0)); // their tag memberships went with them
         QVERIFY(c->exists("q:1"));
         std::size_t seen = 0;
         std::uint64_t cursor = 0;

@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -53,6 +54,20 @@ inline provider::RedisProviderOptions withL1(std::string id)
     o.l1 = true;
     o.instanceId = std::move(id);
     return o;
+}
+
+// A Cache with an L1 (`o.l1` is set here) whose invalidation bus has subscribed; nullptr when it did not within 5 s.
+inline std::unique_ptr<engine::Cache> makeL1Cache(const std::string& url, provider::RedisProviderOptions o)
+{
+    o.l1 = true;
+    auto c = makeCache(url, std::move(o));
+    if (!redisOf(*c).waitForBus(std::chrono::seconds(5))) return nullptr;
+    return c;
+}
+
+inline std::unique_ptr<engine::Cache> makeL1Cache(const RedisServer& server, provider::RedisProviderOptions o)
+{
+    return makeL1Cache(server.url().toStdString(), std::move(o));
 }
 
 } // namespace cachelens::test

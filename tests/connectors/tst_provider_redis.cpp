@@ -125,10 +125,9 @@ private slots:
 
     void invalidationsReachTheOtherInstancesL1()
     {
-        auto a = makeCache(server_, withL1("A"));
-        auto b = makeCache(server_, withL1("B"));
-        QVERIFY(redisOf(*a).waitForBus(5s));
-        QVERIFY(redisOf(*b).waitForBus(5s));
+        auto a = makeL1Cache(server_, withL1("A"));
+        auto b = makeL1Cache(server_, withL1("B"));
+        QVERIFY(a && b);
         Store* l1b = redisOf(*b).l1();
 
         QVERIFY(a->set("k", "v1").ok());
@@ -263,10 +262,9 @@ private slots:
 
     void anInstanceKeepsItsOwnWritesInL1()
     {
-        auto a = makeCache(server_, withL1("A"));
-        auto b = makeCache(server_, withL1("B"));
-        QVERIFY(redisOf(*a).waitForBus(5s));
-        QVERIFY(redisOf(*b).waitForBus(5s));
+        auto a = makeL1Cache(server_, withL1("A"));
+        auto b = makeL1Cache(server_, withL1("B"));
+        QVERIFY(a && b);
         Store* l1a = redisOf(*a).l1();
         const auto ignored = redisOf(*a).providerStats().busIgnoredOwn;
         QVERIFY(a->set("own", "mine").ok());
@@ -281,10 +279,9 @@ private slots:
     {
         RedisProviderOptions o = withL1("A");
         o.l1MaxTtl = 3s;
-        auto a = makeCache(server_, o);
-        auto b = makeCache(server_, withL1("B"));
-        QVERIFY(redisOf(*a).waitForBus(5s));
-        QVERIFY(redisOf(*b).waitForBus(5s));
+        auto a = makeL1Cache(server_, o);
+        auto b = makeL1Cache(server_, withL1("B"));
+        QVERIFY(a && b);
         Store* l1a = redisOf(*a).l1();
         Store* l1b = redisOf(*b).l1();
         // Written here: L1's deadline is L2's soft one (PX minus the grace), or l1MaxTtl when that is sooner.
@@ -317,9 +314,9 @@ private slots:
     // old value in L1, where the instance's own bus message would not remove it).
     void l1StaysCoherentUnderConcurrentReadsAndWrites()
     {
-        auto a = makeCache(server_, withL1("A"));
+        auto a = makeL1Cache(server_, withL1("A"));
         auto l2 = makeCache(server_, {}); // no L1: what Redis holds
-        QVERIFY(redisOf(*a).waitForBus(5s));
+        QVERIFY(a);
         Store* l1 = redisOf(*a).l1();
         for (int round = 0; round < 300; ++round) {
             const std::string key = "race:" + std::to_string(round);
@@ -365,9 +362,9 @@ private slots:
         layered.busPingInterval = 200ms;
         auto co = makeCache(own, open);
         auto cc = makeCache(own, closed);
-        auto cl = makeCache(own, layered);
+        auto cl = makeL1Cache(own, layered);
+        QVERIFY(cl);
         RedisProvider& rl = redisOf(*cl);
-        QVERIFY(rl.waitForBus(5s));
         for (auto* c : {co.get(), cc.get(), cl.get()}) QVERIFY(c->set("warm", "1").ok());
         QVERIFY(cl->get("warm") && rl.l1()->exists("app:warm"));
 

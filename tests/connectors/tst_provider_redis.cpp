@@ -275,6 +275,21 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(redisOf(*b).providerStats().busReceived >= 1, 5000); // the other instance heard it
     }
 
+    void theBusChannelIsConfigurable()
+    {
+        RedisProviderOptions shop = withL1("A");
+        shop.busChannel = "shop:invalidate";
+        auto a = makeL1Cache(server_, shop);
+        shop.instanceId = "B";
+        auto b = makeL1Cache(server_, shop);
+        auto other = makeL1Cache(server_, withL1("C")); // the default channel, cachelens:invalidate
+        QVERIFY(a && b && other);
+        QVERIFY(a->set("k", "v").ok());
+        QTRY_COMPARE_WITH_TIMEOUT(redisOf(*b).providerStats().busReceived, std::uint64_t(1), 5000);
+        QCOMPARE(redisOf(*other).providerStats().busReceived, std::uint64_t(0));
+        QCOMPARE(cli(server_, {"PUBSUB", "NUMSUB", "shop:invalidate"}), QByteArray("shop:invalidate\n2"));
+    }
+
     void l1NeverOutlivesL2()
     {
         RedisProviderOptions o = withL1("A");

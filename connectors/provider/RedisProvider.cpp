@@ -223,7 +223,8 @@ void RedisProvider::noteFailure(const std::string& error)
     lastError_ = error;
 }
 
-bool RedisProvider::attempt(const std::function<bool(std::string& error)>& call)
+template <class Call>
+bool RedisProvider::attempt(Call&& call)
 {
     if (down()) {
         t_lastCallFailed = true;

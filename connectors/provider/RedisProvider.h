@@ -130,8 +130,10 @@ private:
     };
     bool down() const;
     void noteFailure(const std::string& error);
-    // Runs `call` unless Redis is marked down; notes the failure (and marks it down) or the success.
-    bool attempt(const std::function<bool(std::string& error)>& call);
+    // Runs `call` (bool(std::string& error)) unless Redis is marked down; notes the failure (and marks it down) or the
+    // success. A template: it wraps every Redis call, and a std::function of its lambdas would allocate.
+    template <class Call>
+    bool attempt(Call&& call);
     // Runs commands where they belong (RedisRouter); false (and counted) when Redis cannot be reached. EVALSHAs that
     // meet NOSCRIPT (a node that has not seen the script yet) are sent again as EVAL.
     bool run(const std::vector<Args>& commands, std::vector<Reply>& replies);

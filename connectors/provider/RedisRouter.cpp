@@ -161,6 +161,11 @@ bool RedisRouter::refresh(std::string& error, Deadline by)
     const std::size_t failed = failed_.load();
     if (auto it = std::find(order.begin(), order.end(), failed); it != order.end()) std::rotate(it, it + 1, order.end());
     for (std::size_t n = 0; n < order.size(); ++n) {
+        // With no time left every read would time out at once and close a good pooled connection for nothing.
+        if (std::chrono::steady_clock::now() >= by) {
+            error = "no time left to fetch the cluster's slot map";
+            return false;
+        }
         // Each node still to ask gets an equal share of the time left: one that never answers cannot use it all.
         const Deadline share =
             std::chrono::steady_clock::now() + (by - std::chrono::steady_clock::now()) / static_cast<long>(order.size() - n);

@@ -80,6 +80,18 @@ qint64 infoField(const test::RedisServer& server, const char* section, const QBy
     return -1;
 }
 
+// Sets `key` (under "app:") with `tag` and a 100 ms TTL, and waits until Redis has expired it: Redis knows nothing of
+// the tag set, which keeps the key as a leftover member.
+bool leaveExpiredMember(Cache& c, const test::RedisServer& server, const std::string& key, const std::string& tag)
+{
+    SetOptions brief;
+    brief.ttl = std::chrono::milliseconds(100);
+    brief.tags = {tag};
+    const QString full = QString::fromStdString("app:" + key);
+    return c.set(key, "v", brief).ok()
+        && QTest::qWaitFor([&] { return server.cli({QStringLiteral("EXISTS"), full}) == "0"; }, 5000);
+}
+
 // SIGSTOP on a redis-server: it keeps accepting TCP connections (the kernel does that) and never answers. SIGCONT
 // when the scope ends, even after a failed check.
 class Stopped {
@@ -244,11 +256,7 @@ private slots:
         QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:b"}), QByteArray("app:k"));
         QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:c"}), QByteArray("app:k"));
 
-        SetOptions shortLived;
-        shortLived.ttl = 100ms;
-        shortLived.tags = {"a"};
-        QVERIFY(c->set("e", "v", shortLived).ok());
-        QTRY_VERIFY_WITH_TIMEOUT(cli(server_, {"EXISTS", "app:e"}) == "0", 5000);
+        QVERIFY(leaveExpiredMember(*c, server_, "e", "a"));
         QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:a"}), QByteArray("app:e")); // Redis expired it: a leftover
         QCOMPARE(redisOf(*c).sweepTags(), std::size_t(1));
         QCOMPARE(cli(server_, {"SCARD", "app:tag:a"}), QByteArray("0"));       // …gone after the sweep
@@ -492,17 +500,11 @@ private slots:
         RedisProviderOptions o;
         o.tagSweepInterval = 1ms;
         auto c = makeCache(server_, o);
-        SetOptions brief;
-        brief.ttl = 100ms;
-        brief.tags = {"lazy"};
-        QVERIFY(c->set("e1", "v", brief).ok());
-        QTRY_VERIFY_WITH_TIMEOUT(cli(server_, {"EXISTS", "app:e1"}) == "0", 5000);
+        QVERIFY(leaveExpiredMember(*c, server_, "e1", "lazy"));
         QCOMPARE(cli(server_, {"SMEMBERS", "app:tag:lazy"}), QByteArray("app:e1")); // Redis expired it: a leftover
         QCOMPARE(c->invalidateTag("lazy"), std::size_t(0));                        // not counted…
         QCOMPARE(cli(server_, {"EXISTS", "app:tag:lazy"}), QByteArray("0"));       // …and gone on the way
-        brief.tags = {"swept"};
-        QVERIFY(c->set("e2", "v", brief).ok());
-        QTRY_VERIFY_WITH_TIMEOUT(cli(server_, {"EXISTS", "app:e2"}) == "0", 5000);
+        QVERIFY(leaveExpiredMember(*c, server_, "e2", "swept"));
         QCOMPARE(cli(server_, {"SCARD", "app:tag:swept"}), QByteArray("1"));
         // The cache's periodic maintenance (its background thread, here called by hand) sweeps every interval.
         QTRY_VERIFY_WITH_TIMEOUT((c->runMaintenance(), cli(server_, {"EXISTS", "app:tag:swept"}) == "0"), 5000);

@@ -105,6 +105,11 @@ BlockingConnection::BlockingConnection(RedisEndpoint endpoint) : ep_(std::move(e
 
 BlockingConnection::~BlockingConnection() { close(); }
 
+std::string BlockingConnection::address() const
+{
+    return ep_.unixPath.empty() ? ep_.host + ":" + std::to_string(ep_.port) : ep_.unixPath;
+}
+
 void BlockingConnection::close()
 {
     if (ssl_) SSL_free(static_cast<SSL*>(ssl_));
@@ -131,35 +136,80 @@ std::string sslError()
 
 } // namespace
 
-bool BlockingConnection::resolveMaster(std::string& error)
+namespace {
+
+Args authArgs(const std::string& user, const std::string& password)
+{
+    if (user.empty()) return {"AUTH", password};
+    return {"AUTH", user, password};
+}
+
+bool isNoAuth(const Reply& r) { return r.isError() && r.str.rfind("NOAUTH", 0) == 0; }
+
+} // namespace
+
+bool BlockingConnection::resolveMaster(std::string& error, Deadline deadline)
 {
     std::string failures;
-    for (const auto& [host, port] : ep_.sentinels) {
+    auto fail = [&](const std::string& where, const std::string& why) {
+        failures += (failures.empty() ? "" : "; ") + where + ": " + why;
+    };
+    const Args ask{"SENTINEL", "get-master-addr-by-name", ep_.masterName};
+    const std::size_t n = ep_.sentinels.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& [host, port] = ep_.sentinels[i];
+        // Each sentinel still to ask gets an equal share of the time left: one that never answers cannot use it all.
+        const Deadline by = Clock::now() + (deadline - Clock::now()) / static_cast<long>(n - i);
         RedisEndpoint s;
         s.host = host;
         s.port = port;
         s.timeout = ep_.timeout;
         BlockingConnection c(s);
         std::string e;
-        Reply r;
+        std::vector<Reply> r;
         const std::string where = host + ":" + std::to_string(port);
-        if (!c.connect(e) || !c.command({"SENTINEL", "get-master-addr-by-name", ep_.masterName}, r, e)) {
-            failures += (failures.empty() ? "" : "; ") + where + ": " + e;
+        std::vector<Args> first;
+        if (!ep_.sentinelPassword.empty()) first.push_back(authArgs(ep_.sentinelUser, ep_.sentinelPassword));
+        first.push_back(ask);
+        if (!c.connect(e, by) || !c.pipeline(first, r, e, by)) {
+            fail(where, e);
             continue;
         }
-        if (r.type == Reply::Type::Array && r.elements.size() == 2) {
-            ep_.host = r.elements[0].str;
-            ep_.port = std::atoi(r.elements[1].str.c_str());
+        if (r.size() == 2 && r.front().isError()) {
+            fail(where, "refused the sentinel password (" + r.front().str + ")");
+            continue;
+        }
+        Reply answer = std::move(r.back());
+        if (isNoAuth(answer) && ep_.sentinelPassword.empty() && !ep_.password.empty()) {
+            // The usual set-up gives the sentinels the master's password: try that.
+            if (!c.pipeline({authArgs(ep_.user, ep_.password), ask}, r, e, by)) {
+                fail(where, e);
+                continue;
+            }
+            if (r.front().isError()) {
+                fail(where, "requires a password and refused the master's (" + r.front().str
+                                + "); give the sentinels' own password as the sentinel password");
+                continue;
+            }
+            answer = std::move(r.back());
+        }
+        if (isNoAuth(answer)) {
+            fail(where, "requires a password; give it as the sentinel password (or as the URL's password when the "
+                        "sentinels share the master's)");
+            continue;
+        }
+        if (answer.type == Reply::Type::Array && answer.elements.size() == 2) {
+            ep_.host = answer.elements[0].str;
+            ep_.port = std::atoi(answer.elements[1].str.c_str());
             return true;
         }
-        failures += (failures.empty() ? "" : "; ") + where + ": "
-            + (r.isError() ? r.str : "does not know master '" + ep_.masterName + "'");
+        fail(where, answer.isError() ? answer.str : "does not know master '" + ep_.masterName + "'");
     }
     error = "no sentinel gave the address of master '" + ep_.masterName + "' (" + failures + ")";
     return false;
 }
 
-bool BlockingConnection::startTls(Clock::time_point deadline, std::string& error)
+bool BlockingConnection::startTls(Deadline deadline, std::string& error)
 {
     SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
     sslCtx_ = ctx;
@@ -237,11 +287,12 @@ long BlockingConnection::io(bool write, char* data, std::size_t size, short& wai
     return -2;
 }
 
-bool BlockingConnection::connect(std::string& error)
+bool BlockingConnection::connect(std::string& error) { return connect(error, Clock::now() + ep_.timeout); }
+
+bool BlockingConnection::connect(std::string& error, Deadline deadline)
 {
     close();
-    if (!ep_.sentinels.empty() && !resolveMaster(error)) return false;
-    const auto deadline = Clock::now() + ep_.timeout;
+    if (!ep_.sentinels.empty() && !resolveMaster(error, deadline)) return false;
     sockaddr_storage addr{};
     socklen_t addrLen = 0;
     int family = AF_INET;
@@ -275,7 +326,7 @@ bool BlockingConnection::connect(std::string& error)
         error = std::string("socket: ") + std::strerror(errno);
         return false;
     }
-    const std::string where = ep_.unixPath.empty() ? ep_.host + ":" + std::to_string(ep_.port) : ep_.unixPath;
+    const std::string where = address();
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), addrLen) != 0) {
         if (errno != EINPROGRESS && errno != EAGAIN) {
             error = "cannot connect to " + where + ": " + std::strerror(errno);
@@ -305,16 +356,13 @@ bool BlockingConnection::connect(std::string& error)
     reader_ = redisReaderCreate();
     std::vector<Args> hello;
     const std::string db = std::to_string(ep_.db);
-    if (!ep_.password.empty()) {
-        if (ep_.user.empty()) hello.push_back({"AUTH", ep_.password});
-        else hello.push_back({"AUTH", ep_.user, ep_.password});
-    }
+    if (!ep_.password.empty()) hello.push_back(authArgs(ep_.user, ep_.password));
     if (ep_.db != 0) hello.push_back({"SELECT", db});
     // Right after a failover a sentinel may still name the old master; writing to a replica would fail later.
     if (!ep_.sentinels.empty()) hello.push_back({"ROLE"});
     if (hello.empty()) return true;
     std::vector<Reply> replies;
-    if (!pipeline(hello, replies, error)) return false;
+    if (!pipeline(hello, replies, error, deadline)) return false;
     for (const auto& r : replies) {
         if (r.isError()) {
             error = "redis refused the connection setup: " + r.str;
@@ -332,7 +380,7 @@ bool BlockingConnection::connect(std::string& error)
     return true;
 }
 
-bool BlockingConnection::writeAll(const std::string& bytes, Clock::time_point deadline, std::string& error)
+bool BlockingConnection::writeAll(const std::string& bytes, Deadline deadline, std::string& error)
 {
     size_t off = 0;
     while (off < bytes.size()) {
@@ -346,7 +394,8 @@ bool BlockingConnection::writeAll(const std::string& bytes, Clock::time_point de
             pollfd p{fd_, wait, 0};
             const int left = msLeft(deadline);
             if (left == 0 || ::poll(&p, 1, left) <= 0) {
-                error = "redis did not accept the request within " + std::to_string(ep_.timeout.count()) + " ms";
+                error = "redis at " + address() + " did not accept the request within the "
+                    + std::to_string(ep_.timeout.count()) + " ms timeout";
                 close();
                 return false;
             }
@@ -359,7 +408,7 @@ bool BlockingConnection::writeAll(const std::string& bytes, Clock::time_point de
     return true;
 }
 
-BlockingConnection::ReadResult BlockingConnection::readOne(Reply& reply, Clock::time_point deadline, std::string& error)
+BlockingConnection::ReadResult BlockingConnection::readOne(Reply& reply, Deadline deadline, std::string& error)
 {
     auto* reader = static_cast<redisReader*>(reader_);
     for (;;) {
@@ -404,12 +453,17 @@ BlockingConnection::ReadResult BlockingConnection::readOne(Reply& reply, Clock::
 
 bool BlockingConnection::pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error)
 {
+    return pipeline(commands, replies, error, Clock::now() + ep_.timeout);
+}
+
+bool BlockingConnection::pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error,
+                                  Deadline deadline)
+{
     replies.clear();
     if (fd_ < 0) {
         error = "not connected to redis";
         return false;
     }
-    const auto deadline = Clock::now() + ep_.timeout;
     std::string out;
     for (const auto& c : commands) out += format(c);
     if (!writeAll(out, deadline, error)) return false;
@@ -417,7 +471,8 @@ bool BlockingConnection::pipeline(const std::vector<Args>& commands, std::vector
     for (auto& r : replies) {
         const auto rr = readOne(r, deadline, error);
         if (rr == ReadResult::TimedOut) {
-            error = "redis did not answer within " + std::to_string(ep_.timeout.count()) + " ms";
+            error = "redis at " + address() + " did not answer within the " + std::to_string(ep_.timeout.count())
+                + " ms timeout";
             close(); // replies may still arrive: the stream is out of step
             return false;
         }
@@ -461,7 +516,7 @@ ConnectionPool::Lease::~Lease()
     if (pool_ && c_) pool_->giveBack(std::move(c_));
 }
 
-ConnectionPool::Lease ConnectionPool::acquire(std::string& error)
+ConnectionPool::Lease ConnectionPool::acquire(std::string& error, Deadline deadline)
 {
     {
         std::lock_guard lock(mu_);
@@ -472,7 +527,7 @@ ConnectionPool::Lease ConnectionPool::acquire(std::string& error)
         }
     }
     auto c = std::make_unique<BlockingConnection>(ep_);
-    if (!c->connect(error)) return {};
+    if (!c->connect(error, deadline)) return {};
     return Lease(this, std::move(c));
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // A small blocking Redis client for code that runs on arbitrary threads without a Qt event loop (the engine's
-// Provider is synchronous): a POSIX socket with a deadline on every call (connect, write and read are polled, so a
-// dead or black-holed server costs at most the timeout), hiredis 0.14's redisReader to parse replies and
-// redisFormatCommandArgv to format binary-safe commands, AUTH and SELECT from the URL, pipelining, and a
-// mutex-guarded pool. TCP, TLS (OpenSSL, rediss://) and unix sockets; a sentinel endpoint asks its sentinels for the
-// master's address before every connect, so a reconnect after a failover lands on the promoted replica.
+// Provider is synchronous): a POSIX socket with one deadline per call (connect, sentinel lookups, AUTH/SELECT, write
+// and read all share it and are polled, so a dead, black-holed or stopped server costs at most the timeout),
+// hiredis 0.14's redisReader to parse replies and redisFormatCommandArgv to format binary-safe commands, AUTH and
+// SELECT from the URL, pipelining, and a mutex-guarded pool. TCP, TLS (OpenSSL, rediss://) and unix sockets; a
+// sentinel endpoint asks its sentinels for the master's address before every connect, so a reconnect after a
+// failover lands on the promoted replica.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,7 @@
 namespace cachelens::provider {
 
 using std::chrono::milliseconds;
+using Deadline = std::chrono::steady_clock::time_point;
 
 struct RedisEndpoint {
     std::string host = "127.0.0.1";
@@ -29,6 +31,9 @@ struct RedisEndpoint {
     // redis-sentinel://: `host`/`port` are filled from the first sentinel that knows `masterName`, at every connect.
     std::vector<std::pair<std::string, int>> sentinels;
     std::string masterName;
+    // Sentinels with `requirepass`/ACLs: AUTH with these. Empty sentinelPassword: a sentinel that answers NOAUTH is
+    // asked again with `user`/`password` (the usual set-up gives sentinels the master's password).
+    std::string sentinelUser, sentinelPassword;
     // rediss://
     bool tls = false;
     std::string caFile, certFile, keyFile, sni; // empty caFile: the system's CA store
@@ -58,13 +63,15 @@ public:
     BlockingConnection(const BlockingConnection&) = delete;
     BlockingConnection& operator=(const BlockingConnection&) = delete;
 
-    // Connects, AUTHs and SELECTs; false with `error` filled on failure.
+    // Connects, AUTHs and SELECTs by `deadline` (default: now + the endpoint's timeout); false with `error` filled.
     bool connect(std::string& error);
+    bool connect(std::string& error, Deadline deadline);
     bool isOpen() const { return fd_ >= 0; }
     void close();
     // Sends every command in one write and reads one reply per command. An I/O error or the deadline closes the
     // connection and returns false; Redis error replies are replies (Reply::Type::Error), not failures.
     bool pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error);
+    bool pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error, Deadline deadline);
     bool command(const Args& args, Reply& reply, std::string& error);
     // For a subscriber: sends without waiting for a reply, and reads one reply waiting at most `wait`.
     bool send(const Args& args, std::string& error);
@@ -72,13 +79,14 @@ public:
     ReadResult read(Reply& reply, milliseconds wait, std::string& error);
 
 private:
-    bool resolveMaster(std::string& error);
-    bool startTls(std::chrono::steady_clock::time_point deadline, std::string& error);
+    std::string address() const; // host:port or the socket path, for messages
+    bool resolveMaster(std::string& error, Deadline deadline);
+    bool startTls(Deadline deadline, std::string& error);
     // One send/recv on the socket or the TLS session: > 0 bytes moved, 0 the peer closed, -1 would block (`wait`
     // says for which poll event), -2 failed (`error` filled).
     long io(bool write, char* data, std::size_t size, short& wait, std::string& error);
-    bool writeAll(const std::string& bytes, std::chrono::steady_clock::time_point deadline, std::string& error);
-    ReadResult readOne(Reply& reply, std::chrono::steady_clock::time_point deadline, std::string& error);
+    bool writeAll(const std::string& bytes, Deadline deadline, std::string& error);
+    ReadResult readOne(Reply& reply, Deadline deadline, std::string& error);
     RedisEndpoint ep_;
     int fd_ = -1;
     void* reader_ = nullptr; // redisReader*
@@ -108,8 +116,8 @@ public:
         ConnectionPool* pool_ = nullptr;
         std::unique_ptr<BlockingConnection> c_;
     };
-    // An open connection, or an empty lease with `error` filled.
-    Lease acquire(std::string& error);
+    // An open connection (a new one is connected by `deadline`), or an empty lease with `error` filled.
+    Lease acquire(std::string& error, Deadline deadline);
     void dropIdle();
 
 private:

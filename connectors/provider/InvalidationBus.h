@@ -3,6 +3,9 @@
 // SUBSCRIBEs to the channel and hands every message (RESP2 push array "message", channel, payload) to the
 // provider. It reconnects with a short backoff when the connection drops and reports each state change, so the
 // provider can stop using its L1 while deaf and clear it after a reconnect (messages may have been missed).
+// A connection that stays open but goes silent (a stopped or partitioned server: no FIN, no RST) is found out by a
+// PING after `pingEvery` without traffic; no answer within the endpoint's timeout counts as a drop, as does a
+// SUBSCRIBE that is not confirmed within it.
 // On a Redis Cluster a PUBLISH on any node reaches subscribers on every node (classic pub/sub is cluster-wide), so
 // the subscriber uses any node it is given and moves to the next one when its node drops.
 //
@@ -34,8 +37,9 @@ bool decodeBusMessage(std::string_view message, BusMessage& out);
 class InvalidationBus {
 public:
     // `endpoints` is asked before every (re)connect: the nodes to try, in turn.
-    InvalidationBus(std::function<std::vector<RedisEndpoint>()> endpoints, std::string channel, std::function<void(std::string_view)> onMessage,
-                    std::function<void(bool subscribed)> onState);
+    InvalidationBus(std::function<std::vector<RedisEndpoint>()> endpoints, std::string channel,
+                    std::function<void(std::string_view)> onMessage, std::function<void(bool subscribed)> onState,
+                    milliseconds pingEvery = milliseconds(1000));
     ~InvalidationBus(); // stops and joins the thread (within ~100 ms)
 
 private:
@@ -44,6 +48,7 @@ private:
     std::string channel_;
     std::function<void(std::string_view)> onMessage_;
     std::function<void(bool)> onState_;
+    milliseconds pingEvery_;
     std::atomic<bool> stop_{false};
     std::mutex mu_;
     std::condition_variable cv_;

@@ -106,6 +106,12 @@ std::uint8_t entryFlags(std::uint8_t f)
     return e;
 }
 
+// The entry a decoded value makes, with its bytes as stored (a compressed value stays compressed).
+ValueRef entryOf(std::string_view key, const Decoded& d)
+{
+    return ValueRef::adopt(Entry::create(key.substr(0, std::min(key.size(), Entry::kMaxKey)), d.value, entryFlags(d.flags)));
+}
+
 std::string globEscape(std::string_view s)
 {
     std::string p;
@@ -129,6 +135,9 @@ std::string randomHex(std::size_t chars)
 }
 
 thread_local bool t_lastCallFailed = false;
+// Set while wrap() runs the loader because Redis is down (fail-open): storing the result would only wait for Redis a
+// second time within one wrap(), so set() does not try.
+thread_local bool t_failingOpen = false;
 
 } // namespace
 
@@ -145,6 +154,11 @@ Result<std::unique_ptr<Provider>> RedisProvider::create(const ProviderContext& c
     auto ep = parseRedisUrl(url);
     if (!ep.ok()) return ep.error();
     if (!urlHasTimeout) ep.value().timeout = options.timeout;
+    // A wrap() makes several calls; once one has waited the timeout, the rest must fail at once for wrap() to wait
+    // no longer than the timeout in all.
+    options.retryAfter = std::max(options.retryAfter, ep.value().timeout);
+    ep.value().sentinelUser = options.sentinelUser;
+    ep.value().sentinelPassword = options.sentinelPassword;
     if (options.instanceId.empty()) options.instanceId = randomHex(16);
     if (options.instanceId.find('|') != std::string::npos)
         return Error{Errc::InvalidArgument, "instanceId must not contain '|' (it separates the bus message fields)"};
@@ -161,7 +175,7 @@ RedisProvider::RedisProvider(const ProviderContext& ctx, RedisProviderOptions op
         l1_ = std::make_unique<Store>(s, ctx_.clock, l1Counters_);
         bus_ = std::make_unique<InvalidationBus>(
             [this] { return router_.nodes(); }, opt_.busChannel, [this](std::string_view m) { onBusMessage(m); },
-            [this](bool up) { onBusState(up); });
+            [this](bool up) { onBusState(up); }, opt_.busPingInterval);
     }
 }
 
@@ -209,9 +223,8 @@ void RedisProvider::noteFailure(const std::string& error)
     lastError_ = error;
 }
 
-void RedisProvider::noteSuccess() { t_lastCallFailed = false; }
-
-bool RedisProvider::run(const std::vector<Args>& commands, std::vector<Reply>& replies)
+template <class Call>
+bool RedisProvider::attempt(Call&& call)
 {
     if (down()) {
         t_lastCallFailed = true;
@@ -219,10 +232,17 @@ bool RedisProvider::run(const std::vector<Args>& commands, std::vector<Reply>& r
         return false;
     }
     std::string error;
-    if (!router_.run(commands, replies, error)) {
+    if (!call(error)) {
         noteFailure(error);
         return false;
     }
+    t_lastCallFailed = false;
+    return true;
+}
+
+bool RedisProvider::run(const std::vector<Args>& commands, std::vector<Reply>& replies)
+{
+    if (!attempt([&](std::string& e) { return router_.run(commands, replies, e); })) return false;
     std::vector<Args> again;
     std::vector<std::size_t> at;
     for (std::size_t i = 0; i < commands.size(); ++i) {
@@ -235,43 +255,22 @@ bool RedisProvider::run(const std::vector<Args>& commands, std::vector<Reply>& r
         again.push_back(std::move(eval));
         at.push_back(i);
     }
-    if (!again.empty()) {
-        std::vector<Reply> r;
-        if (!router_.run(again, r, error)) {
-            noteFailure(error);
-            return false;
-        }
-        for (std::size_t j = 0; j < at.size(); ++j) replies[at[j]] = std::move(r[j]);
-    }
-    noteSuccess();
+    if (again.empty()) return true;
+    std::vector<Reply> r;
+    if (!attempt([&](std::string& e) { return router_.run(again, r, e); })) return false;
+    for (std::size_t j = 0; j < at.size(); ++j) replies[at[j]] = std::move(r[j]);
     return true;
 }
 
 bool RedisProvider::runOnMaster(std::size_t master, const std::vector<Args>& commands, std::vector<Reply>& replies)
 {
-    std::string error;
-    if (down() || !router_.runOnMaster(master, commands, replies, error)) {
-        if (down()) {
-            t_lastCallFailed = true;
-            add(P::redisErrors);
-        } else
-            noteFailure(error);
-        return false;
-    }
-    noteSuccess();
-    return true;
+    return attempt([&](std::string& e) { return router_.runOnMaster(master, commands, replies, e); });
 }
 
 std::size_t RedisProvider::masterCount()
 {
     std::size_t n = 0;
-    std::string error;
-    if (down()) return 0;
-    if (!router_.masters(n, error)) {
-        noteFailure(error);
-        return 0;
-    }
-    return n;
+    return attempt([&](std::string& e) { return router_.masters(n, e); }) ? n : 0;
 }
 
 bool RedisProvider::eval(int id, const std::vector<std::string_view>& keys, const std::vector<std::string_view>& argv,
@@ -366,8 +365,7 @@ ValueRef RedisProvider::peek(std::string_view key, bool& stale, bool record)
     stale = !fresh(pttl, d);
     if (record) ctx_.stats.add(stale ? Counter::Misses : Counter::Hits);
     add(stale ? P::l2Misses : P::l2Hits);
-    const std::string_view k = key.substr(0, std::min(key.size(), Entry::kMaxKey));
-    ValueRef v = ValueRef::adopt(Entry::create(k, d.value, entryFlags(d.flags)));
+    ValueRef v = entryOf(key, d);
     if (!stale && l1_ && busUp_.load(std::memory_order_acquire)) {
         const Nanos now = ctx_.clock.now();
         Nanos left = std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.l1MaxTtl).count();
@@ -397,6 +395,7 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
         ctx_.stats.add(Counter::Rejected);
         return Error{Errc::KeyTooLarge, "keys are limited to 65,535 bytes"};
     }
+    if (t_failingOpen) return Error{Errc::Unavailable, "redis: " + lastError()};
     std::string px = "0";
     if (o.expireAt != 0) {
         const Nanos left = o.expireAt - ctx_.clock.now();
@@ -432,22 +431,28 @@ Status RedisProvider::set(std::string_view key, std::string_view value, const En
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
+    std::uint64_t mine = 0;
     if (l1_) {
         std::lock_guard lock(l1FillMu_);
-        gen_.fetch_add(1, std::memory_order_acq_rel);
-        l1_->del(key);
+        mine = gen_.fetch_add(1, std::memory_order_acq_rel) + 1;
     }
     Reply r;
-    if (!eval(S::Set, {key}, argv, r, extra, before)) return Error{Errc::Unavailable, "redis: " + lastError()};
+    const bool sent = eval(S::Set, {key}, argv, r, extra, before);
+    if (l1_) {
+        std::lock_guard lock(l1FillMu_);
+        const bool alone = gen_.fetch_add(1, std::memory_order_acq_rel) == mine;
+        l1_->del(key);
+        if (sent && !r.isError() && alone && busUp_.load(std::memory_order_acquire)) {
+            EntryOptions e = o;
+            e.graceMs = 0; // L1 holds fresh values only: its deadline is L2's soft one, or sooner
+            const Nanos cap = ctx_.clock.now() + std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.l1MaxTtl).count();
+            e.expireAt = o.expireAt == 0 ? cap : std::min(o.expireAt, cap);
+            (void)l1_->set(key, value, e);
+        }
+    }
+    if (!sent) return Error{Errc::Unavailable, "redis: " + lastError()};
     if (r.isError()) return Error{Errc::InvalidArgument, "redis: " + r.str};
     ctx_.stats.add(Counter::Sets);
-    if (l1_ && busUp_.load(std::memory_order_acquire)) {
-        EntryOptions e = o;
-        e.graceMs = 0;
-        const Nanos cap = ctx_.clock.now() + std::chrono::duration_cast<std::chrono::nanoseconds>(opt_.l1MaxTtl).count();
-        e.expireAt = o.expireAt == 0 ? cap : std::min(o.expireAt, cap);
-        (void)l1_->set(key, value, e);
-    }
     if (stored) *stored = ValueRef::adopt(Entry::create(key, value, entryFlags(flags)));
     return {};
 }
@@ -458,18 +463,23 @@ bool RedisProvider::delInternal(std::string_view key)
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
-    dropL1(key);
     Reply r;
-    if (!eval(S::Del, {key}, {prefix}, r, extra)) return false;
-    return r.integer == 1;
+    const bool sent = eval(S::Del, {key}, {prefix}, r, extra);
+    dropL1(key);
+    return sent && r.integer == 1;
 }
 
-void RedisProvider::dropL1(std::string_view key)
+void RedisProvider::dropL1(const std::function<void(Store&)>& drop)
 {
     if (!l1_) return;
     std::lock_guard lock(l1FillMu_);
     gen_.fetch_add(1, std::memory_order_acq_rel);
-    l1_->del(key);
+    drop(*l1_);
+}
+
+void RedisProvider::dropL1(std::string_view key)
+{
+    dropL1([key](Store& l1) { l1.del(key); });
 }
 
 bool RedisProvider::del(std::string_view key, Counter cause)
@@ -516,9 +526,10 @@ bool RedisProvider::expireAt(std::string_view key, Nanos deadline)
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
-    dropL1(key);
     Reply r;
-    return eval(S::Expire, {key}, {ms}, r, extra) && r.integer == 1;
+    const bool sent = eval(S::Expire, {key}, {ms}, r, extra);
+    dropL1(key);
+    return sent && r.integer == 1;
 }
 
 bool RedisProvider::persist(std::string_view key)
@@ -526,9 +537,10 @@ bool RedisProvider::persist(std::string_view key)
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
-    dropL1(key);
     Reply r;
-    return eval(S::Persist, {key}, {}, r, extra) && r.integer == 1;
+    const bool sent = eval(S::Persist, {key}, {}, r, extra);
+    dropL1(key);
+    return sent && r.integer == 1;
 }
 
 Result<std::int64_t> RedisProvider::incrBy(std::string_view key, std::int64_t n, Nanos expireAtIfNew)
@@ -542,10 +554,10 @@ Result<std::int64_t> RedisProvider::incrBy(std::string_view key, std::int64_t n,
     std::vector<Args> extra;
     std::string message;
     publish('k', key, extra, message);
-    dropL1(key);
     Reply r;
-    if (!eval(S::Incr, {key}, {by, px, hdr, prefix}, r, extra))
-        return Error{Errc::Unavailable, "redis: " + lastError()};
+    const bool sent = eval(S::Incr, {key}, {by, px, hdr, prefix}, r, extra);
+    dropL1(key);
+    if (!sent) return Error{Errc::Unavailable, "redis: " + lastError()};
     if (r.isError()) {
         std::string msg = r.str;
         if (auto p = msg.find("value is not"); p != std::string::npos) msg = msg.substr(p);
@@ -623,11 +635,7 @@ std::size_t RedisProvider::invalidateTag(const std::string& tag)
         sets = std::move(more);
     }
     publishNow('t', tag);
-    if (l1_) {
-        std::lock_guard lock(l1FillMu_);
-        gen_.fetch_add(1, std::memory_order_acq_rel);
-        l1_->invalidateTag(tag);
-    }
+    dropL1([&](Store& l1) { l1.invalidateTag(tag); });
     ctx_.stats.add(Counter::InvalidationsTag, removed);
     return removed;
 }
@@ -653,11 +661,7 @@ std::size_t RedisProvider::invalidatePattern(std::string_view pattern)
         return true;
     });
     publishNow('p', pattern);
-    if (l1_) {
-        std::lock_guard lock(l1FillMu_);
-        gen_.fetch_add(1, std::memory_order_acq_rel);
-        l1_->invalidatePattern(pattern);
-    }
+    dropL1([&](Store& l1) { l1.invalidatePattern(pattern); });
     ctx_.stats.add(Counter::InvalidationsPattern, removed);
     return removed;
 }
@@ -677,11 +681,7 @@ std::size_t RedisProvider::clear()
         return run(unlink, ignored);
     });
     publishNow('c', {});
-    if (l1_) {
-        std::lock_guard lock(l1FillMu_);
-        gen_.fetch_add(1, std::memory_order_acq_rel);
-        l1_->clear();
-    }
+    dropL1([](Store& l1) { l1.clear(); });
     return removed;
 }
 
@@ -735,6 +735,10 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
     auto unavailable = [&]() -> Result<ValueRef> {
         if (opt_.failOpen) {
             add(P::failOpenLoads);
+            t_failingOpen = true;
+            struct Reset {
+                ~Reset() { t_failingOpen = false; }
+            } reset;
             return load();
         }
         add(P::failClosedRefusals);
@@ -778,11 +782,10 @@ Result<ValueRef> RedisProvider::loadThrough(std::string_view key, const std::fun
                 long long pttl = -2;
                 if (decodeGet(w[0], d, pttl) && fresh(pttl, d)) {
                     add(P::lockWaitHits);
-                    const std::string_view k = key.substr(0, std::min(key.size(), Entry::kMaxKey));
-                    if (!(d.flags & kFlagCompressed))
-                        return ValueRef::adopt(Entry::create(k, d.value, entryFlags(d.flags)));
+                    ValueRef v = entryOf(key, d);
+                    if (!v.isCompressed()) return v;
                     auto raw = decompressValue(d.value); // wrap() hands out the original bytes
-                    if (raw.ok()) return ValueRef::adopt(Entry::create(k, raw.value(), 0));
+                    if (raw.ok()) return ValueRef::adopt(Entry::create(v.key(), raw.value(), 0));
                     return load();
                 }
             }
@@ -803,13 +806,12 @@ void RedisProvider::onBusMessage(std::string_view payload)
         return;
     }
     add(P::busReceived);
-    if (!l1_) return;
-    std::lock_guard lock(l1FillMu_);
-    gen_.fetch_add(1, std::memory_order_acq_rel);
-    if (m.kind == "key") l1_->del(m.payload);
-    else if (m.kind == "tag") l1_->invalidateTag(m.payload);
-    else if (m.kind == "pattern") l1_->invalidatePattern(m.payload);
-    else l1_->clear();
+    dropL1([&](Store& l1) {
+        if (m.kind == "key") l1.del(m.payload);
+        else if (m.kind == "tag") l1.invalidateTag(m.payload);
+        else if (m.kind == "pattern") l1.invalidatePattern(m.payload);
+        else l1.clear();
+    });
 }
 
 void RedisProvider::onBusState(bool subscribed)

@@ -38,8 +38,12 @@ namespace cachelens::provider {
 struct RedisProviderOptions {
     std::string url;                       // empty: CacheOptions::providerUrl, then redis://127.0.0.1:6379
     milliseconds timeout{250};             // every Redis call (connect + request + reply); a URL ?timeout= wins
-    milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of timeouts)
+    milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of
+                                           // timeouts); at least `timeout`, so a wrap() waits one timeout at most
     std::size_t pool = 8;                  // idle connections kept
+    // redis-sentinel:// whose sentinels have their own `requirepass`/ACL user. Left empty, a sentinel that asks for
+    // a password gets the URL's (the master's).
+    std::string sentinelUser, sentinelPassword;
     bool failOpen = true;                  // Redis down: wrap() runs the loader (true) or returns Errc::Unavailable
     // L1: a memory Store in front of Redis; L1 TTL = min(L2's remaining soft TTL, l1MaxTtl).
     bool l1 = false;
@@ -48,6 +52,8 @@ struct RedisProviderOptions {
     milliseconds l1MaxTtl{60'000};
     std::string busChannel = "cachelens:invalidate";
     std::string instanceId;                // empty: random; messages carrying our own id are ignored
+    milliseconds busPingInterval{1'000};   // an idle subscription is PINGed this often; no answer within `timeout`
+                                           // is a disconnect (L1 unused until resubscribed, then cleared)
     // Distributed single-flight for wrap() misses.
     bool distributedSingleFlight = false;
     milliseconds lockTtl{5'000};           // a dead holder's lock expires after this
@@ -124,7 +130,10 @@ private:
     };
     bool down() const;
     void noteFailure(const std::string& error);
-    void noteSuccess();
+    // Runs `call` (bool(std::string& error)) unless Redis is marked down; notes the failure (and marks it down) or the
+    // success. A template: it wraps every Redis call, and a std::function of its lambdas would allocate.
+    template <class Call>
+    bool attempt(Call&& call);
     // Runs commands where they belong (RedisRouter); false (and counted) when Redis cannot be reached. EVALSHAs that
     // meet NOSCRIPT (a node that has not seen the script yet) are sent again as EVAL.
     bool run(const std::vector<Args>& commands, std::vector<Reply>& replies);
@@ -140,6 +149,11 @@ private:
     void publish(char kind, std::string_view payload, std::vector<Args>& into, std::string& buffer);
     void publishNow(char kind, std::string_view payload); // a message of its own round trip
     bool delInternal(std::string_view key);
+    // L1 coherence. Every change drops the L1 copies it affects and moves gen_ (under l1FillMu_) AFTER Redis has
+    // applied it, so a read that asked L2 before then does not fill L1 with what was just replaced. set() also moves
+    // gen_ before it writes and fills L1 with its own value only if nothing else moved gen_ in between (two writers
+    // of one instance may land in Redis in either order: then neither fills).
+    void dropL1(const std::function<void(engine::Store&)>& drop);
     void dropL1(std::string_view key);
     std::string lastError() const;
     // The prefix of the tag sets a value at `fullKey` belongs to: "<prefix>tag:" or, on a cluster, its slot's.

@@ -69,10 +69,12 @@ RedisRouter::RedisRouter(RedisEndpoint seed, std::size_t maxIdle) : seed_(std::m
 
 RedisRouter::~RedisRouter() = default;
 
+Deadline RedisRouter::deadline() const { return std::chrono::steady_clock::now() + seed_.timeout; }
+
 bool RedisRouter::isCluster()
 {
     std::string ignored; // unreachable: the caller's next command fails and says why
-    ensureTopology(ignored);
+    ensureTopology(ignored, deadline());
     std::shared_lock lock(mu_);
     return mode_ == Mode::Cluster;
 }
@@ -97,11 +99,23 @@ ConnectionPool* RedisRouter::pool(std::size_t node) const
     return nodes_.at(node).get();
 }
 
-bool RedisRouter::runOnNode(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
-                            std::string& error)
+bool RedisRouter::exec(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
+                       std::string& error, Deadline by)
 {
-    auto c = pool(node)->acquire(error);
-    return c && c->pipeline(commands, replies, error);
+    auto c = pool(node)->acquire(error, by);
+    return c && c->pipeline(commands, replies, error, by);
+}
+
+bool RedisRouter::runOnNode(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
+                            std::string& error, Deadline by)
+{
+    if (exec(node, commands, replies, error, by)) return true;
+    std::shared_lock lock(mu_);
+    if (mode_ == Mode::Cluster) {
+        failed_.store(node);
+        stale_.store(true);
+    }
+    return false;
 }
 
 std::size_t RedisRouter::nodeFor(const std::string& hostIn, int port)
@@ -121,25 +135,42 @@ std::size_t RedisRouter::nodeFor(const std::string& hostIn, int port)
     return nodes_.size() - 1;
 }
 
-bool RedisRouter::ensureTopology(std::string& error)
+bool RedisRouter::ensureTopology(std::string& error, Deadline by)
 {
     {
         std::shared_lock lock(mu_);
-        if (mode_ != Mode::Unknown) return true;
+        if (mode_ == Mode::Standalone) return true;
+        if (mode_ == Mode::Cluster && !stale_.load()) return true;
     }
-    return refresh(error);
+    if (stale_.exchange(false)) {
+        std::string ignored; // the old map is still the best guess if no node answers now
+        if (!refresh(ignored, by)) stale_.store(true);
+        return true;
+    }
+    return refresh(error, by);
 }
 
-bool RedisRouter::refresh(std::string& error)
+bool RedisRouter::refresh(std::string& error, Deadline by)
 {
-    std::size_t known = 0;
+    std::vector<std::size_t> order;
     {
         std::shared_lock lock(mu_);
-        known = nodes_.size();
+        for (std::size_t i = 0; i < nodes_.size(); ++i) order.push_back(i);
     }
-    for (std::size_t i = 0; i < known; ++i) {
+    // The node that failed last is asked last: it is likely dead, and a dead node costs time.
+    const std::size_t failed = failed_.load();
+    if (auto it = std::find(order.begin(), order.end(), failed); it != order.end()) std::rotate(it, it + 1, order.end());
+    for (std::size_t n = 0; n < order.size(); ++n) {
+        // With no time left every read would time out at once and close a good pooled connection for nothing.
+        if (std::chrono::steady_clock::now() >= by) {
+            error = "no time left to fetch the cluster's slot map";
+            return false;
+        }
+        // Each node still to ask gets an equal share of the time left: one that never answers cannot use it all.
+        const Deadline share =
+            std::chrono::steady_clock::now() + (by - std::chrono::steady_clock::now()) / static_cast<long>(order.size() - n);
         std::vector<Reply> r;
-        if (!runOnNode(i, {{"CLUSTER", "SLOTS"}}, r, error)) continue;
+        if (!exec(order[n], {{"CLUSTER", "SLOTS"}}, r, error, share)) continue;
         if (r[0].isError()) {
             if (r[0].str.find("cluster support disabled") != std::string::npos) {
                 std::unique_lock lock(mu_);
@@ -176,7 +207,7 @@ bool RedisRouter::refresh(std::string& error)
 
 bool RedisRouter::masters(std::size_t& count, std::string& error)
 {
-    if (!ensureTopology(error)) return false;
+    if (!ensureTopology(error, deadline())) return false;
     std::shared_lock lock(mu_);
     count = mode_ == Mode::Cluster ? masters_.size() : 1;
     return true;
@@ -185,7 +216,8 @@ bool RedisRouter::masters(std::size_t& count, std::string& error)
 bool RedisRouter::runOnMaster(std::size_t index, const std::vector<Args>& commands, std::vector<Reply>& replies,
                               std::string& error)
 {
-    if (!ensureTopology(error)) return false;
+    const Deadline by = deadline();
+    if (!ensureTopology(error, by)) return false;
     std::size_t node = 0;
     {
         std::shared_lock lock(mu_);
@@ -197,38 +229,53 @@ bool RedisRouter::runOnMaster(std::size_t index, const std::vector<Args>& comman
             node = masters_[index];
         }
     }
-    return runOnNode(node, commands, replies, error);
+    return runOnNode(node, commands, replies, error, by);
+}
+
+bool RedisRouter::targets(const std::vector<Args>& commands, std::vector<std::size_t>& target, std::string& error) const
+{
+    target.assign(commands.size(), 0);
+    std::shared_lock lock(mu_);
+    std::optional<std::size_t> first;
+    std::vector<bool> keyed(commands.size(), false);
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        const auto key = routingKey(commands[i]);
+        if (!key) continue;
+        const int slot = keySlot(*key);
+        const int node = slots_[std::size_t(slot)];
+        if (node < 0) {
+            error = "no cluster master serves slot " + std::to_string(slot);
+            return false;
+        }
+        target[i] = std::size_t(node);
+        keyed[i] = true;
+        if (!first) first = target[i];
+    }
+    const std::size_t fallback = first ? *first : masters_.empty() ? 0 : masters_.front();
+    for (std::size_t i = 0; i < commands.size(); ++i)
+        if (!keyed[i]) target[i] = fallback;
+    return true;
 }
 
 bool RedisRouter::run(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error)
 {
-    if (!ensureTopology(error)) return false;
-    std::vector<std::size_t> target(commands.size(), 0);
+    const Deadline by = deadline();
+    if (!ensureTopology(error, by)) return false;
     {
         std::shared_lock lock(mu_);
         if (mode_ != Mode::Cluster) {
             lock.unlock();
-            return runOnNode(0, commands, replies, error);
+            return runOnNode(0, commands, replies, error, by);
         }
-        std::optional<std::size_t> first;
-        std::vector<bool> keyed(commands.size(), false);
-        for (std::size_t i = 0; i < commands.size(); ++i) {
-            const auto key = routingKey(commands[i]);
-            if (!key) continue;
-            const int slot = keySlot(*key);
-            const int node = slots_[std::size_t(slot)];
-            if (node < 0) {
-                error = "no cluster master serves slot " + std::to_string(slot);
-                return false;
-            }
-            target[i] = std::size_t(node);
-            keyed[i] = true;
-            if (!first) first = target[i];
-        }
-        const std::size_t fallback = first ? *first : masters_.empty() ? 0 : masters_.front();
-        for (std::size_t i = 0; i < commands.size(); ++i)
-            if (!keyed[i]) target[i] = fallback;
     }
+    return route(commands, replies, error, by, true);
+}
+
+bool RedisRouter::route(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error,
+                        Deadline by, bool mayReroute)
+{
+    std::vector<std::size_t> target;
+    if (!targets(commands, target, error)) return false;
     replies.assign(commands.size(), Reply{});
     std::vector<std::size_t> order;
     for (std::size_t t : target)
@@ -242,7 +289,20 @@ bool RedisRouter::run(const std::vector<Args>& commands, std::vector<Reply>& rep
                 at.push_back(i);
             }
         std::vector<Reply> r;
-        if (!runOnNode(node, batch, r, error)) return false;
+        if (!runOnNode(node, batch, r, error, by)) {
+            // No MOVED comes from a node that is gone: ask the others who serves its slots now, and send the batch
+            // there once if that is another node (a failover). A node that still owns them has really failed.
+            if (!mayReroute) return false;
+            std::string ignored;
+            stale_.store(false);
+            if (!refresh(ignored, by)) {
+                stale_.store(true);
+                return false;
+            }
+            std::vector<std::size_t> now;
+            if (!targets(batch, now, ignored) || std::find(now.begin(), now.end(), node) != now.end()) return false;
+            if (!route(batch, r, error, by, false)) return false;
+        }
         for (std::size_t j = 0; j < at.size(); ++j) replies[at[j]] = std::move(r[j]);
     }
     bool moved = false;
@@ -260,13 +320,13 @@ bool RedisRouter::run(const std::vector<Args>& commands, std::vector<Reply>& rep
             }
             again.push_back(commands[i]);
             std::vector<Reply> r;
-            if (!runOnNode(node, again, r, error)) return false;
+            if (!runOnNode(node, again, r, error, by)) return false;
             replies[i] = std::move(r.back());
         }
     }
     if (moved) {
         std::string ignored;
-        refresh(ignored); // the map we had is out of date in more places than this one slot, probably
+        if (!refresh(ignored, by)) stale_.store(true); // the map is out of date in more places than this one slot
     }
     return true;
 }

@@ -8,11 +8,20 @@
 // pipeline per node, sent in order of first appearance, stopping at the first node that fails. A MOVED reply updates
 // the map and sends that command again to the named node (then the whole map is fetched again); ASK sends ASKING and
 // the command to the importing node; at most 5 redirects per command.
+// A node that cannot be reached sends no MOVED (a master that died and whose replica took over): its failure makes the
+// router fetch the map again at once from the other nodes (the failed one asked last) and, when the slots of the
+// failed commands now belong to another master, send them there once; when there is no time left, the next call
+// fetches the map first.
+//
+// Time: one call (run, runOnMaster, masters) takes at most the seed's timeout in all — connects, redirects and map
+// fetches share one deadline.
 //
 // Threads: every member may be called from any thread. mu_ guards the topology (slot map, node list); node pools are
 // created once and never removed, so a pool pointer stays valid for the router's life.
 #include "connectors/provider/BlockingRedis.h"
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -42,12 +51,20 @@ public:
     void dropIdle();
 
 private:
-    bool ensureTopology(std::string& error);
-    bool refresh(std::string& error);
+    Deadline deadline() const;
+    bool ensureTopology(std::string& error, Deadline deadline);
+    bool refresh(std::string& error, Deadline deadline);
     std::size_t nodeFor(const std::string& host, int port); // takes mu_ exclusively
     ConnectionPool* pool(std::size_t node) const;
+    // Marks the map stale when a cluster node fails (see above).
     bool runOnNode(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
-                   std::string& error);
+                   std::string& error, Deadline deadline);
+    bool exec(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error,
+              Deadline deadline);
+    // The node of every command (keyless ones with the first keyed); false when a slot has no master.
+    bool targets(const std::vector<Args>& commands, std::vector<std::size_t>& target, std::string& error) const;
+    bool route(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error, Deadline deadline,
+               bool mayReroute);
 
     RedisEndpoint seed_;
     std::size_t maxIdle_;
@@ -56,6 +73,8 @@ private:
     std::vector<std::unique_ptr<ConnectionPool>> nodes_;   // [0] is the seed
     std::vector<int> slots_;                                // slot → node index, -1 when unassigned
     std::vector<std::size_t> masters_;                      // distinct owners, in slot order
+    std::atomic<bool> stale_{false};                        // a cluster node failed: fetch the map before routing
+    std::atomic<std::size_t> failed_{SIZE_MAX};             // the node that failed last (asked last for the map)
 };
 
 } // namespace cachelens::provider

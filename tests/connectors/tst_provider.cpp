@@ -4,7 +4,8 @@
 // the documented exceptions (README, "Using the engine over Redis"):
 //   - time: Redis expires keys on its own clock, so these tests use the real clock and wait with QTRY_ for expiry
 //     (the engine's own tests keep using a ManualClock);
-//   - bounds: maxEntries/maxBytes and eviction are Redis's maxmemory policy; entries()/bytes() read 0.
+//   - bounds: maxEntries/maxBytes and eviction are Redis's maxmemory policy; entries()/bytes() read 0;
+//   - adaptive TTL: each process counts the invalidations it made itself (not the other instances').
 #include "RedisCluster.h"
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
@@ -68,8 +69,11 @@ private slots:
     }
     void init()
     {
-        server_.cli({QStringLiteral("FLUSHALL")});
-        for (int i = 0; i < cluster_.size(); ++i) cluster_.node(i).cli({QStringLiteral("FLUSHALL")});
+        QFETCH_GLOBAL(QString, provider); // only the servers this row uses (each flush is a redis-cli process)
+        if (provider == QLatin1String("memory")) return;
+        if (!onCluster(provider)) server_.cli({QStringLiteral("FLUSHALL")});
+        else
+            for (int i = 0; i < cluster_.size(); ++i) cluster_.node(i).cli({QStringLiteral("FLUSHALL")});
     }
 
     void binaryKeysAndValuesRoundTrip()
@@ -382,6 +386,184 @@ private slots:
         QVERIFY(c->wrap("y", [] { return some("y"); }, tagged).ok());
         QVERIFY(c->pttl("y") > 59'000);
         QCOMPARE(c->invalidateTag("w"), std::size_t(1));
+    }
+
+    void keyTooLongIsRejected()
+    {
+        auto c = make();
+        const Status st = c->set(std::string(70'000, 'k'), "v");
+        QVERIFY(!st.ok());
+        QCOMPARE(st.error().code, Errc::KeyTooLarge);
+    }
+
+    void namespaceDefaultTtlApplies()
+    {
+        CacheOptions o;
+        o.namespaces["character"].defaultTtl = 300s;
+        o.namespaces["room_messages"].defaultTtl = 5s;
+        o.defaultTtl = 60s;
+        auto c = make(o);
+        QVERIFY(c->set("character:7", "v").ok());
+        QVERIFY(c->set("room_messages:1", "v").ok());
+        QVERIFY(c->set("other:1", "v").ok());
+        SetOptions explicitTtl;
+        explicitTtl.ttl = 1s;
+        QVERIFY(c->set("character:8", "v", explicitTtl).ok());
+        // Real time passes between the set and the reading: a range, not the engine suite's exact figures.
+        const auto within = [&](const char* key, std::int64_t ms) {
+            const auto left = c->pttl(key);
+            return left > ms - 5'000 && left <= ms;
+        };
+        QVERIFY(within("character:7", 300'000));
+        QVERIFY(within("room_messages:1", 5'000));
+        QVERIFY(within("other:1", 60'000));
+        QVERIFY(c->pttl("character:8") > 0 && c->pttl("character:8") <= 1'000);
+    }
+
+    void disabledCacheStoresNothing()
+    {
+        CacheOptions o;
+        o.enabled = false;
+        auto c = make(o);
+        QVERIFY(c->set("k", "v").ok());
+        QVERIFY(!c->get("k"));
+        int calls = 0;
+        for (int i = 0; i < 3; ++i) {
+            auto r = c->wrap("k", [&] { ++calls; return some("loaded"); });
+            QVERIFY(r.ok());
+            QCOMPARE(str(r.value()), "loaded"s);
+        }
+        QCOMPARE(calls, 3);
+        QCOMPARE(c->scan(0, "*", 100).keys.size(), std::size_t(0));
+    }
+
+    // However an entry stops carrying a tag (delete, expiry, overwrite, retag, invalidation), invalidating the tag
+    // afterwards counts and removes exactly the entries that still carry it.
+    void tagIndexHasNoLeftovers_data()
+    {
+        QTest::addColumn<QString>("way");
+        QTest::addColumn<QStringList>("tagsAfter"); // the tags k0…k9 carry afterwards, if they still live
+        QTest::newRow("delete") << QStringLiteral("delete") << QStringList{};
+        QTest::newRow("expire now") << QStringLiteral("expire now") << QStringList{};
+        QTest::newRow("expire later") << QStringLiteral("expire later") << QStringList{QStringLiteral("t2")};
+        QTest::newRow("overwrite") << QStringLiteral("overwrite") << QStringList{};
+        QTest::newRow("retag") << QStringLiteral("retag") << QStringList{QStringLiteral("t3")};
+        QTest::newRow("invalidate keys") << QStringLiteral("invalidate keys") << QStringList{};
+        QTest::newRow("invalidate pattern") << QStringLiteral("invalidate pattern") << QStringList{};
+        QTest::newRow("expiry") << QStringLiteral("expiry") << QStringList{};
+    }
+    void tagIndexHasNoLeftovers()
+    {
+        QFETCH(QString, way);
+        QFETCH(QStringList, tagsAfter);
+        auto c = make();
+        SetOptions tagged;
+        tagged.tags = {"t1", "t2"};
+        if (way == QLatin1String("expiry")) tagged.ttl = 100ms;
+        std::vector<std::string> keys;
+        for (int i = 0; i < 10; ++i) {
+            keys.push_back("k" + std::to_string(i));
+            QVERIFY(c->set(keys.back(), "v", tagged).ok());
+        }
+        SetOptions keepTags;
+        keepTags.tags = {"t1"};
+        QVERIFY(c->set("keep", "v", keepTags).ok());
+        SetOptions retag;
+        retag.tags = {"t3"};
+        for (const auto& k : keys) {
+            if (way == QLatin1String("delete")) QVERIFY(c->del(k));
+            else if (way == QLatin1String("expire now")) QVERIFY(c->expire(k, 0ms));
+            else if (way == QLatin1String("expire later")) QVERIFY(c->expire(k, 60s));
+            else if (way == QLatin1String("overwrite")) QVERIFY(c->set(k, "v2").ok());
+            else if (way == QLatin1String("retag")) QVERIFY(c->set(k, "v2", retag).ok());
+        }
+        if (way == QLatin1String("invalidate keys")) QCOMPARE(c->invalidate(keys), std::size_t(10));
+        if (way == QLatin1String("invalidate pattern")) QCOMPARE(c->invalidatePattern("k?"), std::size_t(10));
+        if (way == QLatin1String("expiry")) {
+            QTRY_VERIFY_WITH_TIMEOUT(!c->exists("k0") && !c->exists("k9"), 5000);
+            c->runMaintenance();
+        }
+        std::size_t live = 0;
+        for (const auto& k : keys) live += c->exists(k);
+        QCOMPARE(live, tagsAfter.isEmpty() && way != QLatin1String("overwrite") ? std::size_t(0) : std::size_t(10));
+        QCOMPARE(c->invalidateTag("t2"), tagsAfter.contains(QStringLiteral("t2")) ? live : std::size_t(0));
+        QCOMPARE(c->invalidateTag("t1"), std::size_t(1)); // only keep: the others went with t2 or lost t1
+        QCOMPARE(c->invalidateTag("t3"), tagsAfter.contains(QStringLiteral("t3")) ? live : std::size_t(0));
+        QCOMPARE(c->exists("k0"), way == QLatin1String("overwrite"));
+    }
+
+    void adaptiveTtlExtendsReadKeysAndShortensInvalidatedOnes()
+    {
+        CacheOptions o;
+        o.adaptiveTtl.enabled = true;
+        o.adaptiveTtl.sampleEvery = 1;
+        o.adaptiveTtl.extendWhenBelow = 10s;
+        o.adaptiveTtl.extendBy = 20s;
+        o.adaptiveTtl.maxTtl = 60s;
+        o.adaptiveTtl.minTtl = 2s;
+        auto c = make(o);
+        SetOptions t;
+        t.ttl = 30s;
+        QVERIFY(c->set("read", "v", t).ok());
+        QVERIFY(c->get("read"));
+        QVERIFY(c->pttl("read") <= 30'000 && c->pttl("read") > 25'000); // plenty left: no change
+        SetOptions brief;
+        brief.ttl = 5s;
+        QVERIFY(c->set("soon", "v", brief).ok());
+        QVERIFY(c->get("soon"));                                        // < 10 s left → +20 s
+        QVERIFY2(c->pttl("soon") > 20'000 && c->pttl("soon") <= 25'000, qPrintable(QString::number(c->pttl("soon"))));
+
+        QVERIFY(c->set("churn", "v", t).ok());
+        QVERIFY(c->del("churn"));
+        QVERIFY(c->set("churn", "v", t).ok());
+        QVERIFY(c->pttl("churn") <= 15'000 && c->pttl("churn") > 10'000); // invalidated once: 30 s / 2
+        QVERIFY(c->stats().at(Counter::TtlAdjustments) >= 2);
+    }
+
+    void graceOverMeansALoad()
+    {
+        auto c = make();
+        WrapOptions o;
+        o.ttl = 100ms;
+        o.grace = 300ms;
+        o.staleWhileRevalidate = false;
+        QVERIFY(c->wrap("k", [] { return some("old"); }, o).ok());
+        auto failing = []() -> std::optional<std::string> { throw std::runtime_error("down"); };
+        // Within the grace the old value covers for the failing loader; once it is over, nothing stale is served.
+        QTRY_VERIFY_WITH_TIMEOUT(!c->wrap("k", failing, o).ok(), 5000);
+        QCOMPARE(str(c->wrap("k", [] { return some("new"); }, o).value()), "new"s);
+    }
+
+    void notFoundWithoutTtlIsNotCached()
+    {
+        auto c = make();
+        int calls = 0;
+        auto loader = [&]() -> std::optional<std::string> { ++calls; return std::nullopt; };
+        QVERIFY(c->wrap("k", loader).value().isNotFound());
+        QVERIFY(c->wrap("k", loader).value().isNotFound());
+        QCOMPARE(calls, 2);
+    }
+
+    void warmLoadsOnlyMissingKeys()
+    {
+        auto c = make();
+        QVERIFY(c->set("k0", "already").ok());
+        std::vector<std::string> keys;
+        for (int i = 0; i < 100; ++i) keys.push_back("k" + std::to_string(i));
+        std::atomic<int> calls{0};
+        auto report = c->warm(keys, [&](std::string_view k) -> std::optional<std::string> {
+            calls.fetch_add(1);
+            if (k == "k13") throw std::runtime_error("bad row");
+            if (k == "k14") return std::nullopt;
+            return std::string("v:").append(k);
+        }, 4);
+        QCOMPARE(report.alreadyCached, std::size_t(1));
+        QCOMPARE(report.failed, std::size_t(1));
+        QCOMPARE(report.notFound, std::size_t(1));
+        QCOMPARE(report.loaded, std::size_t(97));
+        QCOMPARE(calls.load(), 99);
+        QCOMPARE(str(c->get("k50")), "v:k50"s);
+        QCOMPARE(str(c->get("k0")), "already"s);
     }
 
     void clearEmptiesEverything()

@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <chrono>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -27,14 +28,13 @@ inline QByteArray cli(const RedisServer& server, std::initializer_list<const cha
 
 inline provider::RedisProvider& redisOf(engine::Cache& c) { return dynamic_cast<provider::RedisProvider&>(c.provider()); }
 
-// A Cache on the redis provider at `url`, with its own registered provider name carrying `o`.
+// A Cache on the redis provider at `url`, with its own registered provider name carrying `o`; `c` for the rest.
 inline std::unique_ptr<engine::Cache> makeCache(const std::string& url, provider::RedisProviderOptions o,
-                                                std::string prefix = "app:")
+                                                std::string prefix = "app:", engine::CacheOptions c = {})
 {
     static std::atomic<int> n{0};
     const std::string name = "redis-test-" + std::to_string(n++);
     provider::registerRedisProvider(std::move(o), name);
-    engine::CacheOptions c;
     c.provider = name;
     c.providerUrl = url;
     c.keyPrefix = std::move(prefix);
@@ -43,9 +43,9 @@ inline std::unique_ptr<engine::Cache> makeCache(const std::string& url, provider
 }
 
 inline std::unique_ptr<engine::Cache> makeCache(const RedisServer& server, provider::RedisProviderOptions o,
-                                                std::string prefix = "app:")
+                                                std::string prefix = "app:", engine::CacheOptions c = {})
 {
-    return makeCache(server.url().toStdString(), std::move(o), std::move(prefix));
+    return makeCache(server.url().toStdString(), std::move(o), std::move(prefix), std::move(c));
 }
 
 inline provider::RedisProviderOptions withL1(std::string id)
@@ -54,6 +54,20 @@ inline provider::RedisProviderOptions withL1(std::string id)
     o.l1 = true;
     o.instanceId = std::move(id);
     return o;
+}
+
+// A Cache with an L1 (`o.l1` is set here) whose invalidation bus has subscribed; nullptr when it did not within 5 s.
+inline std::unique_ptr<engine::Cache> makeL1Cache(const std::string& url, provider::RedisProviderOptions o)
+{
+    o.l1 = true;
+    auto c = makeCache(url, std::move(o));
+    if (!redisOf(*c).waitForBus(std::chrono::seconds(5))) return nullptr;
+    return c;
+}
+
+inline std::unique_ptr<engine::Cache> makeL1Cache(const RedisServer& server, provider::RedisProviderOptions o)
+{
+    return makeL1Cache(server.url().toStdString(), std::move(o));
 }
 
 } // namespace cachelens::test

@@ -1,8 +1,9 @@
 // The engine over Redis on the topologies beyond one plain server (the shared behaviour suite runs on a cluster in
 // tst_provider too): a real 3-master Redis Cluster (keys and per-slot tag sets on every master, MOVED and ASK
 // followed while a slot migrates, the bus across nodes, pattern invalidation on every master, the rate limiter),
-// TLS (CA file, client certificate, verify toggle, an untrusted server refused with the reason) and Sentinel (the
-// master resolved, and found again after a real failover).
+// a master that fails over to its replica (found without a MOVED), TLS (CA file, client certificate, verify toggle,
+// an untrusted server refused with the reason) and Sentinel (the master resolved, found again after a real
+// failover, and sentinels and masters with passwords).
 #include "RedisCluster.h"
 #include "RedisSentinel.h"
 #include "RedisServer.h"
@@ -29,6 +30,17 @@ int dataKeys(test::RedisServer& node, const QString& pattern = QStringLiteral("a
     for (const QByteArray& k : out.split('\n'))
         if (!k.isEmpty() && !k.startsWith("app:tag") && !k.startsWith("app:lock:")) ++n;
     return n;
+}
+
+// The cluster bus port of a node, from its own line in CLUSTER NODES ("<id> <ip>:<port>@<bus port> myself,…").
+int busPortOf(test::RedisServer& node)
+{
+    for (const QByteArray& line : node.cli({QStringLiteral("CLUSTER"), QStringLiteral("NODES")}).split('\n')) {
+        if (!line.contains("myself")) continue;
+        const QByteArray address = line.split(' ').value(1);
+        return address.mid(address.indexOf('@') + 1).split(',').value(0).toInt();
+    }
+    return 0;
 }
 
 } // namespace
@@ -114,9 +126,15 @@ private slots:
     void patternInvalidationVisitsEveryMaster()
     {
         auto c = makeCache(seed(1), {});
-        for (int i = 0; i < 200; ++i) QVERIFY(c->set("p:" + std::to_string(i), "v").ok());
+        SetOptions tagged;
+        tagged.tags = {"p"};
+        for (int i = 0; i < 200; ++i) QVERIFY(c->set("p:" + std::to_string(i), "v", tagged).ok());
         QVERIFY(c->set("q:1", "v").ok());
+        for (int n = 0; n < cluster_.size(); ++n)
+            QVERIFY2(dataKeys(cluster_.node(n), QStringLiteral("app:p:*")) > 0, "a master got no p: keys");
         QCOMPARE(c->invalidatePattern("p:*"), std::size_t(200));
+        for (int n = 0; n < cluster_.size(); ++n) QCOMPARE(dataKeys(cluster_.node(n), QStringLiteral("app:p:*")), 0);
+        QCOMPARE(c->invalidateTag("p"), std::size_t(0)); // their tag memberships went with them
         QVERIFY(c->exists("q:1"));
         std::size_t seen = 0;
         std::uint64_t cursor = 0;
@@ -164,10 +182,9 @@ private slots:
 
     void theBusCrossesTheCluster()
     {
-        auto a = makeCache(seed(0), withL1("A"));
-        auto b = makeCache(seed(2), withL1("B"));
-        QVERIFY(redisOf(*a).waitForBus(5s));
-        QVERIFY(redisOf(*b).waitForBus(5s));
+        auto a = makeL1Cache(seed(0), withL1("A"));
+        auto b = makeL1Cache(seed(2), withL1("B"));
+        QVERIFY(a && b);
         Store* l1b = redisOf(*b).l1();
         for (const char* k : {"x", "y", "z"}) {
             QVERIFY(a->set(k, "v1").ok());
@@ -259,6 +276,115 @@ private slots:
         QCOMPARE(set.reportedMasterPort(), set.replica().port());
         QCOMPARE(str(c->get("before")), "kept"s);
         QCOMPARE(set.replica().cli({QStringLiteral("EXISTS"), QStringLiteral("app:after")}), QByteArray("1"));
+    }
+
+    // A master dies and its replica takes over: the old master cannot answer MOVED, so the provider asks the other
+    // nodes who serves the slot now, within the same call.
+    void aFailedOverMasterIsFoundWithoutWaitingForAMoved()
+    {
+        test::RedisCluster cluster; // its own: one of its masters dies
+        QVERIFY2(cluster.start(), qPrintable(cluster.errorString()));
+        test::RedisServer& master = cluster.node(1);
+        const QString masterId = QString::fromUtf8(master.cli({QStringLiteral("CLUSTER"), QStringLiteral("MYID")}));
+        // The fixture makes masters only: a replica of node 1 joins by hand.
+        test::RedisServer::Options ro;
+        ro.extraArgs = {QStringLiteral("--cluster-enabled"), QStringLiteral("yes"), QStringLiteral("--cluster-config-file"),
+                        QStringLiteral("nodes.conf"), QStringLiteral("--cluster-node-timeout"), QStringLiteral("2000"),
+                        QStringLiteral("--cluster-require-full-coverage"), QStringLiteral("no"),
+                        QStringLiteral("--cluster-port"), QString::number(test::RedisServer::freePort())};
+        test::RedisServer replica(ro);
+        QVERIFY2(replica.start(), qPrintable(replica.errorString()));
+        QCOMPARE(replica.cli({QStringLiteral("CLUSTER"), QStringLiteral("MEET"), QStringLiteral("127.0.0.1"),
+                              QString::number(master.port()), QString::number(busPortOf(master))}),
+                 QByteArray("OK"));
+        QTRY_VERIFY_WITH_TIMEOUT(replica.cli({QStringLiteral("CLUSTER"), QStringLiteral("NODES")}).contains(masterId.toUtf8()),
+                                 10000);
+        QCOMPARE(replica.cli({QStringLiteral("CLUSTER"), QStringLiteral("REPLICATE"), masterId}), QByteArray("OK"));
+        QTRY_VERIFY_WITH_TIMEOUT(replica.cli({QStringLiteral("INFO"), QStringLiteral("replication")})
+                                     .contains("master_link_status:up"),
+                                 20000);
+
+        auto c = makeCache(cluster.node(0).url().toStdString(), {});
+        std::vector<std::string> onMaster;
+        for (int i = 0; i < 60; ++i) {
+            const std::string k = "f:" + std::to_string(i);
+            QVERIFY(c->set(k, "v" + std::to_string(i)).ok());
+            if (master.cli({QStringLiteral("EXISTS"), QString::fromStdString("app:" + k)}) == "1") onMaster.push_back(k);
+        }
+        QVERIFY(!onMaster.empty());
+        QCOMPARE(master.cli({QStringLiteral("WAIT"), QStringLiteral("1"), QStringLiteral("5000")}), QByteArray("1"));
+
+        master.kill();
+        QCOMPARE(replica.cli({QStringLiteral("CLUSTER"), QStringLiteral("FAILOVER"), QStringLiteral("TAKEOVER")}),
+                 QByteArray("OK"));
+        // The surviving masters learn the new owner by gossip; no client is told.
+        const QByteArray replicaAddress = "127.0.0.1:" + QByteArray::number(replica.port()) + "@";
+        auto promotedIn = [&](test::RedisServer& node) {
+            for (const QByteArray& line : node.cli({QStringLiteral("CLUSTER"), QStringLiteral("NODES")}).split('\n'))
+                if (line.contains(replicaAddress)) return line.split(' ').value(2).contains("master");
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(promotedIn(cluster.node(0)) && promotedIn(cluster.node(2)), 20000);
+
+        const std::string& k = onMaster.front();
+        const auto v = c->get(k); // the first call after the failover, to a node that is gone
+        QVERIFY(v);
+        QCOMPARE(str(v), "v" + k.substr(2));
+        QVERIFY(c->set(k, "after").ok());
+        QCOMPARE(replica.cli({QStringLiteral("EXISTS"), QString::fromStdString("app:" + k)}), QByteArray("1"));
+        QCOMPARE(redisOf(*c).providerStats().redisErrors, std::uint64_t(0));
+    }
+
+    void sentinelsWithPasswords_data()
+    {
+        QTest::addColumn<QString>("masterPassword");
+        QTest::addColumn<QString>("sentinelPassword");
+        QTest::addColumn<QString>("urlPassword");
+        QTest::addColumn<QString>("optionPassword"); // RedisProviderOptions::sentinelPassword
+        QTest::addColumn<QString>("failure");        // empty: works
+        const auto row = [](const char* name, const char* master, const char* sentinel, const char* url,
+                            const char* option, const char* failure) {
+            QTest::newRow(name) << QString::fromLatin1(master) << QString::fromLatin1(sentinel)
+                                << QString::fromLatin1(url) << QString::fromLatin1(option) << QString::fromLatin1(failure);
+        };
+        row("master only", "m1", "", "m1", "", "");
+        row("sentinels share the master's password", "m1", "m1", "m1", "", "");
+        row("sentinels have their own", "m1", "s1", "m1", "s1", "");
+        row("sentinel password missing", "m1", "s1", "m1", "", "requires a password");
+        row("wrong sentinel password", "m1", "s1", "m1", "nope", "refused the sentinel password");
+        row("wrong master password", "m1", "", "bad", "", "WRONGPASS");
+    }
+    void sentinelsWithPasswords()
+    {
+        QFETCH(QString, masterPassword);
+        QFETCH(QString, sentinelPassword);
+        QFETCH(QString, urlPassword);
+        QFETCH(QString, optionPassword);
+        QFETCH(QString, failure);
+        test::RedisServer master(test::RedisServer::Options::requiringPassword(masterPassword));
+        QVERIFY2(master.start(), qPrintable(master.errorString()));
+        // One sentinel is enough to name the master (no failover here: tst_provider_topology has a real one above).
+        test::RedisServer::Options so;
+        so.sentinelConfig = {QStringLiteral("sentinel monitor mymaster 127.0.0.1 %1 1").arg(master.port()),
+                             QStringLiteral("sentinel auth-pass mymaster ") + masterPassword};
+        if (!sentinelPassword.isEmpty()) so.sentinelConfig << QStringLiteral("requirepass ") + sentinelPassword;
+        test::RedisServer sentinel(so);
+        QVERIFY2(sentinel.start(), qPrintable(sentinel.errorString()));
+        RedisProviderOptions o;
+        o.timeout = 2000ms;
+        o.sentinelPassword = optionPassword.toStdString();
+        const QString url = QStringLiteral("redis-sentinel://:%1@127.0.0.1:%2/mymaster").arg(urlPassword).arg(sentinel.port());
+        auto c = makeCache(url.toStdString(), o);
+        const Status st = c->set("k", "behind sentinel");
+        QCOMPARE(st.ok(), failure.isEmpty());
+        const QStringList auth{QStringLiteral("-a"), masterPassword, QStringLiteral("--no-auth-warning")};
+        if (failure.isEmpty()) {
+            QCOMPARE(str(c->get("k")), "behind sentinel"s);
+            QCOMPARE(master.cli(auth + QStringList{QStringLiteral("EXISTS"), QStringLiteral("app:k")}), QByteArray("1"));
+        } else {
+            QVERIFY2(QString::fromStdString(st.error().message).contains(failure), st.error().message.c_str());
+            QCOMPARE(master.cli(auth + QStringList{QStringLiteral("DBSIZE")}), QByteArray("0"));
+        }
     }
 
     void badUrlsAreRefusedWithTheReason_data()

@@ -209,6 +209,8 @@ ValueRef Cache::get(std::string_view key)
     }
     const std::string_view k = fullKey(key);
     ValueRef v = provider_->get(k);
+    if (!v) noteMiss(k);
+    else if (detail::t_lastMiss.cache) detail::t_lastMiss.cache = nullptr;
     if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
     if (v && options_.adaptiveTtl.enabled) maybeExtend(k);
     if (v.isCompressed()) return inflated(v);
@@ -217,6 +219,7 @@ ValueRef Cache::get(std::string_view key)
 
 Status Cache::set(std::string_view key, std::string_view value, const SetOptions& o)
 {
+    forgetMiss();
     if (!enabled_) return {};
     if (o.ttl && o.ttl->count() <= 0) { // like SET with an already-past expiry: the key ends up absent
         provider_->del(fullKey(key));
@@ -234,6 +237,7 @@ Status Cache::set(std::string_view key, std::string_view value, const SetOptions
 
 bool Cache::del(std::string_view key)
 {
+    forgetMiss();
     if (!enabled_) return false;
     const std::string_view k = fullKey(key);
     const bool removed = provider_->del(k);
@@ -244,6 +248,7 @@ bool Cache::del(std::string_view key)
 
 std::size_t Cache::invalidate(std::span<const std::string> keys)
 {
+    forgetMiss();
     std::size_t n = 0;
     for (const auto& k : keys) {
         if (!enabled_) break;
@@ -282,15 +287,21 @@ std::int64_t Cache::pttl(std::string_view key)
 
 bool Cache::expire(std::string_view key, milliseconds ttl)
 {
+    forgetMiss();
     if (!enabled_) return false;
     const Nanos now = clock_->now();
     return provider_->expireAt(fullKey(key), ttl.count() <= 0 ? now : now + ms(ttl));
 }
 
-bool Cache::persist(std::string_view key) { return enabled_ && provider_->persist(fullKey(key)); }
+bool Cache::persist(std::string_view key)
+{
+    forgetMiss();
+    return enabled_ && provider_->persist(fullKey(key));
+}
 
 Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::optional<milliseconds> ttlIfNew)
 {
+    forgetMiss();
     if (!enabled_) return Error{Errc::Disabled, "the cache is disabled"};
     const Nanos deadline = ttlIfNew && ttlIfNew->count() > 0 ? clock_->now() + ms(*ttlIfNew) : 0;
     return provider_->incrBy(fullKey(key), n, deadline);
@@ -465,11 +476,16 @@ ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t
     return page;
 }
 
-std::size_t Cache::invalidateTag(const std::string& tag) { return enabled_ ? provider_->invalidateTag(tag) : 0; }
+std::size_t Cache::invalidateTag(const std::string& tag)
+{
+    forgetMiss();
+    return enabled_ ? provider_->invalidateTag(tag) : 0;
+}
 std::map<std::string, std::size_t> Cache::tagCounts() const { return memory_ ? memory_->tagCounts() : std::map<std::string, std::size_t>{}; }
 
 std::size_t Cache::invalidatePattern(std::string_view pattern)
 {
+    forgetMiss();
     if (!enabled_) return 0;
     if (options_.keyPrefix.empty()) return provider_->invalidatePattern(pattern);
     std::string p;
@@ -481,7 +497,11 @@ std::size_t Cache::invalidatePattern(std::string_view pattern)
     return provider_->invalidatePattern(p);
 }
 
-std::size_t Cache::clear() { return provider_->clear(); }
+std::size_t Cache::clear()
+{
+    forgetMiss();
+    return provider_->clear();
+}
 
 StatsSnapshot Cache::stats() const
 {

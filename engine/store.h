@@ -145,6 +145,7 @@ private:
     void accountLocked(Shard& s, const Entry* e, int sign) noexcept;
     void evictLocked(Shard& s, Nanos now);
     std::size_t sweepLocked(Shard& s, std::size_t budget, Nanos now);
+    void sweepAfterWriteLocked(Shard& s, Nanos now);
     template <class F>
     std::uint32_t scanStepLocked(Shard& s, std::uint32_t cursor, F&& onEntry);
 

@@ -59,6 +59,7 @@ private slots:
     void disabledCacheStoresNothing();
     void incrByCountsAtomically();
     void statsCountOperations();
+    void statsStayExactAcrossManyThreadsAndResets();
     void clearEmptiesEverything();
     void largeValuesAreStoredCompressedTransparently();
     void adaptiveTtlExtendsReadKeysAndShortensInvalidatedOnes();
@@ -662,6 +663,40 @@ void TestCache::statsCountOperations()
     t.start();
     for (int i = 0; i < 1000; ++i) (void)c.stats();
     QVERIFY(t.nsecsElapsed() / 1000 < 200'000); // a snapshot costs microseconds, not milliseconds
+}
+
+// Counters live in per-thread stripes: the first 16 threads own one each (a plain load and store), the rest share
+// one with atomic adds. Either way no count is lost, and resetStats() (a base subtracted on reading, so it never
+// races with an owner's store) starts every counter again from zero.
+void TestCache::statsStayExactAcrossManyThreadsAndResets()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("present", "v").ok());
+    constexpr int kThreads = 24, kRounds = 2000;
+    auto run = [&] {
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < kRounds; ++i) {
+                    (void)c.get("present");
+                    (void)c.read("absent", [](std::string_view) {});
+                }
+            });
+        for (auto& t : threads) t.join();
+    };
+    run();
+    auto s = c.stats();
+    QCOMPARE(s.at(Counter::Hits), std::uint64_t(kThreads) * kRounds);
+    QCOMPARE(s.at(Counter::Misses), std::uint64_t(kThreads) * kRounds);
+    c.resetStats();
+    QCOMPARE(c.stats().gets(), std::uint64_t(0));
+    QCOMPARE(c.stats().entries, std::uint64_t(1)); // gauges are not counters: a reset leaves them
+    run();
+    s = c.stats();
+    QCOMPARE(s.at(Counter::Hits), std::uint64_t(kThreads) * kRounds);
+    QCOMPARE(s.at(Counter::Misses), std::uint64_t(kThreads) * kRounds);
+    QCOMPARE(s.at(Counter::Sets), std::uint64_t(0));
 }
 
 void TestCache::clearEmptiesEverything()

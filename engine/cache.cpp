@@ -39,13 +39,17 @@ Cache::Cache(CacheOptions options)
     if (!p.ok()) throw std::invalid_argument(p.error().message);
     provider_ = std::move(p.value());
     memory_ = dynamic_cast<Store*>(provider_.get());
+    for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
     if (memory_ && !options_.namespaces.empty()) {
         std::vector<std::string> names;
-        for (const auto& [name, ns] : options_.namespaces) names.push_back(name);
-        memory_->trackNamespaces(options_.keyPrefix, std::move(names));
+        std::vector<StatsCounters*> counters;
+        for (const auto& [name, counter] : namespaceStats_) {
+            names.push_back(name);
+            counters.push_back(counter.get());
+        }
+        memory_->trackNamespaces(options_.keyPrefix, std::move(names), std::move(counters));
     }
     providerReady_.store(true, std::memory_order_release);
-    for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
     observed_.store(!namespaceStats_.empty(), std::memory_order_relaxed);
 }
 
@@ -82,10 +86,25 @@ void Cache::observe(std::string_view key, std::string_view full, TraceOp op)
         switch (op) {
         case TraceOp::Hit: ns->add(Counter::Hits); break;
         case TraceOp::Miss: ns->add(Counter::Misses); break;
-        case TraceOp::Set: ns->add(Counter::Sets); break;
-        case TraceOp::Delete: ns->add(Counter::Deletes); break;
+        // The memory store counts what it stores and removes per namespace itself (wrap()'s stores, evictions,
+        // expirations and invalidations included); other providers get sets and deletes counted here.
+        case TraceOp::Set: if (!memory_) ns->add(Counter::Sets); break;
+        case TraceOp::Delete: if (!memory_) ns->add(Counter::Deletes); break;
         }
     }
+}
+
+void Cache::count(std::string_view key, Counter c, std::uint64_t n)
+{
+    stats_.add(c, n);
+    if (StatsCounters* ns = namespaceCounters(key)) ns->add(c, n);
+}
+
+void Cache::countFull(std::string_view full, Counter c, std::uint64_t n)
+{
+    stats_.add(c, n);
+    if (!namespaceStats_.empty() && full.starts_with(options_.keyPrefix))
+        if (StatsCounters* ns = namespaceCounters(full.substr(options_.keyPrefix.size()))) ns->add(c, n);
 }
 
 void Cache::setTraceEnabled(bool on, std::uint32_t sampleEvery) noexcept
@@ -157,7 +176,7 @@ Status Cache::store(std::string_view full, std::string_view value, EntryOptions&
             ValueRef raw;
             Status st = provider_->set(full, *frame, e, stored ? &raw : nullptr);
             if (st.ok()) {
-                stats_.add(Counter::BytesSavedByCompression, value.size() - frame->size());
+                countFull(full, Counter::BytesSavedByCompression, value.size() - frame->size());
                 if (stored) *stored = detached(full, value, false); // callers get the original bytes
             }
             return st;
@@ -175,7 +194,7 @@ void Cache::maybeExtend(std::string_view full)
     if (left < 0 || left >= ms(a.extendWhenBelow)) return;
     const Nanos now = clock_->now();
     const Nanos deadline = now + std::min(left + ms(a.extendBy), ms(a.maxTtl));
-    if (provider_->expireAt(full, deadline)) stats_.add(Counter::TtlAdjustments);
+    if (provider_->expireAt(full, deadline)) countFull(full, Counter::TtlAdjustments);
 }
 
 void Cache::noteInvalidated(std::string_view full)
@@ -197,7 +216,7 @@ Nanos Cache::shortenedDeadline(std::string_view full, Nanos deadline)
     const Nanos now = clock_->now();
     const Nanos ttl = std::max((deadline - now) / (1 + static_cast<Nanos>(n)), ms(options_.adaptiveTtl.minTtl));
     if (now + ttl >= deadline) return deadline;
-    stats_.add(Counter::TtlAdjustments);
+    countFull(full, Counter::TtlAdjustments);
     return now + ttl;
 }
 
@@ -309,25 +328,22 @@ Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::op
 
 Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const WrapOptions& o)
 {
-    stats_.add(Counter::Loads);
-    StatsCounters* ns = namespaceCounters(key);
-    if (ns) ns->add(Counter::Loads);
+    count(key, Counter::Loads);
     const Nanos start = clock_->now();
+    auto loadTime = [&] { return static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)); };
     std::optional<std::string> value;
     try {
         value = loader();
     } catch (const std::exception& e) {
-        stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
-        stats_.add(Counter::LoadFailures);
-        if (ns) ns->add(Counter::LoadFailures);
+        count(key, Counter::LoadTimeNs, loadTime());
+        count(key, Counter::LoadFailures);
         return Error{Errc::LoaderFailed, e.what()};
     } catch (...) {
-        stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
-        stats_.add(Counter::LoadFailures);
-        if (ns) ns->add(Counter::LoadFailures);
+        count(key, Counter::LoadTimeNs, loadTime());
+        count(key, Counter::LoadFailures);
         return Error{Errc::LoaderFailed, "the loader threw a non-standard exception"};
     }
-    stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
+    count(key, Counter::LoadTimeNs, loadTime());
 
     const std::string full(fullKey(key));
     if (!value) {
@@ -344,7 +360,7 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
     if (!*cacheIf)
         if (const NamespaceOptions* nsOptions = namespaceOf(key)) cacheIf = &nsOptions->cacheIf;
     if (*cacheIf && !(*cacheIf)(*value)) {
-        stats_.add(Counter::NotCachedByPredicate);
+        count(key, Counter::NotCachedByPredicate);
         return detached(full, *value, false);
     }
     EntryOptions e;
@@ -364,7 +380,7 @@ void Cache::scheduleRefresh(std::string_view key, Loader loader, const WrapOptio
         if (std::find(refreshing_.begin(), refreshing_.end(), k) != refreshing_.end()) return;
         refreshing_.push_back(k);
     }
-    stats_.add(Counter::BackgroundRefreshes);
+    count(key, Counter::BackgroundRefreshes);
     tasks_.post([this, k, loader = std::move(loader), o]() {
         (void)load(k, loader, o); // a failed refresh leaves the stale value in place until its grace ends
         std::lock_guard lock(refreshMu_);
@@ -379,18 +395,18 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
     if (!enabled_) return load(key, loader, o);
     if (stale.isCompressed()) stale = inflated(stale);
     if (stale && isStale && o.staleWhileRevalidate) {
-        stats_.add(Counter::StaleServed);
+        count(key, Counter::StaleServed);
         scheduleRefresh(key, std::move(loader), o);
         return stale;
     }
     auto ticket = flights_.join(fullKey(key));
     const std::string full(fullKey(key));
     if (!ticket.leader) {
-        stats_.add(Counter::DedupeJoins);
+        count(key, Counter::DedupeJoins);
         Result<ValueRef> r = SingleFlight::wait(*ticket.flight);
         if (!r.ok() && stale && o.failSafe) {
-            stats_.add(Counter::StaleServed);
-            stats_.add(Counter::StaleOnFailure);
+            count(key, Counter::StaleServed);
+            count(key, Counter::StaleOnFailure);
             return stale;
         }
         return r;
@@ -404,8 +420,8 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
         : provider_->loadThrough(full, [&]() { return load(key, loader, o); });
     flights_.finish(full, ticket.flight, r);
     if (!r.ok() && stale && o.failSafe) {
-        stats_.add(Counter::StaleServed);
-        stats_.add(Counter::StaleOnFailure);
+        count(key, Counter::StaleServed);
+        count(key, Counter::StaleOnFailure);
         return stale;
     }
     return r;
@@ -452,7 +468,7 @@ MutationReport Cache::afterWrite(const Mutation& m)
     for (const auto& [k, v] : m.writeThrough) {
         if (set(k, v, m.writeOptions).ok()) {
             ++r.written;
-            stats_.add(Counter::WriteThroughs);
+            count(k, Counter::WriteThroughs);
         } else {
             ++r.failed;
         }

@@ -219,10 +219,12 @@ public:
     std::size_t clear();
 
     StatsSnapshot stats() const;
-    // Counters of one namespace of CacheOptions::namespaces (hits, misses, sets, deletes, loads, load failures)
-    // and, with the memory provider, its gauges: entries and bytes (key + value + overhead, as stats().bytes) of
-    // the keys in it right now, whatever put them there or took them out (eviction, expiry, tags, patterns).
-    // Unknown namespaces give an empty snapshot; with another provider the gauges are 0.
+    // Counters of one namespace of CacheOptions::namespaces, the same as stats() has for the whole cache: hits,
+    // misses, sets, deletes, evictions by cause, expirations, invalidations by kind, loads, load failures, load
+    // time, dedupe joins, stale served, refreshes, … and, with the memory provider, its gauges: entries and bytes
+    // (key + value + overhead, as stats().bytes) of the keys in it right now, whatever put them there or took them
+    // out. Unknown namespaces give an empty snapshot. With another provider, what the provider counts itself
+    // (evictions, expirations, invalidations) is not split by namespace and the gauges are 0.
     StatsSnapshot namespaceStats(std::string_view ns) const;
     void resetStats();
     // The access-trace tap (off until enabled); see trace_tap.h.
@@ -295,6 +297,9 @@ private:
     // Per-namespace counters and the trace tap; only called when either is on (observed_).
     void observe(std::string_view key, std::string_view fullKey, TraceOp op);
     StatsCounters* namespaceCounters(std::string_view key) const;
+    // A counter of the cache and of the key's namespace (if it has one); key without / with the instance prefix.
+    void count(std::string_view key, Counter c, std::uint64_t n = 1);
+    void countFull(std::string_view fullKey, Counter c, std::uint64_t n = 1);
 
     CacheOptions options_;
     const Clock* clock_;

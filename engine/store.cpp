@@ -215,16 +215,31 @@ void Store::accountLocked(Shard& s, const Entry* e, int sign) noexcept
     }
 }
 
-void Store::trackNamespaces(std::string prefix, std::vector<std::string> names)
+void Store::trackNamespaces(std::string prefix, std::vector<std::string> names, std::vector<StatsCounters*> counters)
 {
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::vector<std::pair<std::string, StatsCounters*>> byName;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        byName.emplace_back(std::move(names[i]), i < counters.size() ? counters[i] : nullptr);
+    std::sort(byName.begin(), byName.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    byName.erase(std::unique(byName.begin(), byName.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 byName.end());
     nsPrefix_ = std::move(prefix);
-    nsNames_ = std::move(names);
+    nsNames_.clear();
+    nsCounters_.clear();
+    for (auto& [name, counter] : byName) {
+        nsNames_.push_back(std::move(name));
+        if (!counters.empty()) nsCounters_.push_back(counter);
+    }
     for (unsigned i = 0; i < shardCount_; ++i) {
         std::lock_guard lock(shards_[i].mu);
         shards_[i].nsGauges = std::make_unique<std::atomic<std::size_t>[]>(2 * nsNames_.size());
     }
+}
+
+void Store::countNamespace(std::string_view key, Counter c, std::uint64_t n) noexcept
+{
+    const int i = namespaceOf(key);
+    if (i >= 0 && nsCounters_[static_cast<std::size_t>(i)]) nsCounters_[static_cast<std::size_t>(i)]->add(c, n);
 }
 
 Store::NamespaceUsage Store::namespaceUsage(std::string_view name) const noexcept
@@ -252,8 +267,8 @@ void Store::evictLocked(Shard& s, Nanos now)
         const Counter cause = v->deadAt(now) ? Counter::Expirations
             : overEntries                    ? Counter::EvictionsCapacity
                                              : Counter::EvictionsMemory;
+        count(v->key(), cause); // before removeLocked: the key's bytes stay valid until the retire list frees them
         removeLocked(s, v, hashBytes(v->key()));
-        stats_.add(cause);
     }
 }
 
@@ -281,6 +296,7 @@ std::size_t Store::sweepLocked(Shard& s, std::size_t budget, Nanos now)
         for (std::size_t k = 0; k < m; ++k) {
             Entry* e = batch[k];
             if (e->deadAt(now)) {
+                if (!nsCounters_.empty()) countNamespace(e->key(), Counter::Expirations, 1);
                 removeLocked(s, e, hashBytes(e->key()));
                 ++removed;
             }
@@ -305,12 +321,12 @@ void Store::sweepAfterWriteLocked(Shard& s, Nanos now)
 Status Store::set(std::string_view key, std::string_view value, const EntryOptions& o, ValueRef* stored)
 {
     if (key.size() > Entry::kMaxKey) {
-        stats_.add(Counter::Rejected);
+        count(key, Counter::Rejected);
         return Error{Errc::KeyTooLarge, "key of " + fmtBytes(key.size()) + " is longer than the limit of "
                                             + fmtBytes(Entry::kMaxKey)};
     }
     if (value.size() > std::numeric_limits<std::uint32_t>::max()) {
-        stats_.add(Counter::Rejected);
+        count(key, Counter::Rejected);
         return Error{Errc::ValueTooLarge, "values are limited to 4 GiB"};
     }
     const std::uint64_t h = hashBytes(key);
@@ -318,7 +334,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     const auto graceSec = std::min<std::uint32_t>((o.graceMs + 999) / 1000, Entry::kMaxGraceSec);
     const std::size_t charge = Entry::chargeFor(key.size(), value.size(), o.expireAt != 0 || graceSec != 0);
     if (s.maxBytes && charge > s.maxBytes) {
-        stats_.add(Counter::Rejected);
+        count(key, Counter::Rejected);
         return Error{Errc::ValueTooLarge,
                      "entry of " + fmtBytes(charge) + " (key + value + overhead) exceeds the per-shard byte bound of "
                          + fmtBytes(s.maxBytes) + " (maxBytes / " + std::to_string(shardCount_)
@@ -364,7 +380,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     if (o.expireAt) ++s.withTtl;
     s.bytes += charge;
     accountLocked(s, e, +1);
-    stats_.add(Counter::Sets);
+    count(key, Counter::Sets);
     sweepAfterWriteLocked(s, now);
     evictLocked(s, now);
     if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
@@ -380,8 +396,8 @@ bool Store::del(std::string_view key, Counter cause)
     Entry* e = s.table.find(key, h);
     if (!e) return false;
     const bool live = !e->expiredAt(clock_.now());
+    count(key, live ? cause : Counter::Expirations);
     removeLocked(s, e, h);
-    stats_.add(live ? cause : Counter::Expirations);
     if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
     s.publishGauges();
     return live;
@@ -416,8 +432,8 @@ bool Store::expireAt(std::string_view key, Nanos deadline)
     const Nanos now = clock_.now();
     if (!e || e->expiredAt(now)) return false;
     if (deadline <= now) {
+        count(key, Counter::Deletes);
         removeLocked(s, e, h);
-        stats_.add(Counter::Deletes);
         s.publishGauges();
         return true;
     }
@@ -494,7 +510,7 @@ Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos e
         if (deadline) ++s.withTtl;
         s.bytes += fresh->charge();
         accountLocked(s, fresh, +1);
-        stats_.add(Counter::Sets);
+        count(key, Counter::Sets);
         evictLocked(s, clock_.now());
         if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
         s.publishGauges();
@@ -566,8 +582,8 @@ std::size_t Store::invalidatePattern(std::string_view pattern)
             do {
                 v = scanStepLocked(s, v, [&](Entry* e) {
                     if (!all && !globMatch(pattern, e->key())) return false;
-                    if (e->expiredAt(now)) stats_.add(Counter::Expirations);
-                    else ++removed, stats_.add(Counter::InvalidationsPattern);
+                    if (e->expiredAt(now)) count(e->key(), Counter::Expirations);
+                    else ++removed, count(e->key(), Counter::InvalidationsPattern);
                     return true;
                 });
             } while (v != 0 && --steps > 0);
@@ -587,9 +603,9 @@ std::size_t Store::invalidateTag(const std::string& tag)
         const Nanos now = clock_.now();
         for (Entry* e : s.tags.take(tag)) {
             const bool live = !e->expiredAt(now);
+            count(e->key(), live ? Counter::InvalidationsTag : Counter::Expirations);
             removeLocked(s, e, hashBytes(e->key()));
             if (live) ++removed;
-            stats_.add(live ? Counter::InvalidationsTag : Counter::Expirations);
         }
         if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
         s.publishGauges();

@@ -21,6 +21,7 @@ class TestStress : public QObject {
 private slots:
     void mixedOperationsKeepInvariants_data();
     void mixedOperationsKeepInvariants();
+    void lockFreeReadersNeverMissAKeyThatStays();
 };
 
 void TestStress::mixedOperationsKeepInvariants_data()
@@ -159,6 +160,50 @@ void TestStress::mixedOperationsKeepInvariants()
     a = c.store().audit();
     QCOMPARE(a.entries, std::size_t(0));
     QCOMPARE(a.bytes, std::size_t(0));
+}
+
+// Readers probe the table without a lock while a writer inserts and deletes other keys in the same shard: deletes
+// turn slots into tombstones or back into empty slots, inserts reuse them, rehashes swap the array. A key present
+// the whole time must be found by every lookup.
+void TestStress::lockFreeReadersNeverMissAKeyThatStays()
+{
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    constexpr int kRounds = 6;
+#else
+    constexpr int kRounds = 30;
+#endif
+    CacheOptions o;
+    o.backgroundThread = false;
+    o.shards = 1;
+    o.maxBytes = 0;
+    Cache c(o);
+    std::vector<std::string> stable;
+    for (int i = 0; i < 500; ++i) {
+        stable.push_back("stable:" + std::to_string(i));
+        QVERIFY(c.set(stable.back(), "v").ok());
+    }
+    std::atomic<bool> done{false};
+    std::atomic<std::uint64_t> misses{0}, reads{0};
+    auto reader = [&] {
+        std::uint64_t n = 0, missed = 0;
+        while (!done.load(std::memory_order_relaxed))
+            for (const auto& k : stable) {
+                ++n;
+                if (!c.read(k, [](std::string_view v) { (void)v.size(); })) ++missed;
+            }
+        reads.fetch_add(n);
+        misses.fetch_add(missed);
+    };
+    std::thread r1(reader), r2(reader);
+    for (int round = 0; round < kRounds; ++round) {
+        for (int i = 0; i < 2000; ++i) (void)c.set("churn:" + std::to_string(round % 3) + ":" + std::to_string(i), "v");
+        for (int i = 0; i < 2000; i += (round % 2) + 1) (void)c.del("churn:" + std::to_string(round % 3) + ":" + std::to_string(i));
+    }
+    done = true;
+    r1.join();
+    r2.join();
+    QVERIFY(reads.load() > 0);
+    QCOMPARE(misses.load(), std::uint64_t(0));
 }
 
 QTEST_APPLESS_MAIN(TestStress)

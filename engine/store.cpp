@@ -279,11 +279,12 @@ std::size_t Store::sweepLocked(Shard& s, std::size_t budget, Nanos now)
     std::size_t removed = 0;
     // In batches: the batch's entries are prefetched together before their deadlines are read, so the cache
     // misses overlap instead of coming one after the other. Removing an entry never rehashes, so the batch's other
-    // pointers stay valid (and removed entries are only retired).
+    // pointers stay valid (and removed entries are only retired). A batch never spans more slots than the table
+    // has: going round twice would collect an entry twice.
     constexpr std::size_t kBatch = 32;
     Entry* batch[kBatch];
     while (budget > 0) {
-        const std::size_t n = std::min(budget, kBatch);
+        const std::size_t n = std::min({budget, kBatch, cap});
         budget -= n;
         std::size_t m = 0;
         for (std::size_t k = 0; k < n; ++k) {

@@ -41,6 +41,7 @@ private slots:
     void expireGivesAKeyStoredWithoutTtlADeadline();
     void sweeperReclaimsUntouchedExpiredEntries();
     void writesReclaimExpiredEntriesAsTheyGo();
+    void sweepOfATinyTableReclaimsEachEntryOnce();
     void entryBoundHolds_data();
     void entryBoundHolds();
     void byteBoundHolds();
@@ -254,6 +255,26 @@ void TestCache::writesReclaimExpiredEntriesAsTheyGo()
     // No maintenance at all: ordinary writes examine a few slots each and reclaim what has expired.
     for (int i = 0; i < 2000; ++i) QVERIFY(c.set("new" + std::to_string(i % 50), "v", o).ok());
     QVERIFY(c.stats().entries <= 50 + 10);
+}
+
+// Writers sweep 32 slots at a time; a table of 16 slots must not be walked twice in one batch (that collected the
+// same expired entry twice: a double free, and twice the expirations).
+void TestCache::sweepOfATinyTableReclaimsEachEntryOnce()
+{
+    ManualClock clock;
+    CacheOptions opts = manual(clock);
+    opts.shards = 1;
+    Cache c(opts);
+    SetOptions o;
+    o.ttl = 1s;
+    for (int i = 0; i < 5; ++i) QVERIFY(c.set("old" + std::to_string(i), "v", o).ok());
+    QCOMPARE(c.store().audit().tableSlots, std::size_t(16));
+    clock.advance(2s);
+    for (int i = 0; i < 8; ++i) QVERIFY(c.set("new", "v", o).ok()); // the 8th write to the shard sweeps
+    QCOMPARE(c.stats().at(Counter::Expirations), std::uint64_t(5));
+    const auto a = c.store().audit();
+    QCOMPARE(a.entries, std::size_t(1));
+    QVERIFY(a.gaugesMatch);
 }
 
 void TestCache::entryBoundHolds_data()

@@ -39,13 +39,17 @@ Cache::Cache(CacheOptions options)
     if (!p.ok()) throw std::invalid_argument(p.error().message);
     provider_ = std::move(p.value());
     memory_ = dynamic_cast<Store*>(provider_.get());
+    for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
     if (memory_ && !options_.namespaces.empty()) {
         std::vector<std::string> names;
-        for (const auto& [name, ns] : options_.namespaces) names.push_back(name);
-        memory_->trackNamespaces(options_.keyPrefix, std::move(names));
+        std::vector<StatsCounters*> counters;
+        for (const auto& [name, counter] : namespaceStats_) {
+            names.push_back(name);
+            counters.push_back(counter.get());
+        }
+        memory_->trackNamespaces(options_.keyPrefix, std::move(names), std::move(counters));
     }
     providerReady_.store(true, std::memory_order_release);
-    for (const auto& [name, ns] : options_.namespaces) namespaceStats_.emplace(name, std::make_unique<StatsCounters>());
     observed_.store(!namespaceStats_.empty(), std::memory_order_relaxed);
 }
 
@@ -82,10 +86,25 @@ void Cache::observe(std::string_view key, std::string_view full, TraceOp op)
         switch (op) {
         case TraceOp::Hit: ns->add(Counter::Hits); break;
         case TraceOp::Miss: ns->add(Counter::Misses); break;
-        case TraceOp::Set: ns->add(Counter::Sets); break;
-        case TraceOp::Delete: ns->add(Counter::Deletes); break;
+        // The memory store counts what it stores and removes per namespace itself (wrap()'s stores, evictions,
+        // expirations and invalidations included); other providers get sets and deletes counted here.
+        case TraceOp::Set: if (!memory_) ns->add(Counter::Sets); break;
+        case TraceOp::Delete: if (!memory_) ns->add(Counter::Deletes); break;
         }
     }
+}
+
+void Cache::count(std::string_view key, Counter c, std::uint64_t n)
+{
+    stats_.add(c, n);
+    if (StatsCounters* ns = namespaceCounters(key)) ns->add(c, n);
+}
+
+void Cache::countFull(std::string_view full, Counter c, std::uint64_t n)
+{
+    stats_.add(c, n);
+    if (!namespaceStats_.empty() && full.starts_with(options_.keyPrefix))
+        if (StatsCounters* ns = namespaceCounters(full.substr(options_.keyPrefix.size()))) ns->add(c, n);
 }
 
 void Cache::setTraceEnabled(bool on, std::uint32_t sampleEvery) noexcept
@@ -157,7 +176,7 @@ Status Cache::store(std::string_view full, std::string_view value, EntryOptions&
             ValueRef raw;
             Status st = provider_->set(full, *frame, e, stored ? &raw : nullptr);
             if (st.ok()) {
-                stats_.add(Counter::BytesSavedByCompression, value.size() - frame->size());
+                countFull(full, Counter::BytesSavedByCompression, value.size() - frame->size());
                 if (stored) *stored = detached(full, value, false); // callers get the original bytes
             }
             return st;
@@ -175,7 +194,7 @@ void Cache::maybeExtend(std::string_view full)
     if (left < 0 || left >= ms(a.extendWhenBelow)) return;
     const Nanos now = clock_->now();
     const Nanos deadline = now + std::min(left + ms(a.extendBy), ms(a.maxTtl));
-    if (provider_->expireAt(full, deadline)) stats_.add(Counter::TtlAdjustments);
+    if (provider_->expireAt(full, deadline)) countFull(full, Counter::TtlAdjustments);
 }
 
 void Cache::noteInvalidated(std::string_view full)
@@ -197,7 +216,7 @@ Nanos Cache::shortenedDeadline(std::string_view full, Nanos deadline)
     const Nanos now = clock_->now();
     const Nanos ttl = std::max((deadline - now) / (1 + static_cast<Nanos>(n)), ms(options_.adaptiveTtl.minTtl));
     if (now + ttl >= deadline) return deadline;
-    stats_.add(Counter::TtlAdjustments);
+    countFull(full, Counter::TtlAdjustments);
     return now + ttl;
 }
 
@@ -209,6 +228,8 @@ ValueRef Cache::get(std::string_view key)
     }
     const std::string_view k = fullKey(key);
     ValueRef v = provider_->get(k);
+    if (!v) noteMiss(k);
+    else if (detail::t_lastMiss.cache) detail::t_lastMiss.cache = nullptr;
     if (observed_.load(std::memory_order_relaxed)) observe(key, k, v ? TraceOp::Hit : TraceOp::Miss);
     if (v && options_.adaptiveTtl.enabled) maybeExtend(k);
     if (v.isCompressed()) return inflated(v);
@@ -217,6 +238,7 @@ ValueRef Cache::get(std::string_view key)
 
 Status Cache::set(std::string_view key, std::string_view value, const SetOptions& o)
 {
+    forgetMiss();
     if (!enabled_) return {};
     if (o.ttl && o.ttl->count() <= 0) { // like SET with an already-past expiry: the key ends up absent
         provider_->del(fullKey(key));
@@ -234,6 +256,7 @@ Status Cache::set(std::string_view key, std::string_view value, const SetOptions
 
 bool Cache::del(std::string_view key)
 {
+    forgetMiss();
     if (!enabled_) return false;
     const std::string_view k = fullKey(key);
     const bool removed = provider_->del(k);
@@ -244,6 +267,7 @@ bool Cache::del(std::string_view key)
 
 std::size_t Cache::invalidate(std::span<const std::string> keys)
 {
+    forgetMiss();
     std::size_t n = 0;
     for (const auto& k : keys) {
         if (!enabled_) break;
@@ -282,15 +306,21 @@ std::int64_t Cache::pttl(std::string_view key)
 
 bool Cache::expire(std::string_view key, milliseconds ttl)
 {
+    forgetMiss();
     if (!enabled_) return false;
     const Nanos now = clock_->now();
     return provider_->expireAt(fullKey(key), ttl.count() <= 0 ? now : now + ms(ttl));
 }
 
-bool Cache::persist(std::string_view key) { return enabled_ && provider_->persist(fullKey(key)); }
+bool Cache::persist(std::string_view key)
+{
+    forgetMiss();
+    return enabled_ && provider_->persist(fullKey(key));
+}
 
 Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::optional<milliseconds> ttlIfNew)
 {
+    forgetMiss();
     if (!enabled_) return Error{Errc::Disabled, "the cache is disabled"};
     const Nanos deadline = ttlIfNew && ttlIfNew->count() > 0 ? clock_->now() + ms(*ttlIfNew) : 0;
     return provider_->incrBy(fullKey(key), n, deadline);
@@ -298,25 +328,22 @@ Result<std::int64_t> Cache::incrBy(std::string_view key, std::int64_t n, std::op
 
 Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const WrapOptions& o)
 {
-    stats_.add(Counter::Loads);
-    StatsCounters* ns = namespaceCounters(key);
-    if (ns) ns->add(Counter::Loads);
+    count(key, Counter::Loads);
     const Nanos start = clock_->now();
+    auto loadTime = [&] { return static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)); };
     std::optional<std::string> value;
     try {
         value = loader();
     } catch (const std::exception& e) {
-        stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
-        stats_.add(Counter::LoadFailures);
-        if (ns) ns->add(Counter::LoadFailures);
+        count(key, Counter::LoadTimeNs, loadTime());
+        count(key, Counter::LoadFailures);
         return Error{Errc::LoaderFailed, e.what()};
     } catch (...) {
-        stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
-        stats_.add(Counter::LoadFailures);
-        if (ns) ns->add(Counter::LoadFailures);
+        count(key, Counter::LoadTimeNs, loadTime());
+        count(key, Counter::LoadFailures);
         return Error{Errc::LoaderFailed, "the loader threw a non-standard exception"};
     }
-    stats_.add(Counter::LoadTimeNs, static_cast<std::uint64_t>(std::max<Nanos>(0, clock_->now() - start)));
+    count(key, Counter::LoadTimeNs, loadTime());
 
     const std::string full(fullKey(key));
     if (!value) {
@@ -333,7 +360,7 @@ Result<ValueRef> Cache::load(std::string_view key, const Loader& loader, const W
     if (!*cacheIf)
         if (const NamespaceOptions* nsOptions = namespaceOf(key)) cacheIf = &nsOptions->cacheIf;
     if (*cacheIf && !(*cacheIf)(*value)) {
-        stats_.add(Counter::NotCachedByPredicate);
+        count(key, Counter::NotCachedByPredicate);
         return detached(full, *value, false);
     }
     EntryOptions e;
@@ -353,7 +380,7 @@ void Cache::scheduleRefresh(std::string_view key, Loader loader, const WrapOptio
         if (std::find(refreshing_.begin(), refreshing_.end(), k) != refreshing_.end()) return;
         refreshing_.push_back(k);
     }
-    stats_.add(Counter::BackgroundRefreshes);
+    count(key, Counter::BackgroundRefreshes);
     tasks_.post([this, k, loader = std::move(loader), o]() {
         (void)load(k, loader, o); // a failed refresh leaves the stale value in place until its grace ends
         std::lock_guard lock(refreshMu_);
@@ -368,18 +395,18 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
     if (!enabled_) return load(key, loader, o);
     if (stale.isCompressed()) stale = inflated(stale);
     if (stale && isStale && o.staleWhileRevalidate) {
-        stats_.add(Counter::StaleServed);
+        count(key, Counter::StaleServed);
         scheduleRefresh(key, std::move(loader), o);
         return stale;
     }
     auto ticket = flights_.join(fullKey(key));
     const std::string full(fullKey(key));
     if (!ticket.leader) {
-        stats_.add(Counter::DedupeJoins);
+        count(key, Counter::DedupeJoins);
         Result<ValueRef> r = SingleFlight::wait(*ticket.flight);
         if (!r.ok() && stale && o.failSafe) {
-            stats_.add(Counter::StaleServed);
-            stats_.add(Counter::StaleOnFailure);
+            count(key, Counter::StaleServed);
+            count(key, Counter::StaleOnFailure);
             return stale;
         }
         return r;
@@ -393,8 +420,8 @@ Result<ValueRef> Cache::wrapSlow(std::string_view keyView, Loader loader, const 
         : provider_->loadThrough(full, [&]() { return load(key, loader, o); });
     flights_.finish(full, ticket.flight, r);
     if (!r.ok() && stale && o.failSafe) {
-        stats_.add(Counter::StaleServed);
-        stats_.add(Counter::StaleOnFailure);
+        count(key, Counter::StaleServed);
+        count(key, Counter::StaleOnFailure);
         return stale;
     }
     return r;
@@ -441,7 +468,7 @@ MutationReport Cache::afterWrite(const Mutation& m)
     for (const auto& [k, v] : m.writeThrough) {
         if (set(k, v, m.writeOptions).ok()) {
             ++r.written;
-            stats_.add(Counter::WriteThroughs);
+            count(k, Counter::WriteThroughs);
         } else {
             ++r.failed;
         }
@@ -465,11 +492,16 @@ ScanPage Cache::scan(std::uint64_t cursor, std::string_view pattern, std::size_t
     return page;
 }
 
-std::size_t Cache::invalidateTag(const std::string& tag) { return enabled_ ? provider_->invalidateTag(tag) : 0; }
+std::size_t Cache::invalidateTag(const std::string& tag)
+{
+    forgetMiss();
+    return enabled_ ? provider_->invalidateTag(tag) : 0;
+}
 std::map<std::string, std::size_t> Cache::tagCounts() const { return memory_ ? memory_->tagCounts() : std::map<std::string, std::size_t>{}; }
 
 std::size_t Cache::invalidatePattern(std::string_view pattern)
 {
+    forgetMiss();
     if (!enabled_) return 0;
     if (options_.keyPrefix.empty()) return provider_->invalidatePattern(pattern);
     std::string p;
@@ -481,7 +513,11 @@ std::size_t Cache::invalidatePattern(std::string_view pattern)
     return provider_->invalidatePattern(p);
 }
 
-std::size_t Cache::clear() { return provider_->clear(); }
+std::size_t Cache::clear()
+{
+    forgetMiss();
+    return provider_->clear();
+}
 
 StatsSnapshot Cache::stats() const
 {

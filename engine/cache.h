@@ -24,6 +24,7 @@
 
 #include "engine/clock.h"
 #include "engine/entry.h"
+#include "engine/hash.h"
 #include "engine/policy/policy.h"
 #include "engine/provider.h"
 #include "engine/result.h"
@@ -36,6 +37,18 @@
 namespace cachelens::engine {
 
 using std::chrono::milliseconds;
+
+class Cache;
+namespace detail {
+// The key of this thread's last read()/get() when it missed, so that the cache-aside idiom "read(); on a miss,
+// wrap()" counts as the one access it is (see Cache::wrap). Cleared by the thread's next lookup (read, get, wrap)
+// and by its writes (set, del, invalidate…, expire, persist, incrBy, clear).
+struct LastMiss {
+    const Cache* cache = nullptr;
+    std::uint64_t hash = 0;
+};
+constinit inline thread_local LastMiss t_lastMiss;
+} // namespace detail
 
 struct NamespaceOptions {
     std::optional<milliseconds> defaultTtl;
@@ -147,6 +160,8 @@ public:
             ValueRef v = provider_->get(k);
             if ((hit = static_cast<bool>(v))) f(v.isCompressed() ? inflate(v.value()) : v.value());
         }
+        if (!hit) noteMiss(k); // f did not run: k is still this call's key
+        else if (detail::t_lastMiss.cache) detail::t_lastMiss.cache = nullptr;
         // fullKey() again: f may have used the cache, and with it this thread's key buffer.
         if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), hit ? TraceOp::Hit : TraceOp::Miss);
         if (hit && options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
@@ -172,6 +187,10 @@ public:
     // Cache-aside with single-flight; see WrapOptions. Errors: LoaderFailed (the loader threw; message = what()).
     // A fresh hit costs what get() costs: one lookup, recorded in the policy as get() records it (exact LRU
     // included), no allocation, no lock; the loader is not even wrapped in a std::function until a miss.
+    // A wrap() of the key this thread's previous read() or get() just missed (no other lookup or write from this
+    // thread in between) is the same access, not a second one: its lookup counts no second miss (stats, namespace
+    // stats, trace tap) and tells the policy nothing more (the W-TinyLFU sketch counts the key once), so
+    // "read(); on a miss, wrap()" counts exactly like wrap() alone.
     template <class F>
     Result<ValueRef> wrap(std::string_view key, F&& loader, const WrapOptions& options)
     {
@@ -200,10 +219,12 @@ public:
     std::size_t clear();
 
     StatsSnapshot stats() const;
-    // Counters of one namespace of CacheOptions::namespaces (hits, misses, sets, deletes, loads, load failures)
-    // and, with the memory provider, its gauges: entries and bytes (key + value + overhead, as stats().bytes) of
-    // the keys in it right now, whatever put them there or took them out (eviction, expiry, tags, patterns).
-    // Unknown namespaces give an empty snapshot; with another provider the gauges are 0.
+    // Counters of one namespace of CacheOptions::namespaces, the same as stats() has for the whole cache: hits,
+    // misses, sets, deletes, evictions by cause, expirations, invalidations by kind, loads, load failures, load
+    // time, dedupe joins, stale served, refreshes, … and, with the memory provider, its gauges: entries and bytes
+    // (key + value + overhead, as stats().bytes) of the keys in it right now, whatever put them there or took them
+    // out. Unknown namespaces give an empty snapshot. With another provider, what the provider counts itself
+    // (evictions, expirations, invalidations) is not split by namespace and the gauges are 0.
     StatsSnapshot namespaceStats(std::string_view ns) const;
     void resetStats();
     // The access-trace tap (off until enabled); see trace_tap.h.
@@ -235,9 +256,11 @@ private:
         ValueRef v;
         bool stale = false;
         if (enabled_) {
-            v = provider_->peek(fullKey(key), stale, true);
+            const std::string_view k = fullKey(key);
+            const bool record = !continuesMiss(k);
+            v = provider_->peek(k, stale, record);
             const bool hit = v && !stale;
-            if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), hit ? TraceOp::Hit : TraceOp::Miss);
+            if (record && observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
             if (hit) {
                 if (options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
                 if (v.isCompressed()) return inflated(v);
@@ -245,6 +268,18 @@ private:
             }
         }
         return wrapSlow(key, Loader(std::forward<F>(loader)), o ? *o : defaultWrapOptions(), std::move(v), stale);
+    }
+    static void forgetMiss() noexcept { detail::t_lastMiss.cache = nullptr; }
+    // Remembers a read()/get() miss of fullKey by this thread (detail::LastMiss).
+    void noteMiss(std::string_view fullKey) const noexcept { detail::t_lastMiss = {this, hashBytes(fullKey)}; }
+    // Whether this thread's previous read()/get() on this cache missed fullKey; forgets it either way.
+    bool continuesMiss(std::string_view fullKey) const noexcept
+    {
+        detail::LastMiss& m = detail::t_lastMiss;
+        if (!m.cache) return false;
+        const bool same = m.cache == this && m.hash == hashBytes(fullKey);
+        m.cache = nullptr;
+        return same;
     }
     Result<ValueRef> wrapSlow(std::string_view key, Loader loader, const WrapOptions& o, ValueRef stale, bool isStale);
     Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
@@ -262,6 +297,9 @@ private:
     // Per-namespace counters and the trace tap; only called when either is on (observed_).
     void observe(std::string_view key, std::string_view fullKey, TraceOp op);
     StatsCounters* namespaceCounters(std::string_view key) const;
+    // A counter of the cache and of the key's namespace (if it has one); key without / with the instance prefix.
+    void count(std::string_view key, Counter c, std::uint64_t n = 1);
+    void countFull(std::string_view fullKey, Counter c, std::uint64_t n = 1);
 
     CacheOptions options_;
     const Clock* clock_;

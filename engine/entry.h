@@ -83,7 +83,15 @@ struct Entry {
     {
         if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(this);
     }
-    static void unrefErased(void* p) noexcept { static_cast<Entry*>(p)->unref(); }
+    // The retire list's deleter. By then no reader can find the entry any more (two epochs have passed), so its
+    // count can only fall: at 1 the table's reference is the last one and the entry is freed without a locked
+    // decrement.
+    static void unrefErased(void* p) noexcept
+    {
+        Entry* e = static_cast<Entry*>(p);
+        if (e->refs.load(std::memory_order_acquire) == 1) destroy(e);
+        else e->unref();
+    }
 
     // Key bytes followed by value bytes.
     char* data() noexcept { return reinterpret_cast<char*>(this + 1) + ((flags & kTimed) ? kTimedBytes : 0); }

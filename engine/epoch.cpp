@@ -3,7 +3,7 @@
 namespace cachelens::engine {
 namespace {
 
-constexpr std::uint64_t kInactive = ~std::uint64_t{0};
+using epoch::detail::kInactive;
 
 struct alignas(64) Slot {
     std::atomic<std::uint64_t> epoch{kInactive};
@@ -12,68 +12,60 @@ struct alignas(64) Slot {
 
 Slot g_slots[epoch::kMaxThreads];
 std::atomic<unsigned> g_slotHighWater{0};   // slots [0, g_slotHighWater) have ever been taken
-std::atomic<std::uint64_t> g_epoch{2};
 std::atomic<unsigned> g_overflowPinned{0};  // pinned threads that found no free slot
 
-struct ThreadRecord {
-    Slot* slot = nullptr;
-    unsigned index = epoch::kMaxThreads;
-    unsigned depth = 0;
-    bool registered = false;
-
-    void ensureRegistered() noexcept
+// Gives the thread's slot back when the thread ends. Its index may then go to a new thread: a thread that still
+// uses the engine from a later thread-exit destructor is treated as an overflow thread.
+struct SlotRelease {
+    ~SlotRelease()
     {
-        if (registered) return;
-        registered = true;
-        for (unsigned i = 0; i < epoch::kMaxThreads; ++i) {
-            bool expected = false;
-            if (!g_slots[i].taken.load(std::memory_order_relaxed)
-                && g_slots[i].taken.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
-                slot = &g_slots[i];
-                index = i;
-                unsigned hw = g_slotHighWater.load(std::memory_order_relaxed);
-                while (hw < i + 1
-                       && !g_slotHighWater.compare_exchange_weak(hw, i + 1, std::memory_order_acq_rel)) {
-                }
-                return;
-            }
-        }
-    }
-    ~ThreadRecord()
-    {
-        if (slot) {
-            slot->epoch.store(kInactive, std::memory_order_release);
-            slot->taken.store(false, std::memory_order_release);
-        }
+        epoch::detail::Pin& p = epoch::detail::t_pin;
+        if (!p.slot) return;
+        Slot& s = g_slots[p.index];
+        p.slot = nullptr;
+        p.index = epoch::kMaxThreads;
+        s.epoch.store(kInactive, std::memory_order_release);
+        s.taken.store(false, std::memory_order_release);
     }
 };
-
-thread_local ThreadRecord t_record;
 
 } // namespace
 
 namespace epoch {
 
-void enter() noexcept
+namespace detail {
+
+std::atomic<std::uint64_t> g_epoch{2};
+
+void registerThread() noexcept
 {
-    ThreadRecord& r = t_record;
-    if (r.depth++ != 0) return;
-    r.ensureRegistered();
-    if (r.slot) {
-        // seq_cst exchange: the announcement must be globally ordered before this thread's table loads.
-        r.slot->epoch.exchange(g_epoch.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
-    } else {
-        g_overflowPinned.fetch_add(1, std::memory_order_seq_cst);
+    Pin& p = t_pin;
+    if (p.registered) return;
+    p.registered = true;
+    for (unsigned i = 0; i < kMaxThreads; ++i) {
+        bool expected = false;
+        if (!g_slots[i].taken.load(std::memory_order_relaxed)
+            && g_slots[i].taken.compare_exchange_strong(expected, true, std::memory_order_acq_rel)) {
+            static thread_local SlotRelease release; // constructed here: its destructor runs at thread exit
+            (void)release;
+            p.slot = &g_slots[i].epoch;
+            p.index = i;
+            unsigned hw = g_slotHighWater.load(std::memory_order_relaxed);
+            while (hw < i + 1 && !g_slotHighWater.compare_exchange_weak(hw, i + 1, std::memory_order_acq_rel)) {
+            }
+            return;
+        }
     }
 }
 
-void exit() noexcept
-{
-    ThreadRecord& r = t_record;
-    if (--r.depth != 0) return;
-    if (r.slot) r.slot->epoch.store(kInactive, std::memory_order_release);
-    else g_overflowPinned.fetch_sub(1, std::memory_order_release);
-}
+void enterOverflow() noexcept { g_overflowPinned.fetch_add(1, std::memory_order_seq_cst); }
+void exitOverflow() noexcept { g_overflowPinned.fetch_sub(1, std::memory_order_release); }
+
+} // namespace detail
+
+using detail::g_epoch;
+
+unsigned indexHighWater() noexcept { return g_slotHighWater.load(std::memory_order_acquire); }
 
 std::uint64_t current() noexcept { return g_epoch.load(std::memory_order_seq_cst); }
 
@@ -89,13 +81,6 @@ bool tryAdvance() noexcept
     // Losing the race means another thread advanced it: just as good.
     g_epoch.compare_exchange_strong(e, e + 1, std::memory_order_seq_cst);
     return true;
-}
-
-unsigned threadIndex() noexcept
-{
-    ThreadRecord& r = t_record;
-    r.ensureRegistered();
-    return r.index;
 }
 
 } // namespace epoch

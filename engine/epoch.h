@@ -19,14 +19,59 @@ namespace cachelens::engine {
 namespace epoch {
 inline constexpr unsigned kMaxThreads = 256;
 
-void enter() noexcept;
-void exit() noexcept;
+namespace detail {
+inline constexpr std::uint64_t kInactive = ~std::uint64_t{0};
+// The calling thread's pinning state. Trivial, so reaching it is one thread-pointer-relative access (the slot's
+// release at thread exit is arranged by registerThread()).
+struct Pin {
+    std::atomic<std::uint64_t>* slot = nullptr; // this thread's announcement; nullptr: not registered, or overflow
+    unsigned depth = 0;
+    unsigned index = kMaxThreads;
+    bool registered = false;
+};
+constinit inline thread_local Pin t_pin;
+extern std::atomic<std::uint64_t> g_epoch;
+void registerThread() noexcept;
+void enterOverflow() noexcept;
+void exitOverflow() noexcept;
+} // namespace detail
+
+inline void enter() noexcept
+{
+    detail::Pin& p = detail::t_pin;
+    if (p.depth++ != 0) return;
+    if (!p.registered) [[unlikely]]
+        detail::registerThread();
+    // seq_cst exchange: the announcement must be globally ordered before this thread's table loads.
+    if (p.slot) [[likely]]
+        p.slot->exchange(detail::g_epoch.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
+    else
+        detail::enterOverflow();
+}
+inline void exit() noexcept
+{
+    detail::Pin& p = detail::t_pin;
+    if (--p.depth != 0) return;
+    if (p.slot) [[likely]]
+        p.slot->store(detail::kInactive, std::memory_order_release);
+    else
+        detail::exitOverflow();
+}
 std::uint64_t current() noexcept;
 // Advances the global epoch if every pinned thread has seen it. Cheap when few threads ever pinned.
 bool tryAdvance() noexcept;
-// A small dense id for the calling thread (0 … kMaxThreads-1, or kMaxThreads for overflow threads), used to pick
-// counter stripes without hashing thread ids on every operation.
-unsigned threadIndex() noexcept;
+// A small dense id for the calling thread (0 … kMaxThreads-1, or kMaxThreads for overflow threads and for a thread
+// whose slot was already released at its exit), used to pick counter stripes without hashing thread ids. Two live
+// threads never share an index below kMaxThreads.
+// One past the highest threadIndex() ever handed out (indices are reused lowest first, so this stays small).
+unsigned indexHighWater() noexcept;
+inline unsigned threadIndex() noexcept
+{
+    detail::Pin& p = detail::t_pin;
+    if (!p.registered) [[unlikely]]
+        detail::registerThread();
+    return p.index;
+}
 } // namespace epoch
 
 class EpochGuard {

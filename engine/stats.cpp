@@ -1,6 +1,7 @@
 #include "engine/stats.h"
 
-#include "engine/epoch.h"
+#include <algorithm>
+
 
 namespace cachelens::engine {
 
@@ -16,32 +17,40 @@ const char* counterName(Counter c) noexcept
     return i < kCounterCount ? kNames[i] : "?";
 }
 
-void StatsCounters::add(Counter c, std::uint64_t n) noexcept
-{
-    // Each thread has its own stripe (threads beyond 16 share), so this is an uncontended relaxed add.
-    auto& a = stripes_[epoch::threadIndex() % kStripes].c[static_cast<unsigned>(c)];
-    a.fetch_add(n, std::memory_order_relaxed);
-}
-
 StatsSnapshot StatsCounters::snapshot() const noexcept
 {
     StatsSnapshot s;
-    for (const auto& stripe : stripes_)
-        for (unsigned i = 0; i < kCounterCount; ++i) s.counters[i] += stripe.c[i].load(std::memory_order_relaxed);
+    std::array<std::uint64_t, kCounterCount> base;
+    for (unsigned i = 0; i < kCounterCount; ++i) base[i] = base_[i].load(std::memory_order_acquire);
+    const unsigned used = std::min(epoch::indexHighWater(), kOwnedStripes);
+    for (unsigned t = 0; t < used; ++t)
+        for (unsigned i = 0; i < kCounterCount; ++i) s.counters[i] += stripes_[t].c[i].load(std::memory_order_relaxed);
+    for (unsigned i = 0; i < kCounterCount; ++i)
+        s.counters[i] += stripes_[kOwnedStripes].c[i].load(std::memory_order_relaxed);
+    for (unsigned i = 0; i < kCounterCount; ++i) s.counters[i] = s.counters[i] > base[i] ? s.counters[i] - base[i] : 0;
     return s;
+}
+
+std::uint64_t StatsCounters::lifetime(Counter c) const noexcept
+{
+    // Stripes at or past the index high-water mark were never written: no thread has had that index yet.
+    const unsigned used = std::min(epoch::indexHighWater(), kOwnedStripes);
+    std::uint64_t n = stripes_[kOwnedStripes].c[static_cast<unsigned>(c)].load(std::memory_order_relaxed);
+    for (unsigned t = 0; t < used; ++t) n += stripes_[t].c[static_cast<unsigned>(c)].load(std::memory_order_relaxed);
+    return n;
 }
 
 std::uint64_t StatsCounters::sum(Counter c) const noexcept
 {
-    std::uint64_t n = 0;
-    for (const auto& stripe : stripes_) n += stripe.c[static_cast<unsigned>(c)].load(std::memory_order_relaxed);
-    return n;
+    const std::uint64_t base = base_[static_cast<unsigned>(c)].load(std::memory_order_acquire);
+    const std::uint64_t n = lifetime(c);
+    return n > base ? n - base : 0;
 }
 
 void StatsCounters::reset() noexcept
 {
-    for (auto& stripe : stripes_)
-        for (auto& a : stripe.c) a.store(0, std::memory_order_relaxed);
+    for (unsigned i = 0; i < kCounterCount; ++i)
+        base_[i].store(lifetime(static_cast<Counter>(i)), std::memory_order_release);
 }
 
 } // namespace cachelens::engine

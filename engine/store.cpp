@@ -6,15 +6,21 @@
 #include <limits>
 
 #include "engine/glob.h"
+#include "engine/policy/frequency_sketch.h"
 #include "engine/table.h"
 #include "engine/tag_index.h"
 
 namespace cachelens::engine {
 
 struct alignas(64) Store::Shard {
-    std::mutex mu;
+    // The first line is all a lookup reads: the table's array pointer (and its sizes, which change only when keys
+    // come or go), the policy and how it records hits. What every write changes (the mutex, byte counts, gauges,
+    // retire list) starts on the next line, so readers of a shard do not lose their copy to each overwrite.
     ShardTable table;
     std::unique_ptr<EvictionPolicy> policy;
+    bool exactHits = false;     // policy->wantsExactHits(), read without a virtual call
+    const FrequencySketch* sketch = nullptr; // policy->sketch(): prefetched by lookups
+    alignas(64) std::mutex mu;
     TagIndex tags;
     RetireList retired;
     std::size_t bytes = 0;
@@ -22,6 +28,8 @@ struct alignas(64) Store::Shard {
     std::size_t maxEntries = 0;
     std::size_t maxBytes = 0;
     std::size_t sweepCursor = 0;
+    std::uint32_t sweepEvery = 8;     // writes between two sweeps by writers (see sweepAfterWriteLocked)
+    std::uint32_t sweepCountdown = 8;
     std::atomic<std::size_t> entriesGauge{0}; // relaxed mirrors for lock-free snapshots
     std::atomic<std::size_t> bytesGauge{0};
     // Per tracked namespace: entries at [2i], bytes at [2i + 1]. Written under mu, read lock-free.
@@ -34,9 +42,15 @@ struct alignas(64) Store::Shard {
     }
 };
 
+static_assert(sizeof(ShardTable) + sizeof(std::unique_ptr<EvictionPolicy>) + sizeof(void*) + sizeof(bool) <= 64,
+              "a lookup reads one line of its shard");
+
 namespace {
 
-constexpr std::size_t kSweepPerWrite = 4;  // slots examined for expired entries by each write
+// Writes sweep kSweepBatch table slots for expired entries every sweepEvery writes to a shard, sweepEvery between
+// kSweepEveryMin (4 slots per write) and kSweepEveryMax (1 slot per 8 writes): see sweepAfterWriteLocked.
+constexpr std::size_t kSweepBatch = 32;
+constexpr std::uint32_t kSweepEveryMin = 8, kSweepEveryMax = 256;
 constexpr std::size_t kRetireBatch = 64;   // retire-list length that triggers a collection attempt
 constexpr std::size_t kRetireBytes = 64 * 1024; // …or retired bytes (an old table array after a rehash)
 
@@ -70,6 +84,8 @@ Store::Store(const StoreOptions& options, const Clock& clock, StatsCounters& sta
         s.policy = makePolicy(options.policy, std::max<std::size_t>(16, hint / shardCount_), options.tuning);
         s.policy->setCapacity(s.maxEntries);
         s.policy->setStats(&stats);
+        s.exactHits = s.policy->wantsExactHits();
+        s.sketch = s.policy->sketch();
     }
 }
 
@@ -87,7 +103,7 @@ Store::Shard& Store::shardFor(std::uint64_t hash) const noexcept
 void Store::recordHit(Shard& s, Entry* e, std::uint64_t h) noexcept
 {
     EvictionPolicy& p = *s.policy;
-    if (p.wantsExactHits() && s.mu.try_lock()) {
+    if (s.exactHits && s.mu.try_lock()) {
         if (e->queue() != Entry::kDetached) p.onHitLocked(e, h);
         s.mu.unlock();
     } else {
@@ -105,6 +121,7 @@ int Store::accessFrequency(std::string_view key) const noexcept
 Entry* Store::findFresh(std::string_view key, std::uint64_t h)
 {
     Shard& s = shardFor(h);
+    if (s.sketch) s.sketch->prefetch(h);
     Entry* e = s.table.find(key, h);
     if (e) {
         const Nanos exp = e->deadline();
@@ -137,6 +154,7 @@ ValueRef Store::peek(std::string_view key, bool& stale, bool record)
     const std::uint64_t h = hashBytes(key);
     Shard& s = shardFor(h);
     EpochGuard guard;
+    if (record && s.sketch) s.sketch->prefetch(h);
     Entry* e = s.table.find(key, h);
     if (e) {
         const Nanos exp = e->deadline();
@@ -197,16 +215,31 @@ void Store::accountLocked(Shard& s, const Entry* e, int sign) noexcept
     }
 }
 
-void Store::trackNamespaces(std::string prefix, std::vector<std::string> names)
+void Store::trackNamespaces(std::string prefix, std::vector<std::string> names, std::vector<StatsCounters*> counters)
 {
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::vector<std::pair<std::string, StatsCounters*>> byName;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        byName.emplace_back(std::move(names[i]), i < counters.size() ? counters[i] : nullptr);
+    std::sort(byName.begin(), byName.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    byName.erase(std::unique(byName.begin(), byName.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 byName.end());
     nsPrefix_ = std::move(prefix);
-    nsNames_ = std::move(names);
+    nsNames_.clear();
+    nsCounters_.clear();
+    for (auto& [name, counter] : byName) {
+        nsNames_.push_back(std::move(name));
+        if (!counters.empty()) nsCounters_.push_back(counter);
+    }
     for (unsigned i = 0; i < shardCount_; ++i) {
         std::lock_guard lock(shards_[i].mu);
         shards_[i].nsGauges = std::make_unique<std::atomic<std::size_t>[]>(2 * nsNames_.size());
     }
+}
+
+void Store::countNamespace(std::string_view key, Counter c, std::uint64_t n) noexcept
+{
+    const int i = namespaceOf(key);
+    if (i >= 0 && nsCounters_[static_cast<std::size_t>(i)]) nsCounters_[static_cast<std::size_t>(i)]->add(c, n);
 }
 
 Store::NamespaceUsage Store::namespaceUsage(std::string_view name) const noexcept
@@ -234,8 +267,8 @@ void Store::evictLocked(Shard& s, Nanos now)
         const Counter cause = v->deadAt(now) ? Counter::Expirations
             : overEntries                    ? Counter::EvictionsCapacity
                                              : Counter::EvictionsMemory;
+        count(v->key(), cause); // before removeLocked: the key's bytes stay valid until the retire list frees them
         removeLocked(s, v, hashBytes(v->key()));
-        stats_.add(cause);
     }
 }
 
@@ -244,28 +277,57 @@ std::size_t Store::sweepLocked(Shard& s, std::size_t budget, Nanos now)
     if (s.withTtl == 0) return 0;
     const std::size_t cap = s.table.capacity();
     std::size_t removed = 0;
-    for (std::size_t k = 0; k < budget; ++k) {
-        if (s.sweepCursor >= cap) s.sweepCursor = 0;
-        const std::size_t i = s.sweepCursor++;
-        Entry* e = s.table.slot(i);
-        if (e && e->deadAt(now)) {
-            removeLocked(s, e, hashBytes(e->key()));
-            ++removed;
+    // In batches: the batch's entries are prefetched together before their deadlines are read, so the cache
+    // misses overlap instead of coming one after the other. Removing an entry never rehashes, so the batch's other
+    // pointers stay valid (and removed entries are only retired). A batch never spans more slots than the table
+    // has: going round twice would collect an entry twice.
+    constexpr std::size_t kBatch = 32;
+    Entry* batch[kBatch];
+    while (budget > 0) {
+        const std::size_t n = std::min({budget, kBatch, cap});
+        budget -= n;
+        std::size_t m = 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            if (s.sweepCursor >= cap) s.sweepCursor = 0;
+            if (Entry* e = s.table.slot(s.sweepCursor++)) {
+                __builtin_prefetch(e);
+                batch[m++] = e;
+            }
+        }
+        for (std::size_t k = 0; k < m; ++k) {
+            Entry* e = batch[k];
+            if (e->deadAt(now)) {
+                if (!nsCounters_.empty()) countNamespace(e->key(), Counter::Expirations, 1);
+                removeLocked(s, e, hashBytes(e->key()));
+                ++removed;
+            }
         }
     }
     if (removed) stats_.add(Counter::Expirations, removed);
     return removed;
 }
 
+void Store::sweepAfterWriteLocked(Shard& s, Nanos now)
+{
+    if (s.withTtl == 0 || --s.sweepCountdown > 0) return;
+    // Expiry work per write stays bounded (kSweepBatch slots every sweepEvery writes, at most 4 slots per write on
+    // average) and follows what there is to find: a sweep that reclaimed something comes back twice as soon, one
+    // that found nothing half as often, down to kSweepBatch slots every kSweepEveryMax writes. The background sweeper
+    // and eviction reclaim the rest.
+    const std::size_t removed = sweepLocked(s, kSweepBatch, now);
+    s.sweepEvery = removed ? std::max(kSweepEveryMin, s.sweepEvery / 2) : std::min(kSweepEveryMax, s.sweepEvery * 2);
+    s.sweepCountdown = s.sweepEvery;
+}
+
 Status Store::set(std::string_view key, std::string_view value, const EntryOptions& o, ValueRef* stored)
 {
     if (key.size() > Entry::kMaxKey) {
-        stats_.add(Counter::Rejected);
+        count(key, Counter::Rejected);
         return Error{Errc::KeyTooLarge, "key of " + fmtBytes(key.size()) + " is longer than the limit of "
                                             + fmtBytes(Entry::kMaxKey)};
     }
     if (value.size() > std::numeric_limits<std::uint32_t>::max()) {
-        stats_.add(Counter::Rejected);
+        count(key, Counter::Rejected);
         return Error{Errc::ValueTooLarge, "values are limited to 4 GiB"};
     }
     const std::uint64_t h = hashBytes(key);
@@ -273,7 +335,7 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     const auto graceSec = std::min<std::uint32_t>((o.graceMs + 999) / 1000, Entry::kMaxGraceSec);
     const std::size_t charge = Entry::chargeFor(key.size(), value.size(), o.expireAt != 0 || graceSec != 0);
     if (s.maxBytes && charge > s.maxBytes) {
-        stats_.add(Counter::Rejected);
+        count(key, Counter::Rejected);
         return Error{Errc::ValueTooLarge,
                      "entry of " + fmtBytes(charge) + " (key + value + overhead) exceeds the per-shard byte bound of "
                          + fmtBytes(s.maxBytes) + " (maxBytes / " + std::to_string(shardCount_)
@@ -319,8 +381,8 @@ Status Store::set(std::string_view key, std::string_view value, const EntryOptio
     if (o.expireAt) ++s.withTtl;
     s.bytes += charge;
     accountLocked(s, e, +1);
-    stats_.add(Counter::Sets);
-    sweepLocked(s, kSweepPerWrite, now);
+    count(key, Counter::Sets);
+    sweepAfterWriteLocked(s, now);
     evictLocked(s, now);
     if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
     s.publishGauges();
@@ -335,8 +397,8 @@ bool Store::del(std::string_view key, Counter cause)
     Entry* e = s.table.find(key, h);
     if (!e) return false;
     const bool live = !e->expiredAt(clock_.now());
+    count(key, live ? cause : Counter::Expirations);
     removeLocked(s, e, h);
-    stats_.add(live ? cause : Counter::Expirations);
     if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
     s.publishGauges();
     return live;
@@ -371,8 +433,8 @@ bool Store::expireAt(std::string_view key, Nanos deadline)
     const Nanos now = clock_.now();
     if (!e || e->expiredAt(now)) return false;
     if (deadline <= now) {
+        count(key, Counter::Deletes);
         removeLocked(s, e, h);
-        stats_.add(Counter::Deletes);
         s.publishGauges();
         return true;
     }
@@ -449,7 +511,7 @@ Result<std::int64_t> Store::incrBy(std::string_view key, std::int64_t n, Nanos e
         if (deadline) ++s.withTtl;
         s.bytes += fresh->charge();
         accountLocked(s, fresh, +1);
-        stats_.add(Counter::Sets);
+        count(key, Counter::Sets);
         evictLocked(s, clock_.now());
         if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
         s.publishGauges();
@@ -521,8 +583,8 @@ std::size_t Store::invalidatePattern(std::string_view pattern)
             do {
                 v = scanStepLocked(s, v, [&](Entry* e) {
                     if (!all && !globMatch(pattern, e->key())) return false;
-                    if (e->expiredAt(now)) stats_.add(Counter::Expirations);
-                    else ++removed, stats_.add(Counter::InvalidationsPattern);
+                    if (e->expiredAt(now)) count(e->key(), Counter::Expirations);
+                    else ++removed, count(e->key(), Counter::InvalidationsPattern);
                     return true;
                 });
             } while (v != 0 && --steps > 0);
@@ -542,9 +604,9 @@ std::size_t Store::invalidateTag(const std::string& tag)
         const Nanos now = clock_.now();
         for (Entry* e : s.tags.take(tag)) {
             const bool live = !e->expiredAt(now);
+            count(e->key(), live ? Counter::InvalidationsTag : Counter::Expirations);
             removeLocked(s, e, hashBytes(e->key()));
             if (live) ++removed;
-            stats_.add(live ? Counter::InvalidationsTag : Counter::Expirations);
         }
         if (s.retired.size() >= kRetireBatch || s.retired.pendingBytes() >= kRetireBytes) s.retired.collect();
         s.publishGauges();

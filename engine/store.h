@@ -108,10 +108,12 @@ public:
     std::size_t entries() const noexcept override;
     std::size_t bytes() const noexcept override;
 
-    // Per-namespace gauges. A key's namespace is what follows `prefix` up to the first ':' (Cache's namespaces);
-    // only the listed names are tracked. Call once, before the store is used from other threads: entries already
-    // stored are not counted. With no names (the default) writes do no extra work.
-    void trackNamespaces(std::string prefix, std::vector<std::string> names);
+    // Per-namespace gauges and counters. A key's namespace is what follows `prefix` up to the first ':' (Cache's
+    // namespaces); only the listed names are tracked. `counters` (optional, one per name, in the same order) receive
+    // what the store counts per key besides hits and misses: sets, deletes, evictions, expirations, invalidations,
+    // rejections. Call once, before the store is used from other threads: entries already stored are not counted.
+    // With no names (the default) writes do no extra work.
+    void trackNamespaces(std::string prefix, std::vector<std::string> names, std::vector<StatsCounters*> counters = {});
     struct NamespaceUsage {
         std::size_t entries = 0;
         std::size_t bytes = 0; // as bytes(): key + value + per-entry overhead
@@ -142,9 +144,17 @@ private:
     void recordHit(Shard& s, Entry* e, std::uint64_t hash) noexcept;
     void removeLocked(Shard& s, Entry* e, std::uint64_t hash);
     int namespaceOf(std::string_view key) const noexcept;
+    // Counts c for the store and, when tracked, for the key's namespace.
+    void count(std::string_view key, Counter c, std::uint64_t n = 1) noexcept
+    {
+        stats_.add(c, n);
+        if (!nsCounters_.empty()) countNamespace(key, c, n);
+    }
+    void countNamespace(std::string_view key, Counter c, std::uint64_t n) noexcept;
     void accountLocked(Shard& s, const Entry* e, int sign) noexcept;
     void evictLocked(Shard& s, Nanos now);
     std::size_t sweepLocked(Shard& s, std::size_t budget, Nanos now);
+    void sweepAfterWriteLocked(Shard& s, Nanos now);
     template <class F>
     std::uint32_t scanStepLocked(Shard& s, std::uint32_t cursor, F&& onEntry);
 
@@ -167,6 +177,7 @@ private:
     std::atomic<unsigned> sweepShard_{0};
     std::string nsPrefix_;
     std::vector<std::string> nsNames_; // sorted
+    std::vector<StatsCounters*> nsCounters_; // nsNames_[i]'s counters, or empty
 };
 
 } // namespace cachelens::engine

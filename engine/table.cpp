@@ -26,24 +26,6 @@ std::uint64_t ShardTable::pack(const Entry* e, std::uint64_t hash)
     return (hash & ~kPtrMask) | p;
 }
 
-Entry* ShardTable::find(std::string_view key, std::uint64_t hash) const noexcept
-{
-    const Array* a = array_.load(std::memory_order_seq_cst);
-    const std::uint64_t fp = hash & ~kPtrMask;
-    const std::size_t cap = a->capacity;
-    std::size_t i = home(hash, cap);
-    for (;;) {
-        const std::uint64_t s = a->slots[i].load(std::memory_order_seq_cst);
-        if (s == kEmpty) return nullptr;
-        if ((s & ~kPtrMask) == fp && s > kTombstone) {
-            Entry* e = entryOf(s);
-            if (e->keyLen == key.size() && (key.empty() || std::memcmp(e->data(), key.data(), key.size()) == 0))
-                return e;
-        }
-        if (++i == cap) i = 0;
-    }
-}
-
 Entry* ShardTable::insertOrReplace(Entry* e, std::uint64_t hash, RetireList& retired)
 {
     Array* a = array_.load(std::memory_order_relaxed);
@@ -60,7 +42,7 @@ Entry* ShardTable::insertOrReplace(Entry* e, std::uint64_t hash, RetireList& ret
             if (firstFree == SIZE_MAX) firstFree = i;
         } else if ((s & ~kPtrMask) == fp) {
             Entry* old = entryOf(s);
-            if (old->key() == key) {
+            if (old->keyLen == key.size() && sameBytes(old->data(), key.data(), key.size())) {
                 a->slots[i].store(packed, std::memory_order_seq_cst);
                 return old;
             }
@@ -75,8 +57,10 @@ Entry* ShardTable::insertOrReplace(Entry* e, std::uint64_t hash, RetireList& ret
     }
     ++size_;
     // Keep live + deleted slots at most 80% of the array so probes stay short and always end at an empty slot;
-    // a rehash sizes the array for 60% (growing by a third, or shrinking away tombstones).
-    if (used_ * 5 > cap * 4) rehash(std::max<std::size_t>(16, size_ * 5 / 3 + 1), retired);
+    // a rehash sizes the array for 60% (growing by a third, or shrinking away tombstones). A table that mass
+    // deletions left under 25% full is shrunk the same way at its next insert (erase() leaves most freed slots
+    // empty rather than deleted, so tombstones alone would seldom bring that rehash about).
+    if (used_ * 5 > cap * 4 || (size_ * 4 < cap && cap > 64)) rehash(std::max<std::size_t>(16, size_ * 5 / 3 + 1), retired);
     return nullptr;
 }
 
@@ -90,7 +74,21 @@ bool ShardTable::erase(const Entry* e, std::uint64_t hash) noexcept
         const std::uint64_t s = a->slots[i].load(std::memory_order_relaxed);
         if (s == kEmpty) return false;
         if ((s & kPtrMask) == p && s > kTombstone) {
-            a->slots[i].store(kTombstone, std::memory_order_seq_cst);
+            const std::size_t next = i + 1 == cap ? 0 : i + 1;
+            if (a->slots[next].load(std::memory_order_relaxed) != kEmpty) {
+                a->slots[i].store(kTombstone, std::memory_order_seq_cst);
+            } else {
+                // No probe goes past an empty slot, so none needs this one or the tombstones right before it: they
+                // become empty again instead of waiting for a rehash. (A concurrent reader stopping here finds what
+                // it would have found: no key lies beyond.)
+                a->slots[i].store(kEmpty, std::memory_order_seq_cst);
+                --used_;
+                for (std::size_t j = i == 0 ? cap - 1 : i - 1;
+                     a->slots[j].load(std::memory_order_relaxed) == kTombstone; j = j == 0 ? cap - 1 : j - 1) {
+                    a->slots[j].store(kEmpty, std::memory_order_seq_cst);
+                    --used_;
+                }
+            }
             --size_;
             return true;
         }

@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <bit>
 
-namespace cachelens::engine {
+#include "engine/epoch.h"
 
-namespace {
-inline std::uint64_t rehash(std::uint64_t x) noexcept
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return x;
-}
-} // namespace
+namespace cachelens::engine {
 
 FrequencySketch::FrequencySketch(std::size_t capacity)
 {
@@ -44,31 +36,77 @@ inline int counterShift(std::uint64_t hash, int row) noexcept
 }
 } // namespace
 
+namespace {
+// Row `row`'s counter for `hash` in `block`: loads its word, adds one unless the counter is saturated (15), and says
+// whether it did. A relaxed load and store, no read-modify-write: a race with another thread's increment of the
+// same word can lose one of the two, which only makes an estimate slightly low (see the header). Each row reloads
+// its word, so two rows that share a word both count, as they would one after the other.
+inline bool bump(std::atomic<std::uint64_t>* block, std::uint64_t hash, int row) noexcept
+{
+    auto& word = block[counterWord(hash, row)];
+    const int shift = counterShift(hash, row);
+    const std::uint64_t v = word.load(std::memory_order_relaxed);
+    if (((v >> shift) & 15) == 15) return false;
+    word.store(v + (std::uint64_t{1} << shift), std::memory_order_relaxed);
+    return true;
+}
+inline int counter(const std::atomic<std::uint64_t>* block, std::uint64_t hash, int row) noexcept
+{
+    return static_cast<int>((block[counterWord(hash, row)].load(std::memory_order_relaxed) >> counterShift(hash, row)) & 15);
+}
+} // namespace
+
 void FrequencySketch::increment(std::uint64_t hash) noexcept
 {
     const std::uint64_t h2 = rehash(hash);
     std::atomic<std::uint64_t>* block = &table_[((h2 >> 16) & blockMask_) * 8];
-    bool added = false;
     // Doorkeeper first: a key's first sighting since the last reset only sets its bits.
     const std::uint64_t door = doorBits(h2);
-    if ((block[kDoorWord].load(std::memory_order_relaxed) & door) != door) {
-        block[kDoorWord].fetch_or(door, std::memory_order_relaxed);
+    const std::uint64_t seen = block[kDoorWord].load(std::memory_order_relaxed);
+    bool added;
+    if ((seen & door) != door) {
+        block[kDoorWord].store(seen | door, std::memory_order_relaxed);
         added = true;
     } else {
-        for (int i = 0; i < 4; ++i) {
-            auto& word = block[counterWord(hash, i)];
-            const int shift = counterShift(hash, i);
-            std::uint64_t v = word.load(std::memory_order_relaxed);
-            while (((v >> shift) & 15) != 15) {
-                if (word.compare_exchange_weak(v, v + (std::uint64_t{1} << shift), std::memory_order_relaxed)) {
-                    added = true;
-                    break;
-                }
-            }
-        }
+        // `|`, not `||`: every row counts. Saturated counters of hot keys write nothing at all, so the hottest keys
+        // cost readers no shared writes.
+        added = bump(block, hash, 0) | bump(block, hash, 1) | bump(block, hash, 2) | bump(block, hash, 3);
     }
-    // Saturated counters of hot keys write nothing at all, so the hottest keys cost readers no shared writes.
-    if (added && samples_.fetch_add(1, std::memory_order_relaxed) + 1 >= sampleSize_) reset();
+    if (added) countSample();
+}
+
+void FrequencySketch::recordFirstSighting(std::uint64_t hash) noexcept
+{
+    const std::uint64_t h2 = rehash(hash);
+    std::atomic<std::uint64_t>* block = &table_[((h2 >> 16) & blockMask_) * 8];
+    const std::uint64_t door = doorBits(h2);
+    const std::uint64_t seen = block[kDoorWord].load(std::memory_order_relaxed);
+    if ((seen & door) == door) return;
+    block[kDoorWord].store(seen | door, std::memory_order_relaxed);
+    countSample();
+}
+
+void FrequencySketch::countSample() noexcept
+{
+    // Each thread counts in its own stripe (two reader threads would otherwise take turns owning one line on
+    // almost every hit of a key that is not yet saturated). The other stripes are read only when this one plus what
+    // they held at the last look reaches the sample size, or every kSampleCheck samples: alone, a thread ages the
+    // sketch at exactly sampleSize samples, as before the stripes; with others, at most kSampleCheck samples late.
+    SampleStripe& mine = samples_[epoch::threadIndex() % kSampleStripes];
+    const std::uint32_t n = mine.n.load(std::memory_order_relaxed) + 1;
+    mine.n.store(n, std::memory_order_relaxed);
+    if (n + mine.othersSeen.load(std::memory_order_relaxed) < sampleSize_ && n % kSampleCheck != 0) return;
+    const std::uint32_t total = sampleTotal();
+    const std::uint32_t others = total > n ? total - n : 0; // (another thread may have just halved them all)
+    mine.othersSeen.store(others, std::memory_order_relaxed);
+    if (n + others >= sampleSize_) reset();
+}
+
+std::uint32_t FrequencySketch::sampleTotal() const noexcept
+{
+    std::uint32_t total = 0;
+    for (const auto& stripe : samples_) total += stripe.n.load(std::memory_order_relaxed);
+    return total;
 }
 
 int FrequencySketch::frequency(std::uint64_t hash) const noexcept
@@ -77,19 +115,21 @@ int FrequencySketch::frequency(std::uint64_t hash) const noexcept
     const std::atomic<std::uint64_t>* block = &table_[((h2 >> 16) & blockMask_) * 8];
     const std::uint64_t door = doorBits(h2);
     if ((block[kDoorWord].load(std::memory_order_relaxed) & door) != door) return 0;
-    int f = 15;
-    for (int i = 0; i < 4; ++i) {
-        const std::uint64_t word = block[counterWord(hash, i)].load(std::memory_order_relaxed);
-        f = std::min(f, static_cast<int>((word >> counterShift(hash, i)) & 15));
-    }
-    return f + 1;
+    return std::min(std::min(counter(block, hash, 0), counter(block, hash, 1)),
+                    std::min(counter(block, hash, 2), counter(block, hash, 3)))
+        + 1;
 }
 
 void FrequencySketch::reset() noexcept
 {
     // Only one thread halves; others keep counting meanwhile (their increments may be halved or not: harmless).
-    std::uint32_t s = samples_.load(std::memory_order_relaxed);
-    if (s < sampleSize_ || !samples_.compare_exchange_strong(s, s / 2, std::memory_order_relaxed)) return;
+    bool idle = false;
+    if (!resetting_.compare_exchange_strong(idle, true, std::memory_order_acquire)) return;
+    if (sampleTotal() < sampleSize_) { // another thread has just halved
+        resetting_.store(false, std::memory_order_release);
+        return;
+    }
+    for (auto& stripe : samples_) stripe.n.store(stripe.n.load(std::memory_order_relaxed) / 2, std::memory_order_relaxed);
     const std::size_t n = (blockMask_ + 1) * 8;
     for (std::size_t i = 0; i < n; ++i) {
         if (i % 8 == kDoorWord) {
@@ -100,6 +140,7 @@ void FrequencySketch::reset() noexcept
         table_[i].store((v >> 1) & 0x7777777777777777ull, std::memory_order_relaxed);
     }
     resets_.fetch_add(1, std::memory_order_relaxed);
+    resetting_.store(false, std::memory_order_release);
 }
 
 } // namespace cachelens::engine

@@ -20,6 +20,8 @@
 
 namespace cachelens::engine {
 
+class FrequencySketch;
+
 enum class PolicyKind { Lru, WTinyLfu, S3Fifo, Sieve };
 
 const char* policyName(PolicyKind kind) noexcept;
@@ -44,6 +46,8 @@ public:
     // How often the policy believes this hash was accessed lately, without counting an access; -1 when the policy
     // keeps no frequency (only W-TinyLFU has a sketch). Lock-free, like onHit.
     virtual int frequency(std::uint64_t /*hash*/) const noexcept { return -1; }
+    // The policy's frequency sketch, if it keeps one, so that a lookup can prefetch the line its hit will touch.
+    virtual const FrequencySketch* sketch() const noexcept { return nullptr; }
     virtual void onHitLocked(Entry* e, std::uint64_t hash) noexcept { onHit(e, hash); }
 
     // The store's entry bound for this shard (0 = bounded by bytes only); policies size their segments from it.

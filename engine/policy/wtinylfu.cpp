@@ -34,7 +34,7 @@ void WTinyLfuPolicy::onInsert(Entry* e, std::uint64_t hash)
     e->hot.store(0, std::memory_order_relaxed);
     // A get() miss already counted this access; count keys that arrive by set() alone once, so a write-only
     // workload is not frozen out by admission.
-    if (sketch_.frequency(hash) == 0) sketch_.increment(hash);
+    sketch_.recordFirstSighting(hash);
     link(e, kWindow);
     // While main has room, the window's overflow moves there without a contest.
     const std::size_t cap = capacity();
@@ -113,8 +113,8 @@ void WTinyLfuPolicy::adapt() noexcept
 {
     if (windowPinned_ || !stats_) return;
     const std::size_t cap = capacity();
-    const std::uint64_t hits = stats_->sum(Counter::Hits);
-    const std::uint64_t misses = stats_->sum(Counter::Misses);
+    const std::uint64_t hits = stats_->lifetime(Counter::Hits);
+    const std::uint64_t misses = stats_->lifetime(Counter::Misses);
     if (climbState_ == 0) {
         // First eviction: the cache just filled up. Samples start now, so warm-up (when any window "improves"
         // the hit rate) is not mistaken for a better window size.

@@ -27,6 +27,7 @@ public:
     void setCapacity(std::size_t entries) noexcept override;
     void setStats(const StatsCounters* stats) noexcept override { stats_ = stats; }
     int frequency(std::uint64_t hash) const noexcept override { return sketch_.frequency(hash); }
+    const FrequencySketch* sketch() const noexcept override { return &sketch_; }
 
     // The window's current size bound in entries (what hill climbing adjusts).
     std::size_t windowTarget() const noexcept { return windowMax_; }

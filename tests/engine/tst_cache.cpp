@@ -41,6 +41,7 @@ private slots:
     void expireGivesAKeyStoredWithoutTtlADeadline();
     void sweeperReclaimsUntouchedExpiredEntries();
     void writesReclaimExpiredEntriesAsTheyGo();
+    void sweepOfATinyTableReclaimsEachEntryOnce();
     void entryBoundHolds_data();
     void entryBoundHolds();
     void byteBoundHolds();
@@ -59,6 +60,7 @@ private slots:
     void disabledCacheStoresNothing();
     void incrByCountsAtomically();
     void statsCountOperations();
+    void statsStayExactAcrossManyThreadsAndResets();
     void clearEmptiesEverything();
     void largeValuesAreStoredCompressedTransparently();
     void adaptiveTtlExtendsReadKeysAndShortensInvalidatedOnes();
@@ -253,6 +255,26 @@ void TestCache::writesReclaimExpiredEntriesAsTheyGo()
     // No maintenance at all: ordinary writes examine a few slots each and reclaim what has expired.
     for (int i = 0; i < 2000; ++i) QVERIFY(c.set("new" + std::to_string(i % 50), "v", o).ok());
     QVERIFY(c.stats().entries <= 50 + 10);
+}
+
+// Writers sweep 32 slots at a time; a table of 16 slots must not be walked twice in one batch (that collected the
+// same expired entry twice: a double free, and twice the expirations).
+void TestCache::sweepOfATinyTableReclaimsEachEntryOnce()
+{
+    ManualClock clock;
+    CacheOptions opts = manual(clock);
+    opts.shards = 1;
+    Cache c(opts);
+    SetOptions o;
+    o.ttl = 1s;
+    for (int i = 0; i < 5; ++i) QVERIFY(c.set("old" + std::to_string(i), "v", o).ok());
+    QCOMPARE(c.store().audit().tableSlots, std::size_t(16));
+    clock.advance(2s);
+    for (int i = 0; i < 8; ++i) QVERIFY(c.set("new", "v", o).ok()); // the 8th write to the shard sweeps
+    QCOMPARE(c.stats().at(Counter::Expirations), std::uint64_t(5));
+    const auto a = c.store().audit();
+    QCOMPARE(a.entries, std::size_t(1));
+    QVERIFY(a.gaugesMatch);
 }
 
 void TestCache::entryBoundHolds_data()
@@ -662,6 +684,40 @@ void TestCache::statsCountOperations()
     t.start();
     for (int i = 0; i < 1000; ++i) (void)c.stats();
     QVERIFY(t.nsecsElapsed() / 1000 < 200'000); // a snapshot costs microseconds, not milliseconds
+}
+
+// Counters live in per-thread stripes: the first 16 threads own one each (a plain load and store), the rest share
+// one with atomic adds. Either way no count is lost, and resetStats() (a base subtracted on reading, so it never
+// races with an owner's store) starts every counter again from zero.
+void TestCache::statsStayExactAcrossManyThreadsAndResets()
+{
+    ManualClock clock;
+    Cache c(manual(clock));
+    QVERIFY(c.set("present", "v").ok());
+    constexpr int kThreads = 24, kRounds = 2000;
+    auto run = [&] {
+        std::vector<std::thread> threads;
+        for (int t = 0; t < kThreads; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < kRounds; ++i) {
+                    (void)c.get("present");
+                    (void)c.read("absent", [](std::string_view) {});
+                }
+            });
+        for (auto& t : threads) t.join();
+    };
+    run();
+    auto s = c.stats();
+    QCOMPARE(s.at(Counter::Hits), std::uint64_t(kThreads) * kRounds);
+    QCOMPARE(s.at(Counter::Misses), std::uint64_t(kThreads) * kRounds);
+    c.resetStats();
+    QCOMPARE(c.stats().gets(), std::uint64_t(0));
+    QCOMPARE(c.stats().entries, std::uint64_t(1)); // gauges are not counters: a reset leaves them
+    run();
+    s = c.stats();
+    QCOMPARE(s.at(Counter::Hits), std::uint64_t(kThreads) * kRounds);
+    QCOMPARE(s.at(Counter::Misses), std::uint64_t(kThreads) * kRounds);
+    QCOMPARE(s.at(Counter::Sets), std::uint64_t(0));
 }
 
 void TestCache::clearEmptiesEverything()

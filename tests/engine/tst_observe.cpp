@@ -21,6 +21,7 @@ private slots:
     void tapToleratesConcurrentWritersAndReader();
     void namespaceCountersAreSeparate();
     void namespaceGaugesFollowEveryWayInAndOut();
+    void namespaceCountersAddUpToTheCaches();
     void readCallbackMayUseTheCache();
 };
 
@@ -156,6 +157,78 @@ void TestObserve::namespaceCountersAreSeparate()
     QCOMPARE(room.at(Counter::Loads), std::uint64_t(1));
     QCOMPARE(c.namespaceStats("other").gets(), std::uint64_t(0));
     QCOMPARE(c.stats().gets(), std::uint64_t(5));
+}
+
+// Per namespace, every counter the cache keeps (issue #4: evictions, expirations, invalidations by kind, load time,
+// stale served … per cache and per namespace). Every key below is in "user" or "room", so for each counter the two
+// namespaces add up to the cache's own figure; and "user", where everything happens, has each of them.
+void TestObserve::namespaceCountersAddUpToTheCaches()
+{
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.shards = 1;
+    o.maxEntries = 8;
+    o.maxBytes = 1 << 20;
+    o.policy = PolicyKind::Lru;
+    o.keyPrefix = "app:";
+    o.compressAbove = 1000;
+    o.namespaces["user"] = {};
+    o.namespaces["room"] = {};
+    Cache c(o);
+    auto loader = [&clock] {
+        clock.advance(5ms);
+        return std::optional<std::string>("v");
+    };
+    WrapOptions w;
+    w.ttl = 1s;
+    w.grace = 10s;
+    SetOptions tagged;
+    tagged.tags = {"t"};
+    SetOptions shortLived;
+    shortLived.ttl = 1s;
+
+    QVERIFY(c.wrap("user:1", loader, w).ok());           // miss, load (5 ms), set
+    QVERIFY(c.set("user:2", "v", tagged).ok());
+    QVERIFY(c.set("room:1", "v").ok());
+    QVERIFY(c.get("user:2"));                             // hit
+    QVERIFY(!c.get("user:9"));                            // miss
+    QCOMPARE(c.invalidateTag("t"), std::size_t(1));       // user:2
+    QVERIFY(c.set("user:3", "v").ok());
+    QVERIFY(c.set("user:4", "v").ok());
+    QVERIFY(c.set("user:5", "v").ok());
+    QCOMPARE(c.invalidatePattern("user:5"), std::size_t(1));
+    QCOMPARE(c.invalidate(std::vector<std::string>{"user:4"}), std::size_t(1));
+    QVERIFY(c.del("user:3"));
+    QVERIFY(c.set("user:6", "v", shortLived).ok());
+    QVERIFY(c.set("user:big", std::string(5000, 'a')).ok()); // stored compressed
+    QVERIFY(!c.set("user:" + std::string(70000, 'x'), "v").ok()); // key too long: rejected
+    Mutation m;
+    m.writeThrough = {{"user:w", "v"}};
+    QCOMPARE(c.afterWrite(m).written, std::size_t(1));
+    clock.advance(2s);                                    // user:6 expires; user:1 is stale (within its grace)
+    QVERIFY(c.runMaintenance() >= 1);                     // the sweeper reclaims user:6
+    QVERIFY(c.wrap("user:1", loader, w).ok());            // stale served, refreshed in the background
+    (void)c.runMaintenance();
+    for (int i = 0; i < 12; ++i) QVERIFY(c.set("user:fill" + std::to_string(i), "v").ok()); // evictions
+
+    const StatsSnapshot all = c.stats(), user = c.namespaceStats("user"), room = c.namespaceStats("room");
+    for (unsigned i = 0; i < kCounterCount; ++i)
+        QVERIFY2(user.counters[i] + room.counters[i] == all.counters[i],
+                 qPrintable(QString("%1: user %2 + room %3 != cache %4")
+                                .arg(counterName(Counter(i)))
+                                .arg(user.counters[i])
+                                .arg(room.counters[i])
+                                .arg(all.counters[i])));
+    for (Counter k : {Counter::Hits, Counter::Misses, Counter::Sets, Counter::Deletes, Counter::EvictionsCapacity,
+                      Counter::Expirations, Counter::InvalidationsKey, Counter::InvalidationsTag,
+                      Counter::InvalidationsPattern, Counter::Loads, Counter::LoadTimeNs, Counter::StaleServed,
+                      Counter::BackgroundRefreshes, Counter::Rejected, Counter::WriteThroughs,
+                      Counter::BytesSavedByCompression})
+        QVERIFY2(user.at(k) > 0, counterName(k));
+    QCOMPARE(user.at(Counter::LoadTimeNs), std::uint64_t(10'000'000)); // two loads of 5 ms on the cache's clock
+    QCOMPARE(room.at(Counter::Sets), std::uint64_t(1));
 }
 
 void TestObserve::namespaceGaugesFollowEveryWayInAndOut()

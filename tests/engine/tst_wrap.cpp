@@ -61,6 +61,8 @@ class TestWrap : public QObject {
     Q_OBJECT
 private slots:
     void missLoadsAndCachesThenHits();
+    void wrapAfterAReadMissIsTheSameAccess_data();
+    void wrapAfterAReadMissIsTheSameAccess();
     void concurrentMissesRunTheLoaderOnce();
     void loaderErrorReachesEveryWaiterAndIsNotCached();
     void staleWhileRevalidateServesStaleAndRefreshesOnce();
@@ -92,6 +94,69 @@ void TestWrap::missLoadsAndCachesThenHits()
     QCOMPARE(s.at(Counter::Loads), std::uint64_t(1));
     QCOMPARE(s.at(Counter::Hits), std::uint64_t(1));
     QCOMPARE(s.at(Counter::Misses), std::uint64_t(1));
+}
+
+void TestWrap::wrapAfterAReadMissIsTheSameAccess_data()
+{
+    QTest::addColumn<bool>("viaGet"); // the first lookup is get() rather than read()
+    QTest::addColumn<QString>("prefix");
+    QTest::addRow("read") << false << QString();
+    QTest::addRow("get") << true << QString();
+    QTest::addRow("read, key prefix") << false << QString("app:");
+}
+
+// "read(); on a miss, wrap()" is one access: one miss in the stats, the namespace's stats and the trace tap, and
+// one sighting in W-TinyLFU's sketch (it used to be two of each). A second lookup that is not a wrap() still counts.
+void TestWrap::wrapAfterAReadMissIsTheSameAccess()
+{
+    QFETCH(bool, viaGet);
+    QFETCH(QString, prefix);
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.policy = PolicyKind::WTinyLfu;
+    o.keyPrefix = prefix.toStdString();
+    o.namespaces["user"] = NamespaceOptions{};
+    Cache c(o);
+    c.setTraceEnabled(true);
+    auto lookup = [&](const std::string& k) { return viaGet ? bool(c.get(k)) : c.read(k, [](std::string_view) {}); };
+    int calls = 0;
+    auto loader = [&] { ++calls; return some("v"); };
+
+    QVERIFY(!lookup("user:1"));
+    QVERIFY(c.wrap("user:1", loader).ok());
+    QCOMPARE(calls, 1);
+    QCOMPARE(c.accessFrequency("user:1"), 1); // one sighting: the doorkeeper's bit, no counter yet
+    auto s = c.stats();
+    QCOMPARE(s.at(Counter::Misses), std::uint64_t(1));
+    QCOMPARE(s.at(Counter::Hits), std::uint64_t(0));
+    QCOMPARE(c.namespaceStats("user").at(Counter::Misses), std::uint64_t(1));
+    std::uint64_t cursor = 0;
+    std::vector<TraceRecord> records;
+    c.traceTap().read(cursor, records);
+    QCOMPARE(std::count_if(records.begin(), records.end(), [](const TraceRecord& r) { return r.op == TraceOp::Miss; }),
+             std::ptrdiff_t(1));
+
+    // wrap() alone counts the same.
+    QVERIFY(c.wrap("user:2", loader).ok());
+    QCOMPARE(c.accessFrequency("user:2"), 1);
+    QCOMPARE(c.stats().at(Counter::Misses), std::uint64_t(2));
+
+    // Only the wrap() right after the miss, of the same key, is the same access.
+    QVERIFY(!lookup("user:3"));
+    QVERIFY(!lookup("user:3")); // a second miss is a second access
+    QVERIFY(!lookup("user:4"));
+    QVERIFY(c.wrap("user:3", loader).ok()); // not the key that just missed: its own access
+    QCOMPARE(c.stats().at(Counter::Misses), std::uint64_t(6));
+    QCOMPARE(c.accessFrequency("user:3"), 3);
+    QCOMPARE(c.namespaceStats("user").at(Counter::Misses), std::uint64_t(6));
+    QCOMPARE(calls, 3);
+
+    // A hit in between ends the miss: the wrap() after it is an access of its own.
+    QVERIFY(!lookup("user:5"));
+    QVERIFY(lookup("user:1"));
+    QVERIFY(c.wrap("user:5", loader).ok());
+    QCOMPARE(c.stats().at(Counter::Misses), std::uint64_t(8));
+    QCOMPARE(c.stats().at(Counter::Hits), std::uint64_t(1));
 }
 
 void TestWrap::concurrentMissesRunTheLoaderOnce()

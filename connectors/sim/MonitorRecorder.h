@@ -64,8 +64,9 @@ struct RecordReport {
     bool cancelled = false, hitLimit = false;
 };
 
-// Connects to `url` (redis:// with optional user/password and db; TLS, unix and sentinel URLs are refused), runs
-// MONITOR and records until the duration, the request limit or cancel. Blocking: run it off the GUI thread.
+// Connects to `url` (any URL the engine's redis provider takes: redis:// with user/password and db, rediss://, unix://,
+// redis-sentinel://; on a cluster, the one node the URL names), runs MONITOR and records until the duration, the
+// request limit or cancel. Blocking (a plain socket, no event loop): run it off the GUI thread.
 // False with `error` set when it cannot connect, authenticate or start MONITOR (a partial recording is kept
 // when the connection drops mid-way: report says how much).
 bool recordMonitor(const QString& url, const RecordOptions& options, TraceBuilder& out, RecordReport& report,

@@ -125,7 +125,7 @@ std::string escapeTraceKey(const QByteArray& key)
     return out;
 }
 
-void TraceBuilder::add(const QByteArray& key, TraceRequest op)
+void TraceBuilder::add(const QByteArray& key, TraceRequest op, double timestamp)
 {
     auto it = m_ids.find(key);
     if (it == m_ids.end()) {
@@ -134,6 +134,7 @@ void TraceBuilder::add(const QByteArray& key, TraceRequest op)
     }
     m_trace.keys.push_back(*it);
     m_trace.ops.push_back(op);
+    m_trace.times.push_back(timestamp);
 }
 
 void TraceBuilder::truncate(std::uint64_t requests)
@@ -141,6 +142,7 @@ void TraceBuilder::truncate(std::uint64_t requests)
     if (requests >= m_trace.keys.size()) return;
     m_trace.keys.resize(requests);
     m_trace.ops.resize(requests);
+    m_trace.times.resize(requests);
 }
 
 bool TraceBuilder::add(const MonitorLine& line)
@@ -151,12 +153,12 @@ bool TraceBuilder::add(const MonitorLine& line)
         return false;
     }
     switch (kind->keys) {
-    case KeyArgs::First: add(line.args[1], kind->op); break;
+    case KeyArgs::First: add(line.args[1], kind->op, line.timestamp); break;
     case KeyArgs::All:
-        for (qsizetype i = 1; i < line.args.size(); ++i) add(line.args[i], kind->op);
+        for (qsizetype i = 1; i < line.args.size(); ++i) add(line.args[i], kind->op, line.timestamp);
         break;
     case KeyArgs::Pairs:
-        for (qsizetype i = 1; i < line.args.size(); i += 2) add(line.args[i], kind->op);
+        for (qsizetype i = 1; i < line.args.size(); i += 2) add(line.args[i], kind->op, line.timestamp);
         break;
     }
     return true;

@@ -36,7 +36,7 @@ class TraceBuilder {
 public:
     // Adds the requests of one command; false when the command is not one a cache trace records.
     bool add(const MonitorLine& line);
-    void add(const QByteArray& key, engine::sim::TraceRequest op);
+    void add(const QByteArray& key, engine::sim::TraceRequest op, double timestamp = 0);
     const engine::sim::Trace& trace() const { return m_trace; }
     std::uint64_t requests() const { return m_trace.keys.size(); }
     std::uint64_t skippedCommands() const { return m_skipped; }

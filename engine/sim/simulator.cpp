@@ -89,6 +89,7 @@ Simulator::Simulator(WorkloadSpec spec, Backing& backing) : spec_(std::move(spec
         if (!t) throw std::invalid_argument(error);
         if (t->keys.empty()) throw std::invalid_argument(spec_.distribution.tracePath + ": the trace is empty");
         trace_ = std::move(t->keys);
+        traceOps_ = std::move(t->ops);
         spec_.keys = densify(trace_);
         if (spec_.requests == 0) spec_.requests = trace_.size();
     }
@@ -238,6 +239,9 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
         Rng rng(s.seed * 0x100000001b3ull + t);
         auto sampler = makeSampler(s.distribution, keys_, &trace_, t * (keys_ / s.threads));
         const std::uint64_t count = s.requests / s.threads + (t < s.requests % s.threads ? 1 : 0);
+        // A trace with operations replays them: request i is the trace's request (offset + i), as the sampler draws.
+        const bool traceOps = !traceOps_.empty();
+        const std::size_t traceOffset = traceOps ? (t * (keys_ / s.threads)) % traceOps_.size() : 0;
         const double meanGapNs = realTime ? 0 : 1e9 * s.threads / s.rate;
         char keyBuf[8];
         std::string keyString(8, '\0');
@@ -287,7 +291,8 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
             const std::string_view k(keyBuf, 8);
             const auto [wrapOpts, setOpts] = optionsFor(key);
             ++n.requests;
-            const bool isRead = s.readRatio >= 1 || rng.uniform() < s.readRatio;
+            const bool isRead = traceOps ? traceOps_[(traceOffset + i) % traceOps_.size()] == TraceRequest::Get
+                                         : s.readRatio >= 1 || rng.uniform() < s.readRatio;
             if (!isRead) {
                 ++n.writes;
                 const std::uint32_t v = sh.lastWritten[key].fetch_add(1, std::memory_order_acq_rel) + 1;

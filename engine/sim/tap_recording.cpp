@@ -43,8 +43,10 @@ bool TapTraceBuilder::add(const TraceRecord& r, std::uint64_t limit)
         missedAt_.erase(r.keyHash);
         break;
     }
+    if (first_ < 0) first_ = r.time;
     trace_.keys.push_back(r.keyHash);
     trace_.ops.push_back(op);
+    trace_.times.push_back(static_cast<double>(r.time - first_) / 1e9);
     return true;
 }
 

@@ -46,6 +46,7 @@ private:
     Trace trace_;
     std::unordered_map<std::uint64_t, Nanos> missedAt_; // keys whose last get missed, awaiting their fill
     std::uint64_t hits_ = 0, misses_ = 0, fills_ = 0;
+    Nanos first_ = -1; // the first recorded request's time: times are seconds after it
 };
 
 struct TapRecordOptions {

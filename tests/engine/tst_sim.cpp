@@ -286,6 +286,23 @@ private slots:
         const SimResults r = sim.run();
         QCOMPARE(r.requests, 1000u);
         QCOMPARE(r.misses, 10u); // ten cold misses, then everything fits
+
+        // With operations (a recording): sets and deletes are writes, whatever readRatio says; each invalidates its
+        // key (writeMode invalidate), so the next get of it misses.
+        const std::string csv = dir.filePath("ops.txt").toStdString();
+        {
+            std::ofstream f(csv);
+            for (int i = 0; i < 1000; ++i) f << i << ",k" << (i % 10) << "," << (i % 100 == 99 ? "set" : i % 100 == 98 ? "del" : "get") << "\n";
+        }
+        s.distribution.tracePath = csv;
+        s.readRatio = 0.5;
+        MemoryBacking backing2(10, 16, 16);
+        Simulator withOps(s, backing2);
+        const SimResults o = withOps.run();
+        QCOMPARE(o.requests, 1000u);
+        QCOMPARE(o.writes, 20u);
+        QCOMPARE(o.reads, 980u);
+        QCOMPARE(o.misses, 10u + 18u); // cold misses, then one after each write but the last two (no get follows)
     }
 
     void exactMrcAgreesWithReplayingLru()
@@ -388,6 +405,8 @@ private slots:
         QCOMPARE(b.trace().keys, (std::vector<std::uint64_t>{7, 7, 7, 9, 9, 7}));
         QCOMPARE(b.trace().ops, (std::vector<TraceRequest>{TraceRequest::Get, TraceRequest::Get, TraceRequest::Set,
                                                            TraceRequest::Get, TraceRequest::Set, TraceRequest::Del}));
+        QCOMPARE(b.trace().times.size(), std::size_t(6)); // seconds after the first recorded request
+        QCOMPARE(b.trace().times[1], 20e-9);
         QCOMPARE(b.fills(), 1u);
         QCOMPARE(b.hits(), 1u);
         QCOMPARE(b.misses(), 2u);

@@ -374,7 +374,8 @@ void SimulatePanel::useTrace(const sim::TraceRecording& r)
     spec->distribution.tracePath = path.toStdString();
     spec->distribution.traceFormat = engine::sim::traceFormatName(r.format);
     spec->requests = r.requests;
-    // A trace workload draws its keys from the file; reads and writes are split by readRatio.
+    // A trace workload draws its keys from the file; a text recording's sets and deletes are its writes (readRatio is
+    // then ignored), a u64le one holds keys only: all reads.
     spec->readRatio = 1;
     if (r.local) {
         spec->policy = r.policy;
@@ -567,7 +568,12 @@ void SimulatePanel::onAllFinished(bool cancelled)
 void SimulatePanel::onCurve(const engine::sim::Mrc& curve)
 {
     QCPGraph* g = m_mrc->addGraph();
-    g->setName(curve.samplingRate < 1 ? tr("LRU (SHARDS, R = %1)").arg(curve.samplingRate) : tr("LRU (exact)"));
+    double error = 0;
+    for (const auto& p : curve.points) error = std::max(error, p.stdError);
+    // Sampled: the rate and the largest standard error of a point (binomial, of the sampled requests).
+    g->setName(curve.samplingRate < 1 ? tr("LRU (SHARDS, R = %1, ± %2 points)")
+                                            .arg(QLocale().toString(curve.samplingRate), QLocale().toString(100 * error, 'f', 2))
+                                      : tr("LRU (exact)"));
     g->setPen(QPen(seriesColor(0), 2));
     for (const auto& p : curve.points) g->addData(double(p.size), 100 * p.hitRatio);
     m_mrc->rescaleAxes();

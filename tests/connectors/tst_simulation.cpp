@@ -6,7 +6,7 @@
 #include "connectors/provider/RedisProvider.h"
 #include "connectors/sim/MonitorRecorder.h"
 #include "connectors/sim/TraceRecorder.h"
-#include "connectors/DemoWorkload.h"
+#include "DemoEngine.h"
 #include "connectors/profiles/ProfileStore.h"
 #include "connectors/profiles/SecretStore.h"
 #include "engine/cache.h"
@@ -436,11 +436,8 @@ private slots:
     {
         engine::CacheOptions o;
         o.maxEntries = 1000;
-        auto cache = std::make_shared<engine::Cache>(o);
-        DemoWorkload::Options demoOptions;
-        demoOptions.opsPerSecond = 200000;
-        DemoWorkload demo(cache, demoOptions);
-        demo.start();
+        test::DemoEngine engine(o, 200000);
+        const auto& cache = engine.cache;
         QTemporaryDir dir;
         sim::TraceRecorder recorder;
         QSignalSpy finished(&recorder, &sim::TraceRecorder::finished);
@@ -474,7 +471,6 @@ private slots:
         r = finished.at(1).first().value<sim::TraceRecording>();
         QVERIFY(r.cancelled && r.saved && r.requests > 0);
         QCOMPARE(QFileInfo(job.path).size(), qint64(r.requests * 8));
-        demo.stop();
     }
 
     // TLS targets: the engine's redis provider and the MONITOR recorder speak rediss:// (with the server's CA).

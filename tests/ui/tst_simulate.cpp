@@ -2,7 +2,7 @@
 // results and a miss-ratio curve, Cancel says what happened.
 #include "IsolatedEnvironment.h"
 #include "RedisServer.h"
-#include "connectors/DemoWorkload.h"
+#include "DemoEngine.h"
 #include "connectors/profiles/ProfileStore.h"
 #include "connectors/profiles/SecretStore.h"
 #include "connectors/provider/BlockingRedis.h"
@@ -205,11 +205,8 @@ private slots:
         o.maxEntries = 1000;
         o.maxBytes = 0;
         o.policy = engine::PolicyKind::Lru;
-        auto cache = std::make_shared<engine::Cache>(o);
-        DemoWorkload::Options demoOptions;
-        demoOptions.opsPerSecond = 200000;
-        DemoWorkload demo(cache, demoOptions);
-        demo.start();
+        test::DemoEngine engine(o, 200000);
+        const auto& cache = engine.cache;
         QTemporaryDir dir;
         SimulatePanel panel;
         panel.show();
@@ -229,7 +226,7 @@ private slots:
         QVERIFY(d->stopButton()->isEnabled());
         QVERIFY(!d->recordButton()->isEnabled());
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 120000);
-        demo.stop();
+        engine.stop();
         const sim::TraceRecording r = d->lastRecording();
         QVERIFY2(r.saved, qPrintable(d->status()->text()));
         QCOMPARE(r.requests, 20000u);

@@ -252,10 +252,12 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
         constexpr std::size_t kKeyBatch = 64, kAhead = 4;
         std::uint64_t keyBatch[kKeyBatch];
         std::size_t keyPos = kKeyBatch;
-        // On the virtual clock a miss's own time (the loader's query) is timed one in 16, as hits are: two clock
-        // readings per miss would otherwise cost about as much as the miss. On real time every miss is timed.
+        // On the virtual clock a miss's own time (the loader's query) is timed for the first 256 misses, then one in
+        // 16 (weighted 16), as hits are: two clock readings per miss would otherwise cost about as much as the miss.
+        // On real time every miss is timed.
         const unsigned missSample = realTime ? 1 : 16;
         std::uint64_t missTick = 0;
+        unsigned missWeight = 1;
         for (std::uint64_t i = 0; i < count; ++i) {
             if ((i & 4095) == 0) {
                 st.publish(n);
@@ -315,7 +317,7 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
             ++n.reads;
             const std::uint32_t expected = sh.lastWritten[key].load(std::memory_order_acquire);
             bool loaded = false;
-            const bool missTimed = ++missTick % missSample == 0;
+            bool missTimed = false; // the solo path's sample of its misses, each standing for missWeight
             std::uint64_t loaderNs = 0;
             auto loader = [&]() -> std::optional<std::string> {
                 loaded = true;
@@ -342,6 +344,8 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
                 // with the same TTL, as wrap() would.
                 if (!cache.read(k, [&](std::string_view v) { got = valueVersion(v); })) {
                     loaded = true;
+                    missWeight = missTick < 256 ? 1 : missSample;
+                    missTimed = missTick++ % missWeight == 0;
                     const auto l0 = missTimed ? Clock::now() : Clock::time_point{};
                     ++n.backingQueries;
                     try {
@@ -386,7 +390,8 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
             if (loaded) {
                 ++n.misses;
                 // Loads through wrap() are always timed (the loader times itself); the solo path samples.
-                if (missTimed || !(solo && s.singleFlight)) st.miss.record(loaderNs + simulatedLatencyNs, solo && s.singleFlight ? missSample : 1);
+                if (!(solo && s.singleFlight)) st.miss.record(loaderNs + simulatedLatencyNs);
+                else if (missTimed) st.miss.record(loaderNs + simulatedLatencyNs, missWeight);
             } else {
                 ++n.hits;
                 if (timed) st.hit.record(nsSince(t0), 16);

@@ -76,6 +76,9 @@ private slots:
         QCOMPARE(r.hits + r.misses, r.reads);
         QVERIFY(std::abs(r.hitRate - model) < 0.005);
         QCOMPARE(r.backingQueries, r.misses);
+        // Misses are timed one in 16 after the first 256, each sample standing for 16: the weights add up (the last
+        // sample may stand for up to 15 misses that did not come).
+        QVERIFY(r.missLatency.count >= r.misses && r.missLatency.count < r.misses + 16);
         QVERIFY(std::abs(r.dbLoadReduction - r.hitRate) < 1e-9);
         QCOMPARE(r.stampedes, 0u);
         QVERIFY(r.evictions > 0);
@@ -286,6 +289,8 @@ private slots:
         const SimResults r = sim.run();
         QCOMPARE(r.requests, 1000u);
         QCOMPARE(r.misses, 10u); // ten cold misses, then everything fits
+        QCOMPARE(r.missLatency.count, 10u); // few misses: each timed, with its 2 ms of (simulated) backing latency
+        QVERIFY(r.missLatency.p50 >= 2000 * 15 / 16.0);
 
         // With operations (a recording): sets and deletes are writes, whatever readRatio says; each invalidates its
         // key (writeMode invalidate), so the next get of it misses.

@@ -36,9 +36,12 @@ public:
 
     void record(Nanos time, std::uint64_t keyHash, TraceOp op) noexcept;
 
-    // Appends the records written since `cursor` (start with 0) and advances it. Returns how many records were
-    // lost because the ring wrapped before this reader got to them.
+    // Appends the records written since `cursor` (start with 0, or head() to skip what was recorded before) and
+    // advances it. Returns how many records were lost because the ring wrapped before this reader got to them.
     std::uint64_t read(std::uint64_t& cursor, std::vector<TraceRecord>& out) const;
+    // The cursor of the next record to be written: a reader starting here sees only what comes after this call.
+    std::uint64_t head() const noexcept { return next_.load(std::memory_order_acquire); }
+    std::size_t capacity() const noexcept { return mask_ + 1; }
 
 private:
     struct Slot {

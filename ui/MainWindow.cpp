@@ -102,11 +102,13 @@ void MainWindow::createPanels()
 {
     auto* keys = new KeysPanel(this);
     auto* invalidate = new InvalidatePanel(this);
+    auto* simulate = new SimulatePanel(this);
+    simulate->setLocalEngine(m_manager->localCache()); // Record… records its access tap
     m_panels = {
         new DashboardPanel(this),
         keys,
         invalidate,
-        new SimulatePanel(this),
+        simulate,
     };
     // "Open in Invalidate" on a namespace: its pattern goes to the Invalidate panel, which dry-runs it.
     connect(keys, &KeysPanel::openInInvalidate, this, [this, invalidate](const QString& sourceId, const QByteArray& glob) {

@@ -1,8 +1,11 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/RedisCommandSupport.h"
 #include "connectors/ctl/SimCommandSupport.h"
+#include "connectors/DemoWorkload.h"
 #include "connectors/profiles/ProfileStore.h"
-#include "connectors/sim/MonitorRecorder.h"
+#include "connectors/sim/TraceRecorder.h"
+
+#include "engine/cache.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -11,94 +14,123 @@
 
 namespace cachelens::ctl {
 
-// `cachelensctl record URL|NAME --seconds N --out FILE [--format text|u64le] [--max-requests N] [--json]`: records
-// the requests a Redis server runs with MONITOR for a bounded time and saves them as a trace file that `replay`,
-// `mrc` and the Simulate panel (a "trace" workload) read. Text traces are CSV `index,key,op` lines with binary keys
-// escaped (\xHH); u64le keeps key ids only. MONITOR is costly on a busy server: a warning goes to stderr first.
+// `cachelensctl record URL|NAME|local --seconds N --out FILE [--format text|u64le] [--max-requests N] [--json]`:
+// records a trace for a bounded time (and/or number of requests) and saves it as a trace file that `replay`, `mrc`
+// and the Simulate panel (a "trace" workload) read.
+//   - A Redis server: MONITOR (costly on a busy server: a warning goes to stderr first). Text traces are CSV
+//     `index,key,op` lines with binary keys escaped (\xHH); u64le keeps key ids only.
+//   - `local`: an engine in this process, configured as the GUI's Local engine (--policy, --capacity), driven by the
+//     demo workload (--rate requests/s) while its access tap is recorded; key ids are the engine's key hashes, and
+//     the output says the engine's own hit ratio over the recorded gets, to compare with `replay`. (A running
+//     GUI's engine is recorded from its Simulate panel: Record….)
 Command recordCommand()
 {
     Command c;
     c.name = QStringLiteral("record");
-    c.summary = QCoreApplication::translate("ctl", "record a trace from a Redis server with MONITOR for a bounded time");
-    c.usage = QStringLiteral("cachelensctl record URL|NAME --seconds N --out FILE [--format text|u64le] [--max-requests N] [--json]");
+    c.summary = QCoreApplication::translate("ctl", "record a trace from a Redis server (MONITOR) or the local engine's access tap");
+    c.usage = QStringLiteral("cachelensctl record URL|NAME|local --seconds N --out FILE [--format text|u64le] [--max-requests N] "
+                             "[--rate N] [--policy P] [--capacity N] [--json]");
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("record");
         QStringList positional;
         QMap<QString, QString> opt;
         if (!splitArgs(ctx, name, {QStringLiteral("--json")},
-                       {QStringLiteral("--seconds"), QStringLiteral("--out"), QStringLiteral("--format"), QStringLiteral("--max-requests")},
+                       {QStringLiteral("--seconds"), QStringLiteral("--out"), QStringLiteral("--format"), QStringLiteral("--max-requests"),
+                        QStringLiteral("--rate"), QStringLiteral("--policy"), QStringLiteral("--capacity")},
                        positional, opt))
             return int(Misuse);
-        if (positional.size() != 1) return misuse(ctx, name, QStringLiteral("expects exactly one URL or saved connection name"));
-        if (positional.first() == QLatin1String("local"))
-            return misuse(ctx, name, QStringLiteral("the local engine's access tap is recorded from a running engine (the Simulate panel); give a Redis URL or connection name"));
+        if (positional.size() != 1) return misuse(ctx, name, QStringLiteral("expects exactly one URL, saved connection name or 'local'"));
+        const bool local = positional.first() == QLatin1String("local");
         bool ok = false;
         const double seconds = opt.value(QStringLiteral("--seconds"), QStringLiteral("10")).toDouble(&ok);
         if (!ok || !(seconds > 0) || seconds > 3600) return misuse(ctx, name, QStringLiteral("--seconds wants a duration between 0 and 3600"));
         if (!opt.contains(QStringLiteral("--out"))) return misuse(ctx, name, QStringLiteral("--out FILE is required"));
-        const std::string out = opt.value(QStringLiteral("--out")).toStdString();
-        engine::sim::TraceFormat format = engine::sim::guessTraceFormat(out);
-        if (opt.contains(QStringLiteral("--format")) && !engine::sim::parseTraceFormat(opt.value(QStringLiteral("--format")).toStdString(), format))
+        sim::TraceRecordJob job;
+        job.path = opt.value(QStringLiteral("--out"));
+        job.format = engine::sim::guessTraceFormat(job.path.toStdString());
+        if (opt.contains(QStringLiteral("--format")) && !engine::sim::parseTraceFormat(opt.value(QStringLiteral("--format")).toStdString(), job.format))
             return misuse(ctx, name, QStringLiteral("--format must be text or u64le"));
-        sim::RecordOptions options;
-        options.duration = std::chrono::milliseconds(static_cast<qint64>(seconds * 1000));
+        job.duration = std::chrono::milliseconds(static_cast<qint64>(seconds * 1000));
         if (opt.contains(QStringLiteral("--max-requests"))) {
-            options.maxRequests = opt.value(QStringLiteral("--max-requests")).toULongLong(&ok);
-            if (!ok || options.maxRequests == 0) return misuse(ctx, name, QStringLiteral("--max-requests wants a positive count"));
+            job.maxRequests = opt.value(QStringLiteral("--max-requests")).toULongLong(&ok);
+            if (!ok || job.maxRequests == 0) return misuse(ctx, name, QStringLiteral("--max-requests wants a positive count"));
         }
-        QString url = positional.first(), display = url;
-        if (!url.contains(QStringLiteral("://"))) {
-            const auto profile = ProfileStore().find(url);
-            if (!profile) return misuse(ctx, name, QStringLiteral("no saved connection is called '%1'").arg(url));
-            ConnectionUrl u = profile->url;
-            QString problem;
-            if (const auto secret = readSecret(profile->id, &problem)) u.password = *secret;
-            url = u.toString(true);
-            display = profile->name;
-            if (profile->production)
-                ctx.err << "cachelensctl record: warning: '" << profile->name << "' is a production connection" << Qt::endl;
-        }
-        ctx.err << "cachelensctl record: warning: MONITOR makes the server copy every command to this client; on a busy "
-                   "server it costs CPU and memory (throughput can halve) for the whole recording ("
-                << QLocale::c().toString(seconds) << " s)" << Qt::endl;
-        sim::TraceBuilder builder;
-        sim::RecordReport report;
-        QString error;
-        const bool recorded = sim::recordMonitor(url, options, builder, report, error);
-        if (!recorded && report.requests == 0) {
-            ctx.err << "cachelensctl record: " << error << Qt::endl;
-            return int(Failed);
-        }
-        std::string saveError;
-        const bool saved = format == engine::sim::TraceFormat::U64Le ? engine::sim::saveTraceU64(out, builder.trace().keys, saveError)
-                                                                      : engine::sim::saveTraceText(out, builder.trace(), saveError);
-        if (!saved) {
-            ctx.err << "cachelensctl record: " << QString::fromStdString(saveError) << Qt::endl;
-            return int(Failed);
-        }
-        const QLocale locale;
-        if (opt.contains(QStringLiteral("--json"))) {
-            ctx.out << QJsonDocument(QJsonObject{{QStringLiteral("requests"), double(report.requests)},
-                                                 {QStringLiteral("keys"), double(builder.trace().names.size())},
-                                                 {QStringLiteral("skippedCommands"), double(report.skippedCommands)},
-                                                 {QStringLiteral("seconds"), report.seconds},
-                                                 {QStringLiteral("out"), QString::fromStdString(out)},
-                                                 {QStringLiteral("format"), QLatin1String(engine::sim::traceFormatName(format))},
-                                                 {QStringLiteral("complete"), recorded}})
-                           .toJson(QJsonDocument::Compact)
-                    << Qt::endl;
+        for (const char* o : {"--rate", "--policy", "--capacity"})
+            if (!local && opt.contains(QLatin1String(o)))
+                return misuse(ctx, name, QStringLiteral("%1 applies to 'local' recordings only").arg(QLatin1String(o)));
+
+        sim::TraceRecordHooks hooks;
+        std::unique_ptr<DemoWorkload> demo;
+        engine::CacheOptions engineOptions;
+        if (local) {
+            // As the GUI's Local engine (ui/ConnectionManager), but bounded by entries only, so that `replay
+            // --capacity` with the same number is comparable.
+            engineOptions.maxEntries = 8000;
+            engineOptions.maxBytes = 0;
+            if (opt.contains(QStringLiteral("--capacity"))) {
+                engineOptions.maxEntries = opt.value(QStringLiteral("--capacity")).toULongLong(&ok);
+                if (!ok || engineOptions.maxEntries == 0) return misuse(ctx, name, QStringLiteral("--capacity wants a positive number of entries"));
+            }
+            if (opt.contains(QStringLiteral("--policy"))
+                && !engine::parsePolicy(opt.value(QStringLiteral("--policy")).toStdString(), engineOptions.policy))
+                return misuse(ctx, name, QStringLiteral("unknown policy '%1' (lru, wtinylfu, s3fifo, sieve)").arg(opt.value(QStringLiteral("--policy"))));
+            DemoWorkload::Options demoOptions;
+            if (opt.contains(QStringLiteral("--rate"))) {
+                demoOptions.opsPerSecond = opt.value(QStringLiteral("--rate")).toDouble(&ok);
+                if (!ok || !(demoOptions.opsPerSecond > 0)) return misuse(ctx, name, QStringLiteral("--rate wants requests per second above 0"));
+            }
+            job.cache = std::make_shared<engine::Cache>(engineOptions);
+            job.display = QStringLiteral("the local engine (%1, %2 entries) running the demo workload")
+                              .arg(QLatin1String(engine::policyName(engineOptions.policy)), QLocale().toString(qulonglong(engineOptions.maxEntries)));
+            demo = std::make_unique<DemoWorkload>(job.cache, demoOptions);
+            hooks.started = [&] { demo->start(); };
+            hooks.stopping = [&] { demo->stop(); };
         } else {
-            ctx.out << "recorded " << locale.toString(qulonglong(report.requests)) << " requests to "
-                    << locale.toString(qulonglong(builder.trace().names.size())) << " keys from " << display << " in "
-                    << locale.toString(report.seconds, 'f', 1) << " s (" << locale.toString(qulonglong(report.skippedCommands))
-                    << " other commands skipped"
-                    << (report.hitLimit ? QStringLiteral(", stopped at --max-requests") : QString()) << "), saved to "
-                    << QString::fromStdString(out) << " (" << engine::sim::traceFormatName(format) << ")" << Qt::endl;
+            job.url = positional.first();
+            job.display = job.url;
+            if (!job.url.contains(QStringLiteral("://"))) {
+                const auto profile = ProfileStore().find(job.url);
+                if (!profile) return misuse(ctx, name, QStringLiteral("no saved connection is called '%1'").arg(job.url));
+                ConnectionUrl u = profile->url;
+                QString problem;
+                if (const auto secret = readSecret(profile->id, &problem)) u.password = *secret;
+                else if (!problem.isEmpty()) ctx.err << "cachelensctl record: " << problem << Qt::endl;
+                job.url = u.toString(true);
+                job.display = profile->name;
+                if (profile->production)
+                    ctx.err << "cachelensctl record: warning: '" << profile->name << "' is a production connection" << Qt::endl;
+            } else if (const auto parsed = ConnectionUrl::parse(job.url); parsed.ok()) {
+                job.display = parsed.url->toString(); // never the password
+            }
+            ctx.err << "cachelensctl record: warning: MONITOR makes the server copy every command to this client; on a busy "
+                       "server it costs CPU and memory (throughput can halve) for the whole recording ("
+                    << QLocale::c().toString(seconds) << " s)" << Qt::endl;
         }
-        if (!recorded) {
-            ctx.err << "cachelensctl record: " << error << " (the requests recorded until then were saved)" << Qt::endl;
+        const sim::TraceRecording r = sim::recordTrace(job, hooks);
+        if (!r.saved) {
+            ctx.err << "cachelensctl record: " << sim::describeRecording(r) << Qt::endl;
             return int(Failed);
         }
+        if (opt.contains(QStringLiteral("--json"))) {
+            QJsonObject o{{QStringLiteral("requests"), double(r.requests)},
+                          {QStringLiteral("keys"), double(r.keys)},
+                          {QStringLiteral("skippedCommands"), double(r.skippedCommands)},
+                          {QStringLiteral("seconds"), r.seconds},
+                          {QStringLiteral("out"), r.path},
+                          {QStringLiteral("format"), QLatin1String(engine::sim::traceFormatName(r.format))},
+                          {QStringLiteral("complete"), r.error.isEmpty()}};
+            if (local) {
+                o.insert(QStringLiteral("lost"), double(r.lost));
+                o.insert(QStringLiteral("gets"), double(r.liveGets));
+                o.insert(QStringLiteral("liveHitRatio"), r.liveGets ? double(r.liveHits) / double(r.liveGets) : 0.0);
+                o.insert(QStringLiteral("policy"), QLatin1String(engine::policyName(engineOptions.policy)));
+                o.insert(QStringLiteral("capacity"), double(engineOptions.maxEntries));
+            }
+            ctx.out << QJsonDocument(o).toJson(QJsonDocument::Compact) << Qt::endl;
+        } else {
+            ctx.out << sim::describeRecording(r) << Qt::endl;
+        }
+        if (!r.error.isEmpty()) return int(Failed);
         return int(Ok);
     };
     return c;

@@ -1,12 +1,12 @@
 #include "connectors/sim/MonitorRecorder.h"
 
 #include "connectors/ConnectionUrl.h"
-#include "connectors/redis/RespCodec.h"
+#include "connectors/provider/BlockingRedis.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QSet>
-#include <QTcpSocket>
+
+#include <algorithm>
 
 namespace cachelens::sim {
 
@@ -125,7 +125,7 @@ std::string escapeTraceKey(const QByteArray& key)
     return out;
 }
 
-void TraceBuilder::add(const QByteArray& key, TraceRequest op)
+void TraceBuilder::add(const QByteArray& key, TraceRequest op, double timestamp)
 {
     auto it = m_ids.find(key);
     if (it == m_ids.end()) {
@@ -134,6 +134,7 @@ void TraceBuilder::add(const QByteArray& key, TraceRequest op)
     }
     m_trace.keys.push_back(*it);
     m_trace.ops.push_back(op);
+    m_trace.times.push_back(timestamp);
 }
 
 void TraceBuilder::truncate(std::uint64_t requests)
@@ -141,6 +142,7 @@ void TraceBuilder::truncate(std::uint64_t requests)
     if (requests >= m_trace.keys.size()) return;
     m_trace.keys.resize(requests);
     m_trace.ops.resize(requests);
+    m_trace.times.resize(requests);
 }
 
 bool TraceBuilder::add(const MonitorLine& line)
@@ -151,12 +153,12 @@ bool TraceBuilder::add(const MonitorLine& line)
         return false;
     }
     switch (kind->keys) {
-    case KeyArgs::First: add(line.args[1], kind->op); break;
+    case KeyArgs::First: add(line.args[1], kind->op, line.timestamp); break;
     case KeyArgs::All:
-        for (qsizetype i = 1; i < line.args.size(); ++i) add(line.args[i], kind->op);
+        for (qsizetype i = 1; i < line.args.size(); ++i) add(line.args[i], kind->op, line.timestamp);
         break;
     case KeyArgs::Pairs:
-        for (qsizetype i = 1; i < line.args.size(); i += 2) add(line.args[i], kind->op);
+        for (qsizetype i = 1; i < line.args.size(); i += 2) add(line.args[i], kind->op, line.timestamp);
         break;
     }
     return true;
@@ -170,88 +172,66 @@ bool recordMonitor(const QString& urlText, const RecordOptions& options, TraceBu
         error = parsed.error;
         return false;
     }
-    const ConnectionUrl& url = *parsed.url;
-    if (url.scheme != ConnectionUrl::Scheme::Redis) {
-        error = tr("recording with MONITOR works on plain redis:// connections only (not TLS, unix sockets or sentinels)");
+    const QString label = parsed.url->endpointLabel();
+    auto endpoint = provider::parseRedisUrl(urlText.toStdString());
+    if (!endpoint.ok()) {
+        error = QString::fromStdString(endpoint.error().message);
         return false;
     }
-    QTcpSocket socket;
-    socket.connectToHost(url.host, url.port);
-    if (!socket.waitForConnected(3000)) {
-        error = tr("cannot connect to %1: %2").arg(url.endpointLabel(), socket.errorString());
+    endpoint.value().timeout = std::chrono::milliseconds(3000);
+    provider::BlockingConnection connection(endpoint.value()); // AUTH and SELECT from the URL; TLS, unix, sentinel
+    std::string why;
+    if (!connection.connect(why)) {
+        error = tr("cannot connect to %1: %2").arg(label, QString::fromStdString(why));
         return false;
     }
-    redis::RespDecoder decoder;
-    auto call = [&](const QList<QByteArray>& args) -> std::optional<redis::RedisReply> {
-        socket.write(redis::formatCommand(args));
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 3000) {
-            if (auto r = decoder.next()) return r;
-            if (!socket.waitForReadyRead(200) && socket.state() != QAbstractSocket::ConnectedState) break;
-            const QByteArray bytes = socket.readAll();
-            decoder.feed(bytes.constData(), bytes.size());
-        }
-        return std::nullopt;
-    };
-    if (url.hasPassword()) {
-        QList<QByteArray> auth{QByteArrayLiteral("AUTH")};
-        if (!url.user.isEmpty()) auth << url.user.toUtf8();
-        auth << url.password.toUtf8();
-        const auto r = call(auth);
-        if (!r || r->isError()) {
-            error = tr("authentication failed on %1: %2").arg(url.endpointLabel(), r ? QString::fromUtf8(r->bytes()) : tr("no reply"));
-            return false;
-        }
-    }
-    const auto started = call({QByteArrayLiteral("MONITOR")});
-    if (!started || started->isError()) {
-        error = tr("MONITOR refused on %1: %2").arg(url.endpointLabel(), started ? QString::fromUtf8(started->bytes()) : tr("no reply"));
+    provider::Reply reply;
+    if (!connection.command({"MONITOR"}, reply, why) || reply.isError()) {
+        error = tr("MONITOR refused on %1: %2").arg(label, QString::fromStdString(why.empty() ? reply.str : why));
         return false;
     }
-    QElapsedTimer clock, sinceProgress;
-    clock.start();
-    sinceProgress.start();
-    const qint64 limitMs = options.duration.count();
-    while (clock.elapsed() < limitMs) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto lastProgress = start;
+    auto elapsed = [&] { return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start); };
+    while (elapsed() < options.duration) {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
             report.cancelled = true;
             break;
         }
-        while (auto r = decoder.next()) {
-            if (r->type() != redis::RedisReply::Type::Status) continue;
-            if (const auto line = parseMonitorLine(r->bytes())) out.add(*line);
-            if (options.maxRequests && out.requests() >= options.maxRequests) break;
-        }
-        if (decoder.hasError()) {
-            error = tr("the MONITOR stream from %1 could not be read: %2").arg(url.endpointLabel(), decoder.errorString());
+        const auto wait = std::clamp<std::chrono::milliseconds>(options.duration - elapsed(), std::chrono::milliseconds(1),
+                                                                std::chrono::milliseconds(100));
+        switch (connection.read(reply, wait, why)) {
+        case provider::BlockingConnection::ReadResult::Reply:
+            if (reply.type == provider::Reply::Type::Status)
+                if (const auto line = parseMonitorLine(QByteArray::fromStdString(reply.str))) out.add(*line);
+            break;
+        case provider::BlockingConnection::ReadResult::TimedOut: break;
+        case provider::BlockingConnection::ReadResult::Failed:
+            error = tr("the connection to %1 closed after %2 s: %3")
+                        .arg(label)
+                        .arg(double(elapsed().count()) / 1000.0, 0, 'f', 1)
+                        .arg(QString::fromStdString(why));
             break;
         }
+        if (!error.isEmpty()) break;
         if (options.maxRequests && out.requests() >= options.maxRequests) {
             report.hitLimit = true;
             break;
         }
-        if (options.progress && sinceProgress.elapsed() >= 200) {
-            sinceProgress.restart();
-            options.progress(out.requests(), static_cast<double>(clock.elapsed()) / 1000);
-        }
-        if (socket.state() != QAbstractSocket::ConnectedState) {
-            error = tr("the connection to %1 closed after %2 s").arg(url.endpointLabel()).arg(clock.elapsed() / 1000.0, 0, 'f', 1);
-            break;
-        }
-        if (socket.waitForReadyRead(static_cast<int>(std::min<qint64>(100, std::max<qint64>(1, limitMs - clock.elapsed()))))) {
-            const QByteArray bytes = socket.readAll();
-            decoder.feed(bytes.constData(), bytes.size());
+        if (options.progress && Clock::now() - lastProgress >= std::chrono::milliseconds(200)) {
+            lastProgress = Clock::now();
+            options.progress(out.requests(), double(elapsed().count()) / 1000);
         }
     }
-    socket.abort(); // MONITOR ends with the connection
+    connection.close(); // MONITOR ends with the connection
     if (options.maxRequests && out.requests() > options.maxRequests) {
         // MGET/DEL lines add several requests: keep the limit exact.
         out.truncate(options.maxRequests);
     }
     report.requests = out.requests();
     report.skippedCommands = out.skippedCommands();
-    report.seconds = static_cast<double>(clock.elapsed()) / 1000;
+    report.seconds = double(elapsed().count()) / 1000;
     return error.isEmpty();
 }
 

@@ -36,7 +36,7 @@ class TraceBuilder {
 public:
     // Adds the requests of one command; false when the command is not one a cache trace records.
     bool add(const MonitorLine& line);
-    void add(const QByteArray& key, engine::sim::TraceRequest op);
+    void add(const QByteArray& key, engine::sim::TraceRequest op, double timestamp = 0);
     const engine::sim::Trace& trace() const { return m_trace; }
     std::uint64_t requests() const { return m_trace.keys.size(); }
     std::uint64_t skippedCommands() const { return m_skipped; }
@@ -64,8 +64,9 @@ struct RecordReport {
     bool cancelled = false, hitLimit = false;
 };
 
-// Connects to `url` (redis:// with optional user/password and db; TLS, unix and sentinel URLs are refused), runs
-// MONITOR and records until the duration, the request limit or cancel. Blocking: run it off the GUI thread.
+// Connects to `url` (any URL the engine's redis provider takes: redis:// with user/password and db, rediss://, unix://,
+// redis-sentinel://; on a cluster, the one node the URL names), runs MONITOR and records until the duration, the
+// request limit or cancel. Blocking (a plain socket, no event loop): run it off the GUI thread.
 // False with `error` set when it cannot connect, authenticate or start MONITOR (a partial recording is kept
 // when the connection drops mid-way: report says how much).
 bool recordMonitor(const QString& url, const RecordOptions& options, TraceBuilder& out, RecordReport& report,

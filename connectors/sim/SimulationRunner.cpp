@@ -2,6 +2,8 @@
 
 #include "connectors/ConnectionUrl.h"
 #include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretStore.h"
+#include "connectors/provider/BlockingRedis.h"
 #include "connectors/sim/SqliteBacking.h"
 
 #include <QRandomGenerator>
@@ -47,10 +49,6 @@ std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
         url = *parsed.url;
         t.display = url.toString();
     }
-    if (url.isTls() || url.scheme == ConnectionUrl::Scheme::Sentinel) {
-        error = tr("%1: simulations run on plain redis:// or unix:// connections (the engine's redis provider speaks neither TLS nor sentinel)").arg(t.display);
-        return std::nullopt;
-    }
     t.url = url.toString(true);
     return t;
 }
@@ -71,6 +69,20 @@ QString simTargetRefusal(const SimTarget& t)
     return {};
 }
 
+void readTargetPassword(const SimTarget& target, QObject* context,
+                        std::function<void(const QString& password, const QString& problem)> done)
+{
+    if (target.local || target.profileId.isEmpty()) {
+        done({}, {});
+        return;
+    }
+    // The store is only a service name; the keychain job it starts lives until its callback has run.
+    SecretStore().read(target.profileId, context, [done = std::move(done)](const SecretStore::Result& r) {
+        if (r.ok()) done(r.secret, {});
+        else done({}, r.status == SecretStore::Status::NotFound ? QString() : r.message);
+    });
+}
+
 bool runSimulation(const WorkloadSpec& given, const QString& workDir, const SimulationHooks& hooks, SimResults& results,
                    QString& error)
 {
@@ -88,6 +100,25 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
         ConnectionUrl url = *ConnectionUrl::parse(target->url).url;
         if (!hooks.targetPassword.isEmpty()) url.password = hooks.targetPassword;
         spec.targetUrl = url.toString(true).toStdString();
+    }
+    if (spec.target != "local") {
+        // The engine's redis provider treats an unreachable server as a miss (a cache must not take the application
+        // down), which would make a run against a wrong password or a dead server look like a 0 % hit rate: try the
+        // connection (connect, AUTH, SELECT, PING) first and say why it fails.
+        auto endpoint = provider::parseRedisUrl(spec.targetUrl.empty() ? spec.target : spec.targetUrl);
+        if (!endpoint.ok()) {
+            error = QString::fromStdString(endpoint.error().message);
+            return false;
+        }
+        endpoint.value().timeout = std::chrono::milliseconds(3000);
+        provider::BlockingConnection probe(endpoint.value());
+        std::string why;
+        provider::Reply pong;
+        if (!probe.connect(why) || !probe.command({"PING"}, pong, why) || pong.isError()) {
+            if (why.empty()) why = pong.str;
+            error = tr("cannot run on Redis %1: %2; nothing was run").arg(display, QString::fromStdString(why));
+            return false;
+        }
     }
     if (spec.target != "local" && spec.keyPrefix.empty()) spec.keyPrefix = newSimKeyPrefix();
     try {

@@ -39,6 +39,11 @@ std::string newSimKeyPrefix();
 // The refusal for a target a simulation must not write to without the user's confirmation (read-only or
 // production); empty when it may.
 QString simTargetRefusal(const SimTarget& target);
+// A saved connection's password from the system keychain (SecretStore), for a run or a recording on it: calls
+// `done` on `context`'s thread with the password (empty when the target is not a saved connection or has none) and,
+// when the keychain could not answer, the reason (the run then goes ahead without a password).
+void readTargetPassword(const SimTarget& target, QObject* context,
+                        std::function<void(const QString& password, const QString& problem)> done);
 
 struct SimulationHooks {
     std::function<void(const std::string& phase)> phase;                   // "Generating the database: 20,000 of 100,000 rows"

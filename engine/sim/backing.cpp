@@ -12,7 +12,11 @@ void makeValueInto(std::string& v, std::uint64_t key, std::uint32_t version, std
     const std::uint32_t lo = std::max<std::uint32_t>(4, minSize), hi = std::max(lo, maxSize);
     const std::uint64_t h = mix64(key * 0x9e3779b97f4a7c15ull + version);
     const std::size_t size = lo + static_cast<std::size_t>(h % (hi - lo + 1));
-    v.assign(size, static_cast<char>('a' + key % 26));
+    // Every value is the version then filler, so a buffer that held one only needs its length adjusted (and the
+    // version written): no rewrite of hundreds of filler bytes per miss.
+    if (v.size() < 4) v.assign(4, '\0');
+    if (v.size() > size) v.resize(size);
+    else v.append(size - v.size(), kValueFiller);
     const unsigned char b[4] = {static_cast<unsigned char>(version), static_cast<unsigned char>(version >> 8),
                                 static_cast<unsigned char>(version >> 16), static_cast<unsigned char>(version >> 24)};
     std::memcpy(v.data(), b, 4);

@@ -79,18 +79,22 @@ AliasTable::AliasTable(const std::vector<double>& weights) : cells_(weights.size
         scaled[i] = weights[i] * static_cast<double>(n) / total;
         (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
     }
+    // Probability p of keeping a cell, as a 64-bit threshold (p = 1: always keep).
+    auto threshold = [](double p) {
+        return p >= 1.0 ? ~std::uint64_t{0} : static_cast<std::uint64_t>(std::ldexp(std::max(p, 0.0), 64));
+    };
     while (!small.empty() && !large.empty()) {
         const std::uint32_t s = small.back(), l = large.back();
         small.pop_back();
-        cells_[s] = {scaled[s], l};
+        cells_[s] = {threshold(scaled[s]), l};
         scaled[l] = (scaled[l] + scaled[s]) - 1.0;
         if (scaled[l] < 1.0) {
             large.pop_back();
             small.push_back(l);
         }
     }
-    for (auto i : large) cells_[i] = {1.0, i};
-    for (auto i : small) cells_[i] = {1.0, i}; // rounding leftovers
+    for (auto i : large) cells_[i] = {threshold(1.0), i};
+    for (auto i : small) cells_[i] = {threshold(1.0), i}; // rounding leftovers
 }
 
 namespace {
@@ -117,7 +121,7 @@ private:
 
 class ZipfSampler final : public KeySampler {
 public:
-    ZipfSampler(std::uint64_t keys, double s) : table_(zipfWeights(keys, s)), keys_(keys) {}
+    ZipfSampler(std::uint64_t keys, double s) : table_(scatteredWeights(keys, s)) {}
     // Keys are drawn kBatch at a time (AliasTable::draw): the same distribution, a fixed order for a given seed.
     std::uint64_t next(Rng& rng) override
     {
@@ -125,13 +129,21 @@ public:
             table_.draw(rng, batch_, kBatch);
             pos_ = 0;
         }
-        return scatter(batch_[pos_++], keys_);
+        return batch_[pos_++];
     }
+    void fill(Rng& rng, std::uint64_t* out, std::size_t n) override { table_.draw(rng, out, n); }
 
 private:
+    // Rank r's weight at key scatter(r): the table draws key ids directly, with no modulo per draw.
+    static std::vector<double> scatteredWeights(std::uint64_t keys, double s)
+    {
+        const std::vector<double> byRank = zipfWeights(keys, s);
+        std::vector<double> byKey(keys, 0.0);
+        for (std::uint64_t r = 0; r < keys; ++r) byKey[scatter(r, keys)] += byRank[r];
+        return byKey;
+    }
     static constexpr std::size_t kBatch = 32;
     AliasTable table_;
-    std::uint64_t keys_;
     std::uint64_t batch_[kBatch] = {};
     std::size_t pos_ = kBatch;
 };

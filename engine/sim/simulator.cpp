@@ -19,13 +19,33 @@ namespace {
 // A counter one thread writes and any thread may read (a plain increment, but visible to TSan as atomic).
 struct Counter {
     std::atomic<std::uint64_t> v{0};
-    void add(std::uint64_t n = 1) noexcept { v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    void publish(std::uint64_t n) noexcept { v.store(n, std::memory_order_relaxed); }
     std::uint64_t get() const noexcept { return v.load(std::memory_order_relaxed); }
+};
+
+// A worker's counts as it keeps them (plain integers, in registers or its own stack), published to its ThreadState
+// every few thousand requests and at the end: snapshots lag by at most one batch, the hot loop writes no shared line.
+struct Tally {
+    std::uint64_t requests = 0, reads = 0, writes = 0, hits = 0, misses = 0, backingQueries = 0, backingWrites = 0,
+                  stale = 0, stampedes = 0, loadFailures = 0;
 };
 
 struct alignas(64) ThreadState {
     Counter requests, reads, writes, hits, misses, backingQueries, backingWrites, stale, stampedes, loadFailures;
     LatencyHistogram hit, miss;
+    void publish(const Tally& t) noexcept
+    {
+        requests.publish(t.requests);
+        reads.publish(t.reads);
+        writes.publish(t.writes);
+        hits.publish(t.hits);
+        misses.publish(t.misses);
+        backingQueries.publish(t.backingQueries);
+        backingWrites.publish(t.backingWrites);
+        stale.publish(t.stale);
+        stampedes.publish(t.stampedes);
+        loadFailures.publish(t.loadFailures);
+    }
 };
 
 using Clock = std::chrono::steady_clock;
@@ -69,6 +89,7 @@ Simulator::Simulator(WorkloadSpec spec, Backing& backing) : spec_(std::move(spec
         if (!t) throw std::invalid_argument(error);
         if (t->keys.empty()) throw std::invalid_argument(spec_.distribution.tracePath + ": the trace is empty");
         trace_ = std::move(t->keys);
+        traceOps_ = std::move(t->ops);
         spec_.keys = densify(trace_);
         if (spec_.requests == 0) spec_.requests = trace_.size();
     }
@@ -211,19 +232,35 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
     };
 
     const bool solo = s.threads == 1;
+    const ExponentialZiggurat exponential;
     auto worker = [&](unsigned t) {
         ThreadState& st = *sh.states[t];
+        Tally n;
         Rng rng(s.seed * 0x100000001b3ull + t);
         auto sampler = makeSampler(s.distribution, keys_, &trace_, t * (keys_ / s.threads));
-        const std::uint64_t n = s.requests / s.threads + (t < s.requests % s.threads ? 1 : 0);
+        const std::uint64_t count = s.requests / s.threads + (t < s.requests % s.threads ? 1 : 0);
+        // A trace with operations replays them: request i is the trace's request (offset + i), as the sampler draws.
+        const bool traceOps = !traceOps_.empty();
+        const std::size_t traceOffset = traceOps ? (t * (keys_ / s.threads)) % traceOps_.size() : 0;
         const double meanGapNs = realTime ? 0 : 1e9 * s.threads / s.rate;
         char keyBuf[8];
         std::string keyString(8, '\0');
-        std::string valueBuf; // the solo miss path's value, reused
+        std::string valueBuf, writeBuf; // the solo miss path's value and the writes' values, reused
         Nanos virtualNow = realTime ? 0 : manual.now();
         auto lastProgress = Clock::now();
-        for (std::uint64_t i = 0; i < n; ++i) {
+        // Keys are drawn a batch at a time (one virtual call per batch; Zipf prefetches its table rows).
+        constexpr std::size_t kKeyBatch = 64, kAhead = 4;
+        std::uint64_t keyBatch[kKeyBatch];
+        std::size_t keyPos = kKeyBatch;
+        // On the virtual clock a miss's own time (the loader's query) is timed for the first 256 misses, then one in
+        // 16 (weighted 16), as hits are: two clock readings per miss would otherwise cost about as much as the miss.
+        // On real time every miss is timed.
+        const unsigned missSample = realTime ? 1 : 16;
+        std::uint64_t missTick = 0;
+        unsigned missWeight = 1;
+        for (std::uint64_t i = 0; i < count; ++i) {
             if ((i & 4095) == 0) {
+                st.publish(n);
                 if ((sh.cancel && sh.cancel->load(std::memory_order_relaxed)) || sh.stop.load(std::memory_order_relaxed)) {
                     sh.stop.store(true, std::memory_order_relaxed);
                     break;
@@ -237,38 +274,50 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
                 }
             }
             if (!realTime) {
-                const auto gap = static_cast<std::int64_t>(rng.exponential(meanGapNs));
+                const auto gap = static_cast<std::int64_t>(exponential(rng) * meanGapNs);
                 if (solo) manual.set(virtualNow += gap); // the only writer: a plain store, not a locked add
                 else manual.advance(std::chrono::nanoseconds(gap));
             }
-            const std::uint64_t key = sampler->next(rng);
+            if (keyPos == kKeyBatch) {
+                sampler->fill(rng, keyBatch, kKeyBatch);
+                keyPos = 0;
+            }
+            // The per-key state this request will read, a few requests ahead: its cache misses then overlap.
+            if (keyPos + kAhead < kKeyBatch) {
+                const std::uint64_t soon = keyBatch[keyPos + kAhead];
+                __builtin_prefetch(&sh.lastWritten[soon]);
+                backing_.prefetch(soon);
+            }
+            const std::uint64_t key = keyBatch[keyPos++];
             for (int b = 0; b < 8; ++b) keyBuf[b] = static_cast<char>(key >> (8 * b));
             const std::string_view k(keyBuf, 8);
             const auto [wrapOpts, setOpts] = optionsFor(key);
-            st.requests.add();
-            const bool isRead = s.readRatio >= 1 || rng.uniform() < s.readRatio;
+            ++n.requests;
+            const bool isRead = traceOps ? traceOps_[(traceOffset + i) % traceOps_.size()] == TraceRequest::Get
+                                         : s.readRatio >= 1 || rng.uniform() < s.readRatio;
             if (!isRead) {
-                st.writes.add();
+                ++n.writes;
                 const std::uint32_t v = sh.lastWritten[key].fetch_add(1, std::memory_order_acq_rel) + 1;
-                const std::string value = makeValue(key, v, s.valueMin, s.valueMax);
+                makeValueInto(writeBuf, key, v, s.valueMin, s.valueMax);
                 try {
-                    backing_.write(key, v, value);
-                    st.backingWrites.add();
+                    backing_.write(key, v, writeBuf);
+                    ++n.backingWrites;
                 } catch (const std::exception&) {
-                    st.loadFailures.add();
+                    ++n.loadFailures;
                     continue;
                 }
                 if (s.writeMode == WriteMode::Invalidate) {
                     keyString.assign(k);
                     cache.invalidate(std::span<const std::string>(&keyString, 1));
                 } else if (s.writeMode == WriteMode::Update) {
-                    (void)cache.set(k, value, *setOpts);
+                    (void)cache.set(k, writeBuf, *setOpts);
                 }
                 continue;
             }
-            st.reads.add();
+            ++n.reads;
             const std::uint32_t expected = sh.lastWritten[key].load(std::memory_order_acquire);
             bool loaded = false;
+            bool missTimed = false; // the solo path's sample of its misses, each standing for missWeight
             std::uint64_t loaderNs = 0;
             auto loader = [&]() -> std::optional<std::string> {
                 loaded = true;
@@ -277,8 +326,8 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
                     std::atomic<std::uint8_t>& c;
                     ~Guard() { c.fetch_sub(1, std::memory_order_acq_rel); }
                 } guard{sh.loading[key]};
-                if (guard.c.fetch_add(1, std::memory_order_acq_rel) > 0) st.stampedes.add();
-                st.backingQueries.add();
+                if (guard.c.fetch_add(1, std::memory_order_acq_rel) > 0) ++n.stampedes;
+                ++n.backingQueries;
                 auto value = backing_.read(key);
                 if (realTime && latency.count() > 0) std::this_thread::sleep_for(latency);
                 loaderNs = nsSince(t0);
@@ -295,18 +344,20 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
                 // with the same TTL, as wrap() would.
                 if (!cache.read(k, [&](std::string_view v) { got = valueVersion(v); })) {
                     loaded = true;
-                    const auto l0 = Clock::now();
-                    st.backingQueries.add();
+                    missWeight = missTick < 256 ? 1 : missSample;
+                    missTimed = missTick++ % missWeight == 0;
+                    const auto l0 = missTimed ? Clock::now() : Clock::time_point{};
+                    ++n.backingQueries;
                     try {
                         const bool found = backing_.readInto(key, valueBuf);
                         if (realTime && latency.count() > 0) std::this_thread::sleep_for(latency);
-                        loaderNs = nsSince(l0);
+                        if (missTimed) loaderNs = nsSince(l0);
                         if (found) {
                             got = valueVersion(valueBuf);
                             (void)cache.set(k, valueBuf, *setOpts);
                         }
                     } catch (const std::exception&) {
-                        loaderNs = nsSince(l0);
+                        if (missTimed) loaderNs = nsSince(l0);
                         ok = false;
                     }
                 }
@@ -335,16 +386,19 @@ SimResults Simulator::run(const ProgressFn& progress, const std::atomic<bool>* c
                     }
                 }
             }
-            if (!ok) st.loadFailures.add();
+            if (!ok) ++n.loadFailures;
             if (loaded) {
-                st.misses.add();
-                st.miss.record(loaderNs + simulatedLatencyNs);
+                ++n.misses;
+                // Loads through wrap() are always timed (the loader times itself); the solo path samples.
+                if (!(solo && s.singleFlight)) st.miss.record(loaderNs + simulatedLatencyNs);
+                else if (missTimed) st.miss.record(loaderNs + simulatedLatencyNs, missWeight);
             } else {
-                st.hits.add();
+                ++n.hits;
                 if (timed) st.hit.record(nsSince(t0), 16);
             }
-            if (ok && got < expected) st.stale.add();
+            if (ok && got < expected) ++n.stale;
         }
+        st.publish(n);
     };
 
     std::vector<std::thread> threads;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "engine/sim/backing.h"
+#include "engine/sim/trace_file.h"
 #include "engine/sim/workload.h"
 
 namespace cachelens::engine::sim {
@@ -83,6 +84,7 @@ private:
     WorkloadSpec spec_;
     Backing& backing_;
     std::vector<std::uint64_t> trace_;
+    std::vector<TraceRequest> traceOps_; // a trace's get/set/del (empty: all gets, or readRatio decides)
     std::uint64_t keys_ = 0;
 };
 

@@ -167,11 +167,13 @@ bool saveTraceText(const std::string& path, const Trace& trace, std::string& err
     File f = openFile(path, "wb", error);
     if (!f) return false;
     static const char* const kOps[] = {"get", "set", "del"};
+    const bool timed = trace.times.size() == trace.keys.size();
     for (std::size_t i = 0; i < trace.keys.size(); ++i) {
         const std::uint64_t k = trace.keys[i];
         const std::string name = k < trace.names.size() ? trace.names[k] : std::to_string(k);
         int rc;
         if (trace.ops.empty()) rc = std::fprintf(f.get(), "%s\n", name.c_str());
+        else if (timed) rc = std::fprintf(f.get(), "%.6f,%s,%s\n", trace.times[i], name.c_str(), kOps[static_cast<int>(trace.ops[i])]);
         else rc = std::fprintf(f.get(), "%zu,%s,%s\n", i, name.c_str(), kOps[static_cast<int>(trace.ops[i])]);
         if (rc < 0) {
             error = path + ": write failed: " + std::strerror(errno);

@@ -25,6 +25,7 @@ struct Trace {
     std::vector<std::uint64_t> keys;
     std::vector<TraceRequest> ops;      // empty: every request is a Get
     std::vector<std::string> names;     // text traces: names[id]; empty for u64le
+    std::vector<double> times;          // seconds, when known (recordings; not read back): the CSV's timestamp column
     std::uint64_t skippedLines = 0;     // blank or unparseable lines in a text trace
     TraceRequest op(std::size_t i) const noexcept { return ops.empty() ? TraceRequest::Get : ops[i]; }
 };
@@ -32,7 +33,8 @@ struct Trace {
 // std::nullopt with `error` set ("trace.txt line 12: unknown op 'put'", "trace.bin: size 13 is not a multiple of 8").
 std::optional<Trace> loadTrace(const std::string& path, TraceFormat format, std::string& error);
 bool saveTraceU64(const std::string& path, const std::vector<std::uint64_t>& keys, std::string& error);
-// One key per line: names[id] when given, the decimal id otherwise.
+// One key per line: names[id] when given, the decimal id otherwise; with ops, CSV `timestamp,key,op` lines (the
+// timestamp from `times` when it has one per request, else the request's index).
 bool saveTraceText(const std::string& path, const Trace& trace, std::string& error);
 
 // Maps arbitrary ids to 0…distinct-1 in order of first appearance (in place); returns the number of distinct keys.

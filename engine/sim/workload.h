@@ -25,7 +25,8 @@ struct DistributionSpec {
     std::uint64_t keys = 0;         // as a part of a mix: its own range of this many keys (all parts or none)
     double ttlSeconds = -1;         // as a part of a mix with its own keys: its TTL (-1 = the workload's)
     std::vector<DistributionSpec> parts; // mixed: each request picks a part with probability weight / total
-    std::string tracePath;          // trace: replay this file's keys in order (looping)
+    std::string tracePath;          // trace: replay this file's keys in order (looping); a text trace with get/set/del
+                                    // replays those too (sets and dels are writes, readRatio is then ignored)
     std::string traceFormat;        // "text" or "u64le" ("" = by extension: .bin/.u64 → u64le)
 };
 

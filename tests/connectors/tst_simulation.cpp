@@ -5,11 +5,17 @@
 #include "connectors/provider/BlockingRedis.h"
 #include "connectors/provider/RedisProvider.h"
 #include "connectors/sim/MonitorRecorder.h"
+#include "connectors/sim/TraceRecorder.h"
+#include "DemoEngine.h"
+#include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretStore.h"
+#include "engine/cache.h"
 
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,6 +58,23 @@ const char* kIssueExample = R"({ "keys": 100000, "distribution": {"type": "zipf"
   "rate": 5000, "valueSize": {"min": 100, "max": 1000}, "ttlSeconds": 30,
   "cache": {"target": "local", "policy": "wtinylfu", "maxEntries": 10000, "maxBytes": 0},
   "backing": {"type": "sqlite", "latencyMs": 2}, "seed": 42 })";
+
+bool keychainExpected() { return qEnvironmentVariable("CACHELENS_EXPECT_KEYCHAIN") == QLatin1String("1"); }
+
+// A saved connection whose password is in the keychain (the test's private Secret Service: with-keyring.sh).
+bool saveWithPassword(const QString& name, const QString& url, const QString& password, bool production = false)
+{
+    ConnectionProfile profile;
+    profile.id = ConnectionProfile::newId();
+    profile.name = name;
+    profile.url = *ConnectionUrl::parse(url).url;
+    profile.production = production;
+    if (!ProfileStore().save(profile)) return false;
+    QObject context;
+    std::optional<SecretStore::Result> written;
+    SecretStore().write(profile.id, password, &context, [&](const SecretStore::Result& r) { written = r; });
+    return QTest::qWaitFor([&] { return written.has_value(); }, 20000) && written->ok();
+}
 
 WorkloadSpec smallSpec(const char* backing = "memory")
 {
@@ -316,6 +339,176 @@ private slots:
         QCOMPARE(server.cli({QStringLiteral("DBSIZE")}).trimmed(), QByteArray("0"));
         const CtlResult bad = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), QStringLiteral("redis://127.0.0.1:99999")});
         QCOMPARE(bad.code, 2);
+    }
+
+    // Issue #10 with a saved connection whose password is in the keychain: `simulate --target NAME` and `record NAME`
+    // read it and authenticate to a real redis-server with requirepass. (Registered a second time under
+    // tests/support/with-keyring.sh; without a keychain it is skipped.)
+    void ctlSimulateAndRecordUseTheKeychainPassword()
+    {
+        if (!keychainExpected()) QSKIP("needs a Secret Service (ctest runs this under tests/support/with-keyring.sh)");
+        provider::registerRedisProvider();
+        test::RedisServer server(test::RedisServer::Options::requiringPassword(QStringLiteral("s3cret pw")));
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        QVERIFY(saveWithPassword(QStringLiteral("locked-cache"), server.url(), QStringLiteral("s3cret pw")));
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 200, "requests": 1000, "rate": 0, "ttlSeconds": 60, "cache": {"target": "locked-cache", "policy": "lru",
+                    "maxEntries": 100}, "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(QStringLiteral("requests")).toInt(), 1000);
+        QVERIFY(o.value(QStringLiteral("hitRate")).toDouble() > 0.5);
+        QCOMPARE(o.value(QStringLiteral("target")).toString(), QStringLiteral("locked-cache"));
+        QVERIFY(!r.out.contains(QStringLiteral("s3cret")) && !r.err.contains(QStringLiteral("s3cret")));
+        const QStringList auth{QStringLiteral("-a"), QStringLiteral("s3cret pw"), QStringLiteral("--no-auth-warning")};
+        QCOMPARE(server.cli(auth + QStringList{QStringLiteral("DBSIZE")}), QByteArray("0"));
+
+        // MONITOR on the same saved connection, traffic meanwhile.
+        std::atomic<bool> stop{false};
+        std::thread traffic([&] {
+            while (!stop) server.cli(auth + QStringList{QStringLiteral("GET"), QStringLiteral("k")});
+        });
+        const CtlResult rec = runCtl({QStringLiteral("record"), QStringLiteral("locked-cache"), QStringLiteral("--seconds"),
+                                      QStringLiteral("30"), QStringLiteral("--max-requests"), QStringLiteral("3"),
+                                      QStringLiteral("--out"), dir.filePath(QStringLiteral("t.txt"))});
+        stop = true;
+        traffic.join();
+        QVERIFY2(rec.code == 0, qPrintable(rec.err));
+        QVERIFY2(rec.out.contains(QStringLiteral("Recorded 3 requests")), qPrintable(rec.out));
+
+        // A wrong password in the keychain: refused with the server's reason, nothing written.
+        QVERIFY(saveWithPassword(QStringLiteral("wrong-pw"), server.url(), QStringLiteral("nope")));
+        const CtlResult wrong = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), QStringLiteral("wrong-pw")});
+        QVERIFY2(wrong.code == 1, qPrintable(wrong.out + wrong.err));
+        QVERIFY2(wrong.err.contains(QStringLiteral("WRONGPASS"), Qt::CaseInsensitive) || wrong.err.contains(QStringLiteral("auth"), Qt::CaseInsensitive),
+                 qPrintable(wrong.err));
+    }
+
+    // `cachelensctl record local`: the demo workload through an engine in this process while its tap is recorded;
+    // the output states the engine's own hit ratio over the recorded gets, and replaying the file comes within a
+    // point of it (the engine has two LRU shards of 1,000 entries, the replay one of 2,000; no TTL ran out).
+    void ctlRecordLocalReplaysToTheLiveHitRatio_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::addRow("text") << QStringLiteral("text");
+        QTest::addRow("u64le") << QStringLiteral("u64le");
+    }
+    void ctlRecordLocalReplaysToTheLiveHitRatio()
+    {
+        QFETCH(QString, format);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("local.trace"));
+        const CtlResult r = runCtl({QStringLiteral("record"), QStringLiteral("local"), QStringLiteral("--seconds"), QStringLiteral("120"),
+                                    QStringLiteral("--max-requests"), QStringLiteral("30000"), QStringLiteral("--rate"), QStringLiteral("1000000"),
+                                    QStringLiteral("--policy"), QStringLiteral("lru"), QStringLiteral("--capacity"), QStringLiteral("2000"),
+                                    QStringLiteral("--format"), format, QStringLiteral("--out"), out, QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(o.value(QStringLiteral("requests")).toInt(), 30000);
+        QCOMPARE(o.value(QStringLiteral("lost")).toInt(), 0);
+        QCOMPARE(o.value(QStringLiteral("policy")).toString(), QStringLiteral("lru"));
+        const double live = o.value(QStringLiteral("liveHitRatio")).toDouble();
+        QVERIFY(live > 0.2 && live < 1);
+        const CtlResult replay = runCtl({QStringLiteral("replay"), out, QStringLiteral("--format"), format, QStringLiteral("--policy"),
+                                         QStringLiteral("lru"), QStringLiteral("--capacity"), QStringLiteral("2000"), QStringLiteral("--json")});
+        QVERIFY2(replay.code == 0, qPrintable(replay.err));
+        const double replayed = QJsonDocument::fromJson(replay.out.toUtf8()).object().value(QStringLiteral("lru")).toObject()
+                                    .value(QStringLiteral("2000")).toDouble();
+        qInfo("record local (%s): live hit ratio %.4f, replay %.4f", qPrintable(format), live, replayed);
+        // u64le keeps no ops: the demo's deletes (0.5% of requests) replay as gets there, which hits a little more.
+        QVERIFY(std::abs(replayed - live) < (format == QLatin1String("text") ? 0.01 : 0.02));
+
+        const CtlResult human = runCtl({QStringLiteral("record"), QStringLiteral("local"), QStringLiteral("--seconds"), QStringLiteral("0.2"),
+                                        QStringLiteral("--out"), dir.filePath(QStringLiteral("h.u64"))});
+        QVERIFY2(human.code == 0, qPrintable(human.err));
+        QVERIFY2(human.out.contains(QStringLiteral("the engine hit")), qPrintable(human.out));
+        QCOMPARE(runCtl({QStringLiteral("record"), QStringLiteral("redis://127.0.0.1:1"), QStringLiteral("--rate"), QStringLiteral("5"),
+                         QStringLiteral("--out"), dir.filePath(QStringLiteral("x"))}).code, 2); // --rate is for local only
+    }
+
+    // The panel's recorder: the tap of an engine that something else drives, off the calling thread, bounded by
+    // requests; Stop keeps what was recorded.
+    void traceRecorderRecordsALiveEngineOffThread()
+    {
+        engine::CacheOptions o;
+        o.maxEntries = 1000;
+        test::DemoEngine engine(o, 200000);
+        const auto& cache = engine.cache;
+        QTemporaryDir dir;
+        sim::TraceRecorder recorder;
+        QSignalSpy finished(&recorder, &sim::TraceRecorder::finished);
+        QSignalSpy progress(&recorder, &sim::TraceRecorder::progress);
+        sim::TraceRecordJob job;
+        job.cache = cache;
+        job.display = QStringLiteral("Local engine");
+        job.duration = std::chrono::minutes(5);
+        job.maxRequests = 5000;
+        job.path = dir.filePath(QStringLiteral("t.u64"));
+        QVERIFY(recorder.start(job));
+        QVERIFY(recorder.isRunning());
+        QVERIFY(!recorder.start(job));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+        auto r = finished.first().first().value<sim::TraceRecording>();
+        QVERIFY2(r.saved, qPrintable(r.error));
+        QVERIFY(r.hitLimit);
+        QCOMPARE(r.requests, 5000u);
+        QCOMPARE(QFileInfo(job.path).size(), qint64(5000 * 8));
+        QVERIFY(r.liveGets > 4000);
+        QVERIFY2(sim::describeRecording(r).startsWith(QStringLiteral("Recorded %1 requests").arg(QLocale().toString(5000))),
+                 qPrintable(sim::describeRecording(r)));
+        QVERIFY(!cache->traceTap().enabled());
+
+        job.maxRequests = 0;
+        job.path = dir.filePath(QStringLiteral("stopped.u64"));
+        QVERIFY(recorder.start(job));
+        QTRY_VERIFY_WITH_TIMEOUT(progress.size() > 0, 60000);
+        recorder.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 60000);
+        r = finished.at(1).first().value<sim::TraceRecording>();
+        QVERIFY(r.cancelled && r.saved && r.requests > 0);
+        QCOMPARE(QFileInfo(job.path).size(), qint64(r.requests * 8));
+    }
+
+    // TLS targets: the engine's redis provider and the MONITOR recorder speak rediss:// (with the server's CA).
+    void ctlSimulateAndRecordOverTls()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer::Options options;
+        options.tls = true;
+        test::RedisServer server(options);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 100, "requests": 500, "rate": 0, "ttlSeconds": 60, "cache": {"policy": "lru", "maxEntries": 50},
+                    "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), server.tlsUrl(), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("hitRate")).toDouble() > 0.3);
+        QCOMPARE(server.cli({QStringLiteral("DBSIZE")}), QByteArray("0"));
+
+        std::atomic<bool> stop{false};
+        std::thread traffic([&] {
+            while (!stop) server.cli({QStringLiteral("GET"), QStringLiteral("over-tls")});
+        });
+        const CtlResult rec = runCtl({QStringLiteral("record"), server.tlsUrl(), QStringLiteral("--seconds"), QStringLiteral("30"),
+                                      QStringLiteral("--max-requests"), QStringLiteral("2"), QStringLiteral("--out"),
+                                      dir.filePath(QStringLiteral("tls.txt")), QStringLiteral("--json")});
+        stop = true;
+        traffic.join();
+        QVERIFY2(rec.code == 0, qPrintable(rec.err));
+        QCOMPARE(QJsonDocument::fromJson(rec.out.toUtf8()).object().value(QStringLiteral("requests")).toInt(), 2);
+
+        // A server that is not there: refused before the run, with the reason, instead of a run of misses.
+        const CtlResult dead = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"),
+                                       QStringLiteral("redis://127.0.0.1:%1").arg(test::RedisServer::freePort())});
+        QCOMPARE(dead.code, 1);
+        QVERIFY2(dead.err.contains(QStringLiteral("cannot run on Redis")), qPrintable(dead.err));
     }
 
     void monitorLinesDecodeToExactBytes_data()

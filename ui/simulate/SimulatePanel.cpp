@@ -5,12 +5,14 @@
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/sim/WorkloadJson.h"
 #include "ui/Icons.h"
+#include "ui/simulate/RecordTraceDialog.h"
 #include "ui/simulate/SimResultsModel.h"
 
 #include <qcustomplot.h>
 
 #include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -92,8 +94,13 @@ void SimulatePanel::buildUi()
     });
     presetRow->addWidget(new QLabel(tr("Preset:")));
     presetRow->addWidget(m_presets, 1);
+    m_recordButton = new QPushButton(tr("Record…"));
+    m_recordButton->setObjectName(QStringLiteral("recordTraceButton"));
+    m_recordButton->setToolTip(tr("Record a trace from the local engine or a Redis connection, to replay as a workload"));
+    connect(m_recordButton, &QPushButton::clicked, this, &SimulatePanel::openRecordDialog);
     presetRow->addWidget(m_load);
     presetRow->addWidget(m_save);
+    presetRow->addWidget(m_recordButton);
     l->addLayout(presetRow);
     m_editor = new QPlainTextEdit;
     m_editor->setObjectName(QStringLiteral("specEditor"));
@@ -327,11 +334,64 @@ void SimulatePanel::targetChanged()
     m_targetNote->setText(note);
 }
 
-bool SimulatePanel::isRunning() const { return m_runner->isRunning(); }
+bool SimulatePanel::isRunning() const { return m_starting || m_runner->isRunning(); }
+
+void SimulatePanel::setLocalEngine(std::shared_ptr<engine::Cache> cache)
+{
+    m_localEngine = std::move(cache);
+    if (m_recordDialog) m_recordDialog->setLocalEngine(m_localEngine);
+}
+
+RecordTraceDialog* SimulatePanel::recordDialog()
+{
+    if (!m_recordDialog) {
+        m_recordDialog = new RecordTraceDialog(this);
+        m_recordDialog->setLocalEngine(m_localEngine);
+        connect(m_recordDialog, &RecordTraceDialog::useTrace, this, &SimulatePanel::useTrace);
+    }
+    return m_recordDialog;
+}
+
+void SimulatePanel::openRecordDialog()
+{
+    RecordTraceDialog* d = recordDialog();
+    if (!d->isRecording()) d->reloadSources();
+    d->show();
+    d->raise();
+    d->activateWindow();
+}
+
+void SimulatePanel::useTrace(const sim::TraceRecording& r)
+{
+    const QString& path = r.path;
+    QString error;
+    auto spec = sim::parseWorkload(m_editor->toPlainText().toUtf8(), error);
+    if (!spec) spec = sim::parseWorkload(sim::workloadPresets().first().json, error);
+    if (!spec) return;
+    spec->name = QFileInfo(path).fileName().toStdString();
+    spec->distribution = engine::sim::DistributionSpec{};
+    spec->distribution.kind = engine::sim::DistributionKind::Trace;
+    spec->distribution.tracePath = path.toStdString();
+    spec->distribution.traceFormat = engine::sim::traceFormatName(r.format);
+    spec->requests = r.requests;
+    // A trace workload draws its keys from the file; a text recording's sets and deletes are its writes (readRatio is
+    // then ignored), a u64le one holds keys only: all reads.
+    spec->readRatio = 1;
+    if (r.local) {
+        spec->policy = r.policy;
+        spec->maxEntries = r.maxEntries;
+        spec->maxBytes = r.maxBytes;
+    }
+    m_editor->setPlainText(QString::fromUtf8(QJsonDocument(sim::workloadToJson(*spec)).toJson(QJsonDocument::Indented)));
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("The workload now replays %1 (%2 requests)%3. Run it to compare policies and sizes.")
+                          .arg(path, QLocale().toString(qulonglong(r.requests)),
+                               r.local ? tr(" with the recorded engine's policy and size") : QString()));
+}
 
 void SimulatePanel::run()
 {
-    if (m_runner->isRunning()) return;
+    if (m_runner->isRunning() || m_starting) return;
     QString error;
     auto configs = configurations(error);
     if (configs.isEmpty()) {
@@ -339,21 +399,38 @@ void SimulatePanel::run()
         return;
     }
     const QString target = m_target->currentData().toString();
-    bool confirmed = false;
-    if (!target.isEmpty() && target != QLatin1String("local")) {
-        const auto t = sim::resolveSimTarget(target, error);
-        if (!t) {
-            showError(tr("%1 Nothing was run.").arg(error));
-            return;
-        }
-        const QString refusal = sim::simTargetRefusal(*t);
-        if (!refusal.isEmpty() && m_targetConfirm->text() != t->display) {
-            showError(tr("Refused: %1. Type its name in the box beside the target to run it anyway. Nothing was run.").arg(refusal));
-            return;
-        }
-        confirmed = true;
-        for (auto& c : configs) c.target = target.toStdString();
+    if (target.isEmpty() || target == QLatin1String("local")) {
+        startRuns(configs, false, {});
+        return;
     }
+    const auto t = sim::resolveSimTarget(target, error);
+    if (!t) {
+        showError(tr("%1 Nothing was run.").arg(error));
+        return;
+    }
+    const QString refusal = sim::simTargetRefusal(*t);
+    if (!refusal.isEmpty() && m_targetConfirm->text() != t->display) {
+        showError(tr("Refused: %1. Type its name in the box beside the target to run it anyway. Nothing was run.").arg(refusal));
+        return;
+    }
+    for (auto& c : configs) c.target = target.toStdString();
+    // A saved connection's password is in the keychain: read it (asynchronously) before the runs start.
+    m_starting = true;
+    setRunning(true);
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
+    const quint64 id = ++m_runRequest;
+    sim::readTargetPassword(*t, this, [this, id, configs](const QString& password, const QString& problem) {
+        if (id != m_runRequest) return; // cancelled meanwhile
+        m_starting = false;
+        startRuns(configs, true, password);
+        if (!problem.isEmpty() && m_runner->isRunning())
+            m_status->setText(tr("Running without a password: %1").arg(problem));
+    });
+}
+
+void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, bool confirmed, const QString& password)
+{
     m_configs = configs;
     m_finished = m_failed = 0;
     QStringList names;
@@ -369,7 +446,10 @@ void SimulatePanel::run()
     m_live->replot(QCustomPlot::rpQueuedReplot);
     m_progress->setValue(0);
     m_status->setStyleSheet(QString());
-    if (!m_runner->start(configs, m_workDir.path(), confirmed)) return;
+    if (!m_runner->start(configs, m_workDir.path(), confirmed, password)) {
+        setRunning(false);
+        return;
+    }
     // LRU's curve for this workload, from sizes up to the largest compared size (or the key space) × 2.
     std::uint64_t top = 0;
     for (const auto& c : configs) top = std::max<std::uint64_t>(top, c.maxEntries);
@@ -384,6 +464,14 @@ void SimulatePanel::run()
 
 void SimulatePanel::cancel()
 {
+    if (m_starting) { // still waiting for the keychain: nothing has run
+        ++m_runRequest;
+        m_starting = false;
+        setRunning(false);
+        m_status->setText(tr("Cancelled before the runs started. Nothing was run."));
+        emit runsFinished(true);
+        return;
+    }
     if (!m_runner->isRunning()) return;
     m_runner->cancel();
     m_status->setText(tr("Cancelling…"));
@@ -480,7 +568,12 @@ void SimulatePanel::onAllFinished(bool cancelled)
 void SimulatePanel::onCurve(const engine::sim::Mrc& curve)
 {
     QCPGraph* g = m_mrc->addGraph();
-    g->setName(curve.samplingRate < 1 ? tr("LRU (SHARDS, R = %1)").arg(curve.samplingRate) : tr("LRU (exact)"));
+    double error = 0;
+    for (const auto& p : curve.points) error = std::max(error, p.stdError);
+    // Sampled: the rate and the largest standard error of a point (binomial, of the sampled requests).
+    g->setName(curve.samplingRate < 1 ? tr("LRU (SHARDS, R = %1, ± %2 points)")
+                                            .arg(QLocale().toString(curve.samplingRate), QLocale().toString(100 * error, 'f', 2))
+                                      : tr("LRU (exact)"));
     g->setPen(QPen(seriesColor(0), 2));
     for (const auto& p : curve.points) g->addData(double(p.size), 100 * p.hitRatio);
     m_mrc->rescaleAxes();

@@ -11,6 +11,8 @@
 #include <QList>
 #include <QTemporaryDir>
 
+#include <memory>
+
 class QComboBox;
 class QCustomPlot;
 class QLabel;
@@ -24,6 +26,7 @@ class QTabWidget;
 namespace cachelens::sim {
 class MrcCalculator;
 class SimulationRunner;
+struct TraceRecording;
 } // namespace cachelens::sim
 
 namespace cachelens::engine::sim {
@@ -31,8 +34,13 @@ struct SimResults;
 struct Mrc;
 } // namespace cachelens::engine::sim
 
+namespace cachelens::engine {
+class Cache;
+}
+
 namespace cachelens::ui {
 
+class RecordTraceDialog;
 class SimResultsModel;
 
 class SimulatePanel : public Panel
@@ -64,6 +72,11 @@ public:
     QPushButton* runButton() const { return m_run; }
     QPushButton* cancelButton() const { return m_cancel; }
     QLabel* statusLabel() const { return m_status; }
+    QPushButton* recordButton() const { return m_recordButton; }
+    // The Record… dialog (created on first use).
+    RecordTraceDialog* recordDialog();
+    // The GUI's embedded engine, whose access tap Record… can record.
+    void setLocalEngine(std::shared_ptr<engine::Cache> cache);
     SimResultsModel* resultsModel() const { return m_model; }
     QCustomPlot* liveChart() const { return m_live; }
     QCustomPlot* mrcChart() const { return m_mrc; }
@@ -72,12 +85,17 @@ public Q_SLOTS:
     void run();
     void cancel();
     void applyPreset(int index);
+    void openRecordDialog();
+    // Puts a recorded trace in the editor as a `trace` workload (the other fields kept); a local recording also
+    // brings the recorded engine's policy and size, so a run compares with what the engine did live.
+    void useTrace(const cachelens::sim::TraceRecording& recording);
 
 Q_SIGNALS:
     void runsFinished(bool cancelled);
 
 private:
     void buildUi();
+    void startRuns(const QList<engine::sim::WorkloadSpec>& configs, bool confirmed, const QString& password);
     void onProgress(int index, const engine::sim::SimResults& r);
     void onRunFinished(int index, const engine::sim::SimResults& r);
     void onRunFailed(int index, const QString& error);
@@ -101,6 +119,11 @@ private:
     QPushButton* m_cancel = nullptr;
     QPushButton* m_load = nullptr;
     QPushButton* m_save = nullptr;
+    QPushButton* m_recordButton = nullptr;
+    RecordTraceDialog* m_recordDialog = nullptr;
+    std::shared_ptr<engine::Cache> m_localEngine;
+    quint64 m_runRequest = 0;   // bumped per Run and Cancel: a keychain answer for an older Run is dropped
+    bool m_starting = false;    // waiting for the keychain before a run
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     QTabWidget* m_tabs = nullptr;

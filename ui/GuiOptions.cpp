@@ -33,7 +33,8 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
                                      "bot), so the charts move and the key tree is populated."));
     const QCommandLineOption reportStalls(QStringLiteral("report-stalls"),
                                           tr("Load the Keys panel's whole tree, print keys=N max_stall_ms=M (the "
-                                             "longest GUI event-loop stall while loading) and exit."));
+                                             "longest GUI event-loop stall while loading), the tree's bytes per key and "
+                                             "the longest stretch of GUI-thread CPU time, and exit."));
     parser.addOptions({connect, panel, screenshot, screenshotAfter, demo, reportStalls});
 
     if (!parser.parse(arguments)) {

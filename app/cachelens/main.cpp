@@ -77,10 +77,10 @@ int main(int argc, char** argv)
                 return;   // the local engine's scan, before the connection was ready
             stalls.stop();
             const auto* model = keys->model();
-            std::printf("keys=%llu max_stall_ms=%.1f model_bytes_per_key=%.1f%s\n", static_cast<unsigned long long>(total),
-                        stalls.maxStallMs(),
+            std::printf("keys=%llu max_stall_ms=%.1f model_bytes_per_key=%.1f max_stall_cpu_ms=%.1f%s\n",
+                        static_cast<unsigned long long>(total), stalls.maxStallMs(),
                         model->loadedKeys() ? double(model->bytesUsed() - model->keyBytes()) / double(model->loadedKeys()) : 0.0,
-                        cancelled ? " cancelled" : "");
+                        stalls.maxStallCpuMs(), cancelled ? " cancelled" : "");
             std::fflush(stdout);
             QCoreApplication::exit(cancelled ? 1 : 0);
         });

@@ -171,6 +171,45 @@ private Q_SLOTS:
         QCOMPARE(panel->model()->loadedKeys(), 20u);
     }
 
+    void aFlatKeyspaceListsAPageAndMoreAsYouScroll()
+    {
+        // 25,000 keys without a separator: the root shows a page of them (the view would otherwise lay out every
+        // row again per batch), the next pages as the view scrolls to the end, and each shown key gets its details.
+        m_server->cli({QStringLiteral("EVAL"),
+                       QStringLiteral("for i = 0, 24999 do redis.call('SET', string.format('k%05d', i), 'v') end"),
+                       QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        KeyTreeModel& model = *panel->model();   // (tst_keytreemodel runs the paging under QAbstractItemModelTester)
+        const int page = int(KeyTreeModel::kPageRows);
+        const int rows = 25000 + 6;   // and bin, character, discord, profile, queue, room_messages
+        QCOMPARE(model.rowCount(), page);
+        QCOMPARE(model.hiddenRowCount(), quint64(rows - page));
+        const QLocale locale;
+        QVERIFY2(panel->progressText().contains(QStringLiteral("the first %1 of %2 top-level rows").arg(locale.toString(page), locale.toString(rows))),
+                 qPrintable(panel->progressText()));
+        QCOMPARE(model.index(5, 0).data().toString(), QStringLiteral("room_messages"));   // namespaces first
+        QCOMPARE(model.index(6, 0).data().toString(), QStringLiteral("k00000"));
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(6, KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"), 20000);
+        QCOMPARE(model.index(6, KeyTreeModel::TtlColumn).data().toString(), QStringLiteral("no expiry"));
+        panel->view()->scrollToBottom();
+        QTRY_COMPARE(model.rowCount(), 2 * page);
+        QCOMPARE(model.index(2 * page - 1, 0).data().toString(), QStringLiteral("k%1").arg(2 * page - 7, 5, 10, QLatin1Char('0')));
+        panel->view()->scrollToBottom();
+        QTRY_COMPARE(model.rowCount(), rows);   // the last page is a short one
+        QCOMPARE(model.hiddenRowCount(), 0u);
+        QVERIFY(!panel->progressText().contains(QStringLiteral("top-level rows")));
+        // A key far down is selected by lookup (the rankings do this) without scrolling there first.
+        panel->refresh();
+        QSignalSpy done(panel.get(), &KeysPanel::scanDone);
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        QCOMPARE(model.rowCount(), page);
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->showKey("k24000", KeyType::String);
+        QCOMPARE(panel->view()->currentIndex().data().toString(), QStringLiteral("k24000"));
+        QTRY_COMPARE(loaded.size(), 1);
+    }
+
     void cancelStopsTheScanAndSaysSo()
     {
         m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("300000"), QStringLiteral("bulk")});

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_set>
 
 namespace cachelens::ui {
 
@@ -66,8 +67,6 @@ KeyTreeModel::KeyTreeModel(QObject* parent)
     connect(m_rebuild, &QTimer::timeout, this, &KeyTreeModel::rebuildSlice);
     m_ns.emplace_back();   // the root
     m_rows[0] = {};
-    m_keySlots.assign(1024, kNone);
-    m_nsSlots.assign(1024, kNone);
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
@@ -106,90 +105,33 @@ std::size_t KeyTreeModel::nsHash(quint32 parent, QByteArrayView segment) const
 
 quint32 KeyTreeModel::findKey(QByteArrayView bytes) const
 {
-    const std::size_t mask = m_keySlots.size() - 1;
-    for (std::size_t i = keyHash(bytes) & mask;; i = (i + 1) & mask) {
-        const quint32 k = m_keySlots[i];
-        if (k == kNone)
-            return kNone;
-        if (keyBytes(k) == bytes)
-            return k;
-    }
+    return m_keyIndex.find(keyHash(bytes), [&](quint32 k) { return keyBytes(k) == bytes; });
 }
 
 quint32 KeyTreeModel::findNs(quint32 parent, QByteArrayView segment) const
 {
-    const std::size_t mask = m_nsSlots.size() - 1;
-    for (std::size_t i = nsHash(parent, segment) & mask;; i = (i + 1) & mask) {
-        const quint32 n = m_nsSlots[i];
-        if (n == kNone)
-            return kNone;
-        if (m_ns[n].parent == parent && nsName(n) == segment)
-            return n;
-    }
+    return m_nsIndex.find(nsHash(parent, segment), [&](quint32 n) { return m_ns[n].parent == parent && nsName(n) == segment; });
 }
 
 void KeyTreeModel::insertKeyIndex(quint32 k)
 {
-    if ((m_offsets.size() - 1) * 2 > m_keySlots.size())
-        growKeyIndex();
-    const std::size_t mask = m_keySlots.size() - 1;
-    std::size_t i = keyHash(keyBytes(k)) & mask;
-    while (m_keySlots[i] != kNone)
-        i = (i + 1) & mask;
-    m_keySlots[i] = k;
-}
-
-void KeyTreeModel::growKeyIndex()
-{
-    std::vector<quint32> table(m_keySlots.size() * 2, kNone);
-    const std::size_t mask = table.size() - 1;
-    for (quint32 k : m_keySlots) {
-        if (k == kNone)
-            continue;
-        std::size_t i = keyHash(keyBytes(k)) & mask;
-        while (table[i] != kNone)
-            i = (i + 1) & mask;
-        table[i] = k;
-    }
-    m_keySlots.swap(table);
+    m_keyIndex.insert(k, keyHash(keyBytes(k)), [this](quint32 id) { return keyHash(keyBytes(id)); });
 }
 
 void KeyTreeModel::insertNsIndex(quint32 n)
 {
-    if (m_ns.size() * 2 > m_nsSlots.size())
-        growNsIndex();
-    const std::size_t mask = m_nsSlots.size() - 1;
-    std::size_t i = nsHash(m_ns[n].parent, nsName(n)) & mask;
-    while (m_nsSlots[i] != kNone)
-        i = (i + 1) & mask;
-    m_nsSlots[i] = n;
-}
-
-void KeyTreeModel::growNsIndex()
-{
-    std::vector<quint32> table(m_nsSlots.size() * 2, kNone);
-    const std::size_t mask = table.size() - 1;
-    for (quint32 n : m_nsSlots) {
-        if (n == kNone)
-            continue;
-        std::size_t i = nsHash(m_ns[n].parent, nsName(n)) & mask;
-        while (table[i] != kNone)
-            i = (i + 1) & mask;
-        table[i] = n;
-    }
-    m_nsSlots.swap(table);
+    m_nsIndex.insert(n, nsHash(m_ns[n].parent, nsName(n)), [this](quint32 id) { return nsHash(m_ns[id].parent, nsName(id)); });
 }
 
 std::size_t KeyTreeModel::bytesUsed() const
 {
     std::size_t rows = 0;
     for (const auto& [n, r] : m_rows)
-        rows += r.capacity() * sizeof(quint32) + 48;
+        rows += r.refs.capacity() * sizeof(quint32) + 64;
     return m_arena.capacity() + m_offsets.capacity() * sizeof(quint64) + m_deadline.capacity() * sizeof(qint64)
         + m_memory.capacity() * sizeof(qint32) + m_type.capacity() * sizeof(KeyType)
         + m_keyNs.capacity() * sizeof(quint32) + m_nextLeaf.capacity() * sizeof(quint32)
-        + m_keySlots.capacity() * sizeof(quint32) + m_ns.capacity() * sizeof(Ns) + m_nsSlots.capacity() * sizeof(quint32)
-        + rows;
+        + m_keyIndex.bytes() + m_ns.capacityBytes() + m_nsIndex.bytes() + rows;
 }
 
 quint64 KeyTreeModel::loadedKeys() const { return m_liveKeys; }
@@ -246,6 +188,7 @@ void KeyTreeModel::insertIntoTree(quint32 k, Pending& pending)
     m_nextLeaf[k] = m_ns[ns].firstLeaf;
     m_ns[ns].firstLeaf = k;
     m_keyNs[k] = ns;
+    m_inserted = true;
     if (isExpanded(ns))
         pending[ns].push_back(k | kKeyFlag);
     const qint64 memory = m_memory[k];
@@ -261,57 +204,137 @@ void KeyTreeModel::insertIntoTree(quint32 k, Pending& pending)
 void KeyTreeModel::flush(Pending& pending)
 {
     for (auto& [n, refs] : pending) {
-        std::vector<quint32>& rows = m_rows[n];
-        const int first = int(rows.size());
-        beginInsertRows(nsIndex(n, 0), first, first + int(refs.size()) - 1);
+        Rows& rows = m_rows[n];
         for (quint32 ref : refs) {
             if (!(ref & kKeyFlag))
-                m_ns[ref].row = quint32(rows.size());
-            rows.push_back(ref);
+                m_ns[ref].row = quint32(rows.refs.size());
+            rows.refs.push_back(ref);
         }
-        endInsertRows();
+        // Up to a page, new rows show at once (the first keys of a scan are visible at once); beyond, they wait for
+        // showMoreRows, so a flat keyspace does not make the view lay out a million rows again per batch.
+        expose(n, std::max(rows.shown, std::min(rows.refs.size(), kPageRows)));
     }
-    // Counts of expanded namespaces changed; views repaint only what they show.
-    for (const auto& [n, rows] : m_rows)
-        if (!rows.empty())
-            Q_EMIT dataChanged(index(0, KeysColumn, nsIndex(n, 0)), index(int(rows.size()) - 1, KeysColumn, nsIndex(n, 0)));
+    if (m_inserted) {
+        m_inserted = false;
+        namespaceRowsChanged();
+    }
     Q_EMIT countsChanged();
 }
 
-void KeyTreeModel::removeFromTree(quint32 k)
+void KeyTreeModel::namespaceRowsChanged()
 {
-    const quint32 ns = m_keyNs[k];
-    if (ns == kNone)
-        return;
-    auto it = m_rows.find(ns);
-    if (it != m_rows.end()) {
-        std::vector<quint32>& rows = it->second;
-        const auto pos = std::find(rows.begin(), rows.end(), k | kKeyFlag);
-        if (pos != rows.end()) {
-            const int row = int(pos - rows.begin());
-            beginRemoveRows(nsIndex(ns, 0), row, row);
-            rows.erase(pos);
-            ++m_rowsVersion;   // a sort in progress on this snapshot starts over
-            for (std::size_t i = std::size_t(row); i < rows.size(); ++i)
-                if (!(rows[i] & kKeyFlag))
-                    m_ns[rows[i]].row = quint32(i);
-            endRemoveRows();
+    // Shown namespace rows may have new counts (or memory sums); key rows show neither. After a sort namespaces are
+    // the first rows, so each range is short; views repaint only what they show.
+    for (auto& [n, rows] : m_rows) {
+        if (rows.shown == 0 || m_ns[n].firstChild == kNone || !isVisible(n))
+            continue;
+        std::size_t first = rows.shown, last = 0;
+        for (std::size_t i = 0; i < rows.shown; ++i)
+            if (!(rows.refs[i] & kKeyFlag)) {
+                first = std::min(first, i);
+                last = i;
+            }
+        if (first > last)
+            continue;
+        const QModelIndex parent = nsIndex(n, 0);
+        Q_EMIT dataChanged(index(int(first), KeysColumn, parent), index(int(last), MemoryColumn, parent));
+    }
+}
+
+void KeyTreeModel::removeFromTree(const std::vector<quint32>& keys)
+{
+    // Rows first, while the keys still have their place (views may look at the rows being removed), then the rest.
+    std::unordered_map<quint32, std::vector<quint32>> gone;   // built node → its refs that leave
+    for (quint32 k : keys)
+        if (m_keyNs[k] != kNone && isExpanded(m_keyNs[k]))
+            gone[m_keyNs[k]].push_back(k | kKeyFlag);
+    for (auto& [n, refs] : gone)
+        removeRefs(n, m_rows[n], refs);
+    std::vector<quint32> lists;   // namespaces whose leaf lists lose keys
+    for (quint32 k : keys) {
+        const quint32 ns = m_keyNs[k];
+        if (ns == kNone)
+            continue;
+        lists.push_back(ns);
+        m_keyNs[k] = kNone;
+        const qint64 memory = m_memory[k];
+        for (quint32 n = ns; n != kNone; n = m_ns[n].parent) {
+            --m_ns[n].count;
+            if (memory >= 0) {
+                m_ns[n].memory -= memory;
+                --m_ns[n].measured;
+            }
         }
     }
-    quint32* link = &m_ns[ns].firstLeaf;
-    while (*link != kNone && *link != k)
-        link = &m_nextLeaf[*link];
-    if (*link == k)
-        *link = m_nextLeaf[k];
-    m_keyNs[k] = kNone;
-    const qint64 memory = m_memory[k];
-    for (quint32 n = ns; n != kNone; n = m_ns[n].parent) {
-        --m_ns[n].count;
-        if (memory >= 0) {
-            m_ns[n].memory -= memory;
-            --m_ns[n].measured;
+    // One walk per leaf list drops every key that left it (deleting a namespace of 300,000 keys is one pass, not
+    // 300,000 searches).
+    std::sort(lists.begin(), lists.end());
+    lists.erase(std::unique(lists.begin(), lists.end()), lists.end());
+    for (quint32 ns : lists) {
+        quint32* link = &m_ns[ns].firstLeaf;
+        while (*link != kNone) {
+            if (m_keyNs[*link] != ns)
+                *link = m_nextLeaf[*link];
+            else
+                link = &m_nextLeaf[*link];
         }
     }
+}
+
+void KeyTreeModel::removeRefs(quint32 n, Rows& rows, const std::vector<quint32>& goneRefs)
+{
+    static constexpr std::size_t kMaxRanges = 32;   // beyond, one layout change instead of a signal pair per range
+    const std::unordered_set<quint32> gone(goneRefs.begin(), goneRefs.end());
+    std::vector<quint32>& refs = rows.refs;
+    ++m_rowsVersion;   // a sort in progress on a snapshot of these rows starts over
+    // Rows not shown leave silently, in one pass; the tail is kept aside meanwhile so that removing shown rows
+    // range by range moves only the shown ones.
+    std::vector<quint32> tail;
+    tail.reserve(refs.size() - rows.shown);
+    for (std::size_t i = rows.shown; i < refs.size(); ++i)
+        if (!gone.contains(refs[i]))
+            tail.push_back(refs[i]);
+    refs.resize(rows.shown);
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;   // shown rows leaving: [first, last], ascending
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        if (!gone.contains(refs[i]))
+            continue;
+        if (!ranges.empty() && ranges.back().second + 1 == i)
+            ranges.back().second = i;
+        else
+            ranges.emplace_back(i, i);
+    }
+    const bool visible = isVisible(n);
+    const QModelIndex parent = visible ? nsIndex(n, 0) : QModelIndex();
+    if (visible && ranges.size() > kMaxRanges) {
+        const QList<QPersistentModelIndex> parents = n == 0 ? QList<QPersistentModelIndex>{}
+                                                            : QList<QPersistentModelIndex>{QPersistentModelIndex(parent)};
+        Q_EMIT layoutAboutToBeChanged(parents);
+        const QModelIndexList before = persistentIndexList();
+        std::erase_if(refs, [&](quint32 ref) { return gone.contains(ref); });
+        rows.shown = refs.size();
+        refs.insert(refs.end(), tail.begin(), tail.end());
+        renumber(n);
+        remapPersistent(before);   // the keys that left have no node any more: their indexes become invalid
+        Q_EMIT layoutChanged(parents);
+    } else {
+        for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
+            const auto [first, last] = *it;
+            if (visible)
+                beginRemoveRows(parent, int(first), int(last));
+            refs.erase(refs.begin() + std::ptrdiff_t(first), refs.begin() + std::ptrdiff_t(last) + 1);
+            rows.shown = refs.size();
+            for (std::size_t i = first; i < refs.size(); ++i)   // namespaces below keep their row numbers right
+                if (!(refs[i] & kKeyFlag))
+                    m_ns[refs[i]].row = quint32(i);
+            if (visible)
+                endRemoveRows();
+        }
+        refs.insert(refs.end(), tail.begin(), tail.end());
+        renumber(n);
+    }
+    // Below a page, the next rows come into view as a scan's would.
+    expose(n, std::max(rows.shown, std::min(refs.size(), kPageRows)));
 }
 
 void KeyTreeModel::setMemory(quint32 k, std::int64_t bytes)
@@ -353,7 +376,7 @@ void KeyTreeModel::restartTree()
     beginResetModel();
     m_ns.clear();
     m_ns.emplace_back();
-    m_nsSlots.assign(1024, kNone);
+    m_nsIndex.reset();
     m_rows.clear();
     m_rows[0] = {};
     m_fetchQueue.clear();
@@ -378,11 +401,11 @@ void KeyTreeModel::clear()
     m_type.clear();
     m_keyNs.clear();
     m_nextLeaf.clear();
-    m_keySlots.assign(1024, kNone);
+    m_keyIndex.reset();
     m_liveKeys = 0;
     m_ns.clear();
     m_ns.emplace_back();
-    m_nsSlots.assign(1024, kNone);
+    m_nsIndex.reset();
     m_rows.clear();
     m_rows[0] = {};
     m_fetchQueue.clear();
@@ -403,8 +426,7 @@ void KeyTreeModel::reserve(quint64 keys, quint64 keyBytes)
     m_type.reserve(std::size_t(keys));
     m_keyNs.reserve(std::size_t(keys));
     m_nextLeaf.reserve(std::size_t(keys));
-    while (m_keySlots.size() < keys * 2)
-        growKeyIndex();
+    m_keyIndex.reserve(std::size_t(keys));
 }
 
 void KeyTreeModel::addKeys(const QVector<KeyEntry>& keys)
@@ -453,13 +475,15 @@ void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     Pending pending;
-    std::vector<quint32> changedParents;
+    std::vector<quint32> leaving;                                  // keys that leave the tree
+    std::unordered_map<quint32, std::unordered_set<quint32>> changed;   // built node → refs of keys with new details
+    bool memoryChanged = false;
     for (const KeyEntry& e : details) {
         const quint32 k = findKey(e.key);
         if (k == kNone || m_type[k] == KeyType::None)
             continue;
         if (e.type == KeyType::None) {   // gone meanwhile
-            removeFromTree(k);
+            leaving.push_back(k);
             m_type[k] = KeyType::None;
             --m_liveKeys;
             continue;
@@ -467,42 +491,52 @@ void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
         if (e.type != KeyType::Unknown)
             m_type[k] = e.type;
         m_deadline[k] = e.ttlMs >= 0 ? now + e.ttlMs : e.ttlMs;
-        if (e.memoryBytes >= 0)
+        if (e.memoryBytes >= 0) {
             setMemory(k, e.memoryBytes);
+            memoryChanged = true;
+        }
         if (k >= m_cursor)
             continue;   // the rebuild has not reached it yet
         const bool inTree = m_keyNs[k] != kNone;
         if (inTree && !passes(k))
-            removeFromTree(k);
+            leaving.push_back(k);
         else if (!inTree && passes(k))
             insertIntoTree(k, pending);
-        else if (inTree)
-            changedParents.push_back(m_keyNs[k]);
+        else if (inTree && isExpanded(m_keyNs[k]))
+            changed[m_keyNs[k]].insert(k | kKeyFlag);
     }
+    removeFromTree(leaving);
     flush(pending);
-    std::sort(changedParents.begin(), changedParents.end());
-    changedParents.erase(std::unique(changedParents.begin(), changedParents.end()), changedParents.end());
-    for (quint32 n : changedParents) {
-        auto it = m_rows.find(n);
-        if (it != m_rows.end() && !it->second.empty())
-            Q_EMIT dataChanged(index(0, NameColumn, nsIndex(n, 0)),
-                               index(int(it->second.size()) - 1, ColumnCount - 1, nsIndex(n, 0)));
+    for (const auto& [n, refs] : changed) {
+        const Rows& rows = m_rows[n];
+        if (!isVisible(n))
+            continue;
+        std::size_t first = rows.shown, last = 0;
+        for (std::size_t i = 0; i < rows.shown; ++i)
+            if (refs.contains(rows.refs[i])) {
+                first = std::min(first, i);
+                last = i;
+            }
+        if (first <= last)
+            Q_EMIT dataChanged(index(int(first), TypeColumn, nsIndex(n, 0)), index(int(last), MemoryColumn, nsIndex(n, 0)));
     }
+    if (memoryChanged)
+        namespaceRowsChanged();   // their memory sums
 }
 
 void KeyTreeModel::removeKeys(const QList<QByteArray>& keys)
 {
+    std::vector<quint32> leaving;
     for (const QByteArray& key : keys) {
         const quint32 k = findKey(key);
         if (k == kNone || m_type[k] == KeyType::None)
             continue;
-        removeFromTree(k);
+        leaving.push_back(k);
         m_type[k] = KeyType::None;
         --m_liveKeys;
     }
-    for (const auto& [n, rows] : m_rows)
-        if (!rows.empty())
-            Q_EMIT dataChanged(index(0, KeysColumn, nsIndex(n, 0)), index(int(rows.size()) - 1, KeysColumn, nsIndex(n, 0)));
+    removeFromTree(leaving);
+    namespaceRowsChanged();
     Q_EMIT countsChanged();
 }
 
@@ -561,9 +595,9 @@ QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex& parent) 
     if (n & kKeyFlag)
         return {};
     auto it = m_rows.find(n);
-    if (it == m_rows.end() || std::size_t(row) >= it->second.size())
+    if (it == m_rows.end() || std::size_t(row) >= it->second.shown)
         return {};
-    return createIndex(row, column, quintptr(it->second[std::size_t(row)]));
+    return createIndex(row, column, quintptr(it->second.refs[std::size_t(row)]));
 }
 
 QModelIndex KeyTreeModel::parent(const QModelIndex& child) const
@@ -583,7 +617,7 @@ int KeyTreeModel::rowCount(const QModelIndex& parent) const
     if (n & kKeyFlag)
         return 0;
     auto it = m_rows.find(n);
-    return it == m_rows.end() ? 0 : int(it->second.size());
+    return it == m_rows.end() ? 0 : int(it->second.shown);
 }
 
 int KeyTreeModel::columnCount(const QModelIndex& parent) const
@@ -637,25 +671,75 @@ void KeyTreeModel::fetchNow(const QModelIndex& parent)
     if (!canFetchMore(parent))
         return;
     const quint32 n = quint32(parent.internalId());
-    std::vector<quint32> rows;
-    rows.reserve(std::size_t(std::min<quint64>(m_ns[n].count, 1u << 20)));
+    std::vector<quint32> refs;
+    refs.reserve(std::size_t(std::min<quint64>(m_ns[n].count, 1u << 20)));
     for (quint32 c = m_ns[n].firstChild; c != kNone; c = m_ns[c].nextSibling)
-        rows.push_back(c);
-    QList<QByteArray> unknown;
-    for (quint32 k = m_ns[n].firstLeaf; k != kNone; k = m_nextLeaf[k]) {
-        rows.push_back(k | kKeyFlag);
-        if (m_deadline[k] == -2 && unknown.size() < 5000)
-            unknown.append(keyBytes(k).toByteArray());
-    }
-    const bool sliced = rows.size() > kSyncSortRows;
+        refs.push_back(c);
+    for (quint32 k = m_ns[n].firstLeaf; k != kNone; k = m_nextLeaf[k])
+        refs.push_back(k | kKeyFlag);
+    const bool sliced = refs.size() > kSyncSortRows;
     if (!sliced)
-        sortRows(rows);
-    beginInsertRows(parent, 0, int(rows.size()) - 1);
-    m_rows[n] = std::move(rows);
+        sortRows(refs);
+    m_rows[n].refs = std::move(refs);
     renumber(n);
-    endInsertRows();
-    if (sliced)   // a namespace of a million keys: its rows appear now, in order a few slices later
+    expose(n, kPageRows);
+    if (sliced)   // a namespace of a million keys: its first rows appear now, in order a few slices later
         queueSort(n);
+}
+
+quint64 KeyTreeModel::hiddenRowCount(const QModelIndex& parent) const
+{
+    if (parent.isValid() && (parent.column() != 0 || (parent.internalId() & kKeyFlag)))
+        return 0;
+    const auto it = m_rows.find(parent.isValid() ? quint32(parent.internalId()) : 0);
+    return it == m_rows.end() ? 0 : quint64(it->second.refs.size() - it->second.shown);
+}
+
+void KeyTreeModel::showMoreRows(const QModelIndex& parent)
+{
+    if (hiddenRowCount(parent) == 0)
+        return;
+    const quint32 n = parent.isValid() ? quint32(parent.internalId()) : 0;
+    expose(n, m_rows[n].shown + kPageRows);
+}
+
+bool KeyTreeModel::isVisible(quint32 n) const
+{
+    while (n != 0) {
+        const quint32 p = m_ns[n].parent;
+        const auto it = m_rows.find(p);
+        if (it == m_rows.end() || m_ns[n].row >= it->second.shown)
+            return false;
+        n = p;
+    }
+    return true;
+}
+
+void KeyTreeModel::expose(quint32 n, std::size_t upTo)
+{
+    Rows& rows = m_rows[n];
+    upTo = std::min(upTo, rows.refs.size());
+    if (upTo <= rows.shown)
+        return;
+    const std::size_t from = rows.shown;
+    if (isVisible(n)) {
+        beginInsertRows(nsIndex(n, 0), int(from), int(upTo) - 1);
+        rows.shown = upTo;
+        endInsertRows();
+    } else {
+        rows.shown = upTo;   // nobody can see these rows yet (an ancestor's row is not shown)
+    }
+    requestDetails(rows, from, upTo);
+}
+
+void KeyTreeModel::requestDetails(const Rows& rows, std::size_t from, std::size_t to)
+{
+    QList<QByteArray> unknown;
+    for (std::size_t i = from; i < to; ++i) {
+        const quint32 ref = rows.refs[i];
+        if ((ref & kKeyFlag) && m_deadline[ref & ~kKeyFlag] == -2)
+            unknown.append(keyBytes(ref & ~kKeyFlag).toByteArray());
+    }
     if (!unknown.isEmpty())
         Q_EMIT detailsWanted(unknown);
 }
@@ -860,6 +944,13 @@ quint64 KeyTreeModel::unknownTypeCount() const
     return quint64(std::count(m_type.begin(), m_type.end(), KeyType::Unknown));
 }
 
+namespace {
+std::size_t pageEnd(std::size_t row)   // the shown row count that includes `row`, in whole pages
+{
+    return (row / KeyTreeModel::kPageRows + 1) * KeyTreeModel::kPageRows;
+}
+} // namespace
+
 QModelIndex KeyTreeModel::indexOfNamespace(const QByteArray& path)
 {
     quint32 n = 0;
@@ -873,6 +964,7 @@ QModelIndex KeyTreeModel::indexOfNamespace(const QByteArray& path)
             return {};
         if (n != 0 && !isExpanded(n))
             fetchNow(nsIndex(n, 0));
+        expose(n, pageEnd(m_ns[child].row));   // its row may be beyond the pages shown so far
         n = child;
         if (at < 0)
             break;
@@ -889,12 +981,21 @@ QModelIndex KeyTreeModel::indexOfKey(const QByteArray& key)
     std::vector<quint32> chain;
     for (quint32 n = m_keyNs[k]; n != kNone; n = m_ns[n].parent)
         chain.push_back(n);
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-        if (*it != 0 && !isExpanded(*it))
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        if (*it == 0)
+            continue;
+        expose(m_ns[*it].parent, pageEnd(m_ns[*it].row));
+        if (!isExpanded(*it))
             fetchNow(nsIndex(*it, 0));
-    const std::vector<quint32>& rows = m_rows[m_keyNs[k]];
-    const auto pos = std::find(rows.begin(), rows.end(), k | kKeyFlag);
-    return pos == rows.end() ? QModelIndex() : createIndex(int(pos - rows.begin()), 0, quintptr(k | kKeyFlag));
+    }
+    const quint32 node = m_keyNs[k];
+    const std::vector<quint32>& refs = m_rows[node].refs;
+    const auto pos = std::find(refs.begin(), refs.end(), k | kKeyFlag);
+    if (pos == refs.end())
+        return {};
+    const std::size_t row = std::size_t(pos - refs.begin());
+    expose(node, pageEnd(row));
+    return createIndex(int(row), 0, quintptr(k | kKeyFlag));
 }
 
 quint64 KeyTreeModel::directKeyCount(const QModelIndex& index) const

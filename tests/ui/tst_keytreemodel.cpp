@@ -6,6 +6,7 @@
 #include "ui/keys/ChunkedVector.h"
 #include "ui/keys/IdIndex.h"
 #include "ui/keys/SlicedSort.h"
+#include "ui/keys/StallMeter.h"
 
 #include <QPersistentModelIndex>
 
@@ -17,6 +18,9 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
+
+#include <ctime>
 
 using namespace cachelens;
 using cachelens::ui::KeyTreeModel;
@@ -479,6 +483,30 @@ private Q_SLOTS:
         } else {
             QVERIFY(grewWhileFilled);
         }
+    }
+
+    void stallMeterCountsWorkDoneInOneGo()
+    {
+        // Lower bounds only: a 60 ms busy event is at least a 55 ms stall, in wall time and in CPU time; what came
+        // before the first tick (here a 40 ms busy event queued before start()) belongs to the start-up.
+        const auto busy = [](int ms) {
+            timespec start{}, now{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+            do
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+            while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+        };
+        ui::StallMeter meter;
+        QTimer::singleShot(0, this, [&] { busy(40); });
+        meter.start();
+        bool done = false;
+        QTimer::singleShot(30, this, [&] { busy(60); });
+        QTimer::singleShot(120, this, [&] { done = true; });
+        QTRY_VERIFY(done);
+        meter.stop();
+        QVERIFY2(meter.maxStallMs() >= 55, qPrintable(QString::number(meter.maxStallMs())));
+        QVERIFY2(meter.maxStallCpuMs() >= 55, qPrintable(QString::number(meter.maxStallCpuMs())));
+        QVERIFY2(meter.maxStallCpuMs() < 100, qPrintable(QString::number(meter.maxStallCpuMs())));   // not 40 + 60
     }
 
     void chunkedVectorKeepsElementsInPlace()

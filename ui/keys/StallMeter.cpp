@@ -28,20 +28,26 @@ void StallMeter::start()
 {
     m_maxStallMs = 0;
     m_maxStallCpuMs = 0;
-    m_clock.start();
-    m_lastNs = 0;
-    m_lastCpuNs = threadCpuNs();
+    m_started = false;
     m_timer->start();
 }
 
 void StallMeter::stop()
 {
-    tick();
+    if (m_started)
+        tick();
     m_timer->stop();
 }
 
 void StallMeter::tick()
 {
+    if (!m_started) {
+        m_started = true;
+        m_clock.start();
+        m_lastNs = 0;
+        m_lastCpuNs = threadCpuNs();
+        return;
+    }
     const qint64 now = m_clock.nsecsElapsed();
     const double lateMs = double(now - m_lastNs) / 1e6 - kTickMs;
     m_lastNs = now;

@@ -259,6 +259,23 @@ private Q_SLOTS:
                  QByteArray("binary\xffvalue"));
     }
 
+    void openKeyShowsItOrSaysItIsNotLoaded()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        panel->detailTabs()->setCurrentWidget(panel->memoryView());
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->openKey(kBinaryKey);   // what `cachelens --key 'bin:\xff\x00\n*'` does once the keys are loaded
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(panel->viewer()->loadedBytes(), QByteArray("binary\xffvalue"));
+        QCOMPARE(panel->detailTabs()->currentWidget(), static_cast<QWidget*>(panel->viewer()));
+        QCOMPARE(panel->model()->keyAt(panel->view()->currentIndex()), kBinaryKey);
+        QVERIFY(panel->view()->isExpanded(panel->view()->currentIndex().parent()));
+        panel->openKey("no:such:key");
+        QCOMPARE(panel->statusText(), QStringLiteral("No key no:such:key was loaded from test."));
+        QCOMPARE(panel->viewer()->key(), kBinaryKey);
+    }
+
     void largeStringLoadsPartiallyThenAll()
     {
         const int size = ValueViewer::kStringPage * 3 + 17;

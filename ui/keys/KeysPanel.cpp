@@ -588,6 +588,17 @@ void KeysPanel::showKey(const QByteArray& key, KeyType type)
         m_viewer->load(key, type);
 }
 
+void KeysPanel::openKey(const QByteArray& key)
+{
+    const KeyType type = m_model->typeOf(key);
+    if (type == KeyType::None) {
+        setStatus(tr("No key %1 was loaded from %2.").arg(KeyTreeModel::displayKey(key), m_entry.name));
+        return;
+    }
+    m_tabs->setCurrentWidget(m_viewer);
+    showKey(key, type);
+}
+
 void KeysPanel::updateActions()
 {
     const QModelIndexList rows = m_view->selectionModel() ? m_view->selectionModel()->selectedRows(0) : QModelIndexList();

@@ -82,6 +82,7 @@ public Q_SLOTS:
     void copyPattern();
     void openSelectedInInvalidate();
     void showKey(const QByteArray& key, cachelens::KeyType type);   // select it in the tree, open it in the viewer
+    void openKey(const QByteArray& key);        // showKey for a loaded key (Value tab); else says it is not loaded
 
 Q_SIGNALS:
     void openInInvalidate(const QString& sourceId, const QByteArray& glob);

@@ -276,6 +276,102 @@ private Q_SLOTS:
         QCOMPARE(panel->viewer()->key(), kBinaryKey);
     }
 
+    void collectionsAreReadAPageAtATime_data()
+    {
+        // Lua that makes the key `c` with n elements, element i named "m<i>". Small collections are one listpack that
+        // *SCAN returns whole (hashes up to 512 entries by default): these are big enough to be paged.
+        QTest::addColumn<QString>("fill");
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<bool>("exactPages");   // LRANGE/XRANGE read exactly a page; *SCAN's COUNT is a hint
+        QTest::addRow("list") << QStringLiteral("for i = 0, 449 do redis.call('RPUSH', 'c', 'm' .. i) end")
+                              << int(KeyType::List) << 450 << true;
+        QTest::addRow("hash") << QStringLiteral("for i = 0, 999 do redis.call('HSET', 'c', 'm' .. i, i) end")
+                              << int(KeyType::Hash) << 1000 << false;
+        QTest::addRow("set") << QStringLiteral("for i = 0, 449 do redis.call('SADD', 'c', 'm' .. i) end")
+                             << int(KeyType::Set) << 450 << false;
+        QTest::addRow("sorted set") << QStringLiteral("for i = 0, 449 do redis.call('ZADD', 'c', i, 'm' .. i) end")
+                                    << int(KeyType::ZSet) << 450 << false;
+        QTest::addRow("stream") << QStringLiteral("for i = 0, 449 do redis.call('XADD', 'c', '*', 'm' .. i, i) end")
+                                << int(KeyType::Stream) << 450 << true;
+    }
+    void collectionsAreReadAPageAtATime()
+    {
+        QFETCH(QString, fill);
+        QFETCH(int, type);
+        QFETCH(int, n);
+        QFETCH(bool, exactPages);
+        m_server->cli({QStringLiteral("EVAL"), fill, QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        ValueViewer* viewer = panel->viewer();
+        QSignalSpy loaded(viewer, &ValueViewer::loaded);
+        panel->openKey("c");
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(int(viewer->type()), type);
+        ValuePageModel* page = viewer->pageModel();
+        QAbstractItemModelTester tester(page, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY(page->rowCount() > 0);
+        QVERIFY2(page->rowCount() < n, qPrintable(QString::number(page->rowCount())));   // never all at once
+        if (exactPages)
+            QCOMPARE(page->rowCount(), ValueViewer::kCollectionPage);
+        QVERIFY(!page->isComplete());
+        QSet<QByteArray> seen;   // the exact bytes of every element, once each, after scrolling to the end
+        while (!page->isComplete()) {
+            const int before = page->rowCount();
+            page->fetchMore({});   // what the table view does when scrolled to its last row
+            QTRY_VERIFY(page->rowCount() > before || page->isComplete());
+        }
+        for (int r = 0; r < page->rowCount(); ++r) {
+            const ValueItem& item = page->item(r);
+            if (type == int(KeyType::List))
+                seen.insert(item.value);
+            else if (type == int(KeyType::Stream))
+                seen.insert(item.fields.value(0));
+            else
+                seen.insert(item.name);
+        }
+        QCOMPARE(page->rowCount(), n);
+        QCOMPARE(seen.size(), n);
+        QVERIFY(seen.contains("m0") && seen.contains("m" + QByteArray::number(n - 1)));
+    }
+
+    void ttlEditorExpiresInAtAndExtends_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<qint64>("expectedS");   // the TTL the server should then report, in seconds
+        QTest::addRow("expire in 2 hours") << int(TtlDialog::Mode::ExpireIn) << qint64(7200);
+        QTest::addRow("expire at tomorrow, this time") << int(TtlDialog::Mode::ExpireAt) << qint64(86400);
+        QTest::addRow("extend 100 s by 10 minutes") << int(TtlDialog::Mode::ExtendBy) << qint64(700);
+    }
+    void ttlEditorExpiresInAtAndExtends()
+    {
+        QFETCH(int, mode);
+        QFETCH(qint64, expectedS);
+        m_server->cli({QStringLiteral("EXPIRE"), QStringLiteral("profile:1"), QStringLiteral("100")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        const QModelIndex key = panel->model()->indexOfKey("profile:1");
+        QTRY_VERIFY(panel->model()->data(key, KeyTreeModel::TtlMsRole).toLongLong() > 0);   // its details arrived
+        select(*panel, key);
+        panel->editTtlOfSelected();
+        auto* dialog = panel->findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        dialog->setMode(TtlDialog::Mode(mode));
+        if (mode == int(TtlDialog::Mode::ExpireAt))
+            dialog->setExpireAt(QDateTime::currentDateTime().addDays(1));
+        else
+            dialog->setAmount(mode == int(TtlDialog::Mode::ExpireIn) ? 2 : 10,
+                              mode == int(TtlDialog::Mode::ExpireIn) ? TtlDialog::Unit::Hours : TtlDialog::Unit::Minutes);
+        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        dialog->accept();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
+        const qint64 ttl = m_server->cli({QStringLiteral("TTL"), QStringLiteral("profile:1")}).toLongLong();
+        QVERIFY2(ttl > expectedS - 120 && ttl <= expectedS, QByteArray::number(ttl));
+    }
+
     void largeStringLoadsPartiallyThenAll()
     {
         const int size = ValueViewer::kStringPage * 3 + 17;

@@ -372,9 +372,17 @@ private Q_SLOTS:
         QVERIFY2(ttl > expectedS - 120 && ttl <= expectedS, QByteArray::number(ttl));
     }
 
+    void largeStringLoadsPartiallyThenAll_data()
+    {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<bool>("warned");   // above kLargeValue, Load all says how much it will hold in memory
+        QTest::addRow("three pages") << ValueViewer::kStringPage * 3 + 17 << false;
+        QTest::addRow("above 16 MiB") << int(ValueViewer::kLargeValue) + 5 << true;
+    }
     void largeStringLoadsPartiallyThenAll()
     {
-        const int size = ValueViewer::kStringPage * 3 + 17;
+        QFETCH(int, size);
+        QFETCH(bool, warned);
         m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', 'big:blob', string.rep('x', %1))").arg(size),
                        QStringLiteral("0")});
         auto panel = scannedPanel(entry(QStringLiteral("test")));
@@ -387,6 +395,12 @@ private Q_SLOTS:
         QCOMPARE(viewer->loadedBytes().size(), ValueViewer::kStringPage);
         QVERIFY(viewer->isPartial());
         QCOMPARE(viewer->totalSize(), size);
+        const QString sizeText = QLocale().formattedDataSize(size);
+        QCOMPARE(viewer->findChild<QPushButton*>(QStringLiteral("loadAllButton"))->text(),
+                 warned ? QStringLiteral("Load all %1 (large)").arg(sizeText) : QStringLiteral("Load all %1").arg(sizeText));
+        QCOMPARE(viewer->statusText().contains(QStringLiteral("Loading all of it holds %1 in memory.").arg(sizeText)), warned);
+        if (warned)
+            return;   // loading 16 MiB into the viewer is the same path, only slower
         viewer->loadAll();
         QTRY_COMPARE(all.size(), 1);
         QCOMPARE(viewer->loadedBytes().size(), size);

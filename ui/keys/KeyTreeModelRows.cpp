@@ -116,7 +116,12 @@ void KeyTreeModel::removeRefs(quint32 n, Rows& rows, const std::vector<quint32>&
     }
     const bool visible = isVisible(n);
     const QModelIndex parent = visible ? nsIndex(n, 0) : QModelIndex();
-    if (visible && ranges.size() > kMaxRanges) {
+    if (!visible) {   // no view has these rows: one pass
+        std::erase_if(refs, [&](quint32 ref) { return gone.contains(ref); });
+        rows.shown = refs.size();
+        refs.insert(refs.end(), tail.begin(), tail.end());
+        renumber(n);
+    } else if (ranges.size() > kMaxRanges) {
         const QList<QPersistentModelIndex> parents = n == 0 ? QList<QPersistentModelIndex>{}
                                                             : QList<QPersistentModelIndex>{QPersistentModelIndex(parent)};
         Q_EMIT layoutAboutToBeChanged(parents);
@@ -125,20 +130,18 @@ void KeyTreeModel::removeRefs(quint32 n, Rows& rows, const std::vector<quint32>&
         rows.shown = refs.size();
         refs.insert(refs.end(), tail.begin(), tail.end());
         renumber(n);
-        remapPersistent(before);   // the keys that left have no node any more: their indexes become invalid
+        remapPersistent(before);   // the keys that left have no row any more: their indexes become invalid
         Q_EMIT layoutChanged(parents);
     } else {
         for (auto it = ranges.rbegin(); it != ranges.rend(); ++it) {
             const auto [first, last] = *it;
-            if (visible)
-                beginRemoveRows(parent, int(first), int(last));
+            beginRemoveRows(parent, int(first), int(last));
             refs.erase(refs.begin() + std::ptrdiff_t(first), refs.begin() + std::ptrdiff_t(last) + 1);
             rows.shown = refs.size();
             for (std::size_t i = first; i < refs.size(); ++i)   // namespaces below keep their row numbers right
                 if (!(refs[i] & kKeyFlag))
                     m_ns[refs[i]].row = quint32(i);
-            if (visible)
-                endRemoveRows();
+            endRemoveRows();
         }
         refs.insert(refs.end(), tail.begin(), tail.end());
         renumber(n);

@@ -84,7 +84,12 @@ int main(int argc, char** argv)
         });
     }
     if (options.reportStalls) {
-        // Measures from before the connection opens until the whole tree is loaded, then reports and exits.
+        // Measures from the scan's start until the whole tree is loaded, then reports and exits. (The window's own
+        // start-up, its first paint and the other panels' set-up, is not part of loading the keys.)
+        QObject::connect(keys, &cachelens::ui::KeysPanel::scanStarted, &app, [&stalls, scannedWanted] {
+            if (scannedWanted())
+                stalls.start();
+        });
         QObject::connect(keys, &cachelens::ui::KeysPanel::scanDone, &app, [&stalls, keys, scannedWanted](quint64 total, bool cancelled) {
             if (!scannedWanted())
                 return;   // the local engine's scan, before the connection was ready
@@ -97,7 +102,6 @@ int main(int argc, char** argv)
             std::fflush(stdout);
             QCoreApplication::exit(cancelled ? 1 : 0);
         });
-        stalls.start();
     }
     // A screenshot run is reproducible: it ignores the last session's layout.
     if (prefs.restoreLayout && options.screenshotFile.isEmpty())

@@ -6,8 +6,8 @@
 //               time spent waiting for a CPU)
 //   memory      model bytes per key beyond the key bytes (KeyTreeModel::bytesUsed), and the process's resident
 //               growth per key beyond the key bytes                                       target ≤ 150 B
-//   expand      then the biggest top-level namespace is expanded (a user's next click): the longest stall until
-//               its rows are shown and sorted                                             target ≤ 50 ms
+//   expand      then the biggest top-level namespace is expanded, and below it each only child, down to the first
+//               node with many rows (a user's next clicks): the longest stall until its rows are shown and sorted
 // Options: --keys N (default 1,000,000), --runs R (default 3), --url redis://… (an already filled server; default:
 // a private redis-server filled with DEBUG POPULATE in three namespaces), --flat (fill it instead with N top-level
 // keys without a separator, "key1" … "keyN": one node of a million rows, sorted in slices).
@@ -84,8 +84,8 @@ PanelRun loadPanel(const ConnectionUrl& url)
         run.ok = !cancelled;
         loop.quit();
     });
+    QObject::connect(&panel, &ui::KeysPanel::scanStarted, &stalls, &ui::StallMeter::start);
     const auto start = std::chrono::steady_clock::now();
-    stalls.start();
     panel.setSource(host->source());
     loop.exec();
     run.seconds = secondsSince(start);
@@ -107,10 +107,19 @@ PanelRun loadPanel(const ConnectionUrl& url)
     if (biggest.isValid()) {
         ui::StallMeter expandStalls;
         QEventLoop expandLoop;
-        QTimer poll;   // the expansion is done once its rows are there and in order
+        QPersistentModelIndex node = biggest;
+        QTimer poll;   // a node is done once its rows are there and in order; an only child is expanded in turn
         QObject::connect(&poll, &QTimer::timeout, &expandLoop, [&] {
-            if (model->rowCount(biggest) > 0 && !model->isSorting())
-                expandLoop.quit();
+            if (model->rowCount(node) == 0 || model->isSorting())
+                return;
+            const QModelIndex child = model->index(0, 0, node);
+            if (model->rowCount(node) == 1 && model->isNamespace(child)) {
+                node = child;
+                panel.view()->expand(child);
+                return;
+            }
+            run.expandedRows = quint64(model->rowCount(node)) + model->hiddenRowCount(node);
+            expandLoop.quit();
         });
         expandStalls.start();
         poll.start(1);
@@ -119,7 +128,6 @@ PanelRun loadPanel(const ConnectionUrl& url)
         expandStalls.stop();
         run.expandStallMs = expandStalls.maxStallMs();
         run.expandStallCpuMs = expandStalls.maxStallCpuMs();
-        run.expandedRows = model->keyCountAt(biggest);
     }
     panel.setSource(nullptr);
     return run;
@@ -187,7 +195,7 @@ int run(const Args& args)
                      i + 1, cli.back(), cliKeys, r.seconds, static_cast<unsigned long long>(r.keys), r.maxStallMs,
                      r.maxStallCpuMs, r.modelBytesPerKey, r.residentBytesPerKey);
         if (r.expandStallMs >= 0)
-            std::fprintf(stderr, "keys: run %d: expanding the biggest namespace (%llu keys): max stall %.1f ms (%.1f ms CPU)\n",
+            std::fprintf(stderr, "keys: run %d: expanding the biggest namespace down to %llu rows: max stall %.1f ms (%.1f ms CPU)\n",
                          i + 1, static_cast<unsigned long long>(r.expandedRows), r.expandStallMs, r.expandStallCpuMs);
     }
     const double ratio = median(panel) / median(cli);

@@ -335,6 +335,7 @@ void KeysPanel::startScan()
     m_progressBar->setRange(0, 0);
     m_progress->setText(tr("Scanning %1…").arg(QString::fromUtf8(glob)));
     updateActions();
+    Q_EMIT scanStarted();
 }
 
 void KeysPanel::cancelScan()

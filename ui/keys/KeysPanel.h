@@ -86,6 +86,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void openInInvalidate(const QString& sourceId, const QByteArray& glob);
+    void scanStarted();
     void scanDone(quint64 total, bool cancelled);
     void operationDone(const QString& summary);
     void detailsApplied();

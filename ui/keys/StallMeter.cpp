@@ -28,26 +28,27 @@ void StallMeter::start()
 {
     m_maxStallMs = 0;
     m_maxStallCpuMs = 0;
-    m_started = false;
+    m_clock.start();
+    m_lastNs = 0;
+    m_lastCpuNs = threadCpuNs();
     m_timer->start();
 }
 
 void StallMeter::stop()
 {
-    if (m_started)
-        tick();
+    if (!isRunning())
+        return;
+    tick();
     m_timer->stop();
+}
+
+bool StallMeter::isRunning() const
+{
+    return m_timer->isActive();
 }
 
 void StallMeter::tick()
 {
-    if (!m_started) {
-        m_started = true;
-        m_clock.start();
-        m_lastNs = 0;
-        m_lastCpuNs = threadCpuNs();
-        return;
-    }
     const qint64 now = m_clock.nsecsElapsed();
     const double lateMs = double(now - m_lastNs) / 1e6 - kTickMs;
     m_lastNs = now;

@@ -4,8 +4,6 @@
 // during a whole 1M-key load (`cachelens --report-stalls`, `cachelens-bench keys`).
 // Wall-clock stalls include the time the thread waited for a CPU, which on a loaded machine is most of them; the
 // thread's own CPU time between two ticks (maxStallCpuMs) is the work the loop did in one go, whatever the load.
-// Measuring begins with the first tick: events queued before start() (a window's first paint, its panels' setup)
-// are the start-up's, not a stall of what is measured.
 #include <QElapsedTimer>
 #include <QObject>
 
@@ -23,6 +21,7 @@ public:
     void stop();
     double maxStallMs() const { return m_maxStallMs; }
     double maxStallCpuMs() const { return m_maxStallCpuMs; }
+    bool isRunning() const;
 
 private:
     void tick();
@@ -32,7 +31,6 @@ private:
     qint64 m_lastCpuNs = 0;
     double m_maxStallMs = 0;
     double m_maxStallCpuMs = 0;
-    bool m_started = false;
 };
 
 } // namespace cachelens::ui

@@ -211,7 +211,8 @@ int run(const Args& args)
                     "\"max_stall_ms\": %.1f, \"median_max_stall_ms\": %.1f, \"max_stall_cpu_ms\": %.1f, "
                     "\"model_bytes_per_key\": %.1f, \"resident_bytes_per_key\": %.1f, \"expand_max_stall_ms\": %.1f, "
                     "\"expand_max_stall_cpu_ms\": %.1f, \"runs\": %d}\n",
-                    flat ? "flat" : "namespaced", static_cast<unsigned long long>(panelKeys), median(panel), median(cli),
+                    flat ? "flat" : (args.has("--url") ? "url" : "namespaced"), static_cast<unsigned long long>(panelKeys),
+                    median(panel), median(cli),
                     ratio, *std::max_element(stalls.begin(), stalls.end()), median(stalls),
                     *std::max_element(stallsCpu.begin(), stallsCpu.end()), median(modelBytes), median(rssBytes),
                     *std::max_element(expandStalls.begin(), expandStalls.end()),

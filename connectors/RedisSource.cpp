@@ -253,10 +253,16 @@ void RedisSource::scan(quint64 requestId, const QByteArray& glob, int pageSize)
     for (qsizetype i = 1; i < nodes.size(); ++i)
         job.nodes.append(nodes.at(i));
     // DBSIZE of every node first, pipelined with the first SCAN: the progress estimate costs no extra round trip.
+    // The first batch carries the whole estimate (on a cluster the other masters may answer after the first SCAN):
+    // the Keys panel sizes its storage from it once, so that a million keys load without reallocating.
+    job.sizesPending = int(nodes.size());
     for (redis::RedisClient* node : nodes) {
         node->command({QByteArrayLiteral("DBSIZE")}, this, [this, requestId](const RedisReply& reply) {
             auto it = m_scans.find(requestId);
-            if (it != m_scans.end() && reply.isInteger())
+            if (it == m_scans.end())
+                return;
+            --it->sizesPending;
+            if (reply.isInteger())
                 it->pending.estimatedTotal += quint64(reply.toInteger());
         });
     }
@@ -285,7 +291,8 @@ void RedisSource::onScanKeys(quint64 requestId, const QList<QByteArray>& keys)
     for (const QByteArray& key : keys)
         job.pending.keys.append(KeyEntry{key, KeyType::Unknown, -2, -1});
     job.pending.scannedSoFar += quint64(keys.size());
-    if (job.sinceEmit.elapsed() >= m_options.batchIntervalMs)
+    const qint64 since = job.sinceEmit.elapsed();
+    if (since >= m_options.batchIntervalMs && (job.sizesPending <= 0 || since >= 1000))
         flush(job);
 }
 

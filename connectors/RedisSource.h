@@ -83,6 +83,7 @@ private:
         QElapsedTimer sinceEmit;
         QList<QPointer<redis::RedisClient>> nodes;   // nodes still to scan after the current one (cluster)
         quint64 totalBefore = 0;                      // keys delivered by nodes already scanned
+        int sizesPending = 0;                         // DBSIZE replies still due: the first batch waits for them
         redis::KeyScanner::Options options;
     };
     enum class Mode { Unknown, Standalone, Cluster };

@@ -1,6 +1,7 @@
 #include "ui/GuiOptions.h"
 
 #include "cachelens/engine/version.h"
+#include "engine/key_escape.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -33,8 +34,13 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
                                      "bot), so the charts move and the key tree is populated."));
     const QCommandLineOption reportStalls(QStringLiteral("report-stalls"),
                                           tr("Load the Keys panel's whole tree, print keys=N max_stall_ms=M (the "
-                                             "longest GUI event-loop stall while loading) and exit."));
-    parser.addOptions({connect, panel, screenshot, screenshotAfter, demo, reportStalls});
+                                             "longest GUI event-loop stall while loading), the tree's bytes per key and "
+                                             "the longest stretch of GUI-thread CPU time, and exit."));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 tr("Open this key in the Keys panel once the keys are loaded (written as "
+                                    "cachelensctl scan prints it: \\xHH for other bytes)."),
+                                 tr("KEY"));
+    parser.addOptions({connect, panel, screenshot, screenshotAfter, demo, reportStalls, key});
 
     if (!parser.parse(arguments)) {
         result.action = GuiOptionsParse::Action::Fail;
@@ -79,6 +85,18 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
         if (!result.options.panel.isEmpty() && result.options.panel != QStringLiteral("keys"))
             return fail(tr("cachelens: --report-stalls measures the keys panel; drop --panel %1").arg(result.options.panel));
         result.options.reportStalls = true;
+        result.options.panel = QStringLiteral("keys");
+    }
+    if (parser.isSet(key)) {
+        const QByteArray text = parser.value(key).toUtf8();
+        std::size_t badAt = 0;
+        const auto raw = engine::unescapeKey(std::string_view(text.constData(), std::size_t(text.size())), &badAt);
+        if (!raw || raw->empty())
+            return fail(raw ? tr("cachelens: --key needs a key name")
+                            : tr("cachelens: bad escape in --key at byte %1 (use \\\\ for a backslash, \\xHH for a byte)").arg(badAt));
+        if (!result.options.panel.isEmpty() && result.options.panel != QStringLiteral("keys"))
+            return fail(tr("cachelens: --key opens the keys panel; drop --panel %1").arg(result.options.panel));
+        result.options.key = QByteArray::fromStdString(*raw);
         result.options.panel = QStringLiteral("keys");
     }
     if (parser.isSet(screenshot)) {

@@ -16,6 +16,7 @@ struct GuiOptions {
     int screenshotAfterMs = 1500;           // --screenshot-after MS
     bool demo = false;                      // --demo: run the demo workload on the local engine
     bool reportStalls = false;              // --report-stalls: load the Keys tree, print keys=N max_stall_ms=M, exit
+    QByteArray key;                         // --key KEY (escaped as cachelensctl prints keys): open it in Keys
 };
 
 struct GuiOptionsParse {

@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace {
 
@@ -68,23 +69,39 @@ int main(int argc, char** argv)
 
     cachelens::ui::MainWindow window;
     cachelens::ui::StallMeter stalls;
+    auto* keys = qobject_cast<cachelens::ui::KeysPanel*>(window.panel(QStringLiteral("keys")));
+    // The Keys panel scans the local engine first; with --connect, the scan that counts is the connection's.
+    const auto scannedWanted = [keys, wantRedis = options.connect.has_value()] {
+        return !wantRedis || (keys->source() && keys->source()->kind() == cachelens::Source::Kind::Redis);
+    };
+    if (!options.key.isEmpty()) {
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = QObject::connect(keys, &cachelens::ui::KeysPanel::scanDone, keys, [keys, scannedWanted, once, key = options.key] {
+            if (!scannedWanted())
+                return;
+            QObject::disconnect(*once);
+            keys->openKey(key);
+        });
+    }
     if (options.reportStalls) {
-        // Measures from before the connection opens until the whole tree is loaded, then reports and exits.
-        auto* keys = qobject_cast<cachelens::ui::KeysPanel*>(window.panel(QStringLiteral("keys")));
-        const bool wantRedis = options.connect.has_value();
-        QObject::connect(keys, &cachelens::ui::KeysPanel::scanDone, &app, [&stalls, keys, wantRedis](quint64 total, bool cancelled) {
-            if (wantRedis && (!keys->source() || keys->source()->kind() != cachelens::Source::Kind::Redis))
+        // Measures from the scan's start until the whole tree is loaded, then reports and exits. (The window's own
+        // start-up, its first paint and the other panels' set-up, is not part of loading the keys.)
+        QObject::connect(keys, &cachelens::ui::KeysPanel::scanStarted, &app, [&stalls, scannedWanted] {
+            if (scannedWanted())
+                stalls.start();
+        });
+        QObject::connect(keys, &cachelens::ui::KeysPanel::scanDone, &app, [&stalls, keys, scannedWanted](quint64 total, bool cancelled) {
+            if (!scannedWanted())
                 return;   // the local engine's scan, before the connection was ready
             stalls.stop();
             const auto* model = keys->model();
-            std::printf("keys=%llu max_stall_ms=%.1f model_bytes_per_key=%.1f%s\n", static_cast<unsigned long long>(total),
-                        stalls.maxStallMs(),
+            std::printf("keys=%llu max_stall_ms=%.1f model_bytes_per_key=%.1f max_stall_cpu_ms=%.1f%s\n",
+                        static_cast<unsigned long long>(total), stalls.maxStallMs(),
                         model->loadedKeys() ? double(model->bytesUsed() - model->keyBytes()) / double(model->loadedKeys()) : 0.0,
-                        cancelled ? " cancelled" : "");
+                        stalls.maxStallCpuMs(), cancelled ? " cancelled" : "");
             std::fflush(stdout);
             QCoreApplication::exit(cancelled ? 1 : 0);
         });
-        stalls.start();
     }
     // A screenshot run is reproducible: it ignores the last session's layout.
     if (prefs.restoreLayout && options.screenshotFile.isEmpty())

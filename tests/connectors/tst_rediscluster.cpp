@@ -212,6 +212,7 @@ private Q_SLOTS:
             for (const KeyEntry& e : batch.keys)
                 keys.insert(e.key);
         QCOMPARE(keys.size(), 3000);
+        QCOMPARE(record.batches.first().estimatedTotal, quint64(3000));   // every master's DBSIZE, from the first batch on
         QCOMPARE(record.batches.last().estimatedTotal, quint64(3000));
 
         QList<QByteArray> toRemove;

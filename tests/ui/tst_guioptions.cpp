@@ -40,6 +40,12 @@ private Q_SLOTS:
         QTest::addRow("negative delay") << QStringList{QStringLiteral("--screenshot"), QStringLiteral("a.png"),
                                                        QStringLiteral("--screenshot-after"), QStringLiteral("-5")}
                                         << int(Action::Fail) << QStringLiteral("0–600000");
+        QTest::addRow("--key with a bad escape says where")
+            << QStringList{QStringLiteral("--key"), QStringLiteral("bin:\\xZZ")} << int(Action::Fail)
+            << QStringLiteral("bad escape in --key at byte 4");
+        QTest::addRow("--key with another panel")
+            << QStringList{QStringLiteral("--panel"), QStringLiteral("simulate"), QStringLiteral("--key"), QStringLiteral("a")}
+            << int(Action::Fail) << QStringLiteral("drop --panel simulate");
         QTest::addRow("stray positional") << QStringList{QStringLiteral("extra")} << int(Action::Fail)
                                           << QStringLiteral("unexpected argument 'extra'");
     }
@@ -72,6 +78,15 @@ private Q_SLOTS:
         QCOMPARE(r.options.panel, QStringLiteral("simulate"));
         QCOMPARE(r.options.screenshotFile, QStringLiteral("out.png"));
         QCOMPARE(r.options.screenshotAfterMs, 250);
+    }
+
+    void keyIsUnescapedAndOpensTheKeysPanel()
+    {
+        const auto r = parseGuiOptions({QStringLiteral("cachelens"), QStringLiteral("--key"), QStringLiteral("bin:\\xff\\x00\\n*")},
+                                       MainWindow::panelIds());
+        QCOMPARE(int(r.action), int(Action::Run));
+        QCOMPARE(r.options.key, QByteArray("bin:\xff\x00\n*", 8));
+        QCOMPARE(r.options.panel, QStringLiteral("keys"));
     }
 };
 

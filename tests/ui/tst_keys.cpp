@@ -171,6 +171,45 @@ private Q_SLOTS:
         QCOMPARE(panel->model()->loadedKeys(), 20u);
     }
 
+    void aFlatKeyspaceListsAPageAndMoreAsYouScroll()
+    {
+        // 25,000 keys without a separator: the root shows a page of them (the view would otherwise lay out every
+        // row again per batch), the next pages as the view scrolls to the end, and each shown key gets its details.
+        m_server->cli({QStringLiteral("EVAL"),
+                       QStringLiteral("for i = 0, 24999 do redis.call('SET', string.format('k%05d', i), 'v') end"),
+                       QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        KeyTreeModel& model = *panel->model();   // (tst_keytreemodel runs the paging under QAbstractItemModelTester)
+        const int page = int(KeyTreeModel::kPageRows);
+        const int rows = 25000 + 6;   // and bin, character, discord, profile, queue, room_messages
+        QCOMPARE(model.rowCount(), page);
+        QCOMPARE(model.hiddenRowCount(), quint64(rows - page));
+        const QLocale locale;
+        QVERIFY2(panel->progressText().contains(QStringLiteral("the first %1 of %2 top-level rows").arg(locale.toString(page), locale.toString(rows))),
+                 qPrintable(panel->progressText()));
+        QCOMPARE(model.index(5, 0).data().toString(), QStringLiteral("room_messages"));   // namespaces first
+        QCOMPARE(model.index(6, 0).data().toString(), QStringLiteral("k00000"));
+        QTRY_COMPARE_WITH_TIMEOUT(model.index(6, KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"), 20000);
+        QCOMPARE(model.index(6, KeyTreeModel::TtlColumn).data().toString(), QStringLiteral("no expiry"));
+        panel->view()->scrollToBottom();
+        QTRY_COMPARE(model.rowCount(), 2 * page);
+        QCOMPARE(model.index(2 * page - 1, 0).data().toString(), QStringLiteral("k%1").arg(2 * page - 7, 5, 10, QLatin1Char('0')));
+        panel->view()->scrollToBottom();
+        QTRY_COMPARE(model.rowCount(), rows);   // the last page is a short one
+        QCOMPARE(model.hiddenRowCount(), 0u);
+        QVERIFY(!panel->progressText().contains(QStringLiteral("top-level rows")));
+        // A key far down is selected by lookup (the rankings do this) without scrolling there first.
+        panel->refresh();
+        QSignalSpy done(panel.get(), &KeysPanel::scanDone);
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        QCOMPARE(model.rowCount(), page);
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->showKey("k24000", KeyType::String);
+        QCOMPARE(panel->view()->currentIndex().data().toString(), QStringLiteral("k24000"));
+        QTRY_COMPARE(loaded.size(), 1);
+    }
+
     void cancelStopsTheScanAndSaysSo()
     {
         m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("300000"), QStringLiteral("bulk")});
@@ -220,9 +259,130 @@ private Q_SLOTS:
                  QByteArray("binary\xffvalue"));
     }
 
+    void openKeyShowsItOrSaysItIsNotLoaded()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        panel->detailTabs()->setCurrentWidget(panel->memoryView());
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->openKey(kBinaryKey);   // what `cachelens --key 'bin:\xff\x00\n*'` does once the keys are loaded
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(panel->viewer()->loadedBytes(), QByteArray("binary\xffvalue"));
+        QCOMPARE(panel->detailTabs()->currentWidget(), static_cast<QWidget*>(panel->viewer()));
+        QCOMPARE(panel->model()->keyAt(panel->view()->currentIndex()), kBinaryKey);
+        QVERIFY(panel->view()->isExpanded(panel->view()->currentIndex().parent()));
+        panel->openKey("no:such:key");
+        QCOMPARE(panel->statusText(), QStringLiteral("No key no:such:key was loaded from test."));
+        QCOMPARE(panel->viewer()->key(), kBinaryKey);
+    }
+
+    void collectionsAreReadAPageAtATime_data()
+    {
+        // Lua that makes the key `c` with n elements, element i named "m<i>". Small collections are one listpack that
+        // *SCAN returns whole (hashes up to 512 entries by default): these are big enough to be paged.
+        QTest::addColumn<QString>("fill");
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("n");
+        QTest::addColumn<bool>("exactPages");   // LRANGE/XRANGE read exactly a page; *SCAN's COUNT is a hint
+        QTest::addRow("list") << QStringLiteral("for i = 0, 449 do redis.call('RPUSH', 'c', 'm' .. i) end")
+                              << int(KeyType::List) << 450 << true;
+        QTest::addRow("hash") << QStringLiteral("for i = 0, 999 do redis.call('HSET', 'c', 'm' .. i, i) end")
+                              << int(KeyType::Hash) << 1000 << false;
+        QTest::addRow("set") << QStringLiteral("for i = 0, 449 do redis.call('SADD', 'c', 'm' .. i) end")
+                             << int(KeyType::Set) << 450 << false;
+        QTest::addRow("sorted set") << QStringLiteral("for i = 0, 449 do redis.call('ZADD', 'c', i, 'm' .. i) end")
+                                    << int(KeyType::ZSet) << 450 << false;
+        QTest::addRow("stream") << QStringLiteral("for i = 0, 449 do redis.call('XADD', 'c', '*', 'm' .. i, i) end")
+                                << int(KeyType::Stream) << 450 << true;
+    }
+    void collectionsAreReadAPageAtATime()
+    {
+        QFETCH(QString, fill);
+        QFETCH(int, type);
+        QFETCH(int, n);
+        QFETCH(bool, exactPages);
+        m_server->cli({QStringLiteral("EVAL"), fill, QStringLiteral("0")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        ValueViewer* viewer = panel->viewer();
+        QSignalSpy loaded(viewer, &ValueViewer::loaded);
+        panel->openKey("c");
+        QTRY_COMPARE(loaded.size(), 1);
+        QCOMPARE(int(viewer->type()), type);
+        ValuePageModel* page = viewer->pageModel();
+        QAbstractItemModelTester tester(page, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY(page->rowCount() > 0);
+        QVERIFY2(page->rowCount() < n, qPrintable(QString::number(page->rowCount())));   // never all at once
+        if (exactPages)
+            QCOMPARE(page->rowCount(), ValueViewer::kCollectionPage);
+        QVERIFY(!page->isComplete());
+        QSet<QByteArray> seen;   // the exact bytes of every element, once each, after scrolling to the end
+        while (!page->isComplete()) {
+            const int before = page->rowCount();
+            page->fetchMore({});   // what the table view does when scrolled to its last row
+            QTRY_VERIFY(page->rowCount() > before || page->isComplete());
+        }
+        for (int r = 0; r < page->rowCount(); ++r) {
+            const ValueItem& item = page->item(r);
+            if (type == int(KeyType::List))
+                seen.insert(item.value);
+            else if (type == int(KeyType::Stream))
+                seen.insert(item.fields.value(0));
+            else
+                seen.insert(item.name);
+        }
+        QCOMPARE(page->rowCount(), n);
+        QCOMPARE(seen.size(), n);
+        QVERIFY(seen.contains("m0") && seen.contains("m" + QByteArray::number(n - 1)));
+    }
+
+    void ttlEditorExpiresInAtAndExtends_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<qint64>("expectedS");   // the TTL the server should then report, in seconds
+        QTest::addRow("expire in 2 hours") << int(TtlDialog::Mode::ExpireIn) << qint64(7200);
+        QTest::addRow("expire at tomorrow, this time") << int(TtlDialog::Mode::ExpireAt) << qint64(86400);
+        QTest::addRow("extend 100 s by 10 minutes") << int(TtlDialog::Mode::ExtendBy) << qint64(700);
+    }
+    void ttlEditorExpiresInAtAndExtends()
+    {
+        QFETCH(int, mode);
+        QFETCH(qint64, expectedS);
+        m_server->cli({QStringLiteral("EXPIRE"), QStringLiteral("profile:1"), QStringLiteral("100")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        const QModelIndex key = panel->model()->indexOfKey("profile:1");
+        QTRY_VERIFY(panel->model()->data(key, KeyTreeModel::TtlMsRole).toLongLong() > 0);   // its details arrived
+        select(*panel, key);
+        panel->editTtlOfSelected();
+        auto* dialog = panel->findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        dialog->setMode(TtlDialog::Mode(mode));
+        if (mode == int(TtlDialog::Mode::ExpireAt))
+            dialog->setExpireAt(QDateTime::currentDateTime().addDays(1));
+        else
+            dialog->setAmount(mode == int(TtlDialog::Mode::ExpireIn) ? 2 : 10,
+                              mode == int(TtlDialog::Mode::ExpireIn) ? TtlDialog::Unit::Hours : TtlDialog::Unit::Minutes);
+        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        dialog->accept();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
+        const qint64 ttl = m_server->cli({QStringLiteral("TTL"), QStringLiteral("profile:1")}).toLongLong();
+        QVERIFY2(ttl > expectedS - 120 && ttl <= expectedS, QByteArray::number(ttl));
+    }
+
+    void largeStringLoadsPartiallyThenAll_data()
+    {
+        QTest::addColumn<int>("size");
+        QTest::addColumn<bool>("warned");   // above kLargeValue, Load all says how much it will hold in memory
+        QTest::addRow("three pages") << ValueViewer::kStringPage * 3 + 17 << false;
+        QTest::addRow("above 16 MiB") << int(ValueViewer::kLargeValue) + 5 << true;
+    }
     void largeStringLoadsPartiallyThenAll()
     {
-        const int size = ValueViewer::kStringPage * 3 + 17;
+        QFETCH(int, size);
+        QFETCH(bool, warned);
         m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', 'big:blob', string.rep('x', %1))").arg(size),
                        QStringLiteral("0")});
         auto panel = scannedPanel(entry(QStringLiteral("test")));
@@ -235,6 +395,12 @@ private Q_SLOTS:
         QCOMPARE(viewer->loadedBytes().size(), ValueViewer::kStringPage);
         QVERIFY(viewer->isPartial());
         QCOMPARE(viewer->totalSize(), size);
+        const QString sizeText = QLocale().formattedDataSize(size);
+        QCOMPARE(viewer->findChild<QPushButton*>(QStringLiteral("loadAllButton"))->text(),
+                 warned ? QStringLiteral("Load all %1 (large)").arg(sizeText) : QStringLiteral("Load all %1").arg(sizeText));
+        QCOMPARE(viewer->statusText().contains(QStringLiteral("Loading all of it holds %1 in memory.").arg(sizeText)), warned);
+        if (warned)
+            return;   // loading 16 MiB into the viewer is the same path, only slower
         viewer->loadAll();
         QTRY_COMPARE(all.size(), 1);
         QCOMPARE(viewer->loadedBytes().size(), size);

@@ -3,7 +3,10 @@
 #include "ui/keys/KeyTreeModel.h"
 
 #include "KeysPanelSupport.h"
+#include "ui/keys/ChunkedVector.h"
+#include "ui/keys/IdIndex.h"
 #include "ui/keys/SlicedSort.h"
+#include "ui/keys/StallMeter.h"
 
 #include <QPersistentModelIndex>
 
@@ -15,6 +18,9 @@
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
+
+#include <ctime>
 
 using namespace cachelens;
 using cachelens::ui::KeyTreeModel;
@@ -245,13 +251,17 @@ private Q_SLOTS:
     void aFlatKeyspaceIsSortedInSlices()
     {
         // A million top-level keys are too many to sort in one event-loop turn: more than kSyncSortRows rows are
-        // sorted in slices; the rows are there meanwhile, and end in order with persistent indexes following them.
+        // sorted in slices; the first page is there meanwhile, and ends in order with persistent indexes following.
         KeyTreeModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const int n = int(KeyTreeModel::kSyncSortRows) * 3;
+        const int n = int(KeyTreeModel::kSyncSortRows) + 15000;
+        const int page = int(KeyTreeModel::kPageRows);
         std::vector<int> order(static_cast<std::size_t>(n));
         std::iota(order.begin(), order.end(), 0);
         std::shuffle(order.begin(), order.end(), std::mt19937(7));
+        // Two keys with known fates: one sorts onto the first page, one far beyond it.
+        std::iter_swap(order.begin(), std::find(order.begin(), order.end(), 5));
+        std::iter_swap(order.begin() + 1, std::find(order.begin(), order.end(), n - 1));
         QVector<KeyEntry> batch;
         for (int i : order) {
             KeyEntry e;
@@ -259,31 +269,40 @@ private Q_SLOTS:
             batch.append(e);
         }
         model.addKeys(batch);
-        QCOMPARE(model.rowCount(), n);
-        const QPersistentModelIndex tracked(model.index(0, 0));
-        const QString trackedName = tracked.data().toString();
+        QCOMPARE(model.rowCount(), page);   // a page shows; the rest wait
+        QCOMPARE(model.hiddenRowCount(), quint64(n - page));
+        const QPersistentModelIndex staysShown(model.index(0, 0));
+        const QPersistentModelIndex sortsAway(model.index(1, 0));
+        QCOMPARE(staysShown.data().toString(), QStringLiteral("k000005"));
         QSignalSpy sorting(&model, &KeyTreeModel::sortingChanged);
         model.sort(KeyTreeModel::NameColumn, Qt::AscendingOrder);
         QVERIFY(model.isSorting());
         QCOMPARE(sorting.size(), 1);
-        QCOMPARE(model.rowCount(), n);   // nothing hidden while it sorts
+        QCOMPARE(model.rowCount(), page);   // nothing hidden while it sorts
         // Keys keep arriving (a scan still running): they are merged in at the end.
         model.addKeys(entries({"k000000x", "a-first"}));
         QTRY_VERIFY(!model.isSorting());
         QCOMPARE(sorting.last().at(0).toBool(), false);
-        QCOMPARE(model.rowCount(), n + 2);
+        QCOMPARE(model.rowCount(), page);
+        QCOMPARE(model.hiddenRowCount(), quint64(n + 2 - page));
         QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("a-first"));
         QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("k000000"));
         QCOMPARE(model.index(2, 0).data().toString(), QStringLiteral("k000000x"));
+        QVERIFY(staysShown.isValid());
+        QCOMPARE(staysShown.data().toString(), QStringLiteral("k000005"));
+        QCOMPARE(staysShown.row(), 7);
+        QVERIFY(!sortsAway.isValid());   // its row is beyond the pages shown: no index for it until it is shown
+        while (model.hiddenRowCount() > 0)
+            model.showMoreRows();
+        QCOMPARE(model.rowCount(), n + 2);
         QCOMPARE(model.index(n + 1, 0).data().toString(), QStringLiteral("k%1").arg(n - 1, 6, 10, QLatin1Char('0')));
         for (int r = 1; r < model.rowCount(); ++r)
             QVERIFY(model.index(r - 1, 0).data().toString() < model.index(r, 0).data().toString());
-        QVERIFY(tracked.isValid());
-        QCOMPARE(tracked.data().toString(), trackedName);
         // Descending; a removal during the sort starts it over and it still ends in order.
         model.sort(KeyTreeModel::NameColumn, Qt::DescendingOrder);
         QVERIFY(model.isSorting());
         model.removeKeys({"k000005"});
+        QVERIFY(!staysShown.isValid());
         QTRY_VERIFY(!model.isSorting());
         QCOMPARE(model.rowCount(), n + 1);
         QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("k%1").arg(n - 1, 6, 10, QLatin1Char('0')));
@@ -303,12 +322,208 @@ private Q_SLOTS:
         }
         model.addKeys(batch);
         const QModelIndex big = childNamed(model, {}, QStringLiteral("big"));
+        QSignalSpy wanted(&model, &KeyTreeModel::detailsWanted);
         model.fetchNow(big);
-        QCOMPARE(model.rowCount(big), n);
+        QCOMPARE(model.rowCount(big), int(KeyTreeModel::kPageRows));
+        QCOMPARE(model.hiddenRowCount(big), quint64(n) - KeyTreeModel::kPageRows);
+        QCOMPARE(wanted.size(), 1);   // the details of the rows shown, not of the whole namespace
+        QCOMPARE(wanted.at(0).at(0).value<QList<QByteArray>>().size(), int(KeyTreeModel::kPageRows));
         QVERIFY(model.isSorting());
         QTRY_VERIFY(!model.isSorting());
         QCOMPARE(model.index(0, 0, big).data().toString(), QStringLiteral("000000"));
+        QCOMPARE(wanted.size(), 2);   // other keys are on the first page now
+        model.showMoreRows(big);
+        model.showMoreRows(big);
+        QCOMPARE(model.rowCount(big), n);
+        QCOMPARE(model.hiddenRowCount(big), 0u);
         QCOMPARE(model.index(n - 1, 0, big).data().toString(), QStringLiteral("%1").arg(n - 1, 6, 10, QLatin1Char('0')));
+    }
+
+    void lookingUpAKeyShowsItsPage_data()
+    {
+        QTest::addColumn<QByteArray>("key");
+        QTest::addColumn<int>("shownRows");
+        QTest::addRow("first page") << QByteArray("k000042") << int(KeyTreeModel::kPageRows);
+        QTest::addRow("third page") << QByteArray("k025000") << int(KeyTreeModel::kPageRows) * 3;
+        QTest::addRow("last row") << QByteArray("k034999") << 35000;
+    }
+    void lookingUpAKeyShowsItsPage()
+    {
+        QFETCH(QByteArray, key);
+        QFETCH(int, shownRows);
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVector<KeyEntry> batch;
+        for (int i = 0; i < 35000; ++i) {
+            KeyEntry e;
+            e.key = "k" + QByteArray::number(i).rightJustified(6, '0');
+            batch.append(e);
+        }
+        model.addKeys(batch);   // arrival order is name order here: no sort needed
+        QCOMPARE(model.rowCount(), int(KeyTreeModel::kPageRows));
+        QSignalSpy wanted(&model, &KeyTreeModel::detailsWanted);
+        const QModelIndex index = model.indexOfKey(key);
+        QVERIFY(index.isValid());
+        QCOMPARE(model.keyAt(index), key);
+        QCOMPARE(model.rowCount(), shownRows);
+        qsizetype asked = 0;   // every row that came into view is asked for its type, TTL and size, once
+        for (const QList<QVariant>& args : wanted)
+            asked += args.at(0).value<QList<QByteArray>>().size();
+        QCOMPARE(asked, qsizetype(shownRows) - qsizetype(KeyTreeModel::kPageRows));
+    }
+
+    void namespacesBeyondThePagesAreFoundByPath()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVector<KeyEntry> batch;
+        for (int i = 0; i < 15000; ++i) {
+            KeyEntry e;
+            e.key = "flat" + QByteArray::number(i);
+            batch.append(e);
+        }
+        model.addKeys(batch);
+        model.addKeys(entries({"late:ns:1", "late:ns:2"}));   // arrives after the first page is full
+        QCOMPARE(model.rowCount(), int(KeyTreeModel::kPageRows));
+        const QModelIndex ns = model.indexOfNamespace("late:ns");
+        QVERIFY(ns.isValid());
+        QCOMPARE(model.patternAt(ns), QByteArray("late:ns:*"));
+        QCOMPARE(model.keyCountAt(ns), 2u);
+        model.sort(KeyTreeModel::NameColumn);   // namespaces sort first: on the first page
+        QTRY_VERIFY(!model.isSorting());
+        QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("late"));
+    }
+
+    void removingKeysFromABigNodeKeepsTheRest_data()
+    {
+        QTest::addColumn<int>("step");   // every step-th key goes
+        QTest::addRow("a few ranges: rows removed") << 2000;
+        QTest::addRow("many ranges: one layout change") << 7;
+    }
+    void removingKeysFromABigNodeKeepsTheRest()
+    {
+        QFETCH(int, step);
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int n = int(KeyTreeModel::kPageRows) + 2000;   // a page shown, the rest not
+        QVector<KeyEntry> batch;
+        for (int i = 0; i < n; ++i) {
+            KeyEntry e;
+            e.key = "ns:" + QByteArray::number(i).rightJustified(6, '0');
+            batch.append(e);
+        }
+        model.addKeys(batch);
+        const QModelIndex ns = childNamed(model, {}, QStringLiteral("ns"));
+        model.fetchNow(ns);
+        QCOMPARE(model.hiddenRowCount(ns), 2000u);
+        const QPersistentModelIndex survivor = model.index(5001, 0, ns);   // "005001": stays
+        const QPersistentModelIndex leaving = model.index(step * 3, 0, ns);
+        QList<QByteArray> gone;
+        for (int i = 0; i < n; i += step)
+            gone.append("ns:" + QByteArray::number(i).rightJustified(6, '0'));
+        model.removeKeys(gone);
+        const int left = n - int(gone.size());
+        QCOMPARE(model.loadedKeys(), quint64(left));
+        QCOMPARE(model.keyCountAt(ns), quint64(left));
+        QCOMPARE(model.keysUnder(ns).size(), left);
+        QCOMPARE(quint64(model.rowCount(ns)) + model.hiddenRowCount(ns), quint64(left));
+        QVERIFY(!leaving.isValid());
+        QVERIFY(survivor.isValid());
+        QCOMPARE(survivor.data().toString(), QStringLiteral("005001"));
+        while (model.hiddenRowCount(ns) > 0)
+            model.showMoreRows(ns);
+        for (int r = 0; r < model.rowCount(ns); ++r)
+            QVERIFY(model.keyAt(model.index(r, 0, ns)).right(6).toInt() % step != 0);
+        QVERIFY(!model.indexOfKey(gone.first()).isValid());
+    }
+
+    void idIndexFindsEveryIdWhileItGrows_data()
+    {
+        QTest::addColumn<int>("count");
+        QTest::addColumn<int>("hashBits");   // few bits: long probe chains that wrap around the table
+        QTest::addColumn<int>("reserved");
+        QTest::addRow("grows many times") << 100000 << 32 << 0;
+        QTest::addRow("colliding hashes") << 5000 << 6 << 0;
+        QTest::addRow("reserved up front") << 100000 << 32 << 100000;
+    }
+    void idIndexFindsEveryIdWhileItGrows()
+    {
+        QFETCH(int, count);
+        QFETCH(int, hashBits);
+        QFETCH(int, reserved);
+        std::vector<std::uint64_t> values;   // what id i stands for
+        const auto hashOf = [&](std::uint64_t v) {
+            const std::size_t h = std::size_t(v * 0x9e3779b97f4a7c15ull >> 17);
+            return hashBits >= 32 ? h : h & ((std::size_t(1) << hashBits) - 1);
+        };
+        ui::IdIndex index;
+        index.reserve(std::size_t(reserved));
+        const std::size_t reservedBytes = index.bytes();
+        bool grewWhileFilled = false;
+        std::mt19937_64 rng(11);
+        for (int i = 0; i < count; ++i) {
+            values.push_back(rng());
+            const std::uint64_t v = values.back();
+            QCOMPARE(index.find(hashOf(v), [&](std::uint32_t id) { return values[id] == v; }), ui::IdIndex::kNone);
+            index.insert(std::uint32_t(i), hashOf(v), [&](std::uint32_t id) { return hashOf(values[id]); });
+            grewWhileFilled |= index.isGrowing();
+            if (i % 997 == 0)   // everything inserted so far is found, in the middle of a move too
+                for (int j = 0; j <= i; j += 101)
+                    QCOMPARE(index.find(hashOf(values[std::size_t(j)]),
+                                        [&](std::uint32_t id) { return values[id] == values[std::size_t(j)]; }),
+                             std::uint32_t(j));
+        }
+        QCOMPARE(index.size(), std::size_t(count));
+        for (int j = 0; j < count; ++j)
+            QCOMPARE(index.find(hashOf(values[std::size_t(j)]), [&](std::uint32_t id) { return values[id] == values[std::size_t(j)]; }),
+                     std::uint32_t(j));
+        if (reserved >= count) {
+            QVERIFY(!grewWhileFilled);
+            QCOMPARE(index.bytes(), reservedBytes);
+        } else {
+            QVERIFY(grewWhileFilled);
+        }
+    }
+
+    void stallMeterCountsWorkDoneInOneGo()
+    {
+        // Lower bounds only: a 60 ms busy event is at least a 55 ms stall, in wall time and in CPU time, and two busy
+        // events with turns of the event loop between them are two stalls, not one.
+        const auto busy = [](int ms) {
+            timespec start{}, now{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+            do
+                clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+            while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+        };
+        ui::StallMeter meter;
+        meter.start();
+        QVERIFY(meter.isRunning());
+        bool done = false;
+        QTimer::singleShot(0, this, [&] { busy(40); });
+        QTimer::singleShot(60, this, [&] { busy(60); });
+        QTimer::singleShot(160, this, [&] { done = true; });
+        QTRY_VERIFY(done);
+        meter.stop();
+        QVERIFY(!meter.isRunning());
+        QVERIFY2(meter.maxStallMs() >= 55, qPrintable(QString::number(meter.maxStallMs())));
+        QVERIFY2(meter.maxStallCpuMs() >= 55, qPrintable(QString::number(meter.maxStallCpuMs())));
+        QVERIFY2(meter.maxStallCpuMs() < 100, qPrintable(QString::number(meter.maxStallCpuMs())));   // not 40 + 60
+    }
+
+    void chunkedVectorKeepsElementsInPlace()
+    {
+        ui::ChunkedVector<std::pair<int, int>, 4> v;   // blocks of 16
+        v.emplace_back(0, 0);
+        const std::pair<int, int>* first = &v[0];
+        for (int i = 1; i < 1000; ++i)
+            v.push_back({i, -i});
+        QCOMPARE(&v[0], first);   // growing moved nothing
+        QCOMPARE(v.size(), std::size_t(1000));
+        QCOMPARE(v[999], std::make_pair(999, -999));
+        QCOMPARE(v[16], std::make_pair(16, -16));
+        v.clear();
+        QVERIFY(v.empty());
     }
 
     void aHundredThousandKeysStayCompact()

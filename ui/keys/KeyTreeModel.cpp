@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_set>
 
 namespace cachelens::ui {
 
@@ -66,8 +67,6 @@ KeyTreeModel::KeyTreeModel(QObject* parent)
     connect(m_rebuild, &QTimer::timeout, this, &KeyTreeModel::rebuildSlice);
     m_ns.emplace_back();   // the root
     m_rows[0] = {};
-    m_keySlots.assign(1024, kNone);
-    m_nsSlots.assign(1024, kNone);
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
@@ -106,90 +105,33 @@ std::size_t KeyTreeModel::nsHash(quint32 parent, QByteArrayView segment) const
 
 quint32 KeyTreeModel::findKey(QByteArrayView bytes) const
 {
-    const std::size_t mask = m_keySlots.size() - 1;
-    for (std::size_t i = keyHash(bytes) & mask;; i = (i + 1) & mask) {
-        const quint32 k = m_keySlots[i];
-        if (k == kNone)
-            return kNone;
-        if (keyBytes(k) == bytes)
-            return k;
-    }
+    return m_keyIndex.find(keyHash(bytes), [&](quint32 k) { return keyBytes(k) == bytes; });
 }
 
 quint32 KeyTreeModel::findNs(quint32 parent, QByteArrayView segment) const
 {
-    const std::size_t mask = m_nsSlots.size() - 1;
-    for (std::size_t i = nsHash(parent, segment) & mask;; i = (i + 1) & mask) {
-        const quint32 n = m_nsSlots[i];
-        if (n == kNone)
-            return kNone;
-        if (m_ns[n].parent == parent && nsName(n) == segment)
-            return n;
-    }
+    return m_nsIndex.find(nsHash(parent, segment), [&](quint32 n) { return m_ns[n].parent == parent && nsName(n) == segment; });
 }
 
 void KeyTreeModel::insertKeyIndex(quint32 k)
 {
-    if ((m_offsets.size() - 1) * 2 > m_keySlots.size())
-        growKeyIndex();
-    const std::size_t mask = m_keySlots.size() - 1;
-    std::size_t i = keyHash(keyBytes(k)) & mask;
-    while (m_keySlots[i] != kNone)
-        i = (i + 1) & mask;
-    m_keySlots[i] = k;
-}
-
-void KeyTreeModel::growKeyIndex()
-{
-    std::vector<quint32> table(m_keySlots.size() * 2, kNone);
-    const std::size_t mask = table.size() - 1;
-    for (quint32 k : m_keySlots) {
-        if (k == kNone)
-            continue;
-        std::size_t i = keyHash(keyBytes(k)) & mask;
-        while (table[i] != kNone)
-            i = (i + 1) & mask;
-        table[i] = k;
-    }
-    m_keySlots.swap(table);
+    m_keyIndex.insert(k, keyHash(keyBytes(k)), [this](quint32 id) { return keyHash(keyBytes(id)); });
 }
 
 void KeyTreeModel::insertNsIndex(quint32 n)
 {
-    if (m_ns.size() * 2 > m_nsSlots.size())
-        growNsIndex();
-    const std::size_t mask = m_nsSlots.size() - 1;
-    std::size_t i = nsHash(m_ns[n].parent, nsName(n)) & mask;
-    while (m_nsSlots[i] != kNone)
-        i = (i + 1) & mask;
-    m_nsSlots[i] = n;
-}
-
-void KeyTreeModel::growNsIndex()
-{
-    std::vector<quint32> table(m_nsSlots.size() * 2, kNone);
-    const std::size_t mask = table.size() - 1;
-    for (quint32 n : m_nsSlots) {
-        if (n == kNone)
-            continue;
-        std::size_t i = nsHash(m_ns[n].parent, nsName(n)) & mask;
-        while (table[i] != kNone)
-            i = (i + 1) & mask;
-        table[i] = n;
-    }
-    m_nsSlots.swap(table);
+    m_nsIndex.insert(n, nsHash(m_ns[n].parent, nsName(n)), [this](quint32 id) { return nsHash(m_ns[id].parent, nsName(id)); });
 }
 
 std::size_t KeyTreeModel::bytesUsed() const
 {
     std::size_t rows = 0;
     for (const auto& [n, r] : m_rows)
-        rows += r.capacity() * sizeof(quint32) + 48;
+        rows += r.refs.capacity() * sizeof(quint32) + 64;
     return m_arena.capacity() + m_offsets.capacity() * sizeof(quint64) + m_deadline.capacity() * sizeof(qint64)
         + m_memory.capacity() * sizeof(qint32) + m_type.capacity() * sizeof(KeyType)
         + m_keyNs.capacity() * sizeof(quint32) + m_nextLeaf.capacity() * sizeof(quint32)
-        + m_keySlots.capacity() * sizeof(quint32) + m_ns.capacity() * sizeof(Ns) + m_nsSlots.capacity() * sizeof(quint32)
-        + rows;
+        + m_keyIndex.bytes() + m_ns.capacityBytes() + m_nsIndex.bytes() + rows;
 }
 
 quint64 KeyTreeModel::loadedKeys() const { return m_liveKeys; }
@@ -246,6 +188,7 @@ void KeyTreeModel::insertIntoTree(quint32 k, Pending& pending)
     m_nextLeaf[k] = m_ns[ns].firstLeaf;
     m_ns[ns].firstLeaf = k;
     m_keyNs[k] = ns;
+    m_inserted = true;
     if (isExpanded(ns))
         pending[ns].push_back(k | kKeyFlag);
     const qint64 memory = m_memory[k];
@@ -254,62 +197,6 @@ void KeyTreeModel::insertIntoTree(quint32 k, Pending& pending)
         if (memory >= 0) {
             m_ns[n].memory += memory;
             ++m_ns[n].measured;
-        }
-    }
-}
-
-void KeyTreeModel::flush(Pending& pending)
-{
-    for (auto& [n, refs] : pending) {
-        std::vector<quint32>& rows = m_rows[n];
-        const int first = int(rows.size());
-        beginInsertRows(nsIndex(n, 0), first, first + int(refs.size()) - 1);
-        for (quint32 ref : refs) {
-            if (!(ref & kKeyFlag))
-                m_ns[ref].row = quint32(rows.size());
-            rows.push_back(ref);
-        }
-        endInsertRows();
-    }
-    // Counts of expanded namespaces changed; views repaint only what they show.
-    for (const auto& [n, rows] : m_rows)
-        if (!rows.empty())
-            Q_EMIT dataChanged(index(0, KeysColumn, nsIndex(n, 0)), index(int(rows.size()) - 1, KeysColumn, nsIndex(n, 0)));
-    Q_EMIT countsChanged();
-}
-
-void KeyTreeModel::removeFromTree(quint32 k)
-{
-    const quint32 ns = m_keyNs[k];
-    if (ns == kNone)
-        return;
-    auto it = m_rows.find(ns);
-    if (it != m_rows.end()) {
-        std::vector<quint32>& rows = it->second;
-        const auto pos = std::find(rows.begin(), rows.end(), k | kKeyFlag);
-        if (pos != rows.end()) {
-            const int row = int(pos - rows.begin());
-            beginRemoveRows(nsIndex(ns, 0), row, row);
-            rows.erase(pos);
-            ++m_rowsVersion;   // a sort in progress on this snapshot starts over
-            for (std::size_t i = std::size_t(row); i < rows.size(); ++i)
-                if (!(rows[i] & kKeyFlag))
-                    m_ns[rows[i]].row = quint32(i);
-            endRemoveRows();
-        }
-    }
-    quint32* link = &m_ns[ns].firstLeaf;
-    while (*link != kNone && *link != k)
-        link = &m_nextLeaf[*link];
-    if (*link == k)
-        *link = m_nextLeaf[k];
-    m_keyNs[k] = kNone;
-    const qint64 memory = m_memory[k];
-    for (quint32 n = ns; n != kNone; n = m_ns[n].parent) {
-        --m_ns[n].count;
-        if (memory >= 0) {
-            m_ns[n].memory -= memory;
-            --m_ns[n].measured;
         }
     }
 }
@@ -353,7 +240,7 @@ void KeyTreeModel::restartTree()
     beginResetModel();
     m_ns.clear();
     m_ns.emplace_back();
-    m_nsSlots.assign(1024, kNone);
+    m_nsIndex.reset();
     m_rows.clear();
     m_rows[0] = {};
     m_fetchQueue.clear();
@@ -378,11 +265,11 @@ void KeyTreeModel::clear()
     m_type.clear();
     m_keyNs.clear();
     m_nextLeaf.clear();
-    m_keySlots.assign(1024, kNone);
+    m_keyIndex.reset();
     m_liveKeys = 0;
     m_ns.clear();
     m_ns.emplace_back();
-    m_nsSlots.assign(1024, kNone);
+    m_nsIndex.reset();
     m_rows.clear();
     m_rows[0] = {};
     m_fetchQueue.clear();
@@ -403,8 +290,7 @@ void KeyTreeModel::reserve(quint64 keys, quint64 keyBytes)
     m_type.reserve(std::size_t(keys));
     m_keyNs.reserve(std::size_t(keys));
     m_nextLeaf.reserve(std::size_t(keys));
-    while (m_keySlots.size() < keys * 2)
-        growKeyIndex();
+    m_keyIndex.reserve(std::size_t(keys));
 }
 
 void KeyTreeModel::addKeys(const QVector<KeyEntry>& keys)
@@ -453,13 +339,15 @@ void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     Pending pending;
-    std::vector<quint32> changedParents;
+    std::vector<quint32> leaving;                                  // keys that leave the tree
+    std::unordered_map<quint32, std::unordered_set<quint32>> changed;   // built node → refs of keys with new details
+    bool memoryChanged = false;
     for (const KeyEntry& e : details) {
         const quint32 k = findKey(e.key);
         if (k == kNone || m_type[k] == KeyType::None)
             continue;
         if (e.type == KeyType::None) {   // gone meanwhile
-            removeFromTree(k);
+            leaving.push_back(k);
             m_type[k] = KeyType::None;
             --m_liveKeys;
             continue;
@@ -467,42 +355,52 @@ void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
         if (e.type != KeyType::Unknown)
             m_type[k] = e.type;
         m_deadline[k] = e.ttlMs >= 0 ? now + e.ttlMs : e.ttlMs;
-        if (e.memoryBytes >= 0)
+        if (e.memoryBytes >= 0) {
             setMemory(k, e.memoryBytes);
+            memoryChanged = true;
+        }
         if (k >= m_cursor)
             continue;   // the rebuild has not reached it yet
         const bool inTree = m_keyNs[k] != kNone;
         if (inTree && !passes(k))
-            removeFromTree(k);
+            leaving.push_back(k);
         else if (!inTree && passes(k))
             insertIntoTree(k, pending);
-        else if (inTree)
-            changedParents.push_back(m_keyNs[k]);
+        else if (inTree && isExpanded(m_keyNs[k]))
+            changed[m_keyNs[k]].insert(k | kKeyFlag);
     }
+    removeFromTree(leaving);
     flush(pending);
-    std::sort(changedParents.begin(), changedParents.end());
-    changedParents.erase(std::unique(changedParents.begin(), changedParents.end()), changedParents.end());
-    for (quint32 n : changedParents) {
-        auto it = m_rows.find(n);
-        if (it != m_rows.end() && !it->second.empty())
-            Q_EMIT dataChanged(index(0, NameColumn, nsIndex(n, 0)),
-                               index(int(it->second.size()) - 1, ColumnCount - 1, nsIndex(n, 0)));
+    for (const auto& [n, refs] : changed) {
+        const Rows& rows = m_rows[n];
+        if (!isVisible(n))
+            continue;
+        std::size_t first = rows.shown, last = 0;
+        for (std::size_t i = 0; i < rows.shown; ++i)
+            if (refs.contains(rows.refs[i])) {
+                first = std::min(first, i);
+                last = i;
+            }
+        if (first <= last)
+            Q_EMIT dataChanged(index(int(first), TypeColumn, nsIndex(n, 0)), index(int(last), MemoryColumn, nsIndex(n, 0)));
     }
+    if (memoryChanged)
+        namespaceRowsChanged();   // their memory sums
 }
 
 void KeyTreeModel::removeKeys(const QList<QByteArray>& keys)
 {
+    std::vector<quint32> leaving;
     for (const QByteArray& key : keys) {
         const quint32 k = findKey(key);
         if (k == kNone || m_type[k] == KeyType::None)
             continue;
-        removeFromTree(k);
+        leaving.push_back(k);
         m_type[k] = KeyType::None;
         --m_liveKeys;
     }
-    for (const auto& [n, rows] : m_rows)
-        if (!rows.empty())
-            Q_EMIT dataChanged(index(0, KeysColumn, nsIndex(n, 0)), index(int(rows.size()) - 1, KeysColumn, nsIndex(n, 0)));
+    removeFromTree(leaving);
+    namespaceRowsChanged();
     Q_EMIT countsChanged();
 }
 
@@ -561,9 +459,9 @@ QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex& parent) 
     if (n & kKeyFlag)
         return {};
     auto it = m_rows.find(n);
-    if (it == m_rows.end() || std::size_t(row) >= it->second.size())
+    if (it == m_rows.end() || std::size_t(row) >= it->second.shown)
         return {};
-    return createIndex(row, column, quintptr(it->second[std::size_t(row)]));
+    return createIndex(row, column, quintptr(it->second.refs[std::size_t(row)]));
 }
 
 QModelIndex KeyTreeModel::parent(const QModelIndex& child) const
@@ -583,7 +481,7 @@ int KeyTreeModel::rowCount(const QModelIndex& parent) const
     if (n & kKeyFlag)
         return 0;
     auto it = m_rows.find(n);
-    return it == m_rows.end() ? 0 : int(it->second.size());
+    return it == m_rows.end() ? 0 : int(it->second.shown);
 }
 
 int KeyTreeModel::columnCount(const QModelIndex& parent) const
@@ -630,34 +528,6 @@ void KeyTreeModel::fetchQueued()
     for (quint32 n : queue)
         if (n < m_ns.size() && (n == 0 || isExpanded(m_ns[n].parent)))   // still in the tree (not reset meanwhile)
             fetchNow(nsIndex(n, 0));
-}
-
-void KeyTreeModel::fetchNow(const QModelIndex& parent)
-{
-    if (!canFetchMore(parent))
-        return;
-    const quint32 n = quint32(parent.internalId());
-    std::vector<quint32> rows;
-    rows.reserve(std::size_t(std::min<quint64>(m_ns[n].count, 1u << 20)));
-    for (quint32 c = m_ns[n].firstChild; c != kNone; c = m_ns[c].nextSibling)
-        rows.push_back(c);
-    QList<QByteArray> unknown;
-    for (quint32 k = m_ns[n].firstLeaf; k != kNone; k = m_nextLeaf[k]) {
-        rows.push_back(k | kKeyFlag);
-        if (m_deadline[k] == -2 && unknown.size() < 5000)
-            unknown.append(keyBytes(k).toByteArray());
-    }
-    const bool sliced = rows.size() > kSyncSortRows;
-    if (!sliced)
-        sortRows(rows);
-    beginInsertRows(parent, 0, int(rows.size()) - 1);
-    m_rows[n] = std::move(rows);
-    renumber(n);
-    endInsertRows();
-    if (sliced)   // a namespace of a million keys: its rows appear now, in order a few slices later
-        queueSort(n);
-    if (!unknown.isEmpty())
-        Q_EMIT detailsWanted(unknown);
 }
 
 QVariant KeyTreeModel::data(const QModelIndex& index, int role) const
@@ -858,43 +728,6 @@ QList<QByteArray> KeyTreeModel::keysWithUnknownType(quint32& cursor, int max) co
 quint64 KeyTreeModel::unknownTypeCount() const
 {
     return quint64(std::count(m_type.begin(), m_type.end(), KeyType::Unknown));
-}
-
-QModelIndex KeyTreeModel::indexOfNamespace(const QByteArray& path)
-{
-    quint32 n = 0;
-    const QByteArrayView p(path);
-    qsizetype pos = 0;
-    while (true) {
-        const qsizetype at = m_separator.isEmpty() ? -1 : p.indexOf(QByteArrayView(m_separator), pos);
-        const QByteArrayView segment = at < 0 ? p.sliced(pos) : p.sliced(pos, at - pos);
-        const quint32 child = findNs(n, segment);
-        if (child == kNone)
-            return {};
-        if (n != 0 && !isExpanded(n))
-            fetchNow(nsIndex(n, 0));
-        n = child;
-        if (at < 0)
-            break;
-        pos = at + m_separator.size();
-    }
-    return nsIndex(n, 0);
-}
-
-QModelIndex KeyTreeModel::indexOfKey(const QByteArray& key)
-{
-    const quint32 k = findKey(key);
-    if (k == kNone || m_keyNs[k] == kNone)
-        return {};
-    std::vector<quint32> chain;
-    for (quint32 n = m_keyNs[k]; n != kNone; n = m_ns[n].parent)
-        chain.push_back(n);
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-        if (*it != 0 && !isExpanded(*it))
-            fetchNow(nsIndex(*it, 0));
-    const std::vector<quint32>& rows = m_rows[m_keyNs[k]];
-    const auto pos = std::find(rows.begin(), rows.end(), k | kKeyFlag);
-    return pos == rows.end() ? QModelIndex() : createIndex(int(pos - rows.begin()), 0, quintptr(k | kKeyFlag));
 }
 
 quint64 KeyTreeModel::directKeyCount(const QModelIndex& index) const

@@ -8,10 +8,18 @@
 //   - namespaces are nodes in a first-child / next-sibling tree whose names point into the arena (no copy), found
 //     through a second open-addressing index keyed by (parent, segment);
 //   - a node's rows (sorted child refs) exist only once the view expanded it (canFetchMore/fetchMore), so a million
-//     leaves cost nothing in the model until someone looks at them.
+//     leaves cost nothing in the model until someone looks at them;
+//   - a node shows its rows a page (kPageRows) at a time: QTreeView lays out every visible row again after each
+//     insertion or layout change (~30 ns a row), so a flat keyspace of a million top-level keys would cost a 30 ms
+//     relayout per batch and per repaint. The rest stay in the node (sorted with it) and come into view when the
+//     view scrolls to the last shown row (showMoreRows, driven by KeysPanel) or when a key is looked up.
+// Growth is amortised everywhere (IdIndex moves its slots a few per insert, namespaces live in fixed blocks), so no
+// single batch pays for a rehash or a reallocation of everything loaded before it.
 // The client-side filter (text and type) decides which keys are in the tree; changing it rebuilds the tree from the
 // arena in slices on the event loop, the same way scan batches grow it, so the GUI never stalls on a big keyspace.
 #include "connectors/SourceTypes.h"
+#include "ui/keys/ChunkedVector.h"
+#include "ui/keys/IdIndex.h"
 
 #include <QAbstractItemModel>
 #include <QByteArray>
@@ -42,6 +50,7 @@ public:
     static constexpr int kRebuildSlice = 20000;   // keys indexed per event-loop turn while refiltering
     static constexpr std::size_t kSyncSortRows = 20000;   // bigger nodes are sorted in slices (KeyTreeModelSort.cpp)
     static constexpr int kSortSliceMs = 8;
+    static constexpr std::size_t kPageRows = 10000;        // rows a node shows at once; more as the view scrolls
 
     explicit KeyTreeModel(QObject* parent = nullptr);
     ~KeyTreeModel() override;
@@ -52,11 +61,16 @@ public:
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     bool hasChildren(const QModelIndex& parent = {}) const override;
+    // True for a namespace whose rows are not built yet. Paging through a built node's rows is not done through
+    // fetchMore: QTreeView calls fetchMore for every node that can fetch on each relayout, which would page on its own.
     bool canFetchMore(const QModelIndex& parent) const override;
     // Deferred to the event loop (like QFileSystemModel): a view or QAbstractItemModelTester may call fetchMore from
     // inside a rowsInserted handler, where inserting rows again would nest two insertions.
     void fetchMore(const QModelIndex& parent) override;
     void fetchNow(const QModelIndex& parent);             // builds a namespace's rows at once
+    // Rows of a built node that are not shown yet (beyond its first pages), and showing the next page of them.
+    quint64 hiddenRowCount(const QModelIndex& parent = {}) const;
+    void showMoreRows(const QModelIndex& parent = {});
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
@@ -135,10 +149,14 @@ private:
         quint32 firstChild = kNone;
         quint32 nextSibling = kNone;
         quint32 firstLeaf = kNone;
-        quint32 row = 0;             // row in the parent's rows (valid while the parent is expanded)
+        quint32 row = 0;             // position in the parent's refs (valid while the parent is built)
         quint64 count = 0;           // keys in the tree below
         quint64 measured = 0;        // of those, keys whose memory is known
         qint64 memory = 0;           // their memory, summed
+    };
+    struct Rows {
+        std::vector<quint32> refs;   // every child: a namespace number, or key | kKeyFlag; in order once sorted
+        std::size_t shown = 0;       // refs[0, shown) are the node's rows in the model; the rest wait (showMoreRows)
     };
     using Pending = std::unordered_map<quint32, std::vector<quint32>>;
 
@@ -149,20 +167,24 @@ private:
     std::size_t nsHash(quint32 parent, QByteArrayView segment) const;
     quint32 findKey(QByteArrayView bytes) const;
     quint32 findNs(quint32 parent, QByteArrayView segment) const;
-    void growKeyIndex();
-    void growNsIndex();
     void insertKeyIndex(quint32 k);
     void insertNsIndex(quint32 n);
     bool passes(quint32 k) const;
     void insertIntoTree(quint32 k, Pending& pending);
     void setMemory(quint32 k, std::int64_t bytes);         // keeps the namespaces' sums
-    void removeFromTree(quint32 k);
+    void removeFromTree(const std::vector<quint32>& keys); // keys leave the tree (rows removed range by range)
+    void removeRefs(quint32 n, Rows& rows, const std::vector<quint32>& gone);
     void flush(Pending& pending);
+    void namespaceRowsChanged();
     void fetchQueued();
     void indexUpTo(quint32 end);
     void rebuildSlice();
     void restartTree();
     bool isExpanded(quint32 n) const { return m_rows.find(n) != m_rows.end(); }
+    // n's rows are in the model: n is the root, or a shown row of a node whose rows are (so it has a valid index).
+    bool isVisible(quint32 n) const;
+    void expose(quint32 n, std::size_t upTo);              // shows refs up to upTo and asks for their details
+    void requestDetails(const Rows& rows, std::size_t from, std::size_t to);
     // sorting (KeyTreeModelSort.cpp)
     struct RowLess;
     struct SortJob;
@@ -170,7 +192,7 @@ private:
     bool lessThan(quint32 a, quint32 b) const;
     bool rowLess(quint32 a, quint32 b) const;              // the order of rows: namespaces first, then m_sortColumn
     void renumber(quint32 n);
-    void remapPersistent(const QModelIndexList& before, bool onlyNode, quint32 node);
+    void remapPersistent(const QModelIndexList& before);   // after rows moved or left: persistent indexes follow
     void queueSort(quint32 n);
     void cancelSorts(bool notify = true);
     void sortSlice();
@@ -180,7 +202,7 @@ private:
     QByteArray nsPath(quint32 n) const;
     void collectKeys(quint32 n, QList<QByteArray>& out) const;
 
-    // keys
+    // keys (reserved from the scan's estimate, so they do not reallocate while a scan within it loads)
     std::vector<char> m_arena;
     std::vector<quint64> m_offsets{0};
     std::vector<qint64> m_deadline;          // ms since epoch; -1 no expiry; -2 unknown
@@ -188,14 +210,15 @@ private:
     std::vector<KeyType> m_type;             // None: deleted
     std::vector<quint32> m_keyNs;            // namespace in the tree, kNone when filtered out
     std::vector<quint32> m_nextLeaf;
-    std::vector<quint32> m_keySlots;         // open addressing; kNone = empty
+    IdIndex m_keyIndex;                      // key bytes → key number
     quint64 m_liveKeys = 0;
     // tree
-    std::vector<Ns> m_ns;
-    std::vector<quint32> m_nsSlots;
-    std::unordered_map<quint32, std::vector<quint32>> m_rows;   // expanded nodes only; refs: ns, or key | kKeyFlag
+    ChunkedVector<Ns> m_ns;
+    IdIndex m_nsIndex;                       // (parent, segment) → namespace number
+    std::unordered_map<quint32, Rows> m_rows;   // built nodes only
     std::vector<quint32> m_fetchQueue;       // namespaces whose rows fetchMore asked for
     quint32 m_cursor = 0;                    // keys [0, m_cursor) have been offered to the tree
+    bool m_inserted = false;                 // keys went into the tree since the last flush
     QTimer* m_rebuild;
     QByteArray m_separator = QByteArrayLiteral(":");
     QString m_filterText;

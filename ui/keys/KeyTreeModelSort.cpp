@@ -80,29 +80,28 @@ void KeyTreeModel::sortRows(std::vector<quint32>& rows) const
 
 void KeyTreeModel::renumber(quint32 n)
 {
-    const std::vector<quint32>& rows = m_rows[n];
+    const std::vector<quint32>& rows = m_rows[n].refs;
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (!(rows[i] & kKeyFlag))
             m_ns[rows[i]].row = quint32(i);
 }
 
-void KeyTreeModel::remapPersistent(const QModelIndexList& before, bool onlyNode, quint32 node)
+void KeyTreeModel::remapPersistent(const QModelIndexList& before)
 {
-    // One pass over each affected node's rows finds the new row of every persistent key index (a view holds a
-    // few: current, selection, expanded namespaces); namespaces know their row.
+    // One pass over the shown rows of each node holding a persistent key index (a view holds a few: current,
+    // selection, expanded namespaces) finds their new rows; namespaces know their row. An index whose row is no
+    // longer shown (sorted beyond the pages shown, or below a namespace that was), or whose key left the tree,
+    // becomes invalid.
     std::unordered_map<quint32, std::unordered_map<quint32, int>> wanted;   // node → key ref → new row
     for (const QModelIndex& old : before) {
         const quint32 ref = quint32(old.internalId());
-        if (ref & kKeyFlag) {
-            const quint32 parentNode = m_keyNs[ref & ~kKeyFlag];
-            if (!onlyNode || parentNode == node)
-                wanted[parentNode][ref] = -1;
-        }
+        if ((ref & kKeyFlag) && m_keyNs[ref & ~kKeyFlag] != kNone)
+            wanted[m_keyNs[ref & ~kKeyFlag]][ref] = -1;
     }
     for (auto& [n, refs] : wanted) {
-        const std::vector<quint32>& rows = m_rows[n];
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            auto it = refs.find(rows[i]);
+        const Rows& rows = m_rows[n];
+        for (std::size_t i = 0; i < rows.shown; ++i) {
+            auto it = refs.find(rows.refs[i]);
             if (it != refs.end())
                 it->second = int(i);
         }
@@ -110,18 +109,18 @@ void KeyTreeModel::remapPersistent(const QModelIndexList& before, bool onlyNode,
     QModelIndexList from, to;
     for (const QModelIndex& old : before) {
         const quint32 ref = quint32(old.internalId());
+        QModelIndex now;
         if (!(ref & kKeyFlag)) {
-            if (!onlyNode || m_ns[ref].parent == node) {
-                from.append(old);
-                to.append(nsIndex(ref, old.column()));
-            }
-            continue;
+            if (isVisible(ref))
+                now = nsIndex(ref, old.column());
+        } else if (const quint32 node = m_keyNs[ref & ~kKeyFlag]; node != kNone && isVisible(node)) {
+            if (const int row = wanted[node][ref]; row >= 0)
+                now = createIndex(row, old.column(), quintptr(ref));
         }
-        const quint32 parentNode = m_keyNs[ref & ~kKeyFlag];
-        if (onlyNode && parentNode != node)
-            continue;
-        from.append(old);
-        to.append(createIndex(wanted[parentNode][ref], old.column(), quintptr(ref)));
+        if (now != old) {
+            from.append(old);
+            to.append(now);
+        }
     }
     changePersistentIndexList(from, to);
 }
@@ -140,9 +139,9 @@ void KeyTreeModel::sort(int column, Qt::SortOrder order)
         return;   // sorted when the rebuild ends
     std::vector<quint32> small;
     for (auto& [n, rows] : m_rows) {
-        if (rows.size() > kSyncSortRows)
+        if (rows.refs.size() > kSyncSortRows)
             queueSort(n);
-        else if (rows.size() > 1)
+        else if (rows.refs.size() > 1)
             small.push_back(n);
     }
     if (small.empty())
@@ -150,11 +149,14 @@ void KeyTreeModel::sort(int column, Qt::SortOrder order)
     Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
     const QModelIndexList before = persistentIndexList();
     for (quint32 n : small) {
-        sortRows(m_rows[n]);
+        sortRows(m_rows[n].refs);
         renumber(n);
     }
-    remapPersistent(before, false, 0);
+    remapPersistent(before);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    for (quint32 n : small)   // other keys may be on the first pages now
+        if (m_rows[n].shown < m_rows[n].refs.size())
+            requestDetails(m_rows[n], 0, m_rows[n].shown);
 }
 
 bool KeyTreeModel::isSorting() const
@@ -199,7 +201,7 @@ void KeyTreeModel::sortSlice()
             m_sortQueue.erase(m_sortQueue.begin());
             if (n >= m_ns.size() || !isExpanded(n))
                 continue;   // collapsed by a reset meanwhile
-            m_sortJob = std::make_unique<SortJob>(n, m_rows[n], m_rowsVersion, this);
+            m_sortJob = std::make_unique<SortJob>(n, m_rows[n].refs, m_rowsVersion, this);
         }
         if (!m_sortJob->sorter.step(deadline))
             return;   // the rest on the next turn of the event loop
@@ -221,7 +223,7 @@ void KeyTreeModel::finishSortJob()
             queueSort(n);   // rows were removed meanwhile: the snapshot no longer matches
         return;
     }
-    std::vector<quint32>& rows = m_rows[n];
+    std::vector<quint32>& rows = m_rows[n].refs;
     std::vector<quint32> sorted = job->sorter.take();
     if (rows.size() > job->snapshotSize) {   // appended while sorting (a scan still running): merge them in
         std::vector<quint32> tail(rows.begin() + std::ptrdiff_t(job->snapshotSize), rows.end());
@@ -235,14 +237,20 @@ void KeyTreeModel::finishSortJob()
         std::merge(sorted.begin(), sorted.end(), tail.begin(), tail.end(), std::back_inserter(merged), RowLess{this});
         sorted.swap(merged);
     }
+    if (!isVisible(n)) {   // nothing of it is in the model: no view to tell
+        rows.swap(sorted);
+        renumber(n);
+        return;
+    }
     const QList<QPersistentModelIndex> parents =
         n == 0 ? QList<QPersistentModelIndex>{} : QList<QPersistentModelIndex>{QPersistentModelIndex(nsIndex(n, 0))};
     Q_EMIT layoutAboutToBeChanged(parents, QAbstractItemModel::VerticalSortHint);
     const QModelIndexList before = persistentIndexList();
     rows.swap(sorted);
     renumber(n);
-    remapPersistent(before, true, n);
+    remapPersistent(before);
     Q_EMIT layoutChanged(parents, QAbstractItemModel::VerticalSortHint);
+    requestDetails(m_rows[n], 0, m_rows[n].shown);   // the first pages now hold other keys
 }
 
 } // namespace cachelens::ui

@@ -21,6 +21,7 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScrollBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -47,7 +48,8 @@ KeysPanel::KeysPanel(QWidget* parent)
       m_readOnlyNote(new QLabel(this)),
       m_ttlTick(new QTimer(this)),
       m_filterDelay(new QTimer(this)),
-      m_ingest(new QTimer(this))
+      m_ingest(new QTimer(this)),
+      m_pageCheck(new QTimer(this))
 {
     setObjectName(QStringLiteral("keysPanel"));
     qRegisterMetaType<KeyBatch>();
@@ -77,6 +79,17 @@ KeysPanel::KeysPanel(QWidget* parent)
     m_ttlTick->start();
     m_ingest->setInterval(0);
     connect(m_ingest, &QTimer::timeout, this, &KeysPanel::ingest);
+    // Big nodes show their rows a page at a time: whenever the view may have come to the last shown row of one
+    // (scrolled, rows added or removed, re-sorted), check once on the next turn of the event loop.
+    m_pageCheck->setSingleShot(true);
+    m_pageCheck->setInterval(0);
+    connect(m_pageCheck, &QTimer::timeout, this, &KeysPanel::showMoreRowsInView);
+    const auto checkPages = [this] { m_pageCheck->start(); };
+    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, checkPages);
+    connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, checkPages);
+    connect(m_view, &QTreeView::expanded, this, checkPages);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, checkPages);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, checkPages);
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(120);
     connect(m_filterDelay, &QTimer::timeout, this, [this] { setClientFilter(m_filter->text()); });
@@ -322,6 +335,7 @@ void KeysPanel::startScan()
     m_progressBar->setRange(0, 0);
     m_progress->setText(tr("Scanning %1…").arg(QString::fromUtf8(glob)));
     updateActions();
+    Q_EMIT scanStarted();
 }
 
 void KeysPanel::cancelScan()
@@ -354,6 +368,29 @@ void KeysPanel::onKeysFound(const KeyBatch& batch)
         pumpDetails();
 }
 
+void KeysPanel::showMoreRowsInView()
+{
+    // A node whose last shown row is in view and that holds more rows shows its next page.
+    QList<QPersistentModelIndex> parents;   // namespaces (persistent: showing rows of one may move another)
+    bool root = false;
+    const int bottom = m_view->viewport()->height();
+    QModelIndex row = m_view->indexAt(QPoint(0, 0));
+    for (int n = 0; row.isValid() && n < 1000 && m_view->visualRect(row).top() < bottom; ++n, row = m_view->indexBelow(row)) {
+        const QModelIndex parent = row.parent();
+        if (row.row() != m_model->rowCount(parent) - 1 || m_model->hiddenRowCount(parent) == 0)
+            continue;
+        if (parent.isValid())
+            parents.append(parent);
+        else
+            root = true;
+    }
+    for (const QPersistentModelIndex& parent : parents)
+        if (parent.isValid())
+            m_model->showMoreRows(parent);
+    if (root)
+        m_model->showMoreRows();
+}
+
 QString KeysPanel::progressText() const
 {
     const QLocale locale;
@@ -377,6 +414,9 @@ QString KeysPanel::progressText() const
         text += tr(" · sorting…");
     else if (!m_model->filterText().isEmpty() || m_model->filterType() != KeyType::Unknown)
         text += tr(" · %1 match the filter").arg(locale.toString(m_model->visibleKeys()));
+    if (const quint64 hidden = m_model->hiddenRowCount(); hidden > 0)
+        text += tr(" · the first %1 of %2 top-level rows are listed, more as you scroll")
+                    .arg(locale.toString(m_model->rowCount()), locale.toString(quint64(m_model->rowCount()) + hidden));
     if (m_model->filterType() != KeyType::Unknown) {
         const quint64 unknown = m_model->unknownTypeCount();
         if (unknown > 0)
@@ -547,6 +587,17 @@ void KeysPanel::showKey(const QByteArray& key, KeyType type)
     }
     if (key != m_viewer->key())
         m_viewer->load(key, type);
+}
+
+void KeysPanel::openKey(const QByteArray& key)
+{
+    const KeyType type = m_model->typeOf(key);
+    if (type == KeyType::None) {
+        setStatus(tr("No key %1 was loaded from %2.").arg(KeyTreeModel::displayKey(key), m_entry.name));
+        return;
+    }
+    m_tabs->setCurrentWidget(m_viewer);
+    showKey(key, type);
 }
 
 void KeysPanel::updateActions()

@@ -82,9 +82,11 @@ public Q_SLOTS:
     void copyPattern();
     void openSelectedInInvalidate();
     void showKey(const QByteArray& key, cachelens::KeyType type);   // select it in the tree, open it in the viewer
+    void openKey(const QByteArray& key);        // showKey for a loaded key (Value tab); else says it is not loaded
 
 Q_SIGNALS:
     void openInInvalidate(const QString& sourceId, const QByteArray& glob);
+    void scanStarted();
     void scanDone(quint64 total, bool cancelled);
     void operationDone(const QString& summary);
     void detailsApplied();
@@ -100,6 +102,7 @@ private:
     void onKeysFound(const KeyBatch& batch);
     void onScanFinished(const ScanSummary& summary);
     void ingest();
+    void showMoreRowsInView();
     void finishScan(const ScanSummary& summary);
     void onDetails(const KeyBatch& batch);
     void onKeysChanged(const KeyOpResult& result);
@@ -145,6 +148,7 @@ private:
     QList<QVector<KeyEntry>> m_incoming;
     qsizetype m_incomingOffset = 0;           // keys of m_incoming.first() already ingested
     QTimer* m_ingest;
+    QTimer* m_pageCheck;
     std::optional<ScanSummary> m_finished;    // the scan's end, reported once m_incoming is drained
     std::optional<std::pair<quint64, bool>> m_doneAfterSort;   // scanDone, due once a sliced sort has finished
     QList<QByteArray> m_detailQueue;

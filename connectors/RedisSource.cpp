@@ -492,7 +492,17 @@ void RedisSource::listTags(quint64 requestId, const QByteArray& prefix)
         Q_EMIT tagsListed(refused);
         return;
     }
-    auto* lister = new redis::RedisTagLister(requestId, nodes, prefix, this);
+    if (m_cluster) {
+        if (const QString problem = redis::clusterPrefixProblem(prefix); !problem.isEmpty()) {
+            TagList refused;
+            refused.requestId = requestId;
+            refused.prefix = prefix;
+            refused.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+            Q_EMIT tagsListed(refused);
+            return;
+        }
+    }
+    auto* lister = new redis::RedisTagLister(requestId, nodes, m_cluster != nullptr, prefix, this);
     m_tagListers.insert(requestId, lister);
     connect(lister, &redis::RedisTagLister::finished, this, [this, requestId, lister](const TagList& list) {
         m_tagListers.remove(requestId);
@@ -504,8 +514,9 @@ void RedisSource::listTags(quint64 requestId, const QByteArray& prefix)
 
 void RedisSource::tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count)
 {
-    redis::previewTagMembers([this](const QByteArray& key) { return nodeForKey(key); }, requestId, prefix, tag, count,
-                             this, [this](const TagMembers& members) { Q_EMIT tagMembersReady(members); });
+    redis::previewTagMembers([this](const QByteArray& key) { return nodeForKey(key); }, m_cluster != nullptr, requestId,
+                             prefix, tag, count, this,
+                             [this](const TagMembers& members) { Q_EMIT tagMembersReady(members); });
 }
 
 void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
@@ -528,6 +539,10 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
         return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
     if (m_tagPurges.contains(requestId) || m_purges.contains(requestId))
         return refuse(SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId));
+    if (m_cluster) {
+        if (const QString problem = redis::clusterPrefixProblem(prefix); !problem.isEmpty())
+            return refuse(SourceError::Kind::InvalidArgument, problem);
+    }
     auto audit = std::make_shared<InvalidationAudit>();
     if (!options.dryRun) {
         QString target = names.join(QStringLiteral(", "));
@@ -541,7 +556,7 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
     bus.channel = QByteArray(provider::kDefaultBusChannel.data(), qsizetype(provider::kDefaultBusChannel.size()));
     bus.instance = QStringLiteral("cachelens-%1-%2").arg(m_id).arg(QCoreApplication::applicationPid()).toUtf8();
     auto* job = new redis::RedisTagInvalidation(requestId, [this](const QByteArray& key) { return nodeForKey(key); },
-                                                prefix, tags, options, bus, this);
+                                                m_cluster != nullptr, prefix, tags, options, bus, this);
     m_tagPurges.insert(requestId, job);
     connect(job, &redis::RedisTagInvalidation::progress, this, &Source::invalidationProgress);
     connect(job, &redis::RedisTagInvalidation::finished, this, [this, requestId, job, audit](const InvalidationReport& report) {

@@ -304,6 +304,13 @@ void LocalSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
         Q_EMIT invalidationFinished(job->report);
         return;
     }
+    if (options.snapshot && !options.dryRun) {   // #9: snapshots are DUMP payloads, a Redis format
+        job->report.error = SourceError{SourceError::Kind::InvalidArgument,
+                                        tr("snapshots are for Redis connections only: the local engine keeps no "
+                                           "DUMP/RESTORE form of its entries; nothing was deleted")};
+        Q_EMIT invalidationFinished(job->report);
+        return;
+    }
     if (m_purges.contains(requestId)) {
         job->report.error = SourceError{SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId)};
         Q_EMIT invalidationFinished(job->report);

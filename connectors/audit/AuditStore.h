@@ -30,7 +30,7 @@ struct AuditEntry {
     QString target;                 // the pattern or tag
     qint64 matched = -1;            // -1 unknown (still running, or died)
     qint64 deleted = -1;
-    QString outcome;                // started, completed, cancelled, interrupted, failed
+    QString outcome;                // started, completed, cancelled, interrupted, stopped (a limit), failed
     QString detail;                 // the final sentence shown to the user
 
     static AuditEntry now(const QString& connection, const QString& action, const QString& target);   // user, host, time filled

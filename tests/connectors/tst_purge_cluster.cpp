@@ -1,6 +1,8 @@
 // Invalidation on a real 3-master Redis Cluster (one cluster for the whole file: starting one takes seconds):
 //  - pattern purge: every master is scanned and purged (in parallel), keys of different slots are never sent in one
 //    UNLINK (CROSSSLOT), and the counts are exact against the summed DBSIZE;
+//  - purge with a snapshot: every master's keys go into the one file and Restore routes each back to its slot's
+//    master;
 //  - tags written by the CacheLens engine over the cluster (per-slot tag sets, TagKeys.h): listed with their sizes
 //    summed over the slots, previewed, counted by a dry run and invalidated on every master, with the bus message
 //    reaching a running application's L1.
@@ -8,6 +10,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/provider/RedisProvider.h"
 #include "connectors/provider/TagKeys.h"
+#include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/ClusterClient.h"
 
 #include "engine/cache.h"
@@ -100,6 +103,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         qRegisterMetaType<InvalidationReport>();
+        qRegisterMetaType<RestoreReport>();
         qRegisterMetaType<TagList>();
         m_cluster = std::make_unique<RedisCluster>(3);
         QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
@@ -146,6 +150,45 @@ private Q_SLOTS:
         AuditStore store;
         QVERIFY(store.open(real.auditPath));
         QCOMPARE(store.entries().first().outcome, QStringLiteral("completed"));
+    }
+
+    void clusterPurgeWithSnapshotRestoresEveryMastersKeys()
+    {
+        fill(3000, 500);
+        auto s = source();
+        InvalidateOptions o;
+        o.auditPath = m_dir.filePath(QStringLiteral("audit.db"));
+        o.snapshot = true;
+        o.snapshotDirectory = m_dir.filePath(QStringLiteral("snapshots"));
+        s->call([o](Source* source) { source->invalidatePattern(1, "user:*", o); });
+        const InvalidationReport r = invalidation(*s, 1);
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.deleted, 3000u);
+        QCOMPARE(r.snapshotKeys, 3000u);
+        QCOMPARE(totalSize(), 500);
+        SnapshotInfo info;
+        {
+            SnapshotFile f;
+            QVERIFY2(f.open(r.snapshotPath, true), qPrintable(f.errorString()));
+            info = f.info();
+        }
+        QVERIFY2(info.server.startsWith(QStringLiteral("cluster: ")), qPrintable(info.server));
+        QCOMPARE(info.server.count(QLatin1Char(',')), 2);   // three masters
+
+        m_cluster->cli({QStringLiteral("SET"), QStringLiteral("user:7"), QStringLiteral("fresh")});
+        RestoreOptions ro;
+        ro.auditPath = o.auditPath;
+        s->call([path = r.snapshotPath, ro](Source* source) { source->restoreSnapshot(2, path, ro); });
+        QTRY_VERIFY_WITH_TIMEOUT(byId(s->record().restores, 2).has_value(), 30000);
+        const RestoreReport back = *byId(s->record().restores, 2);
+        QVERIFY2(!back.error.isError(), qPrintable(back.error.message));
+        QCOMPARE(back.restored, 2999u);
+        QCOMPARE(back.skippedExisting, 1u);
+        QCOMPARE(totalSize(), 3500);
+        for (int i = 0; i < m_cluster->size(); ++i)
+            QVERIFY(nodeSize(i) > 500);   // each key went back to its own slot's master
+        QCOMPARE(m_cluster->cli({QStringLiteral("GET"), QStringLiteral("user:7")}), QByteArray("fresh"));
+        QCOMPARE(m_cluster->cli({QStringLiteral("GET"), QStringLiteral("user:8")}), QByteArray("v"));
     }
 
     void clusterTagsAreListedPreviewedAndInvalidatedOnEveryMaster()

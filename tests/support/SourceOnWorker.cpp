@@ -53,6 +53,14 @@ SourceRecorder::SourceRecorder(Source* source)
         std::lock_guard lock(m_mutex);
         m_record.tagMembers.append(m);
     });
+    connect(source, &Source::restoreProgress, this, [this](const RestoreProgress& p) {
+        std::lock_guard lock(m_mutex);
+        m_record.restoreProgress.append(p);
+    });
+    connect(source, &Source::restoreFinished, this, [this](const RestoreReport& r) {
+        std::lock_guard lock(m_mutex);
+        m_record.restores.append(r);
+    });
 }
 
 SourceRecorder::Record SourceRecorder::snapshot() const

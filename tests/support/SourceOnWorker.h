@@ -34,6 +34,8 @@ public:
         QList<InvalidationReport> invalidations;
         QList<TagList> tagLists;          // tags (#9)
         QList<TagMembers> tagMembers;
+        QList<RestoreProgress> restoreProgress;   // snapshots (#9)
+        QList<RestoreReport> restores;
     };
     Record snapshot() const;
     void post(std::function<void()> task);   // any thread; runs on the recorder's thread, in order

@@ -178,7 +178,8 @@ struct InvalidationReport {
     QList<QByteArray> sample;       // up to InvalidateOptions::sampleSize matches, exact bytes
     qint64 estimatedMemoryBytes = -1;   // matched × mean MEMORY USAGE of the sample; -1 unknown
     quint64 keyspace = 0;           // keys in the database(s) (DBSIZE), for "38% of the cache"
-    double hitShare = -1;           // share of recent hits on the matches; -1 unknown (Redis does not tell)
+    double hitShare = -1;           // share of recent reads on the matches (the local engine's W-TinyLFU sketch, dry
+                                    // run); -1 unknown (Redis does not tell, other policies keep no frequency)
     bool expired = false;           // keys were given a jittered TTL instead of being deleted
     InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Exclude;
     quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)

@@ -354,6 +354,51 @@ private Q_SLOTS:
         QCOMPARE(rows.first().deleted, qint64(r.deleted));
     }
 
+    void localEngineForecastsTheMatchesShareOfRecentReads_data()
+    {
+        QTest::addColumn<int>("policy");
+        QTest::addColumn<bool>("known");
+        QTest::addRow("W-TinyLFU (frequency sketch)") << int(engine::PolicyKind::WTinyLfu) << true;
+        QTest::addRow("LRU (no frequency)") << int(engine::PolicyKind::Lru) << false;
+    }
+    void localEngineForecastsTheMatchesShareOfRecentReads()
+    {
+        QFETCH(int, policy);
+        QFETCH(bool, known);
+        engine::CacheOptions co;
+        co.policy = engine::PolicyKind(policy);
+        auto cache = std::make_shared<engine::Cache>(co);
+        for (int i = 0; i < 500; ++i) {
+            cache->set("hot:" + std::to_string(i), "v");
+            cache->set("cold:" + std::to_string(i), "v");
+        }
+        // Hot keys are read four times as often as cold ones.
+        for (int round = 0; round < 4; ++round)
+            for (int i = 0; i < 500; ++i)
+                QVERIFY(cache->get("hot:" + std::to_string(i)));
+        for (int i = 0; i < 500; ++i)
+            QVERIFY(cache->get("cold:" + std::to_string(i)));
+        const auto readsBefore = cache->stats().gets();
+        SourceOnWorker s(new LocalSource(cache));
+        s.call([](Source* source) { source->open(); });
+        InvalidateOptions dry = options();
+        dry.dryRun = true;
+        const InvalidationReport hot = run(s, 30, "hot:*", dry);
+        QCOMPARE(cache->stats().gets(), readsBefore);   // the forecast reads nothing (it would skew what it measures)
+        QCOMPARE(hot.matched, 500u);
+        QCOMPARE(hot.keyspace, 1000u);
+        if (!known) {
+            QCOMPARE(hot.hitShare, -1.0);
+            return;
+        }
+        // The sketch's estimates are approximate: about 4 of every 5 recent reads, half of the keys.
+        QVERIFY2(hot.hitShare > 0.65 && hot.hitShare < 0.9, qPrintable(QString::number(hot.hitShare)));
+        const InvalidationReport cold = run(s, 31, "cold:*", dry);
+        QVERIFY2(qAbs(hot.hitShare + cold.hitShare - 1.0) < 1e-9,
+                 qPrintable(QStringLiteral("%1 + %2").arg(hot.hitShare).arg(cold.hitShare)));
+        QCOMPARE(cache->stats().entries, 1000u);
+    }
+
     void localEngineDryRunPurgeAndTag()
     {
         auto cache = std::make_shared<engine::Cache>();

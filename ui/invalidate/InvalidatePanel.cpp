@@ -429,8 +429,8 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
                             .arg(locale.toString(r.keyspaceShare() * 100.0, 'f', 1), locale.toString(qulonglong(r.keyspace)));
         if (r.estimatedMemoryBytes >= 0)
             forecast += tr(", about %1").arg(locale.formattedDataSize(r.estimatedMemoryBytes));
-        forecast += r.hitShare >= 0 ? tr(", %1% of recent hits").arg(r.hitShare * 100.0, 0, 'f', 1)
-                                    : tr(" (share of recent hits: not known for this source)");
+        forecast += r.hitShare >= 0 ? tr(", %1% of recent reads").arg(locale.toString(r.hitShare * 100.0, 'f', 1))
+                                    : tr(" (share of recent reads: not known for this source)");
         m_forecast->setText(forecast);
         m_sample->clear();
         for (const QByteArray& key : r.sample)

@@ -258,12 +258,11 @@ Command purgeCommand()
                                                 parser.value(QStringLiteral("confirm")), QStringLiteral("purge"), code);
         if (!target)
             return code;
-        RedisSource::Options sourceOptions;
-        sourceOptions.client.maxReconnectAttempts = 0;
         const QString display = target->display;
-        RedisSource source(target->id, display, target->url, sourceOptions);
-        if (!openSource(ctx, name, source))
+        const auto opened = openSource(ctx, name, *target);
+        if (!opened)
             return int(Failed);
+        RedisSource& source = *opened;
         const QByteArray prefix = parser.value(QStringLiteral("prefix")).toUtf8();
         InvalidationReport report = awaitReport(&source, &Source::invalidationFinished, [&] {
             if (tags.isEmpty())

@@ -103,13 +103,11 @@ Command restoreCommand()
             }
             info = snapshot.info();
         }
-        RedisSource::Options sourceOptions;
-        sourceOptions.client.maxReconnectAttempts = 0;
-        RedisSource source(target->id, target->display, target->url, sourceOptions);
-        if (!openSource(ctx, name, source))
+        const auto source = openSource(ctx, name, *target);
+        if (!source)
             return int(Failed);
-        const RestoreReport report = awaitReport(&source, &Source::restoreFinished,
-                                                 [&] { source.restoreSnapshot(1, file, options); });
+        const RestoreReport report = awaitReport(source.get(), &Source::restoreFinished,
+                                                 [&] { source->restoreSnapshot(1, file, options); });
         if (json) {
             ctx.out << QJsonDocument(toJson(report, info)).toJson(QJsonDocument::Compact) << Qt::endl;
         } else {

@@ -46,24 +46,27 @@ std::optional<ChangeTarget> resolveChangeTarget(Context& ctx, const QString& com
     return t;
 }
 
-bool openSource(Context& ctx, const QString& command, RedisSource& source)
+std::unique_ptr<RedisSource> openSource(Context& ctx, const QString& command, const ChangeTarget& target)
 {
+    RedisSource::Options options;
+    options.client.maxReconnectAttempts = 0;
+    auto source = std::make_unique<RedisSource>(target.id, target.display, target.url, options);
     QEventLoop loop;
     ConnectionState state = ConnectionState::Connecting;
     QString detail;
-    QObject::connect(&source, &Source::stateChanged, &loop, [&](ConnectionState s, const QString& d) {
+    QObject::connect(source.get(), &Source::stateChanged, &loop, [&](ConnectionState s, const QString& d) {
         state = s;
         detail = d;
         if (s == ConnectionState::Ready || s == ConnectionState::Failed || s == ConnectionState::Reconnecting)
             loop.quit();
     });
-    source.open();
+    source->open();
     loop.exec();
     if (state != ConnectionState::Ready) {
         ctx.err << "cachelensctl " << command << ": " << detail << Qt::endl;
-        return false;
+        return nullptr;
     }
-    return true;
+    return source;
 }
 
 } // namespace cachelens::ctl

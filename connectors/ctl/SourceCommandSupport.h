@@ -12,6 +12,7 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace cachelens {
@@ -34,8 +35,9 @@ std::optional<ChangeTarget> resolveChangeTarget(Context& ctx, const QString& com
                                                 bool changes, const QString& confirm, const QString& verb,
                                                 int& exitCode);
 
-// Opens `source` (living on this thread) and waits until it is Ready. False: printed why.
-bool openSource(Context& ctx, const QString& command, RedisSource& source);
+// A RedisSource for `target` on this thread (one connection attempt, no reconnect loop), opened and Ready. Null:
+// printed why.
+std::unique_ptr<RedisSource> openSource(Context& ctx, const QString& command, const ChangeTarget& target);
 
 // Calls `start`, then runs a local event loop until `signal` of `source` delivers its value.
 template <class Report>

@@ -9,6 +9,7 @@
 
 #include "engine/cache.h"
 
+#include "AuditRows.h"
 #include "RedisServer.h"
 #include "SourceOnWorker.h"
 
@@ -18,23 +19,12 @@
 #include <memory>
 
 using namespace cachelens;
+using cachelens::test::byRequestId;
+using cachelens::test::openRedisSource;
 using cachelens::test::RedisServer;
 using cachelens::test::SourceOnWorker;
 
 namespace {
-
-std::unique_ptr<SourceOnWorker> startSource(const QString& url)
-{
-    RedisSource::Options options;
-    options.client.reconnectInitialMs = 50;
-    options.client.reconnectMaxMs = 200;
-    auto s = std::make_unique<SourceOnWorker>(
-        new RedisSource(QStringLiteral("test"), QStringLiteral("test source"), *ConnectionUrl::parse(url).url, options));
-    s->call([](Source* source) { source->open(); });
-    if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 10000))
-        qWarning("source did not become ready");
-    return s;
-}
 
 qint64 dbsize(RedisServer& server) { return server.cli({QStringLiteral("DBSIZE")}).toLongLong(); }
 
@@ -45,19 +35,13 @@ void populate(RedisServer& server, int keys, const QString& prefix)
 
 std::optional<InvalidationReport> reportOf(SourceOnWorker& s, quint64 id)
 {
-    const auto record = s.record();   // a copy: iterating a member of the temporary would dangle
-    for (const InvalidationReport& r : std::as_const(record.invalidations))
-        if (r.requestId == id)
-            return r;
-    return std::nullopt;
+    return byRequestId(s.record().invalidations, id);
 }
 
 InvalidationReport run(SourceOnWorker& s, quint64 id, const QByteArray& glob, const InvalidateOptions& options)
 {
     s.call([id, glob, options](Source* source) { source->invalidatePattern(id, glob, options); });
-    if (!QTest::qWaitFor([&] { return reportOf(s, id).has_value(); }, 60000))
-        return InvalidationReport{};
-    return *reportOf(s, id);
+    return s.waitForInvalidation(id);
 }
 
 quint64 lastDeleted(SourceOnWorker& s, quint64 id)
@@ -86,13 +70,7 @@ class TestPurge : public QObject
         o.auditPath = m_audit;
         return o;
     }
-    QVector<AuditEntry> auditRows()
-    {
-        AuditStore store;
-        if (!store.open(m_audit))
-            return {};
-        return store.entries();
-    }
+    QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -113,7 +91,7 @@ private Q_SLOTS:
     {
         populate(*m_server, 10000, QStringLiteral("user"));
         populate(*m_server, 5000, QStringLiteral("other"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.dryRun = true;
         const InvalidationReport r = run(*s, 1, "user:*", o);
@@ -134,7 +112,7 @@ private Q_SLOTS:
     {
         populate(*m_server, 30000, QStringLiteral("user"));
         populate(*m_server, 5000, QStringLiteral("other"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const qint64 before = dbsize(*m_server);
         const InvalidationReport r = run(*s, 2, "user:*", options());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
@@ -157,7 +135,7 @@ private Q_SLOTS:
     void patternMatchingNothingDeletesNothing()
     {
         populate(*m_server, 1000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = run(*s, 3, "nomatch:*", options());
         QVERIFY(!r.error.isError());
         QCOMPARE(r.matched, 0u);
@@ -179,7 +157,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, glob);
         populate(*m_server, 100, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = run(*s, 4, glob, options());
         QCOMPARE(r.error.kind, SourceError::Kind::InvalidArgument);
         QVERIFY(!r.error.message.isEmpty());
@@ -202,7 +180,7 @@ private Q_SLOTS:
     void auditWriteFailureMeansNothingIsDeleted()
     {
         populate(*m_server, 500, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.auditPath = m_dir.path();   // a directory: SQLite cannot open it as a database
         const InvalidationReport r = run(*s, 5, "user:*", o);
@@ -214,7 +192,7 @@ private Q_SLOTS:
     void cancelHalfWayReportsExactCountAndResumes()
     {
         populate(*m_server, 20000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 20000;
         s->call([o](Source* source) { source->invalidatePattern(6, "user:*", o); });
@@ -248,7 +226,7 @@ private Q_SLOTS:
             m_server->cli({QStringLiteral("FLUSHALL")});
             populate(*m_server, 20000, QStringLiteral("user"));
             populate(*m_server, 200000, QStringLiteral("junk"));
-            auto s = startSource(m_server->url());
+            auto s = openRedisSource(m_server->url());
             InvalidateOptions o = options();
             o.maxKeysPerSecond = 40000;
             const quint64 id = 40 + quint64(round);
@@ -273,7 +251,7 @@ private Q_SLOTS:
     void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 3000;
         QCOMPARE(o.newKeys, InvalidateOptions::NewKeys::Exclude);   // the default
@@ -293,7 +271,7 @@ private Q_SLOTS:
     void includePolicyDeletesKeysCreatedDuringThePurge()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 3000;
         o.newKeys = InvalidateOptions::NewKeys::Include;
@@ -311,7 +289,7 @@ private Q_SLOTS:
     void expireWithJitterSpreadsTtlsInsteadOfDeleting()
     {
         populate(*m_server, 2000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.expireJitterSeconds = 600;
         const InvalidationReport r = run(*s, 10, "user:*", o);
@@ -335,7 +313,7 @@ private Q_SLOTS:
         RedisServer doomed;
         QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
         populate(doomed, 20000, QStringLiteral("user"));
-        auto s = startSource(doomed.url());
+        auto s = openRedisSource(doomed.url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 10000;
         s->call([o](Source* source) { source->invalidatePattern(11, "user:*", o); });

@@ -17,6 +17,7 @@
 
 #include "RedisCluster.h"
 #include "SourceOnWorker.h"
+#include "tst_provider_helpers.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -25,19 +26,6 @@ using namespace cachelens;
 using cachelens::test::RedisCluster;
 using cachelens::test::SourceOnWorker;
 using namespace std::chrono_literals;
-
-namespace {
-
-template <class T>
-std::optional<T> byId(const QList<T>& list, quint64 id)
-{
-    for (const T& t : list)
-        if (t.requestId == id)
-            return t;
-    return std::nullopt;
-}
-
-} // namespace
 
 class TestPurgeCluster : public QObject
 {
@@ -67,36 +55,15 @@ class TestPurgeCluster : public QObject
         QVERIFY(QTest::qWaitFor([&] { return left == 0; }, 30000));
     }
 
-    std::unique_ptr<SourceOnWorker> source()
-    {
-        auto s = std::make_unique<SourceOnWorker>(new RedisSource(QStringLiteral("c"), QStringLiteral("cluster"),
-                                                                  *ConnectionUrl::parse(m_cluster->seedUrl()).url));
-        s->call([](Source* source) { source->open(); });
-        if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 15000))
-            qWarning("cluster source did not become ready");
-        return s;
-    }
-    InvalidationReport invalidation(SourceOnWorker& s, quint64 id)
-    {
-        if (!QTest::qWaitFor([&] { return byId(s.record().invalidations, id).has_value(); }, 30000))
-            return {};
-        return *byId(s.record().invalidations, id);
-    }
+    std::unique_ptr<SourceOnWorker> source() { return test::openRedisSource(m_cluster->seedUrl(), QStringLiteral("cluster")); }
+    InvalidationReport invalidation(SourceOnWorker& s, quint64 id) { return s.waitForInvalidation(id, 30000); }
     // The CacheLens engine over the cluster, as a running application would use it (L1 and the bus on).
     std::unique_ptr<engine::Cache> clusterCache(const std::string& instance)
     {
-        static int serial = 0;
-        const std::string name = "cluster-tags-" + std::to_string(serial++);
         provider::RedisProviderOptions o;
         o.l1 = true;
         o.instanceId = instance;
-        provider::registerRedisProvider(o, name);
-        engine::CacheOptions c;
-        c.provider = name;
-        c.providerUrl = m_cluster->seedUrl().toStdString();
-        c.keyPrefix = "shop:";
-        c.backgroundThread = false;
-        return std::make_unique<engine::Cache>(std::move(c));
+        return test::makeCache(m_cluster->seedUrl().toStdString(), o, "shop:");
     }
 
 private Q_SLOTS:
@@ -120,11 +87,8 @@ private Q_SLOTS:
         fill(6000, 1500);
         for (int i = 0; i < m_cluster->size(); ++i)
             QVERIFY2(nodeSize(i) > 1000, "every master holds keys");
-        RedisSource::Options options;
-        auto s = std::make_unique<SourceOnWorker>(new RedisSource(QStringLiteral("c"), QStringLiteral("cluster"),
-                                                                  *ConnectionUrl::parse(m_cluster->seedUrl()).url, options));
-        s->call([](Source* source) { source->open(); });
-        QTRY_COMPARE_WITH_TIMEOUT(s->lastState(), ConnectionState::Ready, 15000);
+        auto s = source();
+        QCOMPARE(s->lastState(), ConnectionState::Ready);
 
         InvalidateOptions dry;
         dry.dryRun = true;
@@ -179,8 +143,7 @@ private Q_SLOTS:
         RestoreOptions ro;
         ro.auditPath = o.auditPath;
         s->call([path = r.snapshotPath, ro](Source* source) { source->restoreSnapshot(2, path, ro); });
-        QTRY_VERIFY_WITH_TIMEOUT(byId(s->record().restores, 2).has_value(), 30000);
-        const RestoreReport back = *byId(s->record().restores, 2);
+        const RestoreReport back = s->waitForRestore(2, 30000);
         QVERIFY2(!back.error.isError(), qPrintable(back.error.message));
         QCOMPARE(back.restored, 2999u);
         QCOMPARE(back.skippedExisting, 1u);

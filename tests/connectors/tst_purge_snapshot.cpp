@@ -11,6 +11,7 @@
 
 #include "engine/cache.h"
 
+#include "AuditRows.h"
 #include "RedisServer.h"
 #include "SourceOnWorker.h"
 
@@ -23,47 +24,23 @@
 #include <memory>
 
 using namespace cachelens;
+using cachelens::test::byRequestId;
+using cachelens::test::openRedisSource;
 using cachelens::test::RedisServer;
 using cachelens::test::SourceOnWorker;
 
 namespace {
 
-std::unique_ptr<SourceOnWorker> startSource(const QString& url)
-{
-    RedisSource::Options options;
-    options.client.reconnectInitialMs = 50;
-    options.client.reconnectMaxMs = 200;
-    auto s = std::make_unique<SourceOnWorker>(
-        new RedisSource(QStringLiteral("test"), QStringLiteral("test source"), *ConnectionUrl::parse(url).url, options));
-    s->call([](Source* source) { source->open(); });
-    if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 10000))
-        qWarning("source did not become ready");
-    return s;
-}
-
-template <class T>
-std::optional<T> byId(const QList<T>& list, quint64 id)
-{
-    for (const T& t : list)
-        if (t.requestId == id)
-            return t;
-    return std::nullopt;
-}
-
 InvalidationReport purge(SourceOnWorker& s, quint64 id, const QByteArray& glob, const InvalidateOptions& options)
 {
     s.call([id, glob, options](Source* source) { source->invalidatePattern(id, glob, options); });
-    if (!QTest::qWaitFor([&] { return byId(s.record().invalidations, id).has_value(); }, 60000))
-        return InvalidationReport{};
-    return *byId(s.record().invalidations, id);
+    return s.waitForInvalidation(id);
 }
 
 RestoreReport restore(SourceOnWorker& s, quint64 id, const QString& path, const RestoreOptions& options)
 {
     s.call([id, path, options](Source* source) { source->restoreSnapshot(id, path, options); });
-    if (!QTest::qWaitFor([&] { return byId(s.record().restores, id).has_value(); }, 60000))
-        return RestoreReport{};
-    return *byId(s.record().restores, id);
+    return s.waitForRestore(id);
 }
 
 // Runs SQL on a snapshot file from outside, as another program would.
@@ -106,11 +83,7 @@ class TestPurgeSnapshot : public QObject
         o.auditPath = m_audit;
         return o;
     }
-    QVector<AuditEntry> auditRows()
-    {
-        AuditStore store;
-        return store.open(m_audit) ? store.entries() : QVector<AuditEntry>{};
-    }
+    QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
     qint64 rows(const QString& path)
     {
         SnapshotFile f;
@@ -146,7 +119,7 @@ private Q_SLOTS:
                             "redis.call('ZADD', 'user:z', 1.5, 'm') redis.call('XADD', 'user:x', '1-1', 'k', 'v') "
                             "redis.call('SET', 'user:ttl', 'v', 'PX', 600000) redis.call('SET', 'other:1', 'v')"),
              QStringLiteral("0")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QCOMPARE(r.deleted, 3007u);
@@ -199,7 +172,7 @@ private Q_SLOTS:
     void keysReCreatedMeanwhileAreSkippedAndCounted()
     {
         cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("500"), QStringLiteral("user")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QCOMPARE(r.deleted, 500u);
         for (const char* key : {"user:1", "user:2", "user:3"})
@@ -228,7 +201,7 @@ private Q_SLOTS:
             cli({QStringLiteral("SET"), QStringLiteral("user:long:%1").arg(i), QStringLiteral("v"), QStringLiteral("PX"),
                  QStringLiteral("86400000")});
         cli({QStringLiteral("SET"), QStringLiteral("user:forever"), QStringLiteral("v")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QCOMPARE(r.deleted, 16u);
         // Two minutes pass (the snapshot is moved back in time instead of the test waiting).
@@ -247,7 +220,7 @@ private Q_SLOTS:
     {
         cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("20000"), QStringLiteral("user"),
              QStringLiteral("100")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting(300 * 1024));
         QVERIFY(r.snapshotLimitReached);
         QCOMPARE(r.error.kind, SourceError::Kind::Storage);
@@ -276,7 +249,7 @@ private Q_SLOTS:
         RedisServer doomed(persistent);
         QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
         doomed.cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("20000"), QStringLiteral("user")});
-        auto s = startSource(doomed.url());
+        auto s = openRedisSource(doomed.url());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QCOMPARE(r.deleted, 20000u);
         QCOMPARE(dbsize(doomed), 0);
@@ -287,8 +260,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!s->record().restoreProgress.isEmpty()
                                      && s->record().restoreProgress.constLast().restored >= 1000, 30000);
         doomed.kill();
-        QTRY_VERIFY_WITH_TIMEOUT(byId(s->record().restores, 2).has_value(), 30000);
-        const RestoreReport cut = *byId(s->record().restores, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(byRequestId(s->record().restores, 2).has_value(), 30000);
+        const RestoreReport cut = *byRequestId(s->record().restores, 2);
         QVERIFY(cut.interrupted);
         QCOMPARE(cut.error.kind, SourceError::Kind::Connection);
         QVERIFY(cut.restored >= 1000 && cut.restored < 20000);
@@ -323,7 +296,7 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         QFETCH(QString, expected);
         cli({QStringLiteral("SET"), QStringLiteral("user:1"), QStringLiteral("kept")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         QString path = m_dir.filePath(kind + QStringLiteral(".snapshot.db"));
         sqlite3* holder = nullptr;
         if (kind == QLatin1String("damaged")) {
@@ -366,7 +339,7 @@ private Q_SLOTS:
 
     void snapshotsAreListedNewestFirstAndRemoved()
     {
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         cli({QStringLiteral("SET"), QStringLiteral("a:1"), QStringLiteral("v")});
         const InvalidationReport first = purge(*s, 1, "a:*", snapshotting());
         cli({QStringLiteral("SET"), QStringLiteral("b:1"), QStringLiteral("v")});

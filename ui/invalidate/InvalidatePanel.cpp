@@ -8,6 +8,7 @@
 #include "ui/dashboard/RecordingListModel.h"   // formatDuration
 #include "ui/invalidate/AuditView.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
+#include "ui/invalidate/SourceCalls.h"
 #include "ui/invalidate/SnapshotsDialog.h"
 #include "ui/invalidate/TagPage.h"
 
@@ -354,9 +355,7 @@ void InvalidatePanel::cancelRunning()
 {
     if (!m_source || !m_running)
         return;
-    Source* source = m_source;
-    const quint64 id = m_running;
-    QMetaObject::invokeMethod(source, [source, id] { source->cancel(id); }, Qt::QueuedConnection);
+    cancelOnSource(m_source, m_running);
     m_progressText->setText(tr("Cancelling…"));
 }
 

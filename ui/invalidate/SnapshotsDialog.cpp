@@ -3,6 +3,7 @@
 #include "connectors/Source.h"
 #include "ui/dashboard/RecordingListModel.h"   // formatDuration
 #include "ui/invalidate/ConfirmPurgeDialog.h"
+#include "ui/invalidate/SourceCalls.h"
 #include "ui/invalidate/SnapshotListModel.h"
 
 #include <QDialogButtonBox>
@@ -242,9 +243,7 @@ void SnapshotsDialog::cancelRestore()
 {
     if (!m_source || !m_running)
         return;
-    Source* source = m_source;
-    const quint64 id = m_running;
-    QMetaObject::invokeMethod(source, [source, id] { source->cancel(id); }, Qt::QueuedConnection);
+    cancelOnSource(m_source, m_running);
     m_progressText->setText(tr("Cancelling…"));
 }
 

@@ -19,7 +19,8 @@ const char* const kMigrations[] = {
     // 0 → 1
     "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE keys(id INTEGER PRIMARY KEY, key BLOB NOT NULL, pttl INTEGER NOT NULL, payload BLOB NOT NULL,"
-    " taken_ms INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '', restored INTEGER NOT NULL DEFAULT 0);",
+    " taken_ms INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '', restored INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX keys_by_key ON keys(key);",
 };
 static_assert(std::size(kMigrations) == SnapshotFile::kSchemaVersion);
 
@@ -165,7 +166,11 @@ bool SnapshotFile::append(const QVector<SnapshotRow>& rows)
     SqliteDb::Transaction transaction(m_db);
     if (!transaction.ok())
         return m_db.fail(tr("Writing"));
-    SqliteStatement q(m_db.handle(), "INSERT INTO keys(key, pttl, payload, taken_ms, node) VALUES(?,?,?,?,?)");
+    // A key DUMPed again (a resumed purge walks the pages whose deletion was never confirmed) keeps one row: the later
+    // DUMP, taken right before the deletion that followed it.
+    SqliteStatement q(m_db.handle(), "INSERT INTO keys(key, pttl, payload, taken_ms, node) VALUES(?,?,?,?,?)"
+                                     " ON CONFLICT(key) DO UPDATE SET pttl = excluded.pttl, payload = excluded.payload,"
+                                     " taken_ms = excluded.taken_ms, node = excluded.node, restored = 0");
     if (!q.ok())
         return m_db.fail(tr("Writing"));
     qint64 bytes = 0;

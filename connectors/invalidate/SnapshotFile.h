@@ -13,8 +13,8 @@
 //
 // Schema history:
 //   1  meta(name, value): created_ms, connection, target, server, limit_bytes, state;
-//      keys(id, key BLOB, pttl ms (-1: no expiry), payload BLOB (DUMP), taken_ms (client clock when DUMP was sent),
-//      node, restored 0/1)
+//      keys(id, key BLOB unique, pttl ms (-1: no expiry), payload BLOB (DUMP), taken_ms (client clock when DUMP was
+//      sent), node, restored 0/1)
 #include "connectors/sqlite/SqliteDb.h"
 
 #include <QDateTime>
@@ -76,8 +76,10 @@ public:
     QString path() const { return m_db.path(); }
     QString errorString() const { return m_db.errorString(); }
 
-    qint64 keys() const { return m_keys; }               // every row in the file
-    qint64 bytes() const { return m_bytes; }             // their keys + payloads
+    // Every row in the file, and their keys + payloads, as of open() plus what append() wrote since (a key written
+    // again counts again here until the next open: the limit errs on the safe side).
+    qint64 keys() const { return m_keys; }
+    qint64 bytes() const { return m_bytes; }
     // Writes the rows in one durable transaction. False: nothing of them was written.
     bool append(const QVector<SnapshotRow>& rows);
     bool setState(const QString& state);

@@ -95,6 +95,10 @@ QByteArray PatternPurge::Node::resumeCursor() const
     bool allDone = true;
     for (int i = 0; i < int(chains.size()); ++i) {
         std::optional<QByteArray> from;
+        for (const auto& [chain, cursor] : failedCursors) {   // the oldest: batches fail in the order they were sent
+            if (chain == i && !from)
+                from = cursor;
+        }
         for (const auto& batch : inflightCursors) {
             for (const auto& [chain, cursor] : batch) {
                 if (chain == i && !from)
@@ -453,6 +457,8 @@ void PatternPurge::batchDone(int index, const Batch& batch)
 {
     Node& node = m_nodes[size_t(index)];
     --node.batchesInFlight;
+    if (batch.error.isError())   // a resume must walk its pages again: what it carried may still be there
+        node.failedCursors.append(node.inflightCursors.front());
     node.inflightCursors.pop_front();
     for (const QByteArray& key : std::as_const(batch.matched))
         node.outstanding.remove(key);

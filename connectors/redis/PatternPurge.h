@@ -79,6 +79,7 @@ private:
         std::vector<Chain> chains;
         std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
         std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
+        QList<QPair<int, QByteArray>> failedCursors;   // of batches that failed (connection lost): never confirmed
         // Keys matched whose deletion has not been answered yet. SCAN returns a key twice when the table shrinks
         // under it (it does, as the purge deletes); a key it returns again after its UNLINK ran cannot exist, so the
         // only duplicates are keys still in here, and they are neither counted nor sent twice.

@@ -6,6 +6,7 @@
 #include "connectors/invalidate/InvalidationAudit.h"
 
 #include "engine/cache.h"
+#include "engine/glob.h"
 
 #include <random>
 
@@ -35,6 +36,10 @@ struct LocalSource::PurgeJob {
     qint64 sampleBytes = 0;
     int sampleMeasured = 0;
     bool cancelled = false;
+    // Dry run on a W-TinyLFU engine: the frequency sketch's recent reads of the matches and of every key, for
+    // InvalidationReport::hitShare (the dry run then walks every key and matches them here).
+    bool weigh = false;
+    std::uint64_t readsMatched = 0, readsAll = 0;
     QElapsedTimer clock;
     QElapsedTimer sinceProgress;
     std::mt19937_64 random{std::random_device{}()};
@@ -297,10 +302,18 @@ void LocalSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
     job->report.newKeys = options.newKeys;
     job->report.expired = options.expireJitterSeconds > 0 && !options.dryRun;
     job->report.keyspace = m_cache->stats().entries;
+    job->weigh = options.dryRun && m_cache->accessFrequency({}) >= 0;   // only W-TinyLFU keeps a frequency
     job->clock.start();
     job->sinceProgress.start();
     if (const QString problem = globProblem(glob); !problem.isEmpty()) {
         job->report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+        Q_EMIT invalidationFinished(job->report);
+        return;
+    }
+    if (options.snapshot && !options.dryRun) {   // #9: snapshots are DUMP payloads, a Redis format
+        job->report.error = SourceError{SourceError::Kind::InvalidArgument,
+                                        tr("snapshots are for Redis connections only: the local engine keeps no "
+                                           "DUMP/RESTORE form of its entries; nothing was deleted")};
         Q_EMIT invalidationFinished(job->report);
         return;
     }
@@ -357,17 +370,30 @@ void LocalSource::purgeSlice(quint64 requestId)
     while (more && slice.elapsed() < kSliceMs) {
         if (rate > 0 && double(job->report.deleted) >= double(rate) * double(job->clock.nsecsElapsed()) / 1e9)
             break;   // the throttle: wait for the next slice
-        engine::ScanPage found = m_cache->scan(job->cursor, view(job->glob), page);
+        engine::ScanPage found = m_cache->scan(job->cursor, job->weigh ? std::string_view("*") : view(job->glob), page);
         job->cursor = found.cursor;
+        if (job->weigh) {
+            std::vector<std::string> matching;
+            for (std::string& key : found.keys) {
+                const auto reads = std::uint64_t(qMax(0, m_cache->accessFrequency(key)));
+                job->readsAll += reads;
+                if (engine::globMatch(view(job->glob), key)) {
+                    job->readsMatched += reads;
+                    matching.push_back(std::move(key));
+                }
+            }
+            found.keys = std::move(matching);
+        }
         job->report.matched += found.keys.size();
         for (const std::string& key : found.keys) {
             if (job->report.sample.size() >= o.sampleSize)
                 break;
             job->report.sample.append(QByteArray(key.data(), qsizetype(key.size())));
-            m_cache->read(key, [&](std::string_view value) {
-                job->sampleBytes += qint64(value.size() + key.size());
+            // A peek: measuring the forecast must not count as a read (a hit, and a bump in the policy's sketch).
+            if (const std::int64_t size = m_cache->peekValueSize(key); size >= 0) {
+                job->sampleBytes += size + qint64(key.size());
                 ++job->sampleMeasured;
-            });
+            }
         }
         if (!o.dryRun) {
             const quint64 before = job->report.deleted;
@@ -411,6 +437,8 @@ void LocalSource::finishPurge(quint64 requestId)
         return;
     if (job->sampleMeasured > 0)
         job->report.estimatedMemoryBytes = qint64(double(job->sampleBytes) / job->sampleMeasured * double(job->report.matched));
+    if (job->weigh && job->readsAll > 0 && !job->report.cancelled)
+        job->report.hitShare = double(job->readsMatched) / double(job->readsAll);
     job->report.seconds = double(job->clock.nsecsElapsed()) / 1e9;
     InvalidationProgress p;
     p.requestId = requestId;

@@ -2,7 +2,10 @@
 
 #include "connectors/invalidate/GlobCheck.h"
 #include "connectors/invalidate/InvalidationAudit.h"
+#include "connectors/invalidate/PurgeSnapshot.h"
+#include "connectors/invalidate/RedisSnapshotRestore.h"
 #include "connectors/invalidate/RedisTagInvalidation.h"
+#include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/provider/TagKeys.h"
 #include "connectors/redis/ClusterSlots.h"
 #include "connectors/redis/ClusterClient.h"
@@ -14,6 +17,7 @@
 #include "connectors/redis/ValueReader.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 
 #include <algorithm>
 
@@ -116,6 +120,10 @@ void RedisSource::close()
     for (const auto& purge : std::as_const(m_tagPurges)) {
         if (purge)
             purge->cancel();
+    }
+    for (const auto& restore : std::as_const(m_restores)) {
+        if (restore)
+            restore->cancel();
     }
     for (auto it = m_scans.begin(); it != m_scans.end(); ++it) {
         it->nodes.clear();
@@ -340,6 +348,8 @@ void RedisSource::cancel(quint64 requestId)
         purge->cancel();
     if (const auto purge = m_tagPurges.value(requestId))
         purge->cancel();
+    if (const auto restore = m_restores.value(requestId))
+        restore->cancel();
     if (const auto lister = m_tagListers.value(requestId))
         lister->cancel();
     auto it = m_scans.find(requestId);
@@ -461,14 +471,38 @@ void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
     const QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()};
     if (nodes.isEmpty())
         return refuse(SourceError::Kind::Connection, tr("no cluster master is known yet"));
+    // The snapshot file first: when it cannot be created nothing runs (and there is nothing to audit).
+    std::unique_ptr<redis::PurgeSnapshot> snapshot;
+    if (options.snapshot && !options.dryRun) {
+        const QString connection = options.auditConnection.isEmpty() ? m_displayName : options.auditConnection;
+        SnapshotInfo meta;
+        meta.connection = connection;
+        meta.target = refused.what;
+        meta.limitBytes = options.snapshotLimitBytes;
+        QStringList servers;
+        for (redis::RedisClient* node : nodes)
+            servers << node->endpoint().label();
+        meta.server = m_cluster ? tr("cluster: %1").arg(servers.join(QStringLiteral(", "))) : servers.join(QString());
+        const QString path = !options.snapshotPath.isEmpty() ? options.snapshotPath
+            : SnapshotFile::newPath(options.snapshotDirectory.isEmpty() ? SnapshotFile::defaultDirectory()
+                                                                        : options.snapshotDirectory,
+                                    connection, QDateTime::currentDateTimeUtc());
+        snapshot = std::make_unique<redis::PurgeSnapshot>();
+        QString problem;
+        if (!snapshot->open(path, meta, options.snapshotLimitBytes, &problem))
+            return refuse(SourceError::Kind::Storage, problem);
+    }
     auto audit = std::make_shared<InvalidationAudit>();
     if (!options.dryRun) {
         const QString action = options.expireJitterSeconds > 0 ? QStringLiteral("expire pattern") : QStringLiteral("purge pattern");
         QString problem;
-        if (!audit->begin(options, m_displayName, action, QString::fromUtf8(glob), &problem))
+        if (!audit->begin(options, m_displayName, action, QString::fromUtf8(glob), &problem)) {
+            if (snapshot)
+                snapshot->discard();   // still empty
             return refuse(SourceError::Kind::InvalidArgument, problem);
+        }
     }
-    auto* purge = new redis::PatternPurge(requestId, nodes, m_cluster != nullptr, glob, options, this);
+    auto* purge = new redis::PatternPurge(requestId, nodes, m_cluster != nullptr, glob, options, snapshot.release(), this);
     m_purges.insert(requestId, purge);
     connect(purge, &redis::PatternPurge::progress, this, &Source::invalidationProgress);
     connect(purge, &redis::PatternPurge::finished, this, [this, requestId, purge, audit](const InvalidationReport& report) {
@@ -499,7 +533,17 @@ void RedisSource::listTags(quint64 requestId, const QByteArray& prefix)
         Q_EMIT tagsListed(refused);
         return;
     }
-    auto* lister = new redis::RedisTagLister(requestId, nodes, prefix, this);
+    if (m_cluster) {
+        if (const QString problem = redis::clusterPrefixProblem(prefix); !problem.isEmpty()) {
+            TagList refused;
+            refused.requestId = requestId;
+            refused.prefix = prefix;
+            refused.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+            Q_EMIT tagsListed(refused);
+            return;
+        }
+    }
+    auto* lister = new redis::RedisTagLister(requestId, nodes, m_cluster != nullptr, prefix, this);
     m_tagListers.insert(requestId, lister);
     connect(lister, &redis::RedisTagLister::finished, this, [this, requestId, lister](const TagList& list) {
         m_tagListers.remove(requestId);
@@ -511,8 +555,9 @@ void RedisSource::listTags(quint64 requestId, const QByteArray& prefix)
 
 void RedisSource::tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count)
 {
-    redis::previewTagMembers([this](const QByteArray& key) { return nodeForKey(key); }, requestId, prefix, tag, count,
-                             this, [this](const TagMembers& members) { Q_EMIT tagMembersReady(members); });
+    redis::previewTagMembers([this](const QByteArray& key) { return nodeForKey(key); }, m_cluster != nullptr, requestId,
+                             prefix, tag, count, this,
+                             [this](const TagMembers& members) { Q_EMIT tagMembersReady(members); });
 }
 
 void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
@@ -535,6 +580,10 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
         return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
     if (m_tagPurges.contains(requestId) || m_purges.contains(requestId))
         return refuse(SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId));
+    if (m_cluster) {
+        if (const QString problem = redis::clusterPrefixProblem(prefix); !problem.isEmpty())
+            return refuse(SourceError::Kind::InvalidArgument, problem);
+    }
     auto audit = std::make_shared<InvalidationAudit>();
     if (!options.dryRun) {
         QString target = names.join(QStringLiteral(", "));
@@ -548,7 +597,7 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
     bus.channel = QByteArray(provider::kDefaultBusChannel.data(), qsizetype(provider::kDefaultBusChannel.size()));
     bus.instance = QStringLiteral("cachelens-%1-%2").arg(m_id).arg(QCoreApplication::applicationPid()).toUtf8();
     auto* job = new redis::RedisTagInvalidation(requestId, [this](const QByteArray& key) { return nodeForKey(key); },
-                                                prefix, tags, options, bus, this);
+                                                m_cluster != nullptr, prefix, tags, options, bus, this);
     m_tagPurges.insert(requestId, job);
     connect(job, &redis::RedisTagInvalidation::progress, this, &Source::invalidationProgress);
     connect(job, &redis::RedisTagInvalidation::finished, this, [this, requestId, job, audit](const InvalidationReport& report) {
@@ -556,6 +605,53 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
         m_tagPurges.remove(requestId);
         job->deleteLater();
         Q_EMIT invalidationFinished(report);
+    });
+    job->start();
+}
+
+void RedisSource::restoreSnapshot(quint64 requestId, const QString& path, const RestoreOptions& options)
+{
+    RestoreReport refused;
+    refused.requestId = requestId;
+    refused.path = path;
+    refused.dryRun = options.dryRun;
+    auto refuse = [&](SourceError::Kind kind, const QString& message) {
+        refused.error = SourceError{kind, message};
+        Q_EMIT restoreFinished(refused);
+    };
+    if (!sink())
+        return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
+    if (m_restores.contains(requestId))
+        return refuse(SourceError::Kind::InvalidArgument, tr("restore %1 is already running").arg(requestId));
+    auto* job = new redis::RedisSnapshotRestore(requestId, sink(), path, options, this);
+    if (!job->open()) {
+        refused = job->report();
+        delete job;
+        Q_EMIT restoreFinished(refused);
+        return;
+    }
+    auto audit = std::make_shared<InvalidationAudit>();
+    if (!options.dryRun) {
+        const SnapshotInfo info = job->info();
+        const QString target = tr("%1 (%2 from %3, %4 keys)")
+                                   .arg(QFileInfo(path).fileName(), info.target, info.connection)
+                                   .arg(info.keys);
+        InvalidateOptions auditOptions;
+        auditOptions.auditPath = options.auditPath;
+        auditOptions.auditConnection = options.auditConnection;
+        QString problem;
+        if (!audit->begin(auditOptions, m_displayName, QStringLiteral("restore snapshot"), target, &problem)) {
+            delete job;
+            return refuse(SourceError::Kind::InvalidArgument, problem);
+        }
+    }
+    m_restores.insert(requestId, job);
+    connect(job, &redis::RedisSnapshotRestore::progress, this, &Source::restoreProgress);
+    connect(job, &redis::RedisSnapshotRestore::finished, this, [this, requestId, job, audit](const RestoreReport& report) {
+        audit->finish(report);
+        m_restores.remove(requestId);
+        job->deleteLater();
+        Q_EMIT restoreFinished(report);
     });
     job->start();
 }

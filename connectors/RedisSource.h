@@ -28,6 +28,7 @@ class ClusterClient;
 class CommandSink;
 class KeyScanner;
 class PatternPurge;
+class RedisSnapshotRestore;
 class RedisTagInvalidation;
 class RedisTagLister;
 }
@@ -70,6 +71,8 @@ public Q_SLOTS:
     void tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count) override;
     void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
                         const cachelens::InvalidateOptions& options) override;
+    // Snapshots: connectors/invalidate/RedisSnapshotRestore.h.
+    void restoreSnapshot(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options) override;
     // ---- Keys panel (#7) ----
     void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency) override;
 
@@ -106,6 +109,7 @@ private:
     QHash<quint64, QPointer<redis::PatternPurge>> m_purges;
     QHash<quint64, QPointer<redis::RedisTagInvalidation>> m_tagPurges;
     QHash<quint64, QPointer<redis::RedisTagLister>> m_tagListers;
+    QHash<quint64, QPointer<redis::RedisSnapshotRestore>> m_restores;
     redis::CommandSink* nodeForKey(const QByteArray& key) const;   // the master owning key's slot, or the server
 };
 

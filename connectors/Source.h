@@ -89,6 +89,17 @@ Q_SIGNALS:
     void tagMembersReady(const cachelens::TagMembers& members);
     // ---- end of tags --------------------------------------------------------------------------------------------
 
+    // ---- Snapshots (#9, Invalidate panel) ------------------------------------------------------------------------
+public Q_SLOTS:
+    // Puts the keys of a purge snapshot (InvalidateOptions::snapshot, connectors/invalidate/SnapshotFile.h) back with
+    // RESTORE, never over a key that exists again; audited first like a purge. Redis only: the default answers that
+    // snapshots are for Redis connections. → restoreProgress… restoreFinished; cancel(requestId) stops between pages.
+    virtual void restoreSnapshot(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options);
+Q_SIGNALS:
+    void restoreProgress(const cachelens::RestoreProgress& progress);
+    void restoreFinished(const cachelens::RestoreReport& report);
+    // ---- end of snapshots ---------------------------------------------------------------------------------------
+
 private:
     void unsupported(quint64 requestId);
 };
@@ -104,6 +115,16 @@ inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupp
 inline void Source::writeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&) { unsupported(requestId); }
 inline void Source::invalidatePattern(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
 inline void Source::invalidateTag(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
+inline void Source::restoreSnapshot(quint64 requestId, const QString& path, const RestoreOptions& options)
+{
+    RestoreReport report;
+    report.requestId = requestId;
+    report.path = path;
+    report.dryRun = options.dryRun;
+    report.error = SourceError{SourceError::Kind::InvalidArgument,
+                               tr("snapshots are for Redis connections only; nothing was restored")};
+    Q_EMIT restoreFinished(report);
+}
 // ---- Keys panel (#7) ----
 inline void Source::keyStats(quint64 requestId, const QList<QByteArray>&, bool, bool) { unsupported(requestId); }
 

@@ -54,6 +54,39 @@ QString InvalidationReport::summary() const
                                                       "again from the start)");
     if (error.isError())
         text += QCoreApplication::translate("Source", ", stopped: %1").arg(error.message);
+    if (!dryRun && !snapshotPath.isEmpty())
+        text += QCoreApplication::translate("Source", "; %1 keys saved in the snapshot %2 first")
+                    .arg(locale.toString(qulonglong(snapshotKeys)), snapshotPath);
+    return text;
+}
+
+QString RestoreReport::summary() const
+{
+    const QLocale locale;
+    auto n = [&locale](quint64 v) { return locale.toString(qulonglong(v)); };
+    QString text = dryRun ? QCoreApplication::translate("Source", "%1 of %2 keys would be restored (dry run, nothing "
+                                                                  "written)").arg(n(restored), n(total))
+                          : QCoreApplication::translate("Source", "restored %1 of %2 keys").arg(n(restored), n(total));
+    if (skippedExisting)
+        text += (dryRun ? QCoreApplication::translate("Source", ", %1 exist again (re-created since) and would be skipped")
+                        : QCoreApplication::translate("Source", ", skipped %1 re-created meanwhile"))
+                    .arg(n(skippedExisting));
+    if (skippedExpired)
+        text += QCoreApplication::translate("Source", ", %1 expired (their TTL has run out since the snapshot)")
+                    .arg(n(skippedExpired));
+    if (failed)
+        text += QCoreApplication::translate("Source", ", %1 refused by the server").arg(n(failed));
+    if (unconfirmed)
+        text += QCoreApplication::translate("Source", ", %1 more sent without an answer (may be restored)")
+                    .arg(n(unconfirmed));
+    if (restoredBefore)
+        text += QCoreApplication::translate("Source", " (%1 were restored by an earlier run)").arg(n(restoredBefore));
+    if (cancelled)
+        text += QCoreApplication::translate("Source", ", cancelled");
+    if (interrupted)
+        text += QCoreApplication::translate("Source", ", interrupted");
+    if (error.isError())
+        text += QCoreApplication::translate("Source", ", stopped: %1").arg(error.message);
     return text;
 }
 

@@ -27,7 +27,8 @@ enum class KeyType : std::uint8_t { Unknown, String, List, Set, ZSet, Hash, Stre
 QString keyTypeName(KeyType type);
 
 struct SourceError {
-    enum class Kind { None, Connection, Timeout, Auth, WrongType, ReadOnly, Loading, Server, InvalidArgument, Cancelled };
+    enum class Kind { None, Connection, Timeout, Auth, WrongType, ReadOnly, Loading, Server, InvalidArgument, Cancelled,
+                      Storage /* a local file (audit log, purge snapshot) could not be written, or a limit on it hit */ };
     Kind kind = Kind::None;
     QString message;   // one sentence a user can read, with the server's own text when it has one
     bool isError() const { return kind != Kind::None; }
@@ -137,6 +138,15 @@ struct InvalidateOptions {
     QString auditConnection;        // connection name for the audit row (empty: the source's display name)
     // Resume: per-master SCAN cursors saved by an interrupted purge ("host:port" → cursor); empty = from the start.
     QList<QPair<QString, QByteArray>> resumeCursors;
+    // Snapshot (Redis only): DUMP + PTTL of every key, written durably to a SQLite file before the key is deleted, so
+    // that Source::restoreSnapshot can put them back. snapshotPath empty: a new file named by time and connection
+    // in snapshotDirectory (empty: SnapshotFile::defaultDirectory()); an existing file is appended to (a resumed
+    // purge). When the keys and values in the file would pass snapshotLimitBytes, the purge stops before deleting
+    // any key it could not snapshot (InvalidationReport::snapshotLimitReached).
+    bool snapshot = false;
+    QString snapshotPath;
+    QString snapshotDirectory;
+    qint64 snapshotLimitBytes = 512ll << 20;
 };
 
 // Live figures of a running invalidation, at most ~10 per second.
@@ -168,7 +178,8 @@ struct InvalidationReport {
     QList<QByteArray> sample;       // up to InvalidateOptions::sampleSize matches, exact bytes
     qint64 estimatedMemoryBytes = -1;   // matched × mean MEMORY USAGE of the sample; -1 unknown
     quint64 keyspace = 0;           // keys in the database(s) (DBSIZE), for "38% of the cache"
-    double hitShare = -1;           // share of recent hits on the matches; -1 unknown (Redis does not tell)
+    double hitShare = -1;           // share of recent reads on the matches (the local engine's W-TinyLFU sketch, dry
+                                    // run); -1 unknown (Redis does not tell, other policies keep no frequency)
     bool expired = false;           // keys were given a jittered TTL instead of being deleted
     InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Exclude;
     quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)
@@ -176,8 +187,51 @@ struct InvalidationReport {
     bool interrupted = false;       // the connection was lost; resumeCursors lets it continue
     QList<QPair<QString, QByteArray>> resumeCursors;
     int rescannedNodes = 0;         // resumed on a server that restarted since: its cursors were void, walked again
+    // Snapshot (InvalidateOptions::snapshot): the file, and the keys and bytes (keys + DUMP payloads) it holds for
+    // this run; every deleted key is in it. Limit reached: the purge stopped there (error says so).
+    QString snapshotPath;
+    quint64 snapshotKeys = 0;
+    qint64 snapshotBytes = 0;
+    bool snapshotLimitReached = false;
     double keyspaceShare() const { return keyspace ? double(matched) / double(keyspace) : -1; }
 };
+
+// ---- Snapshots (#9): Source::restoreSnapshot ----------------------------------------------------------------------
+struct RestoreOptions {
+    bool dryRun = false;            // count what would be restored (EXISTS per key); change nothing
+    int batchSize = 1000;           // RESTOREs per pipelined batch
+    qint64 maxKeysPerSecond = 0;    // throttle, as a purge's; 0 = as fast as the server answers
+    QString auditPath;              // as InvalidateOptions::auditPath: a restore is audited like a purge
+    QString auditConnection;
+};
+
+struct RestoreProgress {
+    quint64 requestId = 0;
+    quint64 done = 0;               // rows answered so far (restored, skipped or failed)
+    quint64 total = 0;              // rows this run tries (those no earlier restore put back)
+    quint64 restored = 0;
+    double keysPerSecond = 0;
+    double etaSeconds = -1;
+};
+
+struct RestoreReport {
+    quint64 requestId = 0;
+    QString path;
+    bool dryRun = false;
+    quint64 total = 0;              // rows this run tried
+    quint64 restored = 0;           // RESTORE answered OK (dry run: would be restored)
+    quint64 skippedExisting = 0;    // the key exists again (re-created since the purge): left as it is
+    quint64 skippedExpired = 0;     // its TTL would have run out by now: not restored
+    quint64 failed = 0;             // the server refused the RESTORE (e.g. a payload from a newer Redis)
+    quint64 unconfirmed = 0;        // sent, never answered (connection lost): may or may not be restored
+    quint64 restoredBefore = 0;     // rows an earlier restore of this file put back (not tried again)
+    bool cancelled = false;
+    bool interrupted = false;       // the connection was lost; restoring again continues with the rest
+    SourceError error;
+    double seconds = 0;
+    QString summary() const;        // "restored 1,200 of 1,500 keys, skipped 250 re-created meanwhile, 50 expired"
+};
+// ---- end of snapshots -----------------------------------------------------------------------------------------
 
 // ---- Tags (Invalidate panel, #9): Source::listTags, tagMembers, invalidateTags ----------------------------------
 struct TagInfo {
@@ -241,4 +295,7 @@ Q_DECLARE_METATYPE(cachelens::InvalidateOptions)
 Q_DECLARE_METATYPE(cachelens::ValuePage)
 Q_DECLARE_METATYPE(cachelens::KeyOpResult)
 Q_DECLARE_METATYPE(cachelens::KeyStatsBatch)
+Q_DECLARE_METATYPE(cachelens::RestoreOptions)
+Q_DECLARE_METATYPE(cachelens::RestoreProgress)
+Q_DECLARE_METATYPE(cachelens::RestoreReport)
 Q_DECLARE_METATYPE(cachelens::FrequencySupport)

@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QIODevice>
 #include <QStandardPaths>
 #include <QSysInfo>
@@ -13,33 +12,6 @@ namespace cachelens {
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("cachelens::AuditStore", text); }
-
-class Statement
-{
-public:
-    Statement(sqlite3* db, const char* sql) { m_ok = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) == SQLITE_OK; }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    bool ok() const { return m_ok; }
-    void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void bind(int i, const QString& v)
-    {
-        const QByteArray utf8 = v.toUtf8();
-        sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-    }
-    int step() { return sqlite3_step(m_stmt); }
-    qint64 int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    QString text(int col) const
-    {
-        return QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col)),
-                                 sqlite3_column_bytes(m_stmt, col));
-    }
-
-private:
-    sqlite3_stmt* m_stmt = nullptr;
-    bool m_ok = false;
-};
 
 const char* const kMigrations[] = {
     // 0 → 1
@@ -83,103 +55,30 @@ QString AuditStore::defaultPath()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("audit.db"));
 }
 
-bool AuditStore::exec(const char* sql) { return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
-
-bool AuditStore::fail(const QString& what)
-{
-    const int code = m_db ? sqlite3_errcode(m_db) : SQLITE_CANTOPEN;
-    const QString detail = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : tr("cannot open");
-    const QString file = QDir::toNativeSeparators(m_path);
-    switch (code) {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-        m_error = tr("the audit log %1 is damaged or is not a CacheLens audit database (%2)").arg(file, detail);
-        break;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        m_error = tr("the audit log %1 is locked by another program (%2)").arg(file, detail);
-        break;
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-        m_error = tr("the audit log %1 cannot be written (%2)").arg(file, detail);
-        break;
-    default:
-        m_error = tr("%1 failed on the audit log %2: %3").arg(what, file, detail);
-    }
-    return false;
-}
-
 bool AuditStore::open(const QString& path)
 {
-    close();
-    m_path = path;
-    m_error.clear();
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK) {
-        fail(tr("Opening"));
-        close();
-        return false;
-    }
-    sqlite3_busy_timeout(m_db, 2000);
-    int version = -1;
-    {
-        Statement q(m_db, "PRAGMA user_version");
-        if (q.ok() && q.step() == SQLITE_ROW)
-            version = int(q.int64(0));
-    }
-    if (version < 0) {
-        fail(tr("Reading"));
-        close();
-        return false;
-    }
-    if (version > kSchemaVersion) {
-        m_error = tr("the audit log %1 was written by a newer CacheLens (schema %2, this version knows up to %3)")
-                      .arg(QDir::toNativeSeparators(path)).arg(version).arg(kSchemaVersion);
-        close();
-        return false;
-    }
+    SqliteDb::Schema schema;
+    schema.what = tr("the audit log");
+    schema.kind = QStringLiteral("audit");
+    schema.migrations = kMigrations;
+    schema.version = kSchemaVersion;
     // FULL sync: an audit row must survive a power cut that happens right after the purge it describes.
-    if (!exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")) {
-        fail(tr("Preparing"));
-        close();
-        return false;
-    }
-    for (int v = version; v < kSchemaVersion; ++v) {
-        const QByteArray bump = "PRAGMA user_version=" + QByteArray::number(v + 1);
-        if (!exec("BEGIN IMMEDIATE") || !exec(kMigrations[v]) || !exec(bump.constData())) {
-            fail(tr("Upgrading"));
-            exec("ROLLBACK");
-            close();
-            return false;
-        }
-        if (!exec("COMMIT")) {
-            fail(tr("Upgrading"));
-            close();
-            return false;
-        }
-    }
-    return true;
+    schema.pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+    return m_db.open(path, schema);
 }
 
-void AuditStore::close()
-{
-    if (m_db)
-        sqlite3_close(m_db);
-    m_db = nullptr;
-}
+void AuditStore::close() { m_db.close(); }
 
 qint64 AuditStore::record(const AuditEntry& e)
 {
-    if (!m_db) {
-        m_error = tr("the audit log is not open");
+    if (!m_db.isOpen()) {
+        m_db.failWith(tr("the audit log is not open"));
         return 0;
     }
-    Statement q(m_db, "INSERT INTO actions(t_ms, user, host, connection, action, target, matched, deleted, outcome,"
-                      " detail) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    SqliteStatement q(m_db.handle(), "INSERT INTO actions(t_ms, user, host, connection, action, target, matched,"
+                                     " deleted, outcome, detail) VALUES(?,?,?,?,?,?,?,?,?,?)");
     if (!q.ok()) {
-        fail(tr("Writing"));
+        m_db.fail(tr("Writing"));
         return 0;
     }
     q.bind(1, (e.time.isValid() ? e.time : QDateTime::currentDateTimeUtc()).toMSecsSinceEpoch());
@@ -193,10 +92,10 @@ qint64 AuditStore::record(const AuditEntry& e)
     q.bind(9, e.outcome.isEmpty() ? QStringLiteral("started") : e.outcome);
     q.bind(10, e.detail);
     if (q.step() != SQLITE_DONE) {
-        fail(tr("Writing"));
+        m_db.fail(tr("Writing"));
         return 0;
     }
-    return sqlite3_last_insert_rowid(m_db);
+    return m_db.lastInsertRowId();
 }
 
 qint64 AuditStore::begin(const AuditEntry& entry)
@@ -208,32 +107,33 @@ qint64 AuditStore::begin(const AuditEntry& entry)
 
 bool AuditStore::finish(qint64 id, qint64 matched, qint64 deleted, const QString& outcome, const QString& detail)
 {
-    if (!m_db)
+    if (!m_db.isOpen())
         return false;
-    Statement q(m_db, "UPDATE actions SET matched=?, deleted=?, outcome=?, detail=? WHERE id=?");
+    SqliteStatement q(m_db.handle(), "UPDATE actions SET matched=?, deleted=?, outcome=?, detail=? WHERE id=?");
     if (!q.ok())
-        return fail(tr("Writing"));
+        return m_db.fail(tr("Writing"));
     q.bind(1, matched);
     q.bind(2, deleted);
     q.bind(3, outcome);
     q.bind(4, detail);
     q.bind(5, id);
     if (q.step() != SQLITE_DONE)
-        return fail(tr("Writing"));
-    return sqlite3_changes(m_db) == 1;
+        return m_db.fail(tr("Writing"));
+    return m_db.changes() == 1;
 }
 
 QVector<AuditEntry> AuditStore::entries(const AuditFilter& filter)
 {
     QVector<AuditEntry> out;
-    if (!m_db)
+    if (!m_db.isOpen())
         return out;
-    Statement q(m_db, "SELECT id, t_ms, user, host, connection, action, target, matched, deleted, outcome, detail"
+    SqliteStatement q(m_db.handle(),
+                      "SELECT id, t_ms, user, host, connection, action, target, matched, deleted, outcome, detail"
                       " FROM actions WHERE t_ms >= ? AND t_ms <= ? AND (? = '' OR instr(lower(connection || ' ' ||"
                       " action || ' ' || target || ' ' || user || ' ' || host || ' ' || outcome), lower(?)) > 0)"
                       " ORDER BY t_ms DESC, id DESC LIMIT ?");
     if (!q.ok()) {
-        fail(tr("Reading"));
+        m_db.fail(tr("Reading"));
         return out;
     }
     q.bind(1, filter.from.isValid() ? filter.from.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min());

@@ -5,17 +5,18 @@
 // a failed first write means the action must not run (callers check begin()'s result). A row left at "started"
 // is an action whose process died before it could say how it ended.
 //
-// Schema version in PRAGMA user_version, migrated forward on open like HistoryStore. Synchronous: used from a
-// Source's worker thread, the CLI, or the Audit view's loader thread, never from the GUI thread.
+// Schema version in PRAGMA user_version, migrated forward on open (connectors/sqlite/SqliteDb). Synchronous: used
+// from a Source's worker thread, the CLI, or the Audit view's loader thread, never from the GUI thread.
 //
 // Schema history:
 //   1  actions(id, t_ms, user, host, connection, action, target, matched, deleted, outcome, detail)
+#include "connectors/sqlite/SqliteDb.h"
+
 #include <QDateTime>
 #include <QString>
 #include <QVector>
 
 class QIODevice;
-struct sqlite3;
 
 namespace cachelens {
 
@@ -29,7 +30,7 @@ struct AuditEntry {
     QString target;                 // the pattern or tag
     qint64 matched = -1;            // -1 unknown (still running, or died)
     qint64 deleted = -1;
-    QString outcome;                // started, completed, cancelled, interrupted, failed
+    QString outcome;                // started, completed, cancelled, interrupted, stopped (a limit), failed
     QString detail;                 // the final sentence shown to the user
 
     static AuditEntry now(const QString& connection, const QString& action, const QString& target);   // user, host, time filled
@@ -55,9 +56,9 @@ public:
 
     bool open(const QString& path); // creates and migrates; false: errorString() says why, in a sentence
     void close();
-    bool isOpen() const { return m_db != nullptr; }
-    QString errorString() const { return m_error; }
-    QString path() const { return m_path; }
+    bool isOpen() const { return m_db.isOpen(); }
+    QString errorString() const { return m_db.errorString(); }
+    QString path() const { return m_db.path(); }
 
     qint64 begin(const AuditEntry& entry);   // the new row id (outcome "started"); 0 on failure
     bool finish(qint64 id, qint64 matched, qint64 deleted, const QString& outcome, const QString& detail);
@@ -68,12 +69,7 @@ public:
     static bool exportCsv(const QVector<AuditEntry>& entries, QIODevice& out);
 
 private:
-    bool exec(const char* sql);
-    bool fail(const QString& what);
-
-    sqlite3* m_db = nullptr;
-    QString m_path;
-    QString m_error;
+    SqliteDb m_db;
 };
 
 } // namespace cachelens

@@ -21,6 +21,7 @@ const QList<Command>& commands()
         mrcCommand(),
         recordCommand(),
         purgeCommand(),
+        restoreCommand(),
     };
     return all;
 }

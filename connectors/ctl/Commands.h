@@ -17,4 +17,5 @@ Command replayCommand();
 Command mrcCommand();
 Command recordCommand();
 Command purgeCommand();
+Command restoreCommand();
 } // namespace cachelens::ctl

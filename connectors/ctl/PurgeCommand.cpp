@@ -1,8 +1,8 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/RedisCommandSupport.h"
+#include "connectors/ctl/SourceCommandSupport.h"
 
 #include "connectors/RedisSource.h"
-#include "connectors/profiles/ProfileStore.h"
 
 #include "engine/key_escape.h"
 
@@ -27,40 +27,33 @@ QString escaped(const QByteArray& key)
     return QString::fromStdString(engine::escapeKey(std::string_view(key.constData(), size_t(key.size()))));
 }
 
-// Runs one invalidation on a source living on this thread and waits for its report on a local event loop.
-InvalidationReport invalidate(RedisSource& source, const std::function<void()>& start)
-{
-    QEventLoop loop;
-    std::optional<InvalidationReport> report;
-    QObject::connect(&source, &Source::invalidationFinished, &loop, [&](const InvalidationReport& r) {
-        report = r;
-        loop.quit();
-    });
-    start();
-    if (!report)
-        loop.exec();
-    return *report;
-}
-
 // What an interrupted pattern purge needs to continue, as one opaque word a pipeline can pass back with --resume:
-// base64url of {"v":1,"match":…,"cursors":[[node,cursor],…],"deleted":N,"seconds":S} (match and cursors base64).
+// base64url of {"v":1,"match":…,"cursors":[[node,cursor],…],"deleted":N,"seconds":S} (match and cursors base64),
+// with "snapshot" and "snapshotLimit" when it was snapshotting (the rest goes into the same file).
 struct ResumeState {
     QByteArray glob;
     QList<QPair<QString, QByteArray>> cursors;
     quint64 deleted = 0;
     double seconds = 0;
+    QString snapshot;
+    qint64 snapshotLimit = 0;
 };
 
-QByteArray encodeResume(const QByteArray& glob, const InvalidationReport& r, const ResumeState* earlier)
+QByteArray encodeResume(const QByteArray& glob, const InvalidationReport& r, const ResumeState* earlier,
+                        const InvalidateOptions& options)
 {
     QJsonArray cursors;
     for (const auto& [node, cursor] : r.resumeCursors)
         cursors.append(QJsonArray{node, QString::fromLatin1(cursor.toBase64())});
-    const QJsonObject o{{QStringLiteral("v"), 1},
-                        {QStringLiteral("match"), QString::fromLatin1(glob.toBase64())},
-                        {QStringLiteral("cursors"), cursors},
-                        {QStringLiteral("deleted"), qint64(r.deleted + (earlier ? earlier->deleted : 0))},
-                        {QStringLiteral("seconds"), r.seconds + (earlier ? earlier->seconds : 0)}};
+    QJsonObject o{{QStringLiteral("v"), 1},
+                  {QStringLiteral("match"), QString::fromLatin1(glob.toBase64())},
+                  {QStringLiteral("cursors"), cursors},
+                  {QStringLiteral("deleted"), qint64(r.deleted + (earlier ? earlier->deleted : 0))},
+                  {QStringLiteral("seconds"), r.seconds + (earlier ? earlier->seconds : 0)}};
+    if (!r.snapshotPath.isEmpty()) {
+        o.insert(QStringLiteral("snapshot"), r.snapshotPath);
+        o.insert(QStringLiteral("snapshotLimit"), options.snapshotLimitBytes);
+    }
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
@@ -80,6 +73,8 @@ std::optional<ResumeState> decodeResume(const QString& token)
     }
     s.deleted = quint64(o.value(QStringLiteral("deleted")).toInteger());
     s.seconds = o.value(QStringLiteral("seconds")).toDouble();
+    s.snapshot = o.value(QStringLiteral("snapshot")).toString();
+    s.snapshotLimit = o.value(QStringLiteral("snapshotLimit")).toInteger();
     if (s.glob.isEmpty() || s.cursors.isEmpty())
         return std::nullopt;
     return s;
@@ -100,7 +95,46 @@ QJsonObject toJson(const InvalidationReport& r)
         o.insert(QStringLiteral("estimatedMemoryBytes"), r.estimatedMemoryBytes);
     if (r.error.isError())
         o.insert(QStringLiteral("error"), r.error.message);
+    if (!r.snapshotPath.isEmpty())
+        o.insert(QStringLiteral("snapshot"), QJsonObject{{QStringLiteral("path"), r.snapshotPath},
+                                                         {QStringLiteral("keys"), qint64(r.snapshotKeys)},
+                                                         {QStringLiteral("bytes"), r.snapshotBytes},
+                                                         {QStringLiteral("limitReached"), r.snapshotLimitReached}});
     return o;
+}
+
+// --snapshot takes an optional FILE, which QCommandLineParser cannot express. The word after --snapshot is its FILE
+// when it is not an option and the URL came before ("purge URL --match 'a*' --snapshot FILE"); --snapshot=FILE
+// always works. Returns the arguments without it; `snapshot` and `file` say what was given.
+QStringList takeSnapshotOption(const QStringList& args, bool* snapshot, QString* file)
+{
+    static const QStringList withValue{QStringLiteral("--match"), QStringLiteral("--tag"), QStringLiteral("--prefix"),
+                                       QStringLiteral("--rate"), QStringLiteral("--expire-jitter"),
+                                       QStringLiteral("--latency-budget"), QStringLiteral("--batch"),
+                                       QStringLiteral("--confirm"), QStringLiteral("--resume"),
+                                       QStringLiteral("--snapshot-limit")};
+    QStringList rest;
+    bool urlSeen = false;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString& a = args.at(i);
+        if (a == QLatin1String("--snapshot")) {
+            *snapshot = true;
+            if (urlSeen && i + 1 < args.size() && !args.at(i + 1).startsWith(QLatin1Char('-')))
+                *file = args.at(++i);
+            continue;
+        }
+        if (a.startsWith(QLatin1String("--snapshot="))) {
+            *snapshot = true;
+            *file = a.mid(11);
+            continue;
+        }
+        rest << a;
+        if (withValue.contains(a) && i + 1 < args.size())
+            rest << args.at(++i);
+        else if (!a.startsWith(QLatin1Char('-')))
+            urlSeen = true;
+    }
+    return rest;
 }
 
 } // namespace
@@ -110,14 +144,16 @@ QJsonObject toJson(const InvalidationReport& r)
 // profiles also need --confirm NAME. Every real run is in the audit log before it starts. --tag deletes the keys of
 // the redis cache provider's tag sets under --prefix (and tells running applications' L1 caches). A pattern purge
 // whose connection dropped prints a --resume token (JSON: "resume") that continues it from its saved per-master
-// cursors; the resumed run's figures cover both parts.
+// cursors; the resumed run's figures cover both parts. --snapshot [FILE] saves every key (DUMP + PTTL) before it is
+// deleted, for `cachelensctl restore` (--snapshot-limit MB: stop before deleting more when the file would pass it).
 Command purgeCommand()
 {
     Command c;
     c.name = QStringLiteral("purge");
     c.summary = tr("delete the keys matching a pattern or carrying a tag (dry run first; --yes to delete), audited");
     c.usage = QStringLiteral("cachelensctl purge URL (--match GLOB | --tag TAG [--tag TAG…] [--prefix P]) [--dry-run] "
-                             "[--yes] [--rate N] [--resume TOKEN] [--expire-jitter S] [--include-new] [--latency-budget MS] [--batch N] [--confirm NAME] [--json]");
+                             "[--yes] [--rate N] [--resume TOKEN] [--expire-jitter S] [--include-new] [--latency-budget MS] [--batch N] "
+                             "[--snapshot [FILE]] [--snapshot-limit MB] [--confirm NAME] [--json]");
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("purge");
         QCommandLineParser parser;
@@ -135,7 +171,11 @@ Command purgeCommand()
         parser.addOption({QStringLiteral("confirm"), QString(), QStringLiteral("name")});
         parser.addOption({QStringLiteral("json"), QString()});
         parser.addOption({QStringLiteral("resume"), QString(), QStringLiteral("token")});
-        if (!parser.parse(QStringList{name} + ctx.args))
+        parser.addOption({QStringLiteral("snapshot-limit"), QString(), QStringLiteral("mb")});
+        bool snapshot = false;
+        QString snapshotFile;
+        const QStringList args = takeSnapshotOption(ctx.args, &snapshot, &snapshotFile);
+        if (!parser.parse(QStringList{name} + args))
             return misuse(ctx, name, parser.errorText());
         if (parser.positionalArguments().size() != 1)
             return misuse(ctx, name, QStringLiteral("expects exactly one URL or saved connection name"));
@@ -186,63 +226,45 @@ Command purgeCommand()
             if (!ok || options.batchSize <= 0)
                 return misuse(ctx, name, QStringLiteral("--batch needs a positive number"));
         }
+        if (parser.isSet(QStringLiteral("snapshot-limit")) && !snapshot)
+            return misuse(ctx, name, QStringLiteral("--snapshot-limit is the size limit of --snapshot; it needs --snapshot"));
+        if (snapshot && !tags.isEmpty())
+            return misuse(ctx, name, QStringLiteral("--snapshot works with --match (tags are invalidated atomically by "
+                                                    "the engine's script, which cannot snapshot first)"));
+        if (snapshot) {
+            options.snapshot = true;
+            options.snapshotPath = snapshotFile;
+            if (parser.isSet(QStringLiteral("snapshot-limit"))) {
+                bool ok = false;
+                const double mb = parser.value(QStringLiteral("snapshot-limit")).toDouble(&ok);
+                if (!ok || mb <= 0)
+                    return misuse(ctx, name, QStringLiteral("--snapshot-limit needs a size in MB (e.g. 512)"));
+                options.snapshotLimitBytes = qint64(mb * 1024 * 1024);
+            }
+        }
         const QByteArray glob = earlier ? earlier->glob : parser.value(QStringLiteral("match")).toUtf8();
-        if (earlier)
+        if (earlier) {
             options.resumeCursors = earlier->cursors;
+            if (!earlier->snapshot.isEmpty() && !snapshot) {   // the first part's snapshot takes the rest too
+                options.snapshot = true;
+                options.snapshotPath = earlier->snapshot;
+                options.snapshotLimitBytes = earlier->snapshotLimit;
+            }
+        }
         const bool json = parser.isSet(QStringLiteral("json"));
 
-        const QString target = parser.positionalArguments().first();
-        std::optional<ConnectionProfile> profile;
-        if (!target.contains(QStringLiteral("://")))
-            profile = ProfileStore().find(target);
-        if (profile && profile->readOnly) {
-            ctx.err << "cachelensctl purge: refused: the connection '" << profile->name
-                    << "' is read-only (clear its read-only flag to purge)" << Qt::endl;
+        int code = Ok;
+        const auto target = resolveChangeTarget(ctx, name, parser.positionalArguments().first(), !options.dryRun,
+                                                parser.value(QStringLiteral("confirm")), QStringLiteral("purge"), code);
+        if (!target)
+            return code;
+        const QString display = target->display;
+        const auto opened = openSource(ctx, name, *target);
+        if (!opened)
             return int(Failed);
-        }
-        if (profile && profile->production && !options.dryRun
-            && parser.value(QStringLiteral("confirm")) != profile->name) {
-            ctx.err << "cachelensctl purge: refused: '" << profile->name
-                    << "' is a production connection; add --confirm '" << profile->name << "'" << Qt::endl;
-            return int(Misuse);
-        }
-        ConnectionUrl url;
-        if (profile) {
-            url = profile->url;
-            QString problem;
-            if (const auto secret = readSecret(profile->id, &problem))
-                url.password = *secret;
-        } else {
-            const auto parsed = ConnectionUrl::parse(target);
-            if (!parsed.ok()) {
-                ctx.err << "cachelensctl purge: " << parsed.error << '\n' << parsed.pointedError(target) << Qt::endl;
-                return int(Misuse);
-            }
-            url = *parsed.url;
-        }
-        RedisSource::Options sourceOptions;
-        sourceOptions.client.maxReconnectAttempts = 0;
-        const QString display = profile ? profile->name : url.toString();
-        RedisSource source(profile ? profile->id : QStringLiteral("cli"), display, url, sourceOptions);
-        {
-            QEventLoop loop;
-            ConnectionState state = ConnectionState::Connecting;
-            QString detail;
-            QObject::connect(&source, &Source::stateChanged, &loop, [&](ConnectionState s, const QString& d) {
-                state = s;
-                detail = d;
-                if (s == ConnectionState::Ready || s == ConnectionState::Failed || s == ConnectionState::Reconnecting)
-                    loop.quit();
-            });
-            source.open();
-            loop.exec();
-            if (state != ConnectionState::Ready) {
-                ctx.err << "cachelensctl purge: " << detail << Qt::endl;
-                return int(Failed);
-            }
-        }
+        RedisSource& source = *opened;
         const QByteArray prefix = parser.value(QStringLiteral("prefix")).toUtf8();
-        InvalidationReport report = invalidate(source, [&] {
+        InvalidationReport report = awaitReport(&source, &Source::invalidationFinished, [&] {
             if (tags.isEmpty())
                 source.invalidatePattern(1, glob, options);
             else
@@ -250,7 +272,7 @@ Command purgeCommand()
         });
         QByteArray resumeToken;
         if (tags.isEmpty() && !report.dryRun && report.interrupted && !report.resumeCursors.isEmpty())
-            resumeToken = encodeResume(glob, report, earlier ? &*earlier : nullptr);
+            resumeToken = encodeResume(glob, report, earlier ? &*earlier : nullptr, options);
         if (earlier && !report.dryRun) {
             // The figures cover the whole purge. Keys the first part matched but did not delete are matched again
             // after its saved cursor, so the whole matched what the first part deleted plus what this part matched.
@@ -273,7 +295,11 @@ Command purgeCommand()
             ctx.out.flush();
         } else {
             ctx.out << "matched=" << report.matched << " deleted=" << report.deleted
-                    << " seconds=" << QString::number(report.seconds, 'f', 3) << Qt::endl;
+                    << " seconds=" << QString::number(report.seconds, 'f', 3) << '\n';
+            if (!report.snapshotPath.isEmpty())   // a line of its own: the first one stays what pipelines parse
+                ctx.out << "snapshot=" << report.snapshotPath << " keys=" << report.snapshotKeys
+                        << " bytes=" << report.snapshotBytes << '\n';
+            ctx.out.flush();
         }
         if (report.error.isError()) {
             ctx.err << "cachelensctl purge: " << report.summary() << Qt::endl;

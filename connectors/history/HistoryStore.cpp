@@ -2,7 +2,6 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QStandardPaths>
 
 #include <sqlite3.h>
@@ -15,38 +14,6 @@ QString tr(const char* text)
 {
     return QCoreApplication::translate("cachelens::HistoryStore", text);
 }
-
-// Finalizes on every path out of a query.
-class Statement
-{
-public:
-    Statement(sqlite3* db, const char* sql) { m_ok = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr) == SQLITE_OK; }
-    ~Statement() { sqlite3_finalize(m_stmt); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    bool ok() const { return m_ok; }
-    sqlite3_stmt* get() const { return m_stmt; }
-    void bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
-    void bind(int i, double v) { sqlite3_bind_double(m_stmt, i, v); }
-    void bind(int i, const QString& v)
-    {
-        const QByteArray utf8 = v.toUtf8();
-        sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
-    }
-    int step() { return sqlite3_step(m_stmt); }
-    void reset() { sqlite3_reset(m_stmt); }
-    qint64 int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
-    double real(int col) const { return sqlite3_column_double(m_stmt, col); }
-    QString text(int col) const
-    {
-        return QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col)),
-                                 sqlite3_column_bytes(m_stmt, col));
-    }
-
-private:
-    sqlite3_stmt* m_stmt = nullptr;
-    bool m_ok = false;
-};
 
 QDateTime fromMs(qint64 ms)
 {
@@ -86,124 +53,38 @@ QString HistoryStore::defaultPath()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("history.db"));
 }
 
-bool HistoryStore::fail(const QString& what)
-{
-    const int code = m_db ? sqlite3_errcode(m_db) : SQLITE_ERROR;
-    const QString detail = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QString();
-    switch (code) {
-    case SQLITE_NOTADB:
-    case SQLITE_CORRUPT:
-        m_error = tr("%1 is damaged or is not a CacheLens history database (%2). Move it away to start a new "
-                     "history; the charts work without it.").arg(QDir::toNativeSeparators(m_path), detail);
-        break;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        m_error = tr("%1 is locked by another program (%2); history is not recorded until it is free.")
-                      .arg(QDir::toNativeSeparators(m_path), detail);
-        break;
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-        m_error = tr("%1 cannot be written (%2); history is not recorded.").arg(QDir::toNativeSeparators(m_path), detail);
-        break;
-    default:
-        m_error = tr("%1 failed on %2: %3").arg(what, QDir::toNativeSeparators(m_path), detail);
-    }
-    return false;
-}
-
-bool HistoryStore::exec(const char* sql)
-{
-    return sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-}
-
 bool HistoryStore::open(const QString& path)
 {
-    close();
-    m_path = path;
-    m_error.clear();
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK) {
-        fail(tr("Opening the history"));
-        close();
-        return false;
-    }
-    sqlite3_busy_timeout(m_db, 2000);
-    // Reading the header is the first thing that notices a damaged or foreign file.
-    const int version = schemaVersion();
-    if (version < 0) {
-        fail(tr("Reading the history"));
-        close();
-        return false;
-    }
-    if (version > kSchemaVersion) {
-        m_error = tr("%1 was written by a newer CacheLens (history schema %2, this version reads up to %3); it is "
-                     "left untouched and history is not recorded.")
-                      .arg(QDir::toNativeSeparators(path)).arg(version).arg(kSchemaVersion);
-        close();
-        return false;
-    }
+    SqliteDb::Schema schema;
+    schema.what = tr("The history file");
+    schema.kind = QStringLiteral("history");
+    schema.consequence = tr("Dashboard history is not recorded until it is moved away or fixed; the charts work "
+                            "without it.");
+    schema.migrations = kMigrations;
+    schema.version = kSchemaVersion;
     // WAL: the writer's batches do not block a reader; NORMAL sync is durable enough for metrics.
-    if (!exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") || !migrate()) {
-        fail(tr("Preparing the history"));
-        close();
-        return false;
-    }
-    return true;
+    schema.pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+    return m_db.open(path, schema);
 }
 
-void HistoryStore::close()
-{
-    if (m_db)
-        sqlite3_close(m_db);
-    m_db = nullptr;
-}
+void HistoryStore::close() { m_db.close(); }
 
-int HistoryStore::schemaVersion()
-{
-    if (!m_db)
-        return -1;
-    Statement q(m_db, "PRAGMA user_version");
-    if (!q.ok() || q.step() != SQLITE_ROW)
-        return -1;
-    return int(q.int64(0));
-}
-
-bool HistoryStore::migrate()
-{
-    for (int v = schemaVersion(); v < kSchemaVersion; ++v) {
-        if (!exec("BEGIN IMMEDIATE"))
-            return false;
-        const QByteArray bump = "PRAGMA user_version=" + QByteArray::number(v + 1);
-        if (!exec(kMigrations[v]) || !exec(bump.constData())) {
-            const QString error = QString::fromUtf8(sqlite3_errmsg(m_db));
-            exec("ROLLBACK");
-            m_error = tr("Upgrading %1 from history schema %2 failed: %3")
-                          .arg(QDir::toNativeSeparators(m_path)).arg(v).arg(error);
-            return false;
-        }
-        if (!exec("COMMIT"))
-            return false;
-    }
-    return true;
-}
+int HistoryStore::schemaVersion() { return m_db.isOpen() ? m_db.schemaVersion() : -1; }
 
 bool HistoryStore::appendSamples(const QVector<StatsSample>& samples)
 {
-    if (!m_db)
+    if (!m_db.isOpen())
         return false;
     if (samples.isEmpty())
         return true;
-    if (!exec("BEGIN"))
-        return fail(tr("Writing samples"));
-    Statement q(m_db,
+    SqliteDb::Transaction transaction(m_db);
+    if (!transaction.ok())
+        return m_db.fail(tr("Writing samples"));
+    SqliteStatement q(m_db.handle(),
                 "INSERT INTO samples(source_id, t_ms, hits, misses, sets, deletes, evictions, expirations, commands,"
                 " keys, memory, run_id, uptime, clients, ops_per_sec) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!q.ok()) {
-        exec("ROLLBACK");
-        return fail(tr("Writing samples"));
-    }
+    if (!q.ok())
+        return m_db.fail(tr("Writing samples"));
     for (const StatsSample& s : samples) {
         q.bind(1, s.sourceId);
         q.bind(2, s.time.toMSecsSinceEpoch());
@@ -220,43 +101,40 @@ bool HistoryStore::appendSamples(const QVector<StatsSample>& samples)
         q.bind(13, qint64(s.uptimeSeconds));
         q.bind(14, qint64(s.clients));
         q.bind(15, s.opsPerSecond);
-        if (q.step() != SQLITE_DONE) {
-            fail(tr("Writing samples"));
-            exec("ROLLBACK");
-            return false;
-        }
+        if (q.step() != SQLITE_DONE)
+            return m_db.fail(tr("Writing samples"));
         q.reset();
     }
-    return exec("COMMIT") || fail(tr("Writing samples"));
+    return transaction.commit() || m_db.fail(tr("Writing samples"));
 }
 
 qint64 HistoryStore::addMarker(const HistoryMarker& marker)
 {
-    if (!m_db)
+    if (!m_db.isOpen())
         return 0;
-    Statement q(m_db, "INSERT INTO markers(t_ms, kind, label, source_id) VALUES(?,?,?,?)");
+    SqliteStatement q(m_db.handle(), "INSERT INTO markers(t_ms, kind, label, source_id) VALUES(?,?,?,?)");
     if (!q.ok())
-        return fail(tr("Writing a marker")), 0;
+        return m_db.fail(tr("Writing a marker")), 0;
     q.bind(1, marker.time.toMSecsSinceEpoch());
     q.bind(2, markerKindKey(marker.kind));
     q.bind(3, marker.label);
     q.bind(4, marker.sourceId);
     if (q.step() != SQLITE_DONE)
-        return fail(tr("Writing a marker")), 0;
-    return sqlite3_last_insert_rowid(m_db);
+        return m_db.fail(tr("Writing a marker")), 0;
+    return m_db.lastInsertRowId();
 }
 
 QVector<StatsSample> HistoryStore::samples(const QString& sourceId, const QDateTime& from, const QDateTime& to)
 {
     QVector<StatsSample> out;
-    if (!m_db)
+    if (!m_db.isOpen())
         return out;
-    Statement q(m_db,
+    SqliteStatement q(m_db.handle(),
                 "SELECT t_ms, hits, misses, sets, deletes, evictions, expirations, commands, keys, memory, run_id,"
                 " uptime, clients, ops_per_sec FROM samples WHERE source_id = ? AND t_ms >= ? AND t_ms <= ?"
                 " ORDER BY t_ms");
     if (!q.ok()) {
-        fail(tr("Reading samples"));
+        m_db.fail(tr("Reading samples"));
         return out;
     }
     q.bind(1, sourceId);
@@ -283,18 +161,19 @@ QVector<StatsSample> HistoryStore::samples(const QString& sourceId, const QDateT
         out.append(s);
     }
     if (rc != SQLITE_DONE)
-        fail(tr("Reading samples"));
+        m_db.fail(tr("Reading samples"));
     return out;
 }
 
 QVector<HistoryMarker> HistoryStore::markers(const QDateTime& from, const QDateTime& to)
 {
     QVector<HistoryMarker> out;
-    if (!m_db)
+    if (!m_db.isOpen())
         return out;
-    Statement q(m_db, "SELECT id, t_ms, kind, label, source_id FROM markers WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms");
+    SqliteStatement q(m_db.handle(),
+                      "SELECT id, t_ms, kind, label, source_id FROM markers WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms");
     if (!q.ok()) {
-        fail(tr("Reading markers"));
+        m_db.fail(tr("Reading markers"));
         return out;
     }
     q.bind(1, from.toMSecsSinceEpoch());
@@ -307,11 +186,11 @@ QVector<HistoryMarker> HistoryStore::markers(const QDateTime& from, const QDateT
 QVector<HistoryStore::Recording> HistoryStore::recordings(int gapSeconds)
 {
     QVector<Recording> out;
-    if (!m_db)
+    if (!m_db.isOpen())
         return out;
     // A recording is a run of one source's samples with no silence longer than the gap between two of them: every
     // sample after such a silence starts a new one (a running total of "breaks" numbers them).
-    Statement q(m_db,
+    SqliteStatement q(m_db.handle(),
                 "SELECT r.source_id, MIN(r.t_ms), MAX(r.t_ms), COUNT(*), COALESCE(MAX(s.name), r.source_id) FROM ("
                 "  SELECT source_id, t_ms, SUM(brk) OVER (PARTITION BY source_id ORDER BY t_ms"
                 "                                         ROWS UNBOUNDED PRECEDING) AS run FROM ("
@@ -320,7 +199,7 @@ QVector<HistoryStore::Recording> HistoryStore::recordings(int gapSeconds)
                 " LEFT JOIN sources AS s ON s.source_id = r.source_id"
                 " GROUP BY r.source_id, r.run ORDER BY 3 DESC");
     if (!q.ok()) {
-        fail(tr("Reading recordings"));
+        m_db.fail(tr("Reading recordings"));
         return out;
     }
     q.bind(1, qint64(gapSeconds) * 1000);
@@ -331,32 +210,32 @@ QVector<HistoryStore::Recording> HistoryStore::recordings(int gapSeconds)
 
 bool HistoryStore::setSourceName(const QString& sourceId, const QString& name)
 {
-    if (!m_db)
+    if (!m_db.isOpen())
         return false;
-    Statement q(m_db, "INSERT INTO sources(source_id, name) VALUES(?1, ?2)"
+    SqliteStatement q(m_db.handle(), "INSERT INTO sources(source_id, name) VALUES(?1, ?2)"
                       " ON CONFLICT(source_id) DO UPDATE SET name = excluded.name");
     if (!q.ok())
-        return fail(tr("Naming a source"));
+        return m_db.fail(tr("Naming a source"));
     q.bind(1, sourceId);
     q.bind(2, name);
     if (q.step() != SQLITE_DONE)
-        return fail(tr("Naming a source"));
+        return m_db.fail(tr("Naming a source"));
     return true;
 }
 
 qint64 HistoryStore::removeBefore(const QDateTime& cutoff)
 {
-    if (!m_db)
+    if (!m_db.isOpen())
         return -1;
     qint64 removed = 0;
     for (const char* sql : {"DELETE FROM samples WHERE t_ms < ?", "DELETE FROM markers WHERE t_ms < ?"}) {
-        Statement q(m_db, sql);
+        SqliteStatement q(m_db.handle(), sql);
         if (!q.ok())
-            return fail(tr("Applying retention")), -1;
+            return m_db.fail(tr("Applying retention")), -1;
         q.bind(1, cutoff.toMSecsSinceEpoch());
         if (q.step() != SQLITE_DONE)
-            return fail(tr("Applying retention")), -1;
-        removed += sqlite3_changes(m_db);
+            return m_db.fail(tr("Applying retention")), -1;
+        removed += m_db.changes();
     }
     return removed;
 }

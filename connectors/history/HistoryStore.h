@@ -1,7 +1,7 @@
 #pragma once
 // HistoryStore: the dashboard's metrics history in SQLite (history.db under AppDataLocation): raw samples and markers
 // per source. The schema version lives in PRAGMA user_version and is migrated forward on open, one step per version
-// in a transaction. Synchronous and single-threaded on purpose: only HistoryWriter's worker thread uses it, so the
+// in a transaction (connectors/sqlite/SqliteDb). Synchronous and single-threaded on purpose: only HistoryWriter's worker thread uses it, so the
 // GUI never waits on the disk.
 //
 // Schema history:
@@ -9,8 +9,7 @@
 //   2  samples.clients and samples.ops_per_sec; markers.source_id; indexes by source and time
 //   3  sources (id → the name the user knew it by), for the sessions view
 #include "connectors/history/HistoryTypes.h"
-
-struct sqlite3;
+#include "connectors/sqlite/SqliteDb.h"
 
 namespace cachelens {
 
@@ -31,9 +30,9 @@ public:
     // sentence a user can act on (damaged file, newer schema, locked, no permission); nothing is modified then.
     bool open(const QString& path);
     void close();
-    bool isOpen() const { return m_db != nullptr; }
-    QString errorString() const { return m_error; }
-    QString path() const { return m_path; }
+    bool isOpen() const { return m_db.isOpen(); }
+    QString errorString() const { return m_db.errorString(); }
+    QString path() const { return m_db.path(); }
     int schemaVersion();
 
     bool appendSamples(const QVector<StatsSample>& samples);    // one transaction
@@ -53,13 +52,7 @@ public:
     qint64 removeBefore(const QDateTime& cutoff);               // retention; rows removed, -1 on failure
 
 private:
-    bool exec(const char* sql);
-    bool migrate();
-    bool fail(const QString& what);
-
-    sqlite3* m_db = nullptr;
-    QString m_path;
-    QString m_error;
+    SqliteDb m_db;
 };
 
 } // namespace cachelens

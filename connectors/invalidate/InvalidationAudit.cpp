@@ -23,6 +23,8 @@ bool InvalidationAudit::begin(const InvalidateOptions& options, const QString& c
 
 QString InvalidationAudit::outcomeOf(const InvalidationReport& report)
 {
+    if (report.snapshotLimitReached)
+        return QStringLiteral("stopped");
     if (report.interrupted)
         return QStringLiteral("interrupted");
     if (report.cancelled)
@@ -32,14 +34,28 @@ QString InvalidationAudit::outcomeOf(const InvalidationReport& report)
     return QStringLiteral("completed");
 }
 
-void InvalidationAudit::finish(const InvalidationReport& report)
+void InvalidationAudit::finish(qint64 matched, qint64 changed, const QString& outcome, const QString& detail)
 {
     if (m_row == 0)
         return;
     AuditStore store;
     // A failure here leaves the row at "started", which the Audit view shows as an action of unknown outcome.
     if (store.open(m_path))
-        store.finish(m_row, qint64(report.matched), qint64(report.deleted), outcomeOf(report), report.summary());
+        store.finish(m_row, matched, changed, outcome, detail);
+}
+
+void InvalidationAudit::finish(const InvalidationReport& report)
+{
+    finish(qint64(report.matched), qint64(report.deleted), outcomeOf(report), report.summary());
+}
+
+void InvalidationAudit::finish(const RestoreReport& report)
+{
+    const QString outcome = report.interrupted ? QStringLiteral("interrupted")
+                          : report.cancelled   ? QStringLiteral("cancelled")
+                          : report.error.isError() ? QStringLiteral("failed")
+                                                   : QStringLiteral("completed");
+    finish(qint64(report.total), 0, outcome, report.summary());
 }
 
 QString InvalidationAudit::describeKeys(const QList<QByteArray>& keys)
@@ -66,18 +82,13 @@ bool InvalidationAudit::beginKeys(const QString& connection, const QString& acti
 
 void InvalidationAudit::finish(const KeyOpResult& result)
 {
-    if (m_row == 0)
-        return;
-    AuditStore store;
-    if (!store.open(m_path))
-        return;
     const QString outcome = result.error.isError() ? QStringLiteral("failed") : QStringLiteral("completed");
     const QString detail = result.error.isError()
         ? QCoreApplication::translate("cachelens::InvalidationAudit", "changed %1 of %2 keys: %3")
               .arg(result.affected).arg(result.requested).arg(result.error.message)
         : QCoreApplication::translate("cachelens::InvalidationAudit", "changed %1 of %2 keys")
               .arg(result.affected).arg(result.requested);
-    store.finish(m_row, qint64(result.requested), qint64(result.affected), outcome, detail);
+    finish(qint64(result.requested), qint64(result.affected), outcome, detail);
 }
 
 } // namespace cachelens

@@ -19,12 +19,16 @@ public:
     bool beginKeys(const QString& connection, const QString& action, const QList<QByteArray>& keys, QString* error,
                    const QString& auditPath = {});
     void finish(const KeyOpResult& result);
+    // A snapshot restore: matched = the rows it tried, deleted = 0 (it deletes nothing), detail = its summary.
+    void finish(const RestoreReport& report);
     qint64 rowId() const { return m_row; }
     static QString describeKeys(const QList<QByteArray>& keys);   // "user:1, user:2, user:3 and 97 more"
 
     static QString outcomeOf(const InvalidationReport& report);
 
 private:
+    void finish(qint64 matched, qint64 changed, const QString& outcome, const QString& detail);
+
     QString m_path;
     qint64 m_row = 0;
 };

@@ -28,7 +28,60 @@ SourceError toSourceError(const RedisError& e)
     return SourceError{connection ? SourceError::Kind::Connection : SourceError::Kind::Server, e.message};
 }
 
+std::string_view view(const QByteArray& b) { return std::string_view(b.constData(), size_t(b.size())); }
+
+constexpr int kWindow = 8;            // batch scripts in flight (on different sets: a cluster's slots, several tags)
+
+struct ResolvedSet {
+    QByteArray key;
+    QByteArray tagPrefix;
+};
+
+// The sets holding `tag`'s members: its one set, or on a cluster the per-slot sets its slot index names (in slot
+// order). Answers on `context`'s thread, synchronously for a standalone server.
+void tagSets(const NodeForKey& nodeFor, bool cluster, const QByteArray& keyPrefix, const QByteArray& tag,
+             QObject* context, std::function<void(const QList<ResolvedSet>&, const RedisError&)> done)
+{
+    if (!cluster) {
+        done({ResolvedSet{setPrefixOf(keyPrefix) + tag, setPrefixOf(keyPrefix)}}, {});
+        return;
+    }
+    const QByteArray index = QByteArray::fromStdString(provider::tagSlotsKey(view(keyPrefix), view(tag)));
+    CommandSink* node = nodeFor(index);
+    if (!node) {
+        done({}, RedisError::client(RedisError::Kind::Connection, tr("no server owns the tag's slot index")));
+        return;
+    }
+    node->command({QByteArrayLiteral("SMEMBERS"), index}, context, [keyPrefix, tag, done](const RedisReply& r) {
+        if (r.isError())
+            return done({}, r.error());
+        QList<int> slotList;
+        for (const RedisReply& e : r.elements()) {
+            bool ok = false;
+            const int slot = e.bytes().toInt(&ok);
+            if (ok && slot >= 0 && slot < 16384)
+                slotList << slot;
+        }
+        std::sort(slotList.begin(), slotList.end());
+        QList<ResolvedSet> sets;
+        for (const int slot : std::as_const(slotList))
+            sets << ResolvedSet{QByteArray::fromStdString(provider::clusterTagSetKey(view(keyPrefix), view(tag), slot)),
+                                QByteArray::fromStdString(provider::clusterTagSetPrefix(view(keyPrefix), slot))};
+        done(sets, {});
+    });
+}
+
 } // namespace
+
+QString clusterPrefixProblem(const QByteArray& keyPrefix)
+{
+    // The provider's own rule: a tag's per-slot set must hash by its `{h}`, which a '{' in the prefix without a
+    // non-empty `{…}` pair ahead of it takes over. "{app}:" is fine: the application then lives in one slot.
+    const qsizetype open = keyPrefix.indexOf('{');
+    if (open < 0 || keyPrefix.indexOf('}', open + 1) > open + 1)
+        return {};
+    return tr("on a Redis Cluster, tags need a key prefix without an unmatched '{'");
+}
 
 QByteArray tagSetGlob(const QByteArray& keyPrefix)
 {
@@ -43,9 +96,9 @@ QByteArray tagSetGlob(const QByteArray& keyPrefix)
 
 // ---- listing ------------------------------------------------------------------------------------------------------
 
-RedisTagLister::RedisTagLister(quint64 requestId, const QList<RedisClient*>& masters, const QByteArray& keyPrefix,
-                               QObject* parent)
-    : QObject(parent), m_setPrefix(setPrefixOf(keyPrefix))
+RedisTagLister::RedisTagLister(quint64 requestId, const QList<RedisClient*>& masters, bool cluster,
+                               const QByteArray& keyPrefix, QObject* parent)
+    : QObject(parent), m_setPrefix(setPrefixOf(keyPrefix)), m_cluster(cluster)
 {
     m_list.requestId = requestId;
     m_list.prefix = keyPrefix;
@@ -89,13 +142,25 @@ void RedisTagLister::scanNext(int node)
         m_cursors[node] = reply.elements().at(0).bytes();
         for (const RedisReply& k : reply.elements().at(1).elements()) {
             const QByteArray key = k.bytes();
-            const int index = int(m_list.tags.size());
-            m_list.tags.append(TagInfo{key.mid(m_setPrefix.size()), -1});
+            QByteArray name = key.mid(m_setPrefix.size());
+            if (m_cluster) {
+                // `P tag:{h}name`: one of the tag's per-slot sets; anything else under `P tag:` is not the provider's.
+                const auto tag = provider::tagOfSetKey(view(m_list.prefix), view(key), true);
+                if (!tag)
+                    continue;
+                name = QByteArray::fromStdString(*tag);
+            }
+            int index = m_index.value(name, -1);
+            if (index < 0) {
+                index = int(m_list.tags.size());
+                m_index.insert(name, index);
+                m_list.tags.append(TagInfo{name, 0});
+            }
             ++m_outstanding;
             client->command({QByteArrayLiteral("SCARD"), key}, this, [this, index](const RedisReply& r) {
                 --m_outstanding;
                 if (r.isInteger())
-                    m_list.tags[index].members = r.toInteger();
+                    m_list.tags[index].members += r.toInteger();
                 maybeFinish();
             });
         }
@@ -116,70 +181,103 @@ void RedisTagLister::maybeFinish()
 
 // ---- preview ------------------------------------------------------------------------------------------------------
 
-void previewTagMembers(const NodeForKey& nodeFor, quint64 requestId, const QByteArray& keyPrefix, const QByteArray& tag,
-                       int count, QObject* context, std::function<void(const TagMembers&)> done)
+void previewTagMembers(const NodeForKey& nodeFor, bool cluster, quint64 requestId, const QByteArray& keyPrefix,
+                       const QByteArray& tag, int count, QObject* context, std::function<void(const TagMembers&)> done)
 {
     struct State {
         TagMembers result;
-        QByteArray set;
+        QList<ResolvedSet> sets;
+        int set = 0;                  // the set being read
         int count = 0;
+        int scards = 0;
+        bool scanned = false;
         NodeForKey nodeFor;
         std::function<void(const TagMembers&)> done;
         QPointer<QObject> context;
         std::function<void(const QByteArray&)> next;
+        void finish()
+        {
+            if (scards > 0 || !scanned || !next)
+                return;
+            auto keep = next;         // the chain ends here: break the cycle, then answer
+            next = nullptr;
+            done(result);
+        }
     };
     auto s = std::make_shared<State>();
     s->result.requestId = requestId;
     s->result.tag = tag;
-    s->set = setPrefixOf(keyPrefix) + tag;
     s->count = std::max(1, count);
     s->nodeFor = nodeFor;
     s->done = std::move(done);
     s->context = context;
-    CommandSink* sink = nodeFor(s->set);
-    if (!sink) {
-        s->result.error = SourceError{SourceError::Kind::Connection, tr("no server owns the tag's set")};
-        return s->done(s->result);
-    }
-    sink->command({QByteArrayLiteral("SCARD"), s->set}, context, [s](const RedisReply& r) {
-        if (r.isInteger())
-            s->result.total = r.toInteger();
-    });
-    // SSCAN pages until `count` members or the end; the callback chain owns the state (broken when it finishes).
+    // SSCAN pages of each set in turn until `count` members or the end; the callback chain owns the state.
     s->next = [s](const QByteArray& cursor) {
-        CommandSink* node = s->nodeFor(s->set);
-        if (!node || !s->context)
+        if (!s->context)
             return;
-        node->command({QByteArrayLiteral("SSCAN"), s->set, cursor, QByteArrayLiteral("COUNT"),
+        if (s->set >= s->sets.size() || s->result.members.size() >= s->count || s->result.error.isError()) {
+            s->scanned = true;
+            return s->finish();
+        }
+        const QByteArray set = s->sets.at(s->set).key;
+        CommandSink* node = s->nodeFor(set);
+        if (!node) {
+            s->result.error = SourceError{SourceError::Kind::Connection, tr("no server owns the tag's set")};
+            s->scanned = true;
+            return s->finish();
+        }
+        node->command({QByteArrayLiteral("SSCAN"), set, cursor, QByteArrayLiteral("COUNT"),
                        QByteArray::number(std::min(s->count, 1000))},
                       s->context, [s](const RedisReply& r) {
             if (r.isError() || !r.isArray() || r.elements().size() != 2) {
                 s->result.error = r.isError() ? toSourceError(r.error())
                                               : SourceError{SourceError::Kind::WrongType, tr("the tag's key is not a set")};
-            } else {
-                for (const RedisReply& m : r.elements().at(1).elements()) {
-                    if (s->result.members.size() < s->count)
-                        s->result.members << m.bytes();
-                }
-                const QByteArray cursor = r.elements().at(0).bytes();
-                if (cursor != "0" && s->result.members.size() < s->count)
-                    return s->next(cursor);
+                s->scanned = true;
+                return s->finish();
             }
-            auto keep = s;            // the chain ends here: break the cycle, then answer
-            keep->next = nullptr;
-            keep->done(keep->result);
+            for (const RedisReply& m : r.elements().at(1).elements()) {
+                if (s->result.members.size() < s->count)
+                    s->result.members << m.bytes();
+            }
+            QByteArray cursor = r.elements().at(0).bytes();
+            if (cursor == "0") {
+                ++s->set;
+                cursor = QByteArrayLiteral("0");
+            }
+            s->next(cursor);
         });
     };
-    s->next(QByteArrayLiteral("0"));
+    tagSets(nodeFor, cluster, keyPrefix, tag, context, [s](const QList<ResolvedSet>& sets, const RedisError& error) {
+        if (error.isError()) {
+            s->result.error = toSourceError(error);
+            s->scanned = true;
+            return s->finish();
+        }
+        s->sets = sets;
+        s->result.total = 0;
+        for (const ResolvedSet& set : sets) {
+            CommandSink* node = s->nodeFor(set.key);
+            if (!node)
+                continue;
+            ++s->scards;
+            node->command({QByteArrayLiteral("SCARD"), set.key}, s->context, [s](const RedisReply& r) {
+                --s->scards;
+                if (r.isInteger())
+                    s->result.total += r.toInteger();
+                s->finish();
+            });
+        }
+        s->next(QByteArrayLiteral("0"));
+    });
 }
 
 // ---- invalidation -------------------------------------------------------------------------------------------------
 
-RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, const QByteArray& keyPrefix,
+RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, bool cluster, const QByteArray& keyPrefix,
                                            const QList<QByteArray>& tags, const InvalidateOptions& options, Bus bus,
                                            QObject* parent)
-    : QObject(parent), m_requestId(requestId), m_nodeFor(std::move(nodeFor)), m_prefix(keyPrefix), m_tags(tags),
-      m_options(options), m_bus(std::move(bus))
+    : QObject(parent), m_requestId(requestId), m_nodeFor(std::move(nodeFor)), m_cluster(cluster), m_prefix(keyPrefix),
+      m_tags(tags), m_options(options), m_bus(std::move(bus))
 {
     m_report.requestId = requestId;
     m_report.dryRun = options.dryRun;
@@ -187,116 +285,156 @@ RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor
     for (const QByteArray& t : tags)
         names << QString::fromUtf8(t);
     m_report.what = QStringLiteral("tag ") + names.join(QStringLiteral(", "));
+    m_setsLeft.fill(0, tags.size());
+    m_touched.fill(false, tags.size());
+    m_published.fill(false, tags.size());
+    m_throttleTimer.setSingleShot(true);
+    connect(&m_throttleTimer, &QTimer::timeout, this, &RedisTagInvalidation::pump);
 }
-
-QByteArray RedisTagInvalidation::setKey(int tag) const { return setPrefixOf(m_prefix) + m_tags.at(tag); }
 
 void RedisTagInvalidation::start()
 {
     m_clock.start();
-    m_countsLeft = int(m_tags.size());
+    // Every tag's sets and their sizes (SCARD) first: `matched`, and the sets to empty.
+    m_pending = int(m_tags.size());
     for (int i = 0; i < m_tags.size(); ++i) {
-        CommandSink* node = m_nodeFor(setKey(i));
-        if (!node) {
-            fail(RedisError::client(RedisError::Kind::Connection, tr("no server owns the tag's set")));
-            return;
-        }
-        node->command({QByteArrayLiteral("SCARD"), setKey(i)}, this, [this](const RedisReply& r) {
-            if (r.isError())
-                fail(r.error());
-            else
-                m_report.matched += quint64(std::max(0LL, r.toInteger()));
-            if (--m_countsLeft == 0 && !m_finished)
-                counted();
+        tagSets(m_nodeFor, m_cluster, m_prefix, m_tags.at(i), this, [this, i](const QList<ResolvedSet>& sets, const RedisError& e) {
+            if (e.isError())
+                fail(e);
+            QList<TagSet> tagged;
+            for (const ResolvedSet& set : sets)
+                tagged << TagSet{i, set.key, set.tagPrefix};
+            resolved(i, tagged);
         });
         if (m_options.dryRun) {
-            ++m_countsLeft;
-            previewTagMembers(m_nodeFor, m_requestId, m_prefix, m_tags.at(i), m_options.sampleSize, this,
+            ++m_pending;
+            previewTagMembers(m_nodeFor, m_cluster, m_requestId, m_prefix, m_tags.at(i), m_options.sampleSize, this,
                               [this](const TagMembers& m) {
                 for (const QByteArray& k : m.members) {
                     if (m_report.sample.size() < m_options.sampleSize && !m_report.sample.contains(k))
                         m_report.sample << k;
                 }
-                if (--m_countsLeft == 0 && !m_finished)
+                if (--m_pending == 0)
                     counted();
             });
         }
     }
 }
 
+void RedisTagInvalidation::resolved(int tag, const QList<TagSet>& sets)
+{
+    for (const TagSet& set : sets) {
+        CommandSink* node = m_nodeFor(set.key);
+        if (!node) {
+            fail(RedisError::client(RedisError::Kind::Connection, tr("no server owns the tag's set")));
+            break;
+        }
+        ++m_pending;
+        node->command({QByteArrayLiteral("SCARD"), set.key}, this, [this, set, tag](const RedisReply& r) {
+            if (r.isError()) {
+                fail(r.error());
+            } else if (r.toInteger() > 0) {
+                m_report.matched += quint64(r.toInteger());
+                m_queue << int(m_sets.size());
+                m_sets << set;
+                ++m_setsLeft[tag];
+            }
+            if (--m_pending == 0)
+                counted();
+        });
+    }
+    if (--m_pending == 0)
+        counted();
+}
+
 void RedisTagInvalidation::counted()
 {
-    if (m_options.dryRun) {
-        finish();
+    if (m_counted || m_finished)
         return;
-    }
+    m_counted = true;
+    if (m_options.dryRun || m_stopped)
+        return maybeFinish();
     emitProgress();
-    nextBatch();
+    // A tag with nothing in its sets is done already; tell the L1 caches anyway (they may hold keys Redis expired).
+    for (int t = 0; t < m_tags.size(); ++t) {
+        if (m_setsLeft[t] == 0)
+            publish(t);
+    }
+    pump();
 }
 
-void RedisTagInvalidation::cancel() { m_cancelled = true; }
-
-void RedisTagInvalidation::nextBatch()
+void RedisTagInvalidation::cancel()
 {
-    if (m_finished)
-        return;
-    if (m_cancelled) {
-        m_report.cancelled = true;
-        return finish();
-    }
-    if (m_current >= m_tags.size())
-        return finish();
-    qint64 batch = std::max(1, m_options.batchSize);
-    if (m_options.maxKeysPerSecond > 0) {
-        batch = std::clamp<qint64>(m_options.maxKeysPerSecond / 10, 1, batch);
-        // Keep popped/elapsed at or under the rate: wait until the keys already removed are "paid for".
-        const qint64 dueMs = qint64(double(m_popped) * 1000.0 / double(m_options.maxKeysPerSecond));
-        if (dueMs > m_clock.elapsed()) {
-            QTimer::singleShot(int(dueMs - m_clock.elapsed()), this, &RedisTagInvalidation::nextBatch);
-            return;
+    m_cancelled = true;
+    m_throttleTimer.stop();
+    maybeFinish();
+}
+
+void RedisTagInvalidation::pump()
+{
+    while (!m_finished && !m_cancelled && !m_stopped && !m_queue.isEmpty() && m_inFlight < kWindow) {
+        if (m_options.maxKeysPerSecond > 0) {
+            // Keep popped/elapsed at or under the rate: wait until the keys already removed are "paid for".
+            const qint64 dueMs = qint64(double(m_popped) * 1000.0 / double(m_options.maxKeysPerSecond));
+            if (dueMs > m_clock.elapsed() || m_inFlight > 0) {
+                if (dueMs > m_clock.elapsed() && !m_throttleTimer.isActive())
+                    m_throttleTimer.start(int(qMin<qint64>(1000, dueMs - m_clock.elapsed())));
+                break;
+            }
         }
+        sendBatch(m_queue.takeFirst());
     }
-    const QByteArray set = setKey(m_current);
-    CommandSink* node = m_nodeFor(set);
+    maybeFinish();
+}
+
+void RedisTagInvalidation::sendBatch(int set)
+{
+    const TagSet& s = m_sets.at(set);
+    CommandSink* node = m_nodeFor(s.key);
     if (!node)
         return fail(RedisError::client(RedisError::Kind::Connection, tr("no server owns the tag's set")));
+    qint64 batch = std::max(1, m_options.batchSize);
+    if (m_options.maxKeysPerSecond > 0)
+        batch = std::clamp<qint64>(m_options.maxKeysPerSecond / 10, 1, batch);
     const provider::scripts::Script& script = provider::scripts::get(provider::scripts::TagBatch);
     const QByteArray body = m_evalText ? QByteArray::fromStdString(script.text) : QByteArray::fromStdString(script.sha);
-    node->command({m_evalText ? QByteArrayLiteral("EVAL") : QByteArrayLiteral("EVALSHA"), body, QByteArrayLiteral("1"), set,
-                   setPrefixOf(m_prefix), QByteArray::number(batch), m_tags.at(m_current)},
-                  this, [this](const RedisReply& r) { onBatch(r); });
-}
-
-void RedisTagInvalidation::onBatch(const RedisReply& r)
-{
-    if (r.isError() && !m_evalText && r.error().message.startsWith(QLatin1String("NOSCRIPT"))) {
-        m_evalText = true;
-        return nextBatch();
-    }
-    if (r.isError())
-        return fail(r.error());
-    if (!r.isArray() || r.elements().size() != 2)
-        return fail(RedisError::client(RedisError::Kind::Protocol, tr("unexpected reply from the tag script")));
-    m_report.deleted += quint64(std::max(0LL, r.elements().at(0).toInteger()));
-    const long long popped = r.elements().at(1).toInteger();
-    m_popped += quint64(std::max(0LL, popped));
-    emitProgress();
-    if (popped == 0) {
-        publish(m_current);
-        ++m_current;
-    }
-    nextBatch();
+    m_touched[s.tag] = true;
+    ++m_inFlight;
+    node->command({m_evalText ? QByteArrayLiteral("EVAL") : QByteArrayLiteral("EVALSHA"), body, QByteArrayLiteral("1"),
+                   s.key, s.tagPrefix, QByteArray::number(batch), m_tags.at(s.tag)},
+                  this, [this, set, batch](const RedisReply& r) {
+        --m_inFlight;
+        if (r.isError() && r.error().message.startsWith(QLatin1String("NOSCRIPT"))) {
+            m_evalText = true;   // this node has not seen the script: send its text from now on
+            m_queue.prepend(set);
+            return pump();
+        }
+        if (r.isError())
+            return fail(r.error());
+        if (!r.isArray() || r.elements().size() != 2)
+            return fail(RedisError::client(RedisError::Kind::Protocol, tr("unexpected reply from the tag script")));
+        m_report.deleted += quint64(std::max(0LL, r.elements().at(0).toInteger()));
+        const long long popped = r.elements().at(1).toInteger();
+        m_popped += quint64(std::max(0LL, popped));
+        emitProgress();
+        if (popped >= batch) {
+            m_queue << set;   // more to pop
+        } else if (--m_setsLeft[m_sets.at(set).tag] == 0) {
+            publish(m_sets.at(set).tag);
+        }
+        pump();
+    });
 }
 
 void RedisTagInvalidation::publish(int tag)
 {
-    if (m_bus.channel.isEmpty())
+    if (m_bus.channel.isEmpty() || m_published[tag])
         return;
+    m_published[tag] = true;
     const QByteArray t = m_tags.at(tag);
-    const std::string message = provider::encodeBusMessage(
-        std::string_view(m_bus.instance.constData(), size_t(m_bus.instance.size())), "tag",
-        std::string_view(t.constData(), size_t(t.size())));
-    CommandSink* node = m_nodeFor(setKey(tag));
+    const std::string message = provider::encodeBusMessage(view(m_bus.instance), "tag", view(t));
+    // Any node reaches every subscriber (classic pub/sub is cluster-wide); the tag's first set's node will do.
+    CommandSink* node = m_nodeFor(setPrefixOf(m_prefix) + t);
     if (node)   // fire and forget: a lost PUBLISH is covered by the providers clearing L1 after a reconnect
         node->command({QByteArrayLiteral("PUBLISH"), m_bus.channel, QByteArray::fromStdString(message)}, this, {});
 }
@@ -305,8 +443,24 @@ void RedisTagInvalidation::fail(const RedisError& error)
 {
     if (m_finished)
         return;
-    m_report.error = toSourceError(error);
-    m_report.interrupted = m_report.error.kind == SourceError::Kind::Connection;
+    if (!m_report.error.isError()) {
+        m_report.error = toSourceError(error);
+        m_report.interrupted = m_report.error.kind == SourceError::Kind::Connection;
+    }
+    m_stopped = true;
+    maybeFinish();
+}
+
+void RedisTagInvalidation::maybeFinish()
+{
+    if (m_finished || m_inFlight > 0)
+        return;
+    if (!m_counted && !m_stopped && !m_cancelled)
+        return;
+    if (!m_counted && m_pending > 0 && !m_cancelled)
+        return;   // a failed count: let the others answer before reporting
+    if (m_counted && !m_stopped && !m_cancelled && !m_options.dryRun && !m_queue.isEmpty())
+        return;   // a throttle timer is due
     finish();
 }
 
@@ -329,12 +483,18 @@ void RedisTagInvalidation::finish()
     if (m_finished)
         return;
     m_finished = true;
+    m_throttleTimer.stop();
+    m_report.cancelled = m_cancelled;
     m_report.seconds = double(m_clock.nsecsElapsed()) / 1e9;
     if (!m_options.dryRun) {
         emitProgress();
-        // A cancelled or failed run may have emptied part of the current tag's set: its L1 entries go too.
-        if (m_current < m_tags.size() && !m_report.interrupted)
-            publish(m_current);
+        // A cancelled or failed run may have emptied part of a tag's sets: its L1 entries go too.
+        if (!m_report.interrupted) {
+            for (int t = 0; t < m_tags.size(); ++t) {
+                if (m_touched[t])
+                    publish(t);
+            }
+        }
     }
     Q_EMIT finished(m_report);
 }

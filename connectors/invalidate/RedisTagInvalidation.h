@@ -1,13 +1,17 @@
 #pragma once
 // Tag invalidation on Redis with the cache provider's convention (connectors/provider/TagKeys.h): tag <name> of an
-// application with key prefix P is the set `P tag:<name>` of the full keys carrying it.
+// application with key prefix P is the set `P tag:<name>` of the full keys carrying it on a standalone server; on a
+// Redis Cluster it is split by slot — `P tag:{<h>}<name>` holds the members in slot s (h = slotHashTag(s)) and
+// `P tagslots:<name>` lists the slots that have had members.
 //
-//   RedisTagLister        SCAN MATCH `P tag:*` TYPE set on every master, SCARD of each set found → TagList
-//   previewTagMembers     SSCAN of one set (and SCARD) → TagMembers
-//   RedisTagInvalidation  per tag, the provider's own TagBatch script (SPOP a batch of members, UNLINK those whose
+//   RedisTagLister        SCAN MATCH `P tag:*` TYPE set on every master, SCARD of each set found → TagList (on a
+//                         cluster the per-slot sets of one tag are summed into one entry)
+//   previewTagMembers     SSCAN of the tag's set(s) (and SCARD) → TagMembers
+//   RedisTagInvalidation  per set, the provider's own TagBatch script (SPOP a batch of members, UNLINK those whose
 //                         value header still carries the tag, untag them from their other sets) — one atomic script
-//                         per batch — then one `tag` message on the invalidation bus (`1|instance|tag|<name>`,
-//                         the provider's formatter), so running applications drop the keys from their L1 too.
+//                         per batch, several sets' batches in flight on a cluster — then one `tag` message per tag on
+//                         the invalidation bus (`1|instance|tag|<name>`, the provider's formatter), so running
+//                         applications drop the keys from their L1 too (classic pub/sub reaches every cluster node).
 //
 // Counts: `matched` is the members of the sets when the run started (SCARD; it may include keys that expired since),
 // `deleted` the live keys the scripts removed. Every object lives on the Source's thread and answers there.
@@ -15,8 +19,10 @@
 #include "connectors/redis/RedisReply.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 #include <functional>
 
@@ -31,11 +37,14 @@ using NodeForKey = std::function<CommandSink*(const QByteArray& key)>;
 // `prefix` escaped for a Redis glob (so "app[1]:" matches itself), followed by "tag:*".
 QByteArray tagSetGlob(const QByteArray& keyPrefix);
 
+// The refusal for a key prefix whose tag sets cannot live in their members' slots on a cluster (empty: usable).
+QString clusterPrefixProblem(const QByteArray& keyPrefix);
+
 class RedisTagLister : public QObject
 {
     Q_OBJECT
 public:
-    RedisTagLister(quint64 requestId, const QList<RedisClient*>& masters, const QByteArray& keyPrefix,
+    RedisTagLister(quint64 requestId, const QList<RedisClient*>& masters, bool cluster, const QByteArray& keyPrefix,
                    QObject* parent = nullptr);
     void start();
     void cancel();
@@ -49,6 +58,8 @@ private:
 
     TagList m_list;
     QByteArray m_setPrefix;
+    bool m_cluster = false;
+    QHash<QByteArray, int> m_index;   // tag name → its row in m_list.tags (a cluster's per-slot sets share one)
     QList<QPointer<RedisClient>> m_masters;
     QList<QByteArray> m_cursors;
     int m_outstanding = 0;       // SCANs and SCARDs in flight
@@ -56,9 +67,10 @@ private:
     bool m_done = false;
 };
 
-// Up to `count` members of one tag set, then `done` (on `context`'s thread).
-void previewTagMembers(const NodeForKey& nodeFor, quint64 requestId, const QByteArray& keyPrefix, const QByteArray& tag,
-                       int count, QObject* context, std::function<void(const TagMembers&)> done);
+// Up to `count` members of one tag (its set, or on a cluster its per-slot sets in turn), then `done` (on `context`'s
+// thread).
+void previewTagMembers(const NodeForKey& nodeFor, bool cluster, quint64 requestId, const QByteArray& keyPrefix,
+                       const QByteArray& tag, int count, QObject* context, std::function<void(const TagMembers&)> done);
 
 class RedisTagInvalidation : public QObject
 {
@@ -68,8 +80,9 @@ public:
         QByteArray channel;          // the provider's default, "cachelens:invalidate"
         QByteArray instance;         // our instance id in the message (the providers ignore only their own)
     };
-    RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, const QByteArray& keyPrefix, const QList<QByteArray>& tags,
-                         const InvalidateOptions& options, Bus bus, QObject* parent = nullptr);
+    RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, bool cluster, const QByteArray& keyPrefix,
+                         const QList<QByteArray>& tags, const InvalidateOptions& options, Bus bus,
+                         QObject* parent = nullptr);
     void start();
     void cancel();                   // stops before the next batch; finished() follows
 
@@ -78,29 +91,45 @@ Q_SIGNALS:
     void finished(const cachelens::InvalidationReport& report);
 
 private:
+    struct TagSet {
+        int tag = 0;                 // index into m_tags
+        QByteArray key;              // the set
+        QByteArray tagPrefix;        // the prefix of its slot's tag sets (the script untags members from the others)
+    };
+    void resolved(int tag, const QList<TagSet>& sets);
     void counted();
-    void nextBatch();
-    void onBatch(const RedisReply& reply);
+    void pump();
+    void sendBatch(int set);
+    void onBatch(int set, const RedisReply& reply);
     void publish(int tag);
     void fail(const RedisError& error);
+    void maybeFinish();
     void finish();
     void emitProgress();
-    QByteArray setKey(int tag) const;
 
     const quint64 m_requestId;
     NodeForKey m_nodeFor;
+    const bool m_cluster;
     const QByteArray m_prefix;
     const QList<QByteArray> m_tags;
     const InvalidateOptions m_options;
     const Bus m_bus;
     InvalidationReport m_report;
-    int m_current = 0;               // tag being invalidated
-    int m_countsLeft = 0;
+    QList<TagSet> m_sets;            // every set of every tag
+    QList<int> m_queue;              // sets (indexes into m_sets) with a batch to send next
+    QVector<int> m_setsLeft;         // per tag: its sets not yet emptied
+    QVector<bool> m_touched;         // per tag: a batch was sent (a stopped run still tells the L1 caches)
+    QVector<bool> m_published;
+    int m_pending = 0;               // counting requests (SMEMBERS, SCARD, samples) in flight
+    int m_inFlight = 0;              // batch scripts in flight
+    bool m_counted = false;
     bool m_cancelled = false;
+    bool m_stopped = false;          // an error: send nothing more
     bool m_finished = false;
     bool m_evalText = false;         // NOSCRIPT seen: send the script's text
     quint64 m_popped = 0;            // members popped so far (progress; matched is the SCARD total)
     QElapsedTimer m_clock;
+    QTimer m_throttleTimer;
 };
 
 } // namespace cachelens::redis

@@ -3,6 +3,7 @@
 #include "connectors/redis/ServerInfo.h"
 
 #include "connectors/RedisSource.h"
+#include "connectors/invalidate/PurgeSnapshot.h"
 #include "connectors/redis/ClusterSlots.h"
 #include "connectors/redis/RedisClient.h"
 
@@ -94,6 +95,10 @@ QByteArray PatternPurge::Node::resumeCursor() const
     bool allDone = true;
     for (int i = 0; i < int(chains.size()); ++i) {
         std::optional<QByteArray> from;
+        for (const auto& [chain, cursor] : failedCursors) {   // the oldest: batches fail in the order they were sent
+            if (chain == i && !from)
+                from = cursor;
+        }
         for (const auto& batch : inflightCursors) {
             for (const auto& [chain, cursor] : batch) {
                 if (chain == i && !from)
@@ -120,10 +125,12 @@ QByteArray PatternPurge::Node::resumeCursor() const
 }
 
 PatternPurge::PatternPurge(quint64 requestId, const QList<RedisClient*>& masters, bool cluster, const QByteArray& glob,
-                           const InvalidateOptions& options, QObject* parent)
+                           const InvalidateOptions& options, PurgeSnapshot* snapshot, QObject* parent)
     : QObject(parent), m_requestId(requestId), m_glob(glob.isEmpty() ? QByteArrayLiteral("*") : glob),
-      m_options(options), m_cluster(cluster), m_random(std::random_device{}())
+      m_options(options), m_cluster(cluster), m_random(std::random_device{}()), m_snapshot(snapshot)
 {
+    if (m_snapshot)
+        m_snapshot->setParent(this);
     for (RedisClient* client : masters) {
         Node n;
         n.client = client;
@@ -244,12 +251,14 @@ void PatternPurge::pump()
 {
     if (m_phase == Phase::Prepare || m_phase == Phase::Measure || m_phase == Phase::Done)
         return;
-    if (!m_cancelled) {
+    if (!stopped()) {
         for (int i = 0; i < int(m_nodes.size()); ++i)
             pumpNode(i);
     }
     maybeAdvance();
 }
+
+bool PatternPurge::stopped() const { return m_cancelled || (m_snapshot && m_snapshot->stopReason().isError()); }
 
 void PatternPurge::pumpNode(int index)
 {
@@ -381,9 +390,34 @@ void PatternPurge::sendBatch(int index, int maxKeys)
             front.keys.remove(0, want);
         }
     }
+    ++n.batchesInFlight;
+    n.inflightCursors.push_back(cursors);
+    m_issued += quint64(keys.size());
+    if (!m_snapshot)
+        return deleteBatch(index, keys, keys, {});
+    m_snapshot->take(n.client, n.label, keys, [this, index, keys](const QList<QByteArray>& durable, const RedisError& error) {
+        deleteBatch(index, keys, durable, error);
+    });
+}
+
+struct PatternPurge::Batch {
+    QList<QByteArray> matched;        // the keys taken from `pending` (all leave `outstanding` when it is done)
+    int left = 0;
+    quint64 affected = 0;
+    quint64 unanswered = 0;
+    RedisError error;
+};
+
+// Deletes (or expires) `keys`, the part of the batch `matched` that may go (all of it without a snapshot).
+void PatternPurge::deleteBatch(int index, const QList<QByteArray>& matched, const QList<QByteArray>& keys,
+                               const RedisError& error)
+{
+    Node& n = m_nodes[size_t(index)];
     // The commands of this batch, each with the number of keys it carries.
     QList<QPair<QList<QByteArray>, int>> commands;
-    if (m_options.expireJitterSeconds > 0) {
+    if (keys.isEmpty() || error.isError() || !n.client) {
+        // nothing to send
+    } else if (m_options.expireJitterSeconds > 0) {
         std::uniform_int_distribution<qint64> ttl(0, m_options.expireJitterSeconds * 1000);
         for (const QByteArray& key : keys)
             commands.append({{QByteArrayLiteral("PEXPIRE"), key, QByteArray::number(ttl(m_random))}, 1});
@@ -396,19 +430,12 @@ void PatternPurge::sendBatch(int index, int maxKeys)
     } else {
         commands.append({QList<QByteArray>{QByteArrayLiteral("UNLINK")} + keys, int(keys.size())});
     }
-    struct Batch {
-        QList<QByteArray> keys;
-        int left = 0;
-        quint64 affected = 0;
-        quint64 unanswered = 0;
-        RedisError error;
-    };
     auto batch = std::make_shared<Batch>();
     batch->left = int(commands.size());
-    batch->keys = keys;
-    ++n.batchesInFlight;
-    n.inflightCursors.push_back(cursors);
-    m_issued += quint64(keys.size());
+    batch->matched = matched;
+    batch->error = error;
+    if (commands.isEmpty())
+        return batchDone(index, *batch);
     for (const auto& [args, count] : commands) {
         const int carried = count;
         n.client->command(args, this, [this, index, batch, carried](const RedisReply& r) {
@@ -420,24 +447,29 @@ void PatternPurge::sendBatch(int index, int maxKeys)
             } else if (r.isInteger()) {
                 batch->affected += quint64(r.toInteger());
             }
-            if (--batch->left > 0)
-                return;
-            Node& node = m_nodes[size_t(index)];
-            --node.batchesInFlight;
-            node.inflightCursors.pop_front();
-            for (const QByteArray& key : std::as_const(batch->keys))
-                node.outstanding.remove(key);
-            batch->keys.clear();
-            m_report.deleted += batch->affected;
-            m_report.unconfirmed += batch->unanswered;
-            if (m_phase == Phase::Sweep)
-                m_report.newKeysDeleted += batch->affected;
-            if (batch->error.isError())
-                nodeFailed(index, batch->error);
-            else
-                pump();
+            if (--batch->left == 0)
+                batchDone(index, *batch);
         });
     }
+}
+
+void PatternPurge::batchDone(int index, const Batch& batch)
+{
+    Node& node = m_nodes[size_t(index)];
+    --node.batchesInFlight;
+    if (batch.error.isError())   // a resume must walk its pages again: what it carried may still be there
+        node.failedCursors.append(node.inflightCursors.front());
+    node.inflightCursors.pop_front();
+    for (const QByteArray& key : std::as_const(batch.matched))
+        node.outstanding.remove(key);
+    m_report.deleted += batch.affected;
+    m_report.unconfirmed += batch.unanswered;
+    if (m_phase == Phase::Sweep)
+        m_report.newKeysDeleted += batch.affected;
+    if (batch.error.isError())
+        nodeFailed(index, batch.error);
+    else
+        pump();
 }
 
 void PatternPurge::nodeFailed(int index, const RedisError& error)
@@ -493,7 +525,7 @@ void PatternPurge::maybeAdvance()
         if (!n.failed && (!n.scanDone() || (deleting() && !n.pending.empty())))
             complete = false;
     }
-    if (m_cancelled || allFailed) {
+    if (stopped() || allFailed) {
         finish();
         return;
     }
@@ -606,6 +638,19 @@ void PatternPurge::finish()
     if (!m_options.dryRun && (m_report.interrupted || m_cancelled)) {
         for (const Node& n : m_nodes)
             m_report.resumeCursors.append({n.label, n.resumeCursor()});
+    }
+    if (m_snapshot) {
+        if (!m_report.error.isError() && m_snapshot->stopReason().isError())
+            m_report.error = m_snapshot->stopReason();
+        m_report.snapshotPath = m_snapshot->path();
+        m_report.snapshotKeys = m_snapshot->keysTaken();
+        m_report.snapshotBytes = m_snapshot->bytesTaken();
+        m_report.snapshotLimitReached = m_snapshot->limitReached();
+        m_snapshot->finish(m_report.snapshotLimitReached ? QStringLiteral("limit")
+                           : m_report.interrupted       ? QStringLiteral("interrupted")
+                           : m_cancelled                ? QStringLiteral("cancelled")
+                           : m_report.error.isError()   ? QStringLiteral("failed")
+                                                        : QStringLiteral("complete"));
     }
     m_report.seconds = double(m_clock.nsecsElapsed()) / 1e9;
     emitProgress();

@@ -20,6 +20,9 @@
 // Latency budget: every SCAN's round trip is measured against the idle PING baseline; above baseline + budget the
 // SCANs in flight halve, then the batch; well under it the batch grows back (up to 4× the configured size), then the
 // SCANs in flight (up to 8 on a standalone server with enough keys). Without a budget, 8 SCANs run at once.
+// Snapshot (optional): every batch goes through PurgeSnapshot first (DUMP + PTTL, one durable SQLite transaction),
+// and only the keys it hands back are deleted; when it stops (size limit, file error) the purge stops like a cancel
+// and the report carries the reason.
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/RedisReply.h"
 
@@ -35,14 +38,16 @@
 
 namespace cachelens::redis {
 
+class PurgeSnapshot;
 class RedisClient;
 
 class PatternPurge : public QObject
 {
     Q_OBJECT
 public:
+    // `snapshot` (may be null): opened by the caller; the purge takes it over (reparents it) and finishes it.
     PatternPurge(quint64 requestId, const QList<RedisClient*>& masters, bool cluster, const QByteArray& glob,
-                 const InvalidateOptions& options, QObject* parent = nullptr);
+                 const InvalidateOptions& options, PurgeSnapshot* snapshot = nullptr, QObject* parent = nullptr);
     ~PatternPurge() override;
 
     void start();
@@ -74,6 +79,7 @@ private:
         std::vector<Chain> chains;
         std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
         std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
+        QList<QPair<int, QByteArray>> failedCursors;   // of batches that failed (connection lost): never confirmed
         // Keys matched whose deletion has not been answered yet. SCAN returns a key twice when the table shrinks
         // under it (it does, as the purge deletes); a key it returns again after its UNLINK ran cannot exist, so the
         // only duplicates are keys still in here, and they are neither counted nor sent twice.
@@ -97,6 +103,10 @@ private:
     void scanNext(int index, int chain);
     void onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs);
     void sendBatch(int index, int maxKeys);
+    struct Batch;
+    void deleteBatch(int index, const QList<QByteArray>& matched, const QList<QByteArray>& keys, const RedisError& error);
+    void batchDone(int index, const Batch& batch);
+    bool stopped() const;             // cancelled, or the snapshot stopped the purge
     void nodeFailed(int index, const RedisError& error);
     void adapt(double rttMs);
     bool idle() const;
@@ -129,6 +139,7 @@ private:
     QTimer m_throttleTimer;
     std::mt19937_64 m_random;
     bool m_finishing = false;
+    PurgeSnapshot* m_snapshot = nullptr;
 };
 
 } // namespace cachelens::redis

@@ -8,6 +8,12 @@
 // temporary XDG_DATA_HOME, never the user's audit.db. Beside the times it prints what the server itself spent in each
 // approach (INFO commandstats: SCAN and UNLINK calls and microseconds; the JSON has the last run's), which is the
 // floor no client can beat.
+//
+// --snapshot: what undo costs instead. Each run purges the same keys with default options, then with --snapshot
+// (DUMP + PTTL of every key, durable in SQLite before its UNLINK), side by side in this process, then restores the
+// snapshot (`cachelensctl restore … --yes`); it reports wall seconds, this process's CPU seconds (getrusage: the
+// client's own cost, immune to the other builds' load) and the snapshot's size, checked exact (deleted = DBSIZE drop
+// = snapshot rows; every key restored, DBSIZE back).
 #include "Bench.h"
 
 #include "RedisServer.h"
@@ -15,9 +21,12 @@
 
 #include <QBuffer>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <memory>
@@ -72,27 +81,109 @@ void populate(test::RedisServer& server, qint64 keys)
 
 qint64 dbsize(test::RedisServer& server) { return server.cli({QStringLiteral("DBSIZE")}).toLongLong(); }
 
-Timed ours(test::RedisServer& server, qint64 keys, const QStringList& extra)
+// CPU seconds this process has used (user + system, every thread).
+double processCpuSeconds()
 {
-    populate(server, keys);
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+struct CtlResult {
+    int code = -1;
+    QString out, err;
+    double seconds = 0, cpuSeconds = 0;
+};
+
+CtlResult ctlRun(const QStringList& args)
+{
+    CtlResult r;
+    QTextStream o(&r.out), e(&r.err);
+    QBuffer in;
+    in.open(QIODevice::ReadOnly);
+    const double cpu = processCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
+    r.code = ctl::run(args, o, e, in);
+    r.seconds = secondsSince(start);
+    r.cpuSeconds = processCpuSeconds() - cpu;
+    return r;
+}
+
+Timed ours(test::RedisServer& server, qint64 keys, const QStringList& extra, bool fill = true)
+{
+    if (fill)
+        populate(server, keys);
     Timed t;
     const qint64 before = dbsize(server);
     resetStats(server);
-    QString out, err;
-    QTextStream o(&out), e(&err);
-    QBuffer in;
-    in.open(QIODevice::ReadOnly);
-    const auto start = std::chrono::steady_clock::now();
-    const int code = ctl::run(QStringList{QStringLiteral("purge"), server.url(), QStringLiteral("--match"), QStringLiteral("purge:*"),
-                               QStringLiteral("--yes")} + extra, o, e, in);
-    t.seconds = secondsSince(start);
+    const CtlResult r = ctlRun(QStringList{QStringLiteral("purge"), server.url(), QStringLiteral("--match"),
+                                           QStringLiteral("purge:*"), QStringLiteral("--yes")} + extra);
+    t.seconds = r.seconds;
     t.server = serverCost(server);
     t.deletedByDbsize = before - dbsize(server);
-    const auto m = QRegularExpression(QStringLiteral("deleted=(\\d+)")).match(out);
+    const auto m = QRegularExpression(QStringLiteral("deleted=(\\d+)")).match(r.out);
     t.reported = m.hasMatch() ? m.captured(1).toLongLong() : -1;
-    if (code != 0)
-        std::fprintf(stderr, "purge: cachelensctl exited %d: %s\n", code, qPrintable(err));
+    if (r.code != 0)
+        std::fprintf(stderr, "purge: cachelensctl exited %d: %s\n", r.code, qPrintable(r.err));
     return t;
+}
+
+// Plain purge vs purge with a snapshot vs restore of that snapshot, side by side.
+int runSnapshot(const Args& args, test::RedisServer& server, qint64 keys, int runs)
+{
+    QTemporaryDir dir;
+    std::vector<double> plainWall, snapWall, restoreWall, plainCpu, snapCpu, restoreCpu;
+    qint64 fileBytes = 0;
+    bool exact = true;
+    for (int i = 0; i < runs; ++i) {
+        populate(server, keys);
+        const double cpu0 = processCpuSeconds();
+        const Timed plain = ours(server, keys, {}, false);
+        plainCpu.push_back(processCpuSeconds() - cpu0);
+        plainWall.push_back(plain.seconds);
+        exact = exact && plain.deletedByDbsize == keys / 2 && plain.reported == keys / 2;
+
+        populate(server, keys);
+        const QString file = dir.filePath(QStringLiteral("run-%1.snapshot.db").arg(i));
+        const double cpu1 = processCpuSeconds();
+        const Timed snap = ours(server, keys, {QStringLiteral("--snapshot=") + file}, false);
+        snapCpu.push_back(processCpuSeconds() - cpu1);
+        snapWall.push_back(snap.seconds);
+        fileBytes = QFileInfo(file).size();
+        qint64 rows = -1;
+        {
+            const CtlResult dry = ctlRun({QStringLiteral("restore"), server.url(), file, QStringLiteral("--dry-run"),
+                                          QStringLiteral("--json")});
+            const auto m = QRegularExpression(QStringLiteral("\"restored\":(\\d+)")).match(dry.out);
+            rows = m.hasMatch() ? m.captured(1).toLongLong() : -1;
+        }
+        exact = exact && snap.deletedByDbsize == keys / 2 && snap.reported == keys / 2 && rows == keys / 2;
+
+        const qint64 before = dbsize(server);
+        const CtlResult restored = ctlRun({QStringLiteral("restore"), server.url(), file, QStringLiteral("--yes")});
+        restoreWall.push_back(restored.seconds);
+        restoreCpu.push_back(restored.cpuSeconds);
+        exact = exact && restored.code == 0 && dbsize(server) - before == keys / 2;
+        std::fprintf(stderr, "purge --snapshot run %d: plain %.3f s (%.3f CPU s), with snapshot %.3f s (%.3f CPU s, "
+                             "%lld bytes, %lld rows), restore %.3f s (%.3f CPU s)%s\n", i + 1, plain.seconds, plainCpu.back(),
+                     snap.seconds, snapCpu.back(), static_cast<long long>(fileBytes), static_cast<long long>(rows),
+                     restored.seconds, restored.cpuSeconds, restored.code == 0 ? "" : qPrintable(QStringLiteral(": ") + restored.err));
+    }
+    const double pw = median(plainWall), sw = median(snapWall), rw = median(restoreWall);
+    const double pc = median(plainCpu), sc = median(snapCpu), rc = median(restoreCpu);
+    std::fprintf(stderr, "purge %lld of %lld keys: plain %.3f s, with snapshot %.3f s (%.2f× the time; client CPU %.3f s vs "
+                         "%.3f s, %.2f×), snapshot %.1f MB; restore %.3f s (%.0f keys/s, client CPU %.3f s); %s\n",
+                 static_cast<long long>(keys / 2), static_cast<long long>(keys), pw, sw, sw / pw, sc, pc, sc / pc,
+                 double(fileBytes) / 1048576.0, rw, double(keys / 2) / rw, rc, exact ? "exact" : "NOT exact");
+    if (args.json)
+        std::printf("{\"bench\":\"purge-snapshot\",\"keys\":%lld,\"matching\":%lld,\"runs\":%d,"
+                    "\"plain_seconds\":%.4f,\"snapshot_seconds\":%.4f,\"snapshot_time_ratio\":%.3f,"
+                    "\"plain_cpu_seconds\":%.4f,\"snapshot_cpu_seconds\":%.4f,\"snapshot_cpu_ratio\":%.3f,"
+                    "\"snapshot_file_bytes\":%lld,\"restore_seconds\":%.4f,\"restore_cpu_seconds\":%.4f,"
+                    "\"restore_keys_per_second\":%.0f,\"exact\":%s}\n",
+                    static_cast<long long>(keys), static_cast<long long>(keys / 2), runs, pw, sw, sw / pw, pc, sc, sc / pc,
+                    static_cast<long long>(fileBytes), rw, rc, double(keys / 2) / rw, exact ? "true" : "false");
+    return exact ? 0 : 1;
 }
 
 Timed baseline(test::RedisServer& server, qint64 keys)
@@ -131,6 +222,8 @@ int run(const Args& args)
         std::fprintf(stderr, "purge: %s\n", qPrintable(server.errorString()));
         return 1;
     }
+    if (args.has("--snapshot"))
+        return runSnapshot(args, server, keys, runs);
     // Default options (2 ms latency budget: gentle on a production server) and without a budget (as fast as the
     // server answers), each against the same pipeline.
     std::vector<double> gentleTimes, fastTimes, cliTimes;

@@ -9,6 +9,7 @@
 
 #include "engine/cache.h"
 
+#include "AuditRows.h"
 #include "RedisServer.h"
 #include "SourceOnWorker.h"
 
@@ -18,23 +19,12 @@
 #include <memory>
 
 using namespace cachelens;
+using cachelens::test::byRequestId;
+using cachelens::test::openRedisSource;
 using cachelens::test::RedisServer;
 using cachelens::test::SourceOnWorker;
 
 namespace {
-
-std::unique_ptr<SourceOnWorker> startSource(const QString& url)
-{
-    RedisSource::Options options;
-    options.client.reconnectInitialMs = 50;
-    options.client.reconnectMaxMs = 200;
-    auto s = std::make_unique<SourceOnWorker>(
-        new RedisSource(QStringLiteral("test"), QStringLiteral("test source"), *ConnectionUrl::parse(url).url, options));
-    s->call([](Source* source) { source->open(); });
-    if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 10000))
-        qWarning("source did not become ready");
-    return s;
-}
 
 qint64 dbsize(RedisServer& server) { return server.cli({QStringLiteral("DBSIZE")}).toLongLong(); }
 
@@ -45,19 +35,13 @@ void populate(RedisServer& server, int keys, const QString& prefix)
 
 std::optional<InvalidationReport> reportOf(SourceOnWorker& s, quint64 id)
 {
-    const auto record = s.record();   // a copy: iterating a member of the temporary would dangle
-    for (const InvalidationReport& r : std::as_const(record.invalidations))
-        if (r.requestId == id)
-            return r;
-    return std::nullopt;
+    return byRequestId(s.record().invalidations, id);
 }
 
 InvalidationReport run(SourceOnWorker& s, quint64 id, const QByteArray& glob, const InvalidateOptions& options)
 {
     s.call([id, glob, options](Source* source) { source->invalidatePattern(id, glob, options); });
-    if (!QTest::qWaitFor([&] { return reportOf(s, id).has_value(); }, 60000))
-        return InvalidationReport{};
-    return *reportOf(s, id);
+    return s.waitForInvalidation(id);
 }
 
 quint64 lastDeleted(SourceOnWorker& s, quint64 id)
@@ -86,13 +70,7 @@ class TestPurge : public QObject
         o.auditPath = m_audit;
         return o;
     }
-    QVector<AuditEntry> auditRows()
-    {
-        AuditStore store;
-        if (!store.open(m_audit))
-            return {};
-        return store.entries();
-    }
+    QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -113,7 +91,7 @@ private Q_SLOTS:
     {
         populate(*m_server, 10000, QStringLiteral("user"));
         populate(*m_server, 5000, QStringLiteral("other"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.dryRun = true;
         const InvalidationReport r = run(*s, 1, "user:*", o);
@@ -134,7 +112,7 @@ private Q_SLOTS:
     {
         populate(*m_server, 30000, QStringLiteral("user"));
         populate(*m_server, 5000, QStringLiteral("other"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const qint64 before = dbsize(*m_server);
         const InvalidationReport r = run(*s, 2, "user:*", options());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
@@ -157,7 +135,7 @@ private Q_SLOTS:
     void patternMatchingNothingDeletesNothing()
     {
         populate(*m_server, 1000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = run(*s, 3, "nomatch:*", options());
         QVERIFY(!r.error.isError());
         QCOMPARE(r.matched, 0u);
@@ -179,7 +157,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, glob);
         populate(*m_server, 100, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = run(*s, 4, glob, options());
         QCOMPARE(r.error.kind, SourceError::Kind::InvalidArgument);
         QVERIFY(!r.error.message.isEmpty());
@@ -202,7 +180,7 @@ private Q_SLOTS:
     void auditWriteFailureMeansNothingIsDeleted()
     {
         populate(*m_server, 500, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.auditPath = m_dir.path();   // a directory: SQLite cannot open it as a database
         const InvalidationReport r = run(*s, 5, "user:*", o);
@@ -214,7 +192,7 @@ private Q_SLOTS:
     void cancelHalfWayReportsExactCountAndResumes()
     {
         populate(*m_server, 20000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 20000;
         s->call([o](Source* source) { source->invalidatePattern(6, "user:*", o); });
@@ -248,7 +226,7 @@ private Q_SLOTS:
             m_server->cli({QStringLiteral("FLUSHALL")});
             populate(*m_server, 20000, QStringLiteral("user"));
             populate(*m_server, 200000, QStringLiteral("junk"));
-            auto s = startSource(m_server->url());
+            auto s = openRedisSource(m_server->url());
             InvalidateOptions o = options();
             o.maxKeysPerSecond = 40000;
             const quint64 id = 40 + quint64(round);
@@ -273,7 +251,7 @@ private Q_SLOTS:
     void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 3000;
         QCOMPARE(o.newKeys, InvalidateOptions::NewKeys::Exclude);   // the default
@@ -293,7 +271,7 @@ private Q_SLOTS:
     void includePolicyDeletesKeysCreatedDuringThePurge()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 3000;
         o.newKeys = InvalidateOptions::NewKeys::Include;
@@ -311,7 +289,7 @@ private Q_SLOTS:
     void expireWithJitterSpreadsTtlsInsteadOfDeleting()
     {
         populate(*m_server, 2000, QStringLiteral("user"));
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         InvalidateOptions o = options();
         o.expireJitterSeconds = 600;
         const InvalidationReport r = run(*s, 10, "user:*", o);
@@ -335,7 +313,7 @@ private Q_SLOTS:
         RedisServer doomed;
         QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
         populate(doomed, 20000, QStringLiteral("user"));
-        auto s = startSource(doomed.url());
+        auto s = openRedisSource(doomed.url());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 10000;
         s->call([o](Source* source) { source->invalidatePattern(11, "user:*", o); });
@@ -352,6 +330,92 @@ private Q_SLOTS:
         const auto rows = auditRows();
         QCOMPARE(rows.first().outcome, QStringLiteral("interrupted"));
         QCOMPARE(rows.first().deleted, qint64(r.deleted));
+    }
+
+    void droppedConnectionResumesWithoutSkippingUnconfirmedKeys_data()
+    {
+        QTest::addColumn<bool>("snapshot");
+        QTest::addRow("plain purge") << false;
+        QTest::addRow("with a snapshot") << true;
+    }
+    void droppedConnectionResumesWithoutSkippingUnconfirmedKeys()
+    {
+        // The server stays up (same run id, so the saved cursors are used): batches in flight when the connection
+        // dropped were never confirmed, and resuming must walk them again rather than start after them.
+        QFETCH(bool, snapshot);
+        constexpr int kKeys = 50000;
+        populate(*m_server, kKeys, QStringLiteral("user"));
+        auto s = openRedisSource(m_server->url());
+        InvalidateOptions o = options();
+        o.maxKeysPerSecond = 25000;
+        o.snapshot = snapshot;
+        o.snapshotDirectory = m_dir.filePath(QStringLiteral("snapshots"));
+        s->call([o](Source* source) { source->invalidatePattern(50, "user:*", o); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, 50) >= 3000, 30000);
+        m_server->cli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"), QStringLiteral("normal")});
+        const InvalidationReport first = s->waitForInvalidation(50, 30000);
+        QVERIFY(first.interrupted);
+        QVERIFY(first.deleted < quint64(kKeys));
+        QTRY_COMPARE_WITH_TIMEOUT(s->lastState(), ConnectionState::Ready, 10000);
+        InvalidateOptions resume = options();
+        resume.resumeCursors = first.resumeCursors;
+        resume.snapshot = snapshot;
+        resume.snapshotPath = first.snapshotPath;
+        const InvalidationReport rest = run(*s, 51, "user:*", resume);
+        QVERIFY2(!rest.error.isError(), qPrintable(rest.error.message));
+        QCOMPARE(rest.rescannedNodes, 0);
+        QCOMPARE(dbsize(*m_server), 0);   // nothing skipped
+        QVERIFY(first.deleted + rest.deleted <= quint64(kKeys));
+        QVERIFY(first.deleted + rest.deleted + first.unconfirmed >= quint64(kKeys));
+        if (snapshot) {   // every deleted key is in the one snapshot, which both parts wrote
+            QCOMPARE(rest.snapshotPath, first.snapshotPath);
+            QVERIFY(first.snapshotKeys + rest.snapshotKeys >= first.deleted + rest.deleted);
+        }
+    }
+
+    void localEngineForecastsTheMatchesShareOfRecentReads_data()
+    {
+        QTest::addColumn<int>("policy");
+        QTest::addColumn<bool>("known");
+        QTest::addRow("W-TinyLFU (frequency sketch)") << int(engine::PolicyKind::WTinyLfu) << true;
+        QTest::addRow("LRU (no frequency)") << int(engine::PolicyKind::Lru) << false;
+    }
+    void localEngineForecastsTheMatchesShareOfRecentReads()
+    {
+        QFETCH(int, policy);
+        QFETCH(bool, known);
+        engine::CacheOptions co;
+        co.policy = engine::PolicyKind(policy);
+        auto cache = std::make_shared<engine::Cache>(co);
+        for (int i = 0; i < 500; ++i) {
+            cache->set("hot:" + std::to_string(i), "v");
+            cache->set("cold:" + std::to_string(i), "v");
+        }
+        // Hot keys are read four times as often as cold ones.
+        for (int round = 0; round < 4; ++round)
+            for (int i = 0; i < 500; ++i)
+                QVERIFY(cache->get("hot:" + std::to_string(i)));
+        for (int i = 0; i < 500; ++i)
+            QVERIFY(cache->get("cold:" + std::to_string(i)));
+        const auto readsBefore = cache->stats().gets();
+        SourceOnWorker s(new LocalSource(cache));
+        s.call([](Source* source) { source->open(); });
+        InvalidateOptions dry = options();
+        dry.dryRun = true;
+        const InvalidationReport hot = run(s, 30, "hot:*", dry);
+        QCOMPARE(cache->stats().gets(), readsBefore);   // the forecast reads nothing (it would skew what it measures)
+        QCOMPARE(hot.matched, 500u);
+        QCOMPARE(hot.keyspace, 1000u);
+        if (!known) {
+            QCOMPARE(hot.hitShare, -1.0);
+            return;
+        }
+        // The sketch's estimates are approximate: about 4 of every 5 recent reads, half of the keys.
+        QVERIFY2(hot.hitShare > 0.65 && hot.hitShare < 0.9, qPrintable(QString::number(hot.hitShare)));
+        const InvalidationReport cold = run(s, 31, "cold:*", dry);
+        QVERIFY2(qAbs(hot.hitShare + cold.hitShare - 1.0) < 1e-9,
+                 qPrintable(QStringLiteral("%1 + %2").arg(hot.hitShare).arg(cold.hitShare)));
+        QCOMPARE(cache->stats().entries, 1000u);
     }
 
     void localEngineDryRunPurgeAndTag()

@@ -1,11 +1,23 @@
-// Pattern purge on a real 3-master Redis Cluster: every master is scanned and purged (in parallel), keys of
-// different slots are never sent in one UNLINK (CROSSSLOT), and the counts are exact against the summed DBSIZE.
+// Invalidation on a real 3-master Redis Cluster (one cluster for the whole file: starting one takes seconds):
+//  - pattern purge: every master is scanned and purged (in parallel), keys of different slots are never sent in one
+//    UNLINK (CROSSSLOT), and the counts are exact against the summed DBSIZE;
+//  - purge with a snapshot: every master's keys go into the one file and Restore routes each back to its slot's
+//    master;
+//  - tags written by the CacheLens engine over the cluster (per-slot tag sets, TagKeys.h): listed with their sizes
+//    summed over the slots, previewed, counted by a dry run and invalidated on every master, with the bus message
+//    reaching a running application's L1.
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"
+#include "connectors/provider/RedisProvider.h"
+#include "connectors/provider/TagKeys.h"
+#include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/ClusterClient.h"
+
+#include "engine/cache.h"
 
 #include "RedisCluster.h"
 #include "SourceOnWorker.h"
+#include "tst_provider_helpers.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,6 +25,7 @@
 using namespace cachelens;
 using cachelens::test::RedisCluster;
 using cachelens::test::SourceOnWorker;
+using namespace std::chrono_literals;
 
 class TestPurgeCluster : public QObject
 {
@@ -42,12 +55,30 @@ class TestPurgeCluster : public QObject
         QVERIFY(QTest::qWaitFor([&] { return left == 0; }, 30000));
     }
 
+    std::unique_ptr<SourceOnWorker> source() { return test::openRedisSource(m_cluster->seedUrl(), QStringLiteral("cluster")); }
+    InvalidationReport invalidation(SourceOnWorker& s, quint64 id) { return s.waitForInvalidation(id, 30000); }
+    // The CacheLens engine over the cluster, as a running application would use it (L1 and the bus on).
+    std::unique_ptr<engine::Cache> clusterCache(const std::string& instance)
+    {
+        provider::RedisProviderOptions o;
+        o.l1 = true;
+        o.instanceId = instance;
+        return test::makeCache(m_cluster->seedUrl().toStdString(), o, "shop:");
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
         qRegisterMetaType<InvalidationReport>();
+        qRegisterMetaType<RestoreReport>();
+        qRegisterMetaType<TagList>();
         m_cluster = std::make_unique<RedisCluster>(3);
         QVERIFY2(m_cluster->start(), qPrintable(m_cluster->errorString()));
+    }
+    void init()
+    {
+        for (int i = 0; i < m_cluster->size(); ++i)
+            m_cluster->node(i).cli({QStringLiteral("FLUSHALL")});
     }
     void cleanupTestCase() { m_cluster.reset(); }
 
@@ -56,11 +87,8 @@ private Q_SLOTS:
         fill(6000, 1500);
         for (int i = 0; i < m_cluster->size(); ++i)
             QVERIFY2(nodeSize(i) > 1000, "every master holds keys");
-        RedisSource::Options options;
-        auto s = std::make_unique<SourceOnWorker>(new RedisSource(QStringLiteral("c"), QStringLiteral("cluster"),
-                                                                  *ConnectionUrl::parse(m_cluster->seedUrl()).url, options));
-        s->call([](Source* source) { source->open(); });
-        QTRY_COMPARE_WITH_TIMEOUT(s->lastState(), ConnectionState::Ready, 15000);
+        auto s = source();
+        QCOMPARE(s->lastState(), ConnectionState::Ready);
 
         InvalidateOptions dry;
         dry.dryRun = true;
@@ -86,6 +114,135 @@ private Q_SLOTS:
         AuditStore store;
         QVERIFY(store.open(real.auditPath));
         QCOMPARE(store.entries().first().outcome, QStringLiteral("completed"));
+    }
+
+    void clusterPurgeWithSnapshotRestoresEveryMastersKeys()
+    {
+        fill(3000, 500);
+        auto s = source();
+        InvalidateOptions o;
+        o.auditPath = m_dir.filePath(QStringLiteral("audit.db"));
+        o.snapshot = true;
+        o.snapshotDirectory = m_dir.filePath(QStringLiteral("snapshots"));
+        s->call([o](Source* source) { source->invalidatePattern(1, "user:*", o); });
+        const InvalidationReport r = invalidation(*s, 1);
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.deleted, 3000u);
+        QCOMPARE(r.snapshotKeys, 3000u);
+        QCOMPARE(totalSize(), 500);
+        SnapshotInfo info;
+        {
+            SnapshotFile f;
+            QVERIFY2(f.open(r.snapshotPath, true), qPrintable(f.errorString()));
+            info = f.info();
+        }
+        QVERIFY2(info.server.startsWith(QStringLiteral("cluster: ")), qPrintable(info.server));
+        QCOMPARE(info.server.count(QLatin1Char(',')), 2);   // three masters
+
+        m_cluster->cli({QStringLiteral("SET"), QStringLiteral("user:7"), QStringLiteral("fresh")});
+        RestoreOptions ro;
+        ro.auditPath = o.auditPath;
+        s->call([path = r.snapshotPath, ro](Source* source) { source->restoreSnapshot(2, path, ro); });
+        const RestoreReport back = s->waitForRestore(2, 30000);
+        QVERIFY2(!back.error.isError(), qPrintable(back.error.message));
+        QCOMPARE(back.restored, 2999u);
+        QCOMPARE(back.skippedExisting, 1u);
+        QCOMPARE(totalSize(), 3500);
+        for (int i = 0; i < m_cluster->size(); ++i)
+            QVERIFY(nodeSize(i) > 500);   // each key went back to its own slot's master
+        QCOMPARE(m_cluster->cli({QStringLiteral("GET"), QStringLiteral("user:7")}), QByteArray("fresh"));
+        QCOMPARE(m_cluster->cli({QStringLiteral("GET"), QStringLiteral("user:8")}), QByteArray("v"));
+    }
+
+    void clusterTagsAreListedPreviewedAndInvalidatedOnEveryMaster()
+    {
+        auto app = clusterCache("shop-1");
+        auto& provider = dynamic_cast<provider::RedisProvider&>(app->provider());
+        QVERIFY(provider.waitForBus(5s));
+        engine::SetOptions red, blue, both;
+        red.tags = {"red"};
+        blue.tags = {"blue"};
+        both.tags = {"red", "blue"};
+        for (int i = 0; i < 300; ++i)
+            QVERIFY(app->set("red:" + std::to_string(i), "v", red).ok());
+        for (int i = 0; i < 200; ++i)
+            QVERIFY(app->set("blue:" + std::to_string(i), "v", blue).ok());
+        for (int i = 0; i < 50; ++i)
+            QVERIFY(app->set("both:" + std::to_string(i), "v", both).ok());
+        for (int i = 0; i < 40; ++i)
+            QVERIFY(app->set("plain:" + std::to_string(i), "v").ok());
+        // The application reads some keys, so they sit in its L1 too.
+        engine::Store* l1 = provider.l1();
+        QTRY_VERIFY_WITH_TIMEOUT(app->get("red:1") && l1->exists("shop:red:1") && app->get("both:2")
+                                     && l1->exists("shop:both:2") && app->get("plain:3"), 5000);
+        // The tag sets really are per slot, on every master.
+        for (int i = 0; i < m_cluster->size(); ++i)
+            QVERIFY(!m_cluster->node(i).cli({QStringLiteral("--scan"), QStringLiteral("--pattern"),
+                                             QStringLiteral("shop:tag:{*}red")}).isEmpty());
+
+        auto s = source();
+        s->call([](Source* source) { source->listTags(1, "shop:"); });
+        QTRY_VERIFY_WITH_TIMEOUT(!s->record().tagLists.isEmpty(), 30000);
+        const TagList list = s->record().tagLists.first();
+        QVERIFY2(!list.error.isError(), qPrintable(list.error.message));
+        QCOMPARE(list.tags.size(), 2);   // one row per tag, its slots' sets summed
+        QCOMPARE(list.tags.at(0).name, QByteArray("blue"));
+        QCOMPARE(list.tags.at(0).members, 250);
+        QCOMPARE(list.tags.at(1).name, QByteArray("red"));
+        QCOMPARE(list.tags.at(1).members, 350);
+
+        s->call([](Source* source) { source->tagMembers(2, "shop:", "red", 400); });
+        QTRY_VERIFY_WITH_TIMEOUT(!s->record().tagMembers.isEmpty(), 30000);
+        const TagMembers members = s->record().tagMembers.first();
+        QVERIFY2(!members.error.isError(), qPrintable(members.error.message));
+        QCOMPARE(members.total, 350);
+        QCOMPARE(members.members.size(), 350);
+        QVERIFY(members.members.contains("shop:red:299") && members.members.contains("shop:both:49"));
+
+        InvalidateOptions o;
+        o.auditPath = m_dir.filePath(QStringLiteral("tags-audit.db"));
+        o.dryRun = true;
+        s->call([o](Source* source) { source->invalidateTags(3, "shop:", {"red", "blue"}, o); });
+        const InvalidationReport dry = invalidation(*s, 3);
+        QVERIFY2(!dry.error.isError(), qPrintable(dry.error.message));
+        QCOMPARE(dry.matched, 600u);
+        QCOMPARE(dry.sample.size(), 20);
+        const qint64 before = totalSize();
+
+        const auto received = provider.providerStats().busReceived;
+        o.dryRun = false;
+        s->call([o](Source* source) { source->invalidateTags(4, "shop:", {"red", "blue"}, o); });
+        const InvalidationReport r = invalidation(*s, 4);
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.matched, 600u);
+        QCOMPARE(r.deleted, 550u);   // each key once; the 50 carrying both tags included
+        QVERIFY(!app->get("red:5"));
+        QVERIFY(app->get("plain:3"));
+        QCOMPARE(m_cluster->cli({QStringLiteral("EXISTS"), QStringLiteral("shop:red:1")}), QByteArray("0"));
+        // The 550 values and every non-empty per-slot set are gone; the plain keys and the slot indexes stay.
+        QVERIFY(totalSize() <= before - 550);
+        for (int i = 0; i < m_cluster->size(); ++i)
+            QVERIFY(m_cluster->node(i).cli({QStringLiteral("--scan"), QStringLiteral("--pattern"),
+                                            QStringLiteral("shop:tag:*")}).isEmpty());
+        // The running application's L1 dropped them when the bus message came.
+        QTRY_VERIFY_WITH_TIMEOUT(!l1->exists("shop:red:1") && !l1->exists("shop:both:2"), 5000);
+        QVERIFY(provider.providerStats().busReceived >= received + 2);
+        AuditStore store;
+        QVERIFY(store.open(o.auditPath));
+        QCOMPARE(store.entries().first().deleted, 550);
+        QCOMPARE(store.entries().first().outcome, QStringLiteral("completed"));
+    }
+
+    void clusterRefusesTagsUnderAPrefixWithAnUnmatchedBrace()
+    {
+        auto s = source();
+        s->call([](Source* source) { source->listTags(1, "app{:"); });
+        QTRY_VERIFY_WITH_TIMEOUT(!s->record().tagLists.isEmpty(), 10000);
+        QVERIFY(s->record().tagLists.first().error.message.contains(QStringLiteral("unmatched '{'")));
+        InvalidateOptions o;
+        o.auditPath = m_dir.filePath(QStringLiteral("brace-audit.db"));
+        s->call([o](Source* source) { source->invalidateTags(2, "app{:", {"red"}, o); });
+        QCOMPARE(invalidation(*s, 2).error.kind, SourceError::Kind::InvalidArgument);
     }
 };
 

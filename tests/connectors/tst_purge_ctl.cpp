@@ -1,17 +1,21 @@
-// `cachelensctl purge` through ctl::run against a real redis-server: refuses without --yes (and says what it would
-// delete), deletes exactly with --yes, prints matched/deleted/seconds or JSON, refuses read-only profiles and
-// unconfirmed production ones, writes the audit log, exits non-zero on misuse and failures.
+// `cachelensctl purge` and `cachelensctl restore` through ctl::run against a real redis-server: refuses without --yes
+// (and says what it would delete or restore), deletes exactly with --yes, prints matched/deleted/seconds or JSON,
+// refuses read-only profiles and unconfirmed production ones, writes the audit log, exits non-zero on misuse and
+// failures; --snapshot saves what a purge deletes and restore puts it back.
+#include "CtlRun.h"
 #include "IsolatedEnvironment.h"
 #include "RedisServer.h"
 #include "connectors/audit/AuditStore.h"
-#include "connectors/ctl/Command.h"
+#include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/provider/RedisProvider.h"
 #include "engine/cache.h"
 
-#include <QBuffer>
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
@@ -19,24 +23,8 @@
 
 using namespace cachelens;
 
-namespace {
-
-struct Out {
-    int code = -1;
-    QString out, err;
-};
-
-Out runCtl(const QStringList& args)
-{
-    Out r;
-    QTextStream o(&r.out), e(&r.err);
-    QBuffer in;
-    in.open(QIODevice::ReadOnly);
-    r.code = ctl::run(args, o, e, in);
-    return r;
-}
-
-} // namespace
+using Out = test::CtlRun;
+using test::runCtl;
 
 class TestPurgeCtl : public QObject
 {
@@ -220,6 +208,86 @@ private Q_SLOTS:
         const Out bad = runCtl({QStringLiteral("purge"), doomed.url(), QStringLiteral("--resume"), QStringLiteral("nonsense")});
         QCOMPARE(bad.code, 2);
         QVERIFY(bad.err.contains(QStringLiteral("token")));
+    }
+
+    void snapshotThenRestoreFromTheCommandLine()
+    {
+        populate(1000, QStringLiteral("user"));
+        populate(10, QStringLiteral("other"));
+        Out r = runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--match"), QStringLiteral("user:*"),
+                        QStringLiteral("--yes"), QStringLiteral("--snapshot")});
+        QCOMPARE(r.code, 0);
+        const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("matched=1000 deleted=1000 seconds=")), qPrintable(r.out));
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("^snapshot=(.+) keys=1000 bytes=\\d+$")).match(lines.at(1));
+        QVERIFY2(m.hasMatch(), qPrintable(lines.at(1)));
+        const QString path = m.captured(1);
+        QVERIFY2(path.startsWith(SnapshotFile::defaultDirectory()), qPrintable(path));   // the default place
+        QCOMPARE(dbsize(), 10);
+
+        // Without --yes: what it would restore, nothing written, exit 2.
+        m_server.cli({QStringLiteral("SET"), QStringLiteral("user:1"), QStringLiteral("fresh")});
+        r = runCtl({QStringLiteral("restore"), m_server.url(), path});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.contains(QStringLiteral("would_restore=999 skipped_existing=1 skipped_expired=0")), qPrintable(r.out));
+        QVERIFY(r.err.contains(QStringLiteral("--yes")));
+        QCOMPARE(dbsize(), 11);
+
+        // By its file name alone (it is in the snapshots directory), for real, as JSON.
+        const qint64 rows = audit().size();
+        r = runCtl({QStringLiteral("restore"), m_server.url(), QFileInfo(path).fileName(), QStringLiteral("--yes"),
+                    QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("restored")).toInt(), 999);
+        QCOMPARE(json.value(QStringLiteral("skippedExisting")).toInt(), 1);
+        QCOMPARE(json.value(QStringLiteral("snapshot")).toObject().value(QStringLiteral("target")).toString(),
+                 QStringLiteral("pattern user:*"));
+        QCOMPARE(dbsize(), 1010);
+        QCOMPARE(m_server.cli({QStringLiteral("GET"), QStringLiteral("user:1")}), QByteArray("fresh"));
+        QCOMPARE(audit().size(), rows + 1);
+        QCOMPARE(audit().first().action, QStringLiteral("restore snapshot"));
+        QCOMPARE(audit().first().outcome, QStringLiteral("completed"));
+    }
+
+    void snapshotFileAndLimitFromTheCommandLine()
+    {
+        populate(5000, QStringLiteral("user"));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("before-deploy.snapshot.db"));
+        // --snapshot FILE (after the URL), and a limit that stops the purge part way: exit 1, the reason on stderr.
+        Out r = runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--match"), QStringLiteral("user:*"),
+                        QStringLiteral("--snapshot"), file, QStringLiteral("--snapshot-limit"), QStringLiteral("0.05"),
+                        QStringLiteral("--yes"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("reached its limit of 51.2 kB")), qPrintable(r.err));
+        const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject snapshot = json.value(QStringLiteral("snapshot")).toObject();
+        QCOMPARE(snapshot.value(QStringLiteral("path")).toString(), file);
+        QVERIFY(snapshot.value(QStringLiteral("limitReached")).toBool());
+        const qint64 deleted = json.value(QStringLiteral("deleted")).toInteger();
+        QVERIFY(deleted > 0 && deleted < 5000);
+        QCOMPARE(snapshot.value(QStringLiteral("keys")).toInteger(), deleted);
+        QCOMPARE(dbsize(), 5000 - deleted);
+        QCOMPARE(audit().first().outcome, QStringLiteral("stopped"));
+        r = runCtl({QStringLiteral("restore"), m_server.url(), file, QStringLiteral("--yes")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(dbsize(), 5000);
+
+        // Misuse: a limit without --snapshot, --snapshot with --tag; read-only profiles cannot restore.
+        QCOMPARE(runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--match"), QStringLiteral("a*"),
+                         QStringLiteral("--snapshot-limit"), QStringLiteral("5")}).code, 2);
+        QCOMPARE(runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--tag"), QStringLiteral("t"),
+                         QStringLiteral("--snapshot")}).code, 2);
+        QCOMPARE(runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("ro2"), m_server.url(),
+                         QStringLiteral("--read-only")}).code, 0);
+        r = runCtl({QStringLiteral("restore"), QStringLiteral("ro2"), file, QStringLiteral("--yes")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains(QStringLiteral("read-only")));
+        r = runCtl({QStringLiteral("restore"), m_server.url(), dir.filePath(QStringLiteral("nope.snapshot.db"))});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("does not exist")), qPrintable(r.err));
     }
 
     void misuseAndFailures_data()

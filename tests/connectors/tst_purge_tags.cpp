@@ -10,8 +10,10 @@
 
 #include "engine/cache.h"
 
+#include "AuditRows.h"
 #include "RedisServer.h"
 #include "SourceOnWorker.h"
+#include "tst_provider_helpers.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -19,36 +21,20 @@
 #include <memory>
 
 using namespace cachelens;
+using cachelens::test::byRequestId;
+using cachelens::test::openRedisSource;
 using cachelens::test::RedisServer;
 using cachelens::test::SourceOnWorker;
 using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<SourceOnWorker> startSource(const QString& url)
-{
-    auto s = std::make_unique<SourceOnWorker>(
-        new RedisSource(QStringLiteral("test"), QStringLiteral("test source"), *ConnectionUrl::parse(url).url));
-    s->call([](Source* source) { source->open(); });
-    if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 10000))
-        qWarning("source did not become ready");
-    return s;
-}
-
 std::unique_ptr<engine::Cache> redisCache(const RedisServer& server, const std::string& prefix, const std::string& instance)
 {
-    static int serial = 0;
-    const std::string name = "tags-test-" + std::to_string(serial++);
     provider::RedisProviderOptions o;
     o.l1 = true;
     o.instanceId = instance;
-    provider::registerRedisProvider(o, name);
-    engine::CacheOptions c;
-    c.provider = name;
-    c.providerUrl = server.url().toStdString();
-    c.keyPrefix = prefix;
-    c.backgroundThread = false;
-    return std::make_unique<engine::Cache>(std::move(c));
+    return test::makeCache(server, o, prefix);
 }
 
 void fill(engine::Cache& cache, const std::string& key, int n, std::vector<std::string> tags)
@@ -57,15 +43,6 @@ void fill(engine::Cache& cache, const std::string& key, int n, std::vector<std::
     o.tags = std::move(tags);
     for (int i = 0; i < n; ++i)
         QVERIFY(cache.set(key + std::to_string(i), "value", o).ok());
-}
-
-template <class T, class F>
-std::optional<T> find(const QList<T>& list, F&& pred)
-{
-    for (const T& t : list)
-        if (pred(t))
-            return t;
-    return std::nullopt;
 }
 
 } // namespace
@@ -85,30 +62,20 @@ class TestPurgeTags : public QObject
         o.auditPath = m_audit;
         return o;
     }
-    QVector<AuditEntry> auditRows()
-    {
-        AuditStore store;
-        return store.open(m_audit) ? store.entries() : QVector<AuditEntry>{};
-    }
+    QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
     qint64 dbsize() { return m_server->cli({QStringLiteral("DBSIZE")}).toLongLong(); }
     TagList listed(SourceOnWorker& s, quint64 id, const QByteArray& prefix)
     {
         s.call([id, prefix](Source* source) { source->listTags(id, prefix); });
-        auto has = [&] { return find(s.record().tagLists, [&](const TagList& l) { return l.requestId == id; }); };
-        if (!QTest::qWaitFor([&] { return has().has_value(); }, 20000))
+        if (!QTest::qWaitFor([&] { return byRequestId(s.record().tagLists, id).has_value(); }, 20000))
             return {};
-        return *has();
+        return *byRequestId(s.record().tagLists, id);
     }
     InvalidationReport invalidated(SourceOnWorker& s, quint64 id, const QByteArray& prefix, const QList<QByteArray>& tags,
                                    const InvalidateOptions& o)
     {
         s.call([=](Source* source) { source->invalidateTags(id, prefix, tags, o); });
-        auto has = [&] {
-            return find(s.record().invalidations, [&](const InvalidationReport& r) { return r.requestId == id; });
-        };
-        if (!QTest::qWaitFor([&] { return has().has_value(); }, 30000))
-            return {};
-        return *has();
+        return s.waitForInvalidation(id, 30000);
     }
 
     // shop: 30 keys tagged red, 20 blue, 5 both, 10 untagged; other: 10 red (another application's prefix).
@@ -142,7 +109,7 @@ private Q_SLOTS:
         auto other = redisCache(*m_server, "other:", "other-1");
         fillShop(*shop, *other);
         m_server->cli({QStringLiteral("SET"), QStringLiteral("shop:tag:not-a-set"), QStringLiteral("x")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const TagList list = listed(*s, 1, "shop:");
         QVERIFY2(!list.error.isError(), qPrintable(list.error.message));
         QCOMPARE(list.tags.size(), 2);   // the string key and the other application's tag are not listed
@@ -158,7 +125,7 @@ private Q_SLOTS:
     {
         auto shop = redisCache(*m_server, "shop:", "shop-1");
         fill(*shop, "red:", 30, {"red"});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         s->call([](Source* source) { source->tagMembers(7, "shop:", "red", 10); });
         QTRY_COMPARE_WITH_TIMEOUT(s->record().tagMembers.size(), 1, 10000);
         const TagMembers m = s->record().tagMembers.first();
@@ -175,7 +142,7 @@ private Q_SLOTS:
         auto other = redisCache(*m_server, "other:", "other-1");
         fillShop(*shop, *other);
         const qint64 before = dbsize();
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = invalidated(*s, 3, "shop:", {"red"}, options(true));
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QVERIFY(r.dryRun);
@@ -201,7 +168,7 @@ private Q_SLOTS:
         const auto receivedBefore = provider.providerStats().busReceived;
         const qint64 before = dbsize();
 
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = invalidated(*s, 4, "shop:", {"red", "blue"}, options());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QCOMPARE(r.matched, 60u);   // SCARD red 35 + blue 25
@@ -230,7 +197,7 @@ private Q_SLOTS:
     void redisTagThatIsNotASetIsReportedAndNothingRuns()
     {
         m_server->cli({QStringLiteral("SET"), QStringLiteral("shop:tag:odd"), QStringLiteral("x")});
-        auto s = startSource(m_server->url());
+        auto s = openRedisSource(m_server->url());
         const InvalidationReport r = invalidated(*s, 5, "shop:", {"odd"}, options());
         QVERIFY(r.error.isError());
         QVERIFY2(r.error.message.contains(QStringLiteral("WRONGTYPE")), qPrintable(r.error.message));

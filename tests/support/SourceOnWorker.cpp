@@ -1,5 +1,9 @@
 #include "SourceOnWorker.h"
 
+#include "connectors/RedisSource.h"
+
+#include <QTest>
+
 namespace cachelens::test {
 
 SourceRecorder::SourceRecorder(Source* source)
@@ -52,6 +56,14 @@ SourceRecorder::SourceRecorder(Source* source)
     connect(source, &Source::tagMembersReady, this, [this](const TagMembers& m) {
         std::lock_guard lock(m_mutex);
         m_record.tagMembers.append(m);
+    });
+    connect(source, &Source::restoreProgress, this, [this](const RestoreProgress& p) {
+        std::lock_guard lock(m_mutex);
+        m_record.restoreProgress.append(p);
+    });
+    connect(source, &Source::restoreFinished, this, [this](const RestoreReport& r) {
+        std::lock_guard lock(m_mutex);
+        m_record.restores.append(r);
     });
 }
 
@@ -113,6 +125,31 @@ ConnectionState SourceOnWorker::lastState() const
 {
     const auto states = record().states;
     return states.isEmpty() ? ConnectionState::Disconnected : states.last().first;
+}
+
+InvalidationReport SourceOnWorker::waitForInvalidation(quint64 id, int timeoutMs) const
+{
+    (void)QTest::qWaitFor([&] { return byRequestId(record().invalidations, id).has_value(); }, timeoutMs);
+    return byRequestId(record().invalidations, id).value_or(InvalidationReport{});
+}
+
+RestoreReport SourceOnWorker::waitForRestore(quint64 id, int timeoutMs) const
+{
+    (void)QTest::qWaitFor([&] { return byRequestId(record().restores, id).has_value(); }, timeoutMs);
+    return byRequestId(record().restores, id).value_or(RestoreReport{});
+}
+
+std::unique_ptr<SourceOnWorker> openRedisSource(const QString& url, const QString& name)
+{
+    RedisSource::Options options;
+    options.client.reconnectInitialMs = 50;
+    options.client.reconnectMaxMs = 200;
+    auto s = std::make_unique<SourceOnWorker>(
+        new RedisSource(QStringLiteral("test"), name, *ConnectionUrl::parse(url).url, options));
+    s->call([](Source* source) { source->open(); });
+    if (!QTest::qWaitFor([&] { return s->lastState() == ConnectionState::Ready; }, 15000))
+        qWarning("the source for %s did not become ready", qPrintable(url));
+    return s;
 }
 
 } // namespace cachelens::test

@@ -11,7 +11,9 @@
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 
 namespace cachelens::test {
 
@@ -34,6 +36,8 @@ public:
         QList<InvalidationReport> invalidations;
         QList<TagList> tagLists;          // tags (#9)
         QList<TagMembers> tagMembers;
+        QList<RestoreProgress> restoreProgress;   // snapshots (#9)
+        QList<RestoreReport> restores;
     };
     Record snapshot() const;
     void post(std::function<void()> task);   // any thread; runs on the recorder's thread, in order
@@ -59,11 +63,28 @@ public:
     void call(std::function<void(Source*)> request);
     SourceRecorder::Record record() const { return m_recorder->snapshot(); }
     ConnectionState lastState() const;          // Disconnected until the first stateChanged
+    // Waits (up to `timeoutMs`) for the report answering request `id`; a default one (requestId 0) if none came.
+    InvalidationReport waitForInvalidation(quint64 id, int timeoutMs = 60000) const;
+    RestoreReport waitForRestore(quint64 id, int timeoutMs = 60000) const;
 
 private:
     QThread m_thread;
     Source* m_source;
     SourceRecorder* m_recorder;
 };
+
+// The first report in `list` (a Record's invalidations, restores, tag lists, …) answering request `id`.
+template <class T>
+std::optional<T> byRequestId(const QList<T>& list, quint64 id)
+{
+    for (const T& t : list)
+        if (t.requestId == id)
+            return t;
+    return std::nullopt;
+}
+
+// A RedisSource named `name` for `url` on its own worker, opened and Ready (a warning after 15 s). It reconnects
+// within 50–200 ms, for tests that kill or restart the server.
+std::unique_ptr<SourceOnWorker> openRedisSource(const QString& url, const QString& name = QStringLiteral("test source"));
 
 } // namespace cachelens::test

@@ -38,4 +38,10 @@ ConfirmPurgeDialog::ConfirmPurgeDialog(const QString& what, const QString& conne
 
 QString ConfirmPurgeDialog::text() const { return m_text->text(); }
 
+void ConfirmPurgeDialog::setAction(const QString& title, const QString& button)
+{
+    setWindowTitle(title);
+    m_ok->setText(button);
+}
+
 } // namespace cachelens::ui

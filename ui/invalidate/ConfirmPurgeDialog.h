@@ -1,6 +1,6 @@
 #pragma once
-// Asks before a destructive invalidation, saying what will be deleted and where. On a production connection the
-// user must type the connection's name; OK stays disabled until it matches exactly.
+// Asks before a destructive invalidation (or a restore), saying what will change and where. On a production
+// connection the user must type the connection's name; OK stays disabled until it matches exactly.
 #include <QDialog>
 
 class QLabel;
@@ -15,6 +15,9 @@ class ConfirmPurgeDialog : public QDialog
 public:
     // `what`: the sentence ("Delete 50,000 keys matching user:* from prod-cache?").
     ConfirmPurgeDialog(const QString& what, const QString& connectionName, bool production, QWidget* parent = nullptr);
+
+    // The window title and OK button's text for other actions than a delete ("Confirm restore", "Restore").
+    void setAction(const QString& title, const QString& button);
 
     QLineEdit* nameEdit() const { return m_name; }     // null unless production
     QPushButton* okButton() const { return m_ok; }

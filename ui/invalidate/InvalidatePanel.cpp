@@ -2,10 +2,14 @@
 
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/GlobCheck.h"
+#include "connectors/invalidate/SnapshotFile.h"
 #include "ui/ConnectionListModel.h"
 #include "ui/Icons.h"
+#include "ui/dashboard/RecordingListModel.h"   // formatDuration
 #include "ui/invalidate/AuditView.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
+#include "ui/invalidate/SourceCalls.h"
+#include "ui/invalidate/SnapshotsDialog.h"
 #include "ui/invalidate/TagPage.h"
 
 #include "engine/key_escape.h"
@@ -35,20 +39,15 @@ QString escaped(const QByteArray& key)
     return QString::fromStdString(engine::escapeKey(std::string_view(key.constData(), size_t(key.size()))));
 }
 
-QString duration(double seconds)
-{
-    if (seconds < 0)
-        return QStringLiteral("?");
-    if (seconds < 90)
-        return QCoreApplication::translate("cachelens::ui::InvalidatePanel", "%1 s").arg(qRound(seconds));
-    return QCoreApplication::translate("cachelens::ui::InvalidatePanel", "%1 min").arg(qRound(seconds / 60));
-}
+QString eta(double seconds) { return seconds < 0 ? QStringLiteral("?") : formatDuration(qRound64(seconds)); }
 
 } // namespace
 
 InvalidatePanel::InvalidatePanel(QWidget* parent)
-    : Panel(parent), m_auditPath(AuditStore::defaultPath()), m_tabs(new QTabWidget(this)), m_pattern(new QLineEdit),
-      m_validation(new QLabel), m_rate(new QSpinBox), m_jitter(new QSpinBox), m_includeNew(new QCheckBox),
+    : Panel(parent), m_auditPath(AuditStore::defaultPath()), m_snapshotDirectory(SnapshotFile::defaultDirectory()),
+      m_tabs(new QTabWidget(this)), m_pattern(new QLineEdit), m_validation(new QLabel), m_rate(new QSpinBox),
+      m_jitter(new QSpinBox), m_includeNew(new QCheckBox), m_snapshot(new QCheckBox), m_snapshotLimit(new QSpinBox),
+      m_snapshots(new QPushButton(tr("Snapshots…"))),
       m_dryRun(new QPushButton(tr("Dry run"))), m_purge(new QPushButton(tr("Purge…"))),
       m_cancel(new QPushButton(tr("Cancel"))), m_reason(new QLabel), m_forecast(new QLabel), m_sample(new QListWidget),
       m_progress(new QProgressBar), m_progressText(new QLabel), m_result(new QLabel), m_resume(new QPushButton(tr("Resume"))),
@@ -74,18 +73,28 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     m_jitter->setSuffix(tr(" s"));
     m_includeNew->setText(tr("Also delete matching keys created while the purge runs"));
     m_includeNew->setChecked(false);   // keys written during the purge are most likely fresh
+    m_snapshot->setText(tr("Snapshot the keys before deleting them (for Restore), up to"));
+    m_snapshotLimit->setRange(1, 1024 * 1024);
+    m_snapshotLimit->setValue(512);
+    m_snapshotLimit->setSuffix(tr(" MB"));
+    auto* snapshotRow = new QHBoxLayout;
+    snapshotRow->addWidget(m_snapshot);
+    snapshotRow->addWidget(m_snapshotLimit);
+    snapshotRow->addStretch(1);
     auto* form = new QFormLayout;
     form->addRow(tr("Pattern:"), m_pattern);
     form->addRow(QString(), m_validation);
     form->addRow(tr("Throttle:"), m_rate);
     form->addRow(tr("Mode:"), m_jitter);
     form->addRow(QString(), m_includeNew);
+    form->addRow(tr("Undo:"), snapshotRow);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_dryRun);
     buttons->addWidget(m_purge);
     buttons->addWidget(m_cancel);
     buttons->addWidget(m_resume);
     buttons->addStretch(1);
+    buttons->addWidget(m_snapshots);
     m_resume->setToolTip(tr("Continue the interrupted purge where it stopped"));
     m_reason->setWordWrap(true);
     m_reason->setStyleSheet(QStringLiteral("color: #c0392b"));
@@ -120,6 +129,8 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     connect(m_purge, &QPushButton::clicked, this, &InvalidatePanel::askToPurge);
     connect(m_cancel, &QPushButton::clicked, this, &InvalidatePanel::cancelRunning);
     connect(m_resume, &QPushButton::clicked, this, &InvalidatePanel::resumePurge);
+    connect(m_snapshots, &QPushButton::clicked, this, &InvalidatePanel::showSnapshots);
+    connect(m_snapshot, &QCheckBox::toggled, this, &InvalidatePanel::updateActions);
     connect(m_tagPage, &TagPage::invalidated, m_audit, &AuditView::reload);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (m_tabs->widget(index) == m_audit)
@@ -131,6 +142,7 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
 InvalidatePanel::~InvalidatePanel() = default;
 
 ConfirmPurgeDialog* InvalidatePanel::pendingConfirmation() const { return m_confirm.data(); }
+SnapshotsDialog* InvalidatePanel::snapshotsDialog() const { return m_snapshotsDialog.data(); }
 
 QIcon InvalidatePanel::icon() const { return themedIcon(nullptr, "invalidate"); }
 
@@ -139,6 +151,29 @@ void InvalidatePanel::setAuditPath(const QString& path)
     m_auditPath = path;
     m_audit->setAuditPath(path);
     m_tagPage->setAuditPath(path);
+}
+
+void InvalidatePanel::setSnapshotDirectory(const QString& directory)
+{
+    m_snapshotDirectory = directory;
+    if (m_snapshotsDialog)
+        m_snapshotsDialog->setDirectory(directory);
+}
+
+void InvalidatePanel::showSnapshots()
+{
+    if (!m_snapshotsDialog) {
+        m_snapshotsDialog = new SnapshotsDialog(this);
+        m_snapshotsDialog->setAuditPath(m_auditPath);
+        m_snapshotsDialog->setDirectory(m_snapshotDirectory);
+        connect(m_snapshotsDialog, &SnapshotsDialog::restored, m_audit, &AuditView::reload);
+        updateActions();   // hands it the source and connection
+    } else {
+        m_snapshotsDialog->setAuditPath(m_auditPath);
+        m_snapshotsDialog->reload();
+    }
+    m_snapshotsDialog->show();
+    m_snapshotsDialog->raise();
 }
 
 void InvalidatePanel::setConnection(const ConnectionEntry& entry)
@@ -217,6 +252,20 @@ void InvalidatePanel::updateActions()
     m_cancel->setEnabled(!idle);
     m_resume->setVisible(m_interrupted.has_value());
     m_resume->setEnabled(usable && idle && !m_readOnly && m_interrupted.has_value());
+    // Snapshots are DUMP payloads: Redis only.
+    const bool redis = m_source && !m_local;
+    m_snapshot->setEnabled(redis && idle);
+    m_snapshotLimit->setEnabled(redis && idle && m_snapshot->isChecked());
+    if (!redis)
+        m_snapshot->setChecked(false);
+    m_snapshot->setToolTip(redis ? tr("DUMP and TTL of every key go to a file before the key is deleted; the purge stops "
+                                      "before deleting more when the file would pass the limit. Snapshots… restores them.")
+                                 : tr("Snapshots are for Redis connections only: the local engine keeps no DUMP form of "
+                                      "its entries."));
+    if (m_snapshotsDialog) {
+        m_snapshotsDialog->setSource(m_source, m_local);
+        m_snapshotsDialog->setConnection(m_connectionName, m_production, m_readOnly, m_connected);
+    }
 }
 
 void InvalidatePanel::startDryRun() { start(true); }
@@ -228,9 +277,14 @@ void InvalidatePanel::askToPurge()
         return;
     const QLocale locale;
     const QString verb = m_jitter->value() > 0 ? tr("Expire (over %1 s)").arg(m_jitter->value()) : tr("Delete");
-    const QString what = tr("%1 %2 keys matching %3 on %4?")
-                             .arg(verb, locale.toString(qulonglong(m_dryMatched)), m_pattern->text().toHtmlEscaped(),
-                                  m_connectionName.toHtmlEscaped());
+    QString what = tr("%1 %2 keys matching %3 on %4?")
+                       .arg(verb, locale.toString(qulonglong(m_dryMatched)), m_pattern->text().toHtmlEscaped(),
+                            m_connectionName.toHtmlEscaped());
+    if (m_snapshot->isChecked())
+        what += tr(" Each key is saved to a snapshot first (up to %1 MB; the purge stops before deleting more), and "
+                   "Snapshots… can put them back.").arg(locale.toString(m_snapshotLimit->value()));
+    else if (!m_local)
+        what += tr(" No snapshot is taken: the keys cannot be restored.");
     auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
@@ -253,14 +307,14 @@ void InvalidatePanel::resumePurge()
         if (m_running || !m_interrupted)
             return;
         m_pattern->setText(QString::fromUtf8(earlier.glob));
-        start(false, earlier.cursors);
+        start(false, earlier.cursors, earlier.snapshotPath);
         if (m_running)
             m_resuming = earlier;
     });
     dialog->open();
 }
 
-void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors)
+void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors, const QString& snapshotPath)
 {
     const QByteArray glob = m_pattern->text().toUtf8();
     if (!m_source || m_running || glob.isEmpty() || !globProblem(glob).isEmpty() || (!dryRun && m_readOnly))
@@ -273,6 +327,11 @@ void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>
     options.auditPath = m_auditPath;
     options.auditConnection = m_connectionName;
     options.resumeCursors = resumeCursors;
+    // A resumed purge that was snapshotting goes on into the same file.
+    options.snapshot = !dryRun && !m_local && (m_snapshot->isChecked() || !snapshotPath.isEmpty());
+    options.snapshotPath = snapshotPath;
+    options.snapshotDirectory = m_snapshotDirectory;
+    options.snapshotLimitBytes = qint64(m_snapshotLimit->value()) << 20;
     const quint64 id = ++m_nextId;
     m_running = id;
     m_runningDry = dryRun;
@@ -296,9 +355,7 @@ void InvalidatePanel::cancelRunning()
 {
     if (!m_source || !m_running)
         return;
-    Source* source = m_source;
-    const quint64 id = m_running;
-    QMetaObject::invokeMethod(source, [source, id] { source->cancel(id); }, Qt::QueuedConnection);
+    cancelOnSource(m_source, m_running);
     m_progressText->setText(tr("Cancelling…"));
 }
 
@@ -317,7 +374,7 @@ void InvalidatePanel::onProgress(const InvalidationProgress& p)
                                            locale.toString(qRound64(p.keysPerSecond)))
                                 : tr("%1 of ~%2 keys deleted · %3 keys/s · ETA %4")
                                       .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(total)),
-                                           locale.toString(qRound64(p.keysPerSecond)), duration(p.etaSeconds));
+                                           locale.toString(qRound64(p.keysPerSecond)), eta(p.etaSeconds));
     if (p.batchSize > 0 && p.latencyMs >= 0)
         text += tr(" · batch %1, round trip %2 ms (idle %3 ms)")
                     .arg(p.batchSize)
@@ -341,7 +398,8 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
         r.seconds += earlier->seconds;
     }
     if (!r.dryRun && r.interrupted && !r.resumeCursors.isEmpty() && r.what.startsWith(QLatin1String("pattern ")))
-        m_interrupted = Interrupted{r.what.mid(8).toUtf8(), r.resumeCursors, r.matched, r.deleted, r.seconds};
+        m_interrupted = Interrupted{r.what.mid(8).toUtf8(), r.resumeCursors, r.matched, r.deleted, r.seconds,
+                                    r.snapshotPath};
     const QLocale locale;
     m_progress->setRange(0, 1000);
     m_progress->setValue(r.error.isError() || r.cancelled ? m_progress->value() : 1000);
@@ -358,6 +416,8 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
                       .arg(locale.toString(qulonglong(earlier->deleted)), locale.toString(qulonglong(report.deleted)));
     if (m_interrupted)
         result += tr(". Resume continues where it stopped.");
+    if (!r.dryRun && r.snapshotKeys > 0)
+        result += tr(". Snapshots… can put them back.");
     m_result->setText(result);
     if (r.dryRun && !r.error.isError() && !r.cancelled) {
         m_dryGlob = r.what.startsWith(QLatin1String("pattern ")) ? r.what.mid(8).toUtf8() : QByteArray();
@@ -368,8 +428,8 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
                             .arg(locale.toString(r.keyspaceShare() * 100.0, 'f', 1), locale.toString(qulonglong(r.keyspace)));
         if (r.estimatedMemoryBytes >= 0)
             forecast += tr(", about %1").arg(locale.formattedDataSize(r.estimatedMemoryBytes));
-        forecast += r.hitShare >= 0 ? tr(", %1% of recent hits").arg(r.hitShare * 100.0, 0, 'f', 1)
-                                    : tr(" (share of recent hits: not known for this source)");
+        forecast += r.hitShare >= 0 ? tr(", %1% of recent reads").arg(locale.toString(r.hitShare * 100.0, 'f', 1))
+                                    : tr(" (share of recent reads: not known for this source)");
         m_forecast->setText(forecast);
         m_sample->clear();
         for (const QByteArray& key : r.sample)
@@ -377,6 +437,10 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
     } else if (!r.dryRun) {
         m_dryGlob.clear();   // the keyspace changed: a new purge needs a new count
         m_audit->reload();
+        if (m_snapshotsDialog && !r.snapshotPath.isEmpty()) {
+            m_snapshotsDialog->selectPath(r.snapshotPath);
+            m_snapshotsDialog->reload();
+        }
     }
     updateActions();
 }

@@ -1,8 +1,9 @@
 #pragma once
 // The Invalidate panel: purge by Redis glob (live validation, dry run with impact forecast and sample, progress with
-// keys/s and ETA, cancel, throttle, new-key policy, expire-with-jitter) or by tag (local engine), with confirmation
-// (typed name on production connections), disabled on read-only ones, and the Audit view of every destructive
-// action. All work is done by the Source on its thread; the panel only sends requests and shows their reports.
+// keys/s and ETA, cancel, throttle, new-key policy, expire-with-jitter, snapshot for undo on Redis) or by tag, with
+// confirmation (typed name on production connections), disabled on read-only ones, "Snapshots…" to restore or
+// delete earlier snapshots, and the Audit view of every destructive action. All work is done by the Source on its
+// thread; the panel only sends requests and shows their reports.
 #include "ui/Panel.h"
 
 #include <QPointer>
@@ -22,6 +23,7 @@ namespace cachelens::ui {
 
 class AuditView;
 class ConfirmPurgeDialog;
+class SnapshotsDialog;
 class TagPage;
 
 class InvalidatePanel : public Panel
@@ -36,6 +38,7 @@ public:
     QIcon icon() const override;
 
     void setAuditPath(const QString& path);     // tests; default AuditStore::defaultPath()
+    void setSnapshotDirectory(const QString& directory);   // tests; default SnapshotFile::defaultDirectory()
 
     // For tests and for the lead's wiring.
     QLineEdit* patternEdit() const { return m_pattern; }
@@ -46,6 +49,10 @@ public:
     QSpinBox* rateSpin() const { return m_rate; }
     QSpinBox* jitterSpin() const { return m_jitter; }
     QCheckBox* includeNewKeysCheck() const { return m_includeNew; }
+    QCheckBox* snapshotCheck() const { return m_snapshot; }
+    QSpinBox* snapshotLimitSpin() const { return m_snapshotLimit; }   // MB
+    QPushButton* snapshotsButton() const { return m_snapshots; }
+    SnapshotsDialog* snapshotsDialog() const;   // once opened
     TagPage* tagPage() const { return m_tagPage; }
     QPushButton* resumeButton() const { return m_resume; }
     QLabel* forecastLabel() const { return m_forecast; }
@@ -68,11 +75,13 @@ public Q_SLOTS:
     void cancelRunning();
     // After an interrupted purge: continues from the cursors it saved; the report counts both parts.
     void resumePurge();
+    void showSnapshots();                       // the "Snapshots…" dialog (list, restore, delete)
 
 private:
     void validate();
     void updateActions();
-    void start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors = {});
+    void start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors = {},
+               const QString& snapshotPath = {});
     void onProgress(const cachelens::InvalidationProgress& progress);
     void onFinished(const cachelens::InvalidationReport& report);
 
@@ -89,12 +98,14 @@ private:
     QByteArray m_dryGlob;           // pattern of the last successful dry run (purge needs one)
     quint64 m_dryMatched = 0;
     QString m_auditPath;
-    // An interrupted purge that can be resumed: its pattern, cursors and what it had done.
+    QString m_snapshotDirectory;
+    // An interrupted purge that can be resumed: its pattern, cursors, snapshot file and what it had done.
     struct Interrupted {
         QByteArray glob;
         QList<QPair<QString, QByteArray>> cursors;
         quint64 matched = 0, deleted = 0;
         double seconds = 0;
+        QString snapshotPath;       // the resumed run appends to it
     };
     std::optional<Interrupted> m_interrupted;
     std::optional<Interrupted> m_resuming;     // the earlier part of the run in flight
@@ -105,6 +116,10 @@ private:
     QSpinBox* m_rate;
     QSpinBox* m_jitter;
     QCheckBox* m_includeNew;
+    QCheckBox* m_snapshot;
+    QSpinBox* m_snapshotLimit;
+    QPushButton* m_snapshots;
+    QPointer<SnapshotsDialog> m_snapshotsDialog;
     QPushButton* m_dryRun;
     QPushButton* m_purge;
     QPushButton* m_cancel;

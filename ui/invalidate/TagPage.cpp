@@ -2,6 +2,7 @@
 
 #include "connectors/Source.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
+#include "ui/invalidate/SourceCalls.h"
 #include "ui/invalidate/TagListModel.h"
 
 #include "engine/key_escape.h"
@@ -265,9 +266,7 @@ void TagPage::cancelRunning()
 {
     if (!m_source || !m_running)
         return;
-    Source* source = m_source;
-    const quint64 id = m_running;
-    QMetaObject::invokeMethod(source, [source, id] { source->cancel(id); }, Qt::QueuedConnection);
+    cancelOnSource(m_source, m_running);
     m_result->setText(tr("Cancelling…"));
 }
 

@@ -1,0 +1,308 @@
+#include "connectors/invalidate/SnapshotFile.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+namespace cachelens {
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("cachelens::SnapshotFile", text); }
+
+const char* const kMigrations[] = {
+    // 0 → 1
+    "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE keys(id INTEGER PRIMARY KEY, key BLOB NOT NULL, pttl INTEGER NOT NULL, payload BLOB NOT NULL,"
+    " taken_ms INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '', restored INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX keys_by_key ON keys(key);",
+};
+static_assert(std::size(kMigrations) == SnapshotFile::kSchemaVersion);
+
+SqliteDb::Schema schema(int busyTimeoutMs = 2000)
+{
+    SqliteDb::Schema s;
+    s.what = tr("the snapshot");
+    s.kind = QStringLiteral("snapshot");
+    s.migrations = kMigrations;
+    s.version = SnapshotFile::kSchemaVersion;
+    // FULL: a committed batch is on disk before its keys are deleted (WAL syncs the log at every commit).
+    s.pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+    s.busyTimeoutMs = busyTimeoutMs;
+    s.applicationId = 0x434c534e;   // "CLSN"
+    return s;
+}
+
+QString fileNamePart(const QString& connection)
+{
+    QString out;
+    for (const QChar c : connection) {
+        const bool plain = (c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
+                           || (c >= QLatin1Char('0') && c <= QLatin1Char('9')) || c == QLatin1Char('-') || c == QLatin1Char('.');
+        out += plain ? c : QLatin1Char('_');
+    }
+    return out.left(60);
+}
+
+} // namespace
+
+QString SnapshotInfo::stateText() const
+{
+    if (state == QLatin1String("complete"))
+        return tr("complete");
+    if (state == QLatin1String("limit"))
+        return tr("stopped at its size limit");
+    if (state == QLatin1String("cancelled"))
+        return tr("purge cancelled");
+    if (state == QLatin1String("interrupted"))
+        return tr("purge interrupted");
+    if (state == QLatin1String("failed"))
+        return tr("purge failed");
+    if (state == QLatin1String("writing"))
+        return tr("being written (or its purge died)");
+    return state;
+}
+
+SnapshotFile::~SnapshotFile() { close(); }
+
+QString SnapshotFile::defaultDirectory()
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("snapshots"));
+}
+
+QString SnapshotFile::newPath(const QString& directory, const QString& connection, const QDateTime& time)
+{
+    const QString base = QDir(directory).filePath(time.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss")) + QLatin1Char('-')
+                                                  + fileNamePart(connection));
+    QString path = base + suffix();
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = base + QLatin1Char('-') + QString::number(n) + suffix();
+    return path;
+}
+
+bool SnapshotFile::openWith(const QString& path, SqliteDb::Mode mode)
+{
+    close();
+    m_readOnly = mode == SqliteDb::Mode::ReadOnly;
+    return m_db.open(path, schema(), mode) && loadTotals();
+}
+
+bool SnapshotFile::create(const QString& path, const SnapshotInfo& meta)
+{
+    if (!openWith(path, SqliteDb::Mode::Create))
+        return false;
+    if (info().created.isValid())
+        return setState(QStringLiteral("writing"));   // appending (a resumed purge): keep the first run's description
+    SqliteDb::Transaction transaction(m_db);
+    const QDateTime created = meta.created.isValid() ? meta.created : QDateTime::currentDateTimeUtc();
+    const bool ok = transaction.ok() && setMeta(QStringLiteral("created_ms"), QString::number(created.toMSecsSinceEpoch()))
+                    && setMeta(QStringLiteral("connection"), meta.connection) && setMeta(QStringLiteral("target"), meta.target)
+                    && setMeta(QStringLiteral("server"), meta.server)
+                    && setMeta(QStringLiteral("limit_bytes"), QString::number(meta.limitBytes))
+                    && setMeta(QStringLiteral("state"), QStringLiteral("writing"));
+    if (!ok || !transaction.commit()) {
+        m_db.fail(tr("Writing"));
+        close();
+        return false;
+    }
+    return true;
+}
+
+bool SnapshotFile::open(const QString& path, bool readOnly)
+{
+    return openWith(path, readOnly ? SqliteDb::Mode::ReadOnly : SqliteDb::Mode::ReadWrite);
+}
+
+void SnapshotFile::close()
+{
+    if (m_db.isOpen() && !m_readOnly)
+        m_db.exec("PRAGMA journal_mode=DELETE");   // one self-contained file again (fails harmlessly if others read it)
+    m_db.close();
+    m_keys = m_bytes = 0;
+}
+
+bool SnapshotFile::loadTotals()
+{
+    SqliteStatement q(m_db.handle(), "SELECT COUNT(*), COALESCE(SUM(length(key) + length(payload)), 0) FROM keys");
+    if (!q.ok() || q.step() != SQLITE_ROW) {
+        m_db.fail(tr("Reading"));
+        m_db.close();
+        return false;
+    }
+    m_keys = q.int64(0);
+    m_bytes = q.int64(1);
+    return true;
+}
+
+bool SnapshotFile::setMeta(const QString& name, const QString& value)
+{
+    SqliteStatement q(m_db.handle(), "INSERT INTO meta(name, value) VALUES(?1, ?2)"
+                                     " ON CONFLICT(name) DO UPDATE SET value = excluded.value");
+    if (!q.ok())
+        return false;
+    q.bind(1, name);
+    q.bind(2, value);
+    return q.step() == SQLITE_DONE;
+}
+
+bool SnapshotFile::setState(const QString& state)
+{
+    if (!m_db.isOpen())
+        return false;
+    return setMeta(QStringLiteral("state"), state) || m_db.fail(tr("Writing"));
+}
+
+bool SnapshotFile::append(const QVector<SnapshotRow>& rows)
+{
+    if (!m_db.isOpen())
+        return m_db.failWith(tr("the snapshot is not open"));
+    if (rows.isEmpty())
+        return true;
+    SqliteDb::Transaction transaction(m_db);
+    if (!transaction.ok())
+        return m_db.fail(tr("Writing"));
+    // A key DUMPed again (a resumed purge walks the pages whose deletion was never confirmed) keeps one row: the later
+    // DUMP, taken right before the deletion that followed it.
+    SqliteStatement q(m_db.handle(), "INSERT INTO keys(key, pttl, payload, taken_ms, node) VALUES(?,?,?,?,?)"
+                                     " ON CONFLICT(key) DO UPDATE SET pttl = excluded.pttl, payload = excluded.payload,"
+                                     " taken_ms = excluded.taken_ms, node = excluded.node, restored = 0");
+    if (!q.ok())
+        return m_db.fail(tr("Writing"));
+    qint64 bytes = 0;
+    for (const SnapshotRow& r : rows) {
+        q.bindBlob(1, r.key);
+        q.bind(2, r.pttlMs);
+        q.bindBlob(3, r.payload);
+        q.bind(4, r.takenMs);
+        q.bind(5, r.node);
+        if (q.step() != SQLITE_DONE)
+            return m_db.fail(tr("Writing"));
+        q.reset();
+        bytes += r.key.size() + r.payload.size();
+    }
+    if (!transaction.commit())
+        return m_db.fail(tr("Writing"));
+    m_keys += rows.size();
+    m_bytes += bytes;
+    return true;
+}
+
+SnapshotInfo SnapshotFile::info()
+{
+    SnapshotInfo info;
+    info.path = m_db.path();
+    info.fileBytes = QFileInfo(info.path).size();
+    if (!m_db.isOpen()) {
+        info.error = m_db.errorString();
+        return info;
+    }
+    info.keys = m_keys;
+    info.bytes = m_bytes;
+    SqliteStatement meta(m_db.handle(), "SELECT name, value FROM meta");
+    while (meta.ok() && meta.step() == SQLITE_ROW) {
+        const QString name = meta.text(0), value = meta.text(1);
+        if (name == QLatin1String("created_ms"))
+            info.created = QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+        else if (name == QLatin1String("connection"))
+            info.connection = value;
+        else if (name == QLatin1String("target"))
+            info.target = value;
+        else if (name == QLatin1String("server"))
+            info.server = value;
+        else if (name == QLatin1String("limit_bytes"))
+            info.limitBytes = value.toLongLong();
+        else if (name == QLatin1String("state"))
+            info.state = value;
+    }
+    SqliteStatement restored(m_db.handle(), "SELECT COUNT(*) FROM keys WHERE restored = 1");
+    if (restored.ok() && restored.step() == SQLITE_ROW)
+        info.restored = restored.int64(0);
+    return info;
+}
+
+QVector<SnapshotRow> SnapshotFile::pending(qint64 afterId, int limit)
+{
+    QVector<SnapshotRow> rows;
+    SqliteStatement q(m_db.handle(), "SELECT id, key, pttl, payload, taken_ms, node FROM keys"
+                                     " WHERE restored = 0 AND id > ? ORDER BY id LIMIT ?");
+    if (!q.ok()) {
+        m_db.fail(tr("Reading"));
+        return rows;
+    }
+    q.bind(1, afterId);
+    q.bind(2, qint64(limit));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW)
+        rows.append(SnapshotRow{q.int64(0), q.blob(1), q.int64(2), q.blob(3), q.int64(4), q.text(5)});
+    if (rc != SQLITE_DONE)
+        m_db.fail(tr("Reading"));
+    return rows;
+}
+
+qint64 SnapshotFile::pendingCount()
+{
+    SqliteStatement q(m_db.handle(), "SELECT COUNT(*) FROM keys WHERE restored = 0");
+    return q.ok() && q.step() == SQLITE_ROW ? q.int64(0) : -1;
+}
+
+bool SnapshotFile::markRestored(const QVector<qint64>& ids)
+{
+    if (ids.isEmpty())
+        return true;
+    SqliteDb::Transaction transaction(m_db);
+    SqliteStatement q(m_db.handle(), "UPDATE keys SET restored = 1 WHERE id = ?");
+    if (!transaction.ok() || !q.ok())
+        return m_db.fail(tr("Writing"));
+    for (const qint64 id : ids) {
+        q.bind(1, id);
+        if (q.step() != SQLITE_DONE)
+            return m_db.fail(tr("Writing"));
+        q.reset();
+    }
+    return transaction.commit() || m_db.fail(tr("Writing"));
+}
+
+QVector<SnapshotInfo> SnapshotFile::list(const QString& directory)
+{
+    QVector<SnapshotInfo> out;
+    const QFileInfoList files = QDir(directory).entryInfoList({QLatin1Char('*') + suffix()}, QDir::Files, QDir::Name);
+    for (const QFileInfo& f : files) {
+        SnapshotFile file;
+        // A short wait: a file locked by a running purge is listed with its reason rather than stalling the list.
+        file.m_readOnly = true;
+        if (file.m_db.open(f.absoluteFilePath(), schema(200), SqliteDb::Mode::ReadOnly))
+            file.loadTotals();
+        SnapshotInfo info = file.info();
+        info.path = f.absoluteFilePath();
+        if (!info.created.isValid())
+            info.created = f.lastModified().toUTC();
+        out.append(info);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SnapshotInfo& a, const SnapshotInfo& b) { return a.created > b.created; });
+    return out;
+}
+
+bool SnapshotFile::remove(const QString& path, QString* error)
+{
+    if (!path.endsWith(suffix())) {
+        if (error)
+            *error = tr("%1 is not a snapshot file").arg(QDir::toNativeSeparators(path));
+        return false;
+    }
+    for (const char* extra : {"-wal", "-shm", "-journal"})
+        QFile::remove(path + QLatin1String(extra));
+    QFile file(path);
+    if (!file.remove()) {
+        if (error)
+            *error = tr("%1 cannot be removed: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace cachelens

@@ -1,0 +1,111 @@
+#pragma once
+// SnapshotFile: the undo of a purge — the DUMP payload and PTTL of every key it deleted, in a SQLite file written
+// *before* the keys are deleted, so Restore can put them back with RESTORE. One file per purge, named by time and
+// connection under <AppDataLocation>/snapshots/ (the Invalidate panel's "Snapshots…" lists them; `cachelensctl
+// restore` reads them). Keys and payloads are BLOBs: binary keys and values round-trip exactly.
+//
+// Durability: append() writes a batch in one transaction, WAL with synchronous=FULL, so when it returns true the rows
+// survive a crash or a power cut; only then may their keys be deleted. close() folds the WAL back into the file, so
+// a finished snapshot is one file that can be copied or mailed. The size limit counts the bytes of keys and payloads
+// (the file is a little larger: SQLite's pages).
+//
+// Restore marks the rows it put back (restored = 1), so restoring again after an interruption tries only the rest.
+//
+// Schema history:
+//   1  meta(name, value): created_ms, connection, target, server, limit_bytes, state;
+//      keys(id, key BLOB unique, pttl ms (-1: no expiry), payload BLOB (DUMP), taken_ms (client clock when DUMP was
+//      sent), node, restored 0/1)
+#include "connectors/sqlite/SqliteDb.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+#include <QVector>
+
+namespace cachelens {
+
+// What a snapshot file holds (plain value: it travels from a loader thread to the GUI).
+struct SnapshotInfo {
+    QString path;
+    QDateTime created;              // UTC
+    QString connection;             // the connection's name as the user knew it
+    QString target;                 // what was purged: "pattern user:*"
+    QString server;                 // "127.0.0.1:6379", or the masters of a cluster
+    QString state;                  // writing, complete, limit, cancelled, interrupted, failed (see stateText)
+    qint64 keys = 0;
+    qint64 bytes = 0;               // keys + payloads
+    qint64 limitBytes = 0;
+    qint64 restored = 0;            // rows an earlier restore put back
+    qint64 fileBytes = 0;
+    QString error;                  // set when the file could not be read (the other fields may be empty)
+
+    QString stateText() const;      // "complete", "stopped at its size limit", … (translated)
+};
+
+struct SnapshotRow {
+    qint64 id = 0;
+    QByteArray key;
+    qint64 pttlMs = -1;             // -1: no expiry
+    QByteArray payload;             // DUMP's serialized value
+    qint64 takenMs = 0;             // Unix ms (client clock) when the DUMP + PTTL were sent
+    QString node;                   // master it came from ("host:port")
+};
+
+class SnapshotFile
+{
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    SnapshotFile() = default;
+    ~SnapshotFile();
+    SnapshotFile(const SnapshotFile&) = delete;
+    SnapshotFile& operator=(const SnapshotFile&) = delete;
+
+    static QString defaultDirectory();                   // <AppDataLocation>/snapshots
+    static QString suffix() { return QStringLiteral(".snapshot.db"); }
+    // "<directory>/20260304-050607-prod-cache.snapshot.db" — a name no file has yet (-2, -3 … when needed).
+    static QString newPath(const QString& directory, const QString& connection, const QDateTime& time);
+
+    // A new file with `meta` (state "writing"), or an existing snapshot to append to (a resumed purge): its
+    // rows count toward keys() and bytes(). False: errorString() says why.
+    bool create(const QString& path, const SnapshotInfo& meta);
+    // An existing snapshot: read-only (listing, dry run) or read-write (restore marks rows).
+    bool open(const QString& path, bool readOnly);
+    void close();
+    bool isOpen() const { return m_db.isOpen(); }
+    QString path() const { return m_db.path(); }
+    QString errorString() const { return m_db.errorString(); }
+
+    // Every row in the file, and their keys + payloads, as of open() plus what append() wrote since (a key written
+    // again counts again here until the next open: the limit errs on the safe side).
+    qint64 keys() const { return m_keys; }
+    qint64 bytes() const { return m_bytes; }
+    // Writes the rows in one durable transaction. False: nothing of them was written.
+    bool append(const QVector<SnapshotRow>& rows);
+    bool setState(const QString& state);
+    SnapshotInfo info();
+
+    // Rows no restore has put back yet, in id order after `afterId`, at most `limit`.
+    QVector<SnapshotRow> pending(qint64 afterId, int limit);
+    qint64 pendingCount();
+    bool markRestored(const QVector<qint64>& ids);       // one transaction
+
+    // Every snapshot in `directory`, newest first; a file that cannot be read is listed with its error.
+    static QVector<SnapshotInfo> list(const QString& directory);
+    // Removes the file (and SQLite's -wal/-shm/-journal beside it). False: `error` says why.
+    static bool remove(const QString& path, QString* error);
+
+private:
+    bool openWith(const QString& path, SqliteDb::Mode mode);
+    bool loadTotals();
+    bool setMeta(const QString& name, const QString& value);
+
+    SqliteDb m_db;
+    qint64 m_keys = 0;
+    qint64 m_bytes = 0;
+    bool m_readOnly = false;
+};
+
+} // namespace cachelens
+
+Q_DECLARE_METATYPE(cachelens::SnapshotInfo)

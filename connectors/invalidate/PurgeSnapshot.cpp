@@ -26,62 +26,76 @@ bool PurgeSnapshot::open(const QString& path, const SnapshotInfo& meta, qint64 l
     return false;
 }
 
+// What one batch's DUMP + PTTL replies gather; each reply's callback holds only this (shared) and its index.
+struct PurgeSnapshot::Gather {
+    QString node;
+    qint64 takenMs = 0;
+    QList<QByteArray> keys;
+    Done done;
+    QVector<QByteArray> payloads;
+    QVector<qint64> pttls;
+    QVector<bool> present;
+    qsizetype left = 0;
+    RedisError error;
+};
+
 void PurgeSnapshot::take(RedisClient* client, const QString& node, const QList<QByteArray>& keys, Done done)
 {
-    struct Gather {
-        QVector<QByteArray> payloads;
-        QVector<qint64> pttls;
-        QVector<bool> present;
-        qsizetype left = 0;
-        RedisError error;
-    };
     if (m_stop.isError() || keys.isEmpty() || !client) {
         QMetaObject::invokeMethod(this, [done] { done({}, {}); }, Qt::QueuedConnection);
         return;
     }
     auto g = std::make_shared<Gather>();
+    g->node = node;
+    // The client's clock when the batch goes out: a restore counts the TTL down from here, so a key can come back a
+    // round trip early, never late.
+    g->takenMs = QDateTime::currentMSecsSinceEpoch();
+    g->keys = keys;
+    g->done = std::move(done);
     g->payloads.resize(keys.size());
     g->pttls.resize(keys.size());
     g->present.fill(false, keys.size());
     g->left = keys.size() * 2;
-    // The client's clock when the batch goes out: a restore counts the TTL down from here, so a key can come back a
-    // round trip early, never late.
-    const qint64 takenMs = QDateTime::currentMSecsSinceEpoch();
-    auto answered = [this, g, node, takenMs, keys, done] {
-        if (--g->left > 0)
-            return;
-        if (g->error.isError())
-            return done({}, g->error);
-        QList<QByteArray> present;
-        QVector<QByteArray> payloads;
-        QVector<qint64> pttls;
-        for (qsizetype i = 0; i < keys.size(); ++i) {
-            if (!g->present[i] || g->pttls[i] == -2)
-                continue;   // gone before it could be snapshotted: not ours to delete
-            present << keys[i];
-            payloads << g->payloads[i];
-            pttls << g->pttls[i];
-        }
-        write(node, takenMs, present, payloads, pttls, done);
-    };
     for (qsizetype i = 0; i < keys.size(); ++i) {
-        client->command({QByteArrayLiteral("DUMP"), keys[i]}, this, [g, i, answered](const RedisReply& r) {
+        client->command({QByteArrayLiteral("DUMP"), keys[i]}, this, [this, g, i](const RedisReply& r) {
             if (r.isError() && !g->error.isError())
                 g->error = r.error();
             else if (r.isString()) {
                 g->payloads[i] = r.bytes();
                 g->present[i] = true;
             }
-            answered();
+            answered(*g);
         });
-        client->command({QByteArrayLiteral("PTTL"), keys[i]}, this, [g, i, answered](const RedisReply& r) {
+        client->command({QByteArrayLiteral("PTTL"), keys[i]}, this, [this, g, i](const RedisReply& r) {
             if (r.isError() && !g->error.isError())
                 g->error = r.error();
             else if (r.isInteger())
                 g->pttls[i] = r.toInteger();
-            answered();
+            answered(*g);
         });
     }
+}
+
+void PurgeSnapshot::answered(Gather& g)
+{
+    if (--g.left > 0)
+        return;
+    if (g.error.isError())
+        return g.done({}, g.error);
+    QList<QByteArray> present;
+    QVector<QByteArray> payloads;
+    QVector<qint64> pttls;
+    present.reserve(g.keys.size());
+    payloads.reserve(g.keys.size());
+    pttls.reserve(g.keys.size());
+    for (qsizetype i = 0; i < g.keys.size(); ++i) {
+        if (!g.present[i] || g.pttls[i] == -2)
+            continue;   // gone before it could be snapshotted: not ours to delete
+        present << g.keys[i];
+        payloads << g.payloads[i];
+        pttls << g.pttls[i];
+    }
+    write(g.node, g.takenMs, present, payloads, pttls, g.done);
 }
 
 void PurgeSnapshot::write(const QString& node, qint64 takenMs, const QList<QByteArray>& keys,

@@ -47,6 +47,8 @@ public:
     void discard();
 
 private:
+    struct Gather;
+    void answered(Gather& gather);
     void write(const QString& node, qint64 takenMs, const QList<QByteArray>& keys, const QVector<QByteArray>& payloads,
                const QVector<qint64>& pttls, const Done& done);
 

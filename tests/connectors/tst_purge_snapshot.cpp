@@ -373,6 +373,48 @@ private Q_SLOTS:
         QCOMPARE(SnapshotFile::list(m_snapshots).size(), 2);
     }
 
+    void aKeyWrittenAgainKeepsOneRowTheLaterOne_data()
+    {
+        QTest::addColumn<bool>("olderFile");
+        QTest::addRow("file of this version") << false;
+        QTest::addRow("file with the UNIQUE index on key of earlier versions") << true;
+    }
+    void aKeyWrittenAgainKeepsOneRowTheLaterOne()
+    {
+        // A resumed purge DUMPs again the keys of batches whose deletion was never confirmed, into the same file.
+        QFETCH(bool, olderFile);
+        const QString path = m_dir.filePath(QStringLiteral("again-%1.snapshot.db").arg(m_serial));
+        const auto row = [](const QByteArray& key, const QByteArray& payload) {
+            return SnapshotRow{0, key, -1, payload, 1000, QStringLiteral("127.0.0.1:1")};
+        };
+        const QByteArray binary("k\0\xff", 3);
+        {
+            SnapshotFile f;
+            QVERIFY2(f.create(path, {}), qPrintable(f.errorString()));
+            QVERIFY(f.append({row("a", "a1"), row("b", "b1"), row(binary, "x1")}));
+            QVERIFY(f.append({row("c", "c1"), row("a", "a2")}));   // a again, in a later batch
+        }
+        if (olderFile)
+            QVERIFY(sql(path, "CREATE UNIQUE INDEX keys_by_key ON keys(key)"));
+        {
+            SnapshotFile f;   // appending to it, as a resumed purge does
+            QVERIFY2(f.create(path, {}), qPrintable(f.errorString()));
+            QVERIFY(f.append({row("b", "b2"), row(binary, "x2"), row("d", "d1")}));
+        }
+        SnapshotFile f;
+        QVERIFY(f.open(path, true));
+        QCOMPARE(f.keys(), 5);
+        QHash<QByteArray, QByteArray> payloads;
+        for (const SnapshotRow& r : f.pending(0, 100))
+            payloads.insert(r.key, r.payload);
+        QCOMPARE(payloads.size(), 5);
+        QCOMPARE(payloads.value("a"), QByteArray("a2"));
+        QCOMPARE(payloads.value("b"), QByteArray("b2"));
+        QCOMPARE(payloads.value("c"), QByteArray("c1"));
+        QCOMPARE(payloads.value(binary), QByteArray("x2"));
+        QCOMPARE(payloads.value("d"), QByteArray("d1"));
+    }
+
     void localEngineSaysSnapshotsAreForRedisOnly()
     {
         auto cache = std::make_shared<engine::Cache>();

@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QLocale>
-#include <QMutexLocker>
 
 #include <memory>
 
@@ -142,18 +141,17 @@ void PurgeSnapshot::write(const QString& node, qint64 takenMs, const QList<QByte
 void PurgeSnapshot::enqueue(Job job)
 {
     {
-        QMutexLocker lock(&m_queueLock);
+        std::lock_guard lock(m_mailboxMutex);
         m_queue.push_back(job.rows);
     }
     m_writing.push_back(std::move(job));
-    if (!m_thread.isRunning()) {
-        m_writer = new QObject;
+    if (!m_writer) {
+        m_writer = new detail::SnapshotDrainer([this] { drain(); });
         m_writer->moveToThread(&m_thread);
-        connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
         m_thread.setObjectName(QStringLiteral("snapshot writer"));
         m_thread.start();
     }
-    QMetaObject::invokeMethod(m_writer, [this] { drain(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(m_writer, "drain", Qt::QueuedConnection);
 }
 
 // On the writer thread: everything queued so far in one transaction (one fsync for all of it).
@@ -161,7 +159,7 @@ void PurgeSnapshot::drain()
 {
     std::vector<QVector<SnapshotRow>> batches;
     {
-        QMutexLocker lock(&m_queueLock);
+        std::lock_guard lock(m_mailboxMutex);
         batches.swap(m_queue);
     }
     if (batches.empty())
@@ -169,11 +167,23 @@ void PurgeSnapshot::drain()
     QVector<SnapshotRow> rows;
     for (const QVector<SnapshotRow>& b : batches)
         rows.append(b);
-    QString error;
     if (m_writeFailed.isEmpty() && !m_file.append(rows))
         m_writeFailed = m_file.errorString();   // and nothing is written after it
-    error = m_writeFailed;
-    QMetaObject::invokeMethod(this, [this, count = batches.size(), error] { written(count, error); }, Qt::QueuedConnection);
+    // Posted under the lock: stopWriter() takes it after the join, which orders this call before the destruction.
+    std::lock_guard lock(m_mailboxMutex);
+    m_answers.emplace_back(batches.size(), m_writeFailed);
+    QMetaObject::invokeMethod(this, "takeWritten", Qt::QueuedConnection);
+}
+
+void PurgeSnapshot::takeWritten()
+{
+    std::deque<std::pair<size_t, QString>> answers;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        answers.swap(m_answers);
+    }
+    for (const auto& [batches, error] : answers)
+        written(batches, error);
 }
 
 void PurgeSnapshot::written(size_t count, const QString& error)
@@ -201,11 +211,15 @@ PurgeSnapshot::~PurgeSnapshot() { stopWriter(); }
 // goes away with writes queued, this waits for the transaction being written (milliseconds) on the purge's thread.
 void PurgeSnapshot::stopWriter()
 {
-    if (!m_thread.isRunning())
+    if (!m_writer)
         return;
     m_thread.quit();
     m_thread.wait();
-    m_writer = nullptr;   // deleted as the thread ended
+    // Taking the mutex orders the writer's last file access (always followed by posting an answer) before what this
+    // thread does with the file next; the join itself happens inside Qt, out of ThreadSanitizer's sight.
+    std::lock_guard lock(m_mailboxMutex);
+    delete m_writer;   // its thread has ended: it processes no event any more
+    m_writer = nullptr;
 }
 
 void PurgeSnapshot::discard()

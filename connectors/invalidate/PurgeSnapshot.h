@@ -16,17 +16,31 @@
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/RedisReply.h"
 
-#include <QMutex>
 #include <QObject>
 #include <QThread>
 
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <vector>
 
 namespace cachelens::redis {
 
 class RedisClient;
+
+namespace detail {
+// Lives on PurgeSnapshot's writer thread; invoked there by name, so no slot object is shared between the threads.
+class SnapshotDrainer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SnapshotDrainer(std::function<void()> drain) : m_drain(std::move(drain)) {}
+public Q_SLOTS:
+    void drain() { m_drain(); }
+private:
+    std::function<void()> m_drain;
+};
+} // namespace detail
 
 class PurgeSnapshot : public QObject
 {
@@ -54,6 +68,9 @@ public:
     // Closes and removes the file (the purge did not start, so it holds nothing).
     void discard();
 
+private Q_SLOTS:
+    void takeWritten();               // woken by name from the writer thread
+
 private:
     struct Gather;
     struct Job {                      // a batch waiting for its rows to be durable
@@ -72,12 +89,15 @@ private:
     void stopWriter();
 
     // m_file belongs to the writer thread while it runs (open() before it starts, finish()/discard() after it ended).
+    // Rows and answers cross threads in mutex-guarded mailboxes; the queued calls only wake the other side (Qt's event
+    // queue synchronises inside its uninstrumented library, where ThreadSanitizer cannot see it).
     QString m_path;
     SnapshotFile m_file;
     QThread m_thread;
-    QObject* m_writer = nullptr;      // lives on m_thread: drain() runs there
-    QMutex m_queueLock;
-    std::vector<QVector<SnapshotRow>> m_queue;   // guarded by m_queueLock: rows not yet taken by drain()
+    detail::SnapshotDrainer* m_writer = nullptr;   // lives on m_thread
+    std::mutex m_mailboxMutex;
+    std::vector<QVector<SnapshotRow>> m_queue;     // guarded by m_mailboxMutex: rows drain() has not taken yet
+    std::deque<std::pair<size_t, QString>> m_answers;   // guarded by m_mailboxMutex: (batches, error) written
     QString m_writeFailed;            // writer thread: set by a failed transaction, refuses every later one
     // Purge thread only.
     std::deque<Job> m_writing;

@@ -19,114 +19,219 @@ PurgeSnapshot::PurgeSnapshot(QObject* parent) : QObject(parent) {}
 bool PurgeSnapshot::open(const QString& path, const SnapshotInfo& meta, qint64 limitBytes, QString* error)
 {
     m_limit = limitBytes;
-    if (m_file.create(path, meta))
+    m_path = path;
+    if (m_file.create(path, meta)) {
+        m_keysQueued = m_file.keys();
+        m_bytesQueued = m_file.bytes();
         return true;
+    }
     if (error)
         *error = tr("nothing was changed: %1").arg(m_file.errorString());
     return false;
 }
 
+// What one batch's DUMP + PTTL replies gather; each reply's callback holds only this (shared) and its index.
+struct PurgeSnapshot::Gather {
+    QString node;
+    qint64 takenMs = 0;
+    QList<QByteArray> keys;
+    Done done;
+    QVector<QByteArray> payloads;
+    QVector<qint64> pttls;
+    QVector<bool> present;
+    qsizetype left = 0;
+    RedisError error;
+};
+
 void PurgeSnapshot::take(RedisClient* client, const QString& node, const QList<QByteArray>& keys, Done done)
 {
-    struct Gather {
-        QVector<QByteArray> payloads;
-        QVector<qint64> pttls;
-        QVector<bool> present;
-        qsizetype left = 0;
-        RedisError error;
-    };
-    if (m_stop.isError() || keys.isEmpty() || !client) {
+    if (m_stop.isError())
+        return write(node, 0, {}, {}, {}, done);   // in its turn, after the batches being written
+    if (keys.isEmpty() || !client) {
         QMetaObject::invokeMethod(this, [done] { done({}, {}); }, Qt::QueuedConnection);
         return;
     }
     auto g = std::make_shared<Gather>();
+    g->node = node;
+    // The client's clock when the batch goes out: a restore counts the TTL down from here, so a key can come back a
+    // round trip early, never late.
+    g->takenMs = QDateTime::currentMSecsSinceEpoch();
+    g->keys = keys;
+    g->done = std::move(done);
     g->payloads.resize(keys.size());
     g->pttls.resize(keys.size());
     g->present.fill(false, keys.size());
     g->left = keys.size() * 2;
-    // The client's clock when the batch goes out: a restore counts the TTL down from here, so a key can come back a
-    // round trip early, never late.
-    const qint64 takenMs = QDateTime::currentMSecsSinceEpoch();
-    auto answered = [this, g, node, takenMs, keys, done] {
-        if (--g->left > 0)
-            return;
-        if (g->error.isError())
-            return done({}, g->error);
-        QList<QByteArray> present;
-        QVector<QByteArray> payloads;
-        QVector<qint64> pttls;
-        for (qsizetype i = 0; i < keys.size(); ++i) {
-            if (!g->present[i] || g->pttls[i] == -2)
-                continue;   // gone before it could be snapshotted: not ours to delete
-            present << keys[i];
-            payloads << g->payloads[i];
-            pttls << g->pttls[i];
-        }
-        write(node, takenMs, present, payloads, pttls, done);
-    };
     for (qsizetype i = 0; i < keys.size(); ++i) {
-        client->command({QByteArrayLiteral("DUMP"), keys[i]}, this, [g, i, answered](const RedisReply& r) {
+        client->command({QByteArrayLiteral("DUMP"), keys[i]}, this, [this, g, i](const RedisReply& r) {
             if (r.isError() && !g->error.isError())
                 g->error = r.error();
             else if (r.isString()) {
                 g->payloads[i] = r.bytes();
                 g->present[i] = true;
             }
-            answered();
+            answered(*g);
         });
-        client->command({QByteArrayLiteral("PTTL"), keys[i]}, this, [g, i, answered](const RedisReply& r) {
+        client->command({QByteArrayLiteral("PTTL"), keys[i]}, this, [this, g, i](const RedisReply& r) {
             if (r.isError() && !g->error.isError())
                 g->error = r.error();
             else if (r.isInteger())
                 g->pttls[i] = r.toInteger();
-            answered();
+            answered(*g);
         });
     }
+}
+
+void PurgeSnapshot::answered(Gather& g)
+{
+    if (--g.left > 0)
+        return;
+    if (g.error.isError()) {   // in its turn too: a batch that failed must not overtake one being written
+        Job job;
+        job.done = g.done;
+        job.error = g.error;
+        return enqueue(std::move(job));
+    }
+    QList<QByteArray> present;
+    QVector<QByteArray> payloads;
+    QVector<qint64> pttls;
+    present.reserve(g.keys.size());
+    payloads.reserve(g.keys.size());
+    pttls.reserve(g.keys.size());
+    for (qsizetype i = 0; i < g.keys.size(); ++i) {
+        if (!g.present[i] || g.pttls[i] == -2)
+            continue;   // gone before it could be snapshotted: not ours to delete
+        present << g.keys[i];
+        payloads << g.payloads[i];
+        pttls << g.pttls[i];
+    }
+    write(g.node, g.takenMs, present, payloads, pttls, g.done);
 }
 
 void PurgeSnapshot::write(const QString& node, qint64 takenMs, const QList<QByteArray>& keys,
                           const QVector<QByteArray>& payloads, const QVector<qint64>& pttls, const Done& done)
 {
-    if (m_stop.isError())
-        return done({}, {});   // an earlier batch hit the limit or could not be written
-    QVector<SnapshotRow> rows;
-    rows.reserve(keys.size());
-    qint64 bytes = m_file.bytes();
-    for (qsizetype i = 0; i < keys.size(); ++i) {
-        const qint64 rowBytes = keys[i].size() + payloads[i].size();
-        if (m_limit > 0 && bytes + rowBytes > m_limit) {
-            m_limitReached = true;
-            break;
+    // Every batch goes through the queue, even one with nothing to write: batches finish in the order they were taken.
+    Job job;
+    job.done = done;
+    if (!m_stop.isError()) {   // else an earlier batch hit the limit or could not be written: nothing more is deleted
+        job.rows.reserve(keys.size());
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            const qint64 rowBytes = keys[i].size() + payloads[i].size();
+            if (m_limit > 0 && m_bytesQueued + rowBytes > m_limit) {
+                m_limitReached = true;
+                break;
+            }
+            m_bytesQueued += rowBytes;
+            job.bytes += rowBytes;
+            job.rows.append(SnapshotRow{0, keys[i], pttls[i], payloads[i], takenMs, node});
         }
-        bytes += rowBytes;
-        rows.append(SnapshotRow{0, keys[i], pttls[i], payloads[i], takenMs, node});
+        m_keysQueued += job.rows.size();
+        job.keys = keys.mid(0, job.rows.size());
+        if (m_limitReached) {
+            m_stop = SourceError{SourceError::Kind::Storage,
+                                 tr("the snapshot reached its limit of %1 after %2 keys (%3); the purge stopped before "
+                                    "deleting keys it could not snapshot. Raise the limit and purge again to delete the rest.")
+                                     .arg(size(m_limit), QLocale().toString(m_keysQueued), size(m_bytesQueued))};
+        }
     }
-    if (!m_file.append(rows)) {
+    enqueue(std::move(job));
+}
+
+void PurgeSnapshot::enqueue(Job job)
+{
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        m_queue.push_back(job.rows);
+    }
+    m_writing.push_back(std::move(job));
+    if (!m_writer) {
+        m_writer = new detail::SnapshotDrainer([this] { drain(); });
+        m_writer->moveToThread(&m_thread);
+        m_thread.setObjectName(QStringLiteral("snapshot writer"));
+        m_thread.start();
+    }
+    QMetaObject::invokeMethod(m_writer, "drain", Qt::QueuedConnection);
+}
+
+// On the writer thread: everything queued so far in one transaction (one fsync for all of it).
+void PurgeSnapshot::drain()
+{
+    std::vector<QVector<SnapshotRow>> batches;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        batches.swap(m_queue);
+    }
+    if (batches.empty())
+        return;
+    QVector<SnapshotRow> rows;
+    for (const QVector<SnapshotRow>& b : batches)
+        rows.append(b);
+    if (m_writeFailed.isEmpty() && !m_file.append(rows))
+        m_writeFailed = m_file.errorString();   // and nothing is written after it
+    // Posted under the lock: stopWriter() takes it after the join, which orders this call before the destruction.
+    std::lock_guard lock(m_mailboxMutex);
+    m_answers.emplace_back(batches.size(), m_writeFailed);
+    QMetaObject::invokeMethod(this, "takeWritten", Qt::QueuedConnection);
+}
+
+void PurgeSnapshot::takeWritten()
+{
+    std::deque<std::pair<size_t, QString>> answers;
+    {
+        std::lock_guard lock(m_mailboxMutex);
+        answers.swap(m_answers);
+    }
+    for (const auto& [batches, error] : answers)
+        written(batches, error);
+}
+
+void PurgeSnapshot::written(size_t count, const QString& error)
+{
+    if (!error.isEmpty() && !m_stop.isError()) {
         m_stop = SourceError{SourceError::Kind::Storage,
-                             tr("the snapshot could not be written, so no more keys were deleted: %1").arg(m_file.errorString())};
-        return done({}, {});
+                             tr("the snapshot could not be written, so no more keys were deleted: %1").arg(error)};
     }
-    m_keysTaken += quint64(rows.size());
-    for (const SnapshotRow& r : std::as_const(rows))
-        m_bytesTaken += r.key.size() + r.payload.size();
-    if (m_limitReached) {
-        m_stop = SourceError{SourceError::Kind::Storage,
-                             tr("the snapshot reached its limit of %1 after %2 keys (%3); the purge stopped before "
-                                "deleting keys it could not snapshot. Raise the limit and purge again to delete the rest.")
-                                 .arg(size(m_limit), QLocale().toString(m_file.keys()), size(m_file.bytes()))};
+    for (size_t i = 0; i < count && !m_writing.empty(); ++i) {
+        Job job = std::move(m_writing.front());
+        m_writing.pop_front();
+        if (job.error.isError() || !error.isEmpty()) {
+            job.done({}, job.error);
+            continue;
+        }
+        m_keysTaken += quint64(job.rows.size());
+        m_bytesTaken += job.bytes;
+        job.done(job.keys, {});
     }
-    done(keys.mid(0, rows.size()), {});
+}
+
+PurgeSnapshot::~PurgeSnapshot() { stopWriter(); }
+
+// Once no write is queued (finish(), discard()) the thread has nothing left to do and ends at once; when the purge
+// goes away with writes queued, this waits for the transaction being written (milliseconds) on the purge's thread.
+void PurgeSnapshot::stopWriter()
+{
+    if (!m_writer)
+        return;
+    m_thread.quit();
+    m_thread.wait();
+    // Taking the mutex orders the writer's last file access (always followed by posting an answer) before what this
+    // thread does with the file next; the join itself happens inside Qt, out of ThreadSanitizer's sight.
+    std::lock_guard lock(m_mailboxMutex);
+    delete m_writer;   // its thread has ended: it processes no event any more
+    m_writer = nullptr;
 }
 
 void PurgeSnapshot::discard()
 {
-    const QString path = m_file.path();
+    stopWriter();
     m_file.close();
-    SnapshotFile::remove(path, nullptr);
+    SnapshotFile::remove(m_path, nullptr);
 }
 
 void PurgeSnapshot::finish(const QString& state)
 {
+    stopWriter();
     if (!m_file.isOpen())
         return;
     m_file.setState(state);

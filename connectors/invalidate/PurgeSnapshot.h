@@ -8,24 +8,46 @@
 //  - keys that do not fit under the size limit: the first batch that would pass it is cut where it fits, and every
 //    later batch hands back nothing (stopReason() then says so, and the purge stops issuing work).
 // A value changed between its DUMP and its UNLINK (a millisecond window) is restored as it was at the DUMP.
-// Lives on the purge's thread; SQLite writes are synchronous there (a worker thread, never the GUI's).
+// Lives on the purge's thread; the SQLite writes run on a writer thread of its own, so the purge's event loop keeps
+// reading SCAN and DUMP replies (and its latency budget measures the server, not the disk) while a batch is made
+// durable. Whatever is queued when the writer gets to it goes in one transaction, one fsync (group commit). Batches
+// are handed back in the order they were taken, each only once the transaction holding its rows has committed.
 #include "connectors/SourceTypes.h"
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/RedisReply.h"
 
 #include <QObject>
+#include <QThread>
 
+#include <deque>
 #include <functional>
+#include <mutex>
+#include <vector>
 
 namespace cachelens::redis {
 
 class RedisClient;
+
+namespace detail {
+// Lives on PurgeSnapshot's writer thread; invoked there by name, so no slot object is shared between the threads.
+class SnapshotDrainer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SnapshotDrainer(std::function<void()> drain) : m_drain(std::move(drain)) {}
+public Q_SLOTS:
+    void drain() { m_drain(); }
+private:
+    std::function<void()> m_drain;
+};
+} // namespace detail
 
 class PurgeSnapshot : public QObject
 {
     Q_OBJECT
 public:
     explicit PurgeSnapshot(QObject* parent = nullptr);
+    ~PurgeSnapshot() override;
 
     // Creates `path` (or appends to it: a resumed purge); `limitBytes` <= 0: no limit. False: `error` says why.
     bool open(const QString& path, const SnapshotInfo& meta, qint64 limitBytes, QString* error);
@@ -38,7 +60,7 @@ public:
     // Set once the limit is reached or the file cannot be written: the purge must not delete more.
     SourceError stopReason() const { return m_stop; }
     bool limitReached() const { return m_limitReached; }
-    QString path() const { return m_file.path(); }
+    QString path() const { return m_path; }
     quint64 keysTaken() const { return m_keysTaken; }        // rows written by this run
     qint64 bytesTaken() const { return m_bytesTaken; }
     // Records how the purge ended ("complete", "limit", "cancelled", "interrupted", "failed") and closes the file.
@@ -46,12 +68,42 @@ public:
     // Closes and removes the file (the purge did not start, so it holds nothing).
     void discard();
 
+private Q_SLOTS:
+    void takeWritten();               // woken by name from the writer thread
+
 private:
+    struct Gather;
+    struct Job {                      // a batch waiting for its rows to be durable
+        QVector<SnapshotRow> rows;
+        QList<QByteArray> keys;       // handed back once they are
+        qint64 bytes = 0;
+        Done done;
+        RedisError error;             // DUMP/PTTL failed: nothing of it is deletable
+    };
+    void answered(Gather& gather);
     void write(const QString& node, qint64 takenMs, const QList<QByteArray>& keys, const QVector<QByteArray>& payloads,
                const QVector<qint64>& pttls, const Done& done);
+    void enqueue(Job job);                               // in order: every batch, written, cut or failed
+    void drain();                                        // writer thread
+    void written(size_t batches, const QString& error);  // purge thread: the oldest `batches` jobs are durable (or not)
+    void stopWriter();
 
+    // m_file belongs to the writer thread while it runs (open() before it starts, finish()/discard() after it ended).
+    // Rows and answers cross threads in mutex-guarded mailboxes; the queued calls only wake the other side (Qt's event
+    // queue synchronises inside its uninstrumented library, where ThreadSanitizer cannot see it).
+    QString m_path;
     SnapshotFile m_file;
+    QThread m_thread;
+    detail::SnapshotDrainer* m_writer = nullptr;   // lives on m_thread
+    std::mutex m_mailboxMutex;
+    std::vector<QVector<SnapshotRow>> m_queue;     // guarded by m_mailboxMutex: rows drain() has not taken yet
+    std::deque<std::pair<size_t, QString>> m_answers;   // guarded by m_mailboxMutex: (batches, error) written
+    QString m_writeFailed;            // writer thread: set by a failed transaction, refuses every later one
+    // Purge thread only.
+    std::deque<Job> m_writing;
     qint64 m_limit = 0;
+    qint64 m_keysQueued = 0;          // in the file once everything queued is written (the limit counts these)
+    qint64 m_bytesQueued = 0;
     SourceError m_stop;
     bool m_limitReached = false;
     quint64 m_keysTaken = 0;

@@ -19,8 +19,7 @@ const char* const kMigrations[] = {
     // 0 → 1
     "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE keys(id INTEGER PRIMARY KEY, key BLOB NOT NULL, pttl INTEGER NOT NULL, payload BLOB NOT NULL,"
-    " taken_ms INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '', restored INTEGER NOT NULL DEFAULT 0);"
-    "CREATE UNIQUE INDEX keys_by_key ON keys(key);",
+    " taken_ms INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '', restored INTEGER NOT NULL DEFAULT 0);",
 };
 static_assert(std::size(kMigrations) == SnapshotFile::kSchemaVersion);
 
@@ -37,6 +36,9 @@ SqliteDb::Schema schema(int busyTimeoutMs = 2000)
     s.applicationId = 0x434c534e;   // "CLSN"
     return s;
 }
+
+// The in-memory index of the writer (see SnapshotFile.h); a collision only costs a scan of the table.
+quint64 keyHash(const QByteArray& key) { return quint64(qHash(key, size_t(0x9e3779b97f4a7c15ull))); }
 
 QString fileNamePart(const QString& connection)
 {
@@ -96,6 +98,15 @@ bool SnapshotFile::create(const QString& path, const SnapshotInfo& meta)
 {
     if (!openWith(path, SqliteDb::Mode::Create))
         return false;
+    // The writer keeps one row per key itself (an index on key would cost a page write per key and commit).
+    m_insert = std::make_unique<SqliteStatement>(m_db.handle(), "INSERT INTO keys(key, pttl, payload, taken_ms, node)"
+                                                                " VALUES(?,?,?,?,?)");
+    m_deleteRow = std::make_unique<SqliteStatement>(m_db.handle(), "DELETE FROM keys WHERE id = ? AND key = ?");
+    if (!m_db.exec("DROP INDEX IF EXISTS keys_by_key") || !m_insert->ok() || !m_deleteRow->ok() || !loadRowIndex()) {
+        m_db.fail(tr("Preparing"));
+        close();
+        return false;
+    }
     if (info().created.isValid())
         return setState(QStringLiteral("writing"));   // appending (a resumed purge): keep the first run's description
     SqliteDb::Transaction transaction(m_db);
@@ -120,6 +131,9 @@ bool SnapshotFile::open(const QString& path, bool readOnly)
 
 void SnapshotFile::close()
 {
+    m_insert.reset();   // statements are finalized before their connection closes
+    m_deleteRow.reset();
+    m_rowOfKey.clear();
     if (m_db.isOpen() && !m_readOnly)
         m_db.exec("PRAGMA journal_mode=DELETE");   // one self-contained file again (fails harmlessly if others read it)
     m_db.close();
@@ -137,6 +151,36 @@ bool SnapshotFile::loadTotals()
     m_keys = q.int64(0);
     m_bytes = q.int64(1);
     return true;
+}
+
+bool SnapshotFile::loadRowIndex()
+{
+    m_rowOfKey.clear();
+    if (m_keys == 0)
+        return true;
+    m_rowOfKey.reserve(m_keys);
+    SqliteStatement q(m_db.handle(), "SELECT id, key FROM keys");
+    int rc = SQLITE_MISUSE;
+    while (q.ok() && (rc = q.step()) == SQLITE_ROW)
+        m_rowOfKey.insert(keyHash(q.blob(1)), q.int64(0));
+    return rc == SQLITE_DONE;
+}
+
+// Removes the row `rowId` holds for `key`, written before: the new row replaces it.
+bool SnapshotFile::replaceEarlierRow(const QByteArray& key, qint64 rowId)
+{
+    m_deleteRow->bind(1, rowId);
+    m_deleteRow->bindBlob(2, key);
+    const int rc = m_deleteRow->step();
+    m_deleteRow->reset();
+    if (rc != SQLITE_DONE)
+        return false;
+    if (m_db.changes() > 0)
+        return true;
+    // Another key with the same hash: look the key up the slow way (a scan of the table; practically never).
+    SqliteStatement q(m_db.handle(), "DELETE FROM keys WHERE key = ?");
+    q.bindBlob(1, key);
+    return q.step() == SQLITE_DONE;
 }
 
 bool SnapshotFile::setMeta(const QString& name, const QString& value)
@@ -159,7 +203,7 @@ bool SnapshotFile::setState(const QString& state)
 
 bool SnapshotFile::append(const QVector<SnapshotRow>& rows)
 {
-    if (!m_db.isOpen())
+    if (!m_db.isOpen() || !m_insert)
         return m_db.failWith(tr("the snapshot is not open"));
     if (rows.isEmpty())
         return true;
@@ -167,26 +211,36 @@ bool SnapshotFile::append(const QVector<SnapshotRow>& rows)
     if (!transaction.ok())
         return m_db.fail(tr("Writing"));
     // A key DUMPed again (a resumed purge walks the pages whose deletion was never confirmed) keeps one row: the later
-    // DUMP, taken right before the deletion that followed it.
-    SqliteStatement q(m_db.handle(), "INSERT INTO keys(key, pttl, payload, taken_ms, node) VALUES(?,?,?,?,?)"
-                                     " ON CONFLICT(key) DO UPDATE SET pttl = excluded.pttl, payload = excluded.payload,"
-                                     " taken_ms = excluded.taken_ms, node = excluded.node, restored = 0");
-    if (!q.ok())
-        return m_db.fail(tr("Writing"));
+    // DUMP, taken right before the deletion that followed it. The index learns this batch's rows once they are durable.
+    QHash<quint64, qint64> written;
+    written.reserve(rows.size());
     qint64 bytes = 0;
+    QString node;
+    QByteArray nodeUtf8;
     for (const SnapshotRow& r : rows) {
-        q.bindBlob(1, r.key);
-        q.bind(2, r.pttlMs);
-        q.bindBlob(3, r.payload);
-        q.bind(4, r.takenMs);
-        q.bind(5, r.node);
-        if (q.step() != SQLITE_DONE)
+        const quint64 hash = keyHash(r.key);
+        const qint64 earlier = written.value(hash, m_rowOfKey.value(hash, 0));
+        if (earlier != 0 && !replaceEarlierRow(r.key, earlier))
             return m_db.fail(tr("Writing"));
-        q.reset();
+        if (r.node != node) {
+            node = r.node;
+            nodeUtf8 = node.toUtf8();
+        }
+        m_insert->bindBlob(1, r.key);
+        m_insert->bind(2, r.pttlMs);
+        m_insert->bindBlob(3, r.payload);
+        m_insert->bind(4, r.takenMs);
+        m_insert->bindText(5, nodeUtf8);
+        const int rc = m_insert->step();
+        m_insert->reset();
+        if (rc != SQLITE_DONE)
+            return m_db.fail(tr("Writing"));
+        written.insert(hash, m_db.lastInsertRowId());
         bytes += r.key.size() + r.payload.size();
     }
     if (!transaction.commit())
         return m_db.fail(tr("Writing"));
+    m_rowOfKey.insert(written);
     m_keys += rows.size();
     m_bytes += bytes;
     return true;

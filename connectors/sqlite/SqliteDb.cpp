@@ -29,9 +29,10 @@ SqliteStatement::~SqliteStatement() { sqlite3_finalize(m_stmt); }
 void SqliteStatement::bind(int i, qint64 v) { sqlite3_bind_int64(m_stmt, i, v); }
 void SqliteStatement::bind(int i, double v) { sqlite3_bind_double(m_stmt, i, v); }
 
-void SqliteStatement::bind(int i, const QString& v)
+void SqliteStatement::bind(int i, const QString& v) { bindText(i, v.toUtf8()); }
+
+void SqliteStatement::bindText(int i, const QByteArray& utf8)
 {
-    const QByteArray utf8 = v.toUtf8();
     sqlite3_bind_text(m_stmt, i, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
 }
 

@@ -27,6 +27,7 @@ public:
     void bind(int i, qint64 v);
     void bind(int i, double v);
     void bind(int i, const QString& v);         // UTF-8 text
+    void bindText(int i, const QByteArray& utf8);
     void bindBlob(int i, const QByteArray& v);  // exact bytes (binary keys and values)
     int step();                                 // SQLITE_ROW, SQLITE_DONE or an error code
     void reset();                               // ready to bind and step again

@@ -241,6 +241,44 @@ private Q_SLOTS:
         QCOMPARE(dbsize(), 20000);
     }
 
+    void snapshotThatCannotBeWrittenMidPurgeStopsItExactly()
+    {
+        // The writes run on the snapshot's own thread; when one fails (here another program takes the file's write
+        // lock mid-purge), no batch after it is deleted, and exactly the keys in the file are gone.
+        constexpr int kKeys = 50000;
+        cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(kKeys), QStringLiteral("user")});
+        auto s = openRedisSource(m_server->url());
+        InvalidateOptions o = snapshotting();
+        o.maxKeysPerSecond = 20000;
+        s->call([o](Source* source) { source->invalidatePattern(1, "user:*", o); });
+        const auto deleted = [&] {
+            quint64 n = 0;
+            for (const InvalidationProgress& p : s->record().invalidationProgress)
+                n = p.requestId == 1 ? p.deleted : n;
+            return n;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(deleted() >= 2000, 30000);
+        const QVector<SnapshotInfo> files = SnapshotFile::list(m_snapshots);
+        QCOMPARE(files.size(), 1);
+        sqlite3* holder = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(files.first().path).constData(), &holder), SQLITE_OK);
+        sqlite3_busy_timeout(holder, 10000);
+        QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+        const InvalidationReport r = s->waitForInvalidation(1, 30000);
+        sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(holder);
+        QCOMPARE(r.error.kind, SourceError::Kind::Storage);
+        QVERIFY2(r.error.message.contains(QStringLiteral("could not be written, so no more keys were deleted")),
+                 qPrintable(r.error.message));
+        QVERIFY(r.deleted >= 2000 && r.deleted < quint64(kKeys));
+        QCOMPARE(r.deleted, r.snapshotKeys);
+        QCOMPARE(rows(r.snapshotPath), qint64(r.deleted));
+        QCOMPARE(dbsize(), kKeys - qint64(r.deleted));
+        const RestoreReport back = restore(*s, 2, r.snapshotPath, restoring());
+        QCOMPARE(back.restored, r.deleted);
+        QCOMPARE(dbsize(), kKeys);
+    }
+
     void serverKilledMidRestoreReportsExactCounts()
     {
         RedisServer::Options persistent;   // every acknowledged write survives the kill, so the counts can be checked
@@ -371,6 +409,48 @@ private Q_SLOTS:
         QVERIFY2(SnapshotFile::remove(first.snapshotPath, &error), qPrintable(error));
         QVERIFY(!QFile::exists(first.snapshotPath));
         QCOMPARE(SnapshotFile::list(m_snapshots).size(), 2);
+    }
+
+    void aKeyWrittenAgainKeepsOneRowTheLaterOne_data()
+    {
+        QTest::addColumn<bool>("olderFile");
+        QTest::addRow("file of this version") << false;
+        QTest::addRow("file with the UNIQUE index on key of earlier versions") << true;
+    }
+    void aKeyWrittenAgainKeepsOneRowTheLaterOne()
+    {
+        // A resumed purge DUMPs again the keys of batches whose deletion was never confirmed, into the same file.
+        QFETCH(bool, olderFile);
+        const QString path = m_dir.filePath(QStringLiteral("again-%1.snapshot.db").arg(m_serial));
+        const auto row = [](const QByteArray& key, const QByteArray& payload) {
+            return SnapshotRow{0, key, -1, payload, 1000, QStringLiteral("127.0.0.1:1")};
+        };
+        const QByteArray binary("k\0\xff", 3);
+        {
+            SnapshotFile f;
+            QVERIFY2(f.create(path, {}), qPrintable(f.errorString()));
+            QVERIFY(f.append({row("a", "a1"), row("b", "b1"), row(binary, "x1")}));
+            QVERIFY(f.append({row("c", "c1"), row("a", "a2")}));   // a again, in a later batch
+        }
+        if (olderFile)
+            QVERIFY(sql(path, "CREATE UNIQUE INDEX keys_by_key ON keys(key)"));
+        {
+            SnapshotFile f;   // appending to it, as a resumed purge does
+            QVERIFY2(f.create(path, {}), qPrintable(f.errorString()));
+            QVERIFY(f.append({row("b", "b2"), row(binary, "x2"), row("d", "d1")}));
+        }
+        SnapshotFile f;
+        QVERIFY(f.open(path, true));
+        QCOMPARE(f.keys(), 5);
+        QHash<QByteArray, QByteArray> payloads;
+        for (const SnapshotRow& r : f.pending(0, 100))
+            payloads.insert(r.key, r.payload);
+        QCOMPARE(payloads.size(), 5);
+        QCOMPARE(payloads.value("a"), QByteArray("a2"));
+        QCOMPARE(payloads.value("b"), QByteArray("b2"));
+        QCOMPARE(payloads.value("c"), QByteArray("c1"));
+        QCOMPARE(payloads.value(binary), QByteArray("x2"));
+        QCOMPARE(payloads.value("d"), QByteArray("d1"));
     }
 
     void localEngineSaysSnapshotsAreForRedisOnly()

@@ -136,8 +136,12 @@ bool SqliteDb::open(const QString& path, const Schema& schema, Mode mode)
         return false;
     }
     if (schema.applicationId != 0 && version > 0) {
-        SqliteStatement q(m_db, "PRAGMA application_id");
-        if (!q.ok() || q.step() != SQLITE_ROW || q.int64(0) != schema.applicationId) {
+        bool ours = false;
+        {   // finalised before close(): a connection with a live statement does not close
+            SqliteStatement q(m_db, "PRAGMA application_id");
+            ours = q.ok() && q.step() == SQLITE_ROW && q.int64(0) == schema.applicationId;
+        }
+        if (!ours) {
             failWith(tr("%1 %2 is not a CacheLens %3 database.").arg(schema.what, file(), schema.kind));
             close();
             return false;
@@ -187,8 +191,9 @@ bool SqliteDb::migrate(int from)
 
 void SqliteDb::close()
 {
+    // close_v2: should a statement still be alive, the connection is freed when it is finalised instead of leaking.
     if (m_db)
-        sqlite3_close(m_db);
+        sqlite3_close_v2(m_db);
     m_db = nullptr;
 }
 

@@ -290,8 +290,9 @@ void TestHelpers::coarseExpiryIsNeverLate()
     for (int i = 0; i < 1000; ++i) {
         const Nanos precise = steady.now();
         const Nanos latest = steady.coarseLatest();
+        const Nanos after = steady.now();   // bounds it from above even if this thread was descheduled in between
         QVERIFY(precise <= latest);
-        QVERIFY2(latest - precise < 50'000'000, "the coarse clock runs more than 50 ms ahead");
+        QVERIFY2(latest - after < 50'000'000, "the coarse clock runs more than 50 ms ahead");
     }
 
     // A store that checks hits with it expires entries exactly at their deadline: not a tick late.
@@ -303,7 +304,7 @@ void TestHelpers::coarseExpiryIsNeverLate()
         EntryOptions e;
         e.expireAt = steady.now() + 3'000'000 + round * 500'000;   // 3 … 12.5 ms ahead: inside the coarse margin
         QVERIFY(store.set("k", "v", e, nullptr).ok());
-        QVERIFY(store.get("k"));
+        QVERIFY(store.get("k") || steady.now() >= e.expireAt);   // a descheduled thread may wake past the deadline
         while (steady.now() < e.expireAt)
             QVERIFY(store.get("k") || steady.now() >= e.expireAt);   // fresh until the deadline…
         QVERIFY(!store.get("k"));                                      // …and gone the moment it passes

@@ -680,10 +680,6 @@ void TestCache::statsCountOperations()
     QCOMPARE(s.entries, std::uint64_t(1));
     QVERIFY(s.bytes > 0);
     QCOMPARE(s.gets(), std::uint64_t(3));
-    QElapsedTimer t;
-    t.start();
-    for (int i = 0; i < 1000; ++i) (void)c.stats();
-    QVERIFY(t.nsecsElapsed() / 1000 < 200'000); // a snapshot costs microseconds, not milliseconds
 }
 
 // Counters live in per-thread stripes: the first 16 threads own one each (a plain load and store), the rest share

@@ -5,6 +5,7 @@
 #include "KeysPanelSupport.h"
 #include "ui/keys/ChunkedVector.h"
 #include "ui/keys/IdIndex.h"
+#include "ui/keys/NaturalOrder.h"
 #include "ui/keys/SlicedSort.h"
 #include "ui/keys/StallMeter.h"
 
@@ -207,6 +208,70 @@ private Q_SLOTS:
         model.sort(KeyTreeModel::NameColumn, Qt::AscendingOrder);
         QCOMPARE(childNames(model, {}), (sl({"big", "small", "k1", "k2"})));
         QCOMPARE(k2.row(), 3);
+    }
+
+    void naturalOrderComparesNumbersByValue_data()
+    {
+        QTest::addColumn<QByteArray>("a");
+        QTest::addColumn<QByteArray>("b");
+        QTest::addColumn<int>("expected");
+        QTest::newRow("2 before 10") << QByteArray("user:2") << QByteArray("user:10") << -1;
+        QTest::newRow("9 before 10, no separator") << QByteArray("shard9") << QByteArray("shard10") << -1;
+        QTest::newRow("same number, then text") << QByteArray("v12a") << QByteArray("v12b") << -1;
+        QTest::newRow("number then longer text") << QByteArray("a1x") << QByteArray("a10") << -1;
+        QTest::newRow("prefix first") << QByteArray("ab") << QByteArray("abc") << -1;
+        QTest::newRow("leading zeros: equal value, bytes decide") << QByteArray("a01") << QByteArray("a1") << -1;
+        QTest::newRow("zeros only") << QByteArray("0") << QByteArray("00") << -1;
+        QTest::newRow("number before ':'") << QByteArray("a1") << QByteArray("a:") << -1;
+        QTest::newRow("'/' before number") << QByteArray("a/") << QByteArray("a1") << -1;
+        QTest::newRow("several runs") << QByteArray("2024-1-9") << QByteArray("2024-1-10") << -1;
+        QTest::newRow("longer than 64 bits") << QByteArray("n99999999999999999999") << QByteArray("n100000000000000000000") << -1;
+        QTest::newRow("bytes above 0x7f sort last, unsigned") << QByteArray("k\x7f") << QByteArray("k\xff") << -1;
+        QTest::newRow("binary with NUL") << QByteArray("k\0" "2", 3) << QByteArray("k\0" "10", 4) << -1;
+        QTest::newRow("equal") << QByteArray("same:42") << QByteArray("same:42") << 0;
+        QTest::newRow("empty first") << QByteArray() << QByteArray("0") << -1;
+    }
+
+    void naturalOrderComparesNumbersByValue()
+    {
+        QFETCH(QByteArray, a);
+        QFETCH(QByteArray, b);
+        QFETCH(int, expected);
+        QCOMPARE(ui::naturalCompare(a, b), expected);
+        QCOMPARE(ui::naturalCompare(b, a), -expected);
+    }
+
+    void naturalOrderIsATotalOrder()
+    {
+        // Sorting with it is deterministic and transitive over a mix that trips naive implementations.
+        std::vector<QByteArray> names;
+        for (const char* n : {"a", "a0", "a00", "a01", "a1", "a001", "a10", "a2", "a:1", "a/1", "a1b", "a1b2", "a1b10",
+                              "a01b", "10", "9", "09", "", "b", "a\xff", "a99", "a099"})
+            names.emplace_back(n);
+        const auto less = [](const QByteArray& x, const QByteArray& y) { return ui::naturalCompare(x, y) < 0; };
+        std::sort(names.begin(), names.end(), less);
+        for (std::size_t i = 0; i < names.size(); ++i)
+            for (std::size_t j = 0; j < names.size(); ++j)
+                QCOMPARE(ui::naturalCompare(names[i], names[j]), i < j ? -1 : (i > j ? 1 : 0));
+        std::vector<QByteArray> shuffled = names;
+        std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(7));
+        std::sort(shuffled.begin(), shuffled.end(), less);
+        QVERIFY(shuffled == names);
+    }
+
+    void namespacesAndKeysSortInNaturalOrder()
+    {
+        KeyTreeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addKeys(entries({"user:10", "user:2", "user:1", "k10", "k9", "k1", "shard10:a", "shard9:a"}));
+        model.sort(KeyTreeModel::NameColumn, Qt::AscendingOrder);
+        QCOMPARE(childNames(model, {}), (sl({"shard9", "shard10", "user", "k1", "k9", "k10"})));
+        const QModelIndex user = childNamed(model, {}, QStringLiteral("user"));
+        model.fetchNow(user);
+        QCOMPARE(childNames(model, user), (sl({"1", "2", "10"})));
+        model.sort(KeyTreeModel::NameColumn, Qt::DescendingOrder);
+        QCOMPARE(childNames(model, user), (sl({"10", "2", "1"})));
+        QCOMPARE(childNames(model, {}), (sl({"user", "shard10", "shard9", "k10", "k9", "k1"})));
     }
 
     void separatorIsConfigurable()

@@ -3,6 +3,7 @@
 // time-boxed slices on the event loop, on a copy of their rows; the result replaces the rows in one layout change.
 // Rows appended meanwhile (a scan still delivering) are merged in at the end; a removal or a reset restarts the sort.
 #include "ui/keys/KeyTreeModel_p.h"
+#include "ui/keys/NaturalOrder.h"
 
 #include <QDateTime>
 #include <QScopeGuard>
@@ -30,7 +31,7 @@ bool KeyTreeModel::lessThan(quint32 a, quint32 b) const
         return !aKey;   // namespaces before keys, whatever the order
     const quint32 ia = a & ~kKeyFlag, ib = b & ~kKeyFlag;
     const auto name = [&](bool key, quint32 i) { return key ? leafName(i) : nsName(i); };
-    auto byName = [&] { return name(aKey, ia).compare(name(bKey, ib)) < 0; };
+    auto byName = [&] { return naturalCompare(name(aKey, ia), name(bKey, ib)) < 0; };
     switch (m_sortColumn) {
     case KeysColumn:
         if (!aKey && m_ns[ia].count != m_ns[ib].count)

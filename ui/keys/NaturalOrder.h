@@ -1,0 +1,66 @@
+#pragma once
+// Natural order for key names: runs of ASCII digits compare by their numeric value, so "user:2" sorts before
+// "user:10" and "shard9" before "shard10". Everything else compares byte by byte (unsigned, so binary and UTF-8
+// keys keep a fixed order). A number sorts where a digit would ('/' < number < ':'). Names equal in that order
+// ("a01" and "a1") are told apart by their bytes, so the order is total and a sort is deterministic.
+//
+// Works on raw bytes: no decoding, no allocation. The common prefix of the two names is skipped in one pass;
+// only the part from the digit run (if any) holding the first difference is compared token by token.
+#include <QByteArrayView>
+
+#include <cstring>
+
+namespace cachelens::ui {
+
+inline int naturalCompare(QByteArrayView a, QByteArrayView b)
+{
+    const auto* pa = reinterpret_cast<const unsigned char*>(a.data());
+    const auto* pb = reinterpret_cast<const unsigned char*>(b.data());
+    const qsizetype na = a.size(), nb = b.size();
+    const auto isDigit = [](unsigned char c) { return c >= '0' && c <= '9'; };
+
+    qsizetype s = 0;
+    const qsizetype common = na < nb ? na : nb;
+    while (s < common && pa[s] == pb[s])
+        ++s;
+    if (s == na && s == nb)
+        return 0;
+    while (s > 0 && isDigit(pa[s - 1]))   // back to the start of the digit run holding the difference
+        --s;
+
+    qsizetype i = s, j = s;
+    while (i < na && j < nb) {
+        const bool da = isDigit(pa[i]), db = isDigit(pb[j]);
+        if (da && db) {
+            qsizetype za = i, zb = j;
+            while (za < na && pa[za] == '0')
+                ++za;
+            while (zb < nb && pb[zb] == '0')
+                ++zb;
+            qsizetype ea = za, eb = zb;
+            while (ea < na && isDigit(pa[ea]))
+                ++ea;
+            while (eb < nb && isDigit(pb[eb]))
+                ++eb;
+            if (ea - za != eb - zb)
+                return ea - za < eb - zb ? -1 : 1;   // more significant digits: the bigger number
+            if (const int c = std::memcmp(pa + za, pb + zb, std::size_t(ea - za)); c != 0)
+                return c < 0 ? -1 : 1;
+            i = ea;
+            j = eb;
+            continue;
+        }
+        const unsigned char ca = da ? '0' : pa[i], cb = db ? '0' : pb[j];
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+        ++i;
+        ++j;
+    }
+    if (i < na || j < nb)
+        return i < na ? 1 : -1;   // the one with tokens left is the longer, and sorts after
+    // Equal as numbers ("a01", "a1"): the bytes decide.
+    const int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+} // namespace cachelens::ui

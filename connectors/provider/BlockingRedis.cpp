@@ -388,6 +388,7 @@ bool BlockingConnection::writeAll(const std::string& bytes, Deadline deadline, s
         const long n = io(true, const_cast<char*>(bytes.data()) + off, bytes.size() - off, wait, error);
         if (n > 0) {
             off += static_cast<size_t>(n);
+            reached_ = true;
             continue;
         }
         if (n == -1) {
@@ -460,6 +461,7 @@ bool BlockingConnection::pipeline(const std::vector<Args>& commands, std::vector
                                   Deadline deadline)
 {
     replies.clear();
+    reached_ = false;
     if (fd_ < 0) {
         error = "not connected to redis";
         return false;
@@ -479,6 +481,17 @@ bool BlockingConnection::pipeline(const std::vector<Args>& commands, std::vector
         if (rr == ReadResult::Failed) return false;
     }
     return true;
+}
+
+bool BlockingConnection::peerHasClosed() const
+{
+    if (fd_ < 0) return true;
+    char c = 0;
+    const ssize_t n = ::recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) return true;                                                       // EOF: the server closed it
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;   // reset
+    // Bytes on an idle connection: a plain one is out of step (or a server's goodbye); TLS may be a session ticket.
+    return ssl_ == nullptr;
 }
 
 bool BlockingConnection::command(const Args& args, Reply& reply, std::string& error)
@@ -520,10 +533,12 @@ ConnectionPool::Lease ConnectionPool::acquire(std::string& error, Deadline deadl
 {
     {
         std::lock_guard lock(mu_);
-        if (!idle_.empty()) {
+        // An idle connection the server has closed meanwhile (restarted, killed, failed over) is dropped rather
+        // than used: a request written into it would fail without telling whether the server ran it.
+        while (!idle_.empty()) {
             auto c = std::move(idle_.back());
             idle_.pop_back();
-            return Lease(this, std::move(c));
+            if (!c->peerHasClosed()) return Lease(this, std::move(c));
         }
     }
     auto c = std::make_unique<BlockingConnection>(ep_);

@@ -72,6 +72,12 @@ public:
     // connection and returns false; Redis error replies are replies (Reply::Type::Error), not failures.
     bool pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error);
     bool pipeline(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error, Deadline deadline);
+    // After a failed pipeline: whether any of its bytes were handed to the socket, i.e. whether the server may have
+    // run some of the commands (false: it failed before sending, and sending it elsewhere cannot apply it twice).
+    bool requestMayHaveReachedServer() const { return reached_; }
+    // For an idle connection about to be reused: true when the server has closed it (EOF or reset pending, e.g. it
+    // was killed) or sent something nobody asked for. Does not block.
+    bool peerHasClosed() const;
     bool command(const Args& args, Reply& reply, std::string& error);
     // For a subscriber: sends without waiting for a reply, and reads one reply waiting at most `wait`.
     bool send(const Args& args, std::string& error);
@@ -91,6 +97,7 @@ private:
     int fd_ = -1;
     void* reader_ = nullptr; // redisReader*
     void* ssl_ = nullptr;    // SSL*
+    bool reached_ = false;
     void* sslCtx_ = nullptr; // SSL_CTX*
 };
 

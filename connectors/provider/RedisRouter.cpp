@@ -1,5 +1,6 @@
 #include "connectors/provider/RedisRouter.h"
 
+#include "connectors/provider/Scripts.h"
 #include "connectors/provider/TagKeys.h"
 
 #include <algorithm>
@@ -12,6 +13,29 @@ namespace {
 
 constexpr int kSlots = 16384;
 constexpr int kMaxRedirects = 5;
+
+bool commandMayRunTwice(const Args& a)
+{
+    if (a.empty()) return true;
+    const std::string_view name = a[0];
+    if (name == "EVALSHA" || name == "EVAL") {
+        if (a.size() < 2) return true;
+        const scripts::Script* s = nullptr;
+        if (name == "EVALSHA") s = scripts::bySha(a[1]);
+        else
+            for (int id = 0; id < scripts::Count_ && !s; ++id)
+                if (scripts::get(scripts::Id(id)).text == a[1]) s = &scripts::get(scripts::Id(id));
+        // Unknown scripts are not ours to judge: assume they count something.
+        return s && s != &scripts::get(scripts::Incr) && s != &scripts::get(scripts::RateLimit);
+    }
+    static constexpr std::array<std::string_view, 10> counting{"INCR", "INCRBY", "INCRBYFLOAT", "DECR", "DECRBY",
+                                                               "HINCRBY", "LPUSH", "RPUSH", "APPEND", "SPOP"};
+    if (std::find(counting.begin(), counting.end(), name) != counting.end()) return false;
+    if (name == "SET")
+        for (std::size_t i = 3; i < a.size(); ++i)
+            if (a[i] == "NX" || a[i] == "nx") return false;   // the second try would find our own lock
+    return true;
+}
 
 std::optional<std::string_view> routingKey(const Args& a)
 {
@@ -62,6 +86,11 @@ std::optional<Redirect> redirectOf(const Reply& r)
 
 } // namespace
 
+bool mayRunTwice(const std::vector<Args>& commands)
+{
+    return std::all_of(commands.begin(), commands.end(), commandMayRunTwice);
+}
+
 RedisRouter::RedisRouter(RedisEndpoint seed, std::size_t maxIdle) : seed_(std::move(seed)), maxIdle_(maxIdle)
 {
     nodes_.push_back(std::make_unique<ConnectionPool>(seed_, maxIdle_));
@@ -100,16 +129,20 @@ ConnectionPool* RedisRouter::pool(std::size_t node) const
 }
 
 bool RedisRouter::exec(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
-                       std::string& error, Deadline by)
+                       std::string& error, Deadline by, bool* reached)
 {
+    if (reached) *reached = false;
     auto c = pool(node)->acquire(error, by);
-    return c && c->pipeline(commands, replies, error, by);
+    if (!c) return false;
+    if (c->pipeline(commands, replies, error, by)) return true;
+    if (reached) *reached = c->requestMayHaveReachedServer();
+    return false;
 }
 
 bool RedisRouter::runOnNode(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
-                            std::string& error, Deadline by)
+                            std::string& error, Deadline by, bool* reached)
 {
-    if (exec(node, commands, replies, error, by)) return true;
+    if (exec(node, commands, replies, error, by, reached)) return true;
     std::shared_lock lock(mu_);
     if (mode_ == Mode::Cluster) {
         failed_.store(node);
@@ -289,7 +322,8 @@ bool RedisRouter::route(const std::vector<Args>& commands, std::vector<Reply>& r
                 at.push_back(i);
             }
         std::vector<Reply> r;
-        if (!runOnNode(node, batch, r, error, by)) {
+        bool reached = false;
+        if (!runOnNode(node, batch, r, error, by, &reached)) {
             // No MOVED comes from a node that is gone: ask the others who serves its slots now, and send the batch
             // there once if that is another node (a failover). A node that still owns them has really failed.
             if (!mayReroute) return false;
@@ -301,6 +335,11 @@ bool RedisRouter::route(const std::vector<Args>& commands, std::vector<Reply>& r
             }
             std::vector<std::size_t> now;
             if (!targets(batch, now, ignored) || std::find(now.begin(), now.end(), node) != now.end()) return false;
+            if (reached && !mayRunTwice(batch)) {
+                error += "; not sent again to the new master: it may already have been applied before the connection "
+                         "was lost";
+                return false;
+            }
             if (!route(batch, r, error, by, false)) return false;
         }
         for (std::size_t j = 0; j < at.size(); ++j) replies[at[j]] = std::move(r[j]);

@@ -11,7 +11,11 @@
 // A node that cannot be reached sends no MOVED (a master that died and whose replica took over): its failure makes the
 // router fetch the map again at once from the other nodes (the failed one asked last) and, when the slots of the
 // failed commands now belong to another master, send them there once; when there is no time left, the next call
-// fetches the map first.
+// fetches the map first. A batch is sent again only when that cannot apply anything twice: it never reached the
+// failed node (idle connections the server closed are dropped before use, so a killed master is seen as refusing the
+// connection), or every command in it gives the same result when run twice (mayRunTwice). An INCR, a rate-limit
+// count or a lock's SET NX that may have run on the old master before it died fails instead, with a message that
+// says so; the caller (fail-open/closed) decides.
 //
 // Time: one call (run, runOnMaster, masters) takes at most the seed's timeout in all — connects, redirects and map
 // fetches share one deadline.
@@ -28,6 +32,10 @@
 #include <vector>
 
 namespace cachelens::provider {
+
+// True when running `commands` a second time cannot change the outcome (SET of a value, DEL, GET, the provider's
+// scripts other than Incr and RateLimit); false for counters (INCR…, the Incr and RateLimit scripts) and SET NX.
+bool mayRunTwice(const std::vector<Args>& commands);
 
 class RedisRouter {
 public:
@@ -57,10 +65,11 @@ private:
     std::size_t nodeFor(const std::string& host, int port); // takes mu_ exclusively
     ConnectionPool* pool(std::size_t node) const;
     // Marks the map stale when a cluster node fails (see above).
+    // `reached`: on failure, whether the request may have reached the node (see BlockingConnection).
     bool runOnNode(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies,
-                   std::string& error, Deadline deadline);
+                   std::string& error, Deadline deadline, bool* reached = nullptr);
     bool exec(std::size_t node, const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error,
-              Deadline deadline);
+              Deadline deadline, bool* reached = nullptr);
     // The node of every command (keyless ones with the first keyed); false when a slot has no master.
     bool targets(const std::vector<Args>& commands, std::vector<std::size_t>& target, std::string& error) const;
     bool route(const std::vector<Args>& commands, std::vector<Reply>& replies, std::string& error, Deadline deadline,

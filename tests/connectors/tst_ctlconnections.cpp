@@ -84,11 +84,9 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         // No keychain in this test's environment: the user is told, and nothing is stored in plain text.
         QVERIFY2(r.err.contains(QStringLiteral("not saved")), qPrintable(r.err));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains("pw\n"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("pw\n"));
         const Out ping = runCtl({QStringLiteral("ping"), QStringLiteral("locked")});
         QCOMPARE(ping.code, 1);
         QVERIFY2(ping.err.contains(QStringLiteral("auth"), Qt::CaseInsensitive), qPrintable(ping.err));
@@ -110,11 +108,9 @@ private Q_SLOTS:
                        "pw\nsentinel-pw\n");
         QCOMPARE(r.code, 0);
         QCOMPARE(r.err.count(QStringLiteral("not saved")), keychainExpected ? 0 : 2);
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains("sentinel-pw"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("sentinel-pw"));
         r = runCtl({QStringLiteral("ping"), QStringLiteral("behind sentinels")});
         if (keychainExpected) {
             QCOMPARE(r.code, 0);

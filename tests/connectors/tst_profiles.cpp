@@ -55,13 +55,10 @@ private Q_SLOTS:
     {
         ProfileStore store;
         QVERIFY(store.save(profile(QStringLiteral("p"), QStringLiteral("redis://admin:Sup3rSecret@h:6379"))));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QByteArray text = file.readAll();
-        QVERIFY(text.contains("admin"));
-        QVERIFY(!text.contains("Sup3rSecret"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(settingsText.contains("admin"));
+        QVERIFY(!settingsText.contains("Sup3rSecret"));
         QVERIFY(store.list().first().url.password.isEmpty());
         QVERIFY(!store.exportJson().contains("Sup3rSecret"));
     }
@@ -70,14 +67,11 @@ private Q_SLOTS:
     {
         ProfileStore store;
         QVERIFY(store.save(profile(QStringLiteral("s"), QStringLiteral("redis-sentinel://:M4sterPw@s1/m?sentinel_user=mon&sentinel_password=Sent1nelPw"))));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QByteArray text = file.readAll();
-        QVERIFY(text.contains("sentinel_user=mon"));
-        QVERIFY(!text.contains("Sent1nelPw"));
-        QVERIFY(!text.contains("M4sterPw"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(settingsText.contains("sentinel_user=mon"));
+        QVERIFY(!settingsText.contains("Sent1nelPw"));
+        QVERIFY(!settingsText.contains("M4sterPw"));
         QVERIFY(store.list().first().url.sentinelPassword.isEmpty());
         QCOMPARE(store.list().first().url.sentinelUser, QStringLiteral("mon"));
         QVERIFY(!store.exportJson().contains("Sent1nelPw"));

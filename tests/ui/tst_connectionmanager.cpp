@@ -97,11 +97,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!notices.isEmpty(), 10000);
         QVERIFY2(notices.first().first().toString().contains(QStringLiteral("not saved")),
                  qPrintable(notices.first().first().toString()));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains("s3cret"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("s3cret"));
     }
 
     // A sentinel with its own requirepass in front of the password-protected master. No keychain here: the passwords
@@ -130,11 +128,9 @@ private Q_SLOTS:
         const QString detail = model.entry(model.rowOf(without.id)).stateDetail;
         QVERIFY2(detail.contains(QStringLiteral("sentinel 127.0.0.1:%1 requires a password and refused the master's").arg(sentinel.port())),
                  qPrintable(detail));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains("sentinel-pw"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("sentinel-pw"));
         for (int row = 0; row < model.rowCount(); ++row)
             QVERIFY(!model.data(model.index(row), ConnectionListModel::UrlRole).toString().contains(QStringLiteral("sentinel-pw")));
     }

@@ -1,6 +1,7 @@
 #include "connectors/ConnectionTester.h"
 
 #include "connectors/redis/RedisClient.h"
+#include "connectors/redis/SentinelResolver.h"
 #include "connectors/redis/ServerInfo.h"
 
 #include <QElapsedTimer>
@@ -43,7 +44,9 @@ private:
         options.connectTimeoutMs = timeoutMs;
         options.commandTimeoutMs = timeoutMs;
         options.maxReconnectAttempts = 0;   // a test answers once; it does not retry
-        auto* client = new redis::RedisClient(url, options, this);
+        // redis-sentinel://: the sentinels name the master (with their own password when the URL has one).
+        auto* client = url.scheme == ConnectionUrl::Scheme::Sentinel ? redis::SentinelResolver::createClient(url, options, this)
+                                                                     : new redis::RedisClient(url, options, this);
         m_client = client;
         connect(client, &redis::RedisClient::stateChanged, this,
                 [this, client, requestId](ConnectionState state, const QString& detail) {

@@ -245,6 +245,12 @@ ConnectionUrl::ParseResult ConnectionUrl::parse(const QString& input)
                     url.verifyPeer = false;
                 else
                     return fail(valueColumn, tr("verify must be yes or no, not '%1'").arg(value));
+            } else if (url.scheme == Scheme::Sentinel
+                       && (name == QLatin1String("sentinel_password") || name == QLatin1String("sentinel_user")
+                           || name == QLatin1String("sentinel_username"))) {
+                if (value.isEmpty())
+                    return fail(valueColumn, tr("option '%1' needs a value").arg(name));
+                (name == QLatin1String("sentinel_password") ? url.sentinelPassword : url.sentinelUser) = value;
             } else {
                 return fail(column, tr("unknown option '%1' for %2://").arg(name, scheme));
             }
@@ -316,6 +322,13 @@ QString ConnectionUrl::toString(bool withSecret) const
         if (!keyFile.isEmpty()) query << QStringLiteral("key=") + keyFile;
         if (!sni.isEmpty()) query << QStringLiteral("sni=") + sni;
         if (!verifyPeer) query << QStringLiteral("verify=no");
+    }
+    if (scheme == Scheme::Sentinel) {
+        if (!sentinelUser.isEmpty())
+            query << QStringLiteral("sentinel_user=") + QString::fromUtf8(QUrl::toPercentEncoding(sentinelUser));
+        if (!sentinelPassword.isEmpty())
+            query << QStringLiteral("sentinel_password=")
+                         + (withSecret ? QString::fromUtf8(QUrl::toPercentEncoding(sentinelPassword)) : QStringLiteral("***"));
     }
     if (!query.isEmpty())
         out += QLatin1Char('?') + query.join(QLatin1Char('&'));

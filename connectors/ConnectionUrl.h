@@ -3,8 +3,9 @@
 //   redis://[user:pass@]host[:port][/db][?timeout=MS]
 //   rediss://[user:pass@]host[:port][/db][?ca=FILE&cert=FILE&key=FILE&sni=NAME&verify=yes|no]
 //   unix://[user:pass@]/path/to.sock[?db=N]
-//   redis-sentinel://[user:pass@]host[:port][,host[:port]…]/master-name[/db]
-// User and password are percent-decoded. IPv6 hosts go in brackets: redis://[::1]:6379.
+//   redis-sentinel://[user:pass@]host[:port][,host[:port]…]/master-name[/db][?sentinel_password=P[&sentinel_user=U]]
+// User and password (also sentinel_user/sentinel_password) are percent-decoded. In a redis-sentinel:// URL the
+// userinfo is the master's; sentinel_password is the sentinels' own `requirepass` (or ACL user's) password. IPv6 hosts go in brackets: redis://[::1]:6379.
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -31,6 +32,9 @@ struct ConnectionUrl {
     int db = 0;
     QString user;                 // empty: legacy AUTH with password only (or none)
     QString password;
+    // Sentinel: AUTH for the sentinels themselves. Empty sentinelPassword: sentinels are asked without AUTH, and one
+    // that answers NOAUTH is asked again with user/password (sentinels often share the master's password).
+    QString sentinelUser, sentinelPassword;
     int timeoutMs = 0;            // 0 = client default
     // TLS (rediss)
     QString caFile, certFile, keyFile, sni;
@@ -38,7 +42,7 @@ struct ConnectionUrl {
 
     bool isTls() const { return scheme == Scheme::RedisTls; }
     bool hasPassword() const { return !password.isEmpty(); }
-    // Canonical form; the password is shown as "***" unless withSecret (a URL in a log or window title never
+    // Canonical form; the passwords (master and sentinel) are shown as "***" unless withSecret (a URL in a log or window title never
     // carries the secret).
     QString toString(bool withSecret = false) const;
     // Short human label: "127.0.0.1:6379/2", "/run/redis.sock", "mymaster via 3 sentinels".

@@ -21,6 +21,8 @@ ConnectionDialog::ConnectionDialog(const std::optional<ConnectionProfile>& exist
       m_user(new QLineEdit(this)),
       m_password(new QLineEdit(this)),
       m_clearPassword(new QCheckBox(tr("Forget the saved password"), this)),
+      m_sentinelPassword(new QLineEdit(this)),
+      m_clearSentinelPassword(new QCheckBox(tr("Forget the saved sentinel password"), this)),
       m_production(new QCheckBox(tr("Production: red band, typed confirmation and audit for destructive actions"), this)),
       m_readOnly(new QCheckBox(tr("Read-only: never delete or change keys through this connection"), this)),
       m_separator(new QLineEdit(this)),
@@ -38,6 +40,8 @@ ConnectionDialog::ConnectionDialog(const std::optional<ConnectionProfile>& exist
     m_user->setObjectName(QStringLiteral("user"));
     m_password->setObjectName(QStringLiteral("password"));
     m_clearPassword->setObjectName(QStringLiteral("clearPassword"));
+    m_sentinelPassword->setObjectName(QStringLiteral("sentinelPassword"));
+    m_clearSentinelPassword->setObjectName(QStringLiteral("clearSentinelPassword"));
     m_production->setObjectName(QStringLiteral("production"));
     m_readOnly->setObjectName(QStringLiteral("readOnly"));
     m_separator->setObjectName(QStringLiteral("separator"));
@@ -48,10 +52,14 @@ ConnectionDialog::ConnectionDialog(const std::optional<ConnectionProfile>& exist
 
     m_url->setPlaceholderText(QStringLiteral("redis://host:6379/0"));
     m_url->setToolTip(tr("redis://host[:port][/db], rediss://host:6380?ca=FILE&cert=FILE&key=FILE&sni=NAME&verify=no, "
-                         "unix:///path/to.sock?db=N"));
+                         "unix:///path/to.sock?db=N, redis-sentinel://s1:26379,s2:26379/mymaster[/db]"));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(m_editing ? tr("unchanged") : tr("none"));
     m_clearPassword->setVisible(m_editing);
+    m_sentinelPassword->setEchoMode(QLineEdit::Password);
+    m_sentinelPassword->setPlaceholderText(m_editing ? tr("unchanged") : tr("none: the sentinels get the password above if they ask"));
+    m_sentinelPassword->setToolTip(tr("The sentinels' own requirepass (or ACL user's) password, when it differs from the "
+                                      "master's. The ACL user goes in the URL: ?sentinel_user=NAME"));
     m_separator->setMaxLength(4);
     m_separator->setText(QStringLiteral(":"));
     m_validation->setWordWrap(true);
@@ -77,6 +85,7 @@ ConnectionDialog::ConnectionDialog(const std::optional<ConnectionProfile>& exist
     }
 
     auto* form = new QFormLayout;
+    m_form = form;
     form->addRow(tr("&Name:"), m_name);
     form->addRow(tr("&URL:"), m_url);
     form->addRow(QString(), m_validation);
@@ -84,6 +93,8 @@ ConnectionDialog::ConnectionDialog(const std::optional<ConnectionProfile>& exist
     form->addRow(tr("U&ser (ACL):"), m_user);
     form->addRow(tr("&Password:"), m_password);
     form->addRow(QString(), m_clearPassword);
+    form->addRow(tr("Sentinel pass&word:"), m_sentinelPassword);
+    form->addRow(QString(), m_clearSentinelPassword);
     form->addRow(tr("Namespace &separator:"), m_separator);
     form->addRow(QString(), m_production);
     form->addRow(QString(), m_readOnly);
@@ -136,6 +147,9 @@ void ConnectionDialog::revalidate()
     m_validation->setText(error);
     m_validation->setVisible(!error.isEmpty());
     m_tlsWarning->setVisible(url && url->isTls() && !url->verifyPeer);
+    const bool sentinel = url && url->scheme == ConnectionUrl::Scheme::Sentinel;
+    m_form->setRowVisible(m_sentinelPassword, sentinel);
+    m_form->setRowVisible(m_clearSentinelPassword, sentinel && m_editing);
     m_okButton->setEnabled(error.isEmpty());
     m_testButton->setEnabled(url.has_value());
 }
@@ -154,6 +168,8 @@ void ConnectionDialog::runTest()
     // Testing an edited profile with an unchanged password field cannot know the stored secret; say so if the
     // server then asks for one rather than guess.
     url->password = m_password->text();
+    if (!m_sentinelPassword->text().isEmpty())
+        url->sentinelPassword = m_sentinelPassword->text();
     m_testResult->setText(tr("Testing %1…").arg(url->endpointLabel()));
     m_testButton->setEnabled(false);
     m_tester->test(*url);
@@ -166,6 +182,7 @@ ConnectionProfile ConnectionDialog::profile() const
     p.name = m_name->text().trimmed();
     p.url = currentUrl(nullptr).value_or(ConnectionUrl{});
     p.url.password.clear();
+    p.url.sentinelPassword.clear();
     p.production = m_production->isChecked();
     p.readOnly = m_readOnly->isChecked();
     p.separator = m_separator->text();
@@ -179,6 +196,22 @@ std::optional<QString> ConnectionDialog::password() const
     if (m_editing && m_password->text().isEmpty())
         return std::nullopt;
     return m_password->text();
+}
+
+std::optional<QString> ConnectionDialog::sentinelPassword() const
+{
+    const auto url = currentUrl(nullptr);
+    if (!url || url->scheme != ConnectionUrl::Scheme::Sentinel)
+        return m_editing ? std::optional<QString>(QString()) : std::nullopt;   // edited away from Sentinel: forget it
+    if (m_editing && m_clearSentinelPassword->isChecked())
+        return QString();
+    if (!m_sentinelPassword->text().isEmpty())
+        return m_sentinelPassword->text();
+    if (!url->sentinelPassword.isEmpty())
+        return url->sentinelPassword;
+    if (m_editing)
+        return std::nullopt;
+    return QString();
 }
 
 } // namespace cachelens::ui

@@ -1,5 +1,6 @@
 #pragma once
-// Add or edit a connection profile: name, URL, user, password, production and read-only flags, namespace separator,
+// Add or edit a connection profile: name, URL, user, password (and, for redis-sentinel://, the sentinels' own
+// password), production and read-only flags, namespace separator,
 // live URL validation, a visible warning when TLS verification is off, and "Test" (latency and server version).
 #include "connectors/profiles/ConnectionProfile.h"
 
@@ -8,6 +9,7 @@
 #include <optional>
 
 class QCheckBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -28,6 +30,9 @@ public:
 
     ConnectionProfile profile() const;          // without the password
     std::optional<QString> password() const;    // nullopt: keep what is stored
+    // The sentinels' password (redis-sentinel:// only; the field, else the URL's sentinel_password=); nullopt: keep
+    // what is stored. A profile edited to another scheme gives "" (forget it).
+    std::optional<QString> sentinelPassword() const;
 
     QString validationMessage() const;          // empty when the form can be saved
     QString testMessage() const;
@@ -47,6 +52,9 @@ private:
     QLineEdit* m_user;
     QLineEdit* m_password;
     QCheckBox* m_clearPassword;
+    QLineEdit* m_sentinelPassword;
+    QCheckBox* m_clearSentinelPassword;
+    QFormLayout* m_form = nullptr;
     QCheckBox* m_production;
     QCheckBox* m_readOnly;
     QLineEdit* m_separator;

@@ -87,27 +87,34 @@ std::optional<ConnectionProfile> ConnectionManager::profile(const QString& id) c
     return p;
 }
 
-bool ConnectionManager::saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error)
+void ConnectionManager::storeSecret(const QString& key, const QString& name, const std::optional<QString>& secret)
+{
+    if (!secret)
+        return;
+    if (secret->isEmpty()) {
+        m_sessionSecrets.remove(key);
+        m_secrets->remove(key, this, [](const SecretStore::Result&) {});
+        return;
+    }
+    m_sessionSecrets.insert(key, *secret);
+    m_secrets->write(key, *secret, this, [this, name](const SecretStore::Result& r) {
+        if (!r.ok())
+            Q_EMIT notice(tr("%1: %2").arg(name, r.message));
+    });
+}
+
+bool ConnectionManager::saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error,
+                                    const std::optional<QString>& sentinelPassword)
 {
     if (profile.id.isEmpty())
         profile.id = ConnectionProfile::newId();
     const bool wasOpen = m_hosts.count(profile.id) > 0;
     if (!m_profiles.save(profile, error))
         return false;
-    if (password) {
-        if (password->isEmpty()) {
-            m_sessionSecrets.remove(profile.id);
-            m_secrets->remove(profile.id, this, [](const SecretStore::Result&) {});
-        } else {
-            m_sessionSecrets.insert(profile.id, *password);
-            const QString name = profile.name;
-            m_secrets->write(profile.id, *password, this, [this, name](const SecretStore::Result& r) {
-                if (!r.ok())
-                    Q_EMIT notice(tr("%1: %2").arg(name, r.message));
-            });
-        }
-    }
+    storeSecret(profile.id, profile.name, password);
+    storeSecret(ConnectionProfile::sentinelSecretKey(profile.id), profile.name, sentinelPassword);
     profile.url.password.clear();
+    profile.url.sentinelPassword.clear();
     m_model->upsert(entryFor(profile));
     if (wasOpen) {
         // The address or credentials may have changed: reconnect with what was just saved.
@@ -126,8 +133,10 @@ bool ConnectionManager::removeProfile(const QString& id)
     if (m_model->entry(row).saved) {
         m_profiles.remove(id);
         m_secrets->remove(id, this, [](const SecretStore::Result&) {});
+        m_secrets->remove(ConnectionProfile::sentinelSecretKey(id), this, [](const SecretStore::Result&) {});
     }
     m_sessionSecrets.remove(id);
+    m_sessionSecrets.remove(ConnectionProfile::sentinelSecretKey(id));
     return m_model->removeRow(row);
 }
 
@@ -137,16 +146,20 @@ std::optional<ConnectionProfile> ConnectionManager::duplicateProfile(const QStri
     if (!copy)
         return std::nullopt;
     m_model->upsert(entryFor(*copy));
-    // The copy needs its own secret: copy it from this session or the keychain.
-    if (const auto it = m_sessionSecrets.constFind(id); it != m_sessionSecrets.constEnd()) {
-        saveProfile(*copy, *it);
-    } else {
-        const ConnectionProfile target = *copy;
-        m_secrets->read(id, this, [this, target](const SecretStore::Result& r) {
-            if (r.ok())
-                saveProfile(target, r.secret);
-        });
-    }
+    // The copy needs its own secrets: copy them from this session or the keychain.
+    const ConnectionProfile target = *copy;
+    lookupSecret(id, true, [this, id, target](std::optional<QString> password, const QString&) {
+        if (target.url.scheme != ConnectionUrl::Scheme::Sentinel) {
+            if (password)
+                saveProfile(target, password);
+            return;
+        }
+        lookupSecret(ConnectionProfile::sentinelSecretKey(id), true,
+                     [this, target, password](std::optional<QString> sentinelPassword, const QString&) {
+                         if (password || sentinelPassword)
+                             saveProfile(target, password, nullptr, sentinelPassword);
+                     });
+    });
     return copy;
 }
 
@@ -187,22 +200,48 @@ void ConnectionManager::withSecret(int row, std::function<void(const ConnectionU
     const ConnectionEntry& e = m_model->entry(row);
     const QString id = e.id;
     const QString name = e.name;
-    const ConnectionUrl url = e.url;
-    if (const auto it = m_sessionSecrets.constFind(id); it != m_sessionSecrets.constEnd() || !e.saved) {
+    const ConnectionUrl url = e.url;   // an ad-hoc URL keeps the secrets it was typed with
+    const bool saved = e.saved;
+    if (saved && !m_sessionSecrets.contains(id) && !m_hosts.count(id))
+        m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
+    lookupSecret(id, saved, [this, id, name, url, saved, done = std::move(done)](std::optional<QString> password, QString problem) {
         ConnectionUrl withSecret = url;
-        withSecret.password = m_sessionSecrets.value(id);
-        done(withSecret);
+        if (password)
+            withSecret.password = *password;
+        const auto finish = [this, name, done](const ConnectionUrl& u, const QString& why) {
+            if (!why.isEmpty())
+                Q_EMIT notice(tr("%1: %2").arg(name, why));
+            done(u);
+        };
+        if (url.scheme != ConnectionUrl::Scheme::Sentinel) {
+            finish(withSecret, problem);
+            return;
+        }
+        lookupSecret(ConnectionProfile::sentinelSecretKey(id), saved,
+                     [withSecret, problem, finish](std::optional<QString> sentinelPassword, const QString& more) mutable {
+                         if (sentinelPassword)
+                             withSecret.sentinelPassword = *sentinelPassword;
+                         finish(withSecret, problem.isEmpty() ? more : problem);   // one notice, not two alike
+                     });
+    });
+}
+
+void ConnectionManager::lookupSecret(const QString& key, bool saved,
+                                     std::function<void(std::optional<QString>, QString problem)> done)
+{
+    if (const auto it = m_sessionSecrets.constFind(key); it != m_sessionSecrets.constEnd()) {
+        done(*it, {});
         return;
     }
-    if (!m_hosts.count(id))
-        m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
-    m_secrets->read(id, this, [this, name, url, done = std::move(done)](const SecretStore::Result& r) {
-        ConnectionUrl withSecret = url;
+    if (!saved) {
+        done(std::nullopt, {});
+        return;
+    }
+    m_secrets->read(key, this, [done = std::move(done)](const SecretStore::Result& r) {
         if (r.ok())
-            withSecret.password = r.secret;
-        else if (r.status != SecretStore::Status::NotFound)
-            Q_EMIT notice(tr("%1: %2").arg(name, r.message));
-        done(withSecret);
+            done(r.secret, {});
+        else
+            done(std::nullopt, r.status == SecretStore::Status::NotFound ? QString() : r.message);
     });
 }
 

@@ -39,9 +39,12 @@ public:
     void loadProfiles();
     int openAdHoc(const ConnectionUrl& url);      // --connect / File ▸ Connect: not saved; returns its row
 
-    // Adds or edits a profile. `password`: nullopt keeps the stored one; an empty string removes it.
-    // Returns false (and sets `error`) when the profile cannot be saved; keychain trouble arrives as notice().
-    bool saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error = nullptr);
+    // Adds or edits a profile. `password` (the master's) and `sentinelPassword` (redis-sentinel:// sentinels' own):
+    // nullopt keeps the stored one; an empty string removes it. Both go to the keychain (sentinel's under
+    // ConnectionProfile::sentinelSecretKey). Returns false (and sets `error`) when the profile cannot be saved;
+    // keychain trouble arrives as notice().
+    bool saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error = nullptr,
+                     const std::optional<QString>& sentinelPassword = std::nullopt);
     bool removeProfile(const QString& id);
     std::optional<ConnectionProfile> duplicateProfile(const QString& id);
     ProfileStore::ImportReport importProfiles(const QByteArray& json);
@@ -75,14 +78,19 @@ Q_SIGNALS:
 private:
     ConnectionEntry entryFor(const ConnectionProfile& profile) const;
     void startSource(const QString& id, const QString& name, ConnectionUrl url);
-    // Calls `done` with the row's URL and its password (session or keychain), now or later.
+    // Calls `done` with the row's URL and its passwords (session or keychain), now or later.
     void withSecret(int row, std::function<void(const ConnectionUrl&)> done);
+    // The secret under `key` (a profile id or its sentinel key): this session's, else for saved profiles the
+    // keychain's; nullopt when there is none (`problem` says why when the keychain could not be asked).
+    void lookupSecret(const QString& key, bool saved, std::function<void(std::optional<QString>, QString problem)> done);
+    void storeSecret(const QString& key, const QString& name, const std::optional<QString>& secret);
     void stopSource(const QString& id);
 
     ConnectionListModel* m_model;
     ProfileStore m_profiles;
     SecretStore* m_secrets;
-    QHash<QString, QString> m_sessionSecrets;     // typed this session; the only copy when no keychain runs
+    QHash<QString, QString> m_sessionSecrets;     // by keychain key, typed this session; the only copy when no
+                                                  // keychain runs
     std::map<QString, std::unique_ptr<SourceHost>> m_hosts;
     std::shared_ptr<engine::Cache> m_localCache;
     std::unique_ptr<SourceHost> m_localHost;

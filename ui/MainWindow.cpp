@@ -305,7 +305,7 @@ void MainWindow::newConnection()
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
-    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error)) {
+    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error, dialog.sentinelPassword())) {
         QMessageBox::warning(this, tr("New Connection"), tr("The connection was not saved: %1").arg(error));
         return;
     }
@@ -329,7 +329,7 @@ void MainWindow::editConnection(int row)
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
-    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error))
+    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error, dialog.sentinelPassword()))
         QMessageBox::warning(this, tr("Connection"), tr("The connection was not saved: %1").arg(error));
 }
 

@@ -44,6 +44,7 @@ int add(Context& ctx, QStringList args)
 {
     ConnectionProfile p;
     bool passwordFromStdin = false;
+    bool sentinelPasswordFromStdin = false;
     QStringList positional;
     for (int i = 0; i < args.size(); ++i) {
         const QString& a = args.at(i);
@@ -53,6 +54,8 @@ int add(Context& ctx, QStringList args)
             p.readOnly = true;
         else if (a == QLatin1String("--password-stdin"))
             passwordFromStdin = true;
+        else if (a == QLatin1String("--sentinel-password-stdin"))
+            sentinelPasswordFromStdin = true;
         else if (a == QLatin1String("--separator") && i + 1 < args.size())
             p.separator = args.at(++i);
         else if (a.startsWith(QLatin1String("--")))
@@ -61,7 +64,8 @@ int add(Context& ctx, QStringList args)
             positional << a;
     }
     if (positional.size() != 2)
-        return misuse(ctx, kName, QStringLiteral("add expects NAME URL [--production] [--read-only] [--separator S] [--password-stdin]"));
+        return misuse(ctx, kName, QStringLiteral("add expects NAME URL [--production] [--read-only] [--separator S] "
+                                                 "[--password-stdin] [--sentinel-password-stdin]"));
     p.id = ConnectionProfile::newId();
     p.name = positional.at(0);
     const auto parsed = ConnectionUrl::parse(positional.at(1));
@@ -70,21 +74,29 @@ int add(Context& ctx, QStringList args)
         return Misuse;
     }
     p.url = *parsed.url;
+    if (sentinelPasswordFromStdin && p.url.scheme != ConnectionUrl::Scheme::Sentinel)
+        return misuse(ctx, kName, QStringLiteral("add: --sentinel-password-stdin is for redis-sentinel:// URLs"));
+    // One line each from standard input: the master's password first, then the sentinels'.
     QString password = p.url.password;
     if (passwordFromStdin)
         password = QString::fromUtf8(ctx.in.readLine()).trimmed();
-    if (!password.isEmpty() && !passwordFromStdin)
+    QString sentinelPassword = p.url.sentinelPassword;
+    if (sentinelPasswordFromStdin)
+        sentinelPassword = QString::fromUtf8(ctx.in.readLine()).trimmed();
+    if ((!password.isEmpty() && !passwordFromStdin) || (!sentinelPassword.isEmpty() && !sentinelPasswordFromStdin))
         ctx.err << "cachelensctl connections: note: a password in a URL on the command line is visible to other "
-                   "users of this machine; prefer --password-stdin"
+                   "users of this machine; prefer --password-stdin (and --sentinel-password-stdin)"
                 << Qt::endl;
     QString error;
     if (!ProfileStore().save(p, &error))
         return misuse(ctx, kName, error);
-    if (!password.isEmpty()) {
+    const auto store = [&](const QString& key, const QString& secret) {
+        if (secret.isEmpty())
+            return;
         SecretStore secrets;
         QEventLoop loop;
         std::optional<SecretStore::Result> result;
-        secrets.write(p.id, password, &loop, [&](const SecretStore::Result& r) {
+        secrets.write(key, secret, &loop, [&](const SecretStore::Result& r) {
             result = r;
             loop.quit();
         });
@@ -92,7 +104,9 @@ int add(Context& ctx, QStringList args)
             loop.exec();
         if (!result->ok())
             ctx.err << "cachelensctl connections: " << result->message << Qt::endl;
-    }
+    };
+    store(p.id, password);
+    store(ConnectionProfile::sentinelSecretKey(p.id), sentinelPassword);
     ctx.out << "saved " << p.name << " (" << p.url.toString() << ")" << Qt::endl;
     return Ok;
 }
@@ -106,15 +120,17 @@ int remove(Context& ctx, const QStringList& args)
     if (!p)
         return misuse(ctx, kName, QStringLiteral("no saved connection named '%1'").arg(args.first()));
     store.remove(p->id);
-    SecretStore secrets;
-    QEventLoop loop;
-    bool done = false;
-    secrets.remove(p->id, &loop, [&](const SecretStore::Result&) {
-        done = true;
-        loop.quit();
-    });
-    if (!done)
-        loop.exec();
+    for (const QString& key : {p->id, ConnectionProfile::sentinelSecretKey(p->id)}) {
+        SecretStore secrets;
+        QEventLoop loop;
+        bool done = false;
+        secrets.remove(key, &loop, [&](const SecretStore::Result&) {
+            done = true;
+            loop.quit();
+        });
+        if (!done)
+            loop.exec();
+    }
     ctx.out << "removed " << p->name << Qt::endl;
     return Ok;
 }
@@ -167,6 +183,7 @@ Command connectionsCommand()
     c.summary = QCoreApplication::translate("ctl", "list, add, remove, export or import saved connections");
     c.usage = QStringLiteral("cachelensctl connections list [--json]\n"
                              "       cachelensctl connections add NAME URL [--production] [--read-only] [--separator S] [--password-stdin]\n"
+                             "                                        [--sentinel-password-stdin]\n"
                              "       cachelensctl connections remove NAME\n"
                              "       cachelensctl connections export [FILE|-]\n"
                              "       cachelensctl connections import FILE|-");

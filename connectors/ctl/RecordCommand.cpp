@@ -91,10 +91,9 @@ Command recordCommand()
             if (!job.url.contains(QStringLiteral("://"))) {
                 const auto profile = ProfileStore().find(job.url);
                 if (!profile) return misuse(ctx, name, QStringLiteral("no saved connection is called '%1'").arg(job.url));
-                ConnectionUrl u = profile->url;
                 QString problem;
-                if (const auto secret = readSecret(profile->id, &problem)) u.password = *secret;
-                else if (!problem.isEmpty()) ctx.err << "cachelensctl record: " << problem << Qt::endl;
+                const ConnectionUrl u = urlWithSecrets(*profile, &problem);
+                if (!problem.isEmpty()) ctx.err << "cachelensctl record: " << problem << Qt::endl;
                 job.url = u.toString(true);
                 job.display = profile->name;
                 if (profile->production)

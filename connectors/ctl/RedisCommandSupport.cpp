@@ -10,6 +10,18 @@
 
 namespace cachelens::ctl {
 
+ConnectionUrl urlWithSecrets(const ConnectionProfile& profile, QString* problem)
+{
+    ConnectionUrl url = profile.url;
+    if (const auto secret = readSecret(profile.id, problem))
+        url.password = *secret;
+    if (url.scheme == ConnectionUrl::Scheme::Sentinel) {
+        if (const auto secret = readSecret(ConnectionProfile::sentinelSecretKey(profile.id), problem))
+            url.sentinelPassword = *secret;
+    }
+    return url;
+}
+
 std::optional<QString> readSecret(const QString& profileId, QString* problem)
 {
     SecretStore secrets;
@@ -36,11 +48,9 @@ std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& co
     if (!urlText.contains(QStringLiteral("://"))) {
         if (const auto profile = ProfileStore().find(urlText)) {
             parsed = ConnectionUrl::ParseResult{};
-            parsed.url = profile->url;
             QString problem;
-            if (const auto secret = readSecret(profile->id, &problem))
-                parsed.url->password = *secret;
-            else if (!problem.isEmpty())
+            parsed.url = urlWithSecrets(*profile, &problem);
+            if (!problem.isEmpty())
                 ctx.err << "cachelensctl " << commandName << ": " << problem << Qt::endl;
         }
     }

@@ -3,6 +3,7 @@
 // connect with the asynchronous client (one attempt, no reconnect loop: a script wants an answer), and wait on a
 // local event loop. Blocking is fine here: cachelensctl is a command-line tool, not the GUI.
 #include "connectors/ctl/Command.h"
+#include "connectors/profiles/ConnectionProfile.h"
 #include "connectors/redis/RedisClient.h"
 
 #include <QEventLoop>
@@ -15,6 +16,9 @@ namespace cachelens::ctl {
 // The keychain's password for a saved connection (waits on a local event loop); nullopt when there is none,
 // with `problem` set when the keychain could not be asked.
 std::optional<QString> readSecret(const QString& profileId, QString* problem);
+// A saved connection's URL with its passwords from the keychain (the master's, and for redis-sentinel:// the
+// sentinels'); `problem` set when the keychain could not be asked.
+ConnectionUrl urlWithSecrets(const ConnectionProfile& profile, QString* problem);
 
 // Connects to `urlText`: a URL, or the name of a saved connection (cachelensctl connections list). On failure prints one line to ctx.err and sets `exitCode` (Misuse for a bad URL, Failed for
 // a connection or authentication failure) and returns null.

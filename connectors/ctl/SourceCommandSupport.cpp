@@ -26,10 +26,8 @@ std::optional<ChangeTarget> resolveChangeTarget(Context& ctx, const QString& com
         return std::nullopt;
     }
     if (t.profile) {
-        t.url = t.profile->url;
         QString problem;
-        if (const auto secret = readSecret(t.profile->id, &problem))
-            t.url.password = *secret;
+        t.url = urlWithSecrets(*t.profile, &problem);
         t.id = t.profile->id;
         t.display = t.profile->name;
         return t;

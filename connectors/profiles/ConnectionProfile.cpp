@@ -11,6 +11,7 @@ QString ConnectionProfile::storedUrl() const
 {
     ConnectionUrl withoutSecret = url;
     withoutSecret.password.clear();
+    withoutSecret.sentinelPassword.clear();
     return withoutSecret.toString(true);
 }
 
@@ -42,8 +43,9 @@ std::optional<ConnectionProfile> ConnectionProfile::fromJson(const QJsonObject& 
     if (!parsed.ok())
         return fail(tr("profile '%1': bad url: %2").arg(p.name, parsed.error));
     p.url = *parsed.url;
-    if (!p.url.password.isEmpty()) {
+    if (!p.url.password.isEmpty() || !p.url.sentinelPassword.isEmpty()) {
         p.url.password.clear();
+        p.url.sentinelPassword.clear();
         if (hadSecret)
             *hadSecret = true;
     }

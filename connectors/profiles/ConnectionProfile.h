@@ -13,12 +13,15 @@ namespace cachelens {
 struct ConnectionProfile {
     QString id;                         // stable, generated (QUuid without braces)
     QString name;                       // "prod-cache eu-west"
-    ConnectionUrl url;                  // url.password is empty here; filled from the keychain when connecting
+    ConnectionUrl url;                  // url.password and url.sentinelPassword are empty here; filled from the
+                                        // keychain when connecting
     bool production = false;            // red band; destructive actions need the typed name and are audited
     bool readOnly = false;              // destructive actions disabled
     QString separator = QStringLiteral(":");   // namespace separator for the key tree
 
     static QString newId();
+    // The keychain entry of a redis-sentinel:// profile's sentinel password (the master's is under the id itself).
+    static QString sentinelSecretKey(const QString& profileId) { return profileId + QStringLiteral("/sentinel"); }
     // JSON without any secret: {"id","name","url","production","readOnly","separator"}.
     QJsonObject toJson() const;
     // Validates every field; `error` says which one is wrong. A URL with a password is accepted but the password

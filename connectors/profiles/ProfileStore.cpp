@@ -80,6 +80,7 @@ bool ProfileStore::save(const ConnectionProfile& profile, QString* error)
     }
     ConnectionProfile stored = profile;
     stored.url.password.clear();   // never at rest in settings
+    stored.url.sentinelPassword.clear();
     if (stored.id.isEmpty())
         stored.id = ConnectionProfile::newId();
     bool replaced = false;

@@ -36,6 +36,8 @@ engine::Result<RedisEndpoint> parseRedisUrl(std::string_view text)
     if (u.scheme == ConnectionUrl::Scheme::Sentinel) {
         for (const HostPort& hp : u.sentinels) ep.sentinels.emplace_back(hp.host.toStdString(), hp.port);
         ep.masterName = u.masterName.toStdString();
+        ep.sentinelUser = u.sentinelUser.toStdString();
+        ep.sentinelPassword = u.sentinelPassword.toStdString();
         ep.host.clear();
         ep.port = 0;
     }

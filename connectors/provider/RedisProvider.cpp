@@ -157,8 +157,10 @@ Result<std::unique_ptr<Provider>> RedisProvider::create(const ProviderContext& c
     // A wrap() makes several calls; once one has waited the timeout, the rest must fail at once for wrap() to wait
     // no longer than the timeout in all.
     options.retryAfter = std::max(options.retryAfter, ep.value().timeout);
-    ep.value().sentinelUser = options.sentinelUser;
-    ep.value().sentinelPassword = options.sentinelPassword;
+    if (!options.sentinelPassword.empty()) {   // the options win over the URL's sentinel_user/sentinel_password
+        ep.value().sentinelUser = options.sentinelUser;
+        ep.value().sentinelPassword = options.sentinelPassword;
+    }
     if (options.instanceId.empty()) options.instanceId = randomHex(16);
     if (options.instanceId.find('|') != std::string::npos)
         return Error{Errc::InvalidArgument, "instanceId must not contain '|' (it separates the bus message fields)"};

@@ -42,7 +42,8 @@ struct RedisProviderOptions {
                                            // timeouts); at least `timeout`, so a wrap() waits one timeout at most
     std::size_t pool = 8;                  // idle connections kept
     // redis-sentinel:// whose sentinels have their own `requirepass`/ACL user. Left empty, a sentinel that asks for
-    // a password gets the URL's (the master's).
+    // a password gets the URL's (the master's). The URL may carry them too (?sentinel_password=…&sentinel_user=…);
+    // a non-empty sentinelPassword here wins over the URL's.
     std::string sentinelUser, sentinelPassword;
     bool failOpen = true;                  // Redis down: wrap() runs the loader (true) or returns Errc::Unavailable
     // L1: a memory Store in front of Redis; L1 TTL = min(L2's remaining soft TTL, l1MaxTtl).

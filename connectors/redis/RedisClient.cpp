@@ -107,7 +107,9 @@ void RedisClient::startConnect()
             if (generation != m_generation || !m_wantOpen)
                 return;   // closed, or timed out, while resolving
             if (error.isError()) {
-                connectionLost(error);
+                // Refused credentials (sentinels that want another password) are final, as a bad AUTH is.
+                const bool auth = error.kind == RedisError::Kind::NoAuth || error.kind == RedisError::Kind::WrongPass;
+                handshakeFailed(error, !auth);
                 return;
             }
             m_endpoint = endpoint;

@@ -80,7 +80,8 @@ public:
     ClientLoad load() const;
 
     // Called before every connection attempt to find where to connect (Sentinel: the current master). It must call
-    // `done` exactly once, from the event loop, with an endpoint or an error (which counts as a failed attempt).
+    // `done` exactly once, from the event loop, with an endpoint or an error (which counts as a failed attempt; a
+    // NoAuth/WrongPass error is final, like a refused AUTH).
     using EndpointResolver = std::function<void(QObject* context, std::function<void(const Endpoint&, const RedisError&)> done)>;
     void setEndpointResolver(EndpointResolver resolver) { m_resolver = std::move(resolver); }
 

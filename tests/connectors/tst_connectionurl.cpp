@@ -84,6 +84,49 @@ private Q_SLOTS:
         QCOMPARE(r.url->endpointLabel(), QStringLiteral("mymaster via 3 sentinel(s)"));
     }
 
+    void sentinelCredentials_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("password");           // the master's
+        QTest::addColumn<QString>("sentinelUser");
+        QTest::addColumn<QString>("sentinelPassword");
+        QTest::addColumn<QString>("canonical");
+
+        QTest::addRow("sentinel password") << "redis-sentinel://s1/mymaster?sentinel_password=sp" << "" << "" << "sp"
+                                           << "redis-sentinel://s1:26379/mymaster?sentinel_password=***";
+        QTest::addRow("ACL user, percent-encoded, with the master's") << "redis-sentinel://:mp@s1,s2:26380/m/1?sentinel_user=mon&sentinel_password=a%26b%3Dc%40d"
+                                                  << "mp" << "mon" << "a&b=c@d"
+                                                  << "redis-sentinel://:***@s1:26379,s2:26380/m/1?sentinel_user=mon&sentinel_password=***";
+        QTest::addRow("sentinel_username is sentinel_user") << "redis-sentinel://s1/m?SENTINEL_USERNAME=mon&sentinel_password=x"
+                                                            << "" << "mon" << "x"
+                                                            << "redis-sentinel://s1:26379/m?sentinel_user=mon&sentinel_password=***";
+        // A saved profile's URL: the password is in the keychain, the user stays in the URL.
+        QTest::addRow("sentinel user alone") << "redis-sentinel://s1/m?sentinel_user=mon" << "" << "mon" << ""
+                                             << "redis-sentinel://s1:26379/m?sentinel_user=mon";
+        QTest::addRow("with a timeout") << "redis-sentinel://s1/m?timeout=300&sentinel_password=x" << "" << "" << "x"
+                                        << "redis-sentinel://s1:26379/m?timeout=300&sentinel_password=***";
+    }
+    void sentinelCredentials()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, password);
+        QFETCH(QString, sentinelUser);
+        QFETCH(QString, sentinelPassword);
+        QFETCH(QString, canonical);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.url->password, password);
+        QCOMPARE(r.url->sentinelUser, sentinelUser);
+        QCOMPARE(r.url->sentinelPassword, sentinelPassword);
+        QCOMPARE(r.url->toString(), canonical);
+        QVERIFY(sentinelPassword.isEmpty() || !r.url->endpointLabel().contains(sentinelPassword));
+        const auto again = ConnectionUrl::parse(r.url->toString(true));
+        QVERIFY2(again.ok(), qPrintable(again.error));
+        QCOMPARE(again.url->sentinelUser, sentinelUser);
+        QCOMPARE(again.url->sentinelPassword, sentinelPassword);
+        QCOMPARE(again.url->toString(), canonical);
+    }
+
     void invalid_data()
     {
         QTest::addColumn<QString>("input");
@@ -106,6 +149,9 @@ private Q_SLOTS:
         QTest::addRow("cert without key") << "rediss://h?cert=/c.pem" << 11 << "both cert= and key=";
         QTest::addRow("sentinel without master") << "redis-sentinel://s1:26379" << 25 << "master name is missing";
         QTest::addRow("bad timeout") << "redis://h?timeout=0" << 18 << "timeout";
+        QTest::addRow("sentinel password on plain redis") << "redis://h?sentinel_password=x" << 10
+                                                          << "unknown option 'sentinel_password' for redis://";
+        QTest::addRow("empty sentinel password") << "redis-sentinel://s1/m?sentinel_password=" << 40 << "needs a value";
     }
 
     void invalid()
@@ -127,6 +173,17 @@ private Q_SLOTS:
         QVERIFY(!r.url->toString().contains(QStringLiteral("topsecret")));
         QVERIFY(r.url->toString(true).contains(QStringLiteral("topsecret")));
         QVERIFY(!r.url->endpointLabel().contains(QStringLiteral("topsecret")));
+    }
+
+    void sentinelPasswordIsNeverShownUnlessAsked()
+    {
+        const auto r = ConnectionUrl::parse(QStringLiteral("redis-sentinel://:masterpw@s1/m?sentinel_password=sentinelpw"));
+        QVERIFY(r.ok());
+        for (const QString& shown : {r.url->toString(), r.url->endpointLabel()}) {
+            QVERIFY2(!shown.contains(QStringLiteral("masterpw")), qPrintable(shown));
+            QVERIFY2(!shown.contains(QStringLiteral("sentinelpw")), qPrintable(shown));
+        }
+        QVERIFY(r.url->toString(true).contains(QStringLiteral("sentinel_password=sentinelpw")));
     }
 };
 

@@ -2,6 +2,8 @@
 #include "RedisServer.h"
 
 #include "connectors/ctl/Command.h"
+#include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretStore.h"
 
 #include <QBuffer>
 #include <QJsonArray>
@@ -82,14 +84,50 @@ private Q_SLOTS:
         QCOMPARE(r.code, 0);
         // No keychain in this test's environment: the user is told, and nothing is stored in plain text.
         QVERIFY2(r.err.contains(QStringLiteral("not saved")), qPrintable(r.err));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains("pw\n"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("pw\n"));
         const Out ping = runCtl({QStringLiteral("ping"), QStringLiteral("locked")});
         QCOMPARE(ping.code, 1);
         QVERIFY2(ping.err.contains(QStringLiteral("auth"), Qt::CaseInsensitive), qPrintable(ping.err));
+    }
+
+    // Registered twice in CTest: plain (no keychain: both passwords are refused clearly, the sentinel's is then missing)
+    // and under tests/support/with-keyring.sh (both come back from a real GNOME Keyring and the ping goes through).
+    void aSavedSentinelConnectionKeepsItsSentinelPasswordInTheKeychain()
+    {
+        const bool keychainExpected = qEnvironmentVariable("CACHELENS_EXPECT_KEYCHAIN") == QLatin1String("1");
+        test::RedisServer::Options so;
+        so.sentinelConfig = {QStringLiteral("sentinel monitor mymaster 127.0.0.1 %1 1").arg(m_protected.port()),
+                             QStringLiteral("sentinel auth-pass mymaster pw"), QStringLiteral("requirepass sentinel-pw")};
+        test::RedisServer sentinel(so);
+        QVERIFY2(sentinel.start(), qPrintable(sentinel.errorString()));
+        const QString url = QStringLiteral("redis-sentinel://127.0.0.1:%1/mymaster").arg(sentinel.port());
+        Out r = runCtl({QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("behind sentinels"), url,
+                        QStringLiteral("--password-stdin"), QStringLiteral("--sentinel-password-stdin")},
+                       "pw\nsentinel-pw\n");
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.err.count(QStringLiteral("not saved")), keychainExpected ? 0 : 2);
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("sentinel-pw"));
+        r = runCtl({QStringLiteral("ping"), QStringLiteral("behind sentinels")});
+        if (keychainExpected) {
+            QCOMPARE(r.code, 0);
+            QVERIFY2(r.out.startsWith(QStringLiteral("PONG from 127.0.0.1:%1").arg(m_protected.port())), qPrintable(r.out + r.err));
+        } else {
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.err.contains(QStringLiteral("requires a password: add sentinel_password=")), qPrintable(r.err));
+        }
+        const QString id = ProfileStore().find(QStringLiteral("behind sentinels"))->id;
+        QCOMPARE(runCtl({QStringLiteral("connections"), QStringLiteral("remove"), QStringLiteral("behind sentinels")}).code, 0);
+        if (keychainExpected) {   // removing the connection removes both secrets
+            SecretStore secrets;
+            std::optional<SecretStore::Result> left;
+            secrets.read(ConnectionProfile::sentinelSecretKey(id), this, [&](const SecretStore::Result& x) { left = x; });
+            QTRY_VERIFY_WITH_TIMEOUT(left.has_value(), 20000);
+            QCOMPARE(int(left->status), int(SecretStore::Status::NotFound));
+        }
     }
 
     void exportImportRoundTrip()

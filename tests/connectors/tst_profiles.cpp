@@ -55,15 +55,31 @@ private Q_SLOTS:
     {
         ProfileStore store;
         QVERIFY(store.save(profile(QStringLiteral("p"), QStringLiteral("redis://admin:Sup3rSecret@h:6379"))));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QByteArray text = file.readAll();
-        QVERIFY(text.contains("admin"));
-        QVERIFY(!text.contains("Sup3rSecret"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(settingsText.contains("admin"));
+        QVERIFY(!settingsText.contains("Sup3rSecret"));
         QVERIFY(store.list().first().url.password.isEmpty());
         QVERIFY(!store.exportJson().contains("Sup3rSecret"));
+    }
+
+    void sentinelPasswordsNeverReachTheSettingsFile()
+    {
+        ProfileStore store;
+        QVERIFY(store.save(profile(QStringLiteral("s"), QStringLiteral("redis-sentinel://:M4sterPw@s1/m?sentinel_user=mon&sentinel_password=Sent1nelPw"))));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(settingsText.contains("sentinel_user=mon"));
+        QVERIFY(!settingsText.contains("Sent1nelPw"));
+        QVERIFY(!settingsText.contains("M4sterPw"));
+        QVERIFY(store.list().first().url.sentinelPassword.isEmpty());
+        QCOMPARE(store.list().first().url.sentinelUser, QStringLiteral("mon"));
+        QVERIFY(!store.exportJson().contains("Sent1nelPw"));
+        const auto report = store.importJson(QByteArray("{\"format\":\"cachelens-profiles\",\"version\":1,\"profiles\":[ "
+                                                        "{\"name\":\"t\",\"url\":\"redis-sentinel://s1/m?sentinel_password=leaked\"}]}"));
+        QCOMPARE(report.imported, 1);
+        QCOMPARE(report.secretsDropped, 1);
+        QVERIFY(store.find(QStringLiteral("t"))->url.sentinelPassword.isEmpty());
     }
 
     void namesAreUnique()

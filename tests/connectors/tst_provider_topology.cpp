@@ -384,15 +384,19 @@ private slots:
         QTest::addColumn<QString>("sentinelPassword");
         QTest::addColumn<QString>("urlPassword");
         QTest::addColumn<QString>("optionPassword"); // RedisProviderOptions::sentinelPassword
+        QTest::addColumn<QString>("query");          // appended to the URL
         QTest::addColumn<QString>("failure");        // empty: works
         const auto row = [](const char* name, const char* master, const char* sentinel, const char* url,
-                            const char* option, const char* failure) {
+                            const char* option, const char* failure, const char* query = "") {
             QTest::newRow(name) << QString::fromLatin1(master) << QString::fromLatin1(sentinel)
-                                << QString::fromLatin1(url) << QString::fromLatin1(option) << QString::fromLatin1(failure);
+                                << QString::fromLatin1(url) << QString::fromLatin1(option) << QString::fromLatin1(query)
+                                << QString::fromLatin1(failure);
         };
         row("master only", "m1", "", "m1", "", "");
         row("sentinels share the master's password", "m1", "m1", "m1", "", "");
         row("sentinels have their own", "m1", "s1", "m1", "s1", "");
+        row("sentinel password in the URL", "m1", "s1", "m1", "", "", "?sentinel_password=s1");
+        row("the option wins over the URL", "m1", "s1", "m1", "s1", "", "?sentinel_password=nope");
         row("sentinel password missing", "m1", "s1", "m1", "", "requires a password");
         row("wrong sentinel password", "m1", "s1", "m1", "nope", "refused the sentinel password");
         row("wrong master password", "m1", "", "bad", "", "WRONGPASS");
@@ -403,6 +407,7 @@ private slots:
         QFETCH(QString, sentinelPassword);
         QFETCH(QString, urlPassword);
         QFETCH(QString, optionPassword);
+        QFETCH(QString, query);
         QFETCH(QString, failure);
         test::RedisServer master(test::RedisServer::Options::requiringPassword(masterPassword));
         QVERIFY2(master.start(), qPrintable(master.errorString()));
@@ -416,7 +421,7 @@ private slots:
         RedisProviderOptions o;
         o.timeout = 2000ms;
         o.sentinelPassword = optionPassword.toStdString();
-        const QString url = QStringLiteral("redis-sentinel://:%1@127.0.0.1:%2/mymaster").arg(urlPassword).arg(sentinel.port());
+        const QString url = QStringLiteral("redis-sentinel://:%1@127.0.0.1:%2/mymaster").arg(urlPassword).arg(sentinel.port()) + query;
         auto c = makeCache(url.toStdString(), o);
         const Status st = c->set("k", "behind sentinel");
         QCOMPARE(st.ok(), failure.isEmpty());

@@ -92,6 +92,88 @@ private Q_SLOTS:
         QVERIFY2(out.startsWith(QStringLiteral("PONG from 127.0.0.1:%1").arg(m_set->master().port())), qPrintable(out + err));
     }
 
+    // Sentinels with their own password: one master and one sentinel per row (quick; no failover needed to name the
+    // master). PORT in `failure` is the sentinel's port.
+    void sentinelsWithPasswords_data()
+    {
+        QTest::addColumn<QString>("masterPassword");    // requirepass of the master (and the sentinel's auth-pass)
+        QTest::addColumn<QStringList>("sentinelAuth");  // sentinel.conf lines: requirepass, ACL users
+        QTest::addColumn<QString>("urlPassword");       // the URL's userinfo password (the master's)
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("failure");           // empty: works
+        const QString masterPw = QStringLiteral("master-pw");
+        const QStringList needs{QStringLiteral("requirepass sentinel-pw")};
+        QTest::addRow("no sentinel password") << masterPw << QStringList() << masterPw << QString() << QString();
+        QTest::addRow("sentinel password in the URL") << masterPw << needs << masterPw
+                                                      << QStringLiteral("?sentinel_password=sentinel-pw") << QString();
+        QTest::addRow("percent-encoded sentinel password")
+            << masterPw << QStringList{QStringLiteral("requirepass s&p=w@rd")} << masterPw
+            << QStringLiteral("?sentinel_password=s%26p%3Dw%40rd") << QString();
+        QTest::addRow("sentinel ACL user") << masterPw << QStringList{QStringLiteral("user mon on >mon-pw allcommands"),
+                                                                      QStringLiteral("user default off")}
+                                           << masterPw << QStringLiteral("?sentinel_user=mon&sentinel_password=mon-pw")
+                                           << QString();
+        QTest::addRow("sentinel shares the master's password, only the master's given")
+            << masterPw << QStringList{QStringLiteral("requirepass master-pw")} << masterPw << QString() << QString();
+        QTest::addRow("sentinel needs a password, URL has none")
+            << QString() << needs << QString() << QString()
+            << QStringLiteral("sentinel 127.0.0.1:PORT requires a password: add sentinel_password=… to the URL");
+        QTest::addRow("sentinel needs a password, the master's is not it")
+            << masterPw << needs << masterPw << QString()
+            << QStringLiteral("sentinel 127.0.0.1:PORT requires a password and refused the master's (WRONGPASS");
+        QTest::addRow("wrong sentinel password") << masterPw << needs << masterPw << QStringLiteral("?sentinel_password=nope")
+                                                 << QStringLiteral("sentinel 127.0.0.1:PORT refused the sentinel password (WRONGPASS");
+    }
+    void sentinelsWithPasswords()
+    {
+        QFETCH(QString, masterPassword);
+        QFETCH(QStringList, sentinelAuth);
+        QFETCH(QString, urlPassword);
+        QFETCH(QString, query);
+        QFETCH(QString, failure);
+        RedisServer master(masterPassword.isEmpty() ? RedisServer::Options{} : RedisServer::Options::requiringPassword(masterPassword));
+        QVERIFY2(master.start(), qPrintable(master.errorString()));
+        RedisServer::Options so;
+        so.sentinelConfig = QStringList{QStringLiteral("sentinel monitor mymaster 127.0.0.1 %1 1").arg(master.port())} + sentinelAuth;
+        if (!masterPassword.isEmpty())
+            so.sentinelConfig << QStringLiteral("sentinel auth-pass mymaster ") + masterPassword;
+        RedisServer sentinel(so);
+        QVERIFY2(sentinel.start(), qPrintable(sentinel.errorString()));
+        failure.replace(QLatin1String("PORT"), QString::number(sentinel.port()));
+        const QString userinfo = urlPassword.isEmpty() ? QString() : QStringLiteral(":%1@").arg(urlPassword);
+        const QString url = QStringLiteral("redis-sentinel://") + userinfo
+                            + QStringLiteral("127.0.0.1:%1/mymaster").arg(sentinel.port()) + query;
+        QVERIFY2(ConnectionUrl::parse(url).ok(), qPrintable(url));
+
+        // Default options (reconnect forever): a refused password must still end in Failed, not a retry loop.
+        auto client = openClient(url);
+        const QStringList masterAuth = masterPassword.isEmpty() ? QStringList()
+                                                                : QStringList{QStringLiteral("-a"), masterPassword, QStringLiteral("--no-auth-warning")};
+        if (failure.isEmpty()) {
+            QVERIFY2(client->state() == ConnectionState::Ready, qPrintable(client->stateDetail()));
+            QCOMPARE(client->endpoint().port, master.port());
+            QCOMPARE(call(*client, {"SET", "k", "via an authenticated sentinel"}).bytes(), QByteArray("OK"));
+            QCOMPARE(master.cli(masterAuth + QStringList{QStringLiteral("GET"), QStringLiteral("k")}), QByteArray("via an authenticated sentinel"));
+        } else {
+            QCOMPARE(client->state(), ConnectionState::Failed);
+            QVERIFY2(client->stateDetail().contains(failure), qPrintable(client->stateDetail()));
+            QCOMPARE(master.cli(masterAuth + QStringList{QStringLiteral("DBSIZE")}), QByteArray("0"));
+        }
+
+        // The CLI takes the same path and never prints a password back.
+        QString out, err;
+        QTextStream o(&out), e(&err);
+        QBuffer in;
+        in.open(QIODevice::ReadOnly);
+        const int code = ctl::run({QStringLiteral("ping"), url}, o, e, in);
+        o.flush();
+        e.flush();
+        QCOMPARE(code == 0, failure.isEmpty());
+        QVERIFY2((failure.isEmpty() ? out : err).contains(failure.isEmpty() ? QStringLiteral("PONG") : failure), qPrintable(out + err));
+        for (const char* secret : {"master-pw", "sentinel-pw", "mon-pw", "s&p=w@rd"})
+            QVERIFY2(!(out + err).contains(QLatin1String(secret)), qPrintable(out + err));
+    }
+
     // Last: it kills the master.
     void failoverIsFollowed()
     {

@@ -5,6 +5,7 @@
 // removed at exit.
 #include <QDir>
 #include <QFile>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QtGlobal>
 
@@ -26,5 +27,14 @@ struct IsolatedEnvironment {
 };
 
 inline const IsolatedEnvironment isolatedEnvironment;
+
+// The application's settings file as written now (empty when it cannot be read): to prove a secret never reached it.
+inline QByteArray settingsFileText()
+{
+    QSettings settings;
+    settings.sync();
+    QFile file(settings.fileName());
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
 
 } // namespace cachelens::test

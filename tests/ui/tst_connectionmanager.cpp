@@ -97,11 +97,42 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!notices.isEmpty(), 10000);
         QVERIFY2(notices.first().first().toString().contains(QStringLiteral("not saved")),
                  qPrintable(notices.first().first().toString()));
-        QSettings settings;
-        settings.sync();
-        QFile file(settings.fileName());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(!file.readAll().contains("s3cret"));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("s3cret"));
+    }
+
+    // A sentinel with its own requirepass in front of the password-protected master. No keychain here: the passwords
+    // typed this session are used (tst_ctlconnections_keyring covers the keychain round trip).
+    void savedSentinelConnectionsUseTheirSentinelPassword()
+    {
+        test::RedisServer::Options so;
+        so.sentinelConfig = {QStringLiteral("sentinel monitor mymaster 127.0.0.1 %1 1").arg(m_protected.port()),
+                             QStringLiteral("sentinel auth-pass mymaster s3cret"), QStringLiteral("requirepass sentinel-pw")};
+        test::RedisServer sentinel(so);
+        QVERIFY2(sentinel.start(), qPrintable(sentinel.errorString()));
+        const QString url = QStringLiteral("redis-sentinel://127.0.0.1:%1/mymaster").arg(sentinel.port());
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        auto with = makeProfile(QStringLiteral("with"), url);
+        QVERIFY(manager.saveProfile(with, QStringLiteral("s3cret"), nullptr, QStringLiteral("sentinel-pw")));
+        auto without = makeProfile(QStringLiteral("without"), url);
+        QVERIFY(manager.saveProfile(without, QStringLiteral("s3cret")));
+        const auto copy = manager.duplicateProfile(with.id);   // copies both secrets
+        QVERIFY(copy);
+        for (const QString& id : {with.id, without.id, copy->id})
+            manager.activate(model.rowOf(id));
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(model.rowOf(with.id)).state, ConnectionState::Ready, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(model.rowOf(copy->id)).state, ConnectionState::Ready, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(model.rowOf(without.id)).state, ConnectionState::Failed, 10000);
+        const QString detail = model.entry(model.rowOf(without.id)).stateDetail;
+        QVERIFY2(detail.contains(QStringLiteral("sentinel 127.0.0.1:%1 requires a password and refused the master's").arg(sentinel.port())),
+                 qPrintable(detail));
+        const QByteArray settingsText = test::settingsFileText();
+        QVERIFY(!settingsText.isEmpty());
+        QVERIFY(!settingsText.contains("sentinel-pw"));
+        for (int row = 0; row < model.rowCount(); ++row)
+            QVERIFY(!model.data(model.index(row), ConnectionListModel::UrlRole).toString().contains(QStringLiteral("sentinel-pw")));
     }
 
     void aWrongPasswordFailsWithTheReason()
@@ -179,6 +210,43 @@ private Q_SLOTS:
         QCOMPARE(p.name, QStringLiteral("local redis"));
         QCOMPARE(p.url.port, m_server.port());
         QVERIFY(dialog.password().has_value());   // new profile: the (empty) field is the password
+    }
+
+    void dialogAsksForTheSentinelPasswordOnlyForSentinelUrls()
+    {
+        test::RedisServer::Options so;
+        so.sentinelConfig = {QStringLiteral("sentinel monitor mymaster 127.0.0.1 %1 1").arg(m_server.port()),
+                             QStringLiteral("requirepass sentinel-pw")};
+        test::RedisServer sentinel(so);
+        QVERIFY2(sentinel.start(), qPrintable(sentinel.errorString()));
+        ConnectionDialog dialog(std::nullopt);
+        auto* url = dialog.findChild<QLineEdit*>(QStringLiteral("url"));
+        auto* field = dialog.findChild<QLineEdit*>(QStringLiteral("sentinelPassword"));
+        QVERIFY(url && field);
+        dialog.findChild<QLineEdit*>(QStringLiteral("name"))->setText(QStringLiteral("s"));
+        QVERIFY(field->isHidden());
+        url->setText(QStringLiteral("redis-sentinel://127.0.0.1:%1/mymaster").arg(sentinel.port()));
+        QVERIFY(!field->isHidden());
+        QVERIFY(dialog.findChild<QCheckBox*>(QStringLiteral("clearSentinelPassword"))->isHidden());   // new profile
+        dialog.runTest();
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog.testMessage().contains(QStringLiteral("requires a password: add sentinel_password")),
+                                  qPrintable(dialog.testMessage()), 10000);
+        field->setText(QStringLiteral("sentinel-pw"));
+        QCOMPARE(dialog.sentinelPassword().value(), QStringLiteral("sentinel-pw"));
+        dialog.runTest();
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog.testMessage().contains(QStringLiteral("PONG in")), qPrintable(dialog.testMessage()), 10000);
+        // Typed in the URL instead: taken from there, and never part of the saved profile.
+        field->clear();
+        url->setText(url->text() + QStringLiteral("?sentinel_password=from-url"));
+        QCOMPARE(dialog.sentinelPassword().value(), QStringLiteral("from-url"));
+        QVERIFY(dialog.profile().url.sentinelPassword.isEmpty());
+        // Editing: an empty field keeps the saved one; the checkbox forgets it; another scheme forgets it.
+        ConnectionDialog edit(makeProfile(QStringLiteral("s"), QStringLiteral("redis-sentinel://h/m")));
+        QVERIFY(!edit.sentinelPassword().has_value());
+        edit.findChild<QCheckBox*>(QStringLiteral("clearSentinelPassword"))->setChecked(true);
+        QCOMPARE(edit.sentinelPassword().value(), QString());
+        ConnectionDialog plain(makeProfile(QStringLiteral("p"), QStringLiteral("redis://h")));
+        QCOMPARE(plain.sentinelPassword().value(), QString());
     }
 
     void editingKeepsThePasswordUnlessChanged()

@@ -69,17 +69,41 @@ QString simTargetRefusal(const SimTarget& t)
     return {};
 }
 
+void SimTargetSecrets::applyTo(ConnectionUrl& url) const
+{
+    if (!password.isEmpty()) url.password = password;
+    if (!sentinelPassword.isEmpty() && url.scheme == ConnectionUrl::Scheme::Sentinel)
+        url.sentinelPassword = sentinelPassword;
+}
+
 void readTargetPassword(const SimTarget& target, QObject* context,
-                        std::function<void(const QString& password, const QString& problem)> done)
+                        std::function<void(const SimTargetSecrets& secrets, const QString& problem)> done)
 {
     if (target.local || target.profileId.isEmpty()) {
         done({}, {});
         return;
     }
+    const auto parsed = ConnectionUrl::parse(target.url);
+    const bool sentinel = parsed.ok() && parsed.url->scheme == ConnectionUrl::Scheme::Sentinel;
+    const QString sentinelKey = ConnectionProfile::sentinelSecretKey(target.profileId);
     // The store is only a service name; the keychain job it starts lives until its callback has run.
-    SecretStore().read(target.profileId, context, [done = std::move(done)](const SecretStore::Result& r) {
-        if (r.ok()) done(r.secret, {});
-        else done({}, r.status == SecretStore::Status::NotFound ? QString() : r.message);
+    SecretStore().read(target.profileId, context,
+                       [done = std::move(done), sentinel, sentinelKey, context](const SecretStore::Result& r) mutable {
+        SimTargetSecrets secrets;
+        QString problem;
+        if (r.ok()) secrets.password = r.secret;
+        else if (r.status != SecretStore::Status::NotFound) problem = r.message;
+        if (!sentinel) {
+            done(secrets, problem);
+            return;
+        }
+        SecretStore().read(sentinelKey, context, [done = std::move(done), secrets, problem](const SecretStore::Result& s) {
+            SimTargetSecrets both = secrets;
+            QString why = problem;
+            if (s.ok()) both.sentinelPassword = s.secret;
+            else if (s.status != SecretStore::Status::NotFound && why.isEmpty()) why = s.message;
+            done(both, why);
+        });
     });
 }
 
@@ -98,7 +122,7 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
             return false;
         }
         ConnectionUrl url = *ConnectionUrl::parse(target->url).url;
-        if (!hooks.targetPassword.isEmpty()) url.password = hooks.targetPassword;
+        hooks.targetSecrets.applyTo(url);
         spec.targetUrl = url.toString(true).toStdString();
     }
     if (spec.target != "local") {
@@ -170,7 +194,7 @@ void SimulationRunner::joinWorker()
 }
 
 bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir, bool targetConfirmed,
-                             const QString& targetPassword)
+                             const SimTargetSecrets& targetSecrets)
 {
     if (m_running) return false;
     joinWorker(); // the previous job's thread has posted AllDone; it is ending or ended
@@ -179,14 +203,16 @@ bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& wo
     const std::vector<WorkloadSpec> jobs(specs.begin(), specs.end());
     // Plain std::strings cross to the worker: nothing shared with the GUI thread's Qt containers.
     m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString(), targetConfirmed,
-                            passwordUtf8 = targetPassword.toStdString()] {
+                            passwordUtf8 = targetSecrets.password.toStdString(),
+                            sentinelPasswordUtf8 = targetSecrets.sentinelPassword.toStdString()] {
         const QString dir = QString::fromStdString(dirUtf8);
         bool cancelled = false;
         for (int i = 0; i < int(jobs.size()) && !cancelled; ++i) {
             SimulationHooks hooks;
             hooks.cancel = &m_cancel;
             hooks.targetConfirmed = targetConfirmed;
-            hooks.targetPassword = QString::fromStdString(passwordUtf8);
+            hooks.targetSecrets.password = QString::fromStdString(passwordUtf8);
+            hooks.targetSecrets.sentinelPassword = QString::fromStdString(sentinelPasswordUtf8);
             hooks.phase = [&](const std::string& text) { post(event(Kind::Phase, i, nullptr, text)); };
             hooks.progress = [&](const SimResults& r) { post(event(Kind::Progress, i, &r)); };
             SimResults r;

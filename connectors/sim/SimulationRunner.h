@@ -6,6 +6,7 @@
 // std::thread and hands phases, snapshots and results back through a mutex-guarded mailbox, waking itself with
 // invokeMethod("deliver") by name (ThreadSanitizer cannot follow Qt's queued-signal payloads), so every signal is
 // emitted on the runner's own thread (the GUI thread).
+#include "connectors/ConnectionUrl.h"
 #include "engine/sim/simulator.h"
 #include "engine/sim/workload.h"
 
@@ -31,19 +32,25 @@ struct SimTarget {
     QString profileId;      // a saved connection: its id (its password is in the keychain), its flags
     bool production = false, readOnly = false;
 };
-// std::nullopt with `error` set for a malformed URL or an unknown name. TLS and sentinel URLs are refused (the
-// engine's redis provider speaks plain redis:// and unix:// only).
+// std::nullopt with `error` set for a malformed URL or an unknown name.
 std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error);
 // "cachelens:sim:<12 hex digits>:": a fresh prefix for one run's keys on a Redis target.
 std::string newSimKeyPrefix();
 // The refusal for a target a simulation must not write to without the user's confirmation (read-only or
 // production); empty when it may.
 QString simTargetRefusal(const SimTarget& target);
-// A saved connection's password from the system keychain (SecretStore), for a run or a recording on it: calls
-// `done` on `context`'s thread with the password (empty when the target is not a saved connection or has none) and,
-// when the keychain could not answer, the reason (the run then goes ahead without a password).
+// A saved connection's secrets from the system keychain: the server's password and, for a redis-sentinel://
+// connection, the sentinels' own (ConnectionProfile::sentinelSecretKey). Empty when there is none.
+struct SimTargetSecrets {
+    QString password, sentinelPassword;
+    // Puts the secrets into a parsed copy of `url` (those that are set; the URL's own stay otherwise).
+    void applyTo(ConnectionUrl& url) const;
+};
+// Reads them (SecretStore), for a run or a recording on a saved connection: calls `done` on `context`'s thread
+// with the secrets (empty when the target is not a saved connection or has none) and, when the keychain could not
+// answer, the reason (the run then goes ahead without them).
 void readTargetPassword(const SimTarget& target, QObject* context,
-                        std::function<void(const QString& password, const QString& problem)> done);
+                        std::function<void(const SimTargetSecrets& secrets, const QString& problem)> done);
 
 struct SimulationHooks {
     std::function<void(const std::string& phase)> phase;                   // "Generating the database: 20,000 of 100,000 rows"
@@ -51,8 +58,8 @@ struct SimulationHooks {
     const std::atomic<bool>* cancel = nullptr;
     // A read-only or production Redis target runs only when the user confirmed it (typed the connection's name).
     bool targetConfirmed = false;
-    // A saved connection's password (from the keychain), when the target is one that has a password.
-    QString targetPassword;
+    // A saved connection's secrets (from the keychain), when the target is one that has them.
+    SimTargetSecrets targetSecrets;
 };
 
 // Builds the backing store (SQLite file in `workDir`, or memory), runs the spec, returns the results. A Redis
@@ -70,9 +77,9 @@ public:
 
     // Runs the specs one after another (index = position in the list). false when a job is already running.
     // workDir holds the generated SQLite databases (one per spec, replaced on the next run).
-    // targetConfirmed/targetPassword: as SimulationHooks (a Redis target that is read-only or production).
+    // targetConfirmed/targetSecrets: as SimulationHooks (a Redis target that is read-only or production).
     bool start(const QList<engine::sim::WorkloadSpec>& specs, const QString& workDir, bool targetConfirmed = false,
-               const QString& targetPassword = {});
+               const SimTargetSecrets& targetSecrets = {});
     void cancel();
     bool isRunning() const { return m_running; }
 

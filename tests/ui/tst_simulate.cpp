@@ -301,26 +301,54 @@ private slots:
     // A saved connection whose password is in the keychain, as the simulation target and as a recording source:
     // the panel reads the password from the keychain and the runs authenticate to a real redis-server with
     // requirepass. (Registered a second time under tests/support/with-keyring.sh; skipped without a keychain.)
+    // The sentinel row saves a redis-sentinel:// connection whose sentinel has its own requirepass: both secrets come
+    // from the keychain.
+    void savedConnectionWithAKeychainPasswordWorksFromThePanel_data()
+    {
+        QTest::addColumn<bool>("viaSentinel");
+        QTest::newRow("server password") << false;
+        QTest::newRow("sentinel and server passwords") << true;
+    }
+
     void savedConnectionWithAKeychainPasswordWorksFromThePanel()
     {
+        QFETCH(bool, viaSentinel);
         if (!keychainExpected()) QSKIP("needs a Secret Service (ctest runs this under tests/support/with-keyring.sh)");
         provider::registerRedisProvider();
         test::RedisServer server(test::RedisServer::Options::requiringPassword(QStringLiteral("k3y pw")));
         QVERIFY2(server.start(), qPrintable(server.errorString()));
+        std::unique_ptr<test::RedisServer> sentinel;
         ConnectionProfile profile;
         profile.id = ConnectionProfile::newId(); // the key of its keychain entry
-        profile.name = QStringLiteral("locked");
+        profile.name = viaSentinel ? QStringLiteral("locked-sentinel") : QStringLiteral("locked");
         profile.url = *ConnectionUrl::parse(server.url()).url;
+        if (viaSentinel) {
+            test::RedisServer::Options so;
+            so.sentinelConfig = QStringList{QStringLiteral("sentinel monitor mymaster 127.0.0.1 %1 1").arg(server.port()),
+                                            QStringLiteral("sentinel auth-pass mymaster \"k3y pw\""),
+                                            QStringLiteral("requirepass \"s3ntinel pw\"")};
+            sentinel = std::make_unique<test::RedisServer>(so);
+            QVERIFY2(sentinel->start(), qPrintable(sentinel->errorString()));
+            profile.url = *ConnectionUrl::parse(QStringLiteral("redis-sentinel://127.0.0.1:%1/mymaster").arg(sentinel->port())).url;
+        }
         QVERIFY(ProfileStore().save(profile));
-        std::optional<SecretStore::Result> written;
-        SecretStore().write(profile.id, QStringLiteral("k3y pw"), this, [&](const SecretStore::Result& r) { written = r; });
-        QTRY_VERIFY_WITH_TIMEOUT(written.has_value(), 20000);
-        QVERIFY2(written->ok(), qPrintable(written->message));
+        const auto writeSecret = [this](const QString& key, const QString& secret) {
+            std::optional<SecretStore::Result> written;
+            SecretStore().write(key, secret, this, [&](const SecretStore::Result& r) { written = r; });
+            QTRY_VERIFY_WITH_TIMEOUT(written.has_value(), 20000);
+            QVERIFY2(written->ok(), qPrintable(written->message));
+        };
+        writeSecret(profile.id, QStringLiteral("k3y pw"));
+        if (QTest::currentTestFailed()) return;
+        if (viaSentinel) {
+            writeSecret(ConnectionProfile::sentinelSecretKey(profile.id), QStringLiteral("s3ntinel pw"));
+            if (QTest::currentTestFailed()) return;
+        }
 
         SimulatePanel panel;
         panel.show();
         panel.reloadTargets();
-        panel.targets()->setCurrentIndex(panel.targets()->findData(QStringLiteral("locked")));
+        panel.targets()->setCurrentIndex(panel.targets()->findData(profile.name));
         panel.editor()->setPlainText(QStringLiteral(R"({"keys": 300, "requests": 2000, "rate": 0, "ttlSeconds": 60,
             "cache": {"target": "local", "policy": "lru", "maxEntries": 100}, "backing": {"type": "memory", "latencyMs": 0}})"));
         QSignalSpy done(&panel, &SimulatePanel::runsFinished);
@@ -337,9 +365,9 @@ private slots:
         Traffic traffic(server.port(), "k3y pw");
         panel.openRecordDialog();
         RecordTraceDialog* d = panel.recordDialog();
-        d->sources()->setCurrentIndex(d->sources()->findData(QStringLiteral("locked")));
+        d->sources()->setCurrentIndex(d->sources()->findData(profile.name));
         QTemporaryDir dir;
-        d->path()->setText(dir.filePath(QStringLiteral("locked.u64")));
+        d->path()->setText(dir.filePath(profile.name + QStringLiteral(".u64")));
         d->maxRequests()->setValue(50);
         d->seconds()->setValue(600);
         QSignalSpy finished(d, &RecordTraceDialog::recordingFinished);

@@ -243,7 +243,7 @@ void RecordTraceDialog::record()
     m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
     const quint64 id = ++m_request;
     const QString url = t->url;
-    sim::readTargetPassword(*t, this, [this, id, url, job](const QString& password, const QString& problem) mutable {
+    sim::readTargetPassword(*t, this, [this, id, url, job](const sim::SimTargetSecrets& secrets, const QString& problem) mutable {
         if (id != m_request) return; // stopped meanwhile
         auto parsed = ConnectionUrl::parse(url);
         if (!parsed.ok()) {
@@ -251,7 +251,7 @@ void RecordTraceDialog::record()
             showError(tr("%1 Nothing was recorded.").arg(parsed.error));
             return;
         }
-        if (!password.isEmpty()) parsed.url->password = password;
+        secrets.applyTo(*parsed.url);
         job.url = parsed.url->toString(true);
         start(std::move(job));
         if (!problem.isEmpty()) m_status->setText(tr("Recording without a password: %1").arg(problem));

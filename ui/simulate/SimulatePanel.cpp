@@ -420,16 +420,16 @@ void SimulatePanel::run()
     m_status->setStyleSheet(QString());
     m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
     const quint64 id = ++m_runRequest;
-    sim::readTargetPassword(*t, this, [this, id, configs](const QString& password, const QString& problem) {
+    sim::readTargetPassword(*t, this, [this, id, configs](const sim::SimTargetSecrets& secrets, const QString& problem) {
         if (id != m_runRequest) return; // cancelled meanwhile
         m_starting = false;
-        startRuns(configs, true, password);
+        startRuns(configs, true, secrets);
         if (!problem.isEmpty() && m_runner->isRunning())
             m_status->setText(tr("Running without a password: %1").arg(problem));
     });
 }
 
-void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, bool confirmed, const QString& password)
+void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, bool confirmed, const sim::SimTargetSecrets& secrets)
 {
     m_configs = configs;
     m_finished = m_failed = 0;
@@ -446,7 +446,7 @@ void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, bool confirmed
     m_live->replot(QCustomPlot::rpQueuedReplot);
     m_progress->setValue(0);
     m_status->setStyleSheet(QString());
-    if (!m_runner->start(configs, m_workDir.path(), confirmed, password)) {
+    if (!m_runner->start(configs, m_workDir.path(), confirmed, secrets)) {
         setRunning(false);
         return;
     }

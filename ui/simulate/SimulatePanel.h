@@ -27,6 +27,7 @@ namespace cachelens::sim {
 class MrcCalculator;
 class SimulationRunner;
 struct TraceRecording;
+struct SimTargetSecrets;
 } // namespace cachelens::sim
 
 namespace cachelens::engine::sim {
@@ -95,7 +96,7 @@ Q_SIGNALS:
 
 private:
     void buildUi();
-    void startRuns(const QList<engine::sim::WorkloadSpec>& configs, bool confirmed, const QString& password);
+    void startRuns(const QList<engine::sim::WorkloadSpec>& configs, bool confirmed, const sim::SimTargetSecrets& secrets);
     void onProgress(int index, const engine::sim::SimResults& r);
     void onRunFinished(int index, const engine::sim::SimResults& r);
     void onRunFailed(int index, const QString& error);

@@ -307,13 +307,13 @@ private Q_SLOTS:
         QCOMPARE(client->state(), ConnectionState::Reconnecting);
         QCOMPARE(states.first().at(0).value<ConnectionState>(), ConnectionState::Reconnecting);
 
+        // A command while down fails at once with "not connected", not queued until its timeout.
         Replies whileDown;
-        QElapsedTimer clock;
-        clock.start();
         client->command({"PING"}, &whileDown, whileDown.sink());
         QTRY_COMPARE(whileDown.list.size(), 1);
-        QVERIFY(clock.elapsed() < 1000);
         QCOMPARE(whileDown.list.first().error().kind, RedisError::Kind::Connection);
+        QVERIFY2(whileDown.list.first().error().message.contains(QLatin1String("not connected")),
+                 qPrintable(whileDown.list.first().error().message));
 
         QVERIFY2(server.restart(), qPrintable(server.errorString()));
         QTRY_COMPARE_WITH_TIMEOUT(client->state(), ConnectionState::Ready, 10000);

@@ -127,8 +127,10 @@ private slots:
         SetOptions o;
         o.ttl = 150ms;
         QVERIFY(c->set("k", "v", o).ok());
+        // Counting down from 150 ms: -2 if this thread was kept off the CPU past the deadline on a loaded machine
+        // (pttlExpirePersistFollowRedis checks the count with a minute to spare), never -1 or more than the TTL.
         const auto left = c->pttl("k");
-        QVERIFY2(left > 0 && left <= 150, qPrintable(QString::number(left)));
+        QVERIFY2((left > 0 || left == -2) && left <= 150, qPrintable(QString::number(left)));
         QTRY_VERIFY_WITH_TIMEOUT(!c->get("k"), 5000);
         QVERIFY(!c->exists("k"));
         QCOMPARE(c->pttl("k"), std::int64_t(-2));

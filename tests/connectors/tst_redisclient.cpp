@@ -274,12 +274,14 @@ private Q_SLOTS:
     {
         auto client = connected(m_server->url());
         Replies r;
-        client->command({"DEBUG", "SLEEP", "0.5"}, &r, r.sink(), 100);
+        // The server answers 2 s after the 100 ms timeout, so a test thread kept off the CPU for a while on a
+        // loaded machine still sees the timer before the late reply.
+        client->command({"DEBUG", "SLEEP", "2"}, &r, r.sink(), 100);
         client->command({"ECHO", "after"}, &r, r.sink());
         QTRY_COMPARE(r.list.size(), 1);
         QCOMPARE(r.list.at(0).error().kind, RedisError::Kind::Timeout);
         QVERIFY(r.list.at(0).error().message.contains(QLatin1String("within 100 ms")));
-        QTRY_COMPARE(r.list.size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(r.list.size(), 2, 10000);
         QCOMPARE(r.list.at(1).bytes(), QByteArray("after"));   // the late DEBUG reply was swallowed
         QCOMPARE(client->state(), ConnectionState::Ready);
     }
@@ -307,13 +309,13 @@ private Q_SLOTS:
         QCOMPARE(client->state(), ConnectionState::Reconnecting);
         QCOMPARE(states.first().at(0).value<ConnectionState>(), ConnectionState::Reconnecting);
 
+        // A command while down fails at once with "not connected", not queued until its timeout.
         Replies whileDown;
-        QElapsedTimer clock;
-        clock.start();
         client->command({"PING"}, &whileDown, whileDown.sink());
         QTRY_COMPARE(whileDown.list.size(), 1);
-        QVERIFY(clock.elapsed() < 1000);
         QCOMPARE(whileDown.list.first().error().kind, RedisError::Kind::Connection);
+        QVERIFY2(whileDown.list.first().error().message.contains(QLatin1String("not connected")),
+                 qPrintable(whileDown.list.first().error().message));
 
         QVERIFY2(server.restart(), qPrintable(server.errorString()));
         QTRY_COMPARE_WITH_TIMEOUT(client->state(), ConnectionState::Ready, 10000);

@@ -245,11 +245,10 @@ private Q_SLOTS:
         m_cluster->node(dead).kill();
         QTRY_VERIFY(!states.isEmpty() && states.last().at(0).value<ConnectionState>() == ConnectionState::Reconnecting);
         QVERIFY2(client->stateDetail().contains(QLatin1String("1 of 3")), qPrintable(client->stateDetail()));
-        QElapsedTimer clock;
-        clock.start();
+        // A key on the dead master fails at once with "not connected", not queued until its timeout.
         const RedisReply lost = call(*client, {"SET", "down:a", "1"});
         QCOMPARE(lost.error().kind, RedisError::Kind::Connection);
-        QVERIFY(clock.elapsed() < 1000);
+        QVERIFY2(lost.error().message.contains(QLatin1String("not connected")), qPrintable(lost.error().message));
         const RedisReply alive = call(*client, {"SET", otherKey, "1"});
         QVERIFY2(!alive.isError(), qPrintable(alive.error().message));
 

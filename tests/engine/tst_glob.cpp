@@ -126,13 +126,12 @@ void TestGlob::binaryKeysAreMatchedBytewise()
 
 void TestGlob::pathologicalPatternIsFast()
 {
-    // Redis's recursive matcher needs exponential time here; ours is quadratic at worst.
+    // Redis's recursive matcher needs exponential time here (it would not finish before ctest's timeout); ours is
+    // quadratic at worst. No clock here: a loaded machine would fail a time limit, and speed belongs in benchmarks.
     const std::string text(4000, 'a');
     const std::string pattern = "a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b";
-    QElapsedTimer timer;
-    timer.start();
     QVERIFY(!globMatch(pattern, text));
-    QVERIFY(timer.elapsed() < 2000);
+    QVERIFY(globMatch(pattern.substr(0, pattern.size() - 1), text));
 }
 
 void TestGlob::matchAllAndPrefix()

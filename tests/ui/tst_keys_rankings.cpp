@@ -83,7 +83,8 @@ std::string_view sv(const char* s) { return s; }
 class TestKeysRankings : public QObject
 {
     Q_OBJECT
-    // One server with an LFU policy (log factor 0: every access counts, so the counters are exact), one without.
+    // One server with an LFU policy (log factor 0: every access counts, so the counters are exact; decay time 0: a
+    // counter never loses a point when the clock passes a minute between the reads and OBJECT FREQ), one without.
     std::unique_ptr<RedisServer> m_lfu;
     std::unique_ptr<RedisServer> m_plain;
     std::unique_ptr<RedisSourceOnThread> m_lfuSource;
@@ -94,7 +95,8 @@ private Q_SLOTS:
     {
         RedisServer::Options lfu;
         lfu.extraArgs = {QStringLiteral("--maxmemory-policy"), QStringLiteral("allkeys-lfu"),
-                         QStringLiteral("--lfu-log-factor"), QStringLiteral("0")};
+                         QStringLiteral("--lfu-log-factor"), QStringLiteral("0"),
+                         QStringLiteral("--lfu-decay-time"), QStringLiteral("0")};
         m_lfu = std::make_unique<RedisServer>(lfu);
         QVERIFY2(m_lfu->start(), qPrintable(m_lfu->errorString()));
         m_plain = std::make_unique<RedisServer>();

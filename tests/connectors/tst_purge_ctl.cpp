@@ -172,7 +172,7 @@ private Q_SLOTS:
             }
         });
         const Out first = runCtl({QStringLiteral("purge"), doomed.url(), QStringLiteral("--match"), QStringLiteral("user:*"),
-                                  QStringLiteral("--yes"), QStringLiteral("--rate"), QStringLiteral("10000"),
+                                  QStringLiteral("--yes"), QStringLiteral("--rate"), QStringLiteral("5000"),
                                   QStringLiteral("--json")});
         killer.join();
         QVERIFY(killed);

@@ -143,17 +143,14 @@ Command simulateCommand()
             }
             hooks.targetConfirmed = true;
             if (!target->profileId.isEmpty()) {
+                // The same keychain entries every other command reads (the sentinels' own too, for a sentinel URL).
+                ConnectionProfile saved;
+                saved.id = target->profileId;
+                if (const auto parsed = ConnectionUrl::parse(target->url); parsed.ok()) saved.url = *parsed.url;
                 QString problem;
-                if (const auto secret = readSecret(target->profileId, &problem)) hooks.targetSecrets.password = *secret;
-                else if (!problem.isEmpty()) ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
-                const auto parsed = ConnectionUrl::parse(target->url);
-                if (parsed.ok() && parsed.url->scheme == ConnectionUrl::Scheme::Sentinel) {
-                    problem.clear();
-                    if (const auto secret = readSecret(ConnectionProfile::sentinelSecretKey(target->profileId), &problem))
-                        hooks.targetSecrets.sentinelPassword = *secret;
-                    else if (!problem.isEmpty())
-                        ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
-                }
+                const ConnectionUrl withSecrets = urlWithSecrets(saved, &problem);
+                hooks.targetSecrets = {withSecrets.password, withSecrets.sentinelPassword};
+                if (!problem.isEmpty()) ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
             }
             ctx.err << "simulating against " << target->display << ": keys are written under cachelens:sim:<run>: and deleted afterwards" << Qt::endl;
         }

@@ -4,8 +4,10 @@
 //   rediss://[user:pass@]host[:port][/db][?ca=FILE&cert=FILE&key=FILE&sni=NAME&verify=yes|no]
 //   unix://[user:pass@]/path/to.sock[?db=N]
 //   redis-sentinel://[user:pass@]host[:port][,host[:port]…]/master-name[/db][?sentinel_password=P[&sentinel_user=U]]
-// User and password (also sentinel_user/sentinel_password) are percent-decoded. In a redis-sentinel:// URL the
-// userinfo is the master's; sentinel_password is the sentinels' own `requirepass` (or ACL user's) password. IPv6 hosts go in brackets: redis://[::1]:6379.
+// User, password and option values are percent-decoded (a '%' not followed by two hex digits, or bytes that are not
+// UTF-8, are refused with their position). In a redis-sentinel:// URL the userinfo is the master's; sentinel_password
+// is the sentinels' own `requirepass` (or ACL user's) password. IPv6 hosts go in brackets: redis://[::1]:6379.
+// A secret is never shown: toString() masks it, and a parse error echoes the input with it masked.
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -50,15 +52,23 @@ struct ConnectionUrl {
 
     struct ParseResult;
     static ParseResult parse(const QString& text);
+    // `text` (a URL as typed, valid or not) with the passwords in it (userinfo, sentinel_password=, password=)
+    // replaced by "***": for any message that must quote what the user gave.
+    static QString masked(const QString& text);
 };
 
 struct ConnectionUrl::ParseResult {
     std::optional<ConnectionUrl> url;
-    QString error;          // "port '99999' is out of range 1–65535"
+    QString error;          // "port '99999' is out of range 1–65535"; never quotes a secret
     int errorColumn = -1;   // 0-based position in the input of the bad part
     bool ok() const { return url.has_value(); }
-    // "redis://host:99999\n             ^ port '99999' is out of range 1–65535": for CLI error output.
-    QString pointedError(const QString& input) const;
+    // "redis://u:***@host:99999\n                   ^ port '99999' is out of range 1–65535": the input as masked()
+    // shows it, the caret under the bad part. Built by parse() from the input it saw, so no caller can echo a secret.
+    QString pointedError() const { return m_pointedError; }
+
+private:
+    friend struct ConnectionUrl;
+    QString m_pointedError;
 };
 
 } // namespace cachelens

@@ -70,7 +70,7 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
         const QString text = parser.value(connect);
         const auto parsed = ConnectionUrl::parse(text);
         if (!parsed.ok())
-            return fail(tr("cachelens: bad --connect URL (%1)\n%2").arg(parsed.error, parsed.pointedError(text)));
+            return fail(tr("cachelens: bad --connect URL (%1)\n%2").arg(parsed.error, parsed.pointedError()));
         result.options.connect = parsed.url;
     }
     if (parser.isSet(panel)) {

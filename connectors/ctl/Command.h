@@ -5,6 +5,8 @@
 //
 // Exit codes: 0 success, 1 the operation failed (server error, partial failure), 2 misuse (bad arguments, bad URL);
 // every failure prints one line to `err` that says what to fix.
+#include "connectors/ConnectionUrl.h"
+
 #include <QIODevice>
 #include <QList>
 #include <QString>
@@ -39,5 +41,9 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODev
 
 // Helper for commands: parse options with QCommandLineParser-like rules and print a one-line misuse message.
 int misuse(Context& ctx, const QString& commandName, const QString& message);
+
+// For a URL that did not parse: its error, then the input (secrets masked) with a caret under the bad part. Returns
+// Misuse.
+int badUrl(Context& ctx, const QString& commandName, const ConnectionUrl::ParseResult& parsed);
 
 } // namespace cachelens::ctl

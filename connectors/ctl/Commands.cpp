@@ -32,6 +32,12 @@ int misuse(Context& ctx, const QString& commandName, const QString& message)
     return Misuse;
 }
 
+int badUrl(Context& ctx, const QString& commandName, const ConnectionUrl::ParseResult& parsed)
+{
+    ctx.err << "cachelensctl " << commandName << ": " << parsed.error << '\n' << parsed.pointedError() << Qt::endl;
+    return Misuse;
+}
+
 int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODevice& in)
 {
     if (arguments.isEmpty()) {

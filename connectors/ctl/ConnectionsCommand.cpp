@@ -69,10 +69,8 @@ int add(Context& ctx, QStringList args)
     p.id = ConnectionProfile::newId();
     p.name = positional.at(0);
     const auto parsed = ConnectionUrl::parse(positional.at(1));
-    if (!parsed.ok()) {
-        ctx.err << "cachelensctl connections: " << parsed.error << '\n' << parsed.pointedError(positional.at(1)) << Qt::endl;
-        return Misuse;
-    }
+    if (!parsed.ok())
+        return badUrl(ctx, kName, parsed);
     p.url = *parsed.url;
     if (sentinelPasswordFromStdin && p.url.scheme != ConnectionUrl::Scheme::Sentinel)
         return misuse(ctx, kName, QStringLiteral("add: --sentinel-password-stdin is for redis-sentinel:// URLs"));

@@ -87,10 +87,10 @@ Command recordCommand()
             hooks.stopping = [&] { demo->stop(); };
         } else {
             job.url = positional.first();
-            job.display = job.url;
             if (!job.url.contains(QStringLiteral("://"))) {
                 const auto profile = ProfileStore().find(job.url);
-                if (!profile) return misuse(ctx, name, QStringLiteral("no saved connection is called '%1'").arg(job.url));
+                if (!profile)
+                    return misuse(ctx, name, QStringLiteral("no saved connection is called '%1'").arg(ConnectionUrl::masked(job.url)));
                 QString problem;
                 const ConnectionUrl u = urlWithSecrets(*profile, &problem);
                 if (!problem.isEmpty()) ctx.err << "cachelensctl record: " << problem << Qt::endl;
@@ -98,7 +98,10 @@ Command recordCommand()
                 job.display = profile->name;
                 if (profile->production)
                     ctx.err << "cachelensctl record: warning: '" << profile->name << "' is a production connection" << Qt::endl;
-            } else if (const auto parsed = ConnectionUrl::parse(job.url); parsed.ok()) {
+            } else {
+                const auto parsed = ConnectionUrl::parse(job.url);
+                if (!parsed.ok())
+                    return badUrl(ctx, name, parsed);
                 job.display = parsed.url->toString(); // never the password
             }
             ctx.err << "cachelensctl record: warning: MONITOR makes the server copy every command to this client; on a busy "

@@ -55,8 +55,7 @@ std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& co
         }
     }
     if (!parsed.ok()) {
-        ctx.err << "cachelensctl " << commandName << ": " << parsed.error << '\n' << parsed.pointedError(urlText) << Qt::endl;
-        exitCode = Misuse;
+        exitCode = badUrl(ctx, commandName, parsed);
         return nullptr;
     }
     redis::RedisClient::Options options;

@@ -177,6 +177,7 @@ Command simulateCommand()
         }
         if (opt.contains(QStringLiteral("--json"))) {
             QJsonObject o = sim::resultsToJson(r);
+            spec.target = ConnectionUrl::masked(QString::fromStdString(spec.target)).toStdString();   // the spec as run, no secret
             o.insert(QStringLiteral("spec"), sim::workloadToJson(spec));
             ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
             return int(Ok);

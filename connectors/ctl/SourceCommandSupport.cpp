@@ -34,8 +34,7 @@ std::optional<ChangeTarget> resolveChangeTarget(Context& ctx, const QString& com
     }
     const auto parsed = ConnectionUrl::parse(target);
     if (!parsed.ok()) {
-        ctx.err << "cachelensctl " << command << ": " << parsed.error << '\n' << parsed.pointedError(target) << Qt::endl;
-        exitCode = Misuse;
+        exitCode = badUrl(ctx, command, parsed);
         return std::nullopt;
     }
     t.url = *parsed.url;

@@ -19,7 +19,7 @@ Command urlCommand()
         const auto parsed = ConnectionUrl::parse(ctx.args.first());
         if (!parsed.ok()) {
             ctx.err << "cachelensctl url: " << parsed.error << " (at column " << parsed.errorColumn + 1 << ")\n"
-                    << parsed.pointedError(ctx.args.first()) << Qt::endl;
+                    << parsed.pointedError() << Qt::endl;
             return int(Misuse);
         }
         ctx.out << parsed.url->toString() << Qt::endl;

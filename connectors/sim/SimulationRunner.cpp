@@ -32,7 +32,8 @@ std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
     if (!target.contains(QStringLiteral("://"))) {
         const auto profile = ProfileStore().find(target);
         if (!profile) {
-            error = tr("no saved connection is called \"%1\" (give \"local\", a redis:// URL or a saved connection's name)").arg(target);
+            error = tr("no saved connection is called \"%1\" (give \"local\", a redis:// URL or a saved connection's name)")
+                        .arg(ConnectionUrl::masked(target));
             return std::nullopt;
         }
         url = profile->url;
@@ -112,7 +113,7 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
 {
     auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
     WorkloadSpec spec = given;
-    QString display = QString::fromStdString(spec.target);
+    QString display = ConnectionUrl::masked(QString::fromStdString(spec.target));
     if (spec.target != "local" && spec.targetUrl.empty()) {
         const auto target = resolveSimTarget(QString::fromStdString(spec.target), error);
         if (!target) return false;
@@ -144,6 +145,8 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
             return false;
         }
     }
+    // From here on the target is only shown (progress, results): the connection is made from targetUrl.
+    if (spec.target != "local" && !spec.targetUrl.empty()) spec.target = display.toStdString();
     if (spec.target != "local" && spec.keyPrefix.empty()) spec.keyPrefix = newSimKeyPrefix();
     try {
         // The key count first: trace and keyed-mixed workloads get theirs from the Simulator.

@@ -1,4 +1,5 @@
 #include "IsolatedEnvironment.h"
+#include "UrlsWithSecrets.h"
 
 #include <QImage>
 #include <QProcess>
@@ -157,6 +158,56 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count(QLatin1Char('\n')), 0);
         QVERIFY(r.out.isEmpty());
+    }
+
+    // Every way a URL can be refused, given to every command that takes one (and cachelens --connect), with and
+    // without --json: the error says what is wrong, and neither password appears on stdout or stderr.
+    void aRefusedUrlsSecretsAppearInNoOutput_data()
+    {
+        QTest::addColumn<QString>("url");
+        for (const auto& [name, url] : cachelens::test::urlsWithSecrets())
+            QTest::addRow("%s", name) << url;
+    }
+
+    void aRefusedUrlsSecretsAppearInNoOutput()
+    {
+        QFETCH(QString, url);
+        QTemporaryDir dir;
+        const QString spec = dir.filePath(QStringLiteral("spec.json"));
+        QFile f(spec);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 10, "requests": 10})");
+        f.close();
+        const QString trace = dir.filePath(QStringLiteral("trace.txt"));
+        const QList<QStringList> commands{
+            {QStringLiteral("url"), url},
+            {QStringLiteral("ping"), url},
+            {QStringLiteral("stats"), url},
+            {QStringLiteral("stats"), url, QStringLiteral("--json")},
+            {QStringLiteral("scan"), url},
+            {QStringLiteral("scan"), url, QStringLiteral("--json")},
+            {QStringLiteral("ttl"), url, QStringLiteral("k")},
+            {QStringLiteral("purge"), url, QStringLiteral("--match"), QStringLiteral("k*")},
+            {QStringLiteral("purge"), url, QStringLiteral("--match"), QStringLiteral("k*"), QStringLiteral("--yes"), QStringLiteral("--json")},
+            {QStringLiteral("restore"), url, QStringLiteral("snapshot")},
+            {QStringLiteral("restore"), url, QStringLiteral("snapshot"), QStringLiteral("--json")},
+            {QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("refused"), url},
+            {QStringLiteral("record"), url, QStringLiteral("--seconds"), QStringLiteral("1"), QStringLiteral("--out"), trace},
+            {QStringLiteral("record"), url, QStringLiteral("--out"), trace, QStringLiteral("--json")},
+            {QStringLiteral("simulate"), spec, QStringLiteral("--target"), url},
+            {QStringLiteral("simulate"), spec, QStringLiteral("--target"), url, QStringLiteral("--json")},
+        };
+        QList<QPair<QString, Run>> runs;
+        for (const QStringList& args : commands)
+            runs.append({QStringLiteral("cachelensctl ") + args.join(QLatin1Char(' ')), run(ctl, args)});
+        runs.append({QStringLiteral("cachelens --connect"), run(gui, {QStringLiteral("--connect"), url}, offscreen())});
+        for (const auto& [what, r] : runs) {
+            const QString output = r.out + r.err;
+            QVERIFY2(r.exitCode == 2, qPrintable(what + QStringLiteral(" exited %1: ").arg(r.exitCode) + output));
+            QVERIFY2(!r.err.isEmpty(), qPrintable(what));
+            QVERIFY2(!output.contains(cachelens::test::kUrlSecret), qPrintable(what + QLatin1Char('\n') + output));
+            QVERIFY2(!output.contains(cachelens::test::kUrlSentinelSecret), qPrintable(what + QLatin1Char('\n') + output));
+        }
     }
 
     void ctlUrlChecksAndMasksTheSecret()

@@ -1,5 +1,7 @@
 #include "connectors/ConnectionUrl.h"
 
+#include "UrlsWithSecrets.h"
+
 #include <QTest>
 
 using cachelens::ConnectionUrl;
@@ -163,7 +165,115 @@ private Q_SLOTS:
         QVERIFY(!r.ok());
         QVERIFY2(r.error.contains(message), qPrintable(r.error));
         QCOMPARE(r.errorColumn, column);
-        QVERIFY(r.pointedError(input).contains(QStringLiteral("^ ")));
+        QVERIFY(r.pointedError().contains(QStringLiteral("^ ")));
+    }
+
+    void aRefusedUrlNeverShowsItsSecrets_data()
+    {
+        QTest::addColumn<QString>("input");
+        for (const auto& [name, url] : cachelens::test::urlsWithSecrets())
+            QTest::addRow("%s", name) << url;
+    }
+
+    void aRefusedUrlNeverShowsItsSecrets()
+    {
+        QFETCH(QString, input);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY(!r.ok());
+        for (const QString& shown : {r.error, r.pointedError(), ConnectionUrl::masked(input)}) {
+            QVERIFY2(!shown.contains(cachelens::test::kUrlSecret), qPrintable(shown));
+            QVERIFY2(!shown.contains(cachelens::test::kUrlSentinelSecret), qPrintable(shown));
+        }
+        QVERIFY2(r.pointedError().contains(QStringLiteral("***")), qPrintable(r.pointedError()));
+        QVERIFY2(r.pointedError().contains(QStringLiteral("^ ") + r.error), qPrintable(r.pointedError()));
+    }
+
+    // The echoed input is shorter or longer once masked: the caret still sits under the bad part.
+    void theCaretStaysUnderTheBadPartOfTheMaskedInput_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("atCaret");
+        QTest::addRow("after the password") << "redis://u:longersecret@h:99999" << "99999";
+        QTest::addRow("after both secrets") << "redis-sentinel://:pw@s1/m?sentinel_password=x&bogus=1" << "bogus=1";
+        QTest::addRow("inside the password") << "redis://u:abc%zz@h" << "***@h";
+        QTest::addRow("leading blanks") << "   redis://:topsecret@h:0" << "0";
+    }
+
+    void theCaretStaysUnderTheBadPartOfTheMaskedInput()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, atCaret);
+        const QStringList lines = ConnectionUrl::parse(input).pointedError().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 2);
+        const int caret = int(lines.at(1).indexOf(QLatin1Char('^')));
+        QCOMPARE(lines.at(0).mid(caret), atCaret);
+    }
+
+    void badPercentEncodingIsRefusedWithItsPosition_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<int>("column");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("%%zz in the password") << "redis://u:ab%zz@h" << 12 << "the password has a '%' that does not start a %HH escape";
+        QTest::addRow("lone %%2 ending the password") << "redis://u:ab%2@h" << 12 << "the password has a '%'";
+        QTest::addRow("%% ending a lone userinfo") << "redis://ab%@h" << 10 << "the password has a '%'";
+        QTest::addRow("bytes that are not UTF-8") << "redis://u:a%ff%fe@h" << 11 << "the password is not UTF-8";
+        QTest::addRow("%%zz in the user") << "redis://a%zz:pw@h" << 9 << "the user name has a '%'";
+        QTest::addRow("in the sentinel password") << "redis-sentinel://s1/m?sentinel_password=a%g1" << 41
+                                                  << "the value of sentinel_password has a '%'";
+        QTest::addRow("in a TLS option") << "rediss://h?ca=/etc/100%.pem" << 22 << "the value of ca has a '%'";
+        QTest::addRow("in the master name") << "redis-sentinel://s1/my%master" << 22 << "the master name has a '%'";
+    }
+
+    void badPercentEncodingIsRefusedWithItsPosition()
+    {
+        QFETCH(QString, input);
+        QFETCH(int, column);
+        QFETCH(QString, message);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY2(!r.ok(), qPrintable(r.ok() ? r.url->toString(true) : QString()));
+        QVERIFY2(r.error.contains(message), qPrintable(r.error));
+        QCOMPARE(r.errorColumn, column);
+    }
+
+    // Base64 passwords hold '/', socket paths may hold '@': both are read as typed.
+    void userinfoEndsAtTheRightAt_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QString>("where");   // host, socket path or master name
+        QTest::addRow("'/' in a redis password") << "redis://u:ab/cd+e=@h:1/2" << "ab/cd+e=" << "h";
+        QTest::addRow("'/' in a sentinel URL's password") << "redis-sentinel://:ab/cd@s1/m" << "ab/cd" << "m";
+        QTest::addRow("'/' in a unix password") << "unix://:p/w@/run/redis@1.sock" << "p/w" << "/run/redis@1.sock";
+        QTest::addRow("'@' in a socket path") << "unix:///run/redis@6379.sock" << "" << "/run/redis@6379.sock";
+        QTest::addRow("encoded '@' in a master name") << "redis-sentinel://s1/my%40master" << "" << "my@master";
+    }
+
+    void userinfoEndsAtTheRightAt()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, password);
+        QFETCH(QString, where);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.url->password, password);
+        QCOMPARE(r.url->host + r.url->socketPath + r.url->masterName, where);
+        const auto again = ConnectionUrl::parse(r.url->toString(true));
+        QVERIFY2(again.ok(), qPrintable(again.error));
+        QCOMPARE(again.url->password, password);
+        QCOMPARE(again.url->toString(true), r.url->toString(true));
+    }
+
+    // A saved profile is its URL's canonical form: option values with '%', '&' or '=' must read back the same.
+    void optionValuesSurviveTheCanonicalForm()
+    {
+        const auto r = ConnectionUrl::parse(QStringLiteral("rediss://h?ca=/etc/a%25b%26c%3Dd.pem&sni=x"));
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        QCOMPARE(r.url->caFile, QStringLiteral("/etc/a%b&c=d.pem"));
+        const auto again = ConnectionUrl::parse(r.url->toString());
+        QVERIFY2(again.ok(), qPrintable(again.error));
+        QCOMPARE(again.url->caFile, r.url->caFile);
+        QCOMPARE(again.url->sni, QStringLiteral("x"));
     }
 
     void passwordIsNeverShownUnlessAsked()

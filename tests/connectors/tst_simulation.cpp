@@ -312,6 +312,40 @@ private slots:
         QCOMPARE(server.cli({QStringLiteral("GET"), QStringLiteral("user:1")}).trimmed(), QByteArray("kept"));
     }
 
+    // A password in --target (or in the spec's cache.target) connects, and is shown nowhere: not in the results'
+    // target, not in the spec echoed by --json, not in the progress lines.
+    void ctlSimulateNeverPrintsTheTargetsPassword()
+    {
+        provider::registerRedisProvider();
+        test::RedisServer server(test::RedisServer::Options::requiringPassword(QStringLiteral("simsecretpw")));
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"keys": 50, "requests": 200, "rate": 0, "cache": {"target": "local", "policy": "lru", "maxEntries": 20},
+                    "backing": {"type": "memory", "latencyMs": 0}})");
+        f.close();
+        const QString target = QStringLiteral("redis://:simsecretpw@127.0.0.1:%1").arg(server.port());
+        for (const bool json : {true, false}) {
+            QStringList args{QStringLiteral("simulate"), f.fileName(), QStringLiteral("--target"), target};
+            if (json)
+                args << QStringLiteral("--json");
+            const CtlResult r = runCtl(args);
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QVERIFY2(!r.out.contains(QStringLiteral("simsecretpw")), qPrintable(r.out));
+            QVERIFY2(!r.err.contains(QStringLiteral("simsecretpw")), qPrintable(r.err));
+            const QString masked = QStringLiteral("redis://:***@127.0.0.1:%1").arg(server.port());
+            if (json) {
+                const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+                QCOMPARE(o.value(QStringLiteral("target")).toString(), masked);
+                QCOMPARE(o.value(QStringLiteral("spec")).toObject().value(QStringLiteral("cache")).toObject()
+                             .value(QStringLiteral("target")).toString(), masked);
+            } else {
+                QVERIFY2(r.out.contains(masked), qPrintable(r.out));
+            }
+        }
+    }
+
     void ctlSimulateRefusesAProductionTargetUnlessConfirmed()
     {
         provider::registerRedisProvider();

@@ -26,17 +26,31 @@ struct Context {
     QIODevice& in;        // standard input (for `match`, …)
 };
 
+// One entry of a subcommand's help: an argument or option as it is typed ("URL", "--match GLOB", "-v, --invert") and
+// what it does.
+struct OptionHelp {
+    QString syntax;
+    QString description;
+};
+
 struct Command {
     QString name;
     QString summary;      // one line for `cachelensctl help`
     QString usage;        // "cachelensctl match GLOB < keys.txt"
+    QList<OptionHelp> options;   // every argument and option, for `cachelensctl SUB --help` (and `help SUB`)
     std::function<int(Context&)> run;
 };
+
+// An OptionHelp with its description translated.
+OptionHelp option(const char* syntax, const char* description);
+// The URL argument of the subcommands that connect: a URL or a saved connection's name.
+OptionHelp urlArgument();
 
 // All subcommands, in the order `help` lists them.
 const QList<Command>& commands();
 
-// argv without the program name: {"match", "user:*"}.
+// argv without the program name: {"match", "user:*"}. `SUB --help` or `SUB -h` (anywhere among SUB's arguments)
+// prints SUB's usage and options and runs nothing.
 int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODevice& in);
 
 // Helper for commands: parse options with QCommandLineParser-like rules and print a one-line misuse message.

@@ -32,6 +32,17 @@ int misuse(Context& ctx, const QString& commandName, const QString& message)
     return Misuse;
 }
 
+OptionHelp option(const char* syntax, const char* description)
+{
+    return {QString::fromUtf8(syntax), QCoreApplication::translate("ctl", description)};
+}
+
+OptionHelp urlArgument()
+{
+    return option("URL", "a redis://, rediss://, unix:// or redis-sentinel:// URL (see 'cachelensctl help url'), or the "
+                          "name of a saved connection (cachelensctl connections list)");
+}
+
 int badUrl(Context& ctx, const QString& commandName, const ConnectionUrl::ParseResult& parsed)
 {
     ctx.err << "cachelensctl " << commandName << ": " << parsed.error << '\n' << parsed.pointedError() << Qt::endl;
@@ -53,6 +64,11 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODev
     }
     for (const Command& command : commands()) {
         if (command.name == name) {
+            if (rest.contains(QStringLiteral("--help")) || rest.contains(QStringLiteral("-h"))) {
+                printHelp(out, command);
+                out.flush();
+                return Ok;
+            }
             Context ctx{rest, out, err, in};
             const int code = command.run(ctx);
             out.flush();

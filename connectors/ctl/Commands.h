@@ -18,4 +18,7 @@ Command mrcCommand();
 Command recordCommand();
 Command purgeCommand();
 Command restoreCommand();
+
+// `cachelensctl SUB --help`: usage, summary and every argument and option with its description.
+void printHelp(QTextStream& out, const Command& command);
 } // namespace cachelens::ctl

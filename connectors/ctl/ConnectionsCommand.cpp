@@ -185,6 +185,18 @@ Command connectionsCommand()
                              "       cachelensctl connections remove NAME\n"
                              "       cachelensctl connections export [FILE|-]\n"
                              "       cachelensctl connections import FILE|-");
+    c.options = {option("list", "the saved connections: name, URL (password masked), flags"),
+                 option("add NAME URL", "save a connection; its passwords go to the system keychain, never to a file"),
+                 option("remove NAME", "forget a connection and its passwords"),
+                 option("export [FILE|-]", "write the saved connections as JSON, without passwords (default: standard output)"),
+                 option("import FILE|-", "read connections exported before"),
+                 option("--json", "list: print JSON"),
+                 option("--production", "add: mark it production (red band; changes need --confirm NAME)"),
+                 option("--read-only", "add: refuse every change through it"),
+                 option("--separator S", "add: the namespace separator of its keys (default ':')"),
+                 option("--password-stdin", "add: read the password from the first line of standard input (not from the "
+                                            "command line, where other users see it)"),
+                 option("--sentinel-password-stdin", "add: read the sentinels' password from the next line of standard input")};
     c.run = [](Context& ctx) {
         const QString verb = ctx.args.value(0);
         const QStringList rest = ctx.args.mid(1);

@@ -6,19 +6,43 @@
 
 namespace cachelens::ctl {
 
+void printHelp(QTextStream& out, const Command& command)
+{
+    out << "usage: " << command.usage << "\n\n" << command.summary << '\n';
+    if (!command.options.isEmpty()) {
+        qsizetype width = 0;
+        for (const OptionHelp& o : command.options)
+            width = qMax(width, o.syntax.size());
+        out << '\n';
+        // A syntax too long for the column gets a line of its own, so descriptions stay aligned.
+        width = qMin(width, qsizetype(24));
+        for (const OptionHelp& o : command.options) {
+            out << "  " << o.syntax;
+            if (o.syntax.size() > width)
+                out << '\n' << QString(width + 2, QLatin1Char(' '));
+            else
+                out << QString(width - o.syntax.size(), QLatin1Char(' '));
+            out << "  " << o.description << '\n';
+        }
+    }
+    out.flush();
+}
+
 Command helpCommand()
 {
     Command c;
     c.name = QStringLiteral("help");
-    c.summary = QCoreApplication::translate("ctl", "list subcommands, or show one subcommand's usage");
+    c.summary = QCoreApplication::translate("ctl", "list subcommands, or show one subcommand's usage and options");
     c.usage = QStringLiteral("cachelensctl help [SUBCOMMAND]");
+    c.options = {option("SUBCOMMAND", "the subcommand to describe (the same as 'cachelensctl SUBCOMMAND --help')"),
+                 option("-h, --help", "after any subcommand: its usage and options")};
     c.run = [](Context& ctx) {
         if (ctx.args.size() > 1)
             return misuse(ctx, QStringLiteral("help"), QStringLiteral("takes at most one subcommand name"));
         if (ctx.args.size() == 1) {
             for (const Command& command : commands()) {
                 if (command.name == ctx.args.first()) {
-                    ctx.out << "usage: " << command.usage << "\n\n" << command.summary << Qt::endl;
+                    printHelp(ctx.out, command);
                     return int(Ok);
                 }
             }
@@ -29,7 +53,7 @@ Command helpCommand()
         for (const Command& command : commands())
             ctx.out << "  " << command.name.leftJustified(12) << ' ' << command.summary << '\n';
         ctx.out << "\nExit codes: 0 success, 1 operation failed, 2 misuse.\n"
-                << "'cachelensctl help SUBCOMMAND' shows its usage." << Qt::endl;
+                << "'cachelensctl SUBCOMMAND --help' (or 'cachelensctl help SUBCOMMAND') describes its options." << Qt::endl;
         return int(Ok);
     };
     return c;
@@ -41,6 +65,7 @@ Command versionCommand()
     c.name = QStringLiteral("version");
     c.summary = QCoreApplication::translate("ctl", "print the version");
     c.usage = QStringLiteral("cachelensctl version");
+    c.options = {};
     c.run = [](Context& ctx) {
         if (!ctx.args.isEmpty())
             return misuse(ctx, QStringLiteral("version"), QStringLiteral("takes no arguments"));

@@ -20,6 +20,9 @@ Command matchCommand()
     c.name = QStringLiteral("match");
     c.summary = QCoreApplication::translate("ctl", "filter escaped keys on stdin with a Redis glob (test a purge pattern offline)");
     c.usage = QStringLiteral("cachelensctl match GLOB [--count] [--invert] < keys.txt");
+    c.options = {option("GLOB", "a Redis glob (* ? [abc] [^a] [a-z] \\x), matched as SCAN MATCH and purge --match do"),
+                 option("--count", "print the number of matching keys instead of the keys"),
+                 option("-v, --invert", "keep the keys that do not match")};
     c.run = [](Context& ctx) {
         QStringList positional;
         bool countOnly = false, invert = false;

@@ -22,6 +22,11 @@ Command mrcCommand()
     c.name = QStringLiteral("mrc");
     c.summary = QCoreApplication::translate("ctl", "print LRU's hit/miss-ratio curve of a trace (exact, or SHARDS-sampled)");
     c.usage = QStringLiteral("cachelensctl mrc TRACE --sizes N[,N…|first:last:step] [--format text|u64le] [--sample R] [--json]");
+    c.options = {option("TRACE", "a trace file (cachelensctl record writes one)"),
+                 option("--sizes N[,N…]", "cache sizes in entries to put on the curve: 1000,10000 or first:last:step"),
+                 option("--format text|u64le", "the trace's format (default: guessed from the file)"),
+                 option("--sample R", "SHARDS sampling rate in (0, 1] for large traces (default 1: exact)"),
+                 option("--json", "print the curve as one JSON object")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("mrc");
         QMap<QString, QString> opt;

@@ -15,6 +15,7 @@ Command pingCommand()
     c.name = QStringLiteral("ping");
     c.summary = QCoreApplication::translate("ctl", "connect to a Redis URL, PING it and print the round trip and server version");
     c.usage = QStringLiteral("cachelensctl ping URL");
+    c.options = {urlArgument()};
     c.run = [](Context& ctx) {
         if (ctx.args.size() != 1)
             return misuse(ctx, QStringLiteral("ping"), QStringLiteral("expects exactly one URL, e.g. redis://localhost:6379"));

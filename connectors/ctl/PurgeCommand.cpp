@@ -154,6 +154,22 @@ Command purgeCommand()
     c.usage = QStringLiteral("cachelensctl purge URL (--match GLOB | --tag TAG [--tag TAG…] [--prefix P]) [--dry-run] "
                              "[--yes] [--rate N] [--resume TOKEN] [--expire-jitter S] [--include-new] [--latency-budget MS] [--batch N] "
                              "[--snapshot [FILE]] [--snapshot-limit MB] [--confirm NAME] [--json]");
+    c.options = {urlArgument(),
+                 option("--match GLOB", "delete the keys matching this Redis glob (* ? [abc] [^a] [a-z] \\x)"),
+                 option("--tag TAG", "delete the keys the redis cache provider tagged TAG (repeatable)"),
+                 option("--prefix P", "the provider's key prefix of --tag's sets"),
+                 option("--dry-run", "only count and show a sample of what would be deleted (the default without --yes)"),
+                 option("--yes", "delete (without it nothing is deleted and the exit code is 2)"),
+                 option("--rate N", "delete at most N keys per second"),
+                 option("--resume TOKEN", "continue an interrupted pattern purge from the token it printed"),
+                 option("--expire-jitter S", "give each key a random TTL of up to S seconds instead of deleting it (no stampede)"),
+                 option("--include-new", "also delete keys created while the purge runs"),
+                 option("--latency-budget MS", "shrink the batches while round trips take MS more than when idle (default 2; 0: fixed batches)"),
+                 option("--batch N", "SCAN COUNT and keys per UNLINK to start with (default 1000)"),
+                 option("--snapshot [FILE]", "save every key (DUMP + TTL) before deleting it, for cachelensctl restore"),
+                 option("--snapshot-limit MB", "stop before the snapshot file would pass MB"),
+                 option("--confirm NAME", "the connection's name, required for a production connection"),
+                 option("--json", "print the report as one JSON object")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("purge");
         QCommandLineParser parser;

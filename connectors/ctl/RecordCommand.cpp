@@ -30,6 +30,16 @@ Command recordCommand()
     c.summary = QCoreApplication::translate("ctl", "record a trace from a Redis server (MONITOR) or the local engine's access tap");
     c.usage = QStringLiteral("cachelensctl record URL|NAME|local --seconds N --out FILE [--format text|u64le] [--max-requests N] "
                              "[--rate N] [--policy P] [--capacity N] [--json]");
+    c.options = {option("URL|NAME|local", "a Redis URL or saved connection (recorded with MONITOR), or 'local': an engine in "
+                                          "this process driven by the demo workload"),
+                 option("--seconds N", "how long to record, up to 3600 (default 10)"),
+                 option("--out FILE", "the trace file to write"),
+                 option("--format text|u64le", "the trace's format (default: from FILE's extension)"),
+                 option("--max-requests N", "stop after N requests"),
+                 option("--rate N", "local only: demo workload requests per second"),
+                 option("--policy P", "local only: the engine's eviction policy (lru, wtinylfu, s3fifo, sieve)"),
+                 option("--capacity N", "local only: the engine's size in entries (default 8000)"),
+                 option("--json", "print what was recorded as one JSON object")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("record");
         QStringList positional;

@@ -21,6 +21,11 @@ Command replayCommand()
     c.name = QStringLiteral("replay");
     c.summary = QCoreApplication::translate("ctl", "replay a trace file against eviction policies and capacities, print hit ratios");
     c.usage = QStringLiteral("cachelensctl replay TRACE [--format text|u64le] --policy lru,wtinylfu,s3fifo,sieve --capacity N[,N…] [--json]");
+    c.options = {option("TRACE", "a trace file (cachelensctl record writes one)"),
+                 option("--format text|u64le", "the trace's format (default: guessed from the file)"),
+                 option("--policy P[,P…]", "eviction policies to compare: lru, wtinylfu, s3fifo, sieve (default: all)"),
+                 option("--capacity N[,N…]", "cache sizes in entries: 1000,10000 or first:last:step"),
+                 option("--json", "print {policy: {capacity: hitRatio}}")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("replay");
         QMap<QString, QString> opt;

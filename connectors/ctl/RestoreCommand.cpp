@@ -53,6 +53,14 @@ Command restoreCommand()
     c.summary = tr("put the keys of a purge snapshot back (dry run first; --yes to restore), audited");
     c.usage = QStringLiteral("cachelensctl restore URL FILE [--dry-run] [--yes] [--rate N] [--batch N] [--confirm NAME] "
                              "[--json]   (FILE: a path, or a name in the snapshots directory)");
+    c.options = {urlArgument(),
+                 option("FILE", "a snapshot written by purge --snapshot: a path, or a name in the snapshots directory"),
+                 option("--dry-run", "only say what would be restored (the default without --yes)"),
+                 option("--yes", "restore (without it nothing is restored and the exit code is 2)"),
+                 option("--rate N", "restore at most N keys per second"),
+                 option("--batch N", "RESTOREs per pipelined batch (default 1000)"),
+                 option("--confirm NAME", "the connection's name, required for a production connection"),
+                 option("--json", "print the report as one JSON object")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("restore");
         QCommandLineParser parser;

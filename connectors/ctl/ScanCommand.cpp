@@ -33,6 +33,12 @@ Command scanCommand()
     c.name = QStringLiteral("scan");
     c.summary = QCoreApplication::translate("ctl", "list (or count) a Redis server's keys with SCAN, escaped one per line");
     c.usage = QStringLiteral("cachelensctl scan URL [--match GLOB] [--type TYPE] [--count-only] [--json] [--page N]");
+    c.options = {urlArgument(),
+                 option("--match GLOB", "only keys matching this Redis glob (* ? [abc] [^a] [a-z] \\x); quote it for the shell"),
+                 option("--type TYPE", "only keys of this type: string, list, set, zset, hash or stream"),
+                 option("--count-only", "print the number of keys instead of the keys"),
+                 option("--json", "print {\"keys\":[…],\"count\":N} (or {\"count\":N} with --count-only)"),
+                 option("--page N", "SCAN's COUNT hint: keys asked for per round trip")};
     c.run = [](Context& ctx) {
         QCommandLineParser parser;
         parser.addPositionalArgument(QStringLiteral("url"), QString());

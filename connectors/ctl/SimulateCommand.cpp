@@ -109,6 +109,11 @@ Command simulateCommand()
     c.name = QStringLiteral("simulate");
     c.summary = QCoreApplication::translate("ctl", "run a workload spec (JSON) against the engine with a SQLite source of truth");
     c.usage = QStringLiteral("cachelensctl simulate SPEC.json [--target local|URL|NAME] [--confirm NAME] [--json] [--workdir DIR]");
+    c.options = {option("SPEC.json", "the workload: key space, popularity, read/write mix, TTLs, value sizes, rate, cache"),
+                 option("--target local|URL|NAME", "run against the local engine or a Redis server instead of the spec's cache.target"),
+                 option("--confirm NAME", "the connection's name, to run against a read-only or production connection"),
+                 option("--json", "print the results as one JSON object"),
+                 option("--workdir DIR", "keep the generated SQLite database in DIR (default: a temporary directory)")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("simulate");
         QStringList positional;

@@ -70,6 +70,10 @@ Command statsCommand()
     c.name = QStringLiteral("stats");
     c.summary = QCoreApplication::translate("ctl", "print a Redis server's hits, misses, memory, keys, ops/s (once or every N seconds)");
     c.usage = QStringLiteral("cachelensctl stats URL [--json] [--watch SECONDS [--count N]]");
+    c.options = {urlArgument(),
+                 option("--json", "one JSON object per sample, one per line"),
+                 option("--watch SECONDS", "take a sample every SECONDS (fractions allowed) until interrupted"),
+                 option("--count N", "stop after N samples")};
     c.run = [](Context& ctx) {
         QCommandLineParser parser;
         parser.addPositionalArgument(QStringLiteral("url"), QString());

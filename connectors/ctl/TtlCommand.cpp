@@ -49,6 +49,10 @@ Command ttlCommand()
     c.name = QStringLiteral("ttl");
     c.summary = QCoreApplication::translate("ctl", "show, set or remove the TTL of one key (KEY as printed by scan)");
     c.usage = QStringLiteral("cachelensctl ttl URL KEY [SECONDS|15m|2h|7d|persist]");
+    c.options = {urlArgument(),
+                 option("KEY", "the key, escaped as 'cachelensctl scan' prints it (\\\\, \\n, \\r, \\t, \\xHH)"),
+                 option("SECONDS|15m|2h|7d", "set the TTL (whole seconds, or with a unit); without it the TTL is shown"),
+                 option("persist", "remove the TTL: the key no longer expires")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("ttl");
         if (ctx.args.size() < 2 || ctx.args.size() > 3)

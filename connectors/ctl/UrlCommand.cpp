@@ -13,6 +13,9 @@ Command urlCommand()
     c.name = QStringLiteral("url");
     c.summary = QCoreApplication::translate("ctl", "check a connection URL and print its canonical form (password masked)");
     c.usage = QStringLiteral("cachelensctl url URL");
+    c.options = {option("URL", "redis://[user:pass@]host[:port][/db][?timeout=MS], rediss://…[?ca=FILE&cert=FILE&key=FILE&"
+                               "sni=NAME&verify=yes|no], unix:///path.sock[?db=N] or redis-sentinel://host[:port][,host…]/"
+                               "master[/db][?sentinel_password=P&sentinel_user=U]; percent-encode '@', '%' and '?' in passwords")};
     c.run = [](Context& ctx) {
         if (ctx.args.size() != 1)
             return misuse(ctx, QStringLiteral("url"), QStringLiteral("expects exactly one URL, e.g. redis://localhost:6379/0"));

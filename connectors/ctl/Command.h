@@ -56,6 +56,10 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODev
 // Helper for commands: parse options with QCommandLineParser-like rules and print a one-line misuse message.
 int misuse(Context& ctx, const QString& commandName, const QString& message);
 
+// Checks a glob given on the command line with the one validation every scan, purge, match and panel uses
+// (globProblem). False after printing the misuse line ("cachelensctl scan: bad pattern 'user:[': …").
+bool acceptGlob(Context& ctx, const QString& commandName, const QByteArray& glob);
+
 // For a URL that did not parse: its error, then the input (secrets masked) with a caret under the bad part. Returns
 // Misuse.
 int badUrl(Context& ctx, const QString& commandName, const ConnectionUrl::ParseResult& parsed);

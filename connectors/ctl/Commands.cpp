@@ -1,5 +1,7 @@
 #include "connectors/ctl/Commands.h"
 
+#include "connectors/invalidate/GlobCheck.h"
+
 #include <QCoreApplication>
 
 namespace cachelens::ctl {
@@ -41,6 +43,15 @@ OptionHelp urlArgument()
 {
     return option("URL", "a redis://, rediss://, unix:// or redis-sentinel:// URL (see 'cachelensctl help url'), or the "
                           "name of a saved connection (cachelensctl connections list)");
+}
+
+bool acceptGlob(Context& ctx, const QString& commandName, const QByteArray& glob)
+{
+    const QString problem = globProblem(glob);
+    if (problem.isEmpty())
+        return true;
+    misuse(ctx, commandName, QCoreApplication::translate("ctl", "bad pattern '%1': %2").arg(QString::fromUtf8(glob), problem));
+    return false;
 }
 
 int badUrl(Context& ctx, const QString& commandName, const ConnectionUrl::ParseResult& parsed)

@@ -38,6 +38,8 @@ Command matchCommand()
                           QStringLiteral("expects exactly one GLOB, e.g. cachelensctl match 'user:*' < keys.txt"));
         // The pattern is matched byte for byte against the raw keys, as Redis does; quote it for the shell.
         const QByteArray pattern = positional.first().toUtf8();
+        if (!acceptGlob(ctx, QStringLiteral("match"), pattern))
+            return int(Misuse);
         const std::string_view glob(pattern.constData(), static_cast<std::size_t>(pattern.size()));
 
         qint64 lineNo = 0, matched = 0, bad = 0;

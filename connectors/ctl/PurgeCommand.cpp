@@ -259,6 +259,8 @@ Command purgeCommand()
             }
         }
         const QByteArray glob = earlier ? earlier->glob : parser.value(QStringLiteral("match")).toUtf8();
+        if (tags.isEmpty() && !acceptGlob(ctx, name, glob))
+            return int(Misuse);
         if (earlier) {
             options.resumeCursors = earlier->cursors;
             if (!earlier->snapshot.isEmpty() && !snapshot) {   // the first part's snapshot takes the rest too

@@ -53,6 +53,8 @@ Command scanCommand()
             return misuse(ctx, QStringLiteral("scan"), QStringLiteral("expects exactly one URL, e.g. redis://localhost:6379"));
         redis::KeyScanner::Options options;
         options.match = parser.value(QStringLiteral("match")).toUtf8();
+        if (parser.isSet(QStringLiteral("match")) && !acceptGlob(ctx, QStringLiteral("scan"), options.match))
+            return int(Misuse);
         options.type = parser.value(QStringLiteral("type")).toLower().toUtf8();
         static const QList<QByteArray> types{"string", "list", "set", "zset", "hash", "stream"};
         if (!options.type.isEmpty() && !types.contains(options.type))

@@ -1,5 +1,6 @@
 // cachelensctl ping / stats / scan, called through ctl::run with in-memory streams against a real redis-server.
 #include "connectors/ctl/Command.h"
+#include "connectors/invalidate/GlobCheck.h"
 
 #include "engine/key_escape.h"
 
@@ -161,6 +162,37 @@ private Q_SLOTS:
         const Run r = runCtl(QStringList{QStringLiteral("scan"), m_server->url()} + options);
         QCOMPARE(r.code, 0);
         QCOMPARE(r.out, expected);
+    }
+
+    // A glob Redis would read otherwise than typed is refused before anything runs, by scan, purge and match alike:
+    // the same sentence, exit 2, nothing on stdout (scan used to list nothing and exit 0 where purge refused).
+    void aBadGlobIsRefusedAlikeByScanPurgeAndMatch_data()
+    {
+        QTest::addColumn<QString>("glob");
+        QTest::addRow("unclosed class") << QStringLiteral("user:[");
+        QTest::addRow("trailing backslash") << QStringLiteral("key:\\");
+        QTest::addRow("empty class") << QStringLiteral("key:[]");
+        QTest::addRow("range up to ]") << QStringLiteral("key:[a-]");
+        QTest::addRow("empty") << QString();
+    }
+    void aBadGlobIsRefusedAlikeByScanPurgeAndMatch()
+    {
+        QFETCH(QString, glob);
+        const QString problem = globProblem(glob.toUtf8());
+        QVERIFY(!problem.isEmpty());
+        QStringList messages;
+        for (const QStringList& args : {QStringList{QStringLiteral("scan"), m_server->url(), QStringLiteral("--match"), glob},
+                                        QStringList{QStringLiteral("purge"), m_server->url(), QStringLiteral("--match"), glob,
+                                                    QStringLiteral("--dry-run")},
+                                        QStringList{QStringLiteral("match"), glob}}) {
+            const Run r = runCtl(args);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+            QVERIFY2(r.err.contains(problem), qPrintable(r.err));
+            messages << r.err.section(QStringLiteral(": "), 1);
+        }
+        QCOMPARE(messages.at(1), messages.at(0));
+        QCOMPARE(messages.at(2), messages.at(0));
     }
 
     void scanJsonListsEscapedKeys()

@@ -10,6 +10,7 @@
 #include "connectors/DemoWorkload.h"
 #include "connectors/RedisSource.h"
 #include "connectors/SourceHost.h"
+#include "connectors/invalidate/GlobCheck.h"
 #include "engine/cache.h"
 #include "ui/keys/MemoryView.h"
 #include "ui/keys/DeleteConfirmDialog.h"
@@ -169,6 +170,21 @@ private Q_SLOTS:
         panel->refresh();
         QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
         QCOMPARE(panel->model()->loadedKeys(), 20u);
+    }
+
+    // The MATCH field refuses a glob Redis would read otherwise than typed (here: an unclosed class, which matches
+    // nothing), with the same sentence as the Invalidate panel and cachelensctl, and keeps the tree it shows.
+    void aBadServerGlobIsRefusedAndTheTreeStays()
+    {
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QCOMPARE(panel->model()->loadedKeys(), 335u);
+        QSignalSpy started(panel.get(), &KeysPanel::scanStarted);
+        panel->setServerGlob(QStringLiteral("character:["));
+        panel->refresh();
+        QCOMPARE(started.size(), 0);
+        QVERIFY2(panel->statusText().contains(globProblem(QByteArrayLiteral("character:["))), qPrintable(panel->statusText()));
+        QCOMPARE(panel->model()->loadedKeys(), 335u);
     }
 
     void aFlatKeyspaceListsAPageAndMoreAsYouScroll()

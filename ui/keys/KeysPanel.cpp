@@ -1,6 +1,7 @@
 #include "ui/keys/KeysPanel.h"
 
 #include "connectors/Source.h"
+#include "connectors/invalidate/GlobCheck.h"
 #include "ui/Icons.h"
 #include "ui/keys/DeleteConfirmDialog.h"
 #include "ui/keys/KeyTreeModel.h"
@@ -308,6 +309,14 @@ void KeysPanel::startScan()
 {
     if (!m_source)
         return;
+    // The same check as the Invalidate panel and cachelensctl: a glob Redis would read otherwise than typed (an
+    // unclosed class matches nothing) is refused, and the tree on screen stays.
+    if (const QByteArray typed = m_glob->text().toUtf8(); !typed.isEmpty()) {
+        if (const QString problem = globProblem(typed); !problem.isEmpty()) {
+            setStatus(tr("Not scanned: %1").arg(problem));
+            return;
+        }
+    }
     if (m_scanId) {
         const quint64 old = m_scanId;
         callSource(m_source, [old](Source* s) { s->cancel(old); });

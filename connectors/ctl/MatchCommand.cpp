@@ -45,6 +45,10 @@ Command matchCommand()
         qint64 lineNo = 0, matched = 0, bad = 0;
         while (!ctx.in.atEnd()) {
             QByteArray line = ctx.in.readLine();
+            // Standard input reports its end only once a read comes back empty: that is not an empty last line (a
+            // final newline ends the last line; an empty key is an empty line followed by a newline).
+            if (line.isEmpty())
+                break;
             ++lineNo;
             if (line.endsWith('\n')) line.chop(1);
             if (line.endsWith('\r')) line.chop(1); // lists saved on Windows; the escaped form never holds a raw CR

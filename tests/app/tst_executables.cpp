@@ -210,6 +210,32 @@ private Q_SLOTS:
         }
     }
 
+    // Through a real pipe, where the end of input shows only as an empty read.
+    void ctlMatchReadsAFinalNewlineAsTheEndOfTheLastLine_data()
+    {
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<QString>("count");
+        QTest::addColumn<QString>("keys");
+        QTest::addRow("final newline") << QByteArray("a\nb\n") << QStringLiteral("2\n") << QStringLiteral("a\nb\n");
+        QTest::addRow("no final newline") << QByteArray("a\nb") << QStringLiteral("2\n") << QStringLiteral("a\nb\n");
+        QTest::addRow("an empty key is an empty line") << QByteArray("a\n\nb\n") << QStringLiteral("3\n") << QStringLiteral("a\n\nb\n");
+        QTest::addRow("CRLF lines") << QByteArray("a\r\nb\r\n") << QStringLiteral("2\n") << QStringLiteral("a\nb\n");
+    }
+
+    void ctlMatchReadsAFinalNewlineAsTheEndOfTheLastLine()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(QString, count);
+        QFETCH(QString, keys);
+        const auto env = QProcessEnvironment::systemEnvironment();
+        const Run counted = run(ctl, {QStringLiteral("match"), QStringLiteral("*"), QStringLiteral("--count")}, env, input);
+        QCOMPARE(counted.exitCode, 0);
+        QCOMPARE(counted.out, count);
+        const Run listed = run(ctl, {QStringLiteral("match"), QStringLiteral("*")}, env, input);
+        QCOMPARE(listed.exitCode, 0);
+        QCOMPARE(listed.out, keys);
+    }
+
     void ctlUrlChecksAndMasksTheSecret()
     {
         const Run ok = run(ctl, {QStringLiteral("url"), QStringLiteral("redis://app:pw@cache:6380/2")});

@@ -13,6 +13,34 @@ namespace {
 
 const QString kName = QStringLiteral("connections");
 
+// The keychain's answers, waited for on a local event loop (the CLI has nothing else to do meanwhile).
+SecretStore::Result writeSecret(const QString& key, const QString& secret)
+{
+    SecretStore secrets;
+    QEventLoop loop;
+    std::optional<SecretStore::Result> result;
+    secrets.write(key, secret, &loop, [&](const SecretStore::Result& r) {
+        result = r;
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
+    return *result;
+}
+
+void removeSecret(const QString& key)
+{
+    SecretStore secrets;
+    QEventLoop loop;
+    bool done = false;
+    secrets.remove(key, &loop, [&](const SecretStore::Result&) {
+        done = true;
+        loop.quit();
+    });
+    if (!done)
+        loop.exec();
+}
+
 int list(Context& ctx, bool json)
 {
     const auto profiles = ProfileStore().list();
@@ -85,26 +113,37 @@ int add(Context& ctx, QStringList args)
         ctx.err << "cachelensctl connections: note: a password in a URL on the command line is visible to other "
                    "users of this machine; prefer --password-stdin (and --sentinel-password-stdin)"
                 << Qt::endl;
+    p.keychainSecrets = !password.isEmpty() || !sentinelPassword.isEmpty();
+    ProfileStore profiles;
     QString error;
-    if (!ProfileStore().save(p, &error))
+    if (!profiles.save(p, &error))   // first, so that a name already taken never reaches the keychain
         return misuse(ctx, kName, error);
-    const auto store = [&](const QString& key, const QString& secret) {
+    // A password the keychain cannot keep leaves nothing behind: a connection saved without it would only fail later,
+    // with the password already gone from the user's hands.
+    QStringList stored;
+    QString refusal;
+    for (const auto& [key, secret] : {std::pair{p.id, password},
+                                      std::pair{ConnectionProfile::sentinelSecretKey(p.id), sentinelPassword}}) {
         if (secret.isEmpty())
-            return;
-        SecretStore secrets;
-        QEventLoop loop;
-        std::optional<SecretStore::Result> result;
-        secrets.write(key, secret, &loop, [&](const SecretStore::Result& r) {
-            result = r;
-            loop.quit();
-        });
-        if (!result)
-            loop.exec();
-        if (!result->ok())
-            ctx.err << "cachelensctl connections: " << result->message << Qt::endl;
-    };
-    store(p.id, password);
-    store(ConnectionProfile::sentinelSecretKey(p.id), sentinelPassword);
+            continue;
+        const SecretStore::Result result = writeSecret(key, secret);
+        if (!result.ok()) {
+            refusal = result.status == SecretStore::Status::NoKeychain ? SecretStore::noKeychainReason() : result.message;
+            break;
+        }
+        stored << key;
+    }
+    if (!refusal.isEmpty()) {
+        for (const QString& key : stored)
+            removeSecret(key);
+        profiles.remove(p.id);
+        ctx.err << "cachelensctl connections: nothing was saved: " << refusal
+                << ", and CacheLens never writes a password to a file. Start or unlock a system keychain (GNOME Keyring, "
+                   "KWallet) and add it again, or add the connection without its password and give the password when "
+                   "connecting (CACHELENS_PASSWORD=… or --password-stdin)."
+                << Qt::endl;
+        return Failed;
+    }
     ctx.out << "saved " << p.name << " (" << p.url.toString() << ")" << Qt::endl;
     return Ok;
 }
@@ -118,16 +157,9 @@ int remove(Context& ctx, const QStringList& args)
     if (!p)
         return misuse(ctx, kName, QStringLiteral("no saved connection named '%1'").arg(args.first()));
     store.remove(p->id);
-    for (const QString& key : {p->id, ConnectionProfile::sentinelSecretKey(p->id)}) {
-        SecretStore secrets;
-        QEventLoop loop;
-        bool done = false;
-        secrets.remove(key, &loop, [&](const SecretStore::Result&) {
-            done = true;
-            loop.quit();
-        });
-        if (!done)
-            loop.exec();
+    if (p->keychainSecrets != false) {
+        for (const QString& key : {p->id, ConnectionProfile::sentinelSecretKey(p->id)})
+            removeSecret(key);
     }
     ctx.out << "removed " << p->name << Qt::endl;
     return Ok;
@@ -186,7 +218,8 @@ Command connectionsCommand()
                              "       cachelensctl connections export [FILE|-]\n"
                              "       cachelensctl connections import FILE|-");
     c.options = {option("list", "the saved connections: name, URL (password masked), flags"),
-                 option("add NAME URL", "save a connection; its passwords go to the system keychain, never to a file"),
+                 option("add NAME URL", "save a connection; its passwords go to the system keychain, never to a file (without a "
+                                        "keychain, a connection with a password is refused and nothing is saved)"),
                  option("remove NAME", "forget a connection and its passwords"),
                  option("export [FILE|-]", "write the saved connections as JSON, without passwords (default: standard output)"),
                  option("import FILE|-", "read connections exported before"),

@@ -13,6 +13,8 @@ namespace cachelens::ctl {
 ConnectionUrl urlWithSecrets(const ConnectionProfile& profile, QString* problem)
 {
     ConnectionUrl url = profile.url;
+    if (profile.keychainSecrets == false)   // saved without a password: nothing to read, no keychain to miss
+        return url;
     if (const auto secret = readSecret(profile.id, problem))
         url.password = *secret;
     if (url.scheme == ConnectionUrl::Scheme::Sentinel) {

@@ -17,12 +17,15 @@ QString ConnectionProfile::storedUrl() const
 
 QJsonObject ConnectionProfile::toJson() const
 {
-    return QJsonObject{{QStringLiteral("id"), id},
-                       {QStringLiteral("name"), name},
-                       {QStringLiteral("url"), storedUrl()},
-                       {QStringLiteral("production"), production},
-                       {QStringLiteral("readOnly"), readOnly},
-                       {QStringLiteral("separator"), separator}};
+    QJsonObject json{{QStringLiteral("id"), id},
+                     {QStringLiteral("name"), name},
+                     {QStringLiteral("url"), storedUrl()},
+                     {QStringLiteral("production"), production},
+                     {QStringLiteral("readOnly"), readOnly},
+                     {QStringLiteral("separator"), separator}};
+    if (keychainSecrets)
+        json.insert(QStringLiteral("secrets"), *keychainSecrets ? QStringLiteral("keychain") : QStringLiteral("none"));
+    return json;
 }
 
 std::optional<ConnectionProfile> ConnectionProfile::fromJson(const QJsonObject& json, QString* error, bool* hadSecret)
@@ -57,6 +60,11 @@ std::optional<ConnectionProfile> ConnectionProfile::fromJson(const QJsonObject& 
     p.separator = json.value(QStringLiteral("separator")).toString(QStringLiteral(":"));
     if (p.separator.isEmpty())
         return fail(tr("profile '%1': the namespace separator cannot be empty").arg(p.name));
+    const QString secrets = json.value(QStringLiteral("secrets")).toString();
+    if (secrets == QLatin1String("keychain"))
+        p.keychainSecrets = true;
+    else if (secrets == QLatin1String("none"))
+        p.keychainSecrets = false;
     return p;
 }
 

@@ -18,11 +18,15 @@ struct ConnectionProfile {
     bool production = false;            // red band; destructive actions need the typed name and are audited
     bool readOnly = false;              // destructive actions disabled
     QString separator = QStringLiteral(":");   // namespace separator for the key tree
+    // Whether the keychain holds a password for it. cachelensctl records it when it saves a connection, so one saved
+    // without a password never asks a keychain (which a server may not run) nor warns that there is none. Unset for
+    // connections saved by the GUI or imported: the keychain is asked.
+    std::optional<bool> keychainSecrets;
 
     static QString newId();
     // The keychain entry of a redis-sentinel:// profile's sentinel password (the master's is under the id itself).
     static QString sentinelSecretKey(const QString& profileId) { return profileId + QStringLiteral("/sentinel"); }
-    // JSON without any secret: {"id","name","url","production","readOnly","separator"}.
+    // JSON without any secret: {"id","name","url","production","readOnly","separator"[,"secrets":"keychain"|"none"]}.
     QJsonObject toJson() const;
     // Validates every field; `error` says which one is wrong. A URL with a password is accepted but the password
     // is dropped (and `hadSecret` set) so an exported file never re-imports a secret into settings.

@@ -78,12 +78,17 @@ void run(JobT* job, QObject* context, const char* action, SecretStore::Callback 
 
 SecretStore::SecretStore(QString service, QObject* parent) : QObject(parent), m_service(std::move(service)) {}
 
-QString SecretStore::noKeychainMessage()
+QString SecretStore::noKeychainReason()
 {
     return QCoreApplication::translate("SecretStore",
-                                       "no system keychain is running (no Secret Service or KWallet on the session "
-                                       "bus), so the password was not saved; CacheLens will ask for it when it "
-                                       "connects. Passwords are never stored in plain text.");
+                                       "no system keychain is running (no Secret Service or KWallet on the session bus)");
+}
+
+QString SecretStore::noKeychainMessage()
+{
+    return QCoreApplication::translate("SecretStore", "%1, so the password was not saved; CacheLens will ask for it when "
+                                                      "it connects. Passwords are never stored in plain text.")
+        .arg(noKeychainReason());
 }
 
 void SecretStore::write(const QString& profileId, const QString& secret, QObject* context, Callback done)

@@ -30,6 +30,8 @@ public:
     void remove(const QString& profileId, QObject* context, Callback done);
 
     static QString noKeychainMessage();
+    // Its first half: "no system keychain is running (…)", for callers that say themselves what happens next.
+    static QString noKeychainReason();
 
 private:
     QString m_service;

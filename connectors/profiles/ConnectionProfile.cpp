@@ -7,6 +7,24 @@ namespace cachelens {
 
 QString ConnectionProfile::newId() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
 
+QString ConnectionProfile::nameProblem(const QString& name)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("ConnectionProfile", s); };
+    if (name.trimmed().isEmpty())
+        return tr("a connection needs a name");
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        const QChar c = name.at(i);
+        const char16_t u = c.unicode();
+        const bool bidi = (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069);
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Separator_Line
+            || c.category() == QChar::Separator_Paragraph || bidi)
+            return tr("a connection name cannot contain control characters (U+%1 at character %2)")
+                .arg(u, 4, 16, QLatin1Char('0'))
+                .arg(i + 1);
+    }
+    return {};
+}
+
 QString ConnectionProfile::storedUrl() const
 {
     ConnectionUrl withoutSecret = url;

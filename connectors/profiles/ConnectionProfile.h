@@ -24,6 +24,10 @@ struct ConnectionProfile {
     std::optional<bool> keychainSecrets;
 
     static QString newId();
+    // Empty when `name` can name a connection; otherwise a sentence saying why not. Control characters (also line
+    // separators and bidi overrides) are refused: the name is printed by scripts, lists and window titles, where
+    // they would garble the terminal or disguise the name.
+    static QString nameProblem(const QString& name);
     // The keychain entry of a redis-sentinel:// profile's sentinel password (the master's is under the id itself).
     static QString sentinelSecretKey(const QString& profileId) { return profileId + QStringLiteral("/sentinel"); }
     // JSON without any secret: {"id","name","url","production","readOnly","separator"[,"secrets":"keychain"|"none"]}.

@@ -70,6 +70,11 @@ std::optional<ConnectionProfile> ProfileStore::find(const QString& idOrName) con
 
 bool ProfileStore::save(const ConnectionProfile& profile, QString* error)
 {
+    if (const QString problem = ConnectionProfile::nameProblem(profile.name); !problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
     auto all = list();
     for (const auto& p : all) {
         if (p.id != profile.id && p.name.compare(profile.name, Qt::CaseInsensitive) == 0) {
@@ -185,7 +190,10 @@ ProfileStore::ImportReport ProfileStore::importJson(const QByteArray& json)
             p->name = name;
             ++report.renamed;
         }
-        save(*p);
+        if (!save(*p, &error)) {
+            report.errors << error;
+            continue;
+        }
         ++report.imported;
         if (replacing)
             ++report.replaced;

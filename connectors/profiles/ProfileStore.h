@@ -17,7 +17,8 @@ public:
     QList<ConnectionProfile> list() const;
     std::optional<ConnectionProfile> find(const QString& idOrName) const;   // by id, else by exact name
 
-    // Adds or replaces (same id). Names are unique: a clash with another profile returns false and sets `error`.
+    // Adds or replaces (same id). Names are unique and have no control characters (ConnectionProfile::nameProblem): a
+    // clash with another profile or a bad name returns false and sets `error`.
     bool save(const ConnectionProfile& profile, QString* error = nullptr);
     bool remove(const QString& id);
     // A copy under a new id and a free name ("prod (copy)", "prod (copy 2)", …); the secret is not copied here.

@@ -188,6 +188,9 @@ private Q_SLOTS:
                                          << QStringLiteral("add expects NAME URL");
         QTest::addRow("add bad url") << QStringList{QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("x"), QStringLiteral("redis://h:0")}
                                      << QStringLiteral("out of range");
+        QTest::addRow("name with an escape sequence")
+            << QStringList{QStringLiteral("connections"), QStringLiteral("add"), QStringLiteral("prod\x1b]0;owned\x07"), QStringLiteral("redis://h:1")}
+            << QStringLiteral("cannot contain control characters");
         QTest::addRow("remove unknown") << QStringList{QStringLiteral("connections"), QStringLiteral("remove"), QStringLiteral("ghost")}
                                         << QStringLiteral("no saved connection named 'ghost'");
     }

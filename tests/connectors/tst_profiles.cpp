@@ -92,6 +92,37 @@ private Q_SLOTS:
         QCOMPARE(store.list().size(), 1);
     }
 
+    void namesWithControlCharactersAreRefused_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addRow("escape sequence") << QStringLiteral("prod\x1b[31m");
+        QTest::addRow("newline") << QStringLiteral("prod\nstaging");
+        QTest::addRow("tab") << QStringLiteral("prod\tcache");
+        QTest::addRow("DEL") << QStringLiteral("prod\x7f");
+        QTest::addRow("right-to-left override") << QStringLiteral("prod\u202Eelif");
+        QTest::addRow("line separator") << QStringLiteral("prod\u2028cache");
+    }
+
+    void namesWithControlCharactersAreRefused()
+    {
+        QFETCH(QString, name);
+        ProfileStore store;
+        QString error;
+        QVERIFY(!store.save(profile(name, QStringLiteral("redis://a")), &error));
+        QVERIFY2(error.contains(QStringLiteral("control characters")), qPrintable(error));
+        QVERIFY(store.list().isEmpty());
+        QJsonObject entry{{QStringLiteral("name"), name}, {QStringLiteral("url"), QStringLiteral("redis://h:1")}};
+        const QJsonObject doc{{QStringLiteral("format"), QStringLiteral("cachelens-profiles")},
+                              {QStringLiteral("version"), 1},
+                              {QStringLiteral("profiles"), QJsonArray{entry}}};
+        const auto report = store.importJson(QJsonDocument(doc).toJson());
+        QCOMPARE(report.imported, 0);
+        QVERIFY2(report.summary().contains(QStringLiteral("control characters")), qPrintable(report.summary()));
+        QVERIFY(store.list().isEmpty());
+        // Names are still free text otherwise.
+        QVERIFY(store.save(profile(QStringLiteral("prod — eu-west (cache) 🚀"), QStringLiteral("redis://a")), &error));
+    }
+
     void duplicateGetsAFreeNameAndANewId()
     {
         ProfileStore store;

@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 
 namespace cachelens::ui {
 
@@ -50,7 +51,10 @@ GuiOptionsParse parseGuiOptions(const QStringList& arguments, const QStringList&
     }
     if (parser.isSet(help)) {
         result.action = GuiOptionsParse::Action::ShowText;
-        result.text = parser.helpText();
+        // QCommandLineParser names the program only through a QCoreApplication, and the GUI's cannot exist yet: this
+        // runs before we know whether there is a display.
+        const QString program = arguments.isEmpty() ? QStringLiteral("cachelens") : QFileInfo(arguments.first()).fileName();
+        result.text = parser.helpText().replace(QStringLiteral("<executable_name>"), program);
         return result;
     }
     if (parser.isSet(version)) {

@@ -62,6 +62,14 @@ private Q_SLOTS:
             QVERIFY2(h.out.contains(QLatin1String(option)), option);
     }
 
+    void guiHelpNamesTheProgram()
+    {
+        const Run h = run(gui, {QStringLiteral("--help")});
+        QCOMPARE(h.exitCode, 0);
+        QVERIFY2(h.out.startsWith(QStringLiteral("Usage: cachelens [options]")), qPrintable(h.out));
+        QVERIFY(!h.out.contains(QStringLiteral("<executable_name>")));
+    }
+
     void guiRejectsMisuseWithOneClearMessage_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -12,6 +12,7 @@
 #include <QTextStream>
 
 #include <functional>
+#include <optional>
 
 namespace cachelens::ctl {
 
@@ -22,6 +23,7 @@ struct Context {
     QTextStream& out;
     QTextStream& err;
     QIODevice& in;        // standard input (for `match`, …)
+    std::optional<QString> password;   // a connecting command's --password-stdin (run() reads it)
 };
 
 struct Command {
@@ -29,6 +31,13 @@ struct Command {
     QString summary;      // one line for `cachelensctl help`
     QString usage;        // "cachelensctl match GLOB < keys.txt"
     std::function<int(Context&)> run;
+    // Takes a URL or a saved connection's name and connects: run() then answers --password-stdin for it (the first
+    // line of standard input is the password), and $CACHELENS_PASSWORD applies (ctl/RedisCommandSupport.h).
+    bool connects = false;
+    // Can change data on a server (ttl, purge, restore, simulate on Redis): goes through the connection's guard
+    // (connectors/guard/ChangeGuard.h) — read-only refuses, production needs --confirm NAME, audited first — and
+    // the test that enumerates these commands (tests/connectors/tst_ctlguard.cpp) must have a row for it.
+    bool changesData = false;
 };
 
 // All subcommands, in the order `help` lists them.

@@ -267,9 +267,16 @@ void ConnectionManager::startProviderDemo(int row, const Confirmation& confirmat
             return;
         auto* demo = new provider::ProviderDemoSource(id, name, url, {}, guard, confirmation);
         connect(demo, &provider::ProviderDemoSource::stateChanged, this,
-                [this, name](ConnectionState state, const QString& detail) {
-                    if (state == ConnectionState::Failed)
-                        Q_EMIT notice(tr("The L1+L2 demo on %1 did not start: %2").arg(name, detail));
+                [this, id, name, demo](ConnectionState state, const QString& detail) {
+                    if (state != ConnectionState::Failed)
+                        return;
+                    Q_EMIT notice(tr("The L1+L2 demo on %1 did not start: %2").arg(name, detail));
+                    // It wrote nothing (or removed what it wrote): gone, so that it can be started again.
+                    const auto it = m_providerDemos.find(id);
+                    if (it == m_providerDemos.end() || it->second->source() != demo)
+                        return;
+                    Q_EMIT providerDemoChanged(id, demo, false);
+                    m_providerDemos.erase(it);
                 });
         connect(demo, &provider::ProviderDemoSource::demoStopped, this, [this, id, demo](const QString& sentence) {
             Q_EMIT notice(sentence);

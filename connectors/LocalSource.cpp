@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "connectors/invalidate/GlobCheck.h"
-#include "connectors/invalidate/InvalidationAudit.h"
 
 #include "engine/cache.h"
 #include "engine/glob.h"
@@ -30,7 +28,7 @@ struct LocalSource::PurgeJob {
     QByteArray glob;
     InvalidateOptions options;
     InvalidationReport report;
-    InvalidationAudit audit;
+    AuditTicket audit;                      // invalid for a dry run
     std::uint64_t cursor = 0;
     bool sweeping = false;                  // Include: the second pass, for keys that appeared during the first
     qint64 sampleBytes = 0;
@@ -47,7 +45,12 @@ struct LocalSource::PurgeJob {
 
 
 LocalSource::LocalSource(std::shared_ptr<engine::Cache> cache, QObject* parent)
-    : Source(parent), m_cache(std::move(cache)), m_runId(QUuid::createUuid().toString(QUuid::Id128))
+    : LocalSource(std::move(cache), GuardPolicy{tr("Local engine"), false, false, {}}, parent)
+{
+}
+
+LocalSource::LocalSource(std::shared_ptr<engine::Cache> cache, GuardPolicy policy, QObject* parent)
+    : Source(ChangeGuard(std::move(policy)), parent), m_cache(std::move(cache)), m_runId(QUuid::createUuid().toString(QUuid::Id128))
 {
     m_uptime.start();
 }
@@ -223,62 +226,43 @@ void LocalSource::fetchValue(quint64 requestId, const QByteArray& key, const QBy
     Q_EMIT valueReady(page);
 }
 
-void LocalSource::setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs)
+void LocalSource::changeTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs, const AuditTicket& ticket)
 {
     KeyOpResult result;
     result.requestId = requestId;
     result.requested = quint64(keys.size());
-    InvalidationAudit audit;
-    if (!beginKeyAudit(audit, result, ttlMs < 0 ? QStringLiteral("persist keys") : QStringLiteral("set TTL"), keys))
-        return;
     for (const QByteArray& key : keys) {
         const bool changed = ttlMs < 0 ? m_cache->persist(view(key))
                                        : m_cache->expire(view(key), std::chrono::milliseconds(ttlMs));
         result.affected += changed ? 1 : 0;
     }
-    audit.finish(result);
+    ticket.finish(result);
     Q_EMIT keysChanged(result);
 }
 
-void LocalSource::remove(quint64 requestId, const QList<QByteArray>& keys)
+void LocalSource::removeKeys(quint64 requestId, const QList<QByteArray>& keys, const AuditTicket& ticket)
 {
     KeyOpResult result;
     result.requestId = requestId;
     result.requested = quint64(keys.size());
-    InvalidationAudit audit;
-    if (!beginKeyAudit(audit, result, QStringLiteral("delete keys"), keys))
-        return;
     for (const QByteArray& key : keys)
         result.affected += m_cache->del(view(key)) ? 1 : 0;
-    audit.finish(result);
+    ticket.finish(result);
     Q_EMIT keysChanged(result);
 }
 
-bool LocalSource::beginKeyAudit(InvalidationAudit& audit, KeyOpResult& result, const QString& action,
-                                const QList<QByteArray>& keys)
-{
-    QString problem;
-    if (audit.beginKeys(displayName(), action, keys, &problem))
-        return true;
-    // The audit log could not be written: nothing is changed, and the caller hears why.
-    result.error = SourceError{SourceError::Kind::InvalidArgument, problem};
-    Q_EMIT keysChanged(result);
-    return false;
-}
-
-void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value)
+void LocalSource::storeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value,
+                             const AuditTicket& ticket)
 {
     KeyOpResult result;
     result.requestId = requestId;
     result.requested = 1;
     if (!field.isEmpty()) {
         result.error = SourceError{SourceError::Kind::WrongType, tr("the local engine stores strings only: it has no hash fields")};
+        ticket.finish(result);
         Q_EMIT keysChanged(result);
         return;
     }
-    InvalidationAudit audit;
-    if (!beginKeyAudit(audit, result, QStringLiteral("edit value"), {key}))
-        return;
     engine::SetOptions options;
     if (const std::int64_t left = m_cache->pttl(view(key)); left > 0)
         options.ttl = std::chrono::milliseconds(left);   // keep the remaining TTL, like SET … KEEPTTL
@@ -287,13 +271,15 @@ void LocalSource::writeValue(quint64 requestId, const QByteArray& key, const QBy
         result.affected = 1;
     else
         result.error = SourceError{SourceError::Kind::Server, QString::fromStdString(status.error().message)};
-    audit.finish(result);
+    ticket.finish(result);
     Q_EMIT keysChanged(result);
 }
 
-void LocalSource::invalidatePattern(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options)
+void LocalSource::runPatternInvalidation(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options,
+                                         const AuditTicket& ticket)
 {
     auto job = std::make_shared<PurgeJob>();
+    job->audit = ticket;
     job->glob = glob;
     job->options = options;
     job->report.requestId = requestId;
@@ -305,32 +291,16 @@ void LocalSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
     job->weigh = options.dryRun && m_cache->accessFrequency({}) >= 0;   // only W-TinyLFU keeps a frequency
     job->clock.start();
     job->sinceProgress.start();
-    if (const QString problem = globProblem(glob); !problem.isEmpty()) {
-        job->report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
+    const auto refuse = [&](const QString& why) {
+        job->report.error = SourceError{SourceError::Kind::InvalidArgument, why};
+        ticket.finish(job->report);
         Q_EMIT invalidationFinished(job->report);
-        return;
-    }
-    if (options.snapshot && !options.dryRun) {   // #9: snapshots are DUMP payloads, a Redis format
-        job->report.error = SourceError{SourceError::Kind::InvalidArgument,
-                                        tr("snapshots are for Redis connections only: the local engine keeps no "
-                                           "DUMP/RESTORE form of its entries; nothing was deleted")};
-        Q_EMIT invalidationFinished(job->report);
-        return;
-    }
-    if (m_purges.contains(requestId)) {
-        job->report.error = SourceError{SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId)};
-        Q_EMIT invalidationFinished(job->report);
-        return;
-    }
-    if (!options.dryRun) {
-        QString problem;
-        const QString action = options.expireJitterSeconds > 0 ? QStringLiteral("expire pattern") : QStringLiteral("purge pattern");
-        if (!job->audit.begin(options, displayName(), action, QString::fromUtf8(glob), &problem)) {
-            job->report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
-            Q_EMIT invalidationFinished(job->report);
-            return;
-        }
-    }
+    };
+    if (options.snapshot && !options.dryRun)   // #9: snapshots are DUMP payloads, a Redis format
+        return refuse(tr("snapshots are for Redis connections only: the local engine keeps no DUMP/RESTORE form of "
+                         "its entries; nothing was deleted"));
+    if (m_purges.contains(requestId))
+        return refuse(tr("invalidation %1 is already running").arg(requestId));
     m_purges.insert(requestId, job);
     if (!options.dryRun && options.maxKeysPerSecond <= 0 && options.expireJitterSeconds <= 0) {
         const std::size_t removed = m_cache->invalidatePattern(view(glob));
@@ -451,11 +421,6 @@ void LocalSource::finishPurge(quint64 requestId)
     Q_EMIT invalidationFinished(job->report);
 }
 
-void LocalSource::invalidateTag(quint64 requestId, const QByteArray& tag, const InvalidateOptions& options)
-{
-    invalidateTags(requestId, {}, {tag}, options);
-}
-
 void LocalSource::listTags(quint64 requestId, const QByteArray& prefix)
 {
     TagList list;
@@ -466,8 +431,8 @@ void LocalSource::listTags(quint64 requestId, const QByteArray& prefix)
     Q_EMIT tagsListed(list);
 }
 
-void LocalSource::invalidateTags(quint64 requestId, const QByteArray&, const QList<QByteArray>& tags,
-                                 const InvalidateOptions& options)
+void LocalSource::runTagInvalidation(quint64 requestId, const QByteArray&, const QList<QByteArray>& tags,
+                                     const InvalidateOptions& options, const AuditTicket& ticket)
 {
     InvalidationReport report;
     report.requestId = requestId;
@@ -479,11 +444,6 @@ void LocalSource::invalidateTags(quint64 requestId, const QByteArray&, const QLi
     report.keyspace = m_cache->stats().entries;
     QElapsedTimer clock;
     clock.start();
-    if (tags.isEmpty() || std::any_of(tags.begin(), tags.end(), [](const QByteArray& t) { return t.isEmpty(); })) {
-        report.error = SourceError{SourceError::Kind::InvalidArgument, tr("the tag is empty")};
-        Q_EMIT invalidationFinished(report);
-        return;
-    }
     // A key with two of the tags counts twice here (the engine counts per tag); deleted counts each key once.
     const auto counts = m_cache->tagCounts();
     for (const QByteArray& t : tags) {
@@ -492,16 +452,10 @@ void LocalSource::invalidateTags(quint64 requestId, const QByteArray&, const QLi
             report.matched += it->second;
     }
     if (!options.dryRun) {
-        InvalidationAudit audit;
-        QString problem;
-        if (!audit.begin(options, displayName(), QStringLiteral("invalidate tag"), names.join(QStringLiteral(", ")), &problem)) {
-            report.error = SourceError{SourceError::Kind::InvalidArgument, problem};
-        } else {
-            for (const QByteArray& t : tags)
-                report.deleted += m_cache->invalidateTag(t.toStdString());
-            report.seconds = double(clock.nsecsElapsed()) / 1e9;
-            audit.finish(report);
-        }
+        for (const QByteArray& t : tags)
+            report.deleted += m_cache->invalidateTag(t.toStdString());
+        report.seconds = double(clock.nsecsElapsed()) / 1e9;
+        ticket.finish(report);
     }
     report.seconds = double(clock.nsecsElapsed()) / 1e9;
     Q_EMIT invalidationFinished(report);

@@ -16,13 +16,13 @@ class Cache;
 
 namespace cachelens {
 
-class InvalidationAudit;
-
 class LocalSource : public Source
 {
     Q_OBJECT
 public:
+    // Guarded as "Local engine": never read-only nor production, every change audited in the default audit log.
     explicit LocalSource(std::shared_ptr<engine::Cache> cache, QObject* parent = nullptr);
+    LocalSource(std::shared_ptr<engine::Cache> cache, GuardPolicy policy, QObject* parent = nullptr);
     ~LocalSource() override;
 
     Kind kind() const override { return Kind::Local; }
@@ -39,24 +39,24 @@ public Q_SLOTS:
     void cancel(quint64 requestId) override;
     void keyDetails(quint64 requestId, const QList<QByteArray>& keys) override;
     void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
-    void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
-    void remove(quint64 requestId, const QList<QByteArray>& keys) override;
-    void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
-    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
-    void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options) override;
     // Tags: the engine's own (Cache::tagCounts); `prefix` is ignored (the engine's tags are not prefixed).
     void listTags(quint64 requestId, const QByteArray& prefix) override;
-    void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
-                        const cachelens::InvalidateOptions& options) override;
     // ---- Keys panel (#7) ----
     // Every value is a string: elements = its length. Frequency: the W-TinyLFU sketch's estimate; other policies
     // keep none (the reason says so). Neither counts a hit nor tells the policy of an access.
     void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency) override;
 
+protected:
+    void changeTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs, const cachelens::AuditTicket& ticket) override;
+    void removeKeys(quint64 requestId, const QList<QByteArray>& keys, const cachelens::AuditTicket& ticket) override;
+    void storeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value,
+                    const cachelens::AuditTicket& ticket) override;
+    void runPatternInvalidation(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options,
+                                const cachelens::AuditTicket& ticket) override;
+    void runTagInvalidation(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                            const cachelens::InvalidateOptions& options, const cachelens::AuditTicket& ticket) override;
+
 private:
-    // Writes the audit row of a key change first; false (and keysChanged with the reason) when it cannot.
-    bool beginKeyAudit(InvalidationAudit& audit, KeyOpResult& result, const QString& action,
-                       const QList<QByteArray>& keys);
     struct PurgeJob;
     void purgeSlice(quint64 requestId);
     void finishPurge(quint64 requestId);

@@ -1,7 +1,6 @@
 #include "connectors/RedisSource.h"
 
 #include "connectors/invalidate/GlobCheck.h"
-#include "connectors/invalidate/InvalidationAudit.h"
 #include "connectors/invalidate/PurgeSnapshot.h"
 #include "connectors/invalidate/RedisSnapshotRestore.h"
 #include "connectors/invalidate/RedisTagInvalidation.h"
@@ -33,8 +32,16 @@ RedisSource::RedisSource(const QString& id, const QString& displayName, const Co
 
 RedisSource::RedisSource(const QString& id, const QString& displayName, const ConnectionUrl& url, const Options& options,
                          QObject* parent)
-    : Source(parent), m_id(id), m_displayName(displayName), m_url(url), m_options(options)
+    : Source(ChangeGuard(policyOf(options.guard, displayName)), parent), m_id(id), m_displayName(displayName), m_url(url),
+      m_options(options)
 {
+}
+
+GuardPolicy RedisSource::policyOf(GuardPolicy policy, const QString& displayName)
+{
+    if (policy.connection.isEmpty())
+        policy.connection = displayName;
+    return policy;
 }
 
 RedisSource::~RedisSource() = default;
@@ -382,77 +389,60 @@ void RedisSource::fetchValue(quint64 requestId, const QByteArray& key, const QBy
     });
 }
 
-void RedisSource::setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs)
+bool RedisSource::ensureClient(quint64 requestId, const AuditTicket& ticket, quint64 requested)
 {
-    if (!ensureClient(requestId))
-        return;
-    if (ttlMs == 0) {
-        Q_EMIT error(requestId, SourceError{SourceError::Kind::InvalidArgument,
-                                            tr("a TTL of 0 would delete the keys; use remove, or a positive TTL")});
-        return;
-    }
+    if (m_client || m_cluster)
+        return true;
+    const SourceError notOpen{SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName)};
+    ticket.finish(KeyOpResult{requestId, requested, 0, notOpen});
+    Q_EMIT error(requestId, notOpen);
+    return false;
+}
+
+void RedisSource::changeTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs, const AuditTicket& ticket)
+{
     const quint64 requested = quint64(keys.size());
-    auto audit = beginKeyAudit(requestId, ttlMs < 0 ? QStringLiteral("persist keys") : QStringLiteral("set TTL"), keys);
-    if (!audit)
+    if (!ensureClient(requestId, ticket, requested))
         return;
-    redis::setKeysTtl(*sink(), keys, ttlMs, this, [this, requestId, requested, audit](quint64 affected, RedisError e) {
+    redis::setKeysTtl(*sink(), keys, ttlMs, this, [this, requestId, requested, ticket](quint64 affected, RedisError e) {
         const KeyOpResult result{requestId, requested, affected, toSourceError(e)};
-        audit->finish(result);
+        ticket.finish(result);
         Q_EMIT keysChanged(result);
     });
 }
 
-std::shared_ptr<InvalidationAudit> RedisSource::beginKeyAudit(quint64 requestId, const QString& action,
-                                                               const QList<QByteArray>& keys)
+void RedisSource::removeKeys(quint64 requestId, const QList<QByteArray>& keys, const AuditTicket& ticket)
 {
-    auto audit = std::make_shared<InvalidationAudit>();
-    QString problem;
-    if (!audit->beginKeys(m_displayName, action, keys, &problem)) {
-        // The audit log could not be written: nothing is changed, and the caller hears why.
-        Q_EMIT keysChanged(KeyOpResult{requestId, quint64(keys.size()), 0,
-                                       SourceError{SourceError::Kind::InvalidArgument, problem}});
-        return nullptr;
-    }
-    return audit;
-}
-
-void RedisSource::remove(quint64 requestId, const QList<QByteArray>& keys)
-{
-    if (!ensureClient(requestId))
-        return;
     const quint64 requested = quint64(keys.size());
-    auto audit = beginKeyAudit(requestId, QStringLiteral("delete keys"), keys);
-    if (!audit)
+    if (!ensureClient(requestId, ticket, requested))
         return;
     redis::removeKeys(*sink(), keys, m_options.removeBatchSize, this,
-                      [this, requestId, requested, audit](quint64 affected, RedisError e) {
+                      [this, requestId, requested, ticket](quint64 affected, RedisError e) {
                           const KeyOpResult result{requestId, requested, affected, toSourceError(e)};
-                          audit->finish(result);
+                          ticket.finish(result);
                           Q_EMIT keysChanged(result);
                       });
 }
 
-void RedisSource::writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value)
+void RedisSource::storeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value,
+                             const AuditTicket& ticket)
 {
-    if (!ensureClient(requestId))
+    if (!ensureClient(requestId, ticket, 1))
         return;
     const QList<QByteArray> args = field.isEmpty()
         ? QList<QByteArray>{QByteArrayLiteral("SET"), key, value, QByteArrayLiteral("KEEPTTL")}   // Redis 6.0+
         : QList<QByteArray>{QByteArrayLiteral("HSET"), key, field, value};
-    auto audit = beginKeyAudit(requestId, field.isEmpty() ? QStringLiteral("edit value") : QStringLiteral("edit hash field"),
-                               {key});
-    if (!audit)
-        return;
-    sink()->command(args, this, [this, requestId, audit](const redis::RedisReply& reply) {
+    sink()->command(args, this, [this, requestId, ticket](const redis::RedisReply& reply) {
         KeyOpResult result{requestId, 1, reply.isError() ? 0u : 1u, {}};
         if (reply.isError())
             result.error = toSourceError(reply.error());
-        audit->finish(result);
+        ticket.finish(result);
         Q_EMIT keysChanged(result);
     });
 }
 
-void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options)
+void RedisSource::runPatternInvalidation(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options,
+                                         const AuditTicket& ticket)
 {
     InvalidationReport refused;
     refused.requestId = requestId;
@@ -460,10 +450,9 @@ void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
     refused.dryRun = options.dryRun;
     auto refuse = [&](SourceError::Kind kind, const QString& message) {
         refused.error = SourceError{kind, message};
+        ticket.finish(refused);
         Q_EMIT invalidationFinished(refused);
     };
-    if (const QString problem = globProblem(glob); !problem.isEmpty())
-        return refuse(SourceError::Kind::InvalidArgument, problem);
     if (!m_client && !m_cluster)
         return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
     if (m_purges.contains(requestId))
@@ -471,10 +460,10 @@ void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
     const QList<redis::RedisClient*> nodes = m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()};
     if (nodes.isEmpty())
         return refuse(SourceError::Kind::Connection, tr("no cluster master is known yet"));
-    // The snapshot file first: when it cannot be created nothing runs (and there is nothing to audit).
+    // The snapshot file before any key is touched: when it cannot be created nothing runs.
     std::unique_ptr<redis::PurgeSnapshot> snapshot;
     if (options.snapshot && !options.dryRun) {
-        const QString connection = options.auditConnection.isEmpty() ? m_displayName : options.auditConnection;
+        const QString connection = guard().policy().connection;
         SnapshotInfo meta;
         meta.connection = connection;
         meta.target = refused.what;
@@ -492,21 +481,11 @@ void RedisSource::invalidatePattern(quint64 requestId, const QByteArray& glob, c
         if (!snapshot->open(path, meta, options.snapshotLimitBytes, &problem))
             return refuse(SourceError::Kind::Storage, problem);
     }
-    auto audit = std::make_shared<InvalidationAudit>();
-    if (!options.dryRun) {
-        const QString action = options.expireJitterSeconds > 0 ? QStringLiteral("expire pattern") : QStringLiteral("purge pattern");
-        QString problem;
-        if (!audit->begin(options, m_displayName, action, QString::fromUtf8(glob), &problem)) {
-            if (snapshot)
-                snapshot->discard();   // still empty
-            return refuse(SourceError::Kind::InvalidArgument, problem);
-        }
-    }
     auto* purge = new redis::PatternPurge(requestId, nodes, m_cluster != nullptr, glob, options, snapshot.release(), this);
     m_purges.insert(requestId, purge);
     connect(purge, &redis::PatternPurge::progress, this, &Source::invalidationProgress);
-    connect(purge, &redis::PatternPurge::finished, this, [this, requestId, purge, audit](const InvalidationReport& report) {
-        audit->finish(report);
+    connect(purge, &redis::PatternPurge::finished, this, [this, requestId, purge, ticket](const InvalidationReport& report) {
+        ticket.finish(report);
         m_purges.remove(requestId);
         purge->deleteLater();
         Q_EMIT invalidationFinished(report);
@@ -560,8 +539,8 @@ void RedisSource::tagMembers(quint64 requestId, const QByteArray& prefix, const 
                              [this](const TagMembers& members) { Q_EMIT tagMembersReady(members); });
 }
 
-void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
-                                 const InvalidateOptions& options)
+void RedisSource::runTagInvalidation(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                                     const InvalidateOptions& options, const AuditTicket& ticket)
 {
     InvalidationReport refused;
     refused.requestId = requestId;
@@ -572,25 +551,15 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
     refused.what = QStringLiteral("tag ") + names.join(QStringLiteral(", "));
     auto refuse = [&](SourceError::Kind kind, const QString& message) {
         refused.error = SourceError{kind, message};
+        ticket.finish(refused);
         Q_EMIT invalidationFinished(refused);
     };
-    if (tags.isEmpty() || std::any_of(tags.begin(), tags.end(), [](const QByteArray& t) { return t.isEmpty(); }))
-        return refuse(SourceError::Kind::InvalidArgument, tr("name at least one tag, and no empty one"));
     if (!m_client && !m_cluster)
         return refuse(SourceError::Kind::Connection, tr("%1 is not open").arg(m_displayName));
     if (m_tagPurges.contains(requestId) || m_purges.contains(requestId))
         return refuse(SourceError::Kind::InvalidArgument, tr("invalidation %1 is already running").arg(requestId));
     if (m_cluster) {
         if (const QString problem = redis::clusterPrefixProblem(prefix); !problem.isEmpty())
-            return refuse(SourceError::Kind::InvalidArgument, problem);
-    }
-    auto audit = std::make_shared<InvalidationAudit>();
-    if (!options.dryRun) {
-        QString target = names.join(QStringLiteral(", "));
-        if (!prefix.isEmpty())
-            target += QStringLiteral(" (prefix %1)").arg(QString::fromUtf8(prefix));
-        QString problem;
-        if (!audit->begin(options, m_displayName, QStringLiteral("invalidate tag"), target, &problem))
             return refuse(SourceError::Kind::InvalidArgument, problem);
     }
     redis::RedisTagInvalidation::Bus bus;
@@ -600,8 +569,8 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
                                                 m_cluster != nullptr, prefix, tags, options, bus, this);
     m_tagPurges.insert(requestId, job);
     connect(job, &redis::RedisTagInvalidation::progress, this, &Source::invalidationProgress);
-    connect(job, &redis::RedisTagInvalidation::finished, this, [this, requestId, job, audit](const InvalidationReport& report) {
-        audit->finish(report);
+    connect(job, &redis::RedisTagInvalidation::finished, this, [this, requestId, job, ticket](const InvalidationReport& report) {
+        ticket.finish(report);
         m_tagPurges.remove(requestId);
         job->deleteLater();
         Q_EMIT invalidationFinished(report);
@@ -609,7 +578,7 @@ void RedisSource::invalidateTags(quint64 requestId, const QByteArray& prefix, co
     job->start();
 }
 
-void RedisSource::restoreSnapshot(quint64 requestId, const QString& path, const RestoreOptions& options)
+void RedisSource::runRestore(quint64 requestId, const QString& path, const RestoreOptions& options, const AuditTicket& ticket)
 {
     RestoreReport refused;
     refused.requestId = requestId;
@@ -617,6 +586,7 @@ void RedisSource::restoreSnapshot(quint64 requestId, const QString& path, const 
     refused.dryRun = options.dryRun;
     auto refuse = [&](SourceError::Kind kind, const QString& message) {
         refused.error = SourceError{kind, message};
+        ticket.finish(refused);
         Q_EMIT restoreFinished(refused);
     };
     if (!sink())
@@ -627,28 +597,14 @@ void RedisSource::restoreSnapshot(quint64 requestId, const QString& path, const 
     if (!job->open()) {
         refused = job->report();
         delete job;
+        ticket.finish(refused);
         Q_EMIT restoreFinished(refused);
         return;
     }
-    auto audit = std::make_shared<InvalidationAudit>();
-    if (!options.dryRun) {
-        const SnapshotInfo info = job->info();
-        const QString target = tr("%1 (%2 from %3, %4 keys)")
-                                   .arg(QFileInfo(path).fileName(), info.target, info.connection)
-                                   .arg(info.keys);
-        InvalidateOptions auditOptions;
-        auditOptions.auditPath = options.auditPath;
-        auditOptions.auditConnection = options.auditConnection;
-        QString problem;
-        if (!audit->begin(auditOptions, m_displayName, QStringLiteral("restore snapshot"), target, &problem)) {
-            delete job;
-            return refuse(SourceError::Kind::InvalidArgument, problem);
-        }
-    }
     m_restores.insert(requestId, job);
     connect(job, &redis::RedisSnapshotRestore::progress, this, &Source::restoreProgress);
-    connect(job, &redis::RedisSnapshotRestore::finished, this, [this, requestId, job, audit](const RestoreReport& report) {
-        audit->finish(report);
+    connect(job, &redis::RedisSnapshotRestore::finished, this, [this, requestId, job, ticket](const RestoreReport& report) {
+        ticket.finish(report);
         m_restores.remove(requestId);
         job->deleteLater();
         Q_EMIT restoreFinished(report);

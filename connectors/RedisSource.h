@@ -21,8 +21,6 @@
 
 namespace cachelens {
 
-class InvalidationAudit;
-
 namespace redis {
 class ClusterClient;
 class CommandSink;
@@ -41,6 +39,7 @@ public:
         redis::RedisClient::Options client;
         int batchIntervalMs = 100;     // keysFound at most this often (the last batch of a scan comes at once)
         int removeBatchSize = 500;     // keys per UNLINK
+        GuardPolicy guard;             // who may change what here; an empty connection name: displayName
     };
 
     RedisSource(const QString& id, const QString& displayName, const ConnectionUrl& url, QObject* parent = nullptr);
@@ -62,24 +61,30 @@ public Q_SLOTS:
     void cancel(quint64 requestId) override;
     void keyDetails(quint64 requestId, const QList<QByteArray>& keys) override;
     void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize) override;
-    void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs) override;
-    void remove(quint64 requestId, const QList<QByteArray>& keys) override;
-    void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value) override;
-    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options) override;
     // Tags: the redis provider's tag sets (connectors/invalidate/RedisTagInvalidation.h).
     void listTags(quint64 requestId, const QByteArray& prefix) override;
     void tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count) override;
-    void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
-                        const cachelens::InvalidateOptions& options) override;
-    // Snapshots: connectors/invalidate/RedisSnapshotRestore.h.
-    void restoreSnapshot(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options) override;
     // ---- Keys panel (#7) ----
     void keyStats(quint64 requestId, const QList<QByteArray>& keys, bool withElements, bool withFrequency) override;
 
+protected:
+    void changeTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs, const cachelens::AuditTicket& ticket) override;
+    void removeKeys(quint64 requestId, const QList<QByteArray>& keys, const cachelens::AuditTicket& ticket) override;
+    void storeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value,
+                    const cachelens::AuditTicket& ticket) override;
+    void runPatternInvalidation(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options,
+                                const cachelens::AuditTicket& ticket) override;
+    // Tags: the redis provider's tag sets (connectors/invalidate/RedisTagInvalidation.h).
+    void runTagInvalidation(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                            const cachelens::InvalidateOptions& options, const cachelens::AuditTicket& ticket) override;
+    // Snapshots: connectors/invalidate/RedisSnapshotRestore.h.
+    void runRestore(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options,
+                    const cachelens::AuditTicket& ticket) override;
+
 private:
-    // Writes the audit row of a key change first; nullptr (and keysChanged with the reason) when it cannot.
-    std::shared_ptr<InvalidationAudit> beginKeyAudit(quint64 requestId, const QString& action,
-                                                     const QList<QByteArray>& keys);
+    static GuardPolicy policyOf(GuardPolicy policy, const QString& displayName);
+    // A modifying request on a source that is not open: its ticket finished as failed, error() says why.
+    bool ensureClient(quint64 requestId, const cachelens::AuditTicket& ticket, quint64 requested);
     struct ScanJob {
         redis::KeyScanner* scanner = nullptr;
         KeyBatch pending;

@@ -7,7 +7,14 @@
 // of SourceTypes.h. Every request carries a caller-chosen requestId that is echoed back, so a stale result (the user
 // changed connection or filter) can be dropped. Long operations report progress at most ~10 Hz and are cancelled
 // with cancel(requestId); cancellation is checked between batches.
+//
+// Changing data: every request that changes keys (setTtl, remove, writeValue, invalidatePattern, invalidateTags,
+// restoreSnapshot) is a non-virtual slot here that passes the source's ChangeGuard first (read-only refuses,
+// production needs the typed name in `confirmation`, the audit row is written before anything runs) and only then
+// calls the implementation, which takes the AuditTicket as proof. A refusal arrives as the request's usual result
+// (keysChanged, invalidationFinished, restoreFinished) carrying a SourceError of kind Refused or Storage.
 #include "connectors/SourceTypes.h"
+#include "connectors/guard/ChangeGuard.h"
 
 #include <QObject>
 
@@ -20,7 +27,11 @@ public:
     enum class Kind { Local, Redis };
 
     explicit Source(QObject* parent = nullptr) : QObject(parent) {}
+    explicit Source(ChangeGuard guard, QObject* parent = nullptr) : QObject(parent), m_guard(std::move(guard)) {}
     ~Source() override = default;
+
+    // Thread-safe, immutable after construction: who may change what here (read-only, production, audit log).
+    const ChangeGuard& guard() const { return m_guard; }
 
     // Thread-safe, immutable after construction.
     virtual Kind kind() const = 0;
@@ -38,17 +49,19 @@ public Q_SLOTS:
     // so a source implements only what it can do.
     virtual void keyDetails(quint64 requestId, const QList<QByteArray>& keys);                 // → keyDetailsReady
     virtual void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize);   // → valueReady
-    virtual void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs);       // ttlMs < 0: persist → keysChanged
-    virtual void remove(quint64 requestId, const QList<QByteArray>& keys);                     // → keysChanged
+    // Guarded (see the top of this file). ttlMs < 0: persist. → keysChanged
+    void setTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs,
+                const cachelens::Confirmation& confirmation = {});
+    void remove(quint64 requestId, const QList<QByteArray>& keys, const cachelens::Confirmation& confirmation = {});
     // Writes a string (field empty: SET … KEEPTTL, the TTL is kept) or one hash field (HSET). → keysChanged with
-    // requested = affected = 1, or the error (WRONGTYPE when the key holds another type).
-    virtual void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value);
+    // requested = affected = 1, or the error (WRONGTYPE when the key holds another type). Guarded.
+    void writeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value,
+                    const cachelens::Confirmation& confirmation = {});
     // Pattern invalidation (Redis glob, engine/glob.h): a dry run counts and samples; otherwise SCAN + UNLINK in
-    // batches on every master, audited first (see InvalidateOptions). → invalidationProgress… invalidationFinished.
+    // batches on every master, guarded first (see InvalidateOptions). → invalidationProgress… invalidationFinished.
     // cancel(requestId) stops it between batches; the report then says exactly how many keys were deleted.
-    virtual void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options);
-    // Tag invalidation (the local engine's tags). → invalidationFinished.
-    virtual void invalidateTag(quint64 requestId, const QByteArray& tag, const cachelens::InvalidateOptions& options);
+    void invalidatePattern(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options,
+                           const cachelens::Confirmation& confirmation = {});
 
     // ---- Keys panel: element counts and access frequency (#7) ----
     // For each key: its type, and its element count (HLEN/LLEN/SCARD/ZCARD/XLEN, STRLEN for a string) when
@@ -79,11 +92,11 @@ public Q_SLOTS:
     virtual void listTags(quint64 requestId, const QByteArray& prefix);
     // Up to `count` members of one tag (Redis: SSCAN). → tagMembersReady
     virtual void tagMembers(quint64 requestId, const QByteArray& prefix, const QByteArray& tag, int count);
-    // Deletes every key carrying any of `tags`, audited first like a purge (dry run: counts and samples). Redis: one
+    // Deletes every key carrying any of `tags`, guarded like a purge (dry run: counts and samples). Redis: one
     // atomic Lua script per batch of members (the provider's), then a `tag` message on the invalidation bus so the
     // L1 caches of running applications drop them too. → invalidationProgress… invalidationFinished
-    virtual void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
-                                const cachelens::InvalidateOptions& options);
+    void invalidateTags(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                        const cachelens::InvalidateOptions& options, const cachelens::Confirmation& confirmation = {});
 Q_SIGNALS:
     void tagsListed(const cachelens::TagList& list);
     void tagMembersReady(const cachelens::TagMembers& members);
@@ -92,16 +105,33 @@ Q_SIGNALS:
     // ---- Snapshots (#9, Invalidate panel) ------------------------------------------------------------------------
 public Q_SLOTS:
     // Puts the keys of a purge snapshot (InvalidateOptions::snapshot, connectors/invalidate/SnapshotFile.h) back with
-    // RESTORE, never over a key that exists again; audited first like a purge. Redis only: the default answers that
+    // RESTORE, never over a key that exists again; guarded like a purge. Redis only: the default answers that
     // snapshots are for Redis connections. → restoreProgress… restoreFinished; cancel(requestId) stops between pages.
-    virtual void restoreSnapshot(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options);
+    void restoreSnapshot(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options,
+                         const cachelens::Confirmation& confirmation = {});
 Q_SIGNALS:
     void restoreProgress(const cachelens::RestoreProgress& progress);
     void restoreFinished(const cachelens::RestoreReport& report);
     // ---- end of snapshots ---------------------------------------------------------------------------------------
 
+protected:
+    // The implementations of the guarded requests above. Called only after guard().admit() let the change through,
+    // with its ticket (finish it with the result); for a dry run (options.dryRun) the ticket is invalid and nothing
+    // may change. A source that cannot do one keeps the default, which answers that it is not supported.
+    virtual void changeTtl(quint64 requestId, const QList<QByteArray>& keys, qint64 ttlMs, const cachelens::AuditTicket& ticket);
+    virtual void removeKeys(quint64 requestId, const QList<QByteArray>& keys, const cachelens::AuditTicket& ticket);
+    virtual void storeValue(quint64 requestId, const QByteArray& key, const QByteArray& field, const QByteArray& value,
+                            const cachelens::AuditTicket& ticket);
+    virtual void runPatternInvalidation(quint64 requestId, const QByteArray& glob, const cachelens::InvalidateOptions& options,
+                                        const cachelens::AuditTicket& ticket);
+    virtual void runTagInvalidation(quint64 requestId, const QByteArray& prefix, const QList<QByteArray>& tags,
+                                    const cachelens::InvalidateOptions& options, const cachelens::AuditTicket& ticket);
+    virtual void runRestore(quint64 requestId, const QString& path, const cachelens::RestoreOptions& options,
+                            const cachelens::AuditTicket& ticket);
+
 private:
     void unsupported(quint64 requestId);
+    ChangeGuard m_guard;
 };
 
 inline void Source::unsupported(quint64 requestId)
@@ -110,21 +140,6 @@ inline void Source::unsupported(quint64 requestId)
 }
 inline void Source::keyDetails(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
 inline void Source::fetchValue(quint64 requestId, const QByteArray&, const QByteArray&, int) { unsupported(requestId); }
-inline void Source::setTtl(quint64 requestId, const QList<QByteArray>&, qint64) { unsupported(requestId); }
-inline void Source::remove(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
-inline void Source::writeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&) { unsupported(requestId); }
-inline void Source::invalidatePattern(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
-inline void Source::invalidateTag(quint64 requestId, const QByteArray&, const InvalidateOptions&) { unsupported(requestId); }
-inline void Source::restoreSnapshot(quint64 requestId, const QString& path, const RestoreOptions& options)
-{
-    RestoreReport report;
-    report.requestId = requestId;
-    report.path = path;
-    report.dryRun = options.dryRun;
-    report.error = SourceError{SourceError::Kind::InvalidArgument,
-                               tr("snapshots are for Redis connections only; nothing was restored")};
-    Q_EMIT restoreFinished(report);
-}
 // ---- Keys panel (#7) ----
 inline void Source::keyStats(quint64 requestId, const QList<QByteArray>&, bool, bool) { unsupported(requestId); }
 
@@ -144,13 +159,4 @@ inline void Source::tagMembers(quint64 requestId, const QByteArray&, const QByte
     members.error = SourceError{SourceError::Kind::InvalidArgument, tr("this source cannot list a tag's members")};
     Q_EMIT tagMembersReady(members);
 }
-inline void Source::invalidateTags(quint64 requestId, const QByteArray&, const QList<QByteArray>&, const InvalidateOptions& options)
-{
-    InvalidationReport report;
-    report.requestId = requestId;
-    report.dryRun = options.dryRun;
-    report.error = SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")};
-    Q_EMIT invalidationFinished(report);
-}
-
 } // namespace cachelens

@@ -26,9 +26,12 @@ void SourceHost::open()
     QMetaObject::invokeMethod(m_source, &Source::open, Qt::QueuedConnection);
 }
 
-std::unique_ptr<SourceHost> SourceHost::forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url)
+std::unique_ptr<SourceHost> SourceHost::forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url,
+                                                 const GuardPolicy& guard)
 {
-    return std::make_unique<SourceHost>(new RedisSource(id, displayName, url));
+    RedisSource::Options options;
+    options.guard = guard;
+    return std::make_unique<SourceHost>(new RedisSource(id, displayName, url, options));
 }
 
 std::unique_ptr<SourceHost> SourceHost::forLocal(std::shared_ptr<engine::Cache> cache)

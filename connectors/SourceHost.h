@@ -29,8 +29,9 @@ public:
     Source* source() const { return m_source; }
     void open();     // queued Source::open on the worker thread
 
-    // A RedisSource for a URL (standalone, TLS or unix socket).
-    static std::unique_ptr<SourceHost> forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url);
+    // A RedisSource for a URL (standalone, TLS or unix socket), guarded by `guard` (a saved connection's flags).
+    static std::unique_ptr<SourceHost> forRedis(const QString& id, const QString& displayName, const ConnectionUrl& url,
+                                                const GuardPolicy& guard = {});
     // A LocalSource over an in-process engine cache.
     static std::unique_ptr<SourceHost> forLocal(std::shared_ptr<engine::Cache> cache);
 

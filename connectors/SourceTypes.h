@@ -28,7 +28,8 @@ QString keyTypeName(KeyType type);
 
 struct SourceError {
     enum class Kind { None, Connection, Timeout, Auth, WrongType, ReadOnly, Loading, Server, InvalidArgument, Cancelled,
-                      Storage /* a local file (audit log, purge snapshot) could not be written, or a limit on it hit */ };
+                      Storage /* a local file (audit log, purge snapshot) could not be written, or a limit on it hit */,
+                      Refused /* the connection's guard: read-only, or production without its typed name */ };
     Kind kind = Kind::None;
     QString message;   // one sentence a user can read, with the server's own text when it has one
     bool isError() const { return kind != Kind::None; }
@@ -133,9 +134,6 @@ struct InvalidateOptions {
     int batchSize = 1000;           // SCAN COUNT and keys per UNLINK to start with; adapted to the latency budget
     double latencyBudgetMs = 2.0;   // round trips above the idle baseline + this shrink the batches; <= 0: fixed
     qint64 expireJitterSeconds = 0; // > 0: give each match a random TTL in [0, N s] instead of deleting it
-    QString auditPath;              // audit.db to write (empty: AuditStore::defaultPath()); every run that changes
-                                    // keys is recorded there first, and does not run when that write fails
-    QString auditConnection;        // connection name for the audit row (empty: the source's display name)
     // Resume: per-master SCAN cursors saved by an interrupted purge ("host:port" → cursor); empty = from the start.
     QList<QPair<QString, QByteArray>> resumeCursors;
     // Snapshot (Redis only): DUMP + PTTL of every key, written durably to a SQLite file before the key is deleted, so
@@ -201,8 +199,6 @@ struct RestoreOptions {
     bool dryRun = false;            // count what would be restored (EXISTS per key); change nothing
     int batchSize = 1000;           // RESTOREs per pipelined batch
     qint64 maxKeysPerSecond = 0;    // throttle, as a purge's; 0 = as fast as the server answers
-    QString auditPath;              // as InvalidateOptions::auditPath: a restore is audited like a purge
-    QString auditConnection;
 };
 
 struct RestoreProgress {

@@ -245,7 +245,7 @@ void ConnectionManager::lookupSecret(const QString& key, bool saved,
     });
 }
 
-void ConnectionManager::startProviderDemo(int row)
+void ConnectionManager::startProviderDemo(int row, const Confirmation& confirmation)
 {
     if (row <= 0 || row >= m_model->rowCount())
         return;
@@ -258,14 +258,25 @@ void ConnectionManager::startProviderDemo(int row)
         return;
     const QString id = e.id;
     const QString name = e.name;
-    withSecret(row, [this, id, name](const ConnectionUrl& url) {
+    GuardPolicy guard;
+    guard.connection = name;
+    guard.readOnly = e.readOnly;
+    guard.production = e.production;
+    withSecret(row, [this, id, name, guard, confirmation](const ConnectionUrl& url) {
         if (m_providerDemos.count(id) || m_model->rowOf(id) < 0)
             return;
-        auto* demo = new provider::ProviderDemoSource(id, name, url);
+        auto* demo = new provider::ProviderDemoSource(id, name, url, {}, guard, confirmation);
         connect(demo, &provider::ProviderDemoSource::stateChanged, this,
-                [this, name](ConnectionState state, const QString& detail) {
-                    if (state == ConnectionState::Failed)
-                        Q_EMIT notice(tr("The L1+L2 demo on %1 did not start: %2").arg(name, detail));
+                [this, id, name, demo](ConnectionState state, const QString& detail) {
+                    if (state != ConnectionState::Failed)
+                        return;
+                    Q_EMIT notice(tr("The L1+L2 demo on %1 did not start: %2").arg(name, detail));
+                    // It wrote nothing (or removed what it wrote): gone, so that it can be started again.
+                    const auto it = m_providerDemos.find(id);
+                    if (it == m_providerDemos.end() || it->second->source() != demo)
+                        return;
+                    Q_EMIT providerDemoChanged(id, demo, false);
+                    m_providerDemos.erase(it);
                 });
         connect(demo, &provider::ProviderDemoSource::demoStopped, this, [this, id, demo](const QString& sentence) {
             Q_EMIT notice(sentence);
@@ -294,7 +305,14 @@ void ConnectionManager::stopProviderDemo(const QString& connectionId)
 
 void ConnectionManager::startSource(const QString& id, const QString& name, ConnectionUrl url)
 {
-    auto host = SourceHost::forRedis(id, name, url);
+    // The connection's flags as saved now: editing them saves the profile, which reopens the source (saveProfile).
+    GuardPolicy guard;
+    guard.connection = name;
+    if (const int row = m_model->rowOf(id); row >= 0) {
+        guard.readOnly = m_model->entry(row).readOnly;
+        guard.production = m_model->entry(row).production;
+    }
+    auto host = SourceHost::forRedis(id, name, url, guard);
     Source* source = host->source();
     connect(source, &Source::stateChanged, this, [this, id](ConnectionState state, const QString& detail) {
         m_model->setState(id, state, detail);

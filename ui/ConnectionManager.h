@@ -3,6 +3,7 @@
 // duplicates/removes profiles (passwords to the keychain), and opens a connection's Source on its own worker thread
 // the first time it is selected. No widgets: MainWindow and the dialogs drive it; tests drive it directly.
 #include "connectors/profiles/ProfileStore.h"
+#include "connectors/guard/ChangeGuard.h"
 #include "connectors/profiles/SecretStore.h"
 
 #include <QHash>
@@ -63,10 +64,11 @@ public:
 
     // The L1+L2 demo on a Redis connection: two engine instances (L1 + Redis + invalidation bus) on their own
     // worker thread, under a dedicated key prefix (connectors/provider/ProviderDemoSource). Refused on read-only
-    // connections (notice says why); the caller confirms on production ones. providerDemoChanged(id, demo, true)
+    // connections (notice says why); on production ones `confirmation` carries the name the user typed, and the
+    // demo's guard checks it and writes the audit row before any key is written. providerDemoChanged(id, demo, true)
     // follows once it exists. stopProviderDemo removes its keys on the worker thread, reports the sentence as
     // notice, then providerDemoChanged(id, demo, false) comes before the demo is deleted.
-    void startProviderDemo(int row);
+    void startProviderDemo(int row, const Confirmation& confirmation = {});
     void stopProviderDemo(const QString& connectionId);
     bool providerDemoRunning(const QString& connectionId) const { return m_providerDemos.count(connectionId) > 0; }
 

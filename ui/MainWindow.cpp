@@ -1,5 +1,7 @@
 #include "ui/MainWindow.h"
 
+#include "ui/invalidate/ConfirmPurgeDialog.h"
+
 #include "cachelens/engine/version.h"
 #include "connectors/ConnectionUrl.h"
 #include "ui/ConnectionDialog.h"
@@ -288,15 +290,23 @@ void MainWindow::startProviderDemo(int row)
     if (row <= 0 || row >= m_connections->rowCount())
         return;
     const ConnectionEntry& e = m_connections->entry(row);
-    if (e.production
-        && QMessageBox::question(this, tr("Start L1+L2 demo"),
-                                 tr("%1 is marked production. The demo writes and deletes keys under its own prefix "
-                                    "(cachelens:demo:…) there, at a few hundred operations per second, until you "
-                                    "stop it. Start it?")
-                                     .arg(e.name))
-            != QMessageBox::Yes)
+    if (!e.production) {
+        m_manager->startProviderDemo(row);
         return;
-    m_manager->startProviderDemo(row);
+    }
+    auto* dialog = new ConfirmPurgeDialog(tr("The demo writes and deletes keys under its own prefix (cachelens:demo:…) "
+                                             "on %1, at a few hundred operations per second, until you stop it. Start it?")
+                                              .arg(e.name.toHtmlEscaped()),
+                                          e.name, true, this);
+    dialog->setObjectName(QStringLiteral("confirmProviderDemo"));
+    dialog->setAction(tr("Start L1+L2 demo"), tr("Start"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString id = e.id;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, id] {
+        if (const int at = m_connections->rowOf(id); at > 0)
+            m_manager->startProviderDemo(at, dialog->confirmation());
+    });
+    dialog->open();
 }
 
 void MainWindow::newConnection()

@@ -8,6 +8,11 @@
 
 #include <sqlite3.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
+#include <vector>
+
 namespace cachelens {
 namespace {
 
@@ -34,11 +39,24 @@ QString csvField(const QString& v)
 
 } // namespace
 
+QString AuditEntry::osUser()
+{
+    // The account of the effective uid, as the system knows it: $USER is whatever the caller exported.
+    const uid_t uid = geteuid();
+    long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+    std::vector<char> buffer(std::size_t(size > 0 ? size : 16384));
+    passwd entry{};
+    passwd* found = nullptr;
+    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found && found->pw_name)
+        return QStringLiteral("%1 (uid %2)").arg(QString::fromLocal8Bit(found->pw_name)).arg(uid);
+    return QStringLiteral("uid %1").arg(uid);
+}
+
 AuditEntry AuditEntry::now(const QString& connection, const QString& action, const QString& target)
 {
     AuditEntry e;
     e.time = QDateTime::currentDateTimeUtc();
-    e.user = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", QStringLiteral("?")));
+    e.user = osUser();
     e.host = QSysInfo::machineHostName();
     e.connection = connection;
     e.action = action;

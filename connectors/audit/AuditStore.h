@@ -23,7 +23,7 @@ namespace cachelens {
 struct AuditEntry {
     qint64 id = 0;
     QDateTime time;                 // UTC
-    QString user;                   // OS user
+    QString user;                   // OS user: "alice (uid 1000)", from the effective uid (osUser)
     QString host;
     QString connection;             // connection name as the user knows it
     QString action;                 // "purge pattern", "expire pattern", "invalidate tag"
@@ -34,6 +34,7 @@ struct AuditEntry {
     QString detail;                 // the final sentence shown to the user
 
     static AuditEntry now(const QString& connection, const QString& action, const QString& target);   // user, host, time filled
+    static QString osUser();        // the effective uid's account name and the uid, never $USER
 };
 
 struct AuditFilter {

@@ -14,6 +14,7 @@
 #include <QTextStream>
 
 #include <functional>
+#include <optional>
 
 namespace cachelens::ctl {
 
@@ -24,6 +25,7 @@ struct Context {
     QTextStream& out;
     QTextStream& err;
     QIODevice& in;        // standard input (for `match`, …)
+    std::optional<QString> password;   // a connecting command's --password-stdin (run() reads it)
 };
 
 // One entry of a subcommand's help: an argument or option as it is typed ("URL", "--match GLOB", "-v, --invert") and
@@ -39,6 +41,13 @@ struct Command {
     QString usage;        // "cachelensctl match GLOB < keys.txt"
     QList<OptionHelp> options;   // every argument and option, for `cachelensctl SUB --help` (and `help SUB`)
     std::function<int(Context&)> run;
+    // Takes a URL or a saved connection's name and connects: run() then answers --password-stdin for it (the first
+    // line of standard input is the password), and $CACHELENS_PASSWORD applies (ctl/RedisCommandSupport.h).
+    bool connects = false;
+    // Can change data on a server (ttl, purge, restore, simulate on Redis): goes through the connection's guard
+    // (connectors/guard/ChangeGuard.h) — read-only refuses, production needs --confirm NAME, audited first — and
+    // the test that enumerates these commands (tests/connectors/tst_ctlguard.cpp) must have a row for it.
+    bool changesData = false;
 };
 
 // An OptionHelp with its description translated.

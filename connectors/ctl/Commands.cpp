@@ -80,7 +80,18 @@ int run(const QStringList& arguments, QTextStream& out, QTextStream& err, QIODev
                 out.flush();
                 return Ok;
             }
-            Context ctx{rest, out, err, in};
+            Context ctx{rest, out, err, in, std::nullopt};
+            if (command.connects && rest.removeAll(QStringLiteral("--password-stdin")) > 0) {
+                // One line, as `read` would give it: a password never has to be on the command line, where ps shows it.
+                QByteArray line = in.readLine();
+                while (line.endsWith('\n') || line.endsWith('\r'))
+                    line.chop(1);
+                if (line.isEmpty())
+                    return misuse(ctx, name, QCoreApplication::translate("ctl", "--password-stdin found no password on "
+                                                                                "standard input (one line is read)"));
+                ctx.args = rest;
+                ctx.password = QString::fromUtf8(line);
+            }
             const int code = command.run(ctx);
             out.flush();
             err.flush();

@@ -9,14 +9,21 @@ namespace cachelens::ctl {
 void printHelp(QTextStream& out, const Command& command)
 {
     out << "usage: " << command.usage << "\n\n" << command.summary << '\n';
-    if (!command.options.isEmpty()) {
+    QList<OptionHelp> options = command.options;
+    if (command.connects) {   // answered by run() for every connecting command (ctl/RedisCommandSupport.h)
+        options << option("--password-stdin", "read the server's password from the first line of standard input, so it "
+                                              "is never on the command line (where ps shows it)")
+                << option("CACHELENS_PASSWORD", "(environment) the server's password, when neither the URL nor "
+                                                "--password-stdin gives one; a saved connection's keychain entry otherwise");
+    }
+    if (!options.isEmpty()) {
         qsizetype width = 0;
-        for (const OptionHelp& o : command.options)
+        for (const OptionHelp& o : options)
             width = qMax(width, o.syntax.size());
         out << '\n';
         // A syntax too long for the column gets a line of its own, so descriptions stay aligned.
         width = qMin(width, qsizetype(24));
-        for (const OptionHelp& o : command.options) {
+        for (const OptionHelp& o : options) {
             out << "  " << o.syntax;
             if (o.syntax.size() > width)
                 out << '\n' << QString(width + 2, QLatin1Char(' '));

@@ -13,6 +13,7 @@ Command pingCommand()
 {
     Command c;
     c.name = QStringLiteral("ping");
+    c.connects = true;
     c.summary = QCoreApplication::translate("ctl", "connect to a Redis URL, PING it and print the round trip and server version");
     c.usage = QStringLiteral("cachelensctl ping URL");
     c.options = {urlArgument()};

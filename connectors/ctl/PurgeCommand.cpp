@@ -1,6 +1,5 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/RedisCommandSupport.h"
-#include "connectors/ctl/SourceCommandSupport.h"
 
 #include "connectors/RedisSource.h"
 
@@ -150,6 +149,8 @@ Command purgeCommand()
 {
     Command c;
     c.name = QStringLiteral("purge");
+    c.connects = true;
+    c.changesData = true;
     c.summary = tr("delete the keys matching a pattern or carrying a tag (dry run first; --yes to delete), audited");
     c.usage = QStringLiteral("cachelensctl purge URL (--match GLOB | --tag TAG [--tag TAG…] [--prefix P]) [--dry-run] "
                              "[--yes] [--rate N] [--resume TOKEN] [--expire-jitter S] [--include-new] [--latency-budget MS] [--batch N] "
@@ -272,10 +273,12 @@ Command purgeCommand()
         const bool json = parser.isSet(QStringLiteral("json"));
 
         int code = Ok;
-        const auto target = resolveChangeTarget(ctx, name, parser.positionalArguments().first(), !options.dryRun,
-                                                parser.value(QStringLiteral("confirm")), QStringLiteral("purge"), code);
+        const auto target = resolveTarget(ctx, name, parser.positionalArguments().first(), code);
         if (!target)
             return code;
+        const Confirmation confirmation{parser.value(QStringLiteral("confirm"))};
+        if (!options.dryRun && refusedChange(ctx, name, *target, confirmation))
+            return int(Failed);
         const QString display = target->display;
         const auto opened = openSource(ctx, name, *target);
         if (!opened)
@@ -284,9 +287,9 @@ Command purgeCommand()
         const QByteArray prefix = parser.value(QStringLiteral("prefix")).toUtf8();
         InvalidationReport report = awaitReport(&source, &Source::invalidationFinished, [&] {
             if (tags.isEmpty())
-                source.invalidatePattern(1, glob, options);
+                source.invalidatePattern(1, glob, options, confirmation);
             else
-                source.invalidateTags(1, prefix, tags, options);
+                source.invalidateTags(1, prefix, tags, options, confirmation);
         });
         QByteArray resumeToken;
         if (tags.isEmpty() && !report.dryRun && report.interrupted && !report.resumeCursors.isEmpty())
@@ -324,8 +327,7 @@ Command purgeCommand()
             if (!resumeToken.isEmpty())
                 ctx.err << "cachelensctl purge: to continue where it stopped, run it again with --resume "
                         << resumeToken << Qt::endl;
-            return report.error.kind == SourceError::Kind::InvalidArgument && report.deleted == 0 && report.matched == 0
-                       ? int(Misuse) : int(Failed);
+            return exitCodeFor(report.error, report.deleted > 0);
         }
         if (!parser.isSet(QStringLiteral("yes")) && !parser.isSet(QStringLiteral("dry-run"))) {
             ctx.err << "cachelensctl purge: nothing deleted: " << report.matched

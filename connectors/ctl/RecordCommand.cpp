@@ -27,6 +27,7 @@ Command recordCommand()
 {
     Command c;
     c.name = QStringLiteral("record");
+    c.connects = true;
     c.summary = QCoreApplication::translate("ctl", "record a trace from a Redis server (MONITOR) or the local engine's access tap");
     c.usage = QStringLiteral("cachelensctl record URL|NAME|local --seconds N --out FILE [--format text|u64le] [--max-requests N] "
                              "[--rate N] [--policy P] [--capacity N] [--json]");
@@ -96,24 +97,13 @@ Command recordCommand()
             hooks.started = [&] { demo->start(); };
             hooks.stopping = [&] { demo->stop(); };
         } else {
-            job.url = positional.first();
-            if (!job.url.contains(QStringLiteral("://"))) {
-                const auto profile = ProfileStore().find(job.url);
-                if (!profile)
-                    return misuse(ctx, name, QStringLiteral("no saved connection is called '%1'").arg(ConnectionUrl::masked(job.url)));
-                QString problem;
-                const ConnectionUrl u = urlWithSecrets(*profile, &problem);
-                if (!problem.isEmpty()) ctx.err << "cachelensctl record: " << problem << Qt::endl;
-                job.url = u.toString(true);
-                job.display = profile->name;
-                if (profile->production)
-                    ctx.err << "cachelensctl record: warning: '" << profile->name << "' is a production connection" << Qt::endl;
-            } else {
-                const auto parsed = ConnectionUrl::parse(job.url);
-                if (!parsed.ok())
-                    return badUrl(ctx, name, parsed);
-                job.display = parsed.url->toString(); // never the password
-            }
+            int code = Ok;
+            const auto target = resolveTarget(ctx, name, positional.first(), code);
+            if (!target) return code;
+            job.url = target->url.toString(true);
+            job.display = target->display;   // never the password
+            if (target->guard.production)
+                ctx.err << "cachelensctl record: warning: '" << target->display << "' is a production connection" << Qt::endl;
             ctx.err << "cachelensctl record: warning: MONITOR makes the server copy every command to this client; on a busy "
                        "server it costs CPU and memory (throughput can halve) for the whole recording ("
                     << QLocale::c().toString(seconds) << " s)" << Qt::endl;

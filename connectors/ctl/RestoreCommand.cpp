@@ -1,5 +1,5 @@
 #include "connectors/ctl/Commands.h"
-#include "connectors/ctl/SourceCommandSupport.h"
+#include "connectors/ctl/RedisCommandSupport.h"
 
 #include "connectors/RedisSource.h"
 #include "connectors/invalidate/SnapshotFile.h"
@@ -50,6 +50,8 @@ Command restoreCommand()
 {
     Command c;
     c.name = QStringLiteral("restore");
+    c.connects = true;
+    c.changesData = true;
     c.summary = tr("put the keys of a purge snapshot back (dry run first; --yes to restore), audited");
     c.usage = QStringLiteral("cachelensctl restore URL FILE [--dry-run] [--yes] [--rate N] [--batch N] [--confirm NAME] "
                              "[--json]   (FILE: a path, or a name in the snapshots directory)");
@@ -98,10 +100,12 @@ Command restoreCommand()
         const bool json = parser.isSet(QStringLiteral("json"));
 
         int code = Ok;
-        const auto target = resolveChangeTarget(ctx, name, parser.positionalArguments().first(), !options.dryRun,
-                                                parser.value(QStringLiteral("confirm")), QStringLiteral("restore"), code);
+        const auto target = resolveTarget(ctx, name, parser.positionalArguments().first(), code);
         if (!target)
             return code;
+        const Confirmation confirmation{parser.value(QStringLiteral("confirm"))};
+        if (!options.dryRun && refusedChange(ctx, name, *target, confirmation))
+            return int(Failed);
         SnapshotInfo info;
         {
             SnapshotFile snapshot;
@@ -115,7 +119,7 @@ Command restoreCommand()
         if (!source)
             return int(Failed);
         const RestoreReport report = awaitReport(source.get(), &Source::restoreFinished,
-                                                 [&] { source->restoreSnapshot(1, file, options); });
+                                                 [&] { source->restoreSnapshot(1, file, options, confirmation); });
         if (json) {
             ctx.out << QJsonDocument(toJson(report, info)).toJson(QJsonDocument::Compact) << Qt::endl;
         } else {
@@ -131,7 +135,7 @@ Command restoreCommand()
             ctx.err << "cachelensctl restore: " << report.summary() << Qt::endl;
             if (report.interrupted)
                 ctx.err << "cachelensctl restore: run it again to restore the keys not yet restored" << Qt::endl;
-            return int(Failed);
+            return report.error.isError() ? exitCodeFor(report.error, report.restored > 0) : int(Failed);
         }
         if (!parser.isSet(QStringLiteral("yes")) && !parser.isSet(QStringLiteral("dry-run"))) {
             ctx.err << "cachelensctl restore: nothing restored: " << report.restored << " keys would be restored into "

@@ -31,6 +31,7 @@ Command scanCommand()
 {
     Command c;
     c.name = QStringLiteral("scan");
+    c.connects = true;
     c.summary = QCoreApplication::translate("ctl", "list (or count) a Redis server's keys with SCAN, escaped one per line");
     c.usage = QStringLiteral("cachelensctl scan URL [--match GLOB] [--type TYPE] [--count-only] [--json] [--page N]");
     c.options = {urlArgument(),

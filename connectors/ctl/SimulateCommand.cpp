@@ -107,6 +107,8 @@ Command simulateCommand()
 {
     Command c;
     c.name = QStringLiteral("simulate");
+    c.connects = true;
+    c.changesData = true;
     c.summary = QCoreApplication::translate("ctl", "run a workload spec (JSON) against the engine with a SQLite source of truth");
     c.usage = QStringLiteral("cachelensctl simulate SPEC.json [--target local|URL|NAME] [--confirm NAME] [--json] [--workdir DIR]");
     c.options = {option("SPEC.json", "the workload: key space, popularity, read/write mix, TTLs, value sizes, rate, cache"),
@@ -136,27 +138,18 @@ Command simulateCommand()
         if (opt.contains(QStringLiteral("--target"))) spec.target = opt.value(QStringLiteral("--target")).toStdString();
         sim::SimulationHooks hooks;
         if (spec.target != "local") {
-            const auto target = sim::resolveSimTarget(QString::fromStdString(spec.target), error);
-            if (!target) {
-                ctx.err << "cachelensctl simulate: " << error << Qt::endl;
-                return int(Misuse);
-            }
-            const QString refusal = sim::simTargetRefusal(*target);
-            if (!refusal.isEmpty() && opt.value(QStringLiteral("--confirm")) != target->display) {
-                ctx.err << "cachelensctl simulate: refused: " << refusal << "; add --confirm '" << target->display << "'" << Qt::endl;
-                return int(Misuse);
-            }
-            hooks.targetConfirmed = true;
-            if (!target->profileId.isEmpty()) {
-                // The same keychain entries every other command reads (the sentinels' own too, for a sentinel URL).
-                ConnectionProfile saved;
-                saved.id = target->profileId;
-                if (const auto parsed = ConnectionUrl::parse(target->url); parsed.ok()) saved.url = *parsed.url;
-                QString problem;
-                const ConnectionUrl withSecrets = urlWithSecrets(saved, &problem);
-                hooks.targetSecrets = {withSecrets.password, withSecrets.sentinelPassword};
-                if (!problem.isEmpty()) ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
-            }
+            // The target as every connecting command resolves it (saved name or URL, its secrets, its guard), so
+            // --password-stdin and $CACHELENS_PASSWORD work here too.
+            int code = Ok;
+            const auto target = resolveTarget(ctx, name, QString::fromStdString(spec.target), code);
+            if (!target)
+                return code;
+            hooks.confirmation = Confirmation{opt.value(QStringLiteral("--confirm"))};
+            if (refusedChange(ctx, name, *target, hooks.confirmation))
+                return int(Failed);
+            hooks.targetSecrets = {target->url.password, target->url.sentinelPassword};
+            if (target->profile)
+                spec.target = target->profile->name.toStdString();
             ctx.err << "simulating against " << target->display << ": keys are written under cachelens:sim:<run>: and deleted afterwards" << Qt::endl;
         }
         QTemporaryDir temp;

@@ -68,6 +68,7 @@ Command statsCommand()
 {
     Command c;
     c.name = QStringLiteral("stats");
+    c.connects = true;
     c.summary = QCoreApplication::translate("ctl", "print a Redis server's hits, misses, memory, keys, ops/s (once or every N seconds)");
     c.usage = QStringLiteral("cachelensctl stats URL [--json] [--watch SECONDS [--count N]]");
     c.options = {urlArgument(),

@@ -1,4 +1,5 @@
 #include "connectors/ctl/Commands.h"
+#include "connectors/RedisSource.h"
 #include "connectors/ctl/RedisCommandSupport.h"
 #include "engine/key_escape.h"
 
@@ -40,21 +41,33 @@ QString describeTtl(qint64 pttl)
 
 } // namespace
 
-// `cachelensctl ttl URL KEY [SECONDS|persist]`: read a key's TTL, set it (seconds, or with a unit: 15m, 2h, 7d) or
-// remove it. KEY is in the escaped form `cachelensctl scan` prints, so binary keys can be named. A TTL that is not
-// positive is refused: Redis would delete the key, and deleting is not what a TTL command should do by accident.
+// `cachelensctl ttl URL KEY [SECONDS|persist] [--confirm NAME]`: read a key's TTL, set it (seconds, or with a unit:
+// 15m, 2h, 7d) or remove it. A change goes through the connection's guard: refused on read-only connections, needs
+// --confirm NAME on production ones, and is in the audit log before it runs. KEY is in the escaped form
+// `cachelensctl scan` prints, so binary keys can be named. A TTL that is not positive is refused: Redis would delete
+// the key, and deleting is not what a TTL command should do by accident.
 Command ttlCommand()
 {
     Command c;
     c.name = QStringLiteral("ttl");
+    c.connects = true;
+    c.changesData = true;
     c.summary = QCoreApplication::translate("ctl", "show, set or remove the TTL of one key (KEY as printed by scan)");
-    c.usage = QStringLiteral("cachelensctl ttl URL KEY [SECONDS|15m|2h|7d|persist]");
+    c.usage = QStringLiteral("cachelensctl ttl URL KEY [SECONDS|15m|2h|7d|persist] [--confirm NAME]");
     c.options = {urlArgument(),
                  option("KEY", "the key, escaped as 'cachelensctl scan' prints it (\\\\, \\n, \\r, \\t, \\xHH)"),
                  option("SECONDS|15m|2h|7d", "set the TTL (whole seconds, or with a unit); without it the TTL is shown"),
-                 option("persist", "remove the TTL: the key no longer expires")};
+                 option("persist", "remove the TTL: the key no longer expires"),
+                 option("--confirm NAME", "the connection's name, required to change a TTL on a production connection")};
     c.run = [](Context& ctx) {
         const QString name = QStringLiteral("ttl");
+        QString confirm;
+        if (const qsizetype at = ctx.args.indexOf(QStringLiteral("--confirm")); at >= 0) {
+            if (at + 1 >= ctx.args.size())
+                return misuse(ctx, name, QStringLiteral("--confirm needs the connection's name"));
+            confirm = ctx.args.at(at + 1);
+            ctx.args.remove(at, 2);
+        }
         if (ctx.args.size() < 2 || ctx.args.size() > 3)
             return misuse(ctx, name, QStringLiteral("expects URL KEY [SECONDS|persist], e.g. ttl redis://localhost:6379 user:42 3600"));
         const QByteArray escaped = ctx.args.at(1).toUtf8();
@@ -81,45 +94,69 @@ Command ttlCommand()
             }
         }
         int code = Ok;
-        auto client = connectRedis(ctx, name, ctx.args.first(), code);
-        if (!client)
+        const auto target = resolveTarget(ctx, name, ctx.args.first(), code);
+        if (!target)
             return code;
-        const QString shown = ctx.args.at(1);
-        redis::RedisReply reply;
-        switch (action) {
-        case Action::Show: reply = callRedis(*client, {QByteArrayLiteral("PTTL"), key}); break;
-        case Action::Persist: reply = callRedis(*client, {QByteArrayLiteral("PERSIST"), key}); break;
-        case Action::Set:
-            reply = callRedis(*client, {QByteArrayLiteral("PEXPIRE"), key, QByteArray::number(seconds * 1000)});
-            break;
-        }
-        if (reply.isError()) {
-            ctx.err << "cachelensctl ttl: " << reply.error().message << Qt::endl;
+        const Confirmation confirmation{confirm};
+        if (action != Action::Show && refusedChange(ctx, name, *target, confirmation))
             return int(Failed);
-        }
-        const qint64 n = reply.toInteger();
+        const auto source = openSource(ctx, name, *target);
+        if (!source)
+            return int(Failed);
+        const QString shown = ctx.args.at(1);
+        // The key's type and TTL as the Keys panel reads them (TYPE + PTTL): None when it does not exist.
+        const auto details = [&]() -> std::optional<KeyEntry> {
+            QEventLoop loop;
+            std::optional<KeyEntry> info;
+            QString problem;
+            QObject::connect(source.get(), &Source::keyDetailsReady, &loop, [&](const KeyBatch& batch) {
+                if (!batch.keys.isEmpty())
+                    info = batch.keys.first();
+                loop.quit();
+            });
+            QObject::connect(source.get(), &Source::error, &loop, [&](quint64, const SourceError& e) {
+                problem = e.message;
+                loop.quit();
+            });
+            source->keyDetails(1, {key});
+            loop.exec();
+            if (!problem.isEmpty())
+                ctx.err << "cachelensctl ttl: " << problem << Qt::endl;
+            return info;
+        };
         if (action == Action::Show) {
-            if (n == -2) {
+            const auto info = details();
+            if (!info)
+                return int(Failed);
+            if (info->type == KeyType::None) {
                 ctx.err << "cachelensctl ttl: no key " << shown << Qt::endl;
                 return int(Failed);
             }
-            ctx.out << shown << ": " << describeTtl(n) << Qt::endl;
+            ctx.out << shown << ": " << describeTtl(info->ttlMs) << Qt::endl;
             return int(Ok);
         }
+        // The change itself goes through the connection's guard, like every change (audited first).
+        const qint64 ttlMs = action == Action::Persist ? -1 : seconds * 1000;
+        const KeyOpResult result = awaitReport(source.get(), &Source::keysChanged,
+                                               [&] { source->setTtl(2, {key}, ttlMs, confirmation); });
+        if (result.error.isError()) {
+            ctx.err << "cachelensctl ttl: " << result.error.message << Qt::endl;
+            return exitCodeFor(result.error, false);
+        }
         if (action == Action::Persist) {
-            if (n == 1) {
+            if (result.affected == 1) {
                 ctx.out << shown << ": expiry removed" << Qt::endl;
                 return int(Ok);
             }
-            const redis::RedisReply exists = callRedis(*client, {QByteArrayLiteral("EXISTS"), key});
-            if (exists.toInteger() == 1) {
+            const auto info = details();
+            if (info && info->type != KeyType::None) {
                 ctx.out << shown << ": already had no expiry" << Qt::endl;
                 return int(Ok);
             }
             ctx.err << "cachelensctl ttl: no key " << shown << Qt::endl;
             return int(Failed);
         }
-        if (n != 1) {
+        if (result.affected != 1) {
             ctx.err << "cachelensctl ttl: no key " << shown << " (nothing was changed)" << Qt::endl;
             return int(Failed);
         }

@@ -18,10 +18,17 @@ ProviderDemoSource::ProviderDemoSource(const QString& connectionId, const QStrin
 }
 
 ProviderDemoSource::ProviderDemoSource(const QString& connectionId, const QString& connectionName,
-                                       const ConnectionUrl& url, Options options)
-    : m_connectionId(connectionId), m_connectionName(connectionName),
+                                       const ConnectionUrl& url, Options options, const GuardPolicy& guard,
+                                       const Confirmation& confirmation)
+    : Source(ChangeGuard([&] {
+          GuardPolicy p = guard;
+          if (p.connection.isEmpty())
+              p.connection = connectionName;
+          return p;
+      }())),
+      m_connectionId(connectionId), m_connectionName(connectionName),
       m_prefix(QStringLiteral("cachelens:demo:%1:").arg(QUuid::createUuid().toString(QUuid::Id128).left(8))),
-      m_url(url.toString(true).toStdString()), m_options(options)
+      m_url(url.toString(true).toStdString()), m_options(options), m_confirmation(confirmation)
 {
 }
 
@@ -32,6 +39,17 @@ QString ProviderDemoSource::displayName() const { return tr("L1+L2 demo on %1").
 void ProviderDemoSource::open()
 {
     if (m_a) return;
+    SourceError refusal;
+    m_ticket = guard().admit({tr("start L1+L2 demo"), tr("keys under %1*").arg(m_prefix)}, m_confirmation, &refusal);
+    if (!m_ticket.valid()) {
+        Q_EMIT stateChanged(ConnectionState::Failed, refusal.message);
+        return;
+    }
+    const auto fail = [this](const QString& why) {
+        m_ticket.finish(0, 0, QStringLiteral("failed"), why);
+        m_ticket = {};
+        Q_EMIT stateChanged(ConnectionState::Failed, why);
+    };
     Q_EMIT stateChanged(ConnectionState::Connecting, tr("starting two engine instances over %1").arg(m_connectionName));
     const std::string provider = "cachelens-demo-" + m_prefix.toStdString();
     std::shared_ptr<engine::Cache> caches[2];
@@ -46,26 +64,18 @@ void ProviderDemoSource::open()
         c.providerUrl = m_url;
         c.keyPrefix = m_prefix.toStdString();
         auto made = engine::Cache::create(std::move(c));
-        if (!made.ok()) {
-            Q_EMIT stateChanged(ConnectionState::Failed, QString::fromStdString(made.error().message));
-            return;
-        }
+        if (!made.ok())
+            return fail(QString::fromStdString(made.error().message));
         caches[i] = std::move(made.value());
     }
     // One write says whether Redis takes us (wrong password, read-only replica, …) before any traffic starts.
-    if (const auto probe = caches[0]->set("probe", "1"); !probe.ok()) {
-        Q_EMIT stateChanged(ConnectionState::Failed,
-                            tr("the demo cannot write to %1: %2")
-                                .arg(m_connectionName, QString::fromStdString(probe.error().message)));
-        return;
-    }
+    if (const auto probe = caches[0]->set("probe", "1"); !probe.ok())
+        return fail(tr("the demo cannot write to %1: %2").arg(m_connectionName, QString::fromStdString(probe.error().message)));
     (void)caches[0]->del("probe");
     for (auto& c : caches) {
         auto* r = dynamic_cast<RedisProvider*>(&c->provider());
-        if (!r || !r->waitForBus(std::chrono::seconds(5))) {
-            Q_EMIT stateChanged(ConnectionState::Failed, tr("the invalidation bus did not subscribe on %1").arg(m_connectionName));
-            return;
-        }
+        if (!r || !r->waitForBus(std::chrono::seconds(5)))
+            return fail(tr("the invalidation bus did not subscribe on %1").arg(m_connectionName));
     }
     m_a = caches[0];
     m_b = caches[1];
@@ -132,9 +142,12 @@ void ProviderDemoSource::stopDemo()
     m_b.reset();
     Q_EMIT stateChanged(ConnectionState::Disconnected, QString());
     const QLocale locale;
-    Q_EMIT demoStopped(tr("L1+L2 demo on %1 stopped after %2 operations; removed %3 keys under %4.")
-                           .arg(m_connectionName, locale.toString(qulonglong(ops)), locale.toString(qulonglong(removed)),
-                                m_prefix));
+    const QString sentence = tr("L1+L2 demo on %1 stopped after %2 operations; removed %3 keys under %4.")
+                                 .arg(m_connectionName, locale.toString(qulonglong(ops)), locale.toString(qulonglong(removed)),
+                                      m_prefix);
+    m_ticket.finish(qint64(ops), qint64(removed), QStringLiteral("completed"), sentence);
+    m_ticket = {};
+    Q_EMIT demoStopped(sentence);
 }
 
 void ProviderDemoSource::close()

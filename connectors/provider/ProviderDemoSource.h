@@ -32,9 +32,11 @@ public:
     struct Options {
         double opsPerSecond = 400;   // per instance, on average
     };
-    // `url` carries the password, if any (it stays in memory only).
+    // `url` carries the password, if any (it stays in memory only). The demo writes keys, so open() passes the
+    // connection's guard first (`guard`: its flags; `confirmation`: the name typed on a production connection) and
+    // writes the audit row, which stopDemo() completes.
     ProviderDemoSource(const QString& connectionId, const QString& connectionName, const ConnectionUrl& url,
-                       Options options);
+                       Options options, const GuardPolicy& guard = {}, const Confirmation& confirmation = {});
     ProviderDemoSource(const QString& connectionId, const QString& connectionName, const ConnectionUrl& url);
     ~ProviderDemoSource() override;
 
@@ -61,6 +63,8 @@ private:
     Options m_options;
     std::shared_ptr<engine::Cache> m_a, m_b;
     std::unique_ptr<DemoWorkload> m_workA, m_workB;
+    Confirmation m_confirmation;
+    AuditTicket m_ticket;
 };
 
 } // namespace cachelens::provider

@@ -39,8 +39,7 @@ std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
         url = profile->url;
         t.display = profile->name;
         t.profileId = profile->id;
-        t.production = profile->production;
-        t.readOnly = profile->readOnly;
+        t.guard = GuardPolicy::forProfile(*profile);
     } else {
         const auto parsed = ConnectionUrl::parse(target);
         if (!parsed.ok()) {
@@ -49,6 +48,7 @@ std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
         }
         url = *parsed.url;
         t.display = url.toString();
+        t.guard.connection = t.display;
     }
     t.url = url.toString(true);
     return t;
@@ -58,16 +58,6 @@ std::string newSimKeyPrefix()
 {
     const quint64 r = QRandomGenerator::global()->generate64() & 0xffffffffffffull;
     return "cachelens:sim:" + QStringLiteral("%1").arg(r, 12, 16, QLatin1Char('0')).toStdString() + ":";
-}
-
-QString simTargetRefusal(const SimTarget& t)
-{
-    auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
-    if (t.readOnly)
-        return tr("the connection \"%1\" is read-only, and a simulation writes keys (under cachelens:sim:<run>:, deleted afterwards)").arg(t.display);
-    if (t.production)
-        return tr("the connection \"%1\" is marked production, and a simulation writes keys (under cachelens:sim:<run>:, deleted afterwards) and adds load").arg(t.display);
-    return {};
 }
 
 void SimTargetSecrets::applyTo(ConnectionUrl& url) const
@@ -108,24 +98,62 @@ void readTargetPassword(const SimTarget& target, QObject* context,
     });
 }
 
+namespace {
+bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& workDir, const SimulationHooks& hooks,
+                 SimResults& results, QString& error);
+} // namespace
+
 bool runSimulation(const WorkloadSpec& given, const QString& workDir, const SimulationHooks& hooks, SimResults& results,
                    QString& error)
 {
     auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
     WorkloadSpec spec = given;
     QString display = ConnectionUrl::masked(QString::fromStdString(spec.target));
+    GuardPolicy guard;
+    guard.connection = display;
     if (spec.target != "local" && spec.targetUrl.empty()) {
         const auto target = resolveSimTarget(QString::fromStdString(spec.target), error);
         if (!target) return false;
         display = target->display;
-        if (const QString refusal = simTargetRefusal(*target); !refusal.isEmpty() && !hooks.targetConfirmed) {
-            error = tr("refused: %1; confirm with the connection's name to run it anyway").arg(refusal);
-            return false;
-        }
+        guard = target->guard;
         ConnectionUrl url = *ConnectionUrl::parse(target->url).url;
         hooks.targetSecrets.applyTo(url);
         spec.targetUrl = url.toString(true).toStdString();
     }
+    // Writing to a server is a change like any other: its guard first (read-only refuses, production needs the typed
+    // name), then the audit row, before the first key is written.
+    AuditTicket ticket;
+    if (spec.target != "local") {
+        if (spec.keyPrefix.empty()) spec.keyPrefix = newSimKeyPrefix();
+        SourceError refusal;
+        ticket = ChangeGuard(guard).admit({QStringLiteral("simulate"),
+                                           tr("%1 requests under %2* (deleted afterwards)")
+                                               .arg(QLocale::c().toString(qulonglong(spec.requests)),
+                                                    QString::fromStdString(spec.keyPrefix))},
+                                          hooks.confirmation, &refusal);
+        if (!ticket.valid()) {
+            error = refusal.message;
+            return false;
+        }
+    }
+    const bool ok = runAdmitted(spec, display, workDir, hooks, results, error);
+    if (ticket.valid())
+        ticket.finish(qint64(results.requests), qint64(results.keysCleanedUp),
+                      !ok ? QStringLiteral("failed") : results.cancelled ? QStringLiteral("cancelled") : QStringLiteral("completed"),
+                      ok ? tr("%1 requests, %2 simulated keys deleted afterwards")
+                               .arg(QLocale::c().toString(qulonglong(results.requests)),
+                                    QLocale::c().toString(qulonglong(results.keysCleanedUp)))
+                         : error);
+    return ok;
+}
+
+namespace {
+
+// runSimulation's work once a Redis target's change was admitted: probe the server, build the backing store, run.
+bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& workDir, const SimulationHooks& hooks,
+                 SimResults& results, QString& error)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
     if (spec.target != "local") {
         // The engine's redis provider treats an unreachable server as a miss (a cache must not take the application
         // down), which would make a run against a wrong password or a dead server look like a 0 % hit rate: try the
@@ -147,7 +175,6 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
     }
     // From here on the target is only shown (progress, results): the connection is made from targetUrl.
     if (spec.target != "local" && !spec.targetUrl.empty()) spec.target = display.toStdString();
-    if (spec.target != "local" && spec.keyPrefix.empty()) spec.keyPrefix = newSimKeyPrefix();
     try {
         // The key count first: trace and keyed-mixed workloads get theirs from the Simulator.
         std::unique_ptr<engine::sim::Backing> backing;
@@ -180,6 +207,8 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
     }
 }
 
+} // namespace
+
 SimulationRunner::SimulationRunner(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<SimResults>();
@@ -196,7 +225,7 @@ void SimulationRunner::joinWorker()
     if (m_worker.joinable()) m_worker.join();
 }
 
-bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir, bool targetConfirmed,
+bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir, const Confirmation& confirmation,
                              const SimTargetSecrets& targetSecrets)
 {
     if (m_running) return false;
@@ -205,7 +234,7 @@ bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& wo
     m_running = true;
     const std::vector<WorkloadSpec> jobs(specs.begin(), specs.end());
     // Plain std::strings cross to the worker: nothing shared with the GUI thread's Qt containers.
-    m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString(), targetConfirmed,
+    m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString(), typedUtf8 = confirmation.typedName.toStdString(),
                             passwordUtf8 = targetSecrets.password.toStdString(),
                             sentinelPasswordUtf8 = targetSecrets.sentinelPassword.toStdString()] {
         const QString dir = QString::fromStdString(dirUtf8);
@@ -213,7 +242,7 @@ bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& wo
         for (int i = 0; i < int(jobs.size()) && !cancelled; ++i) {
             SimulationHooks hooks;
             hooks.cancel = &m_cancel;
-            hooks.targetConfirmed = targetConfirmed;
+            hooks.confirmation.typedName = QString::fromStdString(typedUtf8);
             hooks.targetSecrets.password = QString::fromStdString(passwordUtf8);
             hooks.targetSecrets.sentinelPassword = QString::fromStdString(sentinelPasswordUtf8);
             hooks.phase = [&](const std::string& text) { post(event(Kind::Phase, i, nullptr, text)); };

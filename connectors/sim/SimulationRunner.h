@@ -7,6 +7,7 @@
 // invokeMethod("deliver") by name (ThreadSanitizer cannot follow Qt's queued-signal payloads), so every signal is
 // emitted on the runner's own thread (the GUI thread).
 #include "connectors/ConnectionUrl.h"
+#include "connectors/guard/ChangeGuard.h"
 #include "engine/sim/simulator.h"
 #include "engine/sim/workload.h"
 
@@ -29,16 +30,13 @@ struct SimTarget {
     bool local = true;
     QString display;        // "local", the URL without its password, or the connection's name
     QString url;            // Redis: the URL as the provider connects (a saved connection's password not yet in it)
-    QString profileId;      // a saved connection: its id (its password is in the keychain), its flags
-    bool production = false, readOnly = false;
+    QString profileId;      // a saved connection: its id (its password is in the keychain)
+    GuardPolicy guard;      // who may write there: a simulation writes keys, so it passes the connection's guard
 };
 // std::nullopt with `error` set for a malformed URL or an unknown name.
 std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error);
 // "cachelens:sim:<12 hex digits>:": a fresh prefix for one run's keys on a Redis target.
 std::string newSimKeyPrefix();
-// The refusal for a target a simulation must not write to without the user's confirmation (read-only or
-// production); empty when it may.
-QString simTargetRefusal(const SimTarget& target);
 // A saved connection's secrets from the system keychain: the server's password and, for a redis-sentinel://
 // connection, the sentinels' own (ConnectionProfile::sentinelSecretKey). Empty when there is none.
 struct SimTargetSecrets {
@@ -56,15 +54,16 @@ struct SimulationHooks {
     std::function<void(const std::string& phase)> phase;                   // "Generating the database: 20,000 of 100,000 rows"
     std::function<void(const engine::sim::SimResults&)> progress;
     const std::atomic<bool>* cancel = nullptr;
-    // A read-only or production Redis target runs only when the user confirmed it (typed the connection's name).
-    bool targetConfirmed = false;
+    // A Redis target runs through its connection's guard (connectors/guard/ChangeGuard.h): refused when read-only,
+    // on production only with the typed name here, and in the audit log before the first key is written.
+    Confirmation confirmation;
     // A saved connection's secrets (from the keychain), when the target is one that has them.
     SimTargetSecrets targetSecrets;
 };
 
 // Builds the backing store (SQLite file in `workDir`, or memory), runs the spec, returns the results. A Redis
-// target is resolved here (resolveSimTarget), refused when read-only or production without hooks.targetConfirmed,
-// and given a fresh key prefix unless the spec has one; its keys are deleted when the run ends.
+// target is resolved here (resolveSimTarget), passes its guard (hooks.confirmation), and is given a fresh key prefix
+// unless the spec has one; its keys are deleted when the run ends.
 // On failure returns false with `error` set (bad spec, database error, trace that does not load).
 bool runSimulation(const engine::sim::WorkloadSpec& spec, const QString& workDir, const SimulationHooks& hooks,
                    engine::sim::SimResults& results, QString& error);
@@ -77,8 +76,8 @@ public:
 
     // Runs the specs one after another (index = position in the list). false when a job is already running.
     // workDir holds the generated SQLite databases (one per spec, replaced on the next run).
-    // targetConfirmed/targetSecrets: as SimulationHooks (a Redis target that is read-only or production).
-    bool start(const QList<engine::sim::WorkloadSpec>& specs, const QString& workDir, bool targetConfirmed = false,
+    // confirmation/targetSecrets: as SimulationHooks (a Redis target).
+    bool start(const QList<engine::sim::WorkloadSpec>& specs, const QString& workDir, const Confirmation& confirmation = {},
                const SimTargetSecrets& targetSecrets = {});
     void cancel();
     bool isRunning() const { return m_running; }

@@ -64,11 +64,11 @@ class TestPurge : public QObject
     QString m_audit;
     int m_auditSerial = 0;
 
-    InvalidateOptions options()
+    InvalidateOptions options() { return {}; }
+    // The sources' guard writes this test's audit log.
+    GuardPolicy guard(const QString& connection = QStringLiteral("test source")) const
     {
-        InvalidateOptions o;
-        o.auditPath = m_audit;
-        return o;
+        return GuardPolicy{connection, false, false, m_audit};
     }
     QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
 
@@ -91,7 +91,7 @@ private Q_SLOTS:
     {
         populate(*m_server, 10000, QStringLiteral("user"));
         populate(*m_server, 5000, QStringLiteral("other"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.dryRun = true;
         const InvalidationReport r = run(*s, 1, "user:*", o);
@@ -112,7 +112,7 @@ private Q_SLOTS:
     {
         populate(*m_server, 30000, QStringLiteral("user"));
         populate(*m_server, 5000, QStringLiteral("other"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const qint64 before = dbsize(*m_server);
         const InvalidationReport r = run(*s, 2, "user:*", options());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
@@ -135,7 +135,7 @@ private Q_SLOTS:
     void patternMatchingNothingDeletesNothing()
     {
         populate(*m_server, 1000, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = run(*s, 3, "nomatch:*", options());
         QVERIFY(!r.error.isError());
         QCOMPARE(r.matched, 0u);
@@ -157,7 +157,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, glob);
         populate(*m_server, 100, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = run(*s, 4, glob, options());
         QCOMPARE(r.error.kind, SourceError::Kind::InvalidArgument);
         QVERIFY(!r.error.message.isEmpty());
@@ -180,10 +180,10 @@ private Q_SLOTS:
     void auditWriteFailureMeansNothingIsDeleted()
     {
         populate(*m_server, 500, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
-        InvalidateOptions o = options();
-        o.auditPath = m_dir.path();   // a directory: SQLite cannot open it as a database
-        const InvalidationReport r = run(*s, 5, "user:*", o);
+        GuardPolicy unwritable = guard();
+        unwritable.auditPath = m_dir.path();   // a directory: SQLite cannot open it as a database
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), unwritable);
+        const InvalidationReport r = run(*s, 5, "user:*", options());
         QVERIFY(r.error.isError());
         QVERIFY2(r.error.message.contains(QStringLiteral("nothing was changed")), qPrintable(r.error.message));
         QCOMPARE(dbsize(*m_server), 500);
@@ -192,7 +192,7 @@ private Q_SLOTS:
     void cancelHalfWayReportsExactCountAndResumes()
     {
         populate(*m_server, 20000, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 20000;
         s->call([o](Source* source) { source->invalidatePattern(6, "user:*", o); });
@@ -226,7 +226,7 @@ private Q_SLOTS:
             m_server->cli({QStringLiteral("FLUSHALL")});
             populate(*m_server, 20000, QStringLiteral("user"));
             populate(*m_server, 200000, QStringLiteral("junk"));
-            auto s = openRedisSource(m_server->url());
+            auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
             InvalidateOptions o = options();
             o.maxKeysPerSecond = 40000;
             const quint64 id = 40 + quint64(round);
@@ -251,7 +251,7 @@ private Q_SLOTS:
     void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 3000;
         QCOMPARE(o.newKeys, InvalidateOptions::NewKeys::Exclude);   // the default
@@ -271,7 +271,7 @@ private Q_SLOTS:
     void includePolicyDeletesKeysCreatedDuringThePurge()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 3000;
         o.newKeys = InvalidateOptions::NewKeys::Include;
@@ -289,7 +289,7 @@ private Q_SLOTS:
     void expireWithJitterSpreadsTtlsInsteadOfDeleting()
     {
         populate(*m_server, 2000, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.expireJitterSeconds = 600;
         const InvalidationReport r = run(*s, 10, "user:*", o);
@@ -313,7 +313,7 @@ private Q_SLOTS:
         RedisServer doomed;
         QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
         populate(doomed, 20000, QStringLiteral("user"));
-        auto s = openRedisSource(doomed.url());
+        auto s = openRedisSource(doomed.url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 5000;   // 4 s in all: the kill below comes long before the end
         s->call([o](Source* source) { source->invalidatePattern(11, "user:*", o); });
@@ -345,7 +345,7 @@ private Q_SLOTS:
         QFETCH(bool, snapshot);
         constexpr int kKeys = 50000;
         populate(*m_server, kKeys, QStringLiteral("user"));
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = options();
         o.maxKeysPerSecond = 10000;   // 5 s in all: the drop below comes long before the end
         o.snapshot = snapshot;
@@ -405,7 +405,7 @@ private Q_SLOTS:
         for (int i = 0; i < 500; ++i)
             QVERIFY(cache->get("cold:" + std::to_string(i)));
         const auto readsBefore = cache->stats().gets();
-        SourceOnWorker s(new LocalSource(cache));
+        SourceOnWorker s(new LocalSource(cache, guard(QStringLiteral("Local engine"))));
         s.call([](Source* source) { source->open(); });
         InvalidateOptions dry = options();
         dry.dryRun = true;
@@ -435,7 +435,7 @@ private Q_SLOTS:
             so.tags = {"catalog"};
             cache->set("item:" + std::to_string(i), "value", so);
         }
-        SourceOnWorker s(new LocalSource(cache));
+        SourceOnWorker s(new LocalSource(cache, guard(QStringLiteral("Local engine"))));
         s.call([](Source* source) { source->open(); });
         InvalidateOptions dry = options();
         dry.dryRun = true;
@@ -456,7 +456,7 @@ private Q_SLOTS:
         QCOMPARE(r.deleted, 5000u - 1111u);
         QCOMPARE(cache->stats().entries, 1000u);
 
-        s.call([o = options()](Source* source) { source->invalidateTag(23, "catalog", o); });
+        s.call([o = options()](Source* source) { source->invalidateTags(23, {}, {QByteArrayLiteral("catalog")}, o); });
         QTRY_VERIFY(reportOf(s, 23).has_value());
         QCOMPARE(reportOf(s, 23)->deleted, 1000u);
         QCOMPARE(cache->stats().entries, 0u);

@@ -55,7 +55,12 @@ class TestPurgeCluster : public QObject
         QVERIFY(QTest::qWaitFor([&] { return left == 0; }, 30000));
     }
 
-    std::unique_ptr<SourceOnWorker> source() { return test::openRedisSource(m_cluster->seedUrl(), QStringLiteral("cluster")); }
+    QString auditPath() const { return m_dir.filePath(QStringLiteral("audit.db")); }
+    std::unique_ptr<SourceOnWorker> source()
+    {
+        return test::openRedisSource(m_cluster->seedUrl(), QStringLiteral("cluster"),
+                                     GuardPolicy{QStringLiteral("cluster"), false, false, auditPath()});
+    }
     InvalidationReport invalidation(SourceOnWorker& s, quint64 id) { return s.waitForInvalidation(id, 30000); }
     // The CacheLens engine over the cluster, as a running application would use it (L1 and the bus on).
     std::unique_ptr<engine::Cache> clusterCache(const std::string& instance)
@@ -92,7 +97,6 @@ private Q_SLOTS:
 
         InvalidateOptions dry;
         dry.dryRun = true;
-        dry.auditPath = m_dir.filePath(QStringLiteral("audit.db"));
         s->call([dry](Source* source) { source->invalidatePattern(1, "user:*", dry); });
         QTRY_COMPARE_WITH_TIMEOUT(s->record().invalidations.size(), 1, 30000);
         InvalidationReport r = s->record().invalidations.constFirst();
@@ -112,7 +116,7 @@ private Q_SLOTS:
         for (int i = 0; i < m_cluster->size(); ++i)
             QVERIFY(nodeSize(i) > 0);   // the others stay, on every node
         AuditStore store;
-        QVERIFY(store.open(real.auditPath));
+        QVERIFY(store.open(auditPath()));
         QCOMPARE(store.entries().first().outcome, QStringLiteral("completed"));
     }
 
@@ -121,7 +125,6 @@ private Q_SLOTS:
         fill(3000, 500);
         auto s = source();
         InvalidateOptions o;
-        o.auditPath = m_dir.filePath(QStringLiteral("audit.db"));
         o.snapshot = true;
         o.snapshotDirectory = m_dir.filePath(QStringLiteral("snapshots"));
         s->call([o](Source* source) { source->invalidatePattern(1, "user:*", o); });
@@ -141,7 +144,6 @@ private Q_SLOTS:
 
         m_cluster->cli({QStringLiteral("SET"), QStringLiteral("user:7"), QStringLiteral("fresh")});
         RestoreOptions ro;
-        ro.auditPath = o.auditPath;
         s->call([path = r.snapshotPath, ro](Source* source) { source->restoreSnapshot(2, path, ro); });
         const RestoreReport back = s->waitForRestore(2, 30000);
         QVERIFY2(!back.error.isError(), qPrintable(back.error.message));
@@ -200,7 +202,6 @@ private Q_SLOTS:
         QVERIFY(members.members.contains("shop:red:299") && members.members.contains("shop:both:49"));
 
         InvalidateOptions o;
-        o.auditPath = m_dir.filePath(QStringLiteral("tags-audit.db"));
         o.dryRun = true;
         s->call([o](Source* source) { source->invalidateTags(3, "shop:", {"red", "blue"}, o); });
         const InvalidationReport dry = invalidation(*s, 3);
@@ -228,7 +229,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!l1->exists("shop:red:1") && !l1->exists("shop:both:2"), 5000);
         QVERIFY(provider.providerStats().busReceived >= received + 2);
         AuditStore store;
-        QVERIFY(store.open(o.auditPath));
+        QVERIFY(store.open(auditPath()));
         QCOMPARE(store.entries().first().deleted, 550);
         QCOMPARE(store.entries().first().outcome, QStringLiteral("completed"));
     }
@@ -240,7 +241,6 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!s->record().tagLists.isEmpty(), 10000);
         QVERIFY(s->record().tagLists.first().error.message.contains(QStringLiteral("unmatched '{'")));
         InvalidateOptions o;
-        o.auditPath = m_dir.filePath(QStringLiteral("brace-audit.db"));
         s->call([o](Source* source) { source->invalidateTags(2, "app{:", {"red"}, o); });
         QCOMPARE(invalidation(*s, 2).error.kind, SourceError::Kind::InvalidArgument);
     }

@@ -70,7 +70,6 @@ class TestPurgeSnapshot : public QObject
     InvalidateOptions snapshotting(qint64 limitBytes = 512ll << 20)
     {
         InvalidateOptions o;
-        o.auditPath = m_audit;
         o.snapshot = true;
         o.snapshotDirectory = m_snapshots;
         o.snapshotLimitBytes = limitBytes;
@@ -80,10 +79,14 @@ class TestPurgeSnapshot : public QObject
     {
         RestoreOptions o;
         o.dryRun = dryRun;
-        o.auditPath = m_audit;
         return o;
     }
     QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
+    // The sources' guard writes this test's audit log.
+    GuardPolicy guard(const QString& connection = QStringLiteral("test source")) const
+    {
+        return GuardPolicy{connection, false, false, m_audit};
+    }
     qint64 rows(const QString& path)
     {
         SnapshotFile f;
@@ -119,7 +122,7 @@ private Q_SLOTS:
                             "redis.call('ZADD', 'user:z', 1.5, 'm') redis.call('XADD', 'user:x', '1-1', 'k', 'v') "
                             "redis.call('SET', 'user:ttl', 'v', 'PX', 600000) redis.call('SET', 'other:1', 'v')"),
              QStringLiteral("0")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QCOMPARE(r.deleted, 3007u);
@@ -172,7 +175,7 @@ private Q_SLOTS:
     void keysReCreatedMeanwhileAreSkippedAndCounted()
     {
         cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("500"), QStringLiteral("user")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QCOMPARE(r.deleted, 500u);
         for (const char* key : {"user:1", "user:2", "user:3"})
@@ -201,7 +204,7 @@ private Q_SLOTS:
             cli({QStringLiteral("SET"), QStringLiteral("user:long:%1").arg(i), QStringLiteral("v"), QStringLiteral("PX"),
                  QStringLiteral("86400000")});
         cli({QStringLiteral("SET"), QStringLiteral("user:forever"), QStringLiteral("v")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QCOMPARE(r.deleted, 16u);
         // Two minutes pass (the snapshot is moved back in time instead of the test waiting).
@@ -220,7 +223,7 @@ private Q_SLOTS:
     {
         cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("20000"), QStringLiteral("user"),
              QStringLiteral("100")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting(300 * 1024));
         QVERIFY(r.snapshotLimitReached);
         QCOMPARE(r.error.kind, SourceError::Kind::Storage);
@@ -247,7 +250,7 @@ private Q_SLOTS:
         // lock mid-purge), no batch after it is deleted, and exactly the keys in the file are gone.
         constexpr int kKeys = 50000;
         cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QString::number(kKeys), QStringLiteral("user")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         InvalidateOptions o = snapshotting();
         o.maxKeysPerSecond = 20000;
         s->call([o](Source* source) { source->invalidatePattern(1, "user:*", o); });
@@ -287,7 +290,7 @@ private Q_SLOTS:
         RedisServer doomed(persistent);
         QVERIFY2(doomed.start(), qPrintable(doomed.errorString()));
         doomed.cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("20000"), QStringLiteral("user")});
-        auto s = openRedisSource(doomed.url());
+        auto s = openRedisSource(doomed.url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting());
         QCOMPARE(r.deleted, 20000u);
         QCOMPARE(dbsize(doomed), 0);
@@ -334,7 +337,7 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         QFETCH(QString, expected);
         cli({QStringLiteral("SET"), QStringLiteral("user:1"), QStringLiteral("kept")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         QString path = m_dir.filePath(kind + QStringLiteral(".snapshot.db"));
         sqlite3* holder = nullptr;
         if (kind == QLatin1String("damaged")) {
@@ -377,7 +380,7 @@ private Q_SLOTS:
 
     void snapshotsAreListedNewestFirstAndRemoved()
     {
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         cli({QStringLiteral("SET"), QStringLiteral("a:1"), QStringLiteral("v")});
         const InvalidationReport first = purge(*s, 1, "a:*", snapshotting());
         cli({QStringLiteral("SET"), QStringLiteral("b:1"), QStringLiteral("v")});
@@ -457,7 +460,7 @@ private Q_SLOTS:
     {
         auto cache = std::make_shared<engine::Cache>();
         cache->set("user:1", "v");
-        SourceOnWorker s(new LocalSource(cache));
+        SourceOnWorker s(new LocalSource(cache, guard(QStringLiteral("Local engine"))));
         s.call([](Source* source) { source->open(); });
         const InvalidationReport r = purge(s, 1, "user:*", snapshotting());
         QCOMPARE(r.error.kind, SourceError::Kind::InvalidArgument);

@@ -59,10 +59,14 @@ class TestPurgeTags : public QObject
     {
         InvalidateOptions o;
         o.dryRun = dryRun;
-        o.auditPath = m_audit;
         return o;
     }
     QVector<AuditEntry> auditRows() { return test::auditRows(m_audit); }
+    // The sources' guard writes this test's audit log.
+    GuardPolicy guard(const QString& connection = QStringLiteral("test source")) const
+    {
+        return GuardPolicy{connection, false, false, m_audit};
+    }
     qint64 dbsize() { return m_server->cli({QStringLiteral("DBSIZE")}).toLongLong(); }
     TagList listed(SourceOnWorker& s, quint64 id, const QByteArray& prefix)
     {
@@ -109,7 +113,7 @@ private Q_SLOTS:
         auto other = redisCache(*m_server, "other:", "other-1");
         fillShop(*shop, *other);
         m_server->cli({QStringLiteral("SET"), QStringLiteral("shop:tag:not-a-set"), QStringLiteral("x")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const TagList list = listed(*s, 1, "shop:");
         QVERIFY2(!list.error.isError(), qPrintable(list.error.message));
         QCOMPARE(list.tags.size(), 2);   // the string key and the other application's tag are not listed
@@ -125,7 +129,7 @@ private Q_SLOTS:
     {
         auto shop = redisCache(*m_server, "shop:", "shop-1");
         fill(*shop, "red:", 30, {"red"});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         s->call([](Source* source) { source->tagMembers(7, "shop:", "red", 10); });
         QTRY_COMPARE_WITH_TIMEOUT(s->record().tagMembers.size(), 1, 10000);
         const TagMembers m = s->record().tagMembers.first();
@@ -142,7 +146,7 @@ private Q_SLOTS:
         auto other = redisCache(*m_server, "other:", "other-1");
         fillShop(*shop, *other);
         const qint64 before = dbsize();
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = invalidated(*s, 3, "shop:", {"red"}, options(true));
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QVERIFY(r.dryRun);
@@ -168,7 +172,7 @@ private Q_SLOTS:
         const auto receivedBefore = provider.providerStats().busReceived;
         const qint64 before = dbsize();
 
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = invalidated(*s, 4, "shop:", {"red", "blue"}, options());
         QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
         QCOMPARE(r.matched, 60u);   // SCARD red 35 + blue 25
@@ -197,7 +201,7 @@ private Q_SLOTS:
     void redisTagThatIsNotASetIsReportedAndNothingRuns()
     {
         m_server->cli({QStringLiteral("SET"), QStringLiteral("shop:tag:odd"), QStringLiteral("x")});
-        auto s = openRedisSource(m_server->url());
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
         const InvalidationReport r = invalidated(*s, 5, "shop:", {"odd"}, options());
         QVERIFY(r.error.isError());
         QVERIFY2(r.error.message.contains(QStringLiteral("WRONGTYPE")), qPrintable(r.error.message));
@@ -212,7 +216,7 @@ private Q_SLOTS:
         fill(*cache, "red:", 30, {"red"});
         fill(*cache, "blue:", 20, {"blue"});
         fill(*cache, "plain:", 10, {});
-        SourceOnWorker s(new LocalSource(cache));
+        SourceOnWorker s(new LocalSource(cache, guard(QStringLiteral("Local engine"))));
         s.call([](Source* source) { source->open(); });
         const TagList list = listed(s, 1, {});
         QCOMPARE(list.tags.size(), 2);

@@ -16,12 +16,14 @@ struct CtlRun {
     QString err;
 };
 
-inline CtlRun runCtl(const QStringList& args)
+// `input`: what standard input holds (e.g. a password for --password-stdin).
+inline CtlRun runCtl(const QStringList& args, const QByteArray& input = {})
 {
     CtlRun r;
     QTextStream out(&r.out);
     QTextStream err(&r.err);
-    QBuffer in;
+    QByteArray bytes = input;
+    QBuffer in(&bytes);
     in.open(QIODevice::ReadOnly);
     r.code = ctl::run(args, out, err, in);
     return r;

@@ -2,6 +2,8 @@
 
 #include "ChildProcess.h"
 
+#include <algorithm>
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QTcpServer>
@@ -213,6 +215,21 @@ QByteArray RedisServer::cli(const QStringList& args, int timeoutMs) const
     full << args;
     const ChildProcess::Result r = ChildProcess::run(QStringLiteral("redis-cli"), full, {}, timeoutMs);
     return r.finished ? r.output.trimmed() : QByteArray();
+}
+
+QByteArray RedisServer::fingerprint() const
+{
+    QList<QByteArray> keys = cli({QStringLiteral("--scan")}).split('\n');
+    keys.removeAll(QByteArray());
+    std::sort(keys.begin(), keys.end());
+    QByteArray out;
+    for (const QByteArray& k : keys) {
+        const QString key = QString::fromUtf8(k);
+        const QByteArray pttl = cli({QStringLiteral("PTTL"), key});
+        out += k + ' ' + cli({QStringLiteral("DUMP"), key}).toHex() + ' '
+             + (pttl == "-1" ? QByteArray("persistent") : QByteArray("expires")) + '\n';
+    }
+    return out;
 }
 
 } // namespace cachelens::test

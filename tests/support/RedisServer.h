@@ -60,6 +60,9 @@ public:
 
     // Runs redis-cli against this server and returns its stdout (trimmed); for fixtures and assertions.
     QByteArray cli(const QStringList& args, int timeoutMs = 30000) const;
+    // Every key of db 0 (sorted) with its DUMP payload and whether it expires: what any change to data alters, for
+    // "nothing changed" assertions. For small keyspaces (a few redis-cli calls per key).
+    QByteArray fingerprint() const;
 
     static quint16 freePort();
 

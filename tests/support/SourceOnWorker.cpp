@@ -139,9 +139,10 @@ RestoreReport SourceOnWorker::waitForRestore(quint64 id, int timeoutMs) const
     return byRequestId(record().restores, id).value_or(RestoreReport{});
 }
 
-std::unique_ptr<SourceOnWorker> openRedisSource(const QString& url, const QString& name)
+std::unique_ptr<SourceOnWorker> openRedisSource(const QString& url, const QString& name, const GuardPolicy& guard)
 {
     RedisSource::Options options;
+    options.guard = guard;
     options.client.reconnectInitialMs = 50;
     options.client.reconnectMaxMs = 200;
     auto s = std::make_unique<SourceOnWorker>(

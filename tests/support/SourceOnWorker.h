@@ -84,7 +84,8 @@ std::optional<T> byRequestId(const QList<T>& list, quint64 id)
 }
 
 // A RedisSource named `name` for `url` on its own worker, opened and Ready (a warning after 15 s). It reconnects
-// within 50–200 ms, for tests that kill or restart the server.
-std::unique_ptr<SourceOnWorker> openRedisSource(const QString& url, const QString& name = QStringLiteral("test source"));
+// within 50–200 ms, for tests that kill or restart the server. `guard`: its read-only/production flags and audit log.
+std::unique_ptr<SourceOnWorker> openRedisSource(const QString& url, const QString& name = QStringLiteral("test source"),
+                                                const GuardPolicy& guard = {});
 
 } // namespace cachelens::test

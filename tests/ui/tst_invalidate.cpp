@@ -72,13 +72,13 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_cache = std::make_shared<engine::Cache>();
-        m_source = new LocalSource(m_cache);
+        m_source = new LocalSource(m_cache, GuardPolicy{QStringLiteral("Local engine"), false, false,
+                                                         m_dir.filePath(QStringLiteral("audit.db"))});
         m_source->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_source, &QObject::deleteLater);
         m_thread.start();
         QMetaObject::invokeMethod(m_source, &Source::open, Qt::QueuedConnection);
         m_panel = std::make_unique<InvalidatePanel>();
-        m_panel->setAuditPath(m_dir.filePath(QStringLiteral("audit.db")));
         m_panel->setConnection(entry(false, false));
         m_panel->setSource(m_source);
         m_panel->show();

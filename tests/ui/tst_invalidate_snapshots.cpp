@@ -58,7 +58,10 @@ private Q_SLOTS:
     {
         m_server = std::make_unique<test::RedisServer>();
         QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
-        m_source = new RedisSource(QStringLiteral("r"), QStringLiteral("redis test"), *ConnectionUrl::parse(m_server->url()).url);
+        RedisSource::Options options;
+        options.guard.auditPath = m_dir.filePath(QStringLiteral("audit.db"));   // the panel's Audit view follows it
+        m_source = new RedisSource(QStringLiteral("r"), QStringLiteral("redis test"), *ConnectionUrl::parse(m_server->url()).url,
+                                   options);
         m_source->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_source, &QObject::deleteLater);
         m_thread.start();
@@ -67,7 +70,6 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!states.isEmpty() && states.constLast().at(0).value<ConnectionState>() == ConnectionState::Ready,
                                  10000);
         m_panel = std::make_unique<InvalidatePanel>();
-        m_panel->setAuditPath(m_dir.filePath(QStringLiteral("audit.db")));
         m_panel->setSnapshotDirectory(m_dir.filePath(QStringLiteral("snapshots")));
         m_panel->setConnection(redisEntry(true, false));
         m_panel->setSource(m_source);

@@ -3,6 +3,8 @@
 // read-only), and a binary key that survives the round trip byte for byte.
 #include "IsolatedEnvironment.h"
 
+#include "AuditRows.h"
+
 #include "KeysPanelSupport.h"
 #include "RedisServer.h"
 #include "RedisSourceOnThread.h"
@@ -519,6 +521,52 @@ private Q_SLOTS:
         QCOMPARE(panel->model()->loadedKeys(), 315u);
         QVERIFY(!childNamed(*panel->model(), {}, QStringLiteral("room_messages")).isValid()
                 || panel->model()->keyCountAt(childNamed(*panel->model(), {}, QStringLiteral("room_messages"))) == 0);
+    }
+
+    // The panel's dialogs ask for the typed name, and it travels with the request to a source whose guard is the
+    // production connection's own: the TTL dialog too (it sent the change without asking before), end to end.
+    void ttlAndDeleteOnAGuardedProductionSourceCarryTheTypedName()
+    {
+        RedisSource::Options options;
+        options.guard = GuardPolicy{QStringLiteral("prod-cache"), false, true, {}};
+        SourceOnThread guarded(QStringLiteral("prod"), m_server->url(), options);
+        QVERIFY(guarded.open());
+        auto panel = std::make_unique<KeysPanel>();
+        panel->resize(1200, 800);
+        panel->show();
+        panel->setConnection(entry(QStringLiteral("prod-cache"), /*production*/ true));
+        QSignalSpy scanned(panel.get(), &KeysPanel::scanDone);
+        panel->setSource(guarded.source);
+        QTRY_VERIFY_WITH_TIMEOUT(!scanned.isEmpty(), 15000);
+        const qint64 rowsBefore = test::auditRows(AuditStore::defaultPath()).size();
+
+        select(*panel, panel->model()->indexOfKey("queue:jobs"));
+        panel->editTtlOfSelected();
+        auto* dialog = panel->findChild<TtlDialog*>();
+        QVERIFY(dialog);
+        QPushButton* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        dialog->setAmount(10, TtlDialog::Unit::Minutes);
+        QVERIFY(!ok->isEnabled());   // production: the name first
+        QTest::keyClicks(dialog->findChild<QLineEdit*>(QStringLiteral("typedConnectionName")), QStringLiteral("prod-cache"));
+        QVERIFY(ok->isEnabled());
+        QSignalSpy done(panel.get(), &KeysPanel::operationDone);
+        ok->click();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toString(), QStringLiteral("Set the TTL of 1 of 1 keys."));
+        QVERIFY(m_server->cli({QStringLiteral("PTTL"), QStringLiteral("queue:jobs")}).toLongLong() > 590000);
+
+        panel->deleteAction()->trigger();
+        auto* confirm = panel->findChild<DeleteConfirmDialog*>();
+        QVERIFY(confirm);
+        QTest::keyClicks(confirm->nameEdit(), QStringLiteral("prod-cache"));
+        confirm->findChild<QPushButton*>(QStringLiteral("confirmDeleteButton"))->click();
+        QTRY_COMPARE(done.size(), 2);
+        QCOMPARE(done.at(1).at(0).toString(), QStringLiteral("Deleted 1 of 1 keys."));
+        const QVector<AuditEntry> rows = test::auditRows(AuditStore::defaultPath());
+        QCOMPARE(rows.size(), rowsBefore + 2);
+        QCOMPARE(rows.at(0).action, QStringLiteral("delete keys"));
+        QCOMPARE(rows.at(1).action, QStringLiteral("set TTL"));
+        QCOMPARE(rows.at(0).connection, QStringLiteral("prod-cache"));
     }
 
     void readOnlyConnectionCannotDeleteOrEditTtl()

@@ -3,6 +3,8 @@
 // prefix, the Dashboard's demo tiles show L1 and L2 hit rates and bus messages/s moving, and stopping it removes
 // every key it wrote and says so. A read-only connection refuses it, and the menu says why.
 #include "IsolatedEnvironment.h"
+
+#include "AuditRows.h"
 #include "RedisServer.h"
 
 #include "connectors/Source.h"
@@ -99,6 +101,38 @@ private Q_SLOTS:
         QVERIFY(notices.at(0).at(0).toString().contains(QLatin1String("read-only")));
         QCOMPARE(changed.size(), 0);
         QCOMPARE(demoKeys(), 0);
+    }
+
+    // The demo writes keys: on a production connection its guard wants the typed name before the first write (the
+    // sidebar's action asks for it), and the run is in the audit log.
+    void aProductionConnectionRunsTheDemoOnlyWithItsTypedName()
+    {
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        ConnectionEntry e;
+        e.id = QStringLiteral("prod");
+        e.name = QStringLiteral("prod-cache");
+        e.url = *ConnectionUrl::parse(m_server.url()).url;
+        e.production = true;
+        const int row = model.upsert(e);
+        QSignalSpy changed(&manager, &ConnectionManager::providerDemoChanged);
+        QSignalSpy notices(&manager, &ConnectionManager::notice);
+        manager.startProviderDemo(row);   // no typed name
+        QTRY_VERIFY(!notices.isEmpty());
+        QVERIFY2(notices.last().at(0).toString().contains(QLatin1String("production")), qPrintable(notices.last().at(0).toString()));
+        QCOMPARE(demoKeys(), 0);
+        QTRY_COMPARE(changed.size(), 2);   // started, then gone again without writing
+        QVERIFY(!manager.providerDemoRunning(e.id));
+
+        manager.startProviderDemo(row, Confirmation{QStringLiteral("prod-cache")});
+        QTRY_COMPARE(changed.size(), 3);
+        QTRY_VERIFY_WITH_TIMEOUT(demoKeys() > 0, 10000);
+        manager.stopProviderDemo(e.id);
+        QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 4, 10000);
+        const QVector<AuditEntry> rows = test::auditRows(AuditStore::defaultPath());
+        QVERIFY(!rows.isEmpty());
+        QCOMPARE(rows.first().connection, QStringLiteral("prod-cache"));
+        QCOMPARE(rows.first().outcome, QStringLiteral("completed"));
     }
 };
 

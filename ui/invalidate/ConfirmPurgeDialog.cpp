@@ -1,5 +1,7 @@
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 
+#include "ui/TypedNameField.h"
+
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -20,16 +22,10 @@ ConfirmPurgeDialog::ConfirmPurgeDialog(const QString& what, const QString& conne
     m_ok->setText(tr("Delete"));
     buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
     if (production) {
-        auto* hint = new QLabel(tr("<b>%1 is a production connection.</b> Type its name to confirm:")
-                                    .arg(connectionName.toHtmlEscaped()), this);
-        hint->setWordWrap(true);
-        m_name = new QLineEdit(this);
-        m_name->setPlaceholderText(connectionName);
-        layout->addWidget(hint);
+        m_name = new TypedNameField(connectionName, this);
         layout->addWidget(m_name);
         m_ok->setEnabled(false);
-        connect(m_name, &QLineEdit::textChanged, this,
-                [this, connectionName](const QString& typed) { m_ok->setEnabled(typed == connectionName); });
+        connect(m_name, &TypedNameField::matchChanged, m_ok, &QPushButton::setEnabled);
     }
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -37,6 +33,10 @@ ConfirmPurgeDialog::ConfirmPurgeDialog(const QString& what, const QString& conne
 }
 
 QString ConfirmPurgeDialog::text() const { return m_text->text(); }
+
+QLineEdit* ConfirmPurgeDialog::nameEdit() const { return m_name ? m_name->edit() : nullptr; }
+
+Confirmation ConfirmPurgeDialog::confirmation() const { return m_name ? m_name->confirmation() : Confirmation{}; }
 
 void ConfirmPurgeDialog::setAction(const QString& title, const QString& button)
 {

@@ -1,6 +1,9 @@
 #pragma once
 // Asks before a destructive invalidation (or a restore), saying what will change and where. On a production
-// connection the user must type the connection's name; OK stays disabled until it matches exactly.
+// connection the user must type the connection's name; OK stays disabled until it matches exactly, and the typed name
+// goes with the request (confirmation()) for the source's guard to check again.
+#include "connectors/guard/ChangeGuard.h"
+
 #include <QDialog>
 
 class QLabel;
@@ -8,6 +11,8 @@ class QLineEdit;
 class QPushButton;
 
 namespace cachelens::ui {
+
+class TypedNameField;
 
 class ConfirmPurgeDialog : public QDialog
 {
@@ -19,13 +24,14 @@ public:
     // The window title and OK button's text for other actions than a delete ("Confirm restore", "Restore").
     void setAction(const QString& title, const QString& button);
 
-    QLineEdit* nameEdit() const { return m_name; }     // null unless production
+    QLineEdit* nameEdit() const;                       // null unless production
     QPushButton* okButton() const { return m_ok; }
     QString text() const;
+    Confirmation confirmation() const;                 // what was typed (empty unless production)
 
 private:
     QLabel* m_text;
-    QLineEdit* m_name = nullptr;
+    TypedNameField* m_name = nullptr;
     QPushButton* m_ok;
 };
 

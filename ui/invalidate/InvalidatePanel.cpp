@@ -44,7 +44,7 @@ QString eta(double seconds) { return seconds < 0 ? QStringLiteral("?") : formatD
 } // namespace
 
 InvalidatePanel::InvalidatePanel(QWidget* parent)
-    : Panel(parent), m_auditPath(AuditStore::defaultPath()), m_snapshotDirectory(SnapshotFile::defaultDirectory()),
+    : Panel(parent), m_snapshotDirectory(SnapshotFile::defaultDirectory()),
       m_tabs(new QTabWidget(this)), m_pattern(new QLineEdit), m_validation(new QLabel), m_rate(new QSpinBox),
       m_jitter(new QSpinBox), m_includeNew(new QCheckBox), m_snapshot(new QCheckBox), m_snapshotLimit(new QSpinBox),
       m_snapshots(new QPushButton(tr("Snapshots…"))),
@@ -146,13 +146,6 @@ SnapshotsDialog* InvalidatePanel::snapshotsDialog() const { return m_snapshotsDi
 
 QIcon InvalidatePanel::icon() const { return themedIcon(nullptr, "invalidate"); }
 
-void InvalidatePanel::setAuditPath(const QString& path)
-{
-    m_auditPath = path;
-    m_audit->setAuditPath(path);
-    m_tagPage->setAuditPath(path);
-}
-
 void InvalidatePanel::setSnapshotDirectory(const QString& directory)
 {
     m_snapshotDirectory = directory;
@@ -164,12 +157,10 @@ void InvalidatePanel::showSnapshots()
 {
     if (!m_snapshotsDialog) {
         m_snapshotsDialog = new SnapshotsDialog(this);
-        m_snapshotsDialog->setAuditPath(m_auditPath);
         m_snapshotsDialog->setDirectory(m_snapshotDirectory);
         connect(m_snapshotsDialog, &SnapshotsDialog::restored, m_audit, &AuditView::reload);
         updateActions();   // hands it the source and connection
     } else {
-        m_snapshotsDialog->setAuditPath(m_auditPath);
         m_snapshotsDialog->reload();
     }
     m_snapshotsDialog->show();
@@ -193,6 +184,10 @@ void InvalidatePanel::setSource(Source* source)
     if (m_source)
         m_source->disconnect(this);
     m_source = source;
+    if (source) {   // the log this source writes (its guard's; one log for every connection in the application)
+        const QString written = source->guard().policy().auditPath;
+        m_audit->setAuditPath(written.isEmpty() ? AuditStore::defaultPath() : written);
+    }
     m_running = 0;
     m_dryGlob.clear();
     m_interrupted.reset();
@@ -288,7 +283,7 @@ void InvalidatePanel::askToPurge()
     auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
-    connect(dialog, &QDialog::accepted, this, [this] { start(false); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { start(false, {}, {}, dialog->confirmation()); });
     dialog->open();
 }
 
@@ -303,18 +298,19 @@ void InvalidatePanel::resumePurge()
     auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
-    connect(dialog, &QDialog::accepted, this, [this, earlier] {
+    connect(dialog, &QDialog::accepted, this, [this, dialog, earlier] {
         if (m_running || !m_interrupted)
             return;
         m_pattern->setText(QString::fromUtf8(earlier.glob));
-        start(false, earlier.cursors, earlier.snapshotPath);
+        start(false, earlier.cursors, earlier.snapshotPath, dialog->confirmation());
         if (m_running)
             m_resuming = earlier;
     });
     dialog->open();
 }
 
-void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors, const QString& snapshotPath)
+void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors, const QString& snapshotPath,
+                            const Confirmation& confirmation)
 {
     const QByteArray glob = m_pattern->text().toUtf8();
     if (!m_source || m_running || glob.isEmpty() || !globProblem(glob).isEmpty() || (!dryRun && m_readOnly))
@@ -324,8 +320,6 @@ void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>
     options.maxKeysPerSecond = m_rate->value();
     options.expireJitterSeconds = m_jitter->value();
     options.newKeys = m_includeNew->isChecked() ? InvalidateOptions::NewKeys::Include : InvalidateOptions::NewKeys::Exclude;
-    options.auditPath = m_auditPath;
-    options.auditConnection = m_connectionName;
     options.resumeCursors = resumeCursors;
     // A resumed purge that was snapshotting goes on into the same file.
     options.snapshot = !dryRun && !m_local && (m_snapshot->isChecked() || !snapshotPath.isEmpty());
@@ -346,8 +340,9 @@ void InvalidatePanel::start(bool dryRun, const QList<QPair<QString, QByteArray>>
     m_progress->setRange(0, 0);   // busy until the first figures arrive
     m_progressText->clear();
     Source* source = m_source;
-    QMetaObject::invokeMethod(source, [source, id, glob, options] { source->invalidatePattern(id, glob, options); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(source, [source, id, glob, options, confirmation] {
+        source->invalidatePattern(id, glob, options, confirmation);
+    }, Qt::QueuedConnection);
     updateActions();
 }
 

@@ -4,6 +4,7 @@
 // confirmation (typed name on production connections), disabled on read-only ones, "Snapshots…" to restore or
 // delete earlier snapshots, and the Audit view of every destructive action. All work is done by the Source on its
 // thread; the panel only sends requests and shows their reports.
+#include "connectors/guard/ChangeGuard.h"
 #include "ui/Panel.h"
 
 #include <QPointer>
@@ -37,7 +38,6 @@ public:
     QString title() const override { return tr("Invalidate"); }
     QIcon icon() const override;
 
-    void setAuditPath(const QString& path);     // tests; default AuditStore::defaultPath()
     void setSnapshotDirectory(const QString& directory);   // tests; default SnapshotFile::defaultDirectory()
 
     // For tests and for the lead's wiring.
@@ -81,7 +81,7 @@ private:
     void validate();
     void updateActions();
     void start(bool dryRun, const QList<QPair<QString, QByteArray>>& resumeCursors = {},
-               const QString& snapshotPath = {});
+               const QString& snapshotPath = {}, const cachelens::Confirmation& confirmation = {});
     void onProgress(const cachelens::InvalidationProgress& progress);
     void onFinished(const cachelens::InvalidationReport& report);
 
@@ -97,7 +97,6 @@ private:
     bool m_runningDry = false;
     QByteArray m_dryGlob;           // pattern of the last successful dry run (purge needs one)
     quint64 m_dryMatched = 0;
-    QString m_auditPath;
     QString m_snapshotDirectory;
     // An interrupted purge that can be resumed: its pattern, cursors, snapshot file and what it had done.
     struct Interrupted {

@@ -217,22 +217,21 @@ void SnapshotsDialog::askToRestore()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
     const QString path = s.path;
-    connect(dialog, &QDialog::accepted, this, [this, path] { startRestore(path); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog, path] { startRestore(path, dialog->confirmation()); });
     dialog->open();
 }
 
-void SnapshotsDialog::startRestore(const QString& path)
+void SnapshotsDialog::startRestore(const QString& path, const Confirmation& confirmation)
 {
     if (!m_source || m_running || m_local || m_readOnly)
         return;
     RestoreOptions options;
-    options.auditPath = m_auditPath;
-    options.auditConnection = m_connectionName;
     const quint64 id = kIdBase + ++m_nextId;
     m_running = id;
     Source* source = m_source;
-    QMetaObject::invokeMethod(source, [source, id, path, options] { source->restoreSnapshot(id, path, options); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(source, [source, id, path, options, confirmation] {
+        source->restoreSnapshot(id, path, options, confirmation);
+    }, Qt::QueuedConnection);
     m_progress->setRange(0, 0);
     m_progressText->clear();
     m_result->setText(tr("Restoring %1…").arg(QFileInfo(path).fileName()));

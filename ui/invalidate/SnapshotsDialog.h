@@ -5,6 +5,7 @@
 // meanwhile"), and Delete (the file, after asking). The directory is read and files removed by a loader on its own
 // thread; the restore itself runs in the Source on its thread. The GUI never waits on disk or network.
 #include "connectors/SourceTypes.h"
+#include "connectors/guard/ChangeGuard.h"
 #include "connectors/invalidate/SnapshotFile.h"
 
 #include <QDialog>
@@ -45,7 +46,6 @@ public:
 
     void setDirectory(const QString& directory);   // default SnapshotFile::defaultDirectory()
     QString directory() const { return m_directory; }
-    void setAuditPath(const QString& path) { m_auditPath = path; }
     void setSource(Source* source, bool local);
     void setConnection(const QString& name, bool production, bool readOnly, bool connected);
 
@@ -73,14 +73,13 @@ Q_SIGNALS:
 
 private:
     void updateActions();
-    void startRestore(const QString& path);
+    void startRestore(const QString& path, const cachelens::Confirmation& confirmation);
     void onListed(quint64 requestId, const QVector<cachelens::SnapshotInfo>& snapshots);
     void onProgress(const cachelens::RestoreProgress& progress);
     void onFinished(const cachelens::RestoreReport& report);
     int currentRow() const;
 
     QString m_directory;
-    QString m_auditPath;
     QPointer<Source> m_source;
     bool m_local = false;
     QString m_connectionName;

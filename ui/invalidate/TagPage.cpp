@@ -237,26 +237,25 @@ void TagPage::askToInvalidate()
     auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
-    connect(dialog, &QDialog::accepted, this, [this] { start(false); });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { start(false, dialog->confirmation()); });
     dialog->open();
 }
 
-void TagPage::start(bool dryRun)
+void TagPage::start(bool dryRun, const Confirmation& confirmation)
 {
     const QList<QByteArray> tags = m_model->checkedTags();
     if (!m_source || m_running || tags.isEmpty() || (!dryRun && m_readOnly))
         return;
     InvalidateOptions options;
     options.dryRun = dryRun;
-    options.auditPath = m_auditPath;
-    options.auditConnection = m_connectionName;
     const quint64 id = nextId();
     m_running = id;
     m_runningDry = dryRun;
     const QByteArray prefix = m_prefix->text().toUtf8();
     Source* source = m_source;
-    QMetaObject::invokeMethod(source, [source, id, prefix, tags, options] { source->invalidateTags(id, prefix, tags, options); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(source, [source, id, prefix, tags, options, confirmation] {
+        source->invalidateTags(id, prefix, tags, options, confirmation);
+    }, Qt::QueuedConnection);
     m_progress->setRange(0, 0);
     m_result->setText(dryRun ? tr("Counting the tagged keys…") : tr("Invalidating…"));
     updateActions();

@@ -4,6 +4,7 @@
 // first, confirmation (typed name on production), disabled on read-only connections with the reason. Requests go to
 // the Source on its thread; the page shows their answers.
 #include "connectors/SourceTypes.h"
+#include "connectors/guard/ChangeGuard.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -33,7 +34,6 @@ public:
 
     void setSource(Source* source, bool local);
     void setConnection(const QString& name, bool production, bool readOnly);
-    void setAuditPath(const QString& path) { m_auditPath = path; }
 
     QLineEdit* prefixEdit() const { return m_prefix; }
     QPushButton* listButton() const { return m_list; }
@@ -61,7 +61,7 @@ private:
     void requestTags(bool quiet);
     void updateActions();
     void preview(const QModelIndex& current);
-    void start(bool dryRun);
+    void start(bool dryRun, const cachelens::Confirmation& confirmation = {});
     void onListed(const cachelens::TagList& list);
     void onMembers(const cachelens::TagMembers& members);
     void onProgress(const cachelens::InvalidationProgress& progress);
@@ -73,7 +73,6 @@ private:
     QString m_connectionName;
     bool m_production = false;
     bool m_readOnly = false;
-    QString m_auditPath;
     quint64 m_nextId = 0;
     quint64 m_listing = 0;
     bool m_quietListing = false;

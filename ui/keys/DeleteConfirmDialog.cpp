@@ -1,5 +1,7 @@
 #include "ui/keys/DeleteConfirmDialog.h"
 
+#include "ui/TypedNameField.h"
+
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -12,7 +14,6 @@ namespace cachelens::ui {
 DeleteConfirmDialog::DeleteConfirmDialog(quint64 keyCount, const QStringList& sample, const QString& connectionName,
                                          bool production, QWidget* parent)
     : QDialog(parent),
-      m_connectionName(connectionName),
       m_production(production),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
 {
@@ -37,15 +38,10 @@ DeleteConfirmDialog::DeleteConfirmDialog(quint64 keyCount, const QStringList& sa
     del->setObjectName(QStringLiteral("confirmDeleteButton"));
     connect(del, &QPushButton::clicked, this, &QDialog::accept);
     if (production) {
-        auto* prompt = new QLabel(tr("%1 is a production connection. Type its name to confirm:").arg(connectionName), this);
-        prompt->setWordWrap(true);
-        layout->addWidget(prompt);
-        m_name = new QLineEdit(this);
-        m_name->setObjectName(QStringLiteral("typedConnectionName"));
-        m_name->setPlaceholderText(connectionName);
+        m_name = new TypedNameField(connectionName, this);
         layout->addWidget(m_name);
         del->setEnabled(false);
-        connect(m_name, &QLineEdit::textChanged, this, [this, del] { del->setEnabled(canConfirm()); });
+        connect(m_name, &TypedNameField::matchChanged, del, &QPushButton::setEnabled);
     }
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -54,8 +50,12 @@ DeleteConfirmDialog::DeleteConfirmDialog(quint64 keyCount, const QStringList& sa
 
 bool DeleteConfirmDialog::canConfirm() const
 {
-    return !m_production || (m_name && m_name->text() == m_connectionName);
+    return !m_production || (m_name && m_name->matches());
 }
+
+QLineEdit* DeleteConfirmDialog::nameEdit() const { return m_name ? m_name->edit() : nullptr; }
+
+Confirmation DeleteConfirmDialog::confirmation() const { return m_name ? m_name->confirmation() : Confirmation{}; }
 
 void DeleteConfirmDialog::accept()
 {

@@ -685,13 +685,13 @@ void KeysPanel::deleteKeys(const QList<QByteArray>& keys)
         sample << KeyTreeModel::displayKey(k);
     auto* dialog = new DeleteConfirmDialog(quint64(keys.size()), sample, m_entry.name, m_entry.production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, keys] {
+    connect(dialog, &QDialog::accepted, this, [this, dialog, keys] {
         if (!m_source)
             return;
         const quint64 id = nextKeysRequestId();
         m_ops.insert(id, Op{OpKind::Delete, keys, 0});
         setStatus(tr("Deleting %1 keys…").arg(QLocale().toString(keys.size())));
-        callSource(m_source, [id, keys](Source* s) { s->remove(id, keys); });
+        callSource(m_source, [id, keys, confirmation = dialog->confirmation()](Source* s) { s->remove(id, keys, confirmation); });
     });
     dialog->open();
 }
@@ -709,6 +709,8 @@ void KeysPanel::editTtlOfSelected()
         current = m_model->data(rows.first(), KeyTreeModel::TtlMsRole).toLongLong();
     auto* dialog = new TtlDialog(quint64(keys.size()), selectionDescription(), current, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_entry.production)
+        dialog->requireTypedName(m_entry.name);
     // A TTL of zero or less means "delete": offered as such, through the delete confirmation.
     connect(dialog, &TtlDialog::deleteInsteadRequested, this, [this, keys] { deleteKeys(keys); });
     connect(dialog, &QDialog::accepted, this, [this, dialog, keys] {
@@ -718,7 +720,9 @@ void KeysPanel::editTtlOfSelected()
         const quint64 id = nextKeysRequestId();
         m_ops.insert(id, Op{OpKind::Ttl, keys, ttl});
         setStatus(tr("%1…").arg(dialog->summary()));
-        callSource(m_source, [id, keys, ttl](Source* s) { s->setTtl(id, keys, ttl); });
+        callSource(m_source, [id, keys, ttl, confirmation = dialog->confirmation()](Source* s) {
+            s->setTtl(id, keys, ttl, confirmation);
+        });
     });
     dialog->open();
 }

@@ -1,5 +1,7 @@
 #include "ui/keys/TtlDialog.h"
 
+#include "ui/TypedNameField.h"
+
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
@@ -206,6 +208,19 @@ QString TtlDialog::summary() const
     return tr("Set a TTL of %1 on %2").arg(formatMs(ttlMs()), keys);
 }
 
+void TtlDialog::requireTypedName(const QString& connectionName)
+{
+    if (m_name)
+        return;
+    m_name = new TypedNameField(connectionName, this);
+    auto* box = static_cast<QVBoxLayout*>(layout());
+    box->insertWidget(box->indexOf(m_buttons), m_name);
+    connect(m_name, &TypedNameField::matchChanged, this, &TtlDialog::update);
+    update();
+}
+
+Confirmation TtlDialog::confirmation() const { return m_name ? m_name->confirmation() : Confirmation{}; }
+
 void TtlDialog::update()
 {
     const bool amountMode = m_in->isChecked() || m_extend->isChecked();
@@ -222,7 +237,7 @@ void TtlDialog::update()
     const QString p = problem();
     m_problem->setText(p.isEmpty() ? summary() : p);
     m_problem->setStyleSheet(p.isEmpty() ? QString() : QStringLiteral("color: #c0392b"));
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(p.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(p.isEmpty() && (!m_name || m_name->matches()));
     m_deleteInstead->setVisible(!p.isEmpty());
 }
 

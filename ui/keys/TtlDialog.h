@@ -3,7 +3,10 @@
 // single key's remaining TTL counting down, and offers: expire in N seconds/minutes/hours/days, expire at a date
 // and time, extend by (one key with a known TTL), or persist (no expiry). A TTL that is not positive is refused with
 // the reason (Redis would delete the key), and offered as a delete instead: "Delete Instead…" closes this dialog and
-// asks for the Delete action's own confirmation (typed name on production).
+// asks for the Delete action's own confirmation (typed name on production). On a production connection
+// (requireTypedName) OK also waits for the connection's name, which goes with the request (confirmation()).
+#include "connectors/guard/ChangeGuard.h"
+
 #include <QDateTime>
 #include <QDialog>
 
@@ -19,6 +22,8 @@ class QTimer;
 
 namespace cachelens::ui {
 
+class TypedNameField;
+
 class TtlDialog : public QDialog
 {
     Q_OBJECT
@@ -29,6 +34,8 @@ public:
     // currentTtlMs: the one key's remaining TTL (-1 no expiry, -2 unknown or several keys).
     TtlDialog(quint64 keyCount, const QString& what, qint64 currentTtlMs, QWidget* parent = nullptr);
 
+    void requireTypedName(const QString& connectionName);   // a production connection
+    Confirmation confirmation() const;
     void setMode(Mode mode);
     void setAmount(qint64 amount, Unit unit);
     void setExpireAt(const QDateTime& when);
@@ -61,6 +68,7 @@ private:
     QDialogButtonBox* m_buttons;
     QPushButton* m_deleteInstead;
     QTimer* m_tick;
+    TypedNameField* m_name = nullptr;
 };
 
 } // namespace cachelens::ui

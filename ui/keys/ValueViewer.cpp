@@ -1,5 +1,7 @@
 #include "ui/keys/ValueViewer.h"
 
+#include "ui/TypedNameField.h"
+
 #include "connectors/Source.h"
 #include "engine/key_escape.h"
 #include "ui/keys/RequestIds.h"
@@ -487,22 +489,19 @@ void ValueViewer::openEditor(const QByteArray& field, const QByteArray& current)
     edit->setPlainText(QString::fromUtf8(current));
     layout->addWidget(edit);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, dialog);
-    QLineEdit* typed = nullptr;
+    TypedNameField* typed = nullptr;
     if (m_production) {
-        layout->addWidget(new QLabel(tr("%1 is a production connection. Type its name to save:").arg(m_connectionName), dialog));
-        typed = new QLineEdit(dialog);
-        typed->setObjectName(QStringLiteral("typedConnectionName"));
+        typed = new TypedNameField(m_connectionName, dialog);
         layout->addWidget(typed);
         buttons->button(QDialogButtonBox::Save)->setEnabled(false);
-        connect(typed, &QLineEdit::textChanged, dialog, [this, buttons](const QString& t) {
-            buttons->button(QDialogButtonBox::Save)->setEnabled(t == m_connectionName);
-        });
+        connect(typed, &TypedNameField::matchChanged, buttons->button(QDialogButtonBox::Save), &QPushButton::setEnabled);
     }
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
     connect(buttons, &QDialogButtonBox::accepted, dialog, [this, dialog, edit, typed, field] {
-        if (typed && typed->text() != m_connectionName)
+        if (typed && !typed->matches())
             return;
+        const Confirmation confirmation = typed ? typed->confirmation() : Confirmation{};
         const QByteArray value = edit->toPlainText().toUtf8();
         dialog->accept();
         if (!m_source)
@@ -513,9 +512,9 @@ void ValueViewer::openEditor(const QByteArray& field, const QByteArray& current)
         const quint64 id = m_writeId;
         const QByteArray key = m_key;
         QPointer<Source> source = m_source;
-        QMetaObject::invokeMethod(source, [source, id, key, field, value] {
+        QMetaObject::invokeMethod(source, [source, id, key, field, value, confirmation] {
             if (source)
-                source->writeValue(id, key, field, value);
+                source->writeValue(id, key, field, value, confirmation);
         }, Qt::QueuedConnection);
         m_status->setText(tr("Saving…"));
     });

@@ -164,7 +164,7 @@ void RecordTraceDialog::sourceChanged()
     QString note = tr("MONITOR makes %1 copy every command it runs to CacheLens for the whole recording: on a busy "
                       "server that costs CPU and output-buffer memory, and its throughput can halve. Keep recordings short.")
                        .arg(t->display);
-    if (t->production) {
+    if (t->guard.production) {
         note += QLatin1Char(' ') + tr("%1 is a production connection: type its name to record from it.").arg(t->display);
         m_confirm->setVisible(true);
         m_confirm->setPlaceholderText(tr("type \"%1\" to record from it").arg(t->display));
@@ -233,7 +233,7 @@ void RecordTraceDialog::record()
         showError(tr("%1 Nothing was recorded.").arg(error));
         return;
     }
-    if (t->production && m_confirm->text() != t->display) {
+    if (t->guard.production && m_confirm->text() != t->display) {
         showError(tr("Refused: %1 is a production connection, and MONITOR slows it down. Type its name in the box "
                      "above to record from it anyway. Nothing was recorded.").arg(t->display));
         return;

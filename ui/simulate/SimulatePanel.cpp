@@ -323,14 +323,16 @@ void SimulatePanel::targetChanged()
     }
     QString error;
     const auto t = sim::resolveSimTarget(target, error);
-    const QString refusal = t ? sim::simTargetRefusal(*t) : error;
+    // The connection's guard decides (a run writes keys): read-only refuses, production asks for the typed name.
+    const auto refusal = t ? ChangeGuard(t->guard).check({}) : std::optional<SourceError>{};
     m_targetConfirm->clear();
-    m_targetConfirm->setVisible(t && !refusal.isEmpty());
-    m_targetConfirm->setPlaceholderText(tr("type \"%1\" to run on it anyway").arg(target));
+    m_targetConfirm->setVisible(t && t->guard.production && !t->guard.readOnly);
+    m_targetConfirm->setPlaceholderText(tr("type \"%1\" to run on it").arg(target));
     QString note = tr("Runs on Redis %1 with real round trips, as a closed loop on real time (Redis expires keys on "
                       "its own clock). Keys are written under cachelens:sim:<run>: and deleted when the run ends.")
                        .arg(target);
-    if (!refusal.isEmpty()) note += QLatin1Char(' ') + tr("Refused unless confirmed: %1.").arg(refusal);
+    if (!t) note += QLatin1Char(' ') + error;
+    else if (refusal) note += QLatin1Char(' ') + refusal->message;
     m_targetNote->setText(note);
 }
 
@@ -400,7 +402,7 @@ void SimulatePanel::run()
     }
     const QString target = m_target->currentData().toString();
     if (target.isEmpty() || target == QLatin1String("local")) {
-        startRuns(configs, false, {});
+        startRuns(configs, {}, {});
         return;
     }
     const auto t = sim::resolveSimTarget(target, error);
@@ -408,9 +410,11 @@ void SimulatePanel::run()
         showError(tr("%1 Nothing was run.").arg(error));
         return;
     }
-    const QString refusal = sim::simTargetRefusal(*t);
-    if (!refusal.isEmpty() && m_targetConfirm->text() != t->display) {
-        showError(tr("Refused: %1. Type its name in the box beside the target to run it anyway. Nothing was run.").arg(refusal));
+    const Confirmation confirmation{m_targetConfirm->text()};
+    if (const auto refusal = ChangeGuard(t->guard).check(confirmation)) {
+        QString sentence = refusal->message;
+        sentence[0] = sentence.at(0).toUpper();
+        showError(tr("%1. Nothing was run.").arg(sentence));
         return;
     }
     for (auto& c : configs) c.target = target.toStdString();
@@ -420,16 +424,16 @@ void SimulatePanel::run()
     m_status->setStyleSheet(QString());
     m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
     const quint64 id = ++m_runRequest;
-    sim::readTargetPassword(*t, this, [this, id, configs](const sim::SimTargetSecrets& secrets, const QString& problem) {
+    sim::readTargetPassword(*t, this, [this, id, configs, confirmation](const sim::SimTargetSecrets& secrets, const QString& problem) {
         if (id != m_runRequest) return; // cancelled meanwhile
         m_starting = false;
-        startRuns(configs, true, secrets);
+        startRuns(configs, confirmation, secrets);
         if (!problem.isEmpty() && m_runner->isRunning())
             m_status->setText(tr("Running without a password: %1").arg(problem));
     });
 }
 
-void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, bool confirmed, const sim::SimTargetSecrets& secrets)
+void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, const Confirmation& confirmation, const sim::SimTargetSecrets& secrets)
 {
     m_configs = configs;
     m_finished = m_failed = 0;
@@ -446,7 +450,7 @@ void SimulatePanel::startRuns(const QList<WorkloadSpec>& configs, bool confirmed
     m_live->replot(QCustomPlot::rpQueuedReplot);
     m_progress->setValue(0);
     m_status->setStyleSheet(QString());
-    if (!m_runner->start(configs, m_workDir.path(), confirmed, secrets)) {
+    if (!m_runner->start(configs, m_workDir.path(), confirmation, secrets)) {
         setRunning(false);
         return;
     }

@@ -96,7 +96,8 @@ Q_SIGNALS:
 
 private:
     void buildUi();
-    void startRuns(const QList<engine::sim::WorkloadSpec>& configs, bool confirmed, const sim::SimTargetSecrets& secrets);
+    void startRuns(const QList<engine::sim::WorkloadSpec>& configs, const cachelens::Confirmation& confirmation,
+                   const sim::SimTargetSecrets& secrets);
     void onProgress(int index, const engine::sim::SimResults& r);
     void onRunFinished(int index, const engine::sim::SimResults& r);
     void onRunFailed(int index, const QString& error);

@@ -42,6 +42,11 @@ quint64 reverseBits(quint64 v)
 // Position of a SCAN cursor in the walk: Redis increments the bit-reversed cursor, so this only grows.
 quint64 position(const QByteArray& cursor) { return reverseBits(cursor.toULongLong()); }
 
+// Whether a cursor returned by a crossing page of COUNT 1 may come from a table of fewer than kChains buckets, whose
+// one bucket can hold keys on both sides of a segment's end. Such a table has at most a few keys (Redis shrinks a
+// table to the power of two above its size), and its page is kept: counting a key twice there is better than never.
+bool mayStraddle(const QByteArray& cursor) { return cursor.toULongLong() < quint64(kChains); }
+
 } // namespace
 
 bool PatternPurge::Node::scanDone() const
@@ -311,18 +316,19 @@ void PatternPurge::scanNext(int index, int chain)
 {
     Node& n = m_nodes[size_t(index)];
     Chain& c = n.chains[size_t(chain)];
+    const int count = c.narrowCount > 0 ? c.narrowCount : m_batch;
     QList<QByteArray> args{QByteArrayLiteral("SCAN"), c.cursor};
     if (m_glob != "*")
         args << QByteArrayLiteral("MATCH") << m_glob;
-    args << QByteArrayLiteral("COUNT") << QByteArray::number(m_batch);
+    args << QByteArrayLiteral("COUNT") << QByteArray::number(count);
     c.inFlight = true;
     const qint64 sentUs = m_clock.nsecsElapsed() / 1000;
-    n.client->command(args, this, [this, index, chain, sentUs](const RedisReply& reply) {
-        onScanReply(index, chain, reply, sentUs);
+    n.client->command(args, this, [this, index, chain, count, sentUs](const RedisReply& reply) {
+        onScanReply(index, chain, count, reply, sentUs);
     });
 }
 
-void PatternPurge::onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs)
+void PatternPurge::onScanReply(int index, int chain, int count, const RedisReply& reply, qint64 sentUs)
 {
     Node& n = m_nodes[size_t(index)];
     Chain& c = n.chains[size_t(chain)];
@@ -336,9 +342,25 @@ void PatternPurge::onScanReply(int index, int chain, const RedisReply& reply, qi
         return;
     }
     adapt(double(m_clock.nsecsElapsed() / 1000 - sentUs) / 1000.0);
+    const QByteArray next = reply.elements().at(0).bytes();
+    const bool crossed = c.end != 0 && (next == "0" || position(next) > c.end);
+    if (crossed && count > 1) {
+        // The page ran past the segment's end into the next chain's: walk it again in smaller pages.
+        c.narrowCount = qMax(1, count / 4);
+        pump();
+        return;
+    }
+    if (crossed && !mayStraddle(next)) {
+        // A page of COUNT 1 holds the keys of one bucket, the first non-empty one it reached. It crossed, so that
+        // bucket lies at or past the end (a position on the grid of every table of kChains buckets or more): its
+        // keys are the next chain's to report.
+        c.done = true;
+        pump();
+        return;
+    }
     const QByteArray cursorBefore = c.cursor;
-    c.cursor = reply.elements().at(0).bytes();
-    if (c.cursor == "0" || (c.end != 0 && position(c.cursor) >= c.end))
+    c.cursor = next;
+    if (crossed || c.cursor == "0" || (c.end != 0 && position(c.cursor) >= c.end))
         c.done = true;
     const QVector<RedisReply>& items = reply.elements().at(1).elements();
     if (!items.isEmpty()) {

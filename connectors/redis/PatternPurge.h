@@ -12,7 +12,18 @@
 // start instead, which is exact too (what was deleted is gone) but slower (InvalidationReport::rescannedNodes).
 //
 // Cluster masters refuse multi-key commands across slots (CROSSSLOT), so there a batch is one UNLINK per slot group.
-// Keys that SCAN returns twice (it may, when the table shrinks under it) are counted and deleted once.
+// Each key once: a standalone server's keyspace is walked in kChains segments of SCAN positions at once, and each
+// chain reports exactly the keys of its own segment. A SCAN page stops wherever its COUNT runs out, so the page that
+// would run past its segment's end (into the next chain's first pages) is thrown away and walked again with a
+// quarter of the COUNT, down to COUNT 1, whose page holds one bucket's keys; when that page still crosses, its
+// bucket is past the end and the chain is done. Segment ends lie on the bucket grid of any table of kChains
+// buckets or more, so the segments never share a key; what this costs is a few short SCANs at each of the
+// kChains - 1 ends, and it keeps nothing in memory. It is what makes a dry run (which deletes nothing) and expiry
+// with jitter (whose keys stay) count and touch each key once; a delete would be exact without it (a key seen again
+// is gone or still in `outstanding`). Within a segment, SCAN returns a key twice only when the server's table
+// shrinks under the walk (to a tenth, as the purge's deletions or someone else's do): deletion then counts and
+// sends it once (`outstanding`, below); a dry run or expiry on a keyspace that collapses meanwhile may count it
+// twice, as SCAN itself would.
 // New keys (InvalidateOptions::NewKeys): deletion follows the matching SCAN pass, page by page. A key created while
 // that pass runs may or may not be seen by it (SCAN's guarantee covers only keys present throughout); one created
 // after it is never touched (Exclude). Include adds one more SCAN pass at the end, whose deletions are the keys that
@@ -72,6 +83,7 @@ private:
         quint64 end = 0;                  // stop once the reversed cursor reaches this; 0 = run until the cursor wraps
         bool done = false;
         bool inFlight = false;
+        int narrowCount = 0;              // > 0: COUNT of the pages that close in on `end` (its last page crossed it)
     };
     struct Node {
         QPointer<RedisClient> client;
@@ -101,7 +113,7 @@ private:
     void pump();
     void pumpNode(int index);
     void scanNext(int index, int chain);
-    void onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs);
+    void onScanReply(int index, int chain, int count, const RedisReply& reply, qint64 sentUs);
     void sendBatch(int index, int maxKeys);
     struct Batch;
     void deleteBatch(int index, const QList<QByteArray>& matched, const QList<QByteArray>& keys, const RedisError& error);

@@ -248,6 +248,54 @@ private Q_SLOTS:
         m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("hz"), QStringLiteral("10")});
     }
 
+    void everyModeCountsEachKeyOnceOnASegmentedKeyspace_data()
+    {
+        QTest::addColumn<QByteArray>("glob");
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<quint64>("matches");
+        QTest::addRow("dry run, half the namespaces") << QByteArray("bar:ns[0-4]:*") << QStringLiteral("dry run") << 125000ull;
+        QTest::addRow("dry run, every key") << QByteArray("*") << QStringLiteral("dry run") << 250000ull;
+        QTest::addRow("delete") << QByteArray("bar:ns[0-4]:*") << QStringLiteral("delete") << 125000ull;
+        QTest::addRow("expire with jitter") << QByteArray("bar:ns[0-4]:*") << QStringLiteral("expire") << 125000ull;
+    }
+    void everyModeCountsEachKeyOnceOnASegmentedKeyspace()
+    {
+        // 250,000 keys: the standalone keyspace is walked in segments at once, and a SCAN page that runs past the
+        // end of its segment must not count (or expire) keys of the next one a second time.
+        QFETCH(QByteArray, glob);
+        QFETCH(QString, mode);
+        QFETCH(quint64, matches);
+        for (int ns = 0; ns < 10; ++ns)
+            populate(*m_server, 25000, QStringLiteral("bar:ns%1").arg(ns));
+        QCOMPARE(dbsize(*m_server), 250000);
+        auto s = openRedisSource(m_server->url());
+        InvalidateOptions o = options();
+        o.dryRun = mode == QLatin1String("dry run");
+        o.expireJitterSeconds = mode == QLatin1String("expire") ? 600 : 0;
+        // A quiet server gives the same exact count every time.
+        for (int pass = 0; pass < (o.dryRun ? 3 : 1); ++pass) {
+            const InvalidationReport r = run(*s, 60 + quint64(pass), glob, o);
+            QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+            QCOMPARE(r.matched, matches);
+            QCOMPARE(r.deleted, o.dryRun ? 0ull : matches);
+            QCOMPARE(r.keyspace, 250000ull);
+        }
+        if (mode == QLatin1String("delete"))
+            QCOMPARE(dbsize(*m_server), 250000 - qint64(matches));
+        if (mode == QLatin1String("expire")) {
+            // Every match has a TTL (or, given 0 ms, is gone already); no other key has one.
+            const QList<QByteArray> ttls = m_server->cli({QStringLiteral("EVAL"), QStringLiteral(
+                "local c, n, other = '0', 0, 0 repeat local r = redis.call('SCAN', c, 'COUNT', 5000) c = r[1] "
+                "for _, k in ipairs(r[2]) do if redis.call('PTTL', k) >= 0 then "
+                "if string.match(k, '^bar:ns[0-4]:') then n = n + 1 else other = other + 1 end end end "
+                "until c == '0' return {n, other}"), QStringLiteral("0")}).split('\n');
+            QCOMPARE(ttls.size(), 2);
+            QCOMPARE(ttls.at(0).trimmed().toLongLong() + (250000 - dbsize(*m_server)), qint64(matches));
+            QCOMPARE(ttls.at(1).trimmed().toLongLong(), 0);
+            QCOMPARE(auditRows().first().deleted, qint64(matches));
+        }
+    }
+
     void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
     {
         populate(*m_server, 3000, QStringLiteral("user"));

@@ -9,6 +9,7 @@
 
 #include <QHash>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -18,6 +19,7 @@ namespace {
 constexpr int kWindow = 4;            // deletion batches in flight per master: hides the round trip, bounds the queue
 constexpr int kMinBatch = 50;
 constexpr int kProgressMs = 100;
+constexpr int kResolveWaitMs = 3000;  // at most this long for a dropped connection to come back before reporting
 
 bool isLost(const RedisError& e)
 {
@@ -254,7 +256,7 @@ void PatternPurge::cancel()
 
 void PatternPurge::pump()
 {
-    if (m_phase == Phase::Prepare || m_phase == Phase::Measure || m_phase == Phase::Done)
+    if (m_phase == Phase::Prepare || m_phase == Phase::Measure || m_phase == Phase::Resolve || m_phase == Phase::Done)
         return;
     if (!stopped()) {
         for (int i = 0; i < int(m_nodes.size()); ++i)
@@ -427,6 +429,7 @@ struct PatternPurge::Batch {
     int left = 0;
     quint64 affected = 0;
     quint64 unanswered = 0;
+    QList<QList<QByteArray>> lost;    // the keys of each UNLINK whose answer was lost (EXISTS tells later)
     RedisError error;
 };
 
@@ -435,7 +438,7 @@ void PatternPurge::deleteBatch(int index, const QList<QByteArray>& matched, cons
                                const RedisError& error)
 {
     Node& n = m_nodes[size_t(index)];
-    // The commands of this batch, each with the number of keys it carries.
+    // The commands of this batch, each with the number of keys it carries (its last ones).
     QList<QPair<QList<QByteArray>, int>> commands;
     if (keys.isEmpty() || error.isError() || !n.client) {
         // nothing to send
@@ -458,12 +461,16 @@ void PatternPurge::deleteBatch(int index, const QList<QByteArray>& matched, cons
     batch->error = error;
     if (commands.isEmpty())
         return batchDone(index, *batch);
+    const bool unlinking = m_options.expireJitterSeconds <= 0;
     for (const auto& [args, count] : commands) {
         const int carried = count;
-        n.client->command(args, this, [this, index, batch, carried](const RedisReply& r) {
+        n.client->command(args, this, [this, index, batch, carried, args, unlinking](const RedisReply& r) {
             if (r.isError()) {
-                if (isLost(r.error()))
+                if (isLost(r.error())) {
                     batch->unanswered += quint64(carried);
+                    if (unlinking)
+                        batch->lost.append(args.mid(args.size() - carried));
+                }
                 if (!batch->error.isError())
                     batch->error = r.error();
             } else if (r.isInteger()) {
@@ -486,6 +493,7 @@ void PatternPurge::batchDone(int index, const Batch& batch)
         node.outstanding.remove(key);
     m_report.deleted += batch.affected;
     m_report.unconfirmed += batch.unanswered;
+    node.unconfirmed.append(batch.lost);
     if (m_phase == Phase::Sweep)
         m_report.newKeysDeleted += batch.affected;
     if (batch.error.isError())
@@ -644,9 +652,85 @@ void PatternPurge::emitProgress()
     Q_EMIT progress(p);
 }
 
+bool PatternPurge::resolveUnconfirmed()
+{
+    if (m_resolveAsked)
+        return false;
+    m_resolveAsked = true;
+    for (int i = 0; i < int(m_nodes.size()); ++i)
+        m_nodes[size_t(i)].resolving = !m_nodes[size_t(i)].unconfirmed.isEmpty() && m_nodes[size_t(i)].client;
+    if (std::none_of(m_nodes.begin(), m_nodes.end(), [](const Node& n) { return n.resolving; }))
+        return false;
+    m_phase = Phase::Resolve;
+    m_progressTimer.stop();
+    m_throttleTimer.stop();
+    // A server that is gone for good must not hold the report up: what is still unasked then stays unconfirmed.
+    m_resolveTimer.setSingleShot(true);
+    m_resolveTimer.start(kResolveWaitMs);
+    connect(&m_resolveTimer, &QTimer::timeout, this, [this] {
+        for (int i = 0; i < int(m_nodes.size()); ++i)
+            resolved(i);
+    });
+    for (int i = 0; i < int(m_nodes.size()); ++i) {
+        Node& n = m_nodes[size_t(i)];
+        if (!n.resolving)
+            continue;
+        if (n.client->state() == ConnectionState::Ready) {
+            askExists(i);
+            continue;
+        }
+        // The client says Reconnecting again when an attempt failed (its detail names the next one).
+        n.waitForClient = connect(n.client, &RedisClient::stateChanged, this, [this, i](ConnectionState state) {
+            if (state == ConnectionState::Ready)
+                askExists(i);
+            else
+                resolved(i);   // the reconnect failed (or the client was closed): the server cannot be asked now
+        });
+    }
+    return true;
+}
+
+void PatternPurge::askExists(int index)
+{
+    Node& n = m_nodes[size_t(index)];
+    disconnect(n.waitForClient);
+    auto left = std::make_shared<int>(int(n.unconfirmed.size()));
+    const QList<QList<QByteArray>> groups = std::exchange(n.unconfirmed, {});
+    for (const QList<QByteArray>& keys : groups) {
+        // One UNLINK's keys: one slot on a cluster, so EXISTS may take them all.
+        n.client->command(QList<QByteArray>{QByteArrayLiteral("EXISTS")} + keys, this,
+                          [this, index, left, keys](const RedisReply& r) {
+            if (!m_nodes[size_t(index)].resolving)
+                return;
+            if (r.isInteger()) {
+                const quint64 present = quint64(qBound<qint64>(0, r.toInteger(), keys.size()));
+                m_report.deleted += quint64(keys.size()) - present;
+                m_report.unconfirmed -= quint64(keys.size());
+            } else {
+                m_nodes[size_t(index)].unconfirmed.append(keys);   // still unknown
+            }
+            if (--*left == 0)
+                resolved(index);
+        });
+    }
+}
+
+void PatternPurge::resolved(int index)
+{
+    Node& n = m_nodes[size_t(index)];
+    if (!n.resolving)
+        return;
+    n.resolving = false;
+    disconnect(n.waitForClient);
+    if (std::none_of(m_nodes.begin(), m_nodes.end(), [](const Node& node) { return node.resolving; })) {
+        m_resolveTimer.stop();
+        finish();
+    }
+}
+
 void PatternPurge::finish()
 {
-    if (m_finishing)
+    if (m_finishing || resolveUnconfirmed())
         return;
     m_finishing = true;
     m_phase = Phase::Done;
@@ -665,14 +749,15 @@ void PatternPurge::finish()
         if (!m_report.error.isError() && m_snapshot->stopReason().isError())
             m_report.error = m_snapshot->stopReason();
         m_report.snapshotPath = m_snapshot->path();
-        m_report.snapshotKeys = m_snapshot->keysTaken();
-        m_report.snapshotBytes = m_snapshot->bytesTaken();
         m_report.snapshotLimitReached = m_snapshot->limitReached();
         m_snapshot->finish(m_report.snapshotLimitReached ? QStringLiteral("limit")
                            : m_report.interrupted       ? QStringLiteral("interrupted")
                            : m_cancelled                ? QStringLiteral("cancelled")
                            : m_report.error.isError()   ? QStringLiteral("failed")
                                                         : QStringLiteral("complete"));
+        // What the file holds: a resumed purge's file holds both parts, each key once.
+        m_report.snapshotKeys = m_snapshot->fileKeys();
+        m_report.snapshotBytes = m_snapshot->fileBytes();
     }
     m_report.seconds = double(m_clock.nsecsElapsed()) / 1e9;
     emitProgress();

@@ -5,8 +5,12 @@
 // parallel. Lives on the clients' thread; reports through signals on that thread.
 //
 // Exact counts: `deleted` sums UNLINK's integer replies (keys that existed and are gone). When a connection dies,
-// the keys of batches sent but never answered are reported as `unconfirmed` (the server may or may not have run
-// them), never guessed into `deleted`. Per-master SCAN cursors are kept so that the purge can be resumed: a saved
+// the keys of batches sent but never answered are `unconfirmed` (the server may or may not have run them), never
+// guessed into `deleted`. Before reporting, the purge waits for its client to reconnect (until one attempt fails,
+// at most 3 s) and asks EXISTS about them: the ones gone were deleted by this run (a quiet server has
+// nobody else deleting them), the others were not and stay for a resume to walk again; only what cannot be asked
+// (the server stays away, or expiry, whose PEXPIRE leaves no trace EXISTS could see) stays unconfirmed.
+// Per-master SCAN cursors are kept so that the purge can be resumed: a saved
 // cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key. Saved
 // cursors carry the server's run id; a server that restarted since (new run id, new hash seed) is walked from the
 // start instead, which is exact too (what was deleted is gone) but slower (InvalidationReport::rescannedNodes).
@@ -92,6 +96,9 @@ private:
         std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
         std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
         QList<QPair<int, QByteArray>> failedCursors;   // of batches that failed (connection lost): never confirmed
+        QList<QList<QByteArray>> unconfirmed;          // the keys of each UNLINK sent but never answered (ask EXISTS)
+        bool resolving = false;                        // waiting for the client to reconnect, or for EXISTS
+        QMetaObject::Connection waitForClient;
         // Keys matched whose deletion has not been answered yet. SCAN returns a key twice when the table shrinks
         // under it (it does, as the purge deletes); a key it returns again after its UNLINK ran cannot exist, so the
         // only duplicates are keys still in here, and they are neither counted nor sent twice.
@@ -106,7 +113,7 @@ private:
         QByteArray resumeCursor() const;  // "cursor/end,cursor/end,…" per chain; "-" for a finished chain
         void setChains(int count, const QByteArray& resume);
     };
-    enum class Phase { Prepare, Match, Delete, Sweep, Measure, Done };
+    enum class Phase { Prepare, Match, Delete, Sweep, Measure, Resolve, Done };
 
     void prepared();
     void startPhase(Phase phase);
@@ -125,6 +132,9 @@ private:
     void maybeAdvance();
     void measureSample();
     void finish();
+    bool resolveUnconfirmed();        // true: finish() is called again once the unconfirmed keys were asked about
+    void askExists(int index);
+    void resolved(int index);
     void emitProgress();
     quint64 estimatedMatches() const;
     bool deleting() const;
@@ -151,6 +161,8 @@ private:
     QTimer m_throttleTimer;
     std::mt19937_64 m_random;
     bool m_finishing = false;
+    bool m_resolveAsked = false;
+    QTimer m_resolveTimer;
     PurgeSnapshot* m_snapshot = nullptr;
 };
 

@@ -428,6 +428,45 @@ private Q_SLOTS:
         }
     }
 
+    void deletionsWhoseAnswerWasLostAreCountedOnceTheServerAnswers()
+    {
+        // The connection drops after the server ran some UNLINKs but before their answers came back. The purge asks
+        // EXISTS about them once its client is back, so what they removed is counted, and the resumed part adds up
+        // with it to exactly what left the database.
+        constexpr qint64 kKeys = 500000;
+        populate(*m_server, int(kKeys), QStringLiteral("user"));
+        auto s = openRedisSource(m_server->url());
+        s->call([o = options()](Source* source) { source->invalidatePattern(70, "user:*", o); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, 70) >= 20000, 30000);
+        // The server holds writes (CLIENT PAUSE WRITE) until the purge's next UNLINK waits, with the SCANs sent after
+        // it. Then a client whose replies outgrow its 16 KB buffer by a byte is closed at once, its replies unsent,
+        // and writes go on: the UNLINK runs, the SCAN page after it (1,000 keys) outgrows the buffer, and neither
+        // answer is sent.
+        m_server->cli({QStringLiteral("CLIENT"), QStringLiteral("PAUSE"), QStringLiteral("20000"), QStringLiteral("WRITE")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({QStringLiteral("INFO"), QStringLiteral("clients")}).contains("blocked_clients:1"),
+                                 10000);
+        m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("client-output-buffer-limit"),
+                       QStringLiteral("normal 1 0 0")});
+        m_server->cli({QStringLiteral("CLIENT"), QStringLiteral("UNPAUSE")});
+        const InvalidationReport first = s->waitForInvalidation(70, 30000);
+        m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("client-output-buffer-limit"),
+                       QStringLiteral("normal 0 0 0")});
+        QVERIFY(first.interrupted);
+        QCOMPARE(first.unconfirmed, 0ull);
+        QCOMPARE(qint64(first.deleted), kKeys - dbsize(*m_server));
+        QCOMPARE(auditRows().first().deleted, qint64(first.deleted));
+
+        QTRY_COMPARE_WITH_TIMEOUT(s->lastState(), ConnectionState::Ready, 10000);
+        InvalidateOptions resume = options();
+        resume.resumeCursors = first.resumeCursors;
+        const InvalidationReport rest = run(*s, 71, "user:*", resume);
+        QVERIFY2(!rest.error.isError(), qPrintable(rest.error.message));
+        QCOMPARE(dbsize(*m_server), 0);
+        QCOMPARE(qint64(first.deleted + rest.deleted), kKeys);
+        const InvalidationReport whole = rest.withEarlierPart(first.asEarlierPart());
+        QCOMPARE(whole.summary(), QStringLiteral("deleted 500,000 of 500,000 keys"));
+    }
+
     void localEngineForecastsTheMatchesShareOfRecentReads_data()
     {
         QTest::addColumn<int>("policy");

@@ -314,18 +314,6 @@ void RedisTagInvalidation::start()
                 tagged << TagSet{i, set.key, set.tagPrefix};
             resolved(i, tagged);
         });
-        if (m_options.dryRun) {
-            ++m_pending;
-            previewTagMembers(m_nodeFor, m_cluster, m_requestId, m_prefix, m_tags.at(i), m_options.sampleSize, this,
-                              [this](const TagMembers& m) {
-                for (const QByteArray& k : m.members) {
-                    if (m_report.sample.size() < m_options.sampleSize && !m_report.sample.contains(k))
-                        m_report.sample << k;
-                }
-                if (--m_pending == 0)
-                    counted();
-            });
-        }
     }
 }
 
@@ -413,7 +401,9 @@ void RedisTagInvalidation::sendBatch(int set)
     QList<QByteArray> args{m_evalText ? QByteArrayLiteral("EVAL") : QByteArrayLiteral("EVALSHA"), body,
                            QByteArrayLiteral("1"), s.key};
     if (m_options.dryRun)
-        args << s.cursor << QByteArray::number(batch) << s.tagPrefix << m_tags.at(s.tag) << m_tags.mid(0, s.tag);
+        args << s.cursor << QByteArray::number(batch)
+             << QByteArray::number(std::max<qsizetype>(0, m_options.sampleSize - m_report.sample.size())) << s.tagPrefix
+             << m_tags.at(s.tag) << m_tags.mid(0, s.tag);
     else
         args << s.tagPrefix << QByteArray::number(batch) << m_tags.at(s.tag);
     if (!m_options.dryRun)
@@ -447,9 +437,13 @@ void RedisTagInvalidation::sendBatch(int set)
 
 void RedisTagInvalidation::onCount(int set, const RedisReply& reply)
 {
-    if (!reply.isArray() || reply.elements().size() != 2)
+    if (!reply.isArray() || reply.elements().size() != 3)
         return fail(RedisError::client(RedisError::Kind::Protocol, tr("unexpected reply from the tag script")));
     m_report.matched += quint64(std::max(0LL, reply.elements().at(1).toIntegerLenient(0)));
+    for (const RedisReply& key : reply.elements().at(2).elements()) {
+        if (m_report.sample.size() < m_options.sampleSize)
+            m_report.sample << key.bytes();
+    }
     m_sets[set].cursor = reply.elements().at(0).bytes();
     if (m_sets.at(set).cursor != "0")
         m_queue << set;

@@ -17,7 +17,8 @@
 // would delete on a quiet server: the provider's TagCount script walks each set by SSCAN and counts the members
 // TagBatch would count (live values whose header carries the tag; not a plain key, nor one whose header lost the
 // tag, nor a leftover of an expired key) that no earlier tag of the run takes. A real run's `matched` is the members
-// of the sets when it started (SCARD; it may include such keys). `keyspace` is DBSIZE summed over the masters.
+// of the sets when it started (SCARD; it may include such keys). A dry run's sample is keys it counted.
+// `keyspace` is DBSIZE summed over the masters.
 // Every object lives on the Source's thread and answers there.
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/RedisReply.h"
@@ -127,7 +128,7 @@ private:
     QVector<int> m_setsLeft;         // per tag: its sets not yet emptied
     QVector<bool> m_touched;         // per tag: a batch was sent (a stopped run still tells the L1 caches)
     QVector<bool> m_published;
-    int m_pending = 0;               // counting requests (SMEMBERS, SCARD, samples, DBSIZE) in flight
+    int m_pending = 0;               // counting requests (SMEMBERS, SCARD, DBSIZE) in flight
     int m_inFlight = 0;              // batch (or, in a dry run, count) scripts in flight
     bool m_counted = false;
     bool m_cancelled = false;

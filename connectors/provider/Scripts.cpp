@@ -163,24 +163,28 @@ if ARGV[2] == 'sliding' then
 end
 return {c, prev, now - idx * w}
 )lua",
-    // TagCount: KEYS[1] = tag set, ARGV = cursor, count, tag prefix, tag, earlier tags… → {next cursor, keys}: the
-    // dry run of TagBatch over several tags, one SSCAN page at a time. It counts the members TagBatch would count
-    // (live values carrying the tag) unless an earlier tag of the same run takes them (a member of that tag's set
-    // carrying that tag: whichever batch pops such a key first removes it from every set, so it counts once).
+    // TagCount: KEYS[1] = tag set, ARGV = cursor, count, sample size, tag prefix, tag, earlier tags… → {next cursor,
+    // keys, up to `sample size` of them}: the dry run of TagBatch over several tags, one SSCAN page at a time. It
+    // counts the members TagBatch would count (live values carrying the tag) unless an earlier tag of the same run
+    // takes them (a member of that tag's set carrying that tag: whichever batch pops such a key first removes it
+    // from every set, so it counts once).
     R"lua(
 local r = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))
-local n = 0
+local n, sample = 0, {}
 for _, k in ipairs(r[2]) do
   local v = cl_get(k)
-  if cl_carries(v, ARGV[4]) and cl_live(k, v) then
+  if cl_carries(v, ARGV[5]) and cl_live(k, v) then
     local first = true
-    for i = 5, #ARGV do
-      if cl_carries(v, ARGV[i]) and redis.call('SISMEMBER', ARGV[3] .. ARGV[i], k) == 1 then first = false break end
+    for i = 6, #ARGV do
+      if cl_carries(v, ARGV[i]) and redis.call('SISMEMBER', ARGV[4] .. ARGV[i], k) == 1 then first = false break end
     end
-    if first then n = n + 1 end
+    if first then
+      n = n + 1
+      if #sample < tonumber(ARGV[3]) then sample[#sample + 1] = k end
+    end
   end
 end
-return {r[1], n}
+return {r[1], n, sample}
 )lua",
 };
 

@@ -146,6 +146,26 @@ private Q_SLOTS:
         QCOMPARE(audit().first().deleted, 40);
     }
 
+    void tagDryRunSaysWhatDeletingWouldDoAndTheKeyspace()
+    {
+        // A tag set whose members are plain keys (not the provider's values): deleting the tag removes none of them,
+        // and the dry run says so, with the keys in the database beside it.
+        m_server.cli({QStringLiteral("SET"), QStringLiteral("shop:a"), QStringLiteral("1")});
+        m_server.cli({QStringLiteral("SET"), QStringLiteral("shop:b"), QStringLiteral("2")});
+        m_server.cli({QStringLiteral("SADD"), QStringLiteral("shop:tag:loose"), QStringLiteral("shop:a"), QStringLiteral("shop:b")});
+        Out r = runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--tag"), QStringLiteral("loose"),
+                        QStringLiteral("--prefix"), QStringLiteral("shop:")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.out.startsWith(QStringLiteral("matched=0 keyspace=3 ")), qPrintable(r.out));
+        QCOMPARE(r.out.count(QLatin1Char('\n')), 1);   // and no sample: none of them would go
+        QVERIFY2(r.err.contains(QStringLiteral("nothing deleted: 0 keys would be deleted")), qPrintable(r.err));
+        r = runCtl({QStringLiteral("purge"), m_server.url(), QStringLiteral("--tag"), QStringLiteral("loose"),
+                    QStringLiteral("--prefix"), QStringLiteral("shop:"), QStringLiteral("--yes"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("deleted")).toInt(), 0);
+        QCOMPARE(m_server.cli({QStringLiteral("EXISTS"), QStringLiteral("shop:a"), QStringLiteral("shop:b")}), QByteArray("2"));
+    }
+
     void interruptedPurgePrintsAResumeTokenThatFinishesTheRest()
     {
         // Every write reaches the append-only file before its reply, so what the server did survives its death.

@@ -173,6 +173,9 @@ private Q_SLOTS:
         QCOMPARE(dry.matched, 55u);
         QCOMPARE(dry.keyspace, quint64(before));
         QCOMPARE(dry.summary(), QStringLiteral("55 keys match (dry run, nothing deleted)"));
+        QCOMPARE(dry.sample.size(), 20);
+        for (const QByteArray& key : dry.sample)   // keys it would delete, not the members it would leave
+            QVERIFY2(key.startsWith("shop:red:") || key.startsWith("shop:blue:") || key.startsWith("shop:both:"), key.constData());
         // A tag whose set holds only plain or missing keys: nothing would be deleted, and nothing is.
         const InvalidationReport looseDry = invalidated(*s, 7, "shop:", {"loose"}, options(true));
         QCOMPARE(looseDry.matched, 0u);

@@ -183,7 +183,8 @@ struct InvalidationReport {
     bool expired = false;           // keys were given a jittered TTL instead of being deleted
     InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Exclude;
     quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)
-    quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came (server died): maybe deleted
+    quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came and that could not be asked
+                                    // about afterwards (the server stayed away; expiry): maybe deleted
     bool interrupted = false;       // the connection was lost; resumeCursors lets it continue
     QList<QPair<QString, QByteArray>> resumeCursors;
     int rescannedNodes = 0;         // resumed on a server that restarted since: its cursors were void, walked again

@@ -444,13 +444,11 @@ void LocalSource::runTagInvalidation(quint64 requestId, const QByteArray&, const
     report.keyspace = m_cache->stats().entries;
     QElapsedTimer clock;
     clock.start();
-    // A key with two of the tags counts twice here (the engine counts per tag); deleted counts each key once.
-    const auto counts = m_cache->tagCounts();
-    for (const QByteArray& t : tags) {
-        const auto it = counts.find(t.toStdString());
-        if (it != counts.end())
-            report.matched += it->second;
-    }
+    // What invalidating the tags in turn removes: live entries carrying any of them, each once.
+    std::vector<std::string> tagNames;
+    for (const QByteArray& t : tags)
+        tagNames.push_back(t.toStdString());
+    report.matched = m_cache->countTagged(tagNames);
     if (!options.dryRun) {
         for (const QByteArray& t : tags)
             report.deleted += m_cache->invalidateTag(t.toStdString());

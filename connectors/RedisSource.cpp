@@ -565,8 +565,11 @@ void RedisSource::runTagInvalidation(quint64 requestId, const QByteArray& prefix
     redis::RedisTagInvalidation::Bus bus;
     bus.channel = QByteArray(provider::kDefaultBusChannel.data(), qsizetype(provider::kDefaultBusChannel.size()));
     bus.instance = QStringLiteral("cachelens-%1-%2").arg(m_id).arg(QCoreApplication::applicationPid()).toUtf8();
+    QList<redis::CommandSink*> masters;
+    for (redis::RedisClient* master : m_cluster ? m_cluster->masters() : QList<redis::RedisClient*>{m_client.data()})
+        masters << master;
     auto* job = new redis::RedisTagInvalidation(requestId, [this](const QByteArray& key) { return nodeForKey(key); },
-                                                m_cluster != nullptr, prefix, tags, options, bus, this);
+                                                masters, m_cluster != nullptr, prefix, tags, options, bus, this);
     m_tagPurges.insert(requestId, job);
     connect(job, &redis::RedisTagInvalidation::progress, this, &Source::invalidationProgress);
     connect(job, &redis::RedisTagInvalidation::finished, this, [this, requestId, job, ticket](const InvalidationReport& report) {

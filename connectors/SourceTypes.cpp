@@ -60,6 +60,16 @@ QString InvalidationReport::summary() const
     return text;
 }
 
+InvalidationReport InvalidationReport::withEarlierPart(const EarlierPart& earlier) const
+{
+    InvalidationReport whole = *this;
+    whole.matched += earlier.deleted;
+    whole.deleted += earlier.deleted;
+    whole.unconfirmed += earlier.unconfirmed;
+    whole.seconds += earlier.seconds;
+    return whole;
+}
+
 QString RestoreReport::summary() const
 {
     const QLocale locale;

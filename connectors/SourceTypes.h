@@ -181,17 +181,32 @@ struct InvalidationReport {
     bool expired = false;           // keys were given a jittered TTL instead of being deleted
     InvalidateOptions::NewKeys newKeys = InvalidateOptions::NewKeys::Exclude;
     quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)
-    quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came (server died): maybe deleted
+    quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came and that could not be asked
+                                    // about afterwards (the server stayed away; expiry): maybe deleted
     bool interrupted = false;       // the connection was lost; resumeCursors lets it continue
     QList<QPair<QString, QByteArray>> resumeCursors;
     int rescannedNodes = 0;         // resumed on a server that restarted since: its cursors were void, walked again
-    // Snapshot (InvalidateOptions::snapshot): the file, and the keys and bytes (keys + DUMP payloads) it holds for
-    // this run; every deleted key is in it. Limit reached: the purge stopped there (error says so).
+    // Snapshot (InvalidateOptions::snapshot): the file, and the keys and bytes (keys + DUMP payloads) it holds, a
+    // resumed purge's earlier parts included; every deleted key is in it. Limit reached: the purge stopped there
+    // (error says so).
     QString snapshotPath;
     quint64 snapshotKeys = 0;
     qint64 snapshotBytes = 0;
     bool snapshotLimitReached = false;
     double keyspaceShare() const { return keyspace ? double(matched) / double(keyspace) : -1; }
+
+    // What an interrupted purge had done, kept for the run that resumes it (the Invalidate panel keeps it,
+    // cachelensctl's --resume token carries it) so that the resumed run reports the whole purge.
+    struct EarlierPart {
+        quint64 deleted = 0;
+        quint64 unconfirmed = 0;    // sent without an answer the interrupted run could not resolve: maybe deleted
+        double seconds = 0;
+    };
+    EarlierPart asEarlierPart() const { return {deleted, unconfirmed, seconds}; }
+    // This resumed run's report with the earlier part added: deleted, unconfirmed and seconds add up. Keys the
+    // earlier part matched but did not delete are matched again after its saved cursors, so the whole matched what
+    // the earlier part deleted plus what this run matched. (The snapshot figures are the file's, both parts already.)
+    InvalidationReport withEarlierPart(const EarlierPart& earlier) const;
 };
 
 // ---- Snapshots (#9): Source::restoreSnapshot ----------------------------------------------------------------------

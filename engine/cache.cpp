@@ -498,6 +498,10 @@ std::size_t Cache::invalidateTag(const std::string& tag)
     return enabled_ ? provider_->invalidateTag(tag) : 0;
 }
 std::map<std::string, std::size_t> Cache::tagCounts() const { return memory_ ? memory_->tagCounts() : std::map<std::string, std::size_t>{}; }
+std::size_t Cache::countTagged(std::span<const std::string> tags) const
+{
+    return enabled_ && memory_ ? memory_->countTagged(tags) : 0;
+}
 
 std::size_t Cache::invalidatePattern(std::string_view pattern)
 {

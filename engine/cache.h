@@ -215,6 +215,9 @@ public:
     // Tags with the number of entries carrying each (memory provider; empty with another provider, whose tags
     // live elsewhere — the redis provider's are sets, see connectors/provider).
     std::map<std::string, std::size_t> tagCounts() const;
+    // The dry run of invalidateTag over `tags`: the live entries it would remove, each once (memory provider; 0
+    // with another provider or while disabled, as invalidateTag).
+    std::size_t countTagged(std::span<const std::string> tags) const;
     std::size_t invalidatePattern(std::string_view pattern);
     std::size_t clear();
 

@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <limits>
+#include <unordered_set>
 
 #include "engine/glob.h"
 #include "engine/policy/frequency_sketch.h"
@@ -623,6 +624,23 @@ std::map<std::string, std::size_t> Store::tagCounts() const
         s.tags.forEachTag([&](const std::string& tag, std::size_t n) { out[tag] += n; });
     }
     return out;
+}
+
+std::size_t Store::countTagged(std::span<const std::string> tags) const
+{
+    std::size_t n = 0;
+    for (unsigned i = 0; i < shardCount_; ++i) {
+        Shard& s = shards_[i];
+        std::lock_guard lock(s.mu);
+        const Nanos now = clock_.now();
+        std::unordered_set<const Entry*> seen;
+        for (const std::string& tag : tags) {
+            s.tags.forEachEntry(tag, [&](const Entry* e) {
+                if (!e->expiredAt(now) && seen.insert(e).second) ++n;
+            });
+        }
+    }
+    return n;
 }
 
 std::size_t Store::clear()

@@ -99,6 +99,8 @@ public:
     // Every tag with the number of entries carrying it (expired ones not yet swept included), by name. Locks each
     // shard in turn, so the figures are per shard consistent, not one global instant.
     std::map<std::string, std::size_t> tagCounts() const;
+    // What invalidateTag of each of `tags` in turn would count: the live entries carrying any of them, each once.
+    std::size_t countTagged(std::span<const std::string> tags) const;
     std::size_t invalidatePattern(std::string_view pattern) override;
     std::size_t clear() override;
     // Reclaims up to `slotBudget` table slots' worth of expired entries (round-robin over shards); returns the

@@ -30,6 +30,14 @@ public:
     {
         for (const auto& [tag, entries] : byTag_) f(tag, entries.size());
     }
+    // Calls f(const Entry*) for every entry carrying `tag`.
+    template <class F>
+    void forEachEntry(const std::string& tag, F&& f) const
+    {
+        const auto it = byTag_.find(tag);
+        if (it == byTag_.end()) return;
+        for (const Entry* e : it->second) f(e);
+    }
     void clear() noexcept
     {
         byTag_.clear();

@@ -27,30 +27,31 @@ QString escaped(const QByteArray& key)
 }
 
 // What an interrupted pattern purge needs to continue, as one opaque word a pipeline can pass back with --resume:
-// base64url of {"v":1,"match":…,"cursors":[[node,cursor],…],"deleted":N,"seconds":S} (match and cursors base64),
-// with "snapshot" and "snapshotLimit" when it was snapshotting (the rest goes into the same file).
+// base64url of {"v":1,"match":…,"cursors":[[node,cursor],…],"deleted":N,"unconfirmed":U,"seconds":S} (match and
+// cursors base64; the figures of every part so far), with "snapshot" and "snapshotLimit" when it was snapshotting
+// (the rest goes into the same file).
 struct ResumeState {
     QByteArray glob;
     QList<QPair<QString, QByteArray>> cursors;
-    quint64 deleted = 0;
-    double seconds = 0;
+    InvalidationReport::EarlierPart done;
     QString snapshot;
     qint64 snapshotLimit = 0;
 };
 
-QByteArray encodeResume(const QByteArray& glob, const InvalidationReport& r, const ResumeState* earlier,
-                        const InvalidateOptions& options)
+// `whole`: the report of every part so far.
+QByteArray encodeResume(const QByteArray& glob, const InvalidationReport& whole, const InvalidateOptions& options)
 {
     QJsonArray cursors;
-    for (const auto& [node, cursor] : r.resumeCursors)
+    for (const auto& [node, cursor] : whole.resumeCursors)
         cursors.append(QJsonArray{node, QString::fromLatin1(cursor.toBase64())});
     QJsonObject o{{QStringLiteral("v"), 1},
                   {QStringLiteral("match"), QString::fromLatin1(glob.toBase64())},
                   {QStringLiteral("cursors"), cursors},
-                  {QStringLiteral("deleted"), qint64(r.deleted + (earlier ? earlier->deleted : 0))},
-                  {QStringLiteral("seconds"), r.seconds + (earlier ? earlier->seconds : 0)}};
-    if (!r.snapshotPath.isEmpty()) {
-        o.insert(QStringLiteral("snapshot"), r.snapshotPath);
+                  {QStringLiteral("deleted"), qint64(whole.deleted)},
+                  {QStringLiteral("unconfirmed"), qint64(whole.unconfirmed)},
+                  {QStringLiteral("seconds"), whole.seconds}};
+    if (!whole.snapshotPath.isEmpty()) {
+        o.insert(QStringLiteral("snapshot"), whole.snapshotPath);
         o.insert(QStringLiteral("snapshotLimit"), options.snapshotLimitBytes);
     }
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
@@ -70,8 +71,9 @@ std::optional<ResumeState> decodeResume(const QString& token)
             return std::nullopt;
         s.cursors.append({pair.at(0).toString(), QByteArray::fromBase64(pair.at(1).toString().toLatin1())});
     }
-    s.deleted = quint64(o.value(QStringLiteral("deleted")).toInteger());
-    s.seconds = o.value(QStringLiteral("seconds")).toDouble();
+    s.done.deleted = quint64(o.value(QStringLiteral("deleted")).toInteger());
+    s.done.unconfirmed = quint64(o.value(QStringLiteral("unconfirmed")).toInteger());   // absent in older tokens: 0
+    s.done.seconds = o.value(QStringLiteral("seconds")).toDouble();
     s.snapshot = o.value(QStringLiteral("snapshot")).toString();
     s.snapshotLimit = o.value(QStringLiteral("snapshotLimit")).toInteger();
     if (s.glob.isEmpty() || s.cursors.isEmpty())
@@ -291,16 +293,11 @@ Command purgeCommand()
             else
                 source.invalidateTags(1, prefix, tags, options, confirmation);
         });
+        if (earlier && !report.dryRun)   // the figures cover the whole purge
+            report = report.withEarlierPart(earlier->done);
         QByteArray resumeToken;
         if (tags.isEmpty() && !report.dryRun && report.interrupted && !report.resumeCursors.isEmpty())
-            resumeToken = encodeResume(glob, report, earlier ? &*earlier : nullptr, options);
-        if (earlier && !report.dryRun) {
-            // The figures cover the whole purge. Keys the first part matched but did not delete are matched again
-            // after its saved cursor, so the whole matched what the first part deleted plus what this part matched.
-            report.matched += earlier->deleted;
-            report.deleted += earlier->deleted;
-            report.seconds += earlier->seconds;
-        }
+            resumeToken = encodeResume(glob, report, options);
         if (json) {
             QJsonObject o = toJson(report);
             if (!resumeToken.isEmpty())

@@ -232,9 +232,15 @@ void PurgeSnapshot::discard()
 void PurgeSnapshot::finish(const QString& state)
 {
     stopWriter();
+    m_fileKeys = m_keysTaken;   // unless the file can say
+    m_fileBytes = m_bytesTaken;
     if (!m_file.isOpen())
         return;
     m_file.setState(state);
+    if (m_file.countRows()) {
+        m_fileKeys = quint64(m_file.keys());
+        m_fileBytes = m_file.bytes();
+    }
     m_file.close();
 }
 

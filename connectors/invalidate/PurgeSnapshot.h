@@ -65,6 +65,10 @@ public:
     qint64 bytesTaken() const { return m_bytesTaken; }
     // Records how the purge ended ("complete", "limit", "cancelled", "interrupted", "failed") and closes the file.
     void finish(const QString& state);
+    // After finish(): the rows in the file and their keys + payloads, earlier runs' included (a resumed purge appends
+    // to the file of the part it continues; a key written by both parts is one row).
+    quint64 fileKeys() const { return m_fileKeys; }
+    qint64 fileBytes() const { return m_fileBytes; }
     // Closes and removes the file (the purge did not start, so it holds nothing).
     void discard();
 
@@ -108,6 +112,8 @@ private:
     bool m_limitReached = false;
     quint64 m_keysTaken = 0;
     qint64 m_bytesTaken = 0;
+    quint64 m_fileKeys = 0;
+    qint64 m_fileBytes = 0;
 };
 
 } // namespace cachelens::redis

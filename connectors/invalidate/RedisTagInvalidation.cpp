@@ -273,11 +273,11 @@ void previewTagMembers(const NodeForKey& nodeFor, bool cluster, quint64 requestI
 
 // ---- invalidation -------------------------------------------------------------------------------------------------
 
-RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, bool cluster, const QByteArray& keyPrefix,
-                                           const QList<QByteArray>& tags, const InvalidateOptions& options, Bus bus,
-                                           QObject* parent)
-    : QObject(parent), m_requestId(requestId), m_nodeFor(std::move(nodeFor)), m_cluster(cluster), m_prefix(keyPrefix),
-      m_tags(tags), m_options(options), m_bus(std::move(bus))
+RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, const QList<CommandSink*>& masters,
+                                           bool cluster, const QByteArray& keyPrefix, const QList<QByteArray>& tags,
+                                           const InvalidateOptions& options, Bus bus, QObject* parent)
+    : QObject(parent), m_requestId(requestId), m_nodeFor(std::move(nodeFor)), m_masters(masters), m_cluster(cluster),
+      m_prefix(keyPrefix), m_tags(tags), m_options(options), m_bus(std::move(bus))
 {
     m_report.requestId = requestId;
     m_report.dryRun = options.dryRun;
@@ -295,8 +295,16 @@ RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor
 void RedisTagInvalidation::start()
 {
     m_clock.start();
-    // Every tag's sets and their sizes (SCARD) first: `matched`, and the sets to empty.
-    m_pending = int(m_tags.size());
+    // Every tag's sets and their sizes (SCARD) first: `matched` (a dry run counts them next), and the sets to empty.
+    m_pending = int(m_tags.size() + m_masters.size());
+    for (CommandSink* master : m_masters) {
+        master->command({QByteArrayLiteral("DBSIZE")}, this, [this](const RedisReply& r) {
+            if (r.isInteger())
+                m_report.keyspace += quint64(std::max(0LL, r.toInteger()));
+            if (--m_pending == 0)
+                counted();
+        });
+    }
     for (int i = 0; i < m_tags.size(); ++i) {
         tagSets(m_nodeFor, m_cluster, m_prefix, m_tags.at(i), this, [this, i](const QList<ResolvedSet>& sets, const RedisError& e) {
             if (e.isError())
@@ -306,18 +314,6 @@ void RedisTagInvalidation::start()
                 tagged << TagSet{i, set.key, set.tagPrefix};
             resolved(i, tagged);
         });
-        if (m_options.dryRun) {
-            ++m_pending;
-            previewTagMembers(m_nodeFor, m_cluster, m_requestId, m_prefix, m_tags.at(i), m_options.sampleSize, this,
-                              [this](const TagMembers& m) {
-                for (const QByteArray& k : m.members) {
-                    if (m_report.sample.size() < m_options.sampleSize && !m_report.sample.contains(k))
-                        m_report.sample << k;
-                }
-                if (--m_pending == 0)
-                    counted();
-            });
-        }
     }
 }
 
@@ -334,7 +330,8 @@ void RedisTagInvalidation::resolved(int tag, const QList<TagSet>& sets)
             if (r.isError()) {
                 fail(r.error());
             } else if (r.toInteger() > 0) {
-                m_report.matched += quint64(r.toInteger());
+                if (!m_options.dryRun)
+                    m_report.matched += quint64(r.toInteger());
                 m_queue << int(m_sets.size());
                 m_sets << set;
                 ++m_setsLeft[tag];
@@ -352,8 +349,10 @@ void RedisTagInvalidation::counted()
     if (m_counted || m_finished)
         return;
     m_counted = true;
-    if (m_options.dryRun || m_stopped)
+    if (m_stopped)
         return maybeFinish();
+    if (m_options.dryRun)
+        return pump();   // count what each set's batches would delete
     emitProgress();
     // A tag with nothing in its sets is done already; tell the L1 caches anyway (they may hold keys Redis expired).
     for (int t = 0; t < m_tags.size(); ++t) {
@@ -373,7 +372,7 @@ void RedisTagInvalidation::cancel()
 void RedisTagInvalidation::pump()
 {
     while (!m_finished && !m_cancelled && !m_stopped && !m_queue.isEmpty() && m_inFlight < kWindow) {
-        if (m_options.maxKeysPerSecond > 0) {
+        if (m_options.maxKeysPerSecond > 0 && !m_options.dryRun) {
             // Keep popped/elapsed at or under the rate: wait until the keys already removed are "paid for".
             const qint64 dueMs = qint64(double(m_popped) * 1000.0 / double(m_options.maxKeysPerSecond));
             if (dueMs > m_clock.elapsed() || m_inFlight > 0) {
@@ -394,15 +393,23 @@ void RedisTagInvalidation::sendBatch(int set)
     if (!node)
         return fail(RedisError::client(RedisError::Kind::Connection, tr("no server owns the tag's set")));
     qint64 batch = std::max(1, m_options.batchSize);
-    if (m_options.maxKeysPerSecond > 0)
+    if (m_options.maxKeysPerSecond > 0 && !m_options.dryRun)
         batch = std::clamp<qint64>(m_options.maxKeysPerSecond / 10, 1, batch);
-    const provider::scripts::Script& script = provider::scripts::get(provider::scripts::TagBatch);
+    const provider::scripts::Script& script =
+        provider::scripts::get(m_options.dryRun ? provider::scripts::TagCount : provider::scripts::TagBatch);
     const QByteArray body = m_evalText ? QByteArray::fromStdString(script.text) : QByteArray::fromStdString(script.sha);
-    m_touched[s.tag] = true;
+    QList<QByteArray> args{m_evalText ? QByteArrayLiteral("EVAL") : QByteArrayLiteral("EVALSHA"), body,
+                           QByteArrayLiteral("1"), s.key};
+    if (m_options.dryRun)
+        args << s.cursor << QByteArray::number(batch)
+             << QByteArray::number(std::max<qsizetype>(0, m_options.sampleSize - m_report.sample.size())) << s.tagPrefix
+             << m_tags.at(s.tag) << m_tags.mid(0, s.tag);
+    else
+        args << s.tagPrefix << QByteArray::number(batch) << m_tags.at(s.tag);
+    if (!m_options.dryRun)
+        m_touched[s.tag] = true;
     ++m_inFlight;
-    node->command({m_evalText ? QByteArrayLiteral("EVAL") : QByteArrayLiteral("EVALSHA"), body, QByteArrayLiteral("1"),
-                   s.key, s.tagPrefix, QByteArray::number(batch), m_tags.at(s.tag)},
-                  this, [this, set, batch](const RedisReply& r) {
+    node->command(args, this, [this, set, batch](const RedisReply& r) {
         --m_inFlight;
         if (r.isError() && r.error().message.startsWith(QLatin1String("NOSCRIPT"))) {
             m_evalText = true;   // this node has not seen the script: send its text from now on
@@ -411,6 +418,8 @@ void RedisTagInvalidation::sendBatch(int set)
         }
         if (r.isError())
             return fail(r.error());
+        if (m_options.dryRun)
+            return onCount(set, r);
         if (!r.isArray() || r.elements().size() != 2)
             return fail(RedisError::client(RedisError::Kind::Protocol, tr("unexpected reply from the tag script")));
         m_report.deleted += quint64(std::max(0LL, r.elements().at(0).toInteger()));
@@ -424,6 +433,22 @@ void RedisTagInvalidation::sendBatch(int set)
         }
         pump();
     });
+}
+
+void RedisTagInvalidation::onCount(int set, const RedisReply& reply)
+{
+    if (!reply.isArray() || reply.elements().size() != 3)
+        return fail(RedisError::client(RedisError::Kind::Protocol, tr("unexpected reply from the tag script")));
+    m_report.matched += quint64(std::max(0LL, reply.elements().at(1).toIntegerLenient(0)));
+    for (const RedisReply& key : reply.elements().at(2).elements()) {
+        if (m_report.sample.size() < m_options.sampleSize)
+            m_report.sample << key.bytes();
+    }
+    m_sets[set].cursor = reply.elements().at(0).bytes();
+    if (m_sets.at(set).cursor != "0")
+        m_queue << set;
+    emitProgress();
+    pump();
 }
 
 void RedisTagInvalidation::publish(int tag)
@@ -459,8 +484,8 @@ void RedisTagInvalidation::maybeFinish()
         return;
     if (!m_counted && m_pending > 0 && !m_cancelled)
         return;   // a failed count: let the others answer before reporting
-    if (m_counted && !m_stopped && !m_cancelled && !m_options.dryRun && !m_queue.isEmpty())
-        return;   // a throttle timer is due
+    if (m_counted && !m_stopped && !m_cancelled && !m_queue.isEmpty())
+        return;   // a throttle timer is due (or, in a dry run, the count goes on)
     finish();
 }
 

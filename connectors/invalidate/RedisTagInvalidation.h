@@ -13,8 +13,13 @@
 //                         the invalidation bus (`1|instance|tag|<name>`, the provider's formatter), so running
 //                         applications drop the keys from their L1 too (classic pub/sub reaches every cluster node).
 //
-// Counts: `matched` is the members of the sets when the run started (SCARD; it may include keys that expired since),
-// `deleted` the live keys the scripts removed. Every object lives on the Source's thread and answers there.
+// Counts: `deleted` is the live keys the scripts removed, each once. A dry run's `matched` is exactly what a run
+// would delete on a quiet server: the provider's TagCount script walks each set by SSCAN and counts the members
+// TagBatch would count (live values whose header carries the tag; not a plain key, nor one whose header lost the
+// tag, nor a leftover of an expired key) that no earlier tag of the run takes. A real run's `matched` is the members
+// of the sets when it started (SCARD; it may include such keys). A dry run's sample is keys it counted.
+// `keyspace` is DBSIZE summed over the masters.
+// Every object lives on the Source's thread and answers there.
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/RedisReply.h"
 
@@ -80,9 +85,10 @@ public:
         QByteArray channel;          // the provider's default, "cachelens:invalidate"
         QByteArray instance;         // our instance id in the message (the providers ignore only their own)
     };
-    RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, bool cluster, const QByteArray& keyPrefix,
-                         const QList<QByteArray>& tags, const InvalidateOptions& options, Bus bus,
-                         QObject* parent = nullptr);
+    // `masters`: every master, for DBSIZE (InvalidationReport::keyspace).
+    RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor, const QList<CommandSink*>& masters, bool cluster,
+                         const QByteArray& keyPrefix, const QList<QByteArray>& tags, const InvalidateOptions& options,
+                         Bus bus, QObject* parent = nullptr);
     void start();
     void cancel();                   // stops before the next batch; finished() follows
 
@@ -95,12 +101,13 @@ private:
         int tag = 0;                 // index into m_tags
         QByteArray key;              // the set
         QByteArray tagPrefix;        // the prefix of its slot's tag sets (the script untags members from the others)
+        QByteArray cursor = "0";     // dry run: where its SSCAN count goes on
     };
     void resolved(int tag, const QList<TagSet>& sets);
     void counted();
     void pump();
     void sendBatch(int set);
-    void onBatch(int set, const RedisReply& reply);
+    void onCount(int set, const RedisReply& reply);
     void publish(int tag);
     void fail(const RedisError& error);
     void maybeFinish();
@@ -109,6 +116,7 @@ private:
 
     const quint64 m_requestId;
     NodeForKey m_nodeFor;
+    const QList<CommandSink*> m_masters;
     const bool m_cluster;
     const QByteArray m_prefix;
     const QList<QByteArray> m_tags;
@@ -120,8 +128,8 @@ private:
     QVector<int> m_setsLeft;         // per tag: its sets not yet emptied
     QVector<bool> m_touched;         // per tag: a batch was sent (a stopped run still tells the L1 caches)
     QVector<bool> m_published;
-    int m_pending = 0;               // counting requests (SMEMBERS, SCARD, samples) in flight
-    int m_inFlight = 0;              // batch scripts in flight
+    int m_pending = 0;               // counting requests (SMEMBERS, SCARD, DBSIZE) in flight
+    int m_inFlight = 0;              // batch (or, in a dry run, count) scripts in flight
     bool m_counted = false;
     bool m_cancelled = false;
     bool m_stopped = false;          // an error: send nothing more

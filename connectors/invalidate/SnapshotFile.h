@@ -90,6 +90,8 @@ public:
     // again counts again here until the next open: the limit errs on the safe side).
     qint64 keys() const { return m_keys; }
     qint64 bytes() const { return m_bytes; }
+    // Counts the rows again, so keys() and bytes() are exact (each key once) until the next append().
+    bool countRows() { return loadTotals(); }
     // Writes the rows in one durable transaction. False: nothing of them was written.
     bool append(const QVector<SnapshotRow>& rows);
     bool setState(const QString& state);

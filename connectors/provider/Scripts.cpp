@@ -22,6 +22,10 @@ local function cl_tags(v)
   end
   return out
 end
+local function cl_carries(v, tag)
+  for _, t in ipairs(cl_tags(v)) do if t == tag then return true end end
+  return false
+end
 local function cl_grace(v)
   if not cl_ours(v) then return 0 end
   return (struct.unpack('>I4', v, 11))
@@ -121,14 +125,10 @@ local members = redis.call('SPOP', KEYS[1], tonumber(ARGV[2]))
 local n = 0
 for _, k in ipairs(members) do
   local v = cl_get(k)
-  if cl_ours(v) then
-    local carries = false
-    for _, t in ipairs(cl_tags(v)) do if t == ARGV[3] then carries = true break end end
-    if carries then
-      if cl_live(k, v) then n = n + 1 end
-      cl_untag(k, v, ARGV[1])
-      redis.call('UNLINK', k)
-    end
+  if cl_carries(v, ARGV[3]) then
+    if cl_live(k, v) then n = n + 1 end
+    cl_untag(k, v, ARGV[1])
+    redis.call('UNLINK', k)
   end
 end
 return {n, #members}
@@ -138,10 +138,7 @@ return {n, #members}
 local r = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))
 local removed = 0
 for _, k in ipairs(r[2]) do
-  local v = cl_get(k)
-  local keep = false
-  if cl_ours(v) then for _, t in ipairs(cl_tags(v)) do if t == ARGV[3] then keep = true break end end end
-  if not keep then redis.call('SREM', KEYS[1], k); removed = removed + 1 end
+  if not cl_carries(cl_get(k), ARGV[3]) then redis.call('SREM', KEYS[1], k); removed = removed + 1 end
 end
 return {r[1], removed}
 )lua",
@@ -165,6 +162,29 @@ if ARGV[2] == 'sliding' then
   prev = tonumber(redis.call('GET', KEYS[1] .. ':' .. string.format('%.0f', idx - 1)) or '0') or 0
 end
 return {c, prev, now - idx * w}
+)lua",
+    // TagCount: KEYS[1] = tag set, ARGV = cursor, count, sample size, tag prefix, tag, earlier tags… → {next cursor,
+    // keys, up to `sample size` of them}: the dry run of TagBatch over several tags, one SSCAN page at a time. It
+    // counts the members TagBatch would count (live values carrying the tag) unless an earlier tag of the same run
+    // takes them (a member of that tag's set carrying that tag: whichever batch pops such a key first removes it
+    // from every set, so it counts once).
+    R"lua(
+local r = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', tonumber(ARGV[2]))
+local n, sample = 0, {}
+for _, k in ipairs(r[2]) do
+  local v = cl_get(k)
+  if cl_carries(v, ARGV[5]) and cl_live(k, v) then
+    local first = true
+    for i = 6, #ARGV do
+      if cl_carries(v, ARGV[i]) and redis.call('SISMEMBER', ARGV[4] .. ARGV[i], k) == 1 then first = false break end
+    end
+    if first then
+      n = n + 1
+      if #sample < tonumber(ARGV[3]) then sample[#sample + 1] = k end
+    end
+  end
+end
+return {r[1], n, sample}
 )lua",
 };
 

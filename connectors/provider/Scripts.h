@@ -10,7 +10,7 @@
 
 namespace cachelens::provider::scripts {
 
-enum Id { Get, Meta, Set, Del, Expire, Persist, Incr, TagBatch, TagSweep, Unlock, RateLimit, Count_ };
+enum Id { Get, Meta, Set, Del, Expire, Persist, Incr, TagBatch, TagSweep, Unlock, RateLimit, TagCount, Count_ };
 
 struct Script {
     std::string text; // prelude + body

@@ -9,6 +9,7 @@
 
 #include <QHash>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -18,6 +19,7 @@ namespace {
 constexpr int kWindow = 4;            // deletion batches in flight per master: hides the round trip, bounds the queue
 constexpr int kMinBatch = 50;
 constexpr int kProgressMs = 100;
+constexpr int kResolveWaitMs = 3000;  // at most this long for a dropped connection to come back before reporting
 
 bool isLost(const RedisError& e)
 {
@@ -41,6 +43,11 @@ quint64 reverseBits(quint64 v)
 
 // Position of a SCAN cursor in the walk: Redis increments the bit-reversed cursor, so this only grows.
 quint64 position(const QByteArray& cursor) { return reverseBits(cursor.toULongLong()); }
+
+// Whether a cursor returned by a crossing page of COUNT 1 may come from a table of fewer than kChains buckets, whose
+// one bucket can hold keys on both sides of a segment's end. Such a table has at most a few keys (Redis shrinks a
+// table to the power of two above its size), and its page is kept: counting a key twice there is better than never.
+bool mayStraddle(const QByteArray& cursor) { return cursor.toULongLong() < quint64(kChains); }
 
 } // namespace
 
@@ -249,7 +256,7 @@ void PatternPurge::cancel()
 
 void PatternPurge::pump()
 {
-    if (m_phase == Phase::Prepare || m_phase == Phase::Measure || m_phase == Phase::Done)
+    if (m_phase == Phase::Prepare || m_phase == Phase::Measure || m_phase == Phase::Resolve || m_phase == Phase::Done)
         return;
     if (!stopped()) {
         for (int i = 0; i < int(m_nodes.size()); ++i)
@@ -311,18 +318,19 @@ void PatternPurge::scanNext(int index, int chain)
 {
     Node& n = m_nodes[size_t(index)];
     Chain& c = n.chains[size_t(chain)];
+    const int count = c.narrowCount > 0 ? c.narrowCount : m_batch;
     QList<QByteArray> args{QByteArrayLiteral("SCAN"), c.cursor};
     if (m_glob != "*")
         args << QByteArrayLiteral("MATCH") << m_glob;
-    args << QByteArrayLiteral("COUNT") << QByteArray::number(m_batch);
+    args << QByteArrayLiteral("COUNT") << QByteArray::number(count);
     c.inFlight = true;
     const qint64 sentUs = m_clock.nsecsElapsed() / 1000;
-    n.client->command(args, this, [this, index, chain, sentUs](const RedisReply& reply) {
-        onScanReply(index, chain, reply, sentUs);
+    n.client->command(args, this, [this, index, chain, count, sentUs](const RedisReply& reply) {
+        onScanReply(index, chain, count, reply, sentUs);
     });
 }
 
-void PatternPurge::onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs)
+void PatternPurge::onScanReply(int index, int chain, int count, const RedisReply& reply, qint64 sentUs)
 {
     Node& n = m_nodes[size_t(index)];
     Chain& c = n.chains[size_t(chain)];
@@ -336,9 +344,25 @@ void PatternPurge::onScanReply(int index, int chain, const RedisReply& reply, qi
         return;
     }
     adapt(double(m_clock.nsecsElapsed() / 1000 - sentUs) / 1000.0);
+    const QByteArray next = reply.elements().at(0).bytes();
+    const bool crossed = c.end != 0 && (next == "0" || position(next) > c.end);
+    if (crossed && count > 1) {
+        // The page ran past the segment's end into the next chain's: walk it again in smaller pages.
+        c.narrowCount = qMax(1, count / 4);
+        pump();
+        return;
+    }
+    if (crossed && !mayStraddle(next)) {
+        // A page of COUNT 1 holds the keys of one bucket, the first non-empty one it reached. It crossed, so that
+        // bucket lies at or past the end (a position on the grid of every table of kChains buckets or more): its
+        // keys are the next chain's to report.
+        c.done = true;
+        pump();
+        return;
+    }
     const QByteArray cursorBefore = c.cursor;
-    c.cursor = reply.elements().at(0).bytes();
-    if (c.cursor == "0" || (c.end != 0 && position(c.cursor) >= c.end))
+    c.cursor = next;
+    if (crossed || c.cursor == "0" || (c.end != 0 && position(c.cursor) >= c.end))
         c.done = true;
     const QVector<RedisReply>& items = reply.elements().at(1).elements();
     if (!items.isEmpty()) {
@@ -405,6 +429,7 @@ struct PatternPurge::Batch {
     int left = 0;
     quint64 affected = 0;
     quint64 unanswered = 0;
+    QList<QList<QByteArray>> lost;    // the keys of each UNLINK whose answer was lost (EXISTS tells later)
     RedisError error;
 };
 
@@ -413,7 +438,7 @@ void PatternPurge::deleteBatch(int index, const QList<QByteArray>& matched, cons
                                const RedisError& error)
 {
     Node& n = m_nodes[size_t(index)];
-    // The commands of this batch, each with the number of keys it carries.
+    // The commands of this batch, each with the number of keys it carries (its last ones).
     QList<QPair<QList<QByteArray>, int>> commands;
     if (keys.isEmpty() || error.isError() || !n.client) {
         // nothing to send
@@ -436,12 +461,16 @@ void PatternPurge::deleteBatch(int index, const QList<QByteArray>& matched, cons
     batch->error = error;
     if (commands.isEmpty())
         return batchDone(index, *batch);
+    const bool unlinking = m_options.expireJitterSeconds <= 0;
     for (const auto& [args, count] : commands) {
         const int carried = count;
-        n.client->command(args, this, [this, index, batch, carried](const RedisReply& r) {
+        n.client->command(args, this, [this, index, batch, carried, args, unlinking](const RedisReply& r) {
             if (r.isError()) {
-                if (isLost(r.error()))
+                if (isLost(r.error())) {
                     batch->unanswered += quint64(carried);
+                    if (unlinking)
+                        batch->lost.append(args.mid(args.size() - carried));
+                }
                 if (!batch->error.isError())
                     batch->error = r.error();
             } else if (r.isInteger()) {
@@ -464,6 +493,7 @@ void PatternPurge::batchDone(int index, const Batch& batch)
         node.outstanding.remove(key);
     m_report.deleted += batch.affected;
     m_report.unconfirmed += batch.unanswered;
+    node.unconfirmed.append(batch.lost);
     if (m_phase == Phase::Sweep)
         m_report.newKeysDeleted += batch.affected;
     if (batch.error.isError())
@@ -622,9 +652,85 @@ void PatternPurge::emitProgress()
     Q_EMIT progress(p);
 }
 
+bool PatternPurge::resolveUnconfirmed()
+{
+    if (m_resolveAsked)
+        return false;
+    m_resolveAsked = true;
+    for (int i = 0; i < int(m_nodes.size()); ++i)
+        m_nodes[size_t(i)].resolving = !m_nodes[size_t(i)].unconfirmed.isEmpty() && m_nodes[size_t(i)].client;
+    if (std::none_of(m_nodes.begin(), m_nodes.end(), [](const Node& n) { return n.resolving; }))
+        return false;
+    m_phase = Phase::Resolve;
+    m_progressTimer.stop();
+    m_throttleTimer.stop();
+    // A server that is gone for good must not hold the report up: what is still unasked then stays unconfirmed.
+    m_resolveTimer.setSingleShot(true);
+    m_resolveTimer.start(kResolveWaitMs);
+    connect(&m_resolveTimer, &QTimer::timeout, this, [this] {
+        for (int i = 0; i < int(m_nodes.size()); ++i)
+            resolved(i);
+    });
+    for (int i = 0; i < int(m_nodes.size()); ++i) {
+        Node& n = m_nodes[size_t(i)];
+        if (!n.resolving)
+            continue;
+        if (n.client->state() == ConnectionState::Ready) {
+            askExists(i);
+            continue;
+        }
+        // The client says Reconnecting again when an attempt failed (its detail names the next one).
+        n.waitForClient = connect(n.client, &RedisClient::stateChanged, this, [this, i](ConnectionState state) {
+            if (state == ConnectionState::Ready)
+                askExists(i);
+            else
+                resolved(i);   // the reconnect failed (or the client was closed): the server cannot be asked now
+        });
+    }
+    return true;
+}
+
+void PatternPurge::askExists(int index)
+{
+    Node& n = m_nodes[size_t(index)];
+    disconnect(n.waitForClient);
+    auto left = std::make_shared<int>(int(n.unconfirmed.size()));
+    const QList<QList<QByteArray>> groups = std::exchange(n.unconfirmed, {});
+    for (const QList<QByteArray>& keys : groups) {
+        // One UNLINK's keys: one slot on a cluster, so EXISTS may take them all.
+        n.client->command(QList<QByteArray>{QByteArrayLiteral("EXISTS")} + keys, this,
+                          [this, index, left, keys](const RedisReply& r) {
+            if (!m_nodes[size_t(index)].resolving)
+                return;
+            if (r.isInteger()) {
+                const quint64 present = quint64(qBound<qint64>(0, r.toInteger(), keys.size()));
+                m_report.deleted += quint64(keys.size()) - present;
+                m_report.unconfirmed -= quint64(keys.size());
+            } else {
+                m_nodes[size_t(index)].unconfirmed.append(keys);   // still unknown
+            }
+            if (--*left == 0)
+                resolved(index);
+        });
+    }
+}
+
+void PatternPurge::resolved(int index)
+{
+    Node& n = m_nodes[size_t(index)];
+    if (!n.resolving)
+        return;
+    n.resolving = false;
+    disconnect(n.waitForClient);
+    if (std::none_of(m_nodes.begin(), m_nodes.end(), [](const Node& node) { return node.resolving; })) {
+        m_resolveTimer.stop();
+        finish();
+    }
+}
+
 void PatternPurge::finish()
 {
-    if (m_finishing)
+    if (m_finishing || resolveUnconfirmed())
         return;
     m_finishing = true;
     m_phase = Phase::Done;
@@ -643,14 +749,15 @@ void PatternPurge::finish()
         if (!m_report.error.isError() && m_snapshot->stopReason().isError())
             m_report.error = m_snapshot->stopReason();
         m_report.snapshotPath = m_snapshot->path();
-        m_report.snapshotKeys = m_snapshot->keysTaken();
-        m_report.snapshotBytes = m_snapshot->bytesTaken();
         m_report.snapshotLimitReached = m_snapshot->limitReached();
         m_snapshot->finish(m_report.snapshotLimitReached ? QStringLiteral("limit")
                            : m_report.interrupted       ? QStringLiteral("interrupted")
                            : m_cancelled                ? QStringLiteral("cancelled")
                            : m_report.error.isError()   ? QStringLiteral("failed")
                                                         : QStringLiteral("complete"));
+        // What the file holds: a resumed purge's file holds both parts, each key once.
+        m_report.snapshotKeys = m_snapshot->fileKeys();
+        m_report.snapshotBytes = m_snapshot->fileBytes();
     }
     m_report.seconds = double(m_clock.nsecsElapsed()) / 1e9;
     emitProgress();

@@ -5,14 +5,29 @@
 // parallel. Lives on the clients' thread; reports through signals on that thread.
 //
 // Exact counts: `deleted` sums UNLINK's integer replies (keys that existed and are gone). When a connection dies,
-// the keys of batches sent but never answered are reported as `unconfirmed` (the server may or may not have run
-// them), never guessed into `deleted`. Per-master SCAN cursors are kept so that the purge can be resumed: a saved
+// the keys of batches sent but never answered are `unconfirmed` (the server may or may not have run them), never
+// guessed into `deleted`. Before reporting, the purge waits for its client to reconnect (until one attempt fails,
+// at most 3 s) and asks EXISTS about them: the ones gone were deleted by this run (a quiet server has
+// nobody else deleting them), the others were not and stay for a resume to walk again; only what cannot be asked
+// (the server stays away, or expiry, whose PEXPIRE leaves no trace EXISTS could see) stays unconfirmed.
+// Per-master SCAN cursors are kept so that the purge can be resumed: a saved
 // cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key. Saved
 // cursors carry the server's run id; a server that restarted since (new run id, new hash seed) is walked from the
 // start instead, which is exact too (what was deleted is gone) but slower (InvalidationReport::rescannedNodes).
 //
 // Cluster masters refuse multi-key commands across slots (CROSSSLOT), so there a batch is one UNLINK per slot group.
-// Keys that SCAN returns twice (it may, when the table shrinks under it) are counted and deleted once.
+// Each key once: a standalone server's keyspace is walked in kChains segments of SCAN positions at once, and each
+// chain reports exactly the keys of its own segment. A SCAN page stops wherever its COUNT runs out, so the page that
+// would run past its segment's end (into the next chain's first pages) is thrown away and walked again with a
+// quarter of the COUNT, down to COUNT 1, whose page holds one bucket's keys; when that page still crosses, its
+// bucket is past the end and the chain is done. Segment ends lie on the bucket grid of any table of kChains
+// buckets or more, so the segments never share a key; what this costs is a few short SCANs at each of the
+// kChains - 1 ends, and it keeps nothing in memory. It is what makes a dry run (which deletes nothing) and expiry
+// with jitter (whose keys stay) count and touch each key once; a delete would be exact without it (a key seen again
+// is gone or still in `outstanding`). Within a segment, SCAN returns a key twice only when the server's table
+// shrinks under the walk (to a tenth, as the purge's deletions or someone else's do): deletion then counts and
+// sends it once (`outstanding`, below); a dry run or expiry on a keyspace that collapses meanwhile may count it
+// twice, as SCAN itself would.
 // New keys (InvalidateOptions::NewKeys): deletion follows the matching SCAN pass, page by page. A key created while
 // that pass runs may or may not be seen by it (SCAN's guarantee covers only keys present throughout); one created
 // after it is never touched (Exclude). Include adds one more SCAN pass at the end, whose deletions are the keys that
@@ -72,6 +87,7 @@ private:
         quint64 end = 0;                  // stop once the reversed cursor reaches this; 0 = run until the cursor wraps
         bool done = false;
         bool inFlight = false;
+        int narrowCount = 0;              // > 0: COUNT of the pages that close in on `end` (its last page crossed it)
     };
     struct Node {
         QPointer<RedisClient> client;
@@ -80,6 +96,9 @@ private:
         std::deque<Chunk> pending;        // matches waiting for deletion (Exclude: everything matched)
         std::deque<QList<QPair<int, QByteArray>>> inflightCursors;   // per batch in flight: (chain, cursorBefore)
         QList<QPair<int, QByteArray>> failedCursors;   // of batches that failed (connection lost): never confirmed
+        QList<QList<QByteArray>> unconfirmed;          // the keys of each UNLINK sent but never answered (ask EXISTS)
+        bool resolving = false;                        // waiting for the client to reconnect, or for EXISTS
+        QMetaObject::Connection waitForClient;
         // Keys matched whose deletion has not been answered yet. SCAN returns a key twice when the table shrinks
         // under it (it does, as the purge deletes); a key it returns again after its UNLINK ran cannot exist, so the
         // only duplicates are keys still in here, and they are neither counted nor sent twice.
@@ -94,14 +113,14 @@ private:
         QByteArray resumeCursor() const;  // "cursor/end,cursor/end,…" per chain; "-" for a finished chain
         void setChains(int count, const QByteArray& resume);
     };
-    enum class Phase { Prepare, Match, Delete, Sweep, Measure, Done };
+    enum class Phase { Prepare, Match, Delete, Sweep, Measure, Resolve, Done };
 
     void prepared();
     void startPhase(Phase phase);
     void pump();
     void pumpNode(int index);
     void scanNext(int index, int chain);
-    void onScanReply(int index, int chain, const RedisReply& reply, qint64 sentUs);
+    void onScanReply(int index, int chain, int count, const RedisReply& reply, qint64 sentUs);
     void sendBatch(int index, int maxKeys);
     struct Batch;
     void deleteBatch(int index, const QList<QByteArray>& matched, const QList<QByteArray>& keys, const RedisError& error);
@@ -113,6 +132,9 @@ private:
     void maybeAdvance();
     void measureSample();
     void finish();
+    bool resolveUnconfirmed();        // true: finish() is called again once the unconfirmed keys were asked about
+    void askExists(int index);
+    void resolved(int index);
     void emitProgress();
     quint64 estimatedMatches() const;
     bool deleting() const;
@@ -139,6 +161,8 @@ private:
     QTimer m_throttleTimer;
     std::mt19937_64 m_random;
     bool m_finishing = false;
+    bool m_resolveAsked = false;
+    QTimer m_resolveTimer;
     PurgeSnapshot* m_snapshot = nullptr;
 };
 

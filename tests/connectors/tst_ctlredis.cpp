@@ -1,4 +1,6 @@
 // cachelensctl ping / stats / scan, called through ctl::run with in-memory streams against a real redis-server.
+#include "IsolatedEnvironment.h"   // the audit log and snapshots go to a temporary home
+
 #include "connectors/ctl/Command.h"
 #include "connectors/invalidate/GlobCheck.h"
 

@@ -1,5 +1,7 @@
 // cachelensctl ttl URL KEY [SECONDS|persist], through ctl::run against a real redis-server: shows, sets and removes a
 // TTL, names binary keys in their escaped form, and refuses a TTL that would delete the key.
+#include "IsolatedEnvironment.h"   // the audit log and snapshots go to a temporary home
+
 #include "connectors/ctl/Command.h"
 
 #include "ChildProcess.h"

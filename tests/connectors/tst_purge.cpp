@@ -2,6 +2,8 @@
 // (and the real engine): dry-run count and forecast, exact deletion counts checked against DBSIZE, cancel, a server
 // killed mid-purge, patterns that match nothing or are invalid, the new-key policy, jittered expiry, resume, and
 // the audit row every real run writes first (and that a failed audit write stops the run).
+#include "IsolatedEnvironment.h"   // the audit log and snapshots go to a temporary home
+
 #include "connectors/LocalSource.h"
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"
@@ -248,6 +250,54 @@ private Q_SLOTS:
         m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("hz"), QStringLiteral("10")});
     }
 
+    void everyModeCountsEachKeyOnceOnASegmentedKeyspace_data()
+    {
+        QTest::addColumn<QByteArray>("glob");
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<quint64>("matches");
+        QTest::addRow("dry run, half the namespaces") << QByteArray("bar:ns[0-4]:*") << QStringLiteral("dry run") << 125000ull;
+        QTest::addRow("dry run, every key") << QByteArray("*") << QStringLiteral("dry run") << 250000ull;
+        QTest::addRow("delete") << QByteArray("bar:ns[0-4]:*") << QStringLiteral("delete") << 125000ull;
+        QTest::addRow("expire with jitter") << QByteArray("bar:ns[0-4]:*") << QStringLiteral("expire") << 125000ull;
+    }
+    void everyModeCountsEachKeyOnceOnASegmentedKeyspace()
+    {
+        // 250,000 keys: the standalone keyspace is walked in segments at once, and a SCAN page that runs past the
+        // end of its segment must not count (or expire) keys of the next one a second time.
+        QFETCH(QByteArray, glob);
+        QFETCH(QString, mode);
+        QFETCH(quint64, matches);
+        for (int ns = 0; ns < 10; ++ns)
+            populate(*m_server, 25000, QStringLiteral("bar:ns%1").arg(ns));
+        QCOMPARE(dbsize(*m_server), 250000);
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
+        InvalidateOptions o = options();
+        o.dryRun = mode == QLatin1String("dry run");
+        o.expireJitterSeconds = mode == QLatin1String("expire") ? 600 : 0;
+        // A quiet server gives the same exact count every time.
+        for (int pass = 0; pass < (o.dryRun ? 3 : 1); ++pass) {
+            const InvalidationReport r = run(*s, 60 + quint64(pass), glob, o);
+            QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+            QCOMPARE(r.matched, matches);
+            QCOMPARE(r.deleted, o.dryRun ? 0ull : matches);
+            QCOMPARE(r.keyspace, 250000ull);
+        }
+        if (mode == QLatin1String("delete"))
+            QCOMPARE(dbsize(*m_server), 250000 - qint64(matches));
+        if (mode == QLatin1String("expire")) {
+            // Every match has a TTL (or, given 0 ms, is gone already); no other key has one.
+            const QList<QByteArray> ttls = m_server->cli({QStringLiteral("EVAL"), QStringLiteral(
+                "local c, n, other = '0', 0, 0 repeat local r = redis.call('SCAN', c, 'COUNT', 5000) c = r[1] "
+                "for _, k in ipairs(r[2]) do if redis.call('PTTL', k) >= 0 then "
+                "if string.match(k, '^bar:ns[0-4]:') then n = n + 1 else other = other + 1 end end end "
+                "until c == '0' return {n, other}"), QStringLiteral("0")}).split('\n');
+            QCOMPARE(ttls.size(), 2);
+            QCOMPARE(ttls.at(0).trimmed().toLongLong() + (250000 - dbsize(*m_server)), qint64(matches));
+            QCOMPARE(ttls.at(1).trimmed().toLongLong(), 0);
+            QCOMPARE(auditRows().first().deleted, qint64(matches));
+        }
+    }
+
     void excludePolicyLeavesKeysCreatedAfterTheScanWentBy()
     {
         populate(*m_server, 3000, QStringLiteral("user"));
@@ -378,6 +428,45 @@ private Q_SLOTS:
             QCOMPARE(rest.snapshotPath, first.snapshotPath);
             QVERIFY(first.snapshotKeys + rest.snapshotKeys >= first.deleted + rest.deleted);
         }
+    }
+
+    void deletionsWhoseAnswerWasLostAreCountedOnceTheServerAnswers()
+    {
+        // The connection drops after the server ran some UNLINKs but before their answers came back. The purge asks
+        // EXISTS about them once its client is back, so what they removed is counted, and the resumed part adds up
+        // with it to exactly what left the database.
+        constexpr qint64 kKeys = 500000;
+        populate(*m_server, int(kKeys), QStringLiteral("user"));
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
+        s->call([o = options()](Source* source) { source->invalidatePattern(70, "user:*", o); });
+        QTRY_VERIFY_WITH_TIMEOUT(lastDeleted(*s, 70) >= 20000, 30000);
+        // The server holds writes (CLIENT PAUSE WRITE) until the purge's next UNLINK waits, with the SCANs sent after
+        // it. Then a client whose replies outgrow its 16 KB buffer by a byte is closed at once, its replies unsent,
+        // and writes go on: the UNLINK runs, the SCAN page after it (1,000 keys) outgrows the buffer, and neither
+        // answer is sent.
+        m_server->cli({QStringLiteral("CLIENT"), QStringLiteral("PAUSE"), QStringLiteral("20000"), QStringLiteral("WRITE")});
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->cli({QStringLiteral("INFO"), QStringLiteral("clients")}).contains("blocked_clients:1"),
+                                 10000);
+        m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("client-output-buffer-limit"),
+                       QStringLiteral("normal 1 0 0")});
+        m_server->cli({QStringLiteral("CLIENT"), QStringLiteral("UNPAUSE")});
+        const InvalidationReport first = s->waitForInvalidation(70, 30000);
+        m_server->cli({QStringLiteral("CONFIG"), QStringLiteral("SET"), QStringLiteral("client-output-buffer-limit"),
+                       QStringLiteral("normal 0 0 0")});
+        QVERIFY(first.interrupted);
+        QCOMPARE(first.unconfirmed, 0ull);
+        QCOMPARE(qint64(first.deleted), kKeys - dbsize(*m_server));
+        QCOMPARE(auditRows().first().deleted, qint64(first.deleted));
+
+        QTRY_COMPARE_WITH_TIMEOUT(s->lastState(), ConnectionState::Ready, 10000);
+        InvalidateOptions resume = options();
+        resume.resumeCursors = first.resumeCursors;
+        const InvalidationReport rest = run(*s, 71, "user:*", resume);
+        QVERIFY2(!rest.error.isError(), qPrintable(rest.error.message));
+        QCOMPARE(dbsize(*m_server), 0);
+        QCOMPARE(qint64(first.deleted + rest.deleted), kKeys);
+        const InvalidationReport whole = rest.withEarlierPart(first.asEarlierPart());
+        QCOMPARE(whole.summary(), QStringLiteral("deleted 500,000 of 500,000 keys"));
     }
 
     void localEngineForecastsTheMatchesShareOfRecentReads_data()

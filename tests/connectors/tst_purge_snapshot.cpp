@@ -4,6 +4,8 @@
 // limit stops the purge before it deletes a key it could not snapshot; a server killed mid-restore leaves exact
 // counts; damaged, foreign, missing and locked files are refused with a sentence; the local engine says snapshots
 // are for Redis. Both the purge and the restore are in the audit log.
+#include "IsolatedEnvironment.h"   // the audit log and snapshots go to a temporary home
+
 #include "connectors/LocalSource.h"
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"

@@ -3,6 +3,8 @@
 // prefix with their sizes, previewing members, a dry run, invalidating several tags at once (exact counts, other
 // keys untouched, audit row) and the running application's L1 dropping the keys when the bus message arrives. On the
 // local engine: tags listed with counts, a dry run that counts, and invalidation.
+#include "IsolatedEnvironment.h"   // the audit log and snapshots go to a temporary home
+
 #include "connectors/LocalSource.h"
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"
@@ -157,6 +159,43 @@ private Q_SLOTS:
         QVERIFY(auditRows().isEmpty());   // dry runs change nothing and are not audited
     }
 
+    void redisTagDryRunCountsExactlyWhatTheInvalidationDeletes()
+    {
+        auto shop = redisCache(*m_server, "shop:", "shop-1");
+        auto other = redisCache(*m_server, "other:", "other-1");
+        fillShop(*shop, *other);
+        // Members the invalidation leaves alone: a plain key (not the provider's), one that does not exist, and a
+        // provider value whose header does not carry the tag. The keys carrying both tags are deleted once.
+        m_server->cli({QStringLiteral("SET"), QStringLiteral("shop:stray"), QStringLiteral("plain")});
+        m_server->cli({QStringLiteral("SADD"), QStringLiteral("shop:tag:red"), QStringLiteral("shop:stray"),
+                       QStringLiteral("shop:gone"), QStringLiteral("shop:plain:0")});
+        m_server->cli({QStringLiteral("SADD"), QStringLiteral("shop:tag:loose"), QStringLiteral("shop:stray"),
+                       QStringLiteral("shop:gone")});
+        const qint64 before = dbsize();
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
+
+        const InvalidationReport dry = invalidated(*s, 6, "shop:", {"red", "blue"}, options(true));
+        QVERIFY2(!dry.error.isError(), qPrintable(dry.error.message));
+        QCOMPARE(dry.matched, 55u);
+        QCOMPARE(dry.keyspace, quint64(before));
+        QCOMPARE(dry.summary(), QStringLiteral("55 keys match (dry run, nothing deleted)"));
+        QCOMPARE(dry.sample.size(), 20);
+        for (const QByteArray& key : dry.sample)   // keys it would delete, not the members it would leave
+            QVERIFY2(key.startsWith("shop:red:") || key.startsWith("shop:blue:") || key.startsWith("shop:both:"), key.constData());
+        // A tag whose set holds only plain or missing keys: nothing would be deleted, and nothing is.
+        const InvalidationReport looseDry = invalidated(*s, 7, "shop:", {"loose"}, options(true));
+        QCOMPARE(looseDry.matched, 0u);
+        QCOMPARE(looseDry.keyspace, quint64(before));
+        QCOMPARE(dbsize(), before);
+
+        const InvalidationReport loose = invalidated(*s, 8, "shop:", {"loose"}, options());
+        QCOMPARE(loose.deleted, looseDry.matched);
+        const InvalidationReport r = invalidated(*s, 9, "shop:", {"red", "blue"}, options());
+        QVERIFY2(!r.error.isError(), qPrintable(r.error.message));
+        QCOMPARE(r.deleted, dry.matched);
+        QCOMPARE(m_server->cli({QStringLiteral("GET"), QStringLiteral("shop:stray")}), QByteArray("plain"));
+    }
+
     void redisTagsAreInvalidatedExactlyAndRunningL1CachesDropThem()
     {
         auto shop = redisCache(*m_server, "shop:", "shop-1");
@@ -208,6 +247,23 @@ private Q_SLOTS:
         QCOMPARE(r.deleted, 0u);
         QCOMPARE(m_server->cli({QStringLiteral("GET"), QStringLiteral("shop:tag:odd")}), QByteArray("x"));
         QCOMPARE(auditRows().first().outcome, QStringLiteral("failed"));
+    }
+
+    void localEngineTagDryRunCountsEachKeyOnce()
+    {
+        auto cache = std::make_shared<engine::Cache>();
+        fill(*cache, "red:", 30, {"red"});
+        fill(*cache, "blue:", 20, {"blue"});
+        fill(*cache, "both:", 5, {"red", "blue"});
+        SourceOnWorker s(new LocalSource(cache, guard(QStringLiteral("Local engine"))));
+        s.call([](Source* source) { source->open(); });
+        const InvalidationReport dry = invalidated(s, 2, {}, {"red", "blue"}, options(true));
+        QCOMPARE(dry.matched, 55u);
+        QCOMPARE(dry.keyspace, 55u);
+        const InvalidationReport r = invalidated(s, 3, {}, {"red", "blue"}, options());
+        QCOMPARE(r.deleted, dry.matched);
+        QCOMPARE(r.summary(), QStringLiteral("deleted 55 of 55 keys"));
+        QCOMPARE(cache->stats().entries, 0u);
     }
 
     void localEngineTagsAreListedCountedAndInvalidated()

@@ -294,7 +294,7 @@ void InvalidatePanel::resumePurge()
     const Interrupted earlier = *m_interrupted;
     const QString what = tr("Resume deleting the keys matching %1 on %2? %3 keys were deleted before the interruption.")
                              .arg(QString::fromUtf8(earlier.glob).toHtmlEscaped(), m_connectionName.toHtmlEscaped(),
-                                  QLocale().toString(qulonglong(earlier.deleted)));
+                                  QLocale().toString(qulonglong(earlier.done.deleted)));
     auto* dialog = new ConfirmPurgeDialog(what, m_connectionName, m_production, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_confirm = dialog;
@@ -385,16 +385,10 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
     m_running = 0;
     InvalidationReport r = report;
     const std::optional<Interrupted> earlier = std::exchange(m_resuming, std::nullopt);
-    if (earlier) {   // a resumed run: the report covers both parts
-        // Keys the first part matched but did not delete are matched again after the saved cursor, so they are not
-        // added twice: the whole run matched what the first part deleted plus what the second part matched.
-        r.deleted += earlier->deleted;
-        r.matched = earlier->deleted + report.matched;
-        r.seconds += earlier->seconds;
-    }
+    if (earlier)   // a resumed run: the report covers every part
+        r = r.withEarlierPart(earlier->done);
     if (!r.dryRun && r.interrupted && !r.resumeCursors.isEmpty() && r.what.startsWith(QLatin1String("pattern ")))
-        m_interrupted = Interrupted{r.what.mid(8).toUtf8(), r.resumeCursors, r.matched, r.deleted, r.seconds,
-                                    r.snapshotPath};
+        m_interrupted = Interrupted{r.what.mid(8).toUtf8(), r.resumeCursors, r.asEarlierPart(), r.snapshotPath};
     const QLocale locale;
     m_progress->setRange(0, 1000);
     m_progress->setValue(r.error.isError() || r.cancelled ? m_progress->value() : 1000);
@@ -408,7 +402,7 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
         result += tr("; keys created after the scan went by were left alone");
     if (earlier)
         result += tr("; resumed after an interruption: %1 keys before it, %2 after")
-                      .arg(locale.toString(qulonglong(earlier->deleted)), locale.toString(qulonglong(report.deleted)));
+                      .arg(locale.toString(qulonglong(earlier->done.deleted)), locale.toString(qulonglong(report.deleted)));
     if (m_interrupted)
         result += tr(". Resume continues where it stopped.");
     if (!r.dryRun && r.snapshotKeys > 0)

@@ -102,8 +102,7 @@ private:
     struct Interrupted {
         QByteArray glob;
         QList<QPair<QString, QByteArray>> cursors;
-        quint64 matched = 0, deleted = 0;
-        double seconds = 0;
+        InvalidationReport::EarlierPart done;   // added to the resumed run's report
         QString snapshotPath;       // the resumed run appends to it
     };
     std::optional<Interrupted> m_interrupted;

@@ -86,6 +86,17 @@ class TestKeysPanel : public QObject
                        QStringLiteral("0")});
     }
 
+    // The server's keyspace_hits and keyspace_misses (redis-cli's INFO counts neither).
+    std::pair<qint64, qint64> lookups() const
+    {
+        const QByteArray info = m_server->cli({QStringLiteral("INFO"), QStringLiteral("stats")});
+        const auto field = [&](const QByteArray& name) {
+            const qsizetype at = info.indexOf(name + ':');
+            return info.mid(at + name.size() + 1, info.indexOf('\r', at) - at - name.size() - 1).toLongLong();
+        };
+        return {field("keyspace_hits"), field("keyspace_misses")};
+    }
+
     std::unique_ptr<KeysPanel> scannedPanel(const ConnectionEntry& e)
     {
         auto panel = std::make_unique<KeysPanel>();
@@ -224,6 +235,32 @@ private Q_SLOTS:
         panel->showKey("k24000", KeyType::String);
         QCOMPARE(panel->view()->currentIndex().data().toString(), QStringLiteral("k24000"));
         QTRY_COMPARE(loaded.size(), 1);
+    }
+
+    void openingAKeyInABigNamespaceLooksUpOnlyTheRowsOnScreen()
+    {
+        // `cachelens --connect URL --key bar:ns3:13` in a namespace of 100,000 keys: looking costs the server's
+        // statistics no more than the rows on screen (TYPE and PTTL of each are keyspace lookups), not the 10,000
+        // rows of each page brought into the tree.
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("100000"), QStringLiteral("bar:ns3")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QTRY_VERIFY(!panel->isFetchingDetails());
+        const auto before = lookups();
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->openKey("bar:ns3:13");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->model()->isSorting(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isFetchingDetails(), 15000);
+        // The rows on screen have their details …
+        QTreeView* view = panel->view();
+        const QModelIndex middle = view->indexAt(QPoint(10, view->viewport()->height() / 2));
+        QVERIFY(panel->model()->keyAt(middle).startsWith("bar:ns3:"));
+        QTRY_COMPARE(middle.siblingAtColumn(KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"));
+        // … and that is all that was looked up.
+        const auto after = lookups();
+        QVERIFY2(after.first - before.first <= 500, qPrintable(QString::number(after.first - before.first)));
+        QVERIFY2(after.second - before.second <= 10, qPrintable(QString::number(after.second - before.second)));
     }
 
     void cancelStopsTheScanAndSaysSo()
@@ -368,6 +405,7 @@ private Q_SLOTS:
         auto panel = scannedPanel(entry(QStringLiteral("test")));
         QVERIFY(panel);
         const QModelIndex key = panel->model()->indexOfKey("profile:1");
+        panel->view()->scrollTo(key);   // on screen: its details are asked for
         QTRY_VERIFY(panel->model()->data(key, KeyTreeModel::TtlMsRole).toLongLong() > 0);   // its details arrived
         select(*panel, key);
         panel->editTtlOfSelected();

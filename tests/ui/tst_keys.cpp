@@ -263,6 +263,33 @@ private Q_SLOTS:
         QVERIFY2(after.second - before.second <= 10, qPrintable(QString::number(after.second - before.second)));
     }
 
+    void anOpenedKeyIsSelectedAndOnScreenOnceItsNamespaceIsInOrder()
+    {
+        // `cachelens --key bar:ns3:13` in a namespace of 100,000 keys: the namespace is sorted in slices after its
+        // rows were built and the key first scrolled to; once in order, the key is still the one selected, and on
+        // screen where it now is (not row 13's old place among unsorted rows).
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("100000"), QStringLiteral("bar:ns3")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->openKey("bar:ns3:13");
+        QVERIFY(panel->model()->isSorting());
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->model()->isSorting(), 30000);
+        QTreeView* view = panel->view();
+        const QModelIndex current = view->currentIndex();
+        QCOMPARE(panel->model()->keyAt(current), QByteArray("bar:ns3:13"));
+        QCOMPARE(current.row(), 13);   // natural order: bar:ns3:0 … bar:ns3:13
+        QVERIFY(view->selectionModel()->isRowSelected(current.row(), current.parent()));
+        QTRY_VERIFY2(view->viewport()->rect().contains(view->visualRect(current)),
+                     qPrintable(QStringLiteral("row %1 is at y %2, the view shows rows from %3")
+                                    .arg(current.row())
+                                    .arg(view->visualRect(current).top())
+                                    .arg(view->indexAt(QPoint(0, 0)).row())));
+        QTRY_COMPARE(current.siblingAtColumn(KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"));
+        QCOMPARE(panel->viewer()->key(), QByteArray("bar:ns3:13"));
+    }
+
     void cancelStopsTheScanAndSaysSo()
     {
         m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("300000"), QStringLiteral("bulk")});

@@ -69,6 +69,8 @@ KeysPanel::KeysPanel(QWidget* parent)
     connect(m_model, &KeyTreeModel::sortingChanged, this, [this](bool sorting) {
         if (!isScanning())
             m_progress->setText(progressText());
+        if (!sorting)
+            revealKey();   // its namespace is in order now: where the key really is
         if (!sorting && m_doneAfterSort) {
             const auto [total, cancelled] = *m_doneAfterSort;
             m_doneAfterSort.reset();
@@ -292,6 +294,7 @@ void KeysPanel::setSource(Source* source)
     m_typeQueue.clear();
     m_detailRequests.clear();
     m_detailAsked.clear();
+    m_reveal.clear();
     m_ops.clear();
     m_model->clear();
     m_viewer->setSource(source);
@@ -346,6 +349,7 @@ void KeysPanel::startScan()
     m_typeQueue.clear();
     m_detailRequests.clear();
     m_detailAsked.clear();
+    m_reveal.clear();
     m_typeCursor = 0;
     m_scanId = nextKeysRequestId();
     m_scanned = 0;
@@ -654,6 +658,8 @@ void KeysPanel::onSelectionChanged()
     updateActions();
     const QModelIndex current = m_view->selectionModel()->currentIndex();
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    if (!m_reveal.isEmpty() && !(rows.size() == 1 && m_model->keyAt(rows.first()) == m_reveal))
+        m_reveal.clear();   // the user chose something else meanwhile
     if (rows.size() == 1 && !m_model->isNamespace(rows.first())) {
         const QModelIndex index = rows.first();
         const QByteArray key = m_model->keyAt(index);
@@ -665,14 +671,27 @@ void KeysPanel::onSelectionChanged()
 
 void KeysPanel::showKey(const QByteArray& key, KeyType type)
 {
+    m_reveal = key;
+    revealKey();
+    if (key != m_viewer->key())
+        m_viewer->load(key, type);
+}
+
+void KeysPanel::revealKey()
+{
+    if (m_reveal.isEmpty())
+        return;
+    const QByteArray key = m_reveal;
     const QModelIndex index = m_model->indexOfKey(key);   // invalid when the client-side filter hides it
     if (index.isValid()) {
         m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
         m_view->scrollTo(index);
     }
-    if (key != m_viewer->key())
-        m_viewer->load(key, type);
+    // A namespace too big to sort at once (KeyTreeModel::kSyncSortRows) is put in order in slices after its rows
+    // were built, and the row scrolled to above holds another key by then: sortingChanged(false) shows it again.
+    if (!m_model->isSorting())
+        m_reveal.clear();
 }
 
 void KeysPanel::openKey(const QByteArray& key)

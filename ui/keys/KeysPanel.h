@@ -116,6 +116,7 @@ private:
     void onError(quint64 requestId, const SourceError& error);
     void fetchVisibleDetails();
     void pumpDetails();
+    void revealKey();
     void onSelectionChanged();
     void updateActions();
     void setStatus(const QString& text);
@@ -163,6 +164,7 @@ private:
     QList<QByteArray> m_typeQueue;            // the type filter's background fetch
     QHash<quint64, QList<QByteArray>> m_detailRequests;   // in flight, by request id
     QSet<QByteArray> m_detailAsked;           // keys of the requests in flight
+    QByteArray m_reveal;                      // a key shown while its namespace is still being sorted
     quint32 m_typeCursor = 0;                 // background type fetch for the type filter
     QHash<quint64, Op> m_ops;
 };

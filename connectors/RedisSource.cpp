@@ -374,6 +374,11 @@ void RedisSource::cancel(quint64 requestId)
         it->scanner->cancel();
 }
 
+DetailCost RedisSource::detailCost() const
+{
+    return {redis::kKeyDetailsCommands, redis::kKeyDetailsLookups};
+}
+
 void RedisSource::keyDetails(quint64 requestId, const QList<QByteArray>& keys)
 {
     if (!ensureClient(requestId))

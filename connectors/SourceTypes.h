@@ -42,6 +42,14 @@ struct KeyEntry {
     std::int64_t memoryBytes = -1;  // -1 not fetched
 };
 
+// What Source::keyDetails costs the server per key, so the Keys panel can say it before it measures many keys:
+// commands sent, and how many of them are keyspace lookups the server counts in its hit rate. Zero for the local
+// engine, whose details are peeks.
+struct DetailCost {
+    int commandsPerKey = 0;
+    int lookupsPerKey = 0;
+};
+
 struct KeyBatch {
     quint64 requestId = 0;
     QVector<KeyEntry> keys;

@@ -24,6 +24,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QDialog>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -672,11 +673,15 @@ private Q_SLOTS:
             if (ns->item(r, MemoryView::NsName)->text() == QStringLiteral("room_messages:*"))
                 QCOMPARE(ns->item(r, MemoryView::NsBound)->text(), QStringLiteral("exact"));   // 20 keys: all measured
         memory->exact(character);
+        QVERIFY(memory->pendingConfirmation());   // every key of a namespace: it asks first
+        memory->pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
         QVERIFY2(memory->statusText().startsWith(QStringLiteral("Exact for character:*: 300 keys measured")),
                  qPrintable(memory->statusText()));
 
         memory->findBigKeys();
+        QVERIFY(memory->pendingConfirmation());
+        memory->pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 15000);
         QStandardItemModel* big = memory->bigKeysModel();
         QVERIFY(big->rowCount() >= 10);
@@ -701,6 +706,8 @@ private Q_SLOTS:
         QSignalSpy finished(panel->memoryView(), &MemoryView::finished);
         panel->measureAction()->trigger();
         QCOMPARE(panel->detailTabs()->currentWidget(), static_cast<QWidget*>(panel->memoryView()));
+        QVERIFY(panel->memoryView()->pendingConfirmation());   // it says its cost first (measuringSaysItsCostFirst)
+        panel->memoryView()->pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
         const qlonglong expected = m_server->cli({QStringLiteral("EVAL"),
                                                   QStringLiteral("local s = 0 for _, k in ipairs(redis.call('KEYS', 'character:*')) do "
@@ -715,6 +722,57 @@ private Q_SLOTS:
         panel->model()->fetchNow(character);
         const QModelIndex published = childNamed(*panel->model(), character, QStringLiteral("published"));
         QCOMPARE(panel->model()->data(published, KeyTreeModel::MemoryRole).toLongLong(), expected);
+    }
+
+    void measuringANamespaceSaysItsCostFirst()
+    {
+        // Measuring every key of a namespace costs the server TYPE, PTTL and MEMORY USAGE per key, the first two
+        // counted in its hit rate: the panel says so before anything is sent, sends nothing when told no, and says
+        // afterwards what it did, which is what the server counted.
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QTRY_VERIFY(!panel->isFetchingDetails());
+        const QModelIndex character = childNamed(*panel->model(), {}, QStringLiteral("character"));
+        select(*panel, character);
+        MemoryView* memory = panel->memoryView();
+        const auto before = lookups();
+        panel->measureAction()->trigger();
+        QDialog* question = memory->pendingConfirmation();
+        QVERIFY(question);
+        const QString cost = question->findChild<QLabel*>(QStringLiteral("measureCost"))->text();
+        QVERIFY2(cost.contains(QStringLiteral("character:*")) && cost.contains(QStringLiteral("It reads 300 keys: 900 commands, about 600 keyspace hits on the server")),
+                 qPrintable(cost));
+        question->reject();
+        QCOMPARE(memory->statusText(), QStringLiteral("Nothing was measured."));
+        QVERIFY(!memory->isBusy());
+        QCOMPARE(lookups(), before);
+        QVERIFY(character.siblingAtColumn(KeyTreeModel::MemoryColumn).data().toString().isEmpty());
+
+        QSignalSpy finished(memory, &MemoryView::finished);
+        panel->measureAction()->trigger();
+        memory->pendingConfirmation()->accept();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QCOMPARE(memory->statusText(),
+                 QStringLiteral("Exact for character:*: 300 keys measured with 900 commands, 600 of them keyspace lookups."));
+        const auto after = lookups();
+        QCOMPARE(after.first - before.first, qint64(600));
+        QCOMPARE(after.second - before.second, qint64(0));
+
+        // A big one can be cancelled, and says how far it got.
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("100000"), QStringLiteral("bar:ns3")});
+        QSignalSpy done(panel.get(), &KeysPanel::scanDone);
+        panel->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        select(*panel, childNamed(*panel->model(), {}, QStringLiteral("bar")));
+        panel->measureAction()->trigger();
+        memory->pendingConfirmation()->accept();
+        QVERIFY(memory->isBusy());
+        QTRY_VERIFY(memory->statusText().startsWith(QStringLiteral("Measuring… ")));
+        memory->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
+        QVERIFY2(memory->statusText().contains(QStringLiteral(", cancelled (the figure covers those only).")),
+                 qPrintable(memory->statusText()));
+        QVERIFY(!memory->statusText().contains(QStringLiteral(" 100,000 keys measured")));
     }
 
     void localEngineStartsWithDemoNamespaces()

@@ -198,9 +198,10 @@ void KeysPanel::buildUi()
     m_ttl->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_ttl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(m_ttl, &QAction::triggered, this, &KeysPanel::editTtlOfSelected);
-    m_measure = new QAction(tr("Measure &Memory"), this);
+    m_measure = new QAction(tr("Measure &Memory…"), this);
     m_measure->setObjectName(QStringLiteral("measureMemoryAction"));
-    m_measure->setToolTip(tr("Measure every key of this namespace (MEMORY USAGE) and show its total"));
+    m_measure->setToolTip(tr("Measure every key of this namespace (MEMORY USAGE) and show its total; says what that "
+                             "costs the server first"));
     connect(m_measure, &QAction::triggered, this, [this] {
         const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
         if (rows.size() != 1 || !m_model->isNamespace(rows.first()))

@@ -533,20 +533,16 @@ void DashboardPanel::redraw()
 
 void DashboardPanel::updateLookupNotes()
 {
+    // An opened recording says so too: history.db keeps the server's counters only, so its figures are raw.
     const QLocale locale;
     QStringList notes;
-    int live = 0;
-    for (const auto& e : m_entries)
-        live += e->isRecording() ? 0 : 1;
     for (const auto& e : m_entries) {
-        if (e->isRecording())
-            continue;
         const std::deque<RatePoint>& points = e->series->points();
         const auto last = std::find_if(points.rbegin(), points.rend(), [](const RatePoint& p) { return p.interval > 0; });
         if (last == points.rend())
             continue;   // no rates yet
         const QString note = ownLookupNote(*last, locale);
-        notes << (live > 1 ? tr("%1: %2").arg(e->series->name(), note) : note);
+        notes << (m_entries.size() > 1 ? tr("%1: %2").arg(e->series->name(), note) : note);
     }
     const QString text = notes.join(QStringLiteral("; "));
     for (Metric m : {Metric::HitsPerSec, Metric::HitRate})

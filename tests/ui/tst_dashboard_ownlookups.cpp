@@ -148,6 +148,8 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(!top.siblingAtColumn(KeyTreeModel::TypeColumn).data().toString().isEmpty(), 10000);
         }
         keys.setTypeFilter(KeyType::Hash);
+        QVERIFY(keys.pendingConfirmation());   // every loaded key's type: it says the cost first
+        keys.pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(keys.model()->unknownTypeCount(), 0u, 60000);
         keys.setTypeFilter(KeyType::Unknown);
         const int samplesWhileBrowsing = int(applied.size());

@@ -24,6 +24,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -197,6 +198,35 @@ private Q_SLOTS:
         QCOMPARE(started.size(), 0);
         QVERIFY2(panel->statusText().contains(globProblem(QByteArrayLiteral("character:["))), qPrintable(panel->statusText()));
         QCOMPARE(panel->model()->loadedKeys(), 335u);
+    }
+
+    void aTypeFilterOverManyKeysSaysItsCostFirst()
+    {
+        // Filtering by type reads the type of every loaded key: past a screenful, the panel says what that costs
+        // the server before it sends anything, and leaves the filter as it was when told no.
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("5000"), QStringLiteral("bulk")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QTRY_VERIFY(!panel->isFetchingDetails());
+        const auto before = lookups();
+        panel->setTypeFilter(KeyType::Hash);
+        QDialog* question = panel->pendingConfirmation();
+        QVERIFY(question);
+        const QString cost = question->findChild<QLabel*>(QStringLiteral("readCost"))->text();
+        QVERIFY2(cost.contains(QStringLiteral("It reads 5,335 keys: 16,005 commands, about 10,670 keyspace hits on the server")),
+                 qPrintable(cost));
+        question->reject();
+        QCOMPARE(panel->model()->filterType(), KeyType::Unknown);
+        QCOMPARE(panel->findChild<QComboBox*>(QStringLiteral("typeFilter"))->currentData().toInt(), int(KeyType::Unknown));
+        QCOMPARE(panel->statusText(), QStringLiteral("The type filter was left as it was."));
+        QVERIFY(!panel->isFetchingDetails());
+        QCOMPARE(lookups(), before);
+
+        panel->setTypeFilter(KeyType::Hash);
+        panel->pendingConfirmation()->accept();
+        QCOMPARE(panel->model()->filterType(), KeyType::Hash);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->unknownTypeCount(), 0u, 15000);
+        QCOMPARE(panel->model()->visibleKeys(), 1u);   // profile:1
     }
 
     void aFlatKeyspaceListsAPageAndMoreAsYouScroll()
@@ -739,7 +769,7 @@ private Q_SLOTS:
         panel->measureAction()->trigger();
         QDialog* question = memory->pendingConfirmation();
         QVERIFY(question);
-        const QString cost = question->findChild<QLabel*>(QStringLiteral("measureCost"))->text();
+        const QString cost = question->findChild<QLabel*>(QStringLiteral("readCost"))->text();
         QVERIFY2(cost.contains(QStringLiteral("character:*")) && cost.contains(QStringLiteral("It reads 300 keys: 900 commands, about 600 keyspace hits on the server")),
                  qPrintable(cost));
         question->reject();

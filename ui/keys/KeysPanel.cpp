@@ -6,6 +6,7 @@
 #include "ui/keys/DeleteConfirmDialog.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/MemoryView.h"
+#include "ui/keys/ReadCostDialog.h"
 #include "ui/keys/RequestIds.h"
 #include "ui/keys/TtlDialog.h"
 #include "ui/keys/ValueViewer.h"
@@ -617,7 +618,35 @@ void KeysPanel::setClientFilter(const QString& text)
     m_progress->setText(progressText());
 }
 
+QDialog* KeysPanel::pendingConfirmation() const
+{
+    return m_confirm.data();
+}
+
 void KeysPanel::setTypeFilter(KeyType type)
+{
+    // The filter needs the type of every loaded key: beyond a screenful that is a read of many keys, said first.
+    const quint64 unknown = type == KeyType::Unknown ? 0 : m_model->unknownTypeCount();
+    if (unknown > kAskAboveKeys && m_source && m_source->detailCost().commandsPerKey > 0) {
+        if (m_confirm)
+            m_confirm->close();
+        auto* dialog = new ReadCostDialog(tr("Show only %1 keys? The type of every loaded key must be read first.")
+                                              .arg(keyTypeName(type)),
+                                          unknown, m_source, tr("Filter"), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, type] { applyTypeFilter(type); });
+        connect(dialog, &QDialog::rejected, this, [this] {
+            m_type->setCurrentIndex(m_type->findData(int(m_model->filterType())));   // back to what it shows
+            setStatus(tr("The type filter was left as it was."));
+        });
+        m_confirm = dialog;
+        dialog->open();
+        return;
+    }
+    applyTypeFilter(type);
+}
+
+void KeysPanel::applyTypeFilter(KeyType type)
 {
     m_type->setCurrentIndex(m_type->findData(int(type)));
     m_model->setFilter(m_model->filterText(), type);

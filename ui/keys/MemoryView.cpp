@@ -3,10 +3,9 @@
 #include "connectors/Source.h"
 #include "ui/keys/KeyStatsView.h"
 #include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/ReadCostDialog.h"
 #include "ui/keys/RequestIds.h"
 
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -204,47 +203,17 @@ QDialog* MemoryView::pendingConfirmation() const
     return m_confirm.data();
 }
 
-QString MemoryView::costText(quint64 keys) const
-{
-    const QLocale locale;
-    const DetailCost cost = m_source ? m_source->detailCost() : DetailCost{};
-    if (cost.commandsPerKey == 0)
-        return tr("It reads %1 keys; that changes none of the statistics of %2.")
-            .arg(locale.toString(keys), m_source ? m_source->displayName() : QString());
-    return tr("It reads %1 keys: %2 commands, about %3 keyspace hits on the server, which its hit rate counts "
-              "(CacheLens's Dashboard takes them out).")
-        .arg(locale.toString(keys), locale.toString(keys * quint64(cost.commandsPerKey)),
-             locale.toString(keys * quint64(cost.lookupsPerKey)));
-}
-
 QString MemoryView::doneCostText() const
 {
-    if (m_cost.commandsPerKey == 0)
-        return {};
-    const QLocale locale;
-    return tr(" with %1 commands, %2 of them keyspace lookups")
-        .arg(locale.toString(m_measured * quint64(m_cost.commandsPerKey)),
-             locale.toString(m_measured * quint64(m_cost.lookupsPerKey)));
+    return m_source ? ReadCostDialog::sentText(m_measured, m_source) : QString();
 }
 
 void MemoryView::confirmThen(quint64 keys, const QString& what, std::function<void()> run)
 {
     if (m_confirm)
         m_confirm->close();
-    auto* dialog = new QDialog(this);
-    dialog->setObjectName(QStringLiteral("measureConfirmDialog"));
+    auto* dialog = new ReadCostDialog(what, keys, m_source, tr("Measure"), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(tr("Measure memory"));
-    auto* text = new QLabel(what + QLatin1Char(' ') + costText(keys), dialog);
-    text->setObjectName(QStringLiteral("measureCost"));
-    text->setWordWrap(true);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Measure"));
-    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    auto* layout = new QVBoxLayout(dialog);
-    layout->addWidget(text);
-    layout->addWidget(buttons);
     connect(dialog, &QDialog::accepted, this, [this, run = std::move(run)] {
         if (m_source && !isBusy())
             run();
@@ -322,7 +291,6 @@ void MemoryView::findBigKeys()
         m_measured = 0;
         m_queue.clear();
         m_cancelled = false;
-        m_cost = m_source->detailCost();
         m_clock.start();
         m_cancel->setEnabled(true);
         pump();
@@ -335,7 +303,6 @@ void MemoryView::request(const QList<QByteArray>& keys)
     m_toMeasure = quint64(keys.size());
     m_measured = 0;
     m_cancelled = false;
-    m_cost = m_source->detailCost();
     m_clock.start();
     m_cancel->setEnabled(true);
     pump();

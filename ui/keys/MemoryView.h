@@ -87,8 +87,7 @@ private:
     };
     // Opens the question "<what> <cost of measuring `keys` keys>"; `run` runs if it is confirmed.
     void confirmThen(quint64 keys, const QString& what, std::function<void()> run);
-    QString costText(quint64 keys) const;
-    QString doneCostText() const;               // ", 900 commands to the server, 600 of them keyspace lookups"
+    QString doneCostText() const;               // " with 900 commands, 600 of them keyspace lookups"
     void startExact(const QModelIndex& ns);
     void request(const QList<QByteArray>& keys);
     void pump();
@@ -111,7 +110,6 @@ private:
     quint64 m_measured = 0;
     quint64 m_toMeasure = 0;
     bool m_cancelled = false;
-    DetailCost m_cost;                          // the source's, when the job started
     QElapsedTimer m_clock;
     QPointer<QDialog> m_confirm;
     QStandardItemModel* m_nsModel;

@@ -95,6 +95,8 @@ void LocalSource::sample()
     out.memoryBytes = std::int64_t(s.bytes);
     out.runId = m_runId;
     out.uptimeSeconds = m_uptime.elapsed() / 1000;
+    // Everything CacheLens reads here is a peek: none of it is in the engine's hits and misses.
+    out.ownHits = out.ownMisses = out.ownUncountable = 0;
     Q_EMIT statsSample(out);
 }
 
@@ -210,7 +212,8 @@ void LocalSource::fetchValue(quint64 requestId, const QByteArray& key, const QBy
         return;
     }
     const qint64 chunk = pageSize > 0 ? pageSize : 64 * 1024;
-    const bool present = m_cache->read(view(key), [&](std::string_view value) {
+    // A peek, like keyDetails: reading a value to show it is not an access the engine's hit rate should count.
+    const bool present = m_cache->peekValue(view(key), [&](std::string_view value) {
         page.total = std::int64_t(value.size());
         const auto from = std::min<std::size_t>(std::size_t(offset), value.size());
         const auto len = std::min<std::size_t>(std::size_t(chunk), value.size() - from);

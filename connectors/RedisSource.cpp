@@ -163,6 +163,7 @@ void RedisSource::sample()
         return;
     struct Gather {
         QVector<std::optional<redis::ServerInfo>> infos;   // per node, in masters() order; empty: no answer
+        QVector<redis::LookupCounts> own;                  // the node's own lookups when its INFO reply came
         QStringList failures;
         int left = 0;
     };
@@ -174,6 +175,7 @@ void RedisSource::sample()
     }
     gather->left = int(nodes.size());
     gather->infos.resize(nodes.size());
+    gather->own.resize(nodes.size());
     QStringList labels;
     for (redis::RedisClient* node : nodes)
         labels << node->endpoint().label();
@@ -193,6 +195,10 @@ void RedisSource::sample()
         }
         if (!total)
             return;
+        redis::LookupCounts own;
+        for (qsizetype i = 0; i < gather->infos.size(); ++i)
+            if (gather->infos.at(i))
+                own += gather->own.at(i);
         const redis::ServerInfo& info = *total;
         StatsSample s;
         s.sourceId = m_id;
@@ -214,6 +220,9 @@ void RedisSource::sample()
         s.ownBytesOut = qint64(load.bytesOut);
         s.ownLatencyP50Ms = load.latencyP50Ms;
         s.ownLatencyP99Ms = load.latencyP99Ms;
+        s.ownHits = qint64(own.hits);
+        s.ownMisses = qint64(own.misses);
+        s.ownUncountable = qint64(own.uncountable);
         if (m_cluster) {
             for (qsizetype i = 0; i < gather->infos.size(); ++i) {
                 const auto& node = gather->infos.at(i);
@@ -230,17 +239,25 @@ void RedisSource::sample()
                 n.memoryBytes = node->usedMemory;
                 n.clients = node->connectedClients;
                 n.opsPerSecond = node->instantaneousOpsPerSec;
+                n.ownHits = qint64(gather->own.at(i).hits);
+                n.ownMisses = qint64(gather->own.at(i).misses);
+                n.ownUncountable = qint64(gather->own.at(i).uncountable);
                 s.nodes.append(n);
             }
         }
         Q_EMIT statsSample(s);
     };
     for (qsizetype i = 0; i < nodes.size(); ++i) {
-        nodes.at(i)->command({QByteArrayLiteral("INFO")}, this, [gather, finish, i](const RedisReply& reply) {
-            if (reply.isError())
+        redis::RedisClient* node = nodes.at(i);
+        node->command({QByteArrayLiteral("INFO")}, this, [gather, finish, i, node](const RedisReply& reply) {
+            if (reply.isError()) {
                 gather->failures << reply.error().message;
-            else
+            } else {
                 gather->infos[i] = redis::ServerInfo::parse(reply.bytes());
+                // Read now: every command this connection sent before INFO has been answered (and counted), none
+                // sent after it has run yet, so these are exactly the own lookups inside this INFO.
+                gather->own[i] = node->lookups();
+            }
             if (--gather->left == 0)
                 finish();
         });
@@ -362,6 +379,11 @@ void RedisSource::cancel(quint64 requestId)
     auto it = m_scans.find(requestId);
     if (it != m_scans.end())
         it->scanner->cancel();
+}
+
+DetailCost RedisSource::detailCost() const
+{
+    return {redis::kKeyDetailsCommands, redis::kKeyDetailsLookups};
 }
 
 void RedisSource::keyDetails(quint64 requestId, const QList<QByteArray>& keys)

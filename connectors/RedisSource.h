@@ -50,6 +50,7 @@ public:
     Kind kind() const override { return Kind::Redis; }
     QString id() const override { return m_id; }
     QString displayName() const override { return m_displayName; }
+    DetailCost detailCost() const override;
 
     static SourceError toSourceError(const redis::RedisError& error);
 

@@ -37,6 +37,7 @@ public:
     virtual Kind kind() const = 0;
     virtual QString id() const = 0;            // stable id ("local", or the profile id)
     virtual QString displayName() const = 0;   // "Local engine", "prod-cache (redis://…:6379)"
+    virtual DetailCost detailCost() const { return {}; }   // what keyDetails costs the server per key
 
 public Q_SLOTS:
     virtual void open() = 0;                   // connect; stateChanged reports progress

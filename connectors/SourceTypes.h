@@ -43,6 +43,14 @@ struct KeyEntry {
     std::int64_t memoryBytes = -1;  // -1 not fetched
 };
 
+// What Source::keyDetails costs the server per key, so the Keys panel can say it before it measures many keys:
+// commands sent, and how many of them are keyspace lookups the server counts in its hit rate. Zero for the local
+// engine, whose details are peeks.
+struct DetailCost {
+    int commandsPerKey = 0;
+    int lookupsPerKey = 0;
+};
+
 struct KeyBatch {
     quint64 requestId = 0;
     QVector<KeyEntry> keys;
@@ -63,6 +71,7 @@ struct NodeStats {
     std::int64_t hits = -1, misses = -1, evictions = -1, expirations = -1, commands = -1;
     std::int64_t keys = -1, memoryBytes = -1, clients = -1;
     double opsPerSecond = -1;
+    std::int64_t ownHits = -1, ownMisses = -1, ownUncountable = -1;   // CacheLens's own lookups on this node
 };
 
 // Counters are monotonic totals since the source's start (or the server's, for Redis); the dashboard computes
@@ -83,6 +92,10 @@ struct StatsSample {
     // the last few thousand replies. -1 where the source has no wire (the local engine).
     std::int64_t ownCommands = -1, ownBytesIn = -1, ownBytesOut = -1;
     double ownLatencyP50Ms = -1, ownLatencyP99Ms = -1;
+    // CacheLens's own keyspace lookups, counters counted like hits and misses and included in them: the hits and
+    // misses the server counted for CacheLens's commands, and its commands whose lookups could not be counted (Lua
+    // scripts). The dashboard takes them out of the hit rate. -1: the source cannot tell; its figures are raw.
+    std::int64_t ownHits = -1, ownMisses = -1, ownUncountable = -1;
     // A cluster: every answering master's own figures (the fields above are their sum); empty for one server.
     QVector<NodeStats> nodes;
     // The L1+L2 provider demo (ProviderDemoSource), summed over its two instances; -1 for every other source.

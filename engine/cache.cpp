@@ -291,6 +291,17 @@ std::int64_t Cache::peekValueSize(std::string_view key)
     return std::int64_t(v.isCompressed() ? inflate(v.value()).size() : v.value().size());
 }
 
+bool Cache::peekValue(std::string_view key, const std::function<void(std::string_view)>& f)
+{
+    if (!enabled_) return false;
+    bool stale = false;
+    const ValueRef v = provider_->peek(fullKey(key), stale, /*record*/ false);
+    if (!v || stale) return false;
+    if (v.isCompressed()) f(inflate(v.value()));
+    else f(v.value());
+    return true;
+}
+
 int Cache::accessFrequency(std::string_view key) const
 {
     return memory_ ? memory_->accessFrequency(fullKey(key)) : -1;

@@ -176,6 +176,9 @@ public:
     // bytes (uncompressed), -1 when absent or stale; and the policy's access-frequency estimate (Store), -1 when the
     // policy keeps none or the provider is not the memory store.
     std::int64_t peekValueSize(std::string_view key);
+    // The value itself, for inspection as above (the Keys panel's value viewer): f(value) for a fresh entry, then
+    // true; false when absent or stale. Nothing is counted and the policy is not told.
+    bool peekValue(std::string_view key, const std::function<void(std::string_view)>& f);
     int accessFrequency(std::string_view key) const;
     // Remaining TTL in ms; -2 no such key, -1 no expiry (Redis PTTL).
     std::int64_t pttl(std::string_view key);

@@ -10,6 +10,8 @@ QString OwnLoadMeter::Reading::text() const
     if (!valid)
         return {};
     QString out = QCoreApplication::translate("OwnLoadMeter", "CacheLens: %1").arg(rate);
+    if (!lookups.isEmpty())
+        out += QStringLiteral(", ") + lookups;
     if (!latency.isEmpty())
         out += QStringLiteral(", ") + latency;
     return out;
@@ -26,8 +28,14 @@ OwnLoadMeter::Reading OwnLoadMeter::update(const StatsSample& sample)
     QString rate = QStringLiteral("…");
     if (m_last && m_last->sourceId == sample.sourceId && sample.ownCommands >= m_last->ownCommands) {
         const double seconds = double(m_last->time.msecsTo(sample.time)) / 1000.0;
-        if (seconds > 0)
+        if (seconds > 0) {
             rate = locale.toString(double(sample.ownCommands - m_last->ownCommands) / seconds, 'f', 0);
+            const std::int64_t lookups = sample.ownHits + sample.ownMisses;
+            const std::int64_t before = m_last->ownHits + m_last->ownMisses;
+            if (sample.ownHits >= 0 && m_last->ownHits >= 0 && lookups >= before)
+                r.lookups = QCoreApplication::translate("OwnLoadMeter", "%1 lookups/s")
+                                .arg(locale.toString(double(lookups - before) / seconds, 'f', 0));
+        }
     }
     m_last = sample;
     r.valid = true;

@@ -87,7 +87,7 @@ void fetchKeyDetails(CommandSink& client, const QList<QByteArray>& keys, bool wi
     auto state = std::make_shared<State>();
     state->entries.resize(keys.size());
     state->done = std::move(done);
-    const int perKey = withMemory ? 3 : 2;
+    const int perKey = withMemory ? kKeyDetailsCommands : kKeyDetailsCommands - 1;
     state->left = keys.size() * perKey;
     if (keys.isEmpty()) {
         QMetaObject::invokeMethod(context, [state] { state->done({}, {}); }, Qt::QueuedConnection);

@@ -22,6 +22,9 @@ KeyType keyTypeFromName(const QByteArray& name);   // reply of TYPE: "string", "
 // of 3 per key. Entries come back in the order of `keys`; a key deleted meanwhile has type None. `firstError` is the
 // first error reply (other keys are still filled); MEMORY USAGE unknown to the server (Redis < 4) leaves -1.
 using KeyDetailsDone = std::function<void(QVector<KeyEntry> entries, RedisError firstError)>;
+// Per key with memory: three commands, two of them keyspace lookups (TYPE, PTTL; MEMORY USAGE counts none).
+inline constexpr int kKeyDetailsCommands = 3;
+inline constexpr int kKeyDetailsLookups = 2;
 void fetchKeyDetails(CommandSink& client, const QList<QByteArray>& keys, bool withMemory, QObject* context,
                      KeyDetailsDone done);
 

@@ -16,6 +16,8 @@ struct RedisClient::Pending {
     qint64 sentNs = -1;
     int timeoutMs = 0;
     QByteArray wire;            // formatted command, kept only while waiting for the first Ready
+    LookupRule lookup = LookupRule::None;
+    qsizetype keys = 0;         // key arguments, for EXISTS
 };
 
 ClientLoad& ClientLoad::operator+=(const ClientLoad& other)
@@ -26,6 +28,7 @@ ClientLoad& ClientLoad::operator+=(const ClientLoad& other)
     bytesIn += other.bytesIn;
     latencyP50Ms = std::max(latencyP50Ms, other.latencyP50Ms);
     latencyP99Ms = std::max(latencyP99Ms, other.latencyP99Ms);
+    lookups += other.lookups;
     return *this;
 }
 
@@ -323,6 +326,8 @@ void RedisClient::command(const QList<QByteArray>& args, QObject* context, Callb
     if (earlier || !m_timeoutTimer.isActive())
         armTimeoutTimer();
     pending->wire = formatCommand(args);
+    pending->lookup = lookupRule(args);
+    pending->keys = args.size() - 1;
     if (m_state == ConnectionState::Ready)
         send(pending);
     else
@@ -356,6 +361,7 @@ void RedisClient::onReadyRead()
         }
         const std::shared_ptr<Pending> pending = std::move(m_inflight.front());
         m_inflight.pop_front();
+        m_load.lookups += countLookups(pending->lookup, pending->keys, *reply);   // before deliver: even when late
         deliver(*pending, *reply);
         if (!self || generation != m_generation)
             return;   // the callback closed or destroyed the client, or the connection was dropped

@@ -12,6 +12,7 @@
 #include "connectors/ConnectionUrl.h"
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/CommandSink.h"
+#include "connectors/redis/KeyspaceLookups.h"
 #include "connectors/redis/LatencyWindow.h"
 #include "connectors/redis/RedisReply.h"
 #include "connectors/redis/Transport.h"
@@ -39,6 +40,7 @@ struct ClientLoad {
     quint64 bytesIn = 0;
     double latencyP50Ms = 0;   // round trip from write to reply, over the last LatencyWindow::kCapacity replies
     double latencyP99Ms = 0;
+    LookupCounts lookups;      // keyspace hits and misses the server counted for our replies (KeyspaceLookups.h)
     ClientLoad& operator+=(const ClientLoad& other);   // for a cluster: counters add, latencies take the worst
 };
 
@@ -78,6 +80,10 @@ public:
     void command(const QList<QByteArray>& args, QObject* context, Callback callback, int timeoutMs = 0) override;
 
     ClientLoad load() const;
+    // The keyspace lookups counted so far, from every reply read (a reply that came after its timeout included: the
+    // server counted it). Read in the callback of a command, it covers exactly the commands this connection sent
+    // before that one, which is what makes the Dashboard's correction exact per INFO.
+    const LookupCounts& lookups() const { return m_load.lookups; }
 
     // Called before every connection attempt to find where to connect (Sentinel: the current master). It must call
     // `done` exactly once, from the event loop, with an endpoint or an error (which counts as a failed attempt; a

@@ -129,6 +129,29 @@ private Q_SLOTS:
         QCOMPARE(finished.count(), 1);
     }
 
+    void lookingAtKeysCountsNoLookup()
+    {
+        // The Keys panel's reads (details, values, element counts) are peeks: the engine's hit rate is its users'.
+        auto cache = makeCache();
+        cache->set("a", std::string(100, 'x'));
+        LocalSource source(cache);
+        source.open();
+        QSignalSpy pages(&source, &Source::valueReady);
+        source.keyDetails(1, {"a", "ghost"});
+        source.fetchValue(2, "a", {}, 10);
+        source.fetchValue(3, "ghost", {}, 10);
+        source.keyStats(4, {"a", "ghost"}, true, true);
+        QCOMPARE(pages.size(), 2);
+        QCOMPARE(pages.first().first().value<ValuePage>().bytes, QByteArray(10, 'x'));
+        QSignalSpy samples(&source, &Source::statsSample);
+        source.sample();
+        const auto s = samples.first().first().value<StatsSample>();
+        QCOMPARE(s.hits, 0);
+        QCOMPARE(s.misses, 0);
+        QCOMPARE(s.ownHits, 0);   // and it says so: nothing of CacheLens's is in the figures
+        QCOMPARE(s.ownMisses, 0);
+    }
+
     void ttlEditsAndRemovalReportWhatChanged()
     {
         auto cache = makeCache();

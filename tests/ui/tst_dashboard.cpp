@@ -356,6 +356,33 @@ private Q_SLOTS:
         QCOMPARE(hitRate->graphCount(), 0);
     }
 
+    void hitChartsSayWhatTheyWereCorrectedFor()
+    {
+        ScriptedSource a(QStringLiteral("staging")), b(QStringLiteral("production"));
+        DashboardPanel panel(QString(), nullptr);
+        panel.setSource(&a);
+        const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-10);
+        StatsSample first = scripted(QStringLiteral("staging"), t0, 0, 0);
+        first.ownHits = first.ownMisses = 0;
+        StatsSample second = scripted(QStringLiteral("staging"), t0.addSecs(1), 1500, 100);
+        second.ownHits = 1000;
+        second.ownMisses = 200;
+        Q_EMIT a.statsSample(first);
+        Q_EMIT a.statsSample(second);
+        for (Metric m : {Metric::HitRate, Metric::HitsPerSec})
+            QCOMPARE(panel.chartFor(m)->note(), QStringLiteral("corrected for CacheLens's own 1,200 lookups/s"));
+        QCOMPARE(panel.series(QStringLiteral("staging"))->points().back().hitsPerSec, 500.0);
+        // A source that cannot tell its own lookups: the chart says its figure is the server's raw one.
+        panel.addSource(&b);
+        Q_EMIT b.statsSample(scripted(QStringLiteral("production"), t0, 0, 0));
+        Q_EMIT b.statsSample(scripted(QStringLiteral("production"), t0.addSecs(1), 90, 10));
+        QCOMPARE(panel.chartFor(Metric::HitRate)->note(),
+                 QStringLiteral("staging: corrected for CacheLens's own 1,200 lookups/s; production: the server's raw "
+                                "figure: CacheLens's own lookups cannot be known here"));
+        QCOMPARE(panel.chartFor(Metric::OpsPerSec)->note(), QString());
+        panel.setSource(nullptr);
+    }
+
     void hoverShowsExactValues()
     {
         ScriptedSource source(QStringLiteral("hover"));

@@ -99,6 +99,9 @@ private Q_SLOTS:
         QVERIFY(range.contains(RateCalculator::toKey(morning.addSecs(1))));
         QVERIFY(range.contains(RateCalculator::toKey(morning.addSecs(179))));
         QCOMPARE(s->valueAt(Metric::HitRate, RateCalculator::toKey(morning.addSecs(179)), 5), 60.0);
+        // History keeps the server's counters only: a recording's hit rate is the raw figure, and says so.
+        QCOMPARE(panel.chartFor(Metric::HitRate)->note(),
+                 QStringLiteral("the server's raw figure: CacheLens's own lookups cannot be known here"));
 
         // Compare the two: yesterday's is "before", this morning's "after", with their names as column titles.
         QSignalSpy compared(&panel, &DashboardPanel::recordingsCompared);
@@ -119,6 +122,7 @@ private Q_SLOTS:
 
         panel.closeRecordings();
         QVERIFY(panel.openRecordingIds().isEmpty());
+        QCOMPARE(panel.chartFor(Metric::HitRate)->note(), QString());
         QVERIFY(!panel.chartFor(Metric::HitRate)->graphFor(id, Metric::HitRate));
         QVERIFY(!c.hasComparison());
         QVERIFY2(guard.warnings().isEmpty(), qPrintable(guard.warnings().join(QLatin1Char('\n'))));

@@ -26,6 +26,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
+#include <QDialog>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -86,6 +88,17 @@ class TestKeysPanel : public QObject
                        QStringLiteral("c")});
         m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', %1, 'binary\\255value')").arg(QString::fromLatin1(kBinaryKeyLua).mid(7)),
                        QStringLiteral("0")});
+    }
+
+    // The server's keyspace_hits and keyspace_misses (redis-cli's INFO counts neither).
+    std::pair<qint64, qint64> lookups() const
+    {
+        const QByteArray info = m_server->cli({QStringLiteral("INFO"), QStringLiteral("stats")});
+        const auto field = [&](const QByteArray& name) {
+            const qsizetype at = info.indexOf(name + ':');
+            return info.mid(at + name.size() + 1, info.indexOf('\r', at) - at - name.size() - 1).toLongLong();
+        };
+        return {field("keyspace_hits"), field("keyspace_misses")};
     }
 
     std::unique_ptr<KeysPanel> scannedPanel(const ConnectionEntry& e)
@@ -189,6 +202,35 @@ private Q_SLOTS:
         QCOMPARE(panel->model()->loadedKeys(), 335u);
     }
 
+    void aTypeFilterOverManyKeysSaysItsCostFirst()
+    {
+        // Filtering by type reads the type of every loaded key: past a screenful, the panel says what that costs
+        // the server before it sends anything, and leaves the filter as it was when told no.
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("5000"), QStringLiteral("bulk")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QTRY_VERIFY(!panel->isFetchingDetails());
+        const auto before = lookups();
+        panel->setTypeFilter(KeyType::Hash);
+        QDialog* question = panel->pendingConfirmation();
+        QVERIFY(question);
+        const QString cost = question->findChild<QLabel*>(QStringLiteral("readCost"))->text();
+        QVERIFY2(cost.contains(QStringLiteral("It reads 5,335 keys: 16,005 commands, about 10,670 keyspace hits on the server")),
+                 qPrintable(cost));
+        question->reject();
+        QCOMPARE(panel->model()->filterType(), KeyType::Unknown);
+        QCOMPARE(panel->findChild<QComboBox*>(QStringLiteral("typeFilter"))->currentData().toInt(), int(KeyType::Unknown));
+        QCOMPARE(panel->statusText(), QStringLiteral("The type filter was left as it was."));
+        QVERIFY(!panel->isFetchingDetails());
+        QCOMPARE(lookups(), before);
+
+        panel->setTypeFilter(KeyType::Hash);
+        panel->pendingConfirmation()->accept();
+        QCOMPARE(panel->model()->filterType(), KeyType::Hash);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->unknownTypeCount(), 0u, 15000);
+        QCOMPARE(panel->model()->visibleKeys(), 1u);   // profile:1
+    }
+
     void aFlatKeyspaceListsAPageAndMoreAsYouScroll()
     {
         // 25,000 keys without a separator: the root shows a page of them (the view would otherwise lay out every
@@ -226,6 +268,59 @@ private Q_SLOTS:
         panel->showKey("k24000", KeyType::String);
         QCOMPARE(panel->view()->currentIndex().data().toString(), QStringLiteral("k24000"));
         QTRY_COMPARE(loaded.size(), 1);
+    }
+
+    void openingAKeyInABigNamespaceLooksUpOnlyTheRowsOnScreen()
+    {
+        // `cachelens --connect URL --key bar:ns3:13` in a namespace of 100,000 keys: looking costs the server's
+        // statistics no more than the rows on screen (TYPE and PTTL of each are keyspace lookups), not the 10,000
+        // rows of each page brought into the tree.
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("100000"), QStringLiteral("bar:ns3")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QTRY_VERIFY(!panel->isFetchingDetails());
+        const auto before = lookups();
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->openKey("bar:ns3:13");
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->model()->isSorting(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isFetchingDetails(), 15000);
+        // The rows on screen have their details …
+        QTreeView* view = panel->view();
+        const QModelIndex middle = view->indexAt(QPoint(10, view->viewport()->height() / 2));
+        QVERIFY(panel->model()->keyAt(middle).startsWith("bar:ns3:"));
+        QTRY_COMPARE(middle.siblingAtColumn(KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"));
+        // … and that is all that was looked up.
+        const auto after = lookups();
+        QVERIFY2(after.first - before.first <= 500, qPrintable(QString::number(after.first - before.first)));
+        QVERIFY2(after.second - before.second <= 10, qPrintable(QString::number(after.second - before.second)));
+    }
+
+    void anOpenedKeyIsSelectedAndOnScreenOnceItsNamespaceIsInOrder()
+    {
+        // `cachelens --key bar:ns3:13` in a namespace of 100,000 keys: the namespace is sorted in slices after its
+        // rows were built and the key first scrolled to; once in order, the key is still the one selected, and on
+        // screen where it now is (not row 13's old place among unsorted rows).
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("100000"), QStringLiteral("bar:ns3")});
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QSignalSpy loaded(panel->viewer(), &ValueViewer::loaded);
+        panel->openKey("bar:ns3:13");
+        QVERIFY(panel->model()->isSorting());
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->model()->isSorting(), 30000);
+        QTreeView* view = panel->view();
+        const QModelIndex current = view->currentIndex();
+        QCOMPARE(panel->model()->keyAt(current), QByteArray("bar:ns3:13"));
+        QCOMPARE(current.row(), 13);   // natural order: bar:ns3:0 … bar:ns3:13
+        QVERIFY(view->selectionModel()->isRowSelected(current.row(), current.parent()));
+        QTRY_VERIFY2(view->viewport()->rect().contains(view->visualRect(current)),
+                     qPrintable(QStringLiteral("row %1 is at y %2, the view shows rows from %3")
+                                    .arg(current.row())
+                                    .arg(view->visualRect(current).top())
+                                    .arg(view->indexAt(QPoint(0, 0)).row())));
+        QTRY_COMPARE(current.siblingAtColumn(KeyTreeModel::TypeColumn).data().toString(), QStringLiteral("string"));
+        QCOMPARE(panel->viewer()->key(), QByteArray("bar:ns3:13"));
     }
 
     void cancelStopsTheScanAndSaysSo()
@@ -370,6 +465,7 @@ private Q_SLOTS:
         auto panel = scannedPanel(entry(QStringLiteral("test")));
         QVERIFY(panel);
         const QModelIndex key = panel->model()->indexOfKey("profile:1");
+        panel->view()->scrollTo(key);   // on screen: its details are asked for
         QTRY_VERIFY(panel->model()->data(key, KeyTreeModel::TtlMsRole).toLongLong() > 0);   // its details arrived
         select(*panel, key);
         panel->editTtlOfSelected();
@@ -655,11 +751,15 @@ private Q_SLOTS:
             if (ns->item(r, MemoryView::NsName)->text() == QStringLiteral("room_messages:*"))
                 QCOMPARE(ns->item(r, MemoryView::NsBound)->text(), QStringLiteral("exact"));   // 20 keys: all measured
         memory->exact(character);
+        QVERIFY(memory->pendingConfirmation());   // every key of a namespace: it asks first
+        memory->pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
         QVERIFY2(memory->statusText().startsWith(QStringLiteral("Exact for character:*: 300 keys measured")),
                  qPrintable(memory->statusText()));
 
         memory->findBigKeys();
+        QVERIFY(memory->pendingConfirmation());
+        memory->pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 3, 15000);
         QStandardItemModel* big = memory->bigKeysModel();
         QVERIFY(big->rowCount() >= 10);
@@ -684,6 +784,8 @@ private Q_SLOTS:
         QSignalSpy finished(panel->memoryView(), &MemoryView::finished);
         panel->measureAction()->trigger();
         QCOMPARE(panel->detailTabs()->currentWidget(), static_cast<QWidget*>(panel->memoryView()));
+        QVERIFY(panel->memoryView()->pendingConfirmation());   // it says its cost first (measuringSaysItsCostFirst)
+        panel->memoryView()->pendingConfirmation()->accept();
         QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
         const qlonglong expected = m_server->cli({QStringLiteral("EVAL"),
                                                   QStringLiteral("local s = 0 for _, k in ipairs(redis.call('KEYS', 'character:*')) do "
@@ -698,6 +800,57 @@ private Q_SLOTS:
         panel->model()->fetchNow(character);
         const QModelIndex published = childNamed(*panel->model(), character, QStringLiteral("published"));
         QCOMPARE(panel->model()->data(published, KeyTreeModel::MemoryRole).toLongLong(), expected);
+    }
+
+    void measuringANamespaceSaysItsCostFirst()
+    {
+        // Measuring every key of a namespace costs the server TYPE, PTTL and MEMORY USAGE per key, the first two
+        // counted in its hit rate: the panel says so before anything is sent, sends nothing when told no, and says
+        // afterwards what it did, which is what the server counted.
+        auto panel = scannedPanel(entry(QStringLiteral("test")));
+        QVERIFY(panel);
+        QTRY_VERIFY(!panel->isFetchingDetails());
+        const QModelIndex character = childNamed(*panel->model(), {}, QStringLiteral("character"));
+        select(*panel, character);
+        MemoryView* memory = panel->memoryView();
+        const auto before = lookups();
+        panel->measureAction()->trigger();
+        QDialog* question = memory->pendingConfirmation();
+        QVERIFY(question);
+        const QString cost = question->findChild<QLabel*>(QStringLiteral("readCost"))->text();
+        QVERIFY2(cost.contains(QStringLiteral("character:*")) && cost.contains(QStringLiteral("It reads 300 keys: 900 commands, about 600 keyspace hits on the server")),
+                 qPrintable(cost));
+        question->reject();
+        QCOMPARE(memory->statusText(), QStringLiteral("Nothing was measured."));
+        QVERIFY(!memory->isBusy());
+        QCOMPARE(lookups(), before);
+        QVERIFY(character.siblingAtColumn(KeyTreeModel::MemoryColumn).data().toString().isEmpty());
+
+        QSignalSpy finished(memory, &MemoryView::finished);
+        panel->measureAction()->trigger();
+        memory->pendingConfirmation()->accept();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 15000);
+        QCOMPARE(memory->statusText(),
+                 QStringLiteral("Exact for character:*: 300 keys measured with 900 commands, 600 of them keyspace lookups."));
+        const auto after = lookups();
+        QCOMPARE(after.first - before.first, qint64(600));
+        QCOMPARE(after.second - before.second, qint64(0));
+
+        // A big one can be cancelled, and says how far it got.
+        m_server->cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("100000"), QStringLiteral("bar:ns3")});
+        QSignalSpy done(panel.get(), &KeysPanel::scanDone);
+        panel->refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 15000);
+        select(*panel, childNamed(*panel->model(), {}, QStringLiteral("bar")));
+        panel->measureAction()->trigger();
+        memory->pendingConfirmation()->accept();
+        QVERIFY(memory->isBusy());
+        QTRY_VERIFY(memory->statusText().startsWith(QStringLiteral("Measuring… ")));
+        memory->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
+        QVERIFY2(memory->statusText().contains(QStringLiteral(", cancelled (the figure covers those only).")),
+                 qPrintable(memory->statusText()));
+        QVERIFY(!memory->statusText().contains(QStringLiteral(" 100,000 keys measured")));
     }
 
     void localEngineStartsWithDemoNamespaces()

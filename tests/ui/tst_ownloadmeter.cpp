@@ -34,6 +34,13 @@ private Q_SLOTS:
                                         << QStringLiteral("CacheLens: … cmd/s, 1.0 ms p99");
         QTest::addRow("no latency yet") << sample(0, 0, -1) << sample(1000, 10, -1)
                                         << QStringLiteral("CacheLens: 10 cmd/s");
+        StatsSample withLookups = sample(0, 100, 0.4), later = sample(2000, 340, 0.42);
+        withLookups.ownHits = 10;
+        withLookups.ownMisses = 0;
+        later.ownHits = 170;
+        later.ownMisses = 80;
+        QTest::addRow("keyspace lookups it added") << withLookups << later
+                                                  << QStringLiteral("CacheLens: 120 cmd/s, 120 lookups/s, 0.4 ms p99");
         StatsSample local = sample(1000, -1, -1);
         QTest::addRow("source without own load") << sample(0, 10, 1) << local << QString();
     }

@@ -32,6 +32,14 @@ StatsSample sample(double seconds, qint64 hits, qint64 misses, qint64 commands =
     return s;
 }
 
+StatsSample withOwn(StatsSample s, qint64 ownHits, qint64 ownMisses, qint64 ownUncountable = 0)
+{
+    s.ownHits = ownHits;
+    s.ownMisses = ownMisses;
+    s.ownUncountable = ownUncountable;
+    return s;
+}
+
 bool same(double a, double b)
 {
     return (std::isnan(a) && std::isnan(b)) || std::abs(a - b) < 1e-9;
@@ -159,6 +167,58 @@ private Q_SLOTS:
             for (double rate : {r.hitsPerSec, r.missesPerSec, r.opsPerSec, r.evictionsPerSec, r.expirationsPerSec})
                 QVERIFY(std::isnan(rate) || rate >= 0);
         }
+    }
+
+    void ownLookupsAreTakenOut_data()
+    {
+        QTest::addColumn<QVector<StatsSample>>("samples");
+        QTest::addColumn<double>("hitsPerSec");
+        QTest::addColumn<double>("missesPerSec");
+        QTest::addColumn<double>("hitRatePct");
+        QTest::addColumn<double>("ownLookupsPerSec");
+        QTest::addColumn<bool>("uncountable");
+        QTest::addRow("the applications' lookups are what is left")
+            << QVector<StatsSample>{withOwn(sample(0, 0, 0), 0, 0), withOwn(sample(1, 130, 20), 100, 10)} << 30.0
+            << 10.0 << 75.0 << 110.0 << false;
+        QTest::addRow("per second over a 2 s interval")
+            << QVector<StatsSample>{withOwn(sample(0, 0, 0), 0, 0), withOwn(sample(2, 130, 20), 100, 10)} << 15.0
+            << 5.0 << 75.0 << 55.0 << false;
+        QTest::addRow("a source that cannot tell gives the raw figure")
+            << QVector<StatsSample>{sample(0, 0, 0), sample(1, 130, 20)} << 130.0 << 20.0 << (100.0 * 130 / 150)
+            << kNaN << false;
+        QTest::addRow("a new connection's own counters start from zero")
+            << QVector<StatsSample>{withOwn(sample(0, 1000, 100), 500, 50), withOwn(sample(1, 1130, 120), 100, 10)}
+            << 30.0 << 10.0 << 75.0 << 110.0 << false;
+        QTest::addRow("a server restart does not reset CacheLens's counters")
+            << QVector<StatsSample>{withOwn(sample(0, 1000, 0), 100, 0),
+                                    withOwn(sample(1, 50, 10, -1, QStringLiteral("B")), 130, 0)}
+            << 20.0 << 10.0 << (100.0 * 20 / 30) << 30.0 << false;
+        QTest::addRow("a correction never goes below zero")
+            << QVector<StatsSample>{withOwn(sample(0, 0, 0), 0, 0), withOwn(sample(1, 10, 10), 30, 5)} << 0.0 << 5.0
+            << 0.0 << 35.0 << false;
+        QTest::addRow("scripts make the correction partial")
+            << QVector<StatsSample>{withOwn(sample(0, 0, 0), 0, 0, 4), withOwn(sample(1, 30, 10), 0, 0, 6)} << 30.0
+            << 10.0 << 75.0 << 0.0 << true;
+    }
+    void ownLookupsAreTakenOut()
+    {
+        QFETCH(QVector<StatsSample>, samples);
+        QFETCH(double, hitsPerSec);
+        QFETCH(double, missesPerSec);
+        QFETCH(double, hitRatePct);
+        QFETCH(double, ownLookupsPerSec);
+        QFETCH(bool, uncountable);
+        RateCalculator calc(1.0, 0.0);
+        std::vector<RatePoint> points;
+        for (const StatsSample& s : samples)
+            calc.add(s, points);
+        const RatePoint& p = points.back();
+        QVERIFY2(same(p.hitsPerSec, hitsPerSec), qPrintable(QString::number(p.hitsPerSec)));
+        QVERIFY2(same(p.missesPerSec, missesPerSec), qPrintable(QString::number(p.missesPerSec)));
+        QVERIFY2(same(p.hitRatePct, hitRatePct), qPrintable(QString::number(p.hitRatePct)));
+        QVERIFY2(same(p.windowHitRatePct, hitRatePct), qPrintable(QString::number(p.windowHitRatePct)));
+        QVERIFY2(same(p.ownLookupsPerSec, ownLookupsPerSec), qPrintable(QString::number(p.ownLookupsPerSec)));
+        QCOMPARE(p.ownUncountable, uncountable);
     }
 
     void gapPointBreaksEveryLineRightAfterTheLastSample()

@@ -140,6 +140,7 @@ void DashboardPanel::onHistoryLoaded(quint64 requestId, const QVector<StatsSampl
     for (MetricChart* c : std::as_const(m_charts))
         c->refresh();
     updateTiles();
+    updateLookupNotes();
     if (m_recordingComparison)
         finishRecordingComparison();
     scheduleRedraw();
@@ -256,6 +257,7 @@ void DashboardPanel::closeRecordings()
         m_comparisonModel->clear();
     }
     updateTiles();
+    updateLookupNotes();
     scheduleRedraw();
 }
 

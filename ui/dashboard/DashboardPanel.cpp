@@ -35,6 +35,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cachelens::ui {
@@ -262,6 +263,7 @@ void DashboardPanel::removeSource(Source* source)
     if (m_entries.empty())
         m_pollTimer->stop();
     updateTiles();
+    updateLookupNotes();
     scheduleRedraw();
 }
 
@@ -318,6 +320,7 @@ void DashboardPanel::onSample(Source* source, const StatsSample& sample)
     }
     if (!sample.nodes.isEmpty())
         applyNodeSamples(*e, sample);
+    updateLookupNotes();
     if (e->alerts.rules().any()) {
         for (const Alert& alert : e->alerts.evaluate(s.points()))
             raiseAlert(alert, s.name());
@@ -353,6 +356,9 @@ void DashboardPanel::applyNodeSamples(Entry& e, const StatsSample& sample)
         ns.memoryBytes = n.memoryBytes;
         ns.clients = n.clients;
         ns.opsPerSecond = n.opsPerSecond;
+        ns.ownHits = n.ownHits;
+        ns.ownMisses = n.ownMisses;
+        ns.ownUncountable = n.ownUncountable;
         std::vector<RatePoint> points;
         series->calculator().add(ns, points);
         series->append(points);
@@ -523,6 +529,24 @@ void DashboardPanel::redraw()
     for (MetricChart* c : std::as_const(m_charts))
         c->replot(QCustomPlot::rpQueuedReplot);
     Q_EMIT redrawn();
+}
+
+void DashboardPanel::updateLookupNotes()
+{
+    // An opened recording says so too: history.db keeps the server's counters only, so its figures are raw.
+    const QLocale locale;
+    QStringList notes;
+    for (const auto& e : m_entries) {
+        const std::deque<RatePoint>& points = e->series->points();
+        const auto last = std::find_if(points.rbegin(), points.rend(), [](const RatePoint& p) { return p.interval > 0; });
+        if (last == points.rend())
+            continue;   // no rates yet
+        const QString note = ownLookupNote(*last, locale);
+        notes << (m_entries.size() > 1 ? tr("%1: %2").arg(e->series->name(), note) : note);
+    }
+    const QString text = notes.join(QStringLiteral("; "));
+    for (Metric m : {Metric::HitsPerSec, Metric::HitRate})
+        chartFor(m)->setNote(text);
 }
 
 void DashboardPanel::updateTiles()

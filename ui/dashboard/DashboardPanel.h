@@ -155,6 +155,7 @@ private:
     void scheduleRedraw();
     void redraw();
     void updateTiles();
+    void updateLookupNotes();                          // the hit charts say whether CacheLens's lookups are out
     void applyKeyRange(double lower, double upper);
     void drawMarker(const HistoryMarker& marker);
     double liveUpperKey() const;

@@ -72,6 +72,19 @@ QString formatValue(double value, Unit unit, const QLocale& locale)
     return {};
 }
 
+QString ownLookupNote(const RatePoint& latest, const QLocale& locale)
+{
+    if (std::isnan(latest.ownLookupsPerSec))
+        return QCoreApplication::translate("cachelens::ui::Metric",
+                                           "the server's raw figure: CacheLens's own lookups cannot be known here");
+    const double rate = latest.ownLookupsPerSec;
+    QString note = QCoreApplication::translate("cachelens::ui::Metric", "corrected for CacheLens's own %1 lookups/s")
+                       .arg(locale.toString(rate, 'f', rate > 0 && rate < 10 ? 1 : 0));
+    if (latest.ownUncountable)
+        note += QCoreApplication::translate("cachelens::ui::Metric", " (not those of its Lua scripts, which cannot be counted)");
+    return note;
+}
+
 QString formatChange(double now, double before, Unit unit, const QLocale& locale)
 {
     if (std::isnan(now) || std::isnan(before))

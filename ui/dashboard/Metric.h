@@ -27,6 +27,9 @@ Unit metricUnit(Metric metric);
 QString metricName(Metric metric);                    // "hits/s", "hit rate", … (translated)
 double metricValue(const RatePoint& point, Metric metric);   // NaN = nothing to draw
 QString formatValue(double value, Unit unit, const QLocale& locale);   // "1,234.5/s", "97.2 %", "2.3 GiB"
+// How the hits, misses and hit rate of `latest` (a source's last point with rates) relate to CacheLens's own lookups:
+// "corrected for CacheLens's own 1,200 lookups/s", or that they are the server's raw figure.
+QString ownLookupNote(const RatePoint& latest, const QLocale& locale);
 // The signed change from `before` to `now` ("+3.1 points", "−120/s", "+12 MiB"), empty when either is unknown.
 QString formatChange(double now, double before, Unit unit, const QLocale& locale);
 

@@ -75,6 +75,25 @@ MetricChart::MetricChart(const QString& title, QList<Metric> metrics, QWidget* p
     axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 }
 
+void MetricChart::setNote(const QString& note)
+{
+    if (!m_note) {
+        if (note.isEmpty())
+            return;
+        plotLayout()->insertRow(1);
+        m_note = new QCPTextElement(this, note, QFont(font().family(), qMax(6, font().pointSize() - 1)));
+        m_note->setTextColor(QColor(0x55, 0x55, 0x55));
+        plotLayout()->addElement(1, 0, m_note);
+        return;
+    }
+    m_note->setText(note);
+}
+
+QString MetricChart::note() const
+{
+    return m_note ? m_note->text() : QString();
+}
+
 void MetricChart::addSource(const SourceSeries& series)
 {
     for (int i = 0; i < m_metrics.size(); ++i) {

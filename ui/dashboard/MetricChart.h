@@ -21,6 +21,9 @@ public:
     MetricChart(const QString& title, QList<Metric> metrics, QWidget* parent = nullptr);
 
     QString title() const { return m_title; }
+    // A line under the title saying how to read the figures ("corrected for CacheLens's own 1,200 lookups/s").
+    void setNote(const QString& note);
+    QString note() const;
     const QList<Metric>& metrics() const { return m_metrics; }
     Unit unit() const { return metricUnit(m_metrics.first()); }
 
@@ -64,6 +67,7 @@ private:
     void reportUserRange(const QCPRange& before);
 
     QString m_title;
+    QCPTextElement* m_note = nullptr;   // created with the first note
     QList<Metric> m_metrics;
     QList<Line> m_lines;
     QList<QCPAbstractItem*> m_markers;

@@ -117,8 +117,16 @@ void RateCalculator::add(const StatsSample& sample, std::vector<RatePoint>& out)
         m_lookups.clear();
     } else if (m_hasPrevious) {
         p.interval = dt;
-        const double hits = increase(sample.hits, m_previous.hits, restarted);
-        const double misses = increase(sample.misses, m_previous.misses, restarted);
+        double hits = increase(sample.hits, m_previous.hits, restarted);
+        double misses = increase(sample.misses, m_previous.misses, restarted);
+        const double ownHits = increase(sample.ownHits, m_previous.ownHits, false);
+        const double ownMisses = increase(sample.ownMisses, m_previous.ownMisses, false);
+        if (!std::isnan(ownHits) && !std::isnan(ownMisses)) {
+            hits = std::max(0.0, hits - ownHits);
+            misses = std::max(0.0, misses - ownMisses);
+            p.ownLookupsPerSec = (ownHits + ownMisses) / dt;
+            p.ownUncountable = increase(sample.ownUncountable, m_previous.ownUncountable, false) > 0;
+        }
         p.hitsPerSec = hits / dt;
         p.missesPerSec = misses / dt;
         p.evictionsPerSec = increase(sample.evictions, m_previous.evictions, restarted) / dt;

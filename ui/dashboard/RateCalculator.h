@@ -5,6 +5,10 @@
 // Resets: a counter that goes down (CONFIG RESETSTAT, a restart we did not see) restarted from zero inside the
 // interval, so its increase is its current value (what Prometheus' rate() does); after a restart (run_id changed or
 // uptime went down) every counter counts from zero. A rate is therefore never negative.
+// CacheLens's own lookups: a source that counts them (StatsSample::ownHits/ownMisses) has them taken out of the
+// interval's hits and misses, so the hit rate is the applications' own, not moved by someone browsing keys. Their
+// counters are CacheLens's (since its connection opened): a decrease is a new connection, a server restart does not
+// reset them. A correction is never allowed to make hits or misses negative.
 // Gaps: when the previous sample is too old (missed polls) or the source said it disconnected, the interval is not
 // averaged over. A gap point (every value NaN) is emitted first — QCustomPlot breaks a line at NaN — and the sample
 // after the gap only sets the new baseline: its rates are NaN, its gauges are real.
@@ -32,6 +36,10 @@ struct RatePoint {
     double memoryBytes = kNaN, keys = kNaN, clients = kNaN;
     // lookups counted in the last interval (0 without a baseline): windows and before/after comparisons sum these
     double hits = 0, misses = 0;
+    // CacheLens's own lookups in the last interval, already taken out of the hits and misses above, per second;
+    // NaN when the source does not count them (hits and misses are then the server's raw figures).
+    double ownLookupsPerSec = kNaN;
+    bool ownUncountable = false;      // CacheLens also ran commands whose lookups it cannot count (Lua scripts)
     unsigned events = None;
 
     bool isGap() const { return events & Gap; }

@@ -653,6 +653,12 @@ bool KeyTreeModel::isNamespace(const QModelIndex& index) const
     return index.isValid() && !(index.internalId() & kKeyFlag);
 }
 
+bool KeyTreeModel::needsDetails(const QModelIndex& index) const
+{
+    return index.isValid() && (index.internalId() & kKeyFlag)
+           && m_deadline[quint32(index.internalId()) & ~kKeyFlag] == -2;
+}
+
 QByteArray KeyTreeModel::keyAt(const QModelIndex& index) const
 {
     if (!index.isValid() || !(index.internalId() & kKeyFlag))

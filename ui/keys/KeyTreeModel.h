@@ -13,6 +13,9 @@
 //     insertion or layout change (~30 ns a row), so a flat keyspace of a million top-level keys would cost a 30 ms
 //     relayout per batch and per repaint. The rest stay in the node (sorted with it) and come into view when the
 //     view scrolls to the last shown row (showMoreRows, driven by KeysPanel) or when a key is looked up.
+//   - a key's type, TTL and memory arrive when someone asks for them (applyDetails): the model never asks by itself,
+//     so that bringing a page of 10,000 rows into the model costs the server nothing; the panel asks for the rows on
+//     screen (needsDetails).
 // Growth is amortised everywhere (IdIndex moves its slots a few per insert, namespaces live in fixed blocks), so no
 // single batch pays for a rehash or a reallocation of everything loaded before it.
 // The client-side filter (text and type) decides which keys are in the tree; changing it rebuilds the tree from the
@@ -103,6 +106,7 @@ public:
     std::size_t keyBytes() const { return m_arena.size(); }
 
     bool isNamespace(const QModelIndex& index) const;
+    bool needsDetails(const QModelIndex& index) const;   // a key row whose type/TTL/memory have not arrived yet
     QByteArray keyAt(const QModelIndex& index) const;      // empty for a namespace
     QByteArray patternAt(const QModelIndex& index) const;  // glob of a namespace (escaped glob chars), or the key
     QList<QByteArray> keysUnder(const QModelIndex& index) const;   // every key in the tree below (or the key itself)
@@ -132,8 +136,6 @@ public:
     static QString displayKey(QByteArrayView bytes);       // engine::escapeKey as a QString
 
 Q_SIGNALS:
-    // A namespace was expanded and these leaves have no type/TTL/memory yet: the panel asks its source.
-    void detailsWanted(const QList<QByteArray>& keys);
     void rebuildFinished();
     void countsChanged();                                  // loaded or visible counts changed
     void sortingChanged(bool sorting);                     // sliced sorting started / everything is in order
@@ -183,8 +185,7 @@ private:
     bool isExpanded(quint32 n) const { return m_rows.find(n) != m_rows.end(); }
     // n's rows are in the model: n is the root, or a shown row of a node whose rows are (so it has a valid index).
     bool isVisible(quint32 n) const;
-    void expose(quint32 n, std::size_t upTo);              // shows refs up to upTo and asks for their details
-    void requestDetails(const Rows& rows, std::size_t from, std::size_t to);
+    void expose(quint32 n, std::size_t upTo);              // shows refs up to upTo
     // sorting (KeyTreeModelSort.cpp)
     struct RowLess;
     struct SortJob;

@@ -2,8 +2,7 @@
 // `shown` of them are rows of the model, a page (kPageRows) at a time, so that Qt's tree view, which lays out every
 // shown row again after each insertion or layout change, never has a million of them. Rows come into view as a scan
 // delivers them (up to a page), when the view scrolls to the last shown row (showMoreRows), or when a key or a
-// namespace is looked up; the details of keys coming into view are asked for then. Removals leave rows in one pass
-// per node.
+// namespace is looked up. Removals leave rows in one pass per node.
 #include "ui/keys/KeyTreeModel_p.h"
 
 #include <algorithm>
@@ -205,27 +204,13 @@ void KeyTreeModel::expose(quint32 n, std::size_t upTo)
     upTo = std::min(upTo, rows.refs.size());
     if (upTo <= rows.shown)
         return;
-    const std::size_t from = rows.shown;
     if (isVisible(n)) {
-        beginInsertRows(nsIndex(n, 0), int(from), int(upTo) - 1);
+        beginInsertRows(nsIndex(n, 0), int(rows.shown), int(upTo) - 1);
         rows.shown = upTo;
         endInsertRows();
     } else {
         rows.shown = upTo;   // nobody can see these rows yet (an ancestor's row is not shown)
     }
-    requestDetails(rows, from, upTo);
-}
-
-void KeyTreeModel::requestDetails(const Rows& rows, std::size_t from, std::size_t to)
-{
-    QList<QByteArray> unknown;
-    for (std::size_t i = from; i < to; ++i) {
-        const quint32 ref = rows.refs[i];
-        if ((ref & kKeyFlag) && m_deadline[ref & ~kKeyFlag] == -2)
-            unknown.append(keyBytes(ref & ~kKeyFlag).toByteArray());
-    }
-    if (!unknown.isEmpty())
-        Q_EMIT detailsWanted(unknown);
 }
 
 namespace {

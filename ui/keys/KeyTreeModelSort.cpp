@@ -155,9 +155,6 @@ void KeyTreeModel::sort(int column, Qt::SortOrder order)
     }
     remapPersistent(before);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-    for (quint32 n : small)   // other keys may be on the first pages now
-        if (m_rows[n].shown < m_rows[n].refs.size())
-            requestDetails(m_rows[n], 0, m_rows[n].shown);
 }
 
 bool KeyTreeModel::isSorting() const
@@ -251,7 +248,6 @@ void KeyTreeModel::finishSortJob()
     renumber(n);
     remapPersistent(before);
     Q_EMIT layoutChanged(parents, QAbstractItemModel::VerticalSortHint);
-    requestDetails(m_rows[n], 0, m_rows[n].shown);   // the first pages now hold other keys
 }
 
 } // namespace cachelens::ui

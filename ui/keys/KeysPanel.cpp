@@ -6,6 +6,7 @@
 #include "ui/keys/DeleteConfirmDialog.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/MemoryView.h"
+#include "ui/keys/ReadCostDialog.h"
 #include "ui/keys/RequestIds.h"
 #include "ui/keys/TtlDialog.h"
 #include "ui/keys/ValueViewer.h"
@@ -50,7 +51,8 @@ KeysPanel::KeysPanel(QWidget* parent)
       m_ttlTick(new QTimer(this)),
       m_filterDelay(new QTimer(this)),
       m_ingest(new QTimer(this)),
-      m_pageCheck(new QTimer(this))
+      m_pageCheck(new QTimer(this)),
+      m_detailCheck(new QTimer(this))
 {
     setObjectName(QStringLiteral("keysPanel"));
     qRegisterMetaType<KeyBatch>();
@@ -60,7 +62,6 @@ KeysPanel::KeysPanel(QWidget* parent)
     qRegisterMetaType<ValuePage>();
     qRegisterMetaType<KeyStatsBatch>();
     buildUi();
-    connect(m_model, &KeyTreeModel::detailsWanted, this, &KeysPanel::queueDetails);
     connect(m_model, &KeyTreeModel::countsChanged, this, [this] {
         if (!isScanning())
             m_progress->setText(progressText());
@@ -69,6 +70,8 @@ KeysPanel::KeysPanel(QWidget* parent)
     connect(m_model, &KeyTreeModel::sortingChanged, this, [this](bool sorting) {
         if (!isScanning())
             m_progress->setText(progressText());
+        if (!sorting)
+            revealKey();   // its namespace is in order now: where the key really is
         if (!sorting && m_doneAfterSort) {
             const auto [total, cancelled] = *m_doneAfterSort;
             m_doneAfterSort.reset();
@@ -81,16 +84,28 @@ KeysPanel::KeysPanel(QWidget* parent)
     m_ingest->setInterval(0);
     connect(m_ingest, &QTimer::timeout, this, &KeysPanel::ingest);
     // Big nodes show their rows a page at a time: whenever the view may have come to the last shown row of one
-    // (scrolled, rows added or removed, re-sorted), check once on the next turn of the event loop.
+    // (scrolled, rows added or removed, re-sorted), check once on the next turn of the event loop. The same events
+    // may bring rows without details on screen: those are asked for a moment later, once (a fast scroll through a
+    // namespace does not ask for every row that flew by).
     m_pageCheck->setSingleShot(true);
     m_pageCheck->setInterval(0);
     connect(m_pageCheck, &QTimer::timeout, this, &KeysPanel::showMoreRowsInView);
-    const auto checkPages = [this] { m_pageCheck->start(); };
+    m_detailCheck->setSingleShot(true);
+    m_detailCheck->setInterval(50);
+    connect(m_detailCheck, &QTimer::timeout, this, &KeysPanel::fetchVisibleDetails);
+    const auto checkPages = [this] {
+        m_pageCheck->start();
+        if (!m_detailCheck->isActive())
+            m_detailCheck->start();
+    };
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, checkPages);
     connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, checkPages);
     connect(m_view, &QTreeView::expanded, this, checkPages);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, checkPages);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, checkPages);
     connect(m_model, &QAbstractItemModel::layoutChanged, this, checkPages);
+    connect(m_model, &QAbstractItemModel::modelReset, this, checkPages);
+    m_view->viewport()->installEventFilter(this);
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(120);
     connect(m_filterDelay, &QTimer::timeout, this, [this] { setClientFilter(m_filter->text()); });
@@ -184,9 +199,10 @@ void KeysPanel::buildUi()
     m_ttl->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_ttl->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(m_ttl, &QAction::triggered, this, &KeysPanel::editTtlOfSelected);
-    m_measure = new QAction(tr("Measure &Memory"), this);
+    m_measure = new QAction(tr("Measure &Memory…"), this);
     m_measure->setObjectName(QStringLiteral("measureMemoryAction"));
-    m_measure->setToolTip(tr("Measure every key of this namespace (MEMORY USAGE) and show its total"));
+    m_measure->setToolTip(tr("Measure every key of this namespace (MEMORY USAGE) and show its total; says what that "
+                             "costs the server first"));
     connect(m_measure, &QAction::triggered, this, [this] {
         const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
         if (rows.size() != 1 || !m_model->isNamespace(rows.first()))
@@ -276,8 +292,11 @@ void KeysPanel::setSource(Source* source)
     m_incomingOffset = 0;
     m_finished.reset();
     m_ingest->stop();
-    m_detailQueue.clear();
-    m_detailIds.clear();
+    m_visibleQueue.clear();
+    m_typeQueue.clear();
+    m_detailRequests.clear();
+    m_detailAsked.clear();
+    m_reveal.clear();
     m_ops.clear();
     m_model->clear();
     m_viewer->setSource(source);
@@ -328,8 +347,11 @@ void KeysPanel::startScan()
     m_finished.reset();
     m_doneAfterSort.reset();
     m_ingest->stop();
-    m_detailQueue.clear();
-    m_detailIds.clear();
+    m_visibleQueue.clear();
+    m_typeQueue.clear();
+    m_detailRequests.clear();
+    m_detailAsked.clear();
+    m_reveal.clear();
     m_typeCursor = 0;
     m_scanId = nextKeysRequestId();
     m_scanned = 0;
@@ -493,9 +515,52 @@ void KeysPanel::finishScan(const ScanSummary& summary)
     Q_EMIT scanDone(summary.total, summary.cancelled);
 }
 
-void KeysPanel::queueDetails(const QList<QByteArray>& keys)
+bool KeysPanel::isFetchingDetails() const
 {
-    m_detailQueue.append(keys);
+    return m_detailCheck->isActive() || !m_detailRequests.isEmpty() || !m_visibleQueue.isEmpty()
+           || !m_typeQueue.isEmpty();
+}
+
+bool KeysPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_view->viewport() && (event->type() == QEvent::Resize || event->type() == QEvent::Show)
+        && !m_detailCheck->isActive())
+        m_detailCheck->start();   // more rows may be on screen
+    return Panel::eventFilter(watched, event);
+}
+
+void KeysPanel::fetchVisibleDetails()
+{
+    // The rows on screen, and kDetailMargin rows above and below, whose details have not arrived and are not on the
+    // way: a scroll of a row or two finds them known already. While a big namespace is sorted in slices the rows on
+    // screen are about to change: its end (a layout change) checks again.
+    if (m_model->isSorting()) {
+        m_visibleQueue.clear();
+        return;
+    }
+    QList<QByteArray> wanted;
+    const auto want = [&](const QModelIndex& row) {
+        if (!m_model->needsDetails(row))
+            return;
+        QByteArray key = m_model->keyAt(row);
+        if (!m_detailAsked.contains(key))
+            wanted.append(std::move(key));
+    };
+    const QModelIndex top = m_view->indexAt(QPoint(0, 0));
+    QModelIndex row = top;
+    for (int n = 0; row.isValid() && n < kDetailMargin; ++n) {
+        row = m_view->indexAbove(row);
+        want(row);
+    }
+    const int bottom = m_view->viewport()->height();
+    row = top;
+    int below = 0;
+    for (int n = 0; row.isValid() && below < kDetailMargin && n < 1000; ++n, row = m_view->indexBelow(row)) {
+        want(row);
+        if (m_view->visualRect(row).bottom() >= bottom)
+            ++below;
+    }
+    m_visibleQueue = wanted;   // what scrolled away meanwhile is not asked for any more
     pumpDetails();
 }
 
@@ -503,23 +568,40 @@ void KeysPanel::pumpDetails()
 {
     if (!m_source)
         return;
-    while (m_detailIds.size() < kDetailsInFlight) {
-        if (m_detailQueue.isEmpty() && m_model->filterType() != KeyType::Unknown)
-            m_detailQueue = m_model->keysWithUnknownType(m_typeCursor, kDetailChunk * 4);
-        if (m_detailQueue.isEmpty())
-            return;
-        const QList<QByteArray> chunk = m_detailQueue.mid(0, kDetailChunk);
-        m_detailQueue.remove(0, chunk.size());
+    while (m_detailRequests.size() < kDetailsInFlight) {
+        QList<QByteArray>* queue = &m_visibleQueue;   // the screen first, then the type filter's background fetch
+        if (queue->isEmpty()) {
+            if (m_typeQueue.isEmpty() && m_model->filterType() != KeyType::Unknown)
+                m_typeQueue = m_model->keysWithUnknownType(m_typeCursor, kDetailChunk * 4);
+            queue = &m_typeQueue;
+        }
+        QList<QByteArray> chunk;
+        while (!queue->isEmpty() && chunk.size() < kDetailChunk) {
+            QByteArray key = queue->takeFirst();
+            if (!m_detailAsked.contains(key))
+                chunk.append(std::move(key));
+        }
+        if (chunk.isEmpty()) {
+            if (m_visibleQueue.isEmpty() && m_typeQueue.isEmpty())
+                return;
+            continue;
+        }
         const quint64 id = nextKeysRequestId();
-        m_detailIds.insert(id);
+        m_detailRequests.insert(id, chunk);
+        for (const QByteArray& key : std::as_const(chunk))
+            m_detailAsked.insert(key);
         callSource(m_source, [id, chunk](Source* s) { s->keyDetails(id, chunk); });
     }
 }
 
 void KeysPanel::onDetails(const KeyBatch& batch)
 {
-    if (!m_detailIds.remove(batch.requestId))
+    const auto it = m_detailRequests.find(batch.requestId);
+    if (it == m_detailRequests.end())
         return;
+    for (const QByteArray& key : std::as_const(*it))
+        m_detailAsked.remove(key);
+    m_detailRequests.erase(it);
     m_model->applyDetails(batch.keys);
     pumpDetails();
     if (m_model->filterType() != KeyType::Unknown)
@@ -536,11 +618,40 @@ void KeysPanel::setClientFilter(const QString& text)
     m_progress->setText(progressText());
 }
 
+QDialog* KeysPanel::pendingConfirmation() const
+{
+    return m_confirm.data();
+}
+
 void KeysPanel::setTypeFilter(KeyType type)
+{
+    // The filter needs the type of every loaded key: beyond a screenful that is a read of many keys, said first.
+    const quint64 unknown = type == KeyType::Unknown ? 0 : m_model->unknownTypeCount();
+    if (unknown > kAskAboveKeys && m_source && m_source->detailCost().commandsPerKey > 0) {
+        if (m_confirm)
+            m_confirm->close();
+        auto* dialog = new ReadCostDialog(tr("Show only %1 keys? The type of every loaded key must be read first.")
+                                              .arg(keyTypeName(type)),
+                                          unknown, m_source, tr("Filter"), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, type] { applyTypeFilter(type); });
+        connect(dialog, &QDialog::rejected, this, [this] {
+            m_type->setCurrentIndex(m_type->findData(int(m_model->filterType())));   // back to what it shows
+            setStatus(tr("The type filter was left as it was."));
+        });
+        m_confirm = dialog;
+        dialog->open();
+        return;
+    }
+    applyTypeFilter(type);
+}
+
+void KeysPanel::applyTypeFilter(KeyType type)
 {
     m_type->setCurrentIndex(m_type->findData(int(type)));
     m_model->setFilter(m_model->filterText(), type);
     m_typeCursor = 0;
+    m_typeQueue.clear();
     pumpDetails();
     m_progress->setText(progressText());
 }
@@ -577,6 +688,8 @@ void KeysPanel::onSelectionChanged()
     updateActions();
     const QModelIndex current = m_view->selectionModel()->currentIndex();
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
+    if (!m_reveal.isEmpty() && !(rows.size() == 1 && m_model->keyAt(rows.first()) == m_reveal))
+        m_reveal.clear();   // the user chose something else meanwhile
     if (rows.size() == 1 && !m_model->isNamespace(rows.first())) {
         const QModelIndex index = rows.first();
         const QByteArray key = m_model->keyAt(index);
@@ -588,14 +701,27 @@ void KeysPanel::onSelectionChanged()
 
 void KeysPanel::showKey(const QByteArray& key, KeyType type)
 {
+    m_reveal = key;
+    revealKey();
+    if (key != m_viewer->key())
+        m_viewer->load(key, type);
+}
+
+void KeysPanel::revealKey()
+{
+    if (m_reveal.isEmpty())
+        return;
+    const QByteArray key = m_reveal;
     const QModelIndex index = m_model->indexOfKey(key);   // invalid when the client-side filter hides it
     if (index.isValid()) {
         m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::NoUpdate);
         m_view->scrollTo(index);
     }
-    if (key != m_viewer->key())
-        m_viewer->load(key, type);
+    // A namespace too big to sort at once (KeyTreeModel::kSyncSortRows) is put in order in slices after its rows
+    // were built, and the row scrolled to above holds another key by then: sortingChanged(false) shows it again.
+    if (!m_model->isSorting())
+        m_reveal.clear();
 }
 
 void KeysPanel::openKey(const QByteArray& key)
@@ -772,7 +898,10 @@ void KeysPanel::onError(quint64 requestId, const SourceError& error)
         onScanFinished(s);
         return;
     }
-    if (m_detailIds.remove(requestId)) {
+    if (const auto it = m_detailRequests.find(requestId); it != m_detailRequests.end()) {
+        for (const QByteArray& key : std::as_const(*it))
+            m_detailAsked.remove(key);
+        m_detailRequests.erase(it);
         setStatus(tr("Could not read key details: %1").arg(error.message));
         pumpDetails();
         return;

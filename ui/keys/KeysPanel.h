@@ -3,8 +3,11 @@
 //
 // Data flow: F5 (or Scan) clears the tree and asks the source for a SCAN with the server-side glob; keysFound batches
 // (thousands of keys, ~10 per second) go straight into KeyTreeModel, which appends rows only under expanded nodes.
-// Expanding a namespace asks the source for the type/TTL/memory of its leaves (keyDetails, in chunks); choosing a
-// type filter asks for the details of every loaded key in the background. Deletions and TTL edits go to the source
+// The type/TTL/memory of keys (keyDetails: TYPE and PTTL are keyspace lookups on Redis, which the server counts in
+// the hit rate) are asked for the rows on screen and a small margin, as they scroll into view, never for a whole
+// namespace behind the user's back. Choosing a type filter asks for the details of every loaded key in the
+// background, after saying what that costs when it is more than kAskAboveKeys keys (ReadCostDialog); measuring a
+// namespace (MemoryView) says its cost first too. Deletions and TTL edits go to the source
 // and update the tree from its answer, with a sentence saying what was done. Every request carries an id from
 // nextKeysRequestId(); replies with an id this panel does not wait for are ignored.
 #include "ui/ConnectionListModel.h"
@@ -19,6 +22,7 @@
 
 class QAction;
 class QComboBox;
+class QDialog;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -58,6 +62,9 @@ public:
     MemoryView* memoryView() const { return m_memory; }
     QTabWidget* detailTabs() const { return m_tabs; }
     bool isScanning() const { return m_scanId != 0; }
+    static constexpr int kDetailMargin = 20;     // rows above and below the screen whose details are asked too
+    static constexpr quint64 kAskAboveKeys = 1000;   // a type filter that must read more keys asks first
+    bool isFetchingDetails() const;             // details of rows on screen (or for the type filter) are on the way
     QString progressText() const;
     QString statusText() const;                 // the last operation's sentence
     QAction* deleteAction() const { return m_delete; }
@@ -65,6 +72,7 @@ public:
     QAction* invalidateAction() const { return m_invalidate; }
     QAction* measureAction() const { return m_measure; }
     QList<QByteArray> selectedKeys() const;     // keys selected, and the loaded keys of selected namespaces
+    QDialog* pendingConfirmation() const;       // the type filter's question about its cost, while it is open
 
 public Q_SLOTS:
     void setConnection(const cachelens::ui::ConnectionEntry& entry) override;
@@ -74,7 +82,7 @@ public Q_SLOTS:
     void cancelScan();
     void setServerGlob(const QString& glob);    // MATCH; applies on the next scan
     void setClientFilter(const QString& text);
-    void setTypeFilter(cachelens::KeyType type);
+    void setTypeFilter(cachelens::KeyType type);   // may ask first (pendingConfirmation())
     void deleteSelected();                      // confirmation dialog (typed name on production), without a modal loop
     void deleteKeys(const QList<QByteArray>& keys);
     void editTtlOfSelected();                   // TTL dialog, without a modal loop
@@ -90,6 +98,9 @@ Q_SIGNALS:
     void scanDone(quint64 total, bool cancelled);
     void operationDone(const QString& summary);
     void detailsApplied();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     enum class OpKind { Delete, Ttl };
@@ -107,8 +118,10 @@ private:
     void onDetails(const KeyBatch& batch);
     void onKeysChanged(const KeyOpResult& result);
     void onError(quint64 requestId, const SourceError& error);
-    void queueDetails(const QList<QByteArray>& keys);
+    void fetchVisibleDetails();
     void pumpDetails();
+    void revealKey();
+    void applyTypeFilter(KeyType type);
     void onSelectionChanged();
     void updateActions();
     void setStatus(const QString& text);
@@ -151,8 +164,13 @@ private:
     QTimer* m_pageCheck;
     std::optional<ScanSummary> m_finished;    // the scan's end, reported once m_incoming is drained
     std::optional<std::pair<quint64, bool>> m_doneAfterSort;   // scanDone, due once a sliced sort has finished
-    QList<QByteArray> m_detailQueue;
-    QSet<quint64> m_detailIds;
+    QTimer* m_detailCheck;
+    QList<QByteArray> m_visibleQueue;         // rows on screen without details, replaced at every check
+    QList<QByteArray> m_typeQueue;            // the type filter's background fetch
+    QHash<quint64, QList<QByteArray>> m_detailRequests;   // in flight, by request id
+    QSet<QByteArray> m_detailAsked;           // keys of the requests in flight
+    QByteArray m_reveal;                      // a key shown while its namespace is still being sorted
+    QPointer<QDialog> m_confirm;
     quint32 m_typeCursor = 0;                 // background type fetch for the type filter
     QHash<quint64, Op> m_ops;
 };

@@ -3,6 +3,7 @@
 #include "connectors/Source.h"
 #include "ui/keys/KeyStatsView.h"
 #include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/ReadCostDialog.h"
 #include "ui/keys/RequestIds.h"
 
 #include <QHBoxLayout>
@@ -15,6 +16,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace cachelens::ui {
@@ -50,8 +52,8 @@ MemoryView::MemoryView(KeyTreeModel* model, QWidget* parent)
       m_elements(new KeyStatsView(KeyStatsView::Mode::Elements, model, this)),
       m_hotKeys(new KeyStatsView(KeyStatsView::Mode::Frequency, model, this)),
       m_estimate(new QPushButton(tr("Estimate by namespace"), this)),
-      m_exactButton(new QPushButton(tr("Exact for selected"), this)),
-      m_big(new QPushButton(tr("Find big keys"), this)),
+      m_exactButton(new QPushButton(tr("Exact for selected…"), this)),
+      m_big(new QPushButton(tr("Find big keys…"), this)),
       m_cancel(new QPushButton(tr("Cancel"), this))
 {
     setObjectName(QStringLiteral("memoryView"));
@@ -196,6 +198,31 @@ void MemoryView::estimate(const QModelIndex& parentNamespace)
     request(all);
 }
 
+QDialog* MemoryView::pendingConfirmation() const
+{
+    return m_confirm.data();
+}
+
+QString MemoryView::doneCostText() const
+{
+    return m_source ? ReadCostDialog::sentText(m_measured, m_source) : QString();
+}
+
+void MemoryView::confirmThen(quint64 keys, const QString& what, std::function<void()> run)
+{
+    if (m_confirm)
+        m_confirm->close();
+    auto* dialog = new ReadCostDialog(what, keys, m_source, tr("Measure"), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, run = std::move(run)] {
+        if (m_source && !isBusy())
+            run();
+    });
+    connect(dialog, &QDialog::rejected, this, [this] { setStatus(tr("Nothing was measured.")); });
+    m_confirm = dialog;
+    dialog->open();
+}
+
 void MemoryView::exact(int row)
 {
     if (!m_source || isBusy() || row < 0 || row >= m_nsModel->rowCount())
@@ -213,20 +240,26 @@ void MemoryView::exact(int row)
         unescaped += path[i];
     }
     const QModelIndex ns = m_model->indexOfNamespace(unescaped);
-    if (!ns.isValid())
-        return;
-    m_rows[index].sample = m_model->keysUnder(ns);
-    m_rows[index].keys = quint64(m_rows[index].sample.size());
-    m_rows[index].exact = true;
-    m_exactRow = index;
-    m_job = Job::Exact;
-    request(m_rows[index].sample);
+    if (ns.isValid())
+        measure(ns);
 }
 
 void MemoryView::measure(const QModelIndex& ns)
 {
     if (!m_source || isBusy() || !ns.isValid() || !m_model->isNamespace(ns))
         return;
+    const QByteArray pattern = m_model->patternAt(ns);
+    const QPersistentModelIndex where(ns);
+    confirmThen(m_model->keyCountAt(ns), tr("Measure the memory of every key in %1?").arg(QString::fromUtf8(pattern)),
+                [this, where] { startExact(where); });
+}
+
+void MemoryView::startExact(const QModelIndex& ns)
+{
+    if (!ns.isValid()) {
+        setStatus(tr("Nothing was measured: the namespace is no longer in the tree."));
+        return;
+    }
     const QByteArray pattern = m_model->patternAt(ns);
     int index = -1;
     for (int i = 0; i < m_rows.size(); ++i)
@@ -251,14 +284,17 @@ void MemoryView::findBigKeys()
 {
     if (!m_source || isBusy())
         return;
-    m_job = Job::BigKeys;
-    m_cursor = 0;
-    m_toMeasure = m_model->unknownMemoryCount();
-    m_measured = 0;
-    m_queue.clear();
-    m_cancelled = false;
-    m_cancel->setEnabled(true);
-    pump();
+    confirmThen(m_model->unknownMemoryCount(), tr("Measure every loaded key whose size is not known yet?"), [this] {
+        m_job = Job::BigKeys;
+        m_cursor = 0;
+        m_toMeasure = m_model->unknownMemoryCount();
+        m_measured = 0;
+        m_queue.clear();
+        m_cancelled = false;
+        m_clock.start();
+        m_cancel->setEnabled(true);
+        pump();
+    });
 }
 
 void MemoryView::request(const QList<QByteArray>& keys)
@@ -267,6 +303,7 @@ void MemoryView::request(const QList<QByteArray>& keys)
     m_toMeasure = quint64(keys.size());
     m_measured = 0;
     m_cancelled = false;
+    m_clock.start();
     m_cancel->setEnabled(true);
     pump();
 }
@@ -291,7 +328,15 @@ void MemoryView::pump()
         }, Qt::QueuedConnection);
     }
     const QLocale locale;
-    setStatus(tr("Measuring… %1 of %2 keys").arg(locale.toString(m_measured), locale.toString(m_toMeasure)));
+    const double seconds = std::max(0.001, double(m_clock.elapsed()) / 1000.0);
+    const double rate = double(m_measured) / seconds;
+    QString text = tr("Measuring… %1 of %2 keys").arg(locale.toString(m_measured), locale.toString(m_toMeasure));
+    if (m_measured > 0) {
+        text += tr(" · %1 keys/s").arg(locale.toString(qRound64(rate)));
+        if (m_toMeasure > m_measured)
+            text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_toMeasure - m_measured) / rate)));
+    }
+    setStatus(text);
     if (m_ids.isEmpty())
         complete();
 }
@@ -338,8 +383,8 @@ void MemoryView::complete()
     if (job == Job::Estimate || job == Job::Exact) {
         fillNamespaces();
         if (job == Job::Exact && m_exactRow >= 0)
-            setStatus(tr("Exact for %1: %2 keys measured%3.")
-                          .arg(m_rows[m_exactRow].name, locale.toString(m_measured),
+            setStatus(tr("Exact for %1: %2 keys measured%3%4.")
+                          .arg(m_rows[m_exactRow].name, locale.toString(m_measured), doneCostText(),
                                m_cancelled ? tr(", cancelled (the figure covers those only)") : QString()));
         else
             setStatus(tr("Estimated from %1 sampled keys (up to %2 per namespace)%3; ± is a 95 % bound.")
@@ -347,8 +392,8 @@ void MemoryView::complete()
                                m_cancelled ? tr(", cancelled") : QString()));
     } else if (job == Job::BigKeys) {
         fillBigKeys();
-        setStatus(tr("Measured %1 of %2 keys%3. Element counts: the \"Biggest by elements\" tab.")
-                      .arg(locale.toString(m_measured), locale.toString(m_toMeasure),
+        setStatus(tr("Measured %1 of %2 keys%3%4. Element counts: the \"Biggest by elements\" tab.")
+                      .arg(locale.toString(m_measured), locale.toString(m_toMeasure), doneCostText(),
                            m_cancelled ? tr(", cancelled (the list covers those only)") : QString()));
     }
     Q_EMIT finished();

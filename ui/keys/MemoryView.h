@@ -4,12 +4,16 @@
 //     of its keys (MEMORY USAGE through Source::keyDetails): estimate = mean × keys, with the sample size and a 95 %
 //     bound (normal approximation with finite-population correction); "Exact" measures every key of one row.
 //     Biggest first.
+//   - measuring every key of a namespace ("Exact", the tree's Measure Memory) or every loaded key (big keys) first says
+//     what it costs the server (keys, commands, keyspace lookups its hit rate counts) and runs only once confirmed;
+//     it shows progress (count, rate, time left), can be cancelled, and ends with what it did;
 //   - big keys: measures every loaded key whose size is unknown (in the background, cancellable) and lists the
 //     largest by memory; beside it the biggest by element count and the hot keys (KeyStatsView). Every list is
 //     browsable: selecting a row emits keySelected, activating it keyActivated.
 // On the local engine the figures are the engine's own accounting (value + key bytes), so samples are exact per key.
 #include "connectors/SourceTypes.h"
 
+#include <QElapsedTimer>
 #include <QModelIndex>
 #include <QPointer>
 #include <QSet>
@@ -17,6 +21,7 @@
 
 #include <functional>
 
+class QDialog;
 class QLabel;
 class QPushButton;
 class QStandardItemModel;
@@ -52,10 +57,13 @@ public:
     QString hotKeysText() const;                         // why hot keys are unavailable, or what they show
     KeyStatsView* elementsView() const { return m_elements; }
     KeyStatsView* hotKeysView() const { return m_hotKeys; }
+    // The question a whole-namespace measurement asks before it runs (accept() runs it); null when none is open.
+    QDialog* pendingConfirmation() const;
     QTableView* bigKeysView() const { return m_bigView; }
 
 public Q_SLOTS:
     void estimate(const QModelIndex& parentNamespace);   // invalid: the top level
+    // The three below measure many keys: each asks first (pendingConfirmation()) and runs once confirmed.
     void exact(int row);                                 // row of namespaceModel()
     // Measures every key of a tree namespace (on demand, from the tree's context menu): its row in the table
     // becomes exact, and the tree shows the namespace's memory.
@@ -77,6 +85,10 @@ private:
         QList<QByteArray> sample;   // the keys measured (all of them when exact)
         bool exact = false;
     };
+    // Opens the question "<what> <cost of measuring `keys` keys>"; `run` runs if it is confirmed.
+    void confirmThen(quint64 keys, const QString& what, std::function<void()> run);
+    QString doneCostText() const;               // " with 900 commands, 600 of them keyspace lookups"
+    void startExact(const QModelIndex& ns);
     void request(const QList<QByteArray>& keys);
     void pump();
     void onDetails(const KeyBatch& batch);
@@ -98,6 +110,8 @@ private:
     quint64 m_measured = 0;
     quint64 m_toMeasure = 0;
     bool m_cancelled = false;
+    QElapsedTimer m_clock;
+    QPointer<QDialog> m_confirm;
     QStandardItemModel* m_nsModel;
     QStandardItemModel* m_bigModel;
     QTableView* m_nsView;

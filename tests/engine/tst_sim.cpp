@@ -337,6 +337,26 @@ private slots:
         QCOMPARE(m.distinctKeys, 3u);
     }
 
+    void sizesBeyondTheTraceActAsAnUnboundedCache_data()
+    {
+        QTest::addColumn<std::uint64_t>("size");
+        QTest::addRow("10^15") << std::uint64_t(1'000'000'000'000'000);
+        QTest::addRow("2^62 + 1") << ((std::uint64_t{1} << 62) + 1);
+        QTest::addRow("2^64 - 1") << ~std::uint64_t{0};
+    }
+    void sizesBeyondTheTraceActAsAnUnboundedCache()
+    {
+        // Memory is sized by the trace, not by the capacity asked for: every re-reference hits.
+        const std::vector<std::uint64_t> keys{1, 2, 3, 1, 2, 3, 4, 1};
+        QFETCH(std::uint64_t, size);
+        Trace t;
+        t.keys = keys;
+        for (const PolicyKind p : {PolicyKind::Lru, PolicyKind::WTinyLfu, PolicyKind::S3Fifo, PolicyKind::Sieve})
+            QCOMPARE(replayTrace(t, p, size).hits, 4u);
+        QCOMPARE(exactLruMrc(keys, {size}).points.at(0).hitRatio, 0.5);
+        QCOMPARE(shardsMrc(keys, {size}, 0.5).points.size(), 1u);
+    }
+
     void shardsSamplingStaysCloseToExact_data()
     {
         QTest::addColumn<double>("rate");

@@ -668,6 +668,41 @@ private slots:
                       QStringLiteral("--capacity"), QStringLiteral("10")}).code, 2);
     }
 
+    void ctlReplayAndMrcRefuseWhatTheMachineCannotHold_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString refused = QStringLiteral("is more than this machine can hold: that takes about ");
+        QTest::addRow("replay capacity") << QStringList{QStringLiteral("replay"), QStringLiteral("--capacity"), QStringLiteral("1000000000000000")}
+                                         << QStringLiteral("--capacity 1,000,000,000,000,000 ") + refused;
+        QTest::addRow("replay capacity in a list") << QStringList{QStringLiteral("replay"), QStringLiteral("--capacity"), QStringLiteral("10,1000000000000000,20")}
+                                                   << QStringLiteral("--capacity 1,000,000,000,000,000 ") + refused;
+        QTest::addRow("replay capacity 2^64-1") << QStringList{QStringLiteral("replay"), QStringLiteral("--capacity"), QStringLiteral("18446744073709551615")}
+                                                << QStringLiteral("--capacity 18,446,744,073,709,551,615 ") + refused;
+        QTest::addRow("mrc sizes") << QStringList{QStringLiteral("mrc"), QStringLiteral("--sizes"), QStringLiteral("1000000000000000")}
+                                   << QStringLiteral("--sizes up to 1,000,000,000,000,000 ") + refused;
+        QTest::addRow("mrc size range") << QStringList{QStringLiteral("mrc"), QStringLiteral("--sizes"), QStringLiteral("1000000000000000:1000000000001000:100")}
+                                        << QStringLiteral("--sizes up to 1,000,000,000,001,000 ") + refused;
+    }
+    void ctlReplayAndMrcRefuseWhatTheMachineCannotHold()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("t.txt")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a\nb\na\n");
+        f.close();
+        args.insert(1, f.fileName());
+        const CtlResult r = runCtl(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        if (message.contains(QStringLiteral("machine")))
+            QVERIFY2(r.err.contains(QStringLiteral(" entries\n")) && r.err.contains(QStringLiteral("room for at most ")), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);   // one sentence
+        QVERIFY(r.out.isEmpty());                     // nothing was replayed
+    }
+
     void ctlMrcPrintsACurve()
     {
         QTemporaryDir dir;

@@ -45,6 +45,7 @@ Command replayCommand()
                 return misuse(ctx, name, QStringLiteral("unknown policy '%1' (lru, wtinylfu, s3fifo, sieve)").arg(p));
             policies.push_back(k);
         }
+        if (policies.empty()) return misuse(ctx, name, QStringLiteral("--policy needs at least one policy: lru, wtinylfu, s3fifo or sieve"));
         if (!opt.contains(QStringLiteral("--capacity"))) return misuse(ctx, name, QStringLiteral("--capacity N[,N…] is required"));
         const auto capacities = parseSizeList(opt.value(QStringLiteral("--capacity")));
         if (!capacities) return misuse(ctx, name, QStringLiteral("--capacity wants positive entry counts: 1000,10000 or 1000:50000:1000"));

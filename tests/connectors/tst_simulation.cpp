@@ -683,6 +683,10 @@ private slots:
                                    << QStringLiteral("--sizes up to 1,000,000,000,000,000 ") + refused;
         QTest::addRow("mrc size range") << QStringList{QStringLiteral("mrc"), QStringLiteral("--sizes"), QStringLiteral("1000000000000000:1000000000001000:100")}
                                         << QStringLiteral("--sizes up to 1,000,000,000,001,000 ") + refused;
+        QTest::addRow("replay without a policy") << QStringList{QStringLiteral("replay"), QStringLiteral("--policy"), QString(), QStringLiteral("--capacity"), QStringLiteral("10")}
+                                                 << QStringLiteral("--policy needs at least one policy");
+        QTest::addRow("replay with only commas") << QStringList{QStringLiteral("replay"), QStringLiteral("--policy"), QStringLiteral(",,"), QStringLiteral("--capacity"), QStringLiteral("10")}
+                                                 << QStringLiteral("--policy needs at least one policy");
     }
     void ctlReplayAndMrcRefuseWhatTheMachineCannotHold()
     {

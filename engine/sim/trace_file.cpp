@@ -7,6 +7,7 @@
 #include <memory>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/sim/id_map.h"
 
@@ -60,6 +61,10 @@ bool parseOp(std::string_view s, TraceRequest& out)
     return true;
 }
 
+// A text trace holds one key (or timestamp,key,op) per line. A longer line means the file is not a text trace (a
+// binary one, or /dev/zero, which has no line end at all): reading on would only end when memory does, or never.
+constexpr std::size_t kMaxTextLine = std::size_t{1} << 20;
+
 std::optional<Trace> loadText(const std::string& path, std::string& error)
 {
     File f = openFile(path, "rb", error);
@@ -69,7 +74,7 @@ std::optional<Trace> loadText(const std::string& path, std::string& error)
     bool anyOp = false;
     std::string line;
     std::uint64_t lineNo = 0;
-    char buf[1 << 16];
+    auto where = [&] { return path + " line " + std::to_string(lineNo + 1); };
     auto handle = [&](std::string_view raw) -> bool {
         ++lineNo;
         std::string_view s = trim(raw);
@@ -100,21 +105,35 @@ std::optional<Trace> loadText(const std::string& path, std::string& error)
         t.ops.push_back(op);
         return true;
     };
-    while (std::fgets(buf, sizeof buf, f.get())) {
-        const std::size_t n = std::strlen(buf);
-        if (n && buf[n - 1] == '\n') {
-            line.append(buf, n - 1);
+    std::vector<char> buf(std::size_t{1} << 16);
+    for (;;) {
+        const std::size_t got = std::fread(buf.data(), 1, buf.size(), f.get());
+        if (got == 0) break;
+        std::string_view chunk(buf.data(), got);
+        while (!chunk.empty()) {
+            const std::size_t end = chunk.find('\n');
+            const std::string_view part = chunk.substr(0, end);
+            if (part.find('\0') != std::string_view::npos) {
+                error = where() + " holds a NUL byte: a text trace is text (for a binary trace give --format u64le)";
+                return std::nullopt;
+            }
+            if (line.size() + part.size() > kMaxTextLine) {
+                error = where() + " is longer than 1 MiB: a text trace has one key (or timestamp,key,op) per line "
+                                  "(for a binary trace give --format u64le)";
+                return std::nullopt;
+            }
+            line.append(part);
+            if (end == std::string_view::npos) break;
             if (!handle(line)) return std::nullopt;
             line.clear();
-        } else {
-            line.append(buf, n);
+            chunk.remove_prefix(end + 1);
         }
     }
-    if (!line.empty() && !handle(line)) return std::nullopt;
     if (std::ferror(f.get())) {
-        error = path + ": read error";
+        error = path + ": " + std::strerror(errno);
         return std::nullopt;
     }
+    if (!line.empty() && !handle(line)) return std::nullopt;
     if (!anyOp) t.ops.clear(); // all gets: the compact form
     return t;
 }

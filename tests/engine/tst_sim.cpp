@@ -1,5 +1,6 @@
 // The workload simulator (engine/sim): analytic models, determinism, TTLs in simulated time, staleness,
 // stampedes, trace files, replay and miss-ratio curves.
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -269,6 +270,38 @@ private slots:
         }
         QVERIFY(!loadTrace(bin, TraceFormat::U64Le, error));
         QVERIFY2(error.find("multiple of 8") != std::string::npos, error.c_str());
+    }
+
+    void traceReadersRefuseWhatIsNotATraceAtOnce_data()
+    {
+        QTest::addColumn<QString>("file");       // a path, or "make:<kind>" for a file made here
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("message");
+        const int text = int(TraceFormat::Text);
+        QTest::addRow("/dev/zero as text") << "/dev/zero" << text << "line 1 holds a NUL byte";
+        QTest::addRow("NUL inside a later line") << "make:nul" << text << "line 3 holds a NUL byte";
+        QTest::addRow("2 MiB without a line end") << "make:long" << text << "line 1 is longer than 1 MiB";
+        QTest::addRow("long line after short ones") << "make:long-later" << text << "line 3 is longer than 1 MiB";
+    }
+    void traceReadersRefuseWhatIsNotATraceAtOnce()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, format);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        if (file.startsWith("make:")) {
+            const QString kind = file.mid(5);
+            file = dir.filePath(kind);
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            if (kind == "nul") f.write(QByteArray("a\nb\nc\0d\n", 8));
+            if (kind == "long-later") f.write("a\nb\n");
+            if (kind.startsWith("long")) f.write(QByteArray(2 << 20, 'x'));
+        }
+        std::string error;
+        QVERIFY(!loadTrace(file.toStdString(), TraceFormat(format), error));
+        QVERIFY2(error.find(message.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY2(error.rfind(file.toStdString(), 0) == 0, error.c_str()); // names the file first
     }
 
     void simulatorReplaysATraceDistribution()

@@ -4,12 +4,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "engine/sim/id_map.h"
+#include "engine/sim/size_limit.h"
 
 namespace cachelens::engine::sim {
 
@@ -142,17 +144,25 @@ std::optional<Trace> loadU64(const std::string& path, std::string& error)
 {
     File f = openFile(path, "rb", error);
     if (!f) return std::nullopt;
-    std::fseek(f.get(), 0, SEEK_END);
-    const long size = std::ftell(f.get());
-    std::fseek(f.get(), 0, SEEK_SET);
-    if (size < 0 || size % 8 != 0) {
+    std::error_code ec;
+    const long size = std::filesystem::is_regular_file(path, ec) && std::fseek(f.get(), 0, SEEK_END) == 0 ? std::ftell(f.get()) : -1;
+    if (size < 0 || std::fseek(f.get(), 0, SEEK_SET) != 0) {
+        error = path + ": not a file with a size (a u64le trace is read whole: give a file, not a pipe, device or directory)";
+        return std::nullopt;
+    }
+    if (size % 8 != 0) {
         error = path + ": size " + std::to_string(size) + " is not a multiple of 8 (is it a u64le trace?)";
+        return std::nullopt;
+    }
+    if (static_cast<std::uint64_t>(size) / 8 > maxItemsInMemory(8)) {
+        error = path + ": its " + std::to_string(size / 8) + " requests take " + std::to_string(size) +
+                " bytes, more than this machine's " + std::to_string(machineMemoryBytes()) + " bytes of memory";
         return std::nullopt;
     }
     Trace t;
     t.keys.resize(static_cast<std::size_t>(size) / 8);
     if (std::fread(t.keys.data(), 8, t.keys.size(), f.get()) != t.keys.size()) {
-        error = path + ": short read";
+        error = path + ": " + (std::ferror(f.get()) ? std::strerror(errno) : "shorter than its size said (is it being written?)");
         return std::nullopt;
     }
     if constexpr (std::endian::native == std::endian::big)

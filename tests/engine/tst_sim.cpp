@@ -1,5 +1,6 @@
 // The workload simulator (engine/sim): analytic models, determinism, TTLs in simulated time, staleness,
 // stampedes, trace files, replay and miss-ratio curves.
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -277,11 +278,14 @@ private slots:
         QTest::addColumn<QString>("file");       // a path, or "make:<kind>" for a file made here
         QTest::addColumn<int>("format");
         QTest::addColumn<QString>("message");
-        const int text = int(TraceFormat::Text);
+        const int text = int(TraceFormat::Text), u64 = int(TraceFormat::U64Le);
         QTest::addRow("/dev/zero as text") << "/dev/zero" << text << "line 1 holds a NUL byte";
         QTest::addRow("NUL inside a later line") << "make:nul" << text << "line 3 holds a NUL byte";
         QTest::addRow("2 MiB without a line end") << "make:long" << text << "line 1 is longer than 1 MiB";
         QTest::addRow("long line after short ones") << "make:long-later" << text << "line 3 is longer than 1 MiB";
+        QTest::addRow("/dev/zero as u64le") << "/dev/zero" << u64 << "not a file with a size";
+        QTest::addRow("a directory as u64le") << "make:dir" << u64 << "not a file with a size";
+        QTest::addRow("u64le larger than memory") << "make:sparse" << u64 << "bytes, more than this machine's";
     }
     void traceReadersRefuseWhatIsNotATraceAtOnce()
     {
@@ -293,10 +297,17 @@ private slots:
             const QString kind = file.mid(5);
             file = dir.filePath(kind);
             QFile f(file);
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            if (kind == "nul") f.write(QByteArray("a\nb\nc\0d\n", 8));
-            if (kind == "long-later") f.write("a\nb\n");
-            if (kind.startsWith("long")) f.write(QByteArray(2 << 20, 'x'));
+            if (kind == "dir") {
+                QVERIFY(QDir().mkdir(file));
+            } else if (kind == "sparse") {
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                QVERIFY(f.resize(qint64(1) << 40)); // 1 TiB of holes: a trace no machine here holds
+            } else {
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                if (kind == "nul") f.write(QByteArray("a\nb\nc\0d\n", 8));
+                if (kind == "long-later") f.write("a\nb\n");
+                if (kind.startsWith("long")) f.write(QByteArray(2 << 20, 'x'));
+            }
         }
         std::string error;
         QVERIFY(!loadTrace(file.toStdString(), TraceFormat(format), error));

@@ -5,6 +5,7 @@
 #include "connectors/sim/WorkloadJson.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -136,6 +137,15 @@ Command simulateCommand()
         }
         auto spec = *parsedSpec;
         if (opt.contains(QStringLiteral("--target"))) spec.target = opt.value(QStringLiteral("--target")).toStdString();
+        // A spec this machine cannot hold is a bad argument like any other (runSimulation checks again, and a trace's
+        // keys are only known once it is loaded).
+        if (const std::uint64_t keys = engine::sim::workloadKeys(spec); keys > 0) {
+            const QString problem = sim::simulationSizeProblem(spec, keys, opt.value(QStringLiteral("--workdir"), QDir::tempPath()));
+            if (!problem.isEmpty()) {
+                ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
+                return int(Misuse);
+            }
+        }
         sim::SimulationHooks hooks;
         if (spec.target != "local") {
             // The target as every connecting command resolves it (saved name or URL, its secrets, its guard), so

@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace cachelens::sim {
@@ -69,6 +71,14 @@ std::unique_ptr<SqliteBacking> SqliteBacking::create(const QString& path, std::u
         return fail(tr("Preparing queries on the simulation database"));
     if (progress) progress(keys);
     return b;
+}
+
+std::uint64_t SqliteBacking::estimatedFileBytes(std::uint64_t keys, std::uint32_t minSize, std::uint32_t maxSize)
+{
+    // makeValue's sizes: uniform over [max(4, min), max(that, max)].
+    const double lo = std::max<std::uint32_t>(4, minSize), hi = std::max<double>(lo, maxSize);
+    const double bytes = double(keys) * ((lo + hi) / 2 + 16) * 1.2;
+    return bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : std::uint64_t(bytes);
 }
 
 SqliteBacking::~SqliteBacking()

@@ -27,6 +27,10 @@ public:
                                                  const std::function<void(std::uint64_t)>& progress = {},
                                                  const std::atomic<bool>* cancel = nullptr);
     ~SqliteBacking() override;
+    // About how large create() makes the file: measured at 1.03 to 3.5 times the values' bytes for 4-byte to
+    // 20 KB values (the row's id, version and record header, and B-tree pages that are not full); this says
+    // (average value + 16) × 1.2, which is at or above every measurement.
+    static std::uint64_t estimatedFileBytes(std::uint64_t keys, std::uint32_t minSize, std::uint32_t maxSize);
 
     std::optional<std::string> read(std::uint64_t key) override;
     void write(std::uint64_t key, std::uint32_t version, std::string_view value) override;

@@ -279,6 +279,64 @@ private slots:
         QCOMPARE(bad.code, 2);
     }
 
+    // Sizes no machine here holds are refused before anything is built, with what they take and what there is:
+    // memory for the keys (10^15 threw std::bad_alloc or wrote gigabytes of database first), memory for the cache's
+    // values, and disk for the SQLite database.
+    void simulateRefusesWhatTheMachineCannotHold_data()
+    {
+        QTest::addColumn<QByteArray>("spec");
+        QTest::addColumn<QString>("message");
+        const QString memory = QStringLiteral(" is more than this machine can hold: that takes about ");
+        QTest::addRow("10^15 keys on SQLite")
+            << QByteArray(R"({"keys": 1e15, "distribution": {"type": "uniform"}})")
+            << QStringLiteral("\"keys\": 1,000,000,000,000,000") + memory;
+        QTest::addRow("10^15 keys in memory")
+            << QByteArray(R"({"keys": 1e15, "distribution": {"type": "uniform"}, "backing": {"type": "memory"}})")
+            << QStringLiteral("\"keys\": 1,000,000,000,000,000") + memory;
+        QTest::addRow("zipf tables of 10^12 keys")
+            << QByteArray(R"({"keys": 1e12, "backing": {"type": "memory"}})")
+            << QStringLiteral("\"keys\": 1,000,000,000,000") + memory;
+        QTest::addRow("mixed parts' own keys")
+            << QByteArray(R"({"distribution": {"type": "mixed", "parts": [{"weight": 1, "keys": 1e15, "type": "uniform"},
+                                 {"weight": 1, "keys": 1e15, "type": "uniform"}]}, "backing": {"type": "memory"}})")
+            << QStringLiteral("\"keys\": 2,000,000,000,000,000") + memory;
+        QTest::addRow("a cache of 512 MiB values")
+            << QByteArray(R"({"keys": 100000, "valueSize": {"min": 536870912, "max": 536870912}, "backing": {"type": "memory"}})")
+            << QStringLiteral("a cache of 10,000 values of about 512.0 MiB") + memory;
+        QTest::addRow("a database larger than the disk")
+            << QByteArray(R"({"keys": 1000000, "valueSize": {"min": 536870912, "max": 536870912}, "cache": {"maxEntries": 1}})")
+            << QStringLiteral("the SQLite database of 1,000,000 keys would take about ");
+    }
+    void simulateRefusesWhatTheMachineCannotHold()
+    {
+        QFETCH(QByteArray, spec);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString work = dir.filePath(QStringLiteral("work"));
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(spec);
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--workdir"), work});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message) && r.err.contains(QStringLiteral("nothing was run")), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+        if (message.contains(QStringLiteral("database")))
+            QVERIFY2(r.err.contains(QStringLiteral(" free; ")), qPrintable(r.err));
+        else
+            QVERIFY2(r.err.contains(QStringLiteral("room for at most ")), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(work));   // nothing was built
+
+        // The Simulate panel's runner refuses the same way.
+        QString error;
+        const auto parsed = sim::parseWorkload(spec, error);
+        QVERIFY2(parsed, qPrintable(error));
+        SimResults results;
+        QVERIFY(!sim::runSimulation(*parsed, work, {}, results, error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(work));
+    }
+
     // A Redis target: real round trips to a real redis-server, the same result keys as local, the simulated keys
     // under cachelens:sim:<run>: and gone afterwards, the server's other keys untouched.
     void ctlSimulateAgainstRedisCleansUpAfterItself()

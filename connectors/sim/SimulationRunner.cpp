@@ -101,6 +101,11 @@ void readTargetPassword(const SimTarget& target, QObject* context,
     });
 }
 
+QString simulationDatabasePath(const QString& workDir)
+{
+    return QDir(workDir).filePath(QStringLiteral("simulation.db"));
+}
+
 QString simulationSizeProblem(const WorkloadSpec& spec, std::uint64_t keys, const QString& workDir)
 {
     auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
@@ -224,10 +229,11 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
         const std::uint64_t keys = engine::sim::Simulator(spec, probe).keys();
         if (engine::sim::workloadKeys(spec) == 0 && !(error = simulationSizeProblem(spec, keys, workDir)).isEmpty())
             return false;   // a trace's keys, known now that it is loaded (runSimulation checked the others)
+        SqliteBacking* database = nullptr;
         if (spec.backingType == "memory") {
             backing = std::make_unique<engine::sim::MemoryBacking>(keys, spec.valueMin, spec.valueMax);
         } else {
-            const QString path = QDir(workDir).filePath(QStringLiteral("simulation.db"));
+            const QString path = simulationDatabasePath(workDir);
             const QLocale locale;
             auto rows = [&](std::uint64_t done) {
                 if (hooks.phase)
@@ -235,8 +241,10 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
                                     .arg(locale.toString(qulonglong(done)), locale.toString(qulonglong(keys)))
                                     .toStdString());
             };
-            backing = SqliteBacking::create(path, keys, spec.valueMin, spec.valueMax, error, rows, hooks.cancel);
-            if (!backing) return false;
+            auto created = SqliteBacking::create(path, keys, spec.valueMin, spec.valueMax, error, rows, hooks.cancel);
+            if (!created) return false;
+            database = created.get();
+            backing = std::move(created);
         }
         if (hooks.phase) hooks.phase(tr("Running %1 requests").arg(QLocale().toString(qulonglong(spec.requests))).toStdString());
         if (hooks.phase && spec.target != "local")
@@ -244,6 +252,7 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
                             .arg(display, QString::fromStdString(spec.keyPrefix)).toStdString());
         engine::sim::Simulator sim(spec, *backing);
         results = sim.run(hooks.progress, hooks.cancel);
+        if (database && !results.cancelled) database->keep();   // a cancelled run's database goes with it
         return true;
     } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());

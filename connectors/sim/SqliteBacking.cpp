@@ -86,6 +86,10 @@ SqliteBacking::~SqliteBacking()
     sqlite3_finalize(m_select);
     sqlite3_finalize(m_update);
     sqlite3_close(m_db);
+    if (!m_keep) {
+        QFile::remove(m_path);
+        QFile::remove(m_path + QStringLiteral("-journal"));
+    }
 }
 
 std::optional<std::string> SqliteBacking::read(std::uint64_t key)

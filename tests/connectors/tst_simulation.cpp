@@ -234,6 +234,50 @@ private slots:
         QVERIFY(r.requests < s.requests);
     }
 
+    void theDatabaseGoesWithACancelledRun_data()
+    {
+        QTest::addColumn<QString>("when");
+        QTest::addColumn<bool>("kept");
+        QTest::addRow("cancelled while generating") << QStringLiteral("generating") << false;
+        QTest::addRow("cancelled while running") << QStringLiteral("running") << false;
+        QTest::addRow("finished") << QString() << true;
+    }
+    void theDatabaseGoesWithACancelledRun()
+    {
+        QFETCH(QString, when);
+        QFETCH(bool, kept);
+        QTemporaryDir dir;
+        WorkloadSpec s = smallSpec("sqlite");
+        if (when == QLatin1String("generating")) s.keys = 1'000'000;
+        if (when == QLatin1String("running")) s.requests = 500'000'000;
+        std::atomic<bool> cancel{false};
+        sim::SimulationHooks hooks;
+        hooks.cancel = &cancel;
+        std::atomic<bool> seenFile{false};
+        const QString path = sim::simulationDatabasePath(dir.path());
+        hooks.phase = [&](const std::string& text) {
+            seenFile = seenFile || QFileInfo::exists(path);
+            if (when == QLatin1String("generating") && text.find("Generating") == 0 && text.find("20,000 of") != std::string::npos)
+                cancel = true;
+        };
+        hooks.progress = [&](const SimResults&) {
+            if (when == QLatin1String("running")) cancel = true;
+        };
+        SimResults r;
+        QString error;
+        const bool ran = sim::runSimulation(s, dir.path(), hooks, r, error);
+        QVERIFY(seenFile);
+        if (when == QLatin1String("generating")) {
+            QVERIFY(!ran);
+            QVERIFY2(error.contains(QStringLiteral("Cancelled while generating")), qPrintable(error));
+        } else {
+            QVERIFY2(ran, qPrintable(error));
+            QCOMPARE(r.cancelled, !kept);
+        }
+        QCOMPARE(QFileInfo::exists(path), kept);
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-journal")));
+    }
+
     void runnerReportsABadSpec()
     {
         QTemporaryDir dir;

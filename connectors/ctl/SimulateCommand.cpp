@@ -1,4 +1,5 @@
 #include "connectors/ctl/Commands.h"
+#include "connectors/ctl/InterruptCleanup.h"
 #include "connectors/ctl/RedisCommandSupport.h"
 #include "connectors/ctl/SimCommandSupport.h"
 #include "connectors/sim/SimulationRunner.h"
@@ -12,6 +13,9 @@
 #include <QLocale>
 #include <QMap>
 #include <QTemporaryDir>
+
+#include <atomic>
+#include <csignal>
 
 namespace cachelens::ctl {
 
@@ -164,6 +168,12 @@ Command simulateCommand()
         }
         QTemporaryDir temp;
         const QString workDir = opt.contains(QStringLiteral("--workdir")) ? opt.value(QStringLiteral("--workdir")) : temp.path();
+        // Ctrl-C or SIGTERM stops the run as a cancel does (a Redis target's keys are still deleted) and removes the
+        // database at once, should the process be killed before it winds down.
+        std::atomic<bool> cancel{false};
+        hooks.cancel = &cancel;
+        const InterruptCleanup interrupt({sim::simulationDatabasePath(workDir)},
+                                         opt.contains(QStringLiteral("--workdir")) ? QString() : temp.path(), &cancel);
         QElapsedTimer sinceLine;
         sinceLine.start();
         hooks.phase = [&](const std::string& text) {
@@ -179,16 +189,23 @@ Command simulateCommand()
                     << Qt::endl;
         };
         engine::sim::SimResults r;
-        if (!sim::runSimulation(spec, workDir, hooks, r, error)) {
-            ctx.err << "cachelensctl simulate: " << error << Qt::endl;
+        const bool ran = sim::runSimulation(spec, workDir, hooks, r, error);
+        QString stopped;
+        if (interrupt.signal() != 0)
+            stopped = QStringLiteral("stopped by %1%2").arg(interrupt.signal() == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM"),
+                                                             spec.backingType == "memory" ? QString() : QStringLiteral("; the simulation database was removed"));
+        if (!ran) {
+            ctx.err << "cachelensctl simulate: " << error << (stopped.isEmpty() ? QString() : QStringLiteral("; ") + stopped) << Qt::endl;
             return int(Failed);
         }
+        if (!stopped.isEmpty())
+            ctx.err << "cachelensctl simulate: " << stopped << Qt::endl;
         if (opt.contains(QStringLiteral("--json"))) {
             QJsonObject o = sim::resultsToJson(r);
             spec.target = ConnectionUrl::masked(QString::fromStdString(spec.target)).toStdString();   // the spec as run, no secret
             o.insert(QStringLiteral("spec"), sim::workloadToJson(spec));
             ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
-            return int(Ok);
+            return int(r.cancelled ? Failed : Ok);
         }
         const QString label = spec.name.empty() ? positional.first() : QString::fromStdString(spec.name);
         ctx.out << label << ": " << count(r.requests) << " requests (" << count(r.reads) << " reads, " << count(r.writes)

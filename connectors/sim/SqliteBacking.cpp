@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 
 #include <sqlite3.h>
 
@@ -58,7 +59,7 @@ std::unique_ptr<SqliteBacking> SqliteBacking::create(const QString& path, std::u
             if (cancel && cancel->load()) {
                 sqlite3_finalize(insert);
                 error = tr("Cancelled while generating the database (%1 of %2 rows)")
-                            .arg(QString::number(id + 1), QString::number(keys));
+                            .arg(QLocale().toString(qulonglong(id + 1)), QLocale().toString(qulonglong(keys)));
                 return nullptr;
             }
         }

@@ -444,7 +444,7 @@ QString ConnectionUrl::endpointLabel() const
 {
     switch (scheme) {
     case Scheme::Unix:
-        return db ? QStringLiteral("%1 db %2").arg(socketPath).arg(db) : socketPath;
+        return db ? QStringLiteral("%1 db %2").arg(socketPath, QString::number(db)) : socketPath;
     case Scheme::Sentinel:
         return QCoreApplication::translate("ConnectionUrl", "%1 via %n sentinel(s)", nullptr, int(sentinels.size()))
             .arg(masterName);
@@ -453,7 +453,9 @@ QString ConnectionUrl::endpointLabel() const
         break;
     }
     const QString h = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host) : host;
-    return db ? QStringLiteral("%1:%2/%3").arg(h).arg(port).arg(db) : QStringLiteral("%1:%2").arg(h).arg(port);
+    // One arg() call: a host with "%1" in it (a zone id like fe80::1%1) must not be taken for a placeholder.
+    return db ? QStringLiteral("%1:%2/%3").arg(h, QString::number(port), QString::number(db))
+              : QStringLiteral("%1:%2").arg(h, QString::number(port));
 }
 
 QString ConnectionUrl::toString(bool withSecret) const
@@ -478,7 +480,8 @@ QString ConnectionUrl::toString(bool withSecret) const
     case Scheme::Sentinel: {
         QStringList hosts;
         for (const HostPort& hp : sentinels)
-            hosts << QStringLiteral("%1:%2").arg(hp.host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(hp.host) : hp.host).arg(hp.port);
+            hosts << QStringLiteral("%1:%2").arg(hp.host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(hp.host) : hp.host,
+                                                 QString::number(hp.port));
         out += hosts.join(QLatin1Char(',')) + QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(masterName));
         if (db)
             out += QStringLiteral("/%1").arg(db);

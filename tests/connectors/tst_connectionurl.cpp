@@ -129,6 +129,39 @@ private Q_SLOTS:
         QCOMPARE(again.url->toString(), canonical);
     }
 
+    // What toString(true) prints (saved connections, the CLI's --target) reads back as the same URL.
+    void printedUrlReadsBackAsItself_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("host");   // host, socket path or first sentinel's host, as parsed
+        QTest::addRow("placeholder-like zone, with a db") << "redis://[fe80::1%1]:7000/2" << "fe80::1%1";
+        QTest::addRow("placeholder-like zone") << "redis://[fe80::1%2]:7000" << "fe80::1%2";
+        QTest::addRow("placeholder-like sentinel zone") << "redis-sentinel://[fe80::1%1]:1/m" << "fe80::1%1";
+        QTest::addRow("placeholder-like socket path, with a db") << "unix:///tmp/%1.sock?db=2" << "/tmp/%1.sock";
+    }
+    void printedUrlReadsBackAsItself()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, host);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        const QString parsedHost = r.url->scheme == Scheme::Unix       ? r.url->socketPath
+                                   : r.url->scheme == Scheme::Sentinel ? r.url->sentinels.value(0).host
+                                                                       : r.url->host;
+        QCOMPARE(parsedHost, host);
+        QVERIFY2(r.url->endpointLabel().contains(host) || r.url->scheme == Scheme::Sentinel, qPrintable(r.url->endpointLabel()));
+        const QString printed = r.url->toString(true);
+        const auto again = ConnectionUrl::parse(printed);
+        QVERIFY2(again.ok(), qPrintable(printed + QStringLiteral(": ") + again.error));
+        QCOMPARE(again.url->toString(true), printed);
+        QCOMPARE(again.url->host, r.url->host);
+        QCOMPARE(again.url->socketPath, r.url->socketPath);
+        QCOMPARE(again.url->sentinels, r.url->sentinels);
+        QCOMPARE(again.url->caFile, r.url->caFile);
+        QCOMPARE(again.url->masterName, r.url->masterName);
+        QCOMPARE(again.url->db, r.url->db);
+    }
+
     void invalid_data()
     {
         QTest::addColumn<QString>("input");

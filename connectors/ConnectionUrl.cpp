@@ -230,7 +230,8 @@ std::optional<HostPort> parseHostPort(const QString& part, int offset, quint16 d
     }
     for (int i = 0; i < hp.host.size(); ++i) {
         const QChar c = hp.host.at(i);
-        if (c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('@') || c == QLatin1Char('?')) {
+        if (c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('@') || c == QLatin1Char('?') || c == QLatin1Char('[')
+            || c == QLatin1Char(']')) {
             error = fail(offset + (part.startsWith(QLatin1Char('[')) ? 1 : 0) + i,
                          tr("host '%1' contains '%2'").arg(hp.host, c));
             return std::nullopt;

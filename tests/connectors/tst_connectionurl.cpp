@@ -187,6 +187,9 @@ private Q_SLOTS:
         QTest::addRow("sentinel password on plain redis") << "redis://h?sentinel_password=x" << 10
                                                           << "unknown option 'sentinel_password' for redis://";
         QTest::addRow("empty sentinel password") << "redis-sentinel://s1/m?sentinel_password=" << 40 << "needs a value";
+        QTest::addRow("bracket inside a host") << "redis://a]:1" << 9 << "host 'a]' contains ']'";
+        QTest::addRow("bracket inside an IPv6 host") << "redis://[a[b]:1" << 10 << "contains '['";
+        QTest::addRow("bracket inside a sentinel host") << "redis-sentinel://s1,x]y/m" << 21 << "contains ']'";
     }
 
     void invalid()

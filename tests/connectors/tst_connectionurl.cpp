@@ -138,6 +138,8 @@ private Q_SLOTS:
         QTest::addRow("placeholder-like zone") << "redis://[fe80::1%2]:7000" << "fe80::1%2";
         QTest::addRow("placeholder-like sentinel zone") << "redis-sentinel://[fe80::1%1]:1/m" << "fe80::1%1";
         QTest::addRow("placeholder-like socket path, with a db") << "unix:///tmp/%1.sock?db=2" << "/tmp/%1.sock";
+        QTest::addRow("CA path with an encoded percent") << "rediss://h?ca=/tmp/100%25.pem" << "h";
+        QTest::addRow("client files with encoded '&' and '='") << "rediss://h?cert=/c%26d.pem&key=/k%3D.pem&sni=n%26m" << "h";
     }
     void printedUrlReadsBackAsItself()
     {
@@ -158,6 +160,9 @@ private Q_SLOTS:
         QCOMPARE(again.url->socketPath, r.url->socketPath);
         QCOMPARE(again.url->sentinels, r.url->sentinels);
         QCOMPARE(again.url->caFile, r.url->caFile);
+        QCOMPARE(again.url->certFile, r.url->certFile);
+        QCOMPARE(again.url->keyFile, r.url->keyFile);
+        QCOMPARE(again.url->sni, r.url->sni);
         QCOMPARE(again.url->masterName, r.url->masterName);
         QCOMPARE(again.url->db, r.url->db);
     }

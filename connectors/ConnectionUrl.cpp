@@ -309,6 +309,8 @@ Result parseLayout(const Layout& l)
             return fail(restColumn, tr("a unix socket URL needs an absolute path: unix:///path/to/redis.sock"));
         if (rest.size() == 1)
             return fail(restColumn, tr("the socket path is missing"));
+        if (rest.back().isSpace())   // the URL is trimmed when read back: the path would lose it
+            return fail(restColumn + int(rest.size()) - 1, tr("the socket path '%1' ends in a space").arg(rest));
         url.socketPath = rest;
         url.port = 0;
         break;

@@ -140,6 +140,8 @@ private Q_SLOTS:
         QTest::addRow("placeholder-like socket path, with a db") << "unix:///tmp/%1.sock?db=2" << "/tmp/%1.sock";
         QTest::addRow("CA path with an encoded percent") << "rediss://h?ca=/tmp/100%25.pem" << "h";
         QTest::addRow("client files with encoded '&' and '='") << "rediss://h?cert=/c%26d.pem&key=/k%3D.pem&sni=n%26m" << "h";
+        QTest::addRow("master name of blanks") << "redis-sentinel://s1/  /" << "s1";
+        QTest::addRow("master name with a blank, and a db") << "redis-sentinel://s1/my master/1" << "s1";
     }
     void printedUrlReadsBackAsItself()
     {
@@ -195,6 +197,7 @@ private Q_SLOTS:
         QTest::addRow("bracket inside a host") << "redis://a]:1" << 9 << "host 'a]' contains ']'";
         QTest::addRow("bracket inside an IPv6 host") << "redis://[a[b]:1" << 10 << "contains '['";
         QTest::addRow("bracket inside a sentinel host") << "redis-sentinel://s1,x]y/m" << 21 << "contains ']'";
+        QTest::addRow("socket path ending in a blank") << "unix:///tmp/r.sock ?db=1" << 18 << "ends in a space";
     }
 
     void invalid()

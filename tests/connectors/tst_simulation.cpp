@@ -24,6 +24,7 @@
 
 #include "connectors/ctl/Command.h"
 #include "connectors/sim/SimulationRunner.h"
+#include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SqliteBacking.h"
 #include "connectors/sim/WorkloadJson.h"
 #include "engine/sim/replay.h"
@@ -232,6 +233,36 @@ private slots:
         const auto r = finished.first().at(1).value<SimResults>();
         QVERIFY(r.cancelled);
         QVERIFY(r.requests < s.requests);
+    }
+
+    // The Simulate panel's miss-ratio curve makes the same checks as cachelensctl mrc and simulate.
+    void mrcCalculatorRefusesWhatTheMachineCannotHold_data()
+    {
+        QTest::addColumn<quint64>("keys");
+        QTest::addColumn<quint64>("size");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("a zipf table of 10^15 keys") << quint64(1'000'000'000'000'000) << quint64(1000)
+                                                    << QStringLiteral("\"keys\": 1,000,000,000,000,000 is more than this machine can hold");
+        QTest::addRow("a cache of 10^15 entries") << quint64(1000) << quint64(1'000'000'000'000'000)
+                                                  << QStringLiteral("A cache of 1,000,000,000,000,000 entries is more than this machine can hold");
+    }
+    void mrcCalculatorRefusesWhatTheMachineCannotHold()
+    {
+        QFETCH(quint64, keys);
+        QFETCH(quint64, size);
+        QFETCH(QString, message);
+        sim::MrcCalculator calculator;
+        QSignalSpy failed(&calculator, &sim::MrcCalculator::failed);
+        QSignalSpy ready(&calculator, &sim::MrcCalculator::curveReady);
+        WorkloadSpec s = smallSpec();
+        s.distribution.kind = engine::sim::DistributionKind::Zipf;
+        s.keys = keys;
+        s.requests = 10000;
+        QVERIFY(calculator.start(s, {100, size}));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size() + ready.size(), 1, 60000);
+        QCOMPARE(failed.size(), 1);
+        const QString error = failed.first().first().toString();
+        QVERIFY2(error.contains(message) && error.contains(QStringLiteral("room for at most")), qPrintable(error));
     }
 
     void theDatabaseGoesWithACancelledRun_data()

@@ -9,6 +9,7 @@
 #include "engine/sim/tap_recording.h"
 #include "engine/sim/trace_file.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,8 +43,8 @@ const QList<QByteArray> kTextTokens{"\n", "\r\n", "\r", ",", ",,", "#", " ", "\t
 class CaseFile
 {
 public:
-    CaseFile(const QTemporaryDir& dir, const char* suffix)
-        : m_path(dir.filePath(QStringLiteral("case-%1%2").arg(++s_serial).arg(QLatin1String(suffix))))
+    CaseFile(const QString& dir, const char* suffix)
+        : m_path(QDir(dir).filePath(QStringLiteral("case-%1%2").arg(++s_serial).arg(QLatin1String(suffix))))
     {
     }
     ~CaseFile() { QFile::remove(m_path); }
@@ -108,7 +109,9 @@ void checkFile(const std::string& path, TraceFormat format, const QByteArray& by
 class FuzzTrace : public QObject
 {
     Q_OBJECT
-    QTemporaryDir m_dir;
+    QTemporaryDir m_tmp;
+    QTemporaryDir m_shm{QStringLiteral("/dev/shm/tst_fuzz_trace-XXXXXX")};   // a tmpfs when there is one
+    const QString m_dir = m_shm.isValid() ? m_shm.path() : m_tmp.path();
 
 private slots:
     void mutatedTextTracesLoadOrAreRefusedWithASentence()

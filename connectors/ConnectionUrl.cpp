@@ -230,7 +230,8 @@ std::optional<HostPort> parseHostPort(const QString& part, int offset, quint16 d
     }
     for (int i = 0; i < hp.host.size(); ++i) {
         const QChar c = hp.host.at(i);
-        if (c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('@') || c == QLatin1Char('?')) {
+        if (c.isSpace() || c == QLatin1Char('/') || c == QLatin1Char('@') || c == QLatin1Char('?') || c == QLatin1Char('[')
+            || c == QLatin1Char(']')) {
             error = fail(offset + (part.startsWith(QLatin1Char('[')) ? 1 : 0) + i,
                          tr("host '%1' contains '%2'").arg(hp.host, c));
             return std::nullopt;
@@ -308,6 +309,8 @@ Result parseLayout(const Layout& l)
             return fail(restColumn, tr("a unix socket URL needs an absolute path: unix:///path/to/redis.sock"));
         if (rest.size() == 1)
             return fail(restColumn, tr("the socket path is missing"));
+        if (rest.back().isSpace())   // the URL is trimmed when read back: the path would lose it
+            return fail(restColumn + int(rest.size()) - 1, tr("the socket path '%1' ends in a space").arg(rest));
         url.socketPath = rest;
         url.port = 0;
         break;
@@ -444,7 +447,7 @@ QString ConnectionUrl::endpointLabel() const
 {
     switch (scheme) {
     case Scheme::Unix:
-        return db ? QStringLiteral("%1 db %2").arg(socketPath).arg(db) : socketPath;
+        return db ? QStringLiteral("%1 db %2").arg(socketPath, QString::number(db)) : socketPath;
     case Scheme::Sentinel:
         return QCoreApplication::translate("ConnectionUrl", "%1 via %n sentinel(s)", nullptr, int(sentinels.size()))
             .arg(masterName);
@@ -453,7 +456,9 @@ QString ConnectionUrl::endpointLabel() const
         break;
     }
     const QString h = host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(host) : host;
-    return db ? QStringLiteral("%1:%2/%3").arg(h).arg(port).arg(db) : QStringLiteral("%1:%2").arg(h).arg(port);
+    // One arg() call: a host with "%1" in it (a zone id like fe80::1%1) must not be taken for a placeholder.
+    return db ? QStringLiteral("%1:%2/%3").arg(h, QString::number(port), QString::number(db))
+              : QStringLiteral("%1:%2").arg(h, QString::number(port));
 }
 
 QString ConnectionUrl::toString(bool withSecret) const
@@ -478,7 +483,8 @@ QString ConnectionUrl::toString(bool withSecret) const
     case Scheme::Sentinel: {
         QStringList hosts;
         for (const HostPort& hp : sentinels)
-            hosts << QStringLiteral("%1:%2").arg(hp.host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(hp.host) : hp.host).arg(hp.port);
+            hosts << QStringLiteral("%1:%2").arg(hp.host.contains(QLatin1Char(':')) ? QStringLiteral("[%1]").arg(hp.host) : hp.host,
+                                                 QString::number(hp.port));
         out += hosts.join(QLatin1Char(',')) + QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(masterName));
         if (db)
             out += QStringLiteral("/%1").arg(db);

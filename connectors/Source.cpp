@@ -135,7 +135,8 @@ void Source::restoreSnapshot(quint64 requestId, const QString& path, const Resto
     SnapshotInfo info;
     {
         SnapshotFile file;
-        if (!file.open(path, true))
+        // A damaged one too: every page and row is checked before the first RESTORE (SnapshotFile::verify).
+        if (!file.open(path, true) || !file.verify())
             return refuse(SourceError{SourceError::Kind::Storage, file.errorString()});
         info = file.info();
     }

@@ -1,7 +1,10 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/SimCommandSupport.h"
 
+#include "connectors/sim/SizeLimits.h"
+
 #include "engine/sim/mrc.h"
+#include "engine/sim/size_limit.h"
 #include "engine/sim/trace_file.h"
 
 #include <QCoreApplication>
@@ -10,6 +13,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+
+#include <algorithm>
 
 namespace cachelens::ctl {
 
@@ -37,6 +42,12 @@ Command mrcCommand()
         if (!opt.contains(QStringLiteral("--sizes"))) return misuse(ctx, name, QStringLiteral("--sizes is required, e.g. --sizes 1000:100000:1000"));
         const auto sizes = parseSizeList(opt.value(QStringLiteral("--sizes")));
         if (!sizes) return misuse(ctx, name, QStringLiteral("--sizes wants positive entry counts: 1000,10000 or 1000:50000:1000"));
+        const std::uint64_t largest = *std::max_element(sizes->begin(), sizes->end());
+        if (const QString problem = sim::memoryLimitProblem(
+                QStringLiteral("--sizes up to %1").arg(QLocale().toString(qulonglong(largest))), largest,
+                engine::sim::saturatingMultiply(largest, engine::sim::kBytesPerCacheEntry), QStringLiteral("entries"));
+            !problem.isEmpty())
+            return misuse(ctx, name, problem);
         double rate = 1;
         if (opt.contains(QStringLiteral("--sample"))) {
             bool ok = false;

@@ -1,7 +1,10 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/SimCommandSupport.h"
 
+#include "connectors/sim/SizeLimits.h"
+
 #include "engine/sim/replay.h"
+#include "engine/sim/size_limit.h"
 #include "engine/sim/trace_file.h"
 
 #include <QCoreApplication>
@@ -9,6 +12,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+
+#include <algorithm>
 
 namespace cachelens::ctl {
 
@@ -40,9 +45,16 @@ Command replayCommand()
                 return misuse(ctx, name, QStringLiteral("unknown policy '%1' (lru, wtinylfu, s3fifo, sieve)").arg(p));
             policies.push_back(k);
         }
+        if (policies.empty()) return misuse(ctx, name, QStringLiteral("--policy needs at least one policy: lru, wtinylfu, s3fifo or sieve"));
         if (!opt.contains(QStringLiteral("--capacity"))) return misuse(ctx, name, QStringLiteral("--capacity N[,N…] is required"));
         const auto capacities = parseSizeList(opt.value(QStringLiteral("--capacity")));
         if (!capacities) return misuse(ctx, name, QStringLiteral("--capacity wants positive entry counts: 1000,10000 or 1000:50000:1000"));
+        const std::uint64_t largest = *std::max_element(capacities->begin(), capacities->end());
+        if (const QString problem = sim::memoryLimitProblem(
+                QStringLiteral("--capacity %1").arg(QLocale().toString(qulonglong(largest))), largest,
+                engine::sim::saturatingMultiply(largest, engine::sim::kBytesPerCacheEntry), QStringLiteral("entries"));
+            !problem.isEmpty())
+            return misuse(ctx, name, problem);
         std::string error;
         const auto trace = engine::sim::loadTrace(path, format, error);
         if (!trace) {

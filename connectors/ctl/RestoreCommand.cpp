@@ -109,7 +109,7 @@ Command restoreCommand()
         SnapshotInfo info;
         {
             SnapshotFile snapshot;
-            if (!snapshot.open(file, true)) {
+            if (!snapshot.open(file, true) || !snapshot.verify()) {
                 ctx.err << "cachelensctl restore: " << snapshot.errorString() << Qt::endl;
                 return int(Failed);
             }

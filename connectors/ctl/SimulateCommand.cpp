@@ -1,16 +1,21 @@
 #include "connectors/ctl/Commands.h"
+#include "connectors/ctl/InterruptCleanup.h"
 #include "connectors/ctl/RedisCommandSupport.h"
 #include "connectors/ctl/SimCommandSupport.h"
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/sim/WorkloadJson.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QLocale>
 #include <QMap>
 #include <QTemporaryDir>
+
+#include <atomic>
+#include <csignal>
 
 namespace cachelens::ctl {
 
@@ -136,6 +141,15 @@ Command simulateCommand()
         }
         auto spec = *parsedSpec;
         if (opt.contains(QStringLiteral("--target"))) spec.target = opt.value(QStringLiteral("--target")).toStdString();
+        // A spec this machine cannot hold is a bad argument like any other (runSimulation checks again, and a trace's
+        // keys are only known once it is loaded).
+        if (const std::uint64_t keys = engine::sim::workloadKeys(spec); keys > 0) {
+            const QString problem = sim::simulationSizeProblem(spec, keys, opt.value(QStringLiteral("--workdir"), QDir::tempPath()));
+            if (!problem.isEmpty()) {
+                ctx.err << "cachelensctl simulate: " << problem << Qt::endl;
+                return int(Misuse);
+            }
+        }
         sim::SimulationHooks hooks;
         if (spec.target != "local") {
             // The target as every connecting command resolves it (saved name or URL, its secrets, its guard), so
@@ -154,6 +168,12 @@ Command simulateCommand()
         }
         QTemporaryDir temp;
         const QString workDir = opt.contains(QStringLiteral("--workdir")) ? opt.value(QStringLiteral("--workdir")) : temp.path();
+        // Ctrl-C or SIGTERM stops the run as a cancel does (a Redis target's keys are still deleted) and removes the
+        // database at once, should the process be killed before it winds down.
+        std::atomic<bool> cancel{false};
+        hooks.cancel = &cancel;
+        const InterruptCleanup interrupt({sim::simulationDatabasePath(workDir)},
+                                         opt.contains(QStringLiteral("--workdir")) ? QString() : temp.path(), &cancel);
         QElapsedTimer sinceLine;
         sinceLine.start();
         hooks.phase = [&](const std::string& text) {
@@ -169,16 +189,23 @@ Command simulateCommand()
                     << Qt::endl;
         };
         engine::sim::SimResults r;
-        if (!sim::runSimulation(spec, workDir, hooks, r, error)) {
-            ctx.err << "cachelensctl simulate: " << error << Qt::endl;
+        const bool ran = sim::runSimulation(spec, workDir, hooks, r, error);
+        QString stopped;
+        if (interrupt.signal() != 0)
+            stopped = QStringLiteral("stopped by %1%2").arg(interrupt.signal() == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM"),
+                                                             spec.backingType == "memory" ? QString() : QStringLiteral("; the simulation database was removed"));
+        if (!ran) {
+            ctx.err << "cachelensctl simulate: " << error << (stopped.isEmpty() ? QString() : QStringLiteral("; ") + stopped) << Qt::endl;
             return int(Failed);
         }
+        if (!stopped.isEmpty())
+            ctx.err << "cachelensctl simulate: " << stopped << Qt::endl;
         if (opt.contains(QStringLiteral("--json"))) {
             QJsonObject o = sim::resultsToJson(r);
             spec.target = ConnectionUrl::masked(QString::fromStdString(spec.target)).toStdString();   // the spec as run, no secret
             o.insert(QStringLiteral("spec"), sim::workloadToJson(spec));
             ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)) << Qt::endl;
-            return int(Ok);
+            return int(r.cancelled ? Failed : Ok);
         }
         const QString label = spec.name.empty() ? positional.first() : QString::fromStdString(spec.name);
         ctx.out << label << ": " << count(r.requests) << " requests (" << count(r.reads) << " reads, " << count(r.writes)

@@ -32,7 +32,7 @@ public:
     RedisSnapshotRestore(quint64 requestId, CommandSink* sink, const QString& path, const RestoreOptions& options,
                          QObject* parent = nullptr);
 
-    // Opens the file. False: report().error says why (nothing was sent).
+    // Opens the file (Source::restoreSnapshot has checked all of it). False: report().error says why (nothing was sent).
     bool open();
     SnapshotInfo info() { return m_file.info(); }
     const RestoreReport& report() const { return m_report; }

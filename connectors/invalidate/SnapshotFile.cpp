@@ -1,5 +1,8 @@
 #include "connectors/invalidate/SnapshotFile.h"
 
+#include "connectors/redis/DumpPayload.h"
+#include "engine/key_escape.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -277,6 +280,53 @@ SnapshotInfo SnapshotFile::info()
     if (restored.ok() && restored.step() == SQLITE_ROW)
         info.restored = restored.int64(0);
     return info;
+}
+
+bool SnapshotFile::verify()
+{
+    if (!m_db.isOpen())
+        return m_db.failWith(tr("the snapshot is not open"));
+    const QString file = QDir::toNativeSeparators(m_db.path());
+    {
+        SqliteStatement check(m_db.handle(), "PRAGMA quick_check(1)");
+        if (!check.ok() || check.step() != SQLITE_ROW)
+            return m_db.fail(tr("Checking"));
+        if (const QString result = check.text(0); result != QLatin1String("ok"))
+            return m_db.failWith(tr("The snapshot %1 is damaged (SQLite's check of its pages says: %2); nothing is "
+                                    "restored from it.").arg(file, result.section(QLatin1Char('\n'), 0, 0)));
+    }
+    constexpr qint64 kMaxKeyBytes = 512ll << 20;    // Redis's limit for a string, keys included
+    constexpr qint64 kMaxPttlMs = 1ll << 50;        // 35,000 years: beyond any expiry Redis can hold in practice
+    const qint64 latestTaken = QDateTime::currentMSecsSinceEpoch() + 24ll * 3600 * 1000;   // clocks drift a little
+    SqliteStatement q(m_db.handle(), "SELECT id, key, typeof(key), length(key), pttl, typeof(pttl), payload,"
+                                     " typeof(payload), taken_ms, typeof(taken_ms), restored FROM keys ORDER BY id");
+    if (!q.ok())
+        return m_db.fail(tr("Checking"));
+    int rc;
+    while ((rc = q.step()) == SQLITE_ROW) {
+        QString problem;
+        const qint64 pttl = q.int64(4), taken = q.int64(8), restored = q.int64(10);
+        if (q.text(2) != QLatin1String("blob") || q.int64(0) <= 0)
+            problem = tr("its key is not a key");
+        else if (q.int64(3) > kMaxKeyBytes)
+            problem = tr("its key is longer than Redis allows");
+        else if (q.text(5) != QLatin1String("integer") || pttl < -1 || pttl > kMaxPttlMs)
+            problem = tr("its TTL is %1 ms, which PTTL never answers").arg(q.text(4));
+        else if (q.text(7) != QLatin1String("blob") || !redis::hasValidDumpChecksum(q.blob(6)))
+            problem = tr("its value is not a DUMP payload whose checksum holds");
+        else if (q.text(9) != QLatin1String("integer") || taken <= 0 || taken > latestTaken)
+            problem = tr("the time it was taken (%1) is not a time before now").arg(q.text(8));
+        else if (restored != 0 && restored != 1)
+            problem = tr("its restored mark is %1, not 0 or 1").arg(restored);
+        if (!problem.isEmpty()) {
+            const QByteArray key = q.blob(1).left(200);
+            return m_db.failWith(tr("The snapshot %1 is damaged: row %2 (key %3): %4; nothing is restored from it.")
+                                     .arg(file, q.text(0),
+                                          QString::fromStdString(engine::escapeKey(std::string_view(key.constData(), size_t(key.size())))),
+                                          problem));
+        }
+    }
+    return rc == SQLITE_DONE || m_db.fail(tr("Checking"));
 }
 
 QVector<SnapshotRow> SnapshotFile::pending(qint64 afterId, int limit)

@@ -16,7 +16,9 @@
 // per key at every commit, which made a snapshot 20× slower than the purge it protects. Files written before this
 // have a UNIQUE index on key; the writer drops it (readers never needed it).
 //
-// Restore marks the rows it put back (restored = 1), so restoring again after an interruption tries only the rest.
+// Restore checks the whole file first (verify(): the pages, then every row, each DUMP payload by its own checksum),
+// so a damaged file restores nothing, and marks the rows it put back (restored = 1), so restoring again after an
+// interruption tries only the rest.
 //
 // Schema history:
 //   1  meta(name, value): created_ms, connection, target, server, limit_bytes, state;
@@ -96,6 +98,12 @@ public:
     bool append(const QVector<SnapshotRow>& rows);
     bool setState(const QString& state);
     SnapshotInfo info();
+
+    // Before anything is restored from the file: its pages (PRAGMA quick_check) and every row — a key Redis could
+    // hold (at most 512 MiB), a PTTL that PTTL can answer (-1 for none, else 0 or more), a DUMP payload whose own
+    // checksum holds (redis/DumpPayload), a time it was taken that is not in the future, restored 0 or 1. False:
+    // errorString() says what is damaged, naming the file and the first bad row and its key, in one sentence.
+    bool verify();
 
     // Rows no restore has put back yet, in id order after `afterId`, at most `limit`.
     QVector<SnapshotRow> pending(qint64 afterId, int limit);

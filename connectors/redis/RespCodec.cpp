@@ -2,39 +2,93 @@
 
 #include <hiredis/hiredis.h>
 
+#include <memory>
 #include <vector>
 
 namespace cachelens::redis {
 namespace {
 
-RedisReply convert(const redisReply* r)
+// The reply objects hiredis's reader builds, through its object functions. hiredis's own (redisReply) allocate an
+// array's element table for the count its header claims, before one element arrived: "*2147483647\r\n" from a
+// server cost 16 GB of address space and seconds of freeing on this thread. These grow with the elements that do
+// arrive, so a reply costs what was received. The reader attaches each object to its parent as it is created and
+// frees only the root (freeObject), which owns the rest.
+struct Node {
+    RedisReply value;                             // a scalar reply
+    bool array = false;
+    std::vector<std::unique_ptr<Node>> children;  // an array's elements so far, in order
+};
+
+void* attach(const redisReadTask* task, std::unique_ptr<Node> node)
 {
-    switch (r->type) {
-    case REDIS_REPLY_STRING:
-        return RedisReply::string(QByteArray(r->str, qsizetype(r->len)));
-    case REDIS_REPLY_STATUS:
-        return RedisReply::status(QByteArray(r->str, qsizetype(r->len)));
-    case REDIS_REPLY_ERROR:
-        return RedisReply::error(RedisError::fromServerText(QByteArray(r->str, qsizetype(r->len))));
-    case REDIS_REPLY_INTEGER:
-        return RedisReply::integer(r->integer);
-    case REDIS_REPLY_ARRAY: {
-        QVector<RedisReply> elements;
-        elements.reserve(qsizetype(r->elements));
-        for (size_t i = 0; i < r->elements; ++i)
-            elements.append(convert(r->element[i]));
-        return RedisReply::array(std::move(elements));
+    Node* raw = node.get();
+    if (task->parent)
+        static_cast<Node*>(task->parent->obj)->children.push_back(std::move(node));
+    else
+        node.release();   // the root: the reader holds it until redisReaderGetReply hands it over
+    return raw;
+}
+
+// Called from C: an exception must not cross hiredis, so a failed allocation is hiredis's "out of memory".
+template <class Make>
+void* create(const redisReadTask* task, Make&& make) noexcept
+{
+    try {
+        auto node = std::make_unique<Node>();
+        make(*node);
+        return attach(task, std::move(node));
+    } catch (...) {
+        return nullptr;
     }
-    case REDIS_REPLY_NIL:
-    default:
-        return RedisReply::nil();
-    }
+}
+
+void* createString(const redisReadTask* task, char* str, size_t len)
+{
+    return create(task, [&](Node& n) {
+        QByteArray bytes(str, qsizetype(len));
+        n.value = task->type == REDIS_REPLY_ERROR    ? RedisReply::error(RedisError::fromServerText(bytes))
+                  : task->type == REDIS_REPLY_STATUS ? RedisReply::status(std::move(bytes))
+                                                     : RedisReply::string(std::move(bytes));
+    });
+}
+
+void* createArray(const redisReadTask* task, int)
+{
+    return create(task, [](Node& n) { n.array = true; });
+}
+
+void* createInteger(const redisReadTask* task, long long value)
+{
+    return create(task, [&](Node& n) { n.value = RedisReply::integer(value); });
+}
+
+void* createNil(const redisReadTask* task)
+{
+    return create(task, [](Node&) {});
+}
+
+void freeObject(void* node)
+{
+    delete static_cast<Node*>(node);
+}
+
+redisReplyObjectFunctions kFunctions{createString, createArray, createInteger, createNil, freeObject};
+
+RedisReply convert(Node& n)
+{
+    if (!n.array)
+        return std::move(n.value);
+    QVector<RedisReply> elements;
+    elements.reserve(qsizetype(n.children.size()));
+    for (auto& child : n.children)
+        elements.append(convert(*child));
+    return RedisReply::array(std::move(elements));
 }
 
 } // namespace
 
 struct RespDecoder::Reader {
-    redisReader* reader = redisReaderCreate();
+    redisReader* reader = redisReaderCreateWithFunctions(&kFunctions);
     ~Reader() { redisReaderFree(reader); }
 };
 
@@ -84,10 +138,8 @@ std::optional<RedisReply> RespDecoder::next()
     }
     if (!raw)
         return std::nullopt;
-    auto* reply = static_cast<redisReply*>(raw);
-    RedisReply out = convert(reply);
-    freeReplyObject(reply);
-    return out;
+    const std::unique_ptr<Node> root(static_cast<Node*>(raw));
+    return convert(*root);
 }
 
 } // namespace cachelens::redis

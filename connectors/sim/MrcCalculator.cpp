@@ -1,9 +1,16 @@
 #include "connectors/sim/MrcCalculator.h"
 
+#include "connectors/sim/SizeLimits.h"
+
 #include "engine/sim/backing.h"
 #include "engine/sim/simulator.h"
+#include "engine/sim/size_limit.h"
+
+#include <QCoreApplication>
+#include <QLocale>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace cachelens::sim {
 
@@ -30,6 +37,19 @@ bool MrcCalculator::start(const engine::sim::WorkloadSpec& spec, std::vector<std
         std::optional<engine::sim::Mrc> curve;
         std::string error;
         try {
+            // The checks replay, mrc and simulate make, before a zipf table of that many keys is built.
+            const std::uint64_t largest = sizes.empty() ? 0 : *std::max_element(sizes.begin(), sizes.end());
+            const std::uint64_t keyCount = engine::sim::workloadKeys(spec);
+            QString problem = memoryLimitProblem(QCoreApplication::translate("Simulation", "A cache of %1 entries")
+                                                     .arg(QLocale().toString(qulonglong(largest))),
+                                                 largest, engine::sim::saturatingMultiply(largest, engine::sim::kBytesPerCacheEntry),
+                                                 QCoreApplication::translate("Simulation", "entries"));
+            if (problem.isEmpty() && keyCount > 0)
+                problem = memoryLimitProblem(QCoreApplication::translate("Simulation", "\"keys\": %1").arg(QLocale().toString(qulonglong(keyCount))),
+                                             keyCount, engine::sim::simulatorMemoryBytes(spec, keyCount),
+                                             QCoreApplication::translate("Simulation", "keys"));
+            if (!problem.isEmpty())
+                throw std::invalid_argument(problem.toStdString());
             engine::sim::MemoryBacking probe(1, spec.valueMin, spec.valueMax);
             const engine::sim::Simulator sim(spec, probe);
             // At most 10M requests: a curve needs enough requests to warm the largest size, not the whole run

@@ -4,6 +4,7 @@
 #include "connectors/profiles/ProfileStore.h"
 #include "connectors/profiles/SecretStore.h"
 #include "connectors/provider/BlockingRedis.h"
+#include "connectors/sim/SizeLimits.h"
 #include "connectors/sim/SqliteBacking.h"
 
 #include <QRandomGenerator>
@@ -12,6 +13,8 @@
 #include <QDir>
 #include <QLocale>
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 namespace cachelens::sim {
@@ -98,6 +101,45 @@ void readTargetPassword(const SimTarget& target, QObject* context,
     });
 }
 
+QString simulationDatabasePath(const QString& workDir)
+{
+    return QDir(workDir).filePath(QStringLiteral("simulation.db"));
+}
+
+QString simulationSizeProblem(const WorkloadSpec& spec, std::uint64_t keys, const QString& workDir)
+{
+    auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
+    const QLocale locale;
+    const QString n = locale.toString(qulonglong(keys));
+    const QString subject = spec.distribution.kind == engine::sim::DistributionKind::Trace
+                                ? tr("the trace's %1 keys").arg(n)
+                                : tr("\"keys\": %1").arg(n);
+    if (QString problem = memoryLimitProblem(subject, keys, engine::sim::simulatorMemoryBytes(spec, keys), tr("keys"));
+        !problem.isEmpty())
+        return problem + tr("; lower \"keys\"; nothing was run");
+    // The local cache fills up to its bound with values of the workload's sizes (on Redis they are the server's).
+    if (spec.target == "local") {
+        const double value = (std::max<double>(4, spec.valueMin) + std::max<double>(std::max<double>(4, spec.valueMin), spec.valueMax)) / 2;
+        std::uint64_t entries = keys;
+        if (spec.maxEntries > 0) entries = std::min(entries, spec.maxEntries);
+        if (spec.requests > 0) entries = std::min(entries, spec.requests);
+        double bytes = double(entries) * (value + 64);   // an entry's header, key and table slot besides its value
+        if (spec.maxBytes > 0) bytes = std::min(bytes, double(spec.maxBytes));
+        const auto cached = bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : std::uint64_t(bytes);
+        const QString what = tr("a cache of %1 values of about %2").arg(locale.toString(qulonglong(entries)),
+                                                                      locale.formattedDataSize(qint64(value), 1));
+        if (QString problem = memoryLimitProblem(what, entries, cached, tr("values")); !problem.isEmpty())
+            return problem + tr("; lower \"cache\": \"maxEntries\" or \"maxBytes\", or the value sizes; nothing was run");
+    }
+    if (spec.backingType != "memory") {
+        const QString what = tr("the SQLite database of %1 keys").arg(n);
+        if (QString problem = diskSpaceProblem(what, SqliteBacking::estimatedFileBytes(keys, spec.valueMin, spec.valueMax), workDir);
+            !problem.isEmpty())
+            return problem + tr("; lower \"keys\" or the value sizes, or use \"backing\": {\"type\": \"memory\"}; nothing was run");
+    }
+    return {};
+}
+
 namespace {
 bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& workDir, const SimulationHooks& hooks,
                  SimResults& results, QString& error);
@@ -108,6 +150,11 @@ bool runSimulation(const WorkloadSpec& given, const QString& workDir, const Simu
 {
     auto tr = [](const char* s) { return QCoreApplication::translate("Simulation", s); };
     WorkloadSpec spec = given;
+    // Whether the machine holds the run, before a zipf table or a database of that many keys is built and before a
+    // server is asked anything (a trace's keys are known once it is loaded: runAdmitted checks those).
+    if (const std::uint64_t declared = engine::sim::workloadKeys(spec);
+        declared > 0 && !(error = simulationSizeProblem(spec, declared, workDir)).isEmpty())
+        return false;
     QString display = ConnectionUrl::masked(QString::fromStdString(spec.target));
     GuardPolicy guard;
     guard.connection = display;
@@ -180,10 +227,13 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
         std::unique_ptr<engine::sim::Backing> backing;
         engine::sim::MemoryBacking probe(1, spec.valueMin, spec.valueMax);
         const std::uint64_t keys = engine::sim::Simulator(spec, probe).keys();
+        if (engine::sim::workloadKeys(spec) == 0 && !(error = simulationSizeProblem(spec, keys, workDir)).isEmpty())
+            return false;   // a trace's keys, known now that it is loaded (runSimulation checked the others)
+        SqliteBacking* database = nullptr;
         if (spec.backingType == "memory") {
             backing = std::make_unique<engine::sim::MemoryBacking>(keys, spec.valueMin, spec.valueMax);
         } else {
-            const QString path = QDir(workDir).filePath(QStringLiteral("simulation.db"));
+            const QString path = simulationDatabasePath(workDir);
             const QLocale locale;
             auto rows = [&](std::uint64_t done) {
                 if (hooks.phase)
@@ -191,8 +241,10 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
                                     .arg(locale.toString(qulonglong(done)), locale.toString(qulonglong(keys)))
                                     .toStdString());
             };
-            backing = SqliteBacking::create(path, keys, spec.valueMin, spec.valueMax, error, rows, hooks.cancel);
-            if (!backing) return false;
+            auto created = SqliteBacking::create(path, keys, spec.valueMin, spec.valueMax, error, rows, hooks.cancel);
+            if (!created) return false;
+            database = created.get();
+            backing = std::move(created);
         }
         if (hooks.phase) hooks.phase(tr("Running %1 requests").arg(QLocale().toString(qulonglong(spec.requests))).toStdString());
         if (hooks.phase && spec.target != "local")
@@ -200,6 +252,7 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
                             .arg(display, QString::fromStdString(spec.keyPrefix)).toStdString());
         engine::sim::Simulator sim(spec, *backing);
         results = sim.run(hooks.progress, hooks.cancel);
+        if (database && !results.cancelled) database->keep();   // a cancelled run's database goes with it
         return true;
     } catch (const std::exception& e) {
         error = QString::fromUtf8(e.what());

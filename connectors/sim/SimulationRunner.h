@@ -50,6 +50,15 @@ struct SimTargetSecrets {
 void readTargetPassword(const SimTarget& target, QObject* context,
                         std::function<void(const SimTargetSecrets& secrets, const QString& problem)> done);
 
+// The SQLite source of truth a run in `workDir` creates (replacing an earlier run's), kept when the run finishes and
+// removed when it is cancelled or fails.
+QString simulationDatabasePath(const QString& workDir);
+
+// Empty when a run of `spec` over `keys` key ids (engine::sim::workloadKeys, or a trace's distinct keys) fits this
+// machine; otherwise one sentence: the memory it takes against the machine's (SizeLimits), or the SQLite database's
+// estimated size (SqliteBacking::estimatedFileBytes) against the free space where `workDir` is.
+QString simulationSizeProblem(const engine::sim::WorkloadSpec& spec, std::uint64_t keys, const QString& workDir);
+
 struct SimulationHooks {
     std::function<void(const std::string& phase)> phase;                   // "Generating the database: 20,000 of 100,000 rows"
     std::function<void(const engine::sim::SimResults&)> progress;
@@ -61,9 +70,10 @@ struct SimulationHooks {
     SimTargetSecrets targetSecrets;
 };
 
-// Builds the backing store (SQLite file in `workDir`, or memory), runs the spec, returns the results. A Redis
-// target is resolved here (resolveSimTarget), passes its guard (hooks.confirmation), and is given a fresh key prefix
-// unless the spec has one; its keys are deleted when the run ends.
+// Builds the backing store (SQLite file in `workDir`: simulationDatabasePath, or memory), runs the spec, returns the
+// results. A spec the machine cannot hold (simulationSizeProblem) is refused before anything is generated or
+// admitted. A Redis target is resolved here (resolveSimTarget), passes its guard (hooks.confirmation), and is given a
+// fresh key prefix unless the spec has one; its keys are deleted when the run ends.
 // On failure returns false with `error` set (bad spec, database error, trace that does not load).
 bool runSimulation(const engine::sim::WorkloadSpec& spec, const QString& workDir, const SimulationHooks& hooks,
                    engine::sim::SimResults& results, QString& error);

@@ -4,9 +4,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLocale>
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace cachelens::sim {
@@ -56,7 +59,7 @@ std::unique_ptr<SqliteBacking> SqliteBacking::create(const QString& path, std::u
             if (cancel && cancel->load()) {
                 sqlite3_finalize(insert);
                 error = tr("Cancelled while generating the database (%1 of %2 rows)")
-                            .arg(QString::number(id + 1), QString::number(keys));
+                            .arg(QLocale().toString(qulonglong(id + 1)), QLocale().toString(qulonglong(keys)));
                 return nullptr;
             }
         }
@@ -71,11 +74,23 @@ std::unique_ptr<SqliteBacking> SqliteBacking::create(const QString& path, std::u
     return b;
 }
 
+std::uint64_t SqliteBacking::estimatedFileBytes(std::uint64_t keys, std::uint32_t minSize, std::uint32_t maxSize)
+{
+    // makeValue's sizes: uniform over [max(4, min), max(that, max)].
+    const double lo = std::max<std::uint32_t>(4, minSize), hi = std::max<double>(lo, maxSize);
+    const double bytes = double(keys) * ((lo + hi) / 2 + 16) * 1.2;
+    return bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : std::uint64_t(bytes);
+}
+
 SqliteBacking::~SqliteBacking()
 {
     sqlite3_finalize(m_select);
     sqlite3_finalize(m_update);
     sqlite3_close(m_db);
+    if (!m_keep) {
+        QFile::remove(m_path);
+        QFile::remove(m_path + QStringLiteral("-journal"));
+    }
 }
 
 std::optional<std::string> SqliteBacking::read(std::uint64_t key)

@@ -53,7 +53,10 @@ Distances stackDistances(std::span<const std::uint64_t> keys, std::uint64_t maxS
                          std::size_t expectedRequests)
 {
     Distances d;
-    d.hist.assign(maxSize, 0.0);
+    // A (scaled) distance never exceeds the requests in the trace (times the scale): sizes above that only repeat
+    // the last point, so the histogram stops there whatever size was asked for.
+    const double reach = static_cast<double>(keys.size()) * scale + 1;
+    d.hist.assign(reach < static_cast<double>(maxSize) ? static_cast<std::size_t>(reach) : maxSize, 0.0);
     IdMap ids(std::max<std::size_t>(1024, expectedRequests / 8));
     std::vector<std::int64_t> last; // dense id → time of its latest access, -1 never
     // Times are renumbered whenever they reach `cap` (only each key's latest access matters, and their order is
@@ -87,7 +90,7 @@ Distances stackDistances(std::span<const std::uint64_t> keys, std::uint64_t maxS
             const std::int64_t distance =
                 static_cast<std::int64_t>(last.size()) - marks.prefix(static_cast<std::size_t>(prev));
             const double scaled = static_cast<double>(distance) * scale;
-            if (scaled < static_cast<double>(maxSize)) d.hist[static_cast<std::size_t>(scaled)] += 1;
+            if (scaled < static_cast<double>(d.hist.size())) d.hist[static_cast<std::size_t>(scaled)] += 1;
             marks.add(static_cast<std::size_t>(prev), -1);
         }
         marks.add(time, 1);

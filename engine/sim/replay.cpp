@@ -113,7 +113,10 @@ ReplayResult replayTrace(const Trace& trace, PolicyKind policyKind, std::uint64_
     policy->setStats(&stats);
     EvictionPolicy& p = *policy;
     const bool exactHits = p.wantsExactHits();
-    ReplayTable table(bound ? bound : 1024);
+    const std::size_t n = trace.keys.size();
+    // The table never holds more keys than the trace has requests, whatever the capacity (a capacity above that is
+    // an unbounded cache; sized by it, 10^15 would not fit in memory and 2^62 would overflow the sizing).
+    ReplayTable table(bound ? std::min<std::size_t>(bound, n) : 1024);
 
     const auto t0 = std::chrono::steady_clock::now();
     char buf[8];
@@ -134,7 +137,6 @@ ReplayResult replayTrace(const Trace& trace, PolicyKind policyKind, std::uint64_
         p.onInsert(e, h);
         evict();
     };
-    const std::size_t n = trace.keys.size();
     const bool allGets = trace.ops.empty();
     for (std::size_t i = 0; i < n; ++i) {
         if ((i & 65535) == 0 && cancel && cancel->load(std::memory_order_relaxed)) {

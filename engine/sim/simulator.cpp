@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
@@ -95,12 +96,7 @@ Simulator::Simulator(WorkloadSpec spec, Backing& backing) : spec_(std::move(spec
     }
     for (const auto& p : spec_.distribution.parts)
         if (p.kind == DistributionKind::Trace) throw std::invalid_argument("a trace cannot be part of a mixed distribution");
-    if (spec_.distribution.kind == DistributionKind::Mixed && !spec_.distribution.parts.empty()
-        && spec_.distribution.parts.front().keys > 0) {
-        std::uint64_t sum = 0;
-        for (const auto& p : spec_.distribution.parts) sum += p.keys;
-        spec_.keys = sum; // the parts' own key ranges, one after another
-    }
+    if (spec_.distribution.kind != DistributionKind::Trace) spec_.keys = workloadKeys(spec_);
     if (spec_.keys == 0) throw std::invalid_argument("the workload needs at least one key");
     if (!(spec_.readRatio >= 0 && spec_.readRatio <= 1)) throw std::invalid_argument("readRatio must be between 0 and 1");
     if (!(spec_.rate >= 0)) throw std::invalid_argument("rate must be 0 (closed loop) or positive");
@@ -112,6 +108,42 @@ Simulator::Simulator(WorkloadSpec spec, Backing& backing) : spec_(std::move(spec
 }
 
 Simulator::~Simulator() = default;
+
+std::uint64_t workloadKeys(const WorkloadSpec& spec) noexcept
+{
+    const DistributionSpec& d = spec.distribution;
+    if (d.kind == DistributionKind::Trace) return 0;
+    if (d.kind != DistributionKind::Mixed || d.parts.empty() || d.parts.front().keys == 0) return spec.keys;
+    std::uint64_t sum = 0; // the parts' own key ranges, one after another
+    for (const auto& p : d.parts)
+        if (__builtin_add_overflow(sum, p.keys, &sum)) return std::numeric_limits<std::uint64_t>::max();
+    return sum;
+}
+
+namespace {
+
+// Keys under a zipf alias table (AliasTable: a 16-byte cell per key) in one sampler of `d` over `keys` keys.
+double zipfTableKeys(const DistributionSpec& d, std::uint64_t keys) noexcept
+{
+    if (d.kind == DistributionKind::Zipf) return static_cast<double>(keys);
+    if (d.kind != DistributionKind::Mixed) return 0;
+    const bool ranges = !d.parts.empty() && d.parts.front().keys > 0;
+    double sum = 0;
+    for (const auto& p : d.parts) sum += zipfTableKeys(p, ranges ? p.keys : keys);
+    return sum;
+}
+
+} // namespace
+
+std::uint64_t simulatorMemoryBytes(const WorkloadSpec& spec, std::uint64_t keys) noexcept
+{
+    const double perKey = sizeof(std::uint32_t) + sizeof(std::uint8_t) + (spec.backingType == "memory" ? sizeof(std::uint32_t) : 0);
+    // Each thread draws from its own sampler; building one also holds the weights (8 + 8 bytes a key) and the
+    // construction's scratch (8 + 4 + slack): 28 bytes a key on top of the 16 of the table itself.
+    const double zipf = zipfTableKeys(spec.distribution, keys) * (16.0 * std::max(1u, spec.threads) + 28.0);
+    const double total = static_cast<double>(keys) * perKey + zipf;
+    return total >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(total);
+}
 
 std::vector<std::uint64_t> Simulator::keyStream(std::uint64_t n) const
 {

@@ -88,6 +88,14 @@ private:
     std::uint64_t keys_ = 0;
 };
 
+// The key ids a workload runs over: spec.keys, or the sum of a mixed distribution's own key ranges; 0 for a trace
+// (its distinct keys are known once it is loaded: Simulator::keys()). UINT64_MAX when the sum overflows.
+std::uint64_t workloadKeys(const WorkloadSpec& spec) noexcept;
+// The memory a run over `keys` key ids holds before any value is cached, for the size check before a run
+// (engine/sim/size_limit.h): per key its last written version and a count of loads running, a memory backing's
+// version, and the zipf distributions' alias tables (one per thread, and the scratch to build one). Saturates.
+std::uint64_t simulatorMemoryBytes(const WorkloadSpec& spec, std::uint64_t keys) noexcept;
+
 // What LRU's hit ratio should be under the independent reference model with these popularities and this many
 // entries: Che's approximation (solve Σ(1 - e^{-p_i T}) = C for T, hit = Σ p_i (1 - e^{-p_i T})). Uniform
 // popularity gives capacity / keys exactly.

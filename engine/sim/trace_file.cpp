@@ -4,11 +4,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/sim/id_map.h"
+#include "engine/sim/size_limit.h"
 
 namespace cachelens::engine::sim {
 
@@ -60,6 +63,10 @@ bool parseOp(std::string_view s, TraceRequest& out)
     return true;
 }
 
+// A text trace holds one key (or timestamp,key,op) per line. A longer line means the file is not a text trace (a
+// binary one, or /dev/zero, which has no line end at all): reading on would only end when memory does, or never.
+constexpr std::size_t kMaxTextLine = std::size_t{1} << 20;
+
 std::optional<Trace> loadText(const std::string& path, std::string& error)
 {
     File f = openFile(path, "rb", error);
@@ -69,7 +76,7 @@ std::optional<Trace> loadText(const std::string& path, std::string& error)
     bool anyOp = false;
     std::string line;
     std::uint64_t lineNo = 0;
-    char buf[1 << 16];
+    auto where = [&] { return path + " line " + std::to_string(lineNo + 1); };
     auto handle = [&](std::string_view raw) -> bool {
         ++lineNo;
         std::string_view s = trim(raw);
@@ -100,21 +107,35 @@ std::optional<Trace> loadText(const std::string& path, std::string& error)
         t.ops.push_back(op);
         return true;
     };
-    while (std::fgets(buf, sizeof buf, f.get())) {
-        const std::size_t n = std::strlen(buf);
-        if (n && buf[n - 1] == '\n') {
-            line.append(buf, n - 1);
+    std::vector<char> buf(std::size_t{1} << 16);
+    for (;;) {
+        const std::size_t got = std::fread(buf.data(), 1, buf.size(), f.get());
+        if (got == 0) break;
+        std::string_view chunk(buf.data(), got);
+        while (!chunk.empty()) {
+            const std::size_t end = chunk.find('\n');
+            const std::string_view part = chunk.substr(0, end);
+            if (part.find('\0') != std::string_view::npos) {
+                error = where() + " holds a NUL byte: a text trace is text (for a binary trace give --format u64le)";
+                return std::nullopt;
+            }
+            if (line.size() + part.size() > kMaxTextLine) {
+                error = where() + " is longer than 1 MiB: a text trace has one key (or timestamp,key,op) per line "
+                                  "(for a binary trace give --format u64le)";
+                return std::nullopt;
+            }
+            line.append(part);
+            if (end == std::string_view::npos) break;
             if (!handle(line)) return std::nullopt;
             line.clear();
-        } else {
-            line.append(buf, n);
+            chunk.remove_prefix(end + 1);
         }
     }
-    if (!line.empty() && !handle(line)) return std::nullopt;
     if (std::ferror(f.get())) {
-        error = path + ": read error";
+        error = path + ": " + std::strerror(errno);
         return std::nullopt;
     }
+    if (!line.empty() && !handle(line)) return std::nullopt;
     if (!anyOp) t.ops.clear(); // all gets: the compact form
     return t;
 }
@@ -123,17 +144,25 @@ std::optional<Trace> loadU64(const std::string& path, std::string& error)
 {
     File f = openFile(path, "rb", error);
     if (!f) return std::nullopt;
-    std::fseek(f.get(), 0, SEEK_END);
-    const long size = std::ftell(f.get());
-    std::fseek(f.get(), 0, SEEK_SET);
-    if (size < 0 || size % 8 != 0) {
+    std::error_code ec;
+    const long size = std::filesystem::is_regular_file(path, ec) && std::fseek(f.get(), 0, SEEK_END) == 0 ? std::ftell(f.get()) : -1;
+    if (size < 0 || std::fseek(f.get(), 0, SEEK_SET) != 0) {
+        error = path + ": not a file with a size (a u64le trace is read whole: give a file, not a pipe, device or directory)";
+        return std::nullopt;
+    }
+    if (size % 8 != 0) {
         error = path + ": size " + std::to_string(size) + " is not a multiple of 8 (is it a u64le trace?)";
+        return std::nullopt;
+    }
+    if (static_cast<std::uint64_t>(size) / 8 > maxItemsInMemory(8)) {
+        error = path + ": its " + std::to_string(size / 8) + " requests take " + std::to_string(size) +
+                " bytes, more than this machine's " + std::to_string(machineMemoryBytes()) + " bytes of memory";
         return std::nullopt;
     }
     Trace t;
     t.keys.resize(static_cast<std::size_t>(size) / 8);
     if (std::fread(t.keys.data(), 8, t.keys.size(), f.get()) != t.keys.size()) {
-        error = path + ": short read";
+        error = path + ": " + (std::ferror(f.get()) ? std::strerror(errno) : "shorter than its size said (is it being written?)");
         return std::nullopt;
     }
     if constexpr (std::endian::native == std::endian::big)

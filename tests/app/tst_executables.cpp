@@ -1,11 +1,16 @@
 #include "IsolatedEnvironment.h"
 #include "UrlsWithSecrets.h"
 
+#include <QDirIterator>
 #include <QImage>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+
+#include <sys/types.h>
 
 namespace {
 
@@ -242,6 +247,66 @@ private Q_SLOTS:
         const Run listed = run(ctl, {QStringLiteral("match"), QStringLiteral("*")}, env, input);
         QCOMPARE(listed.exitCode, 0);
         QCOMPARE(listed.out, keys);
+    }
+
+    // Ctrl-C or a SIGTERM while cachelensctl simulate builds or uses its SQLite database: the run stops as a cancel
+    // does and the database (and a default temporary working directory) is gone, not left behind.
+    void ctlSimulateRemovesItsDatabaseWhenStopped_data()
+    {
+        QTest::addColumn<int>("signal");
+        QTest::addColumn<QString>("phase");     // what stderr says when the signal is sent
+        QTest::addColumn<bool>("workdir");      // --workdir, else the default temporary directory (under TMPDIR)
+        const QString generating = QStringLiteral("Generating the SQLite database"), running = QStringLiteral("Running ");
+        QTest::addRow("SIGTERM while generating") << SIGTERM << generating << true;
+        QTest::addRow("SIGINT while generating") << SIGINT << generating << true;
+        QTest::addRow("SIGTERM while running") << SIGTERM << running << true;
+        QTest::addRow("SIGINT while running, temporary directory") << SIGINT << running << false;
+        QTest::addRow("SIGTERM while generating, temporary directory") << SIGTERM << generating << false;
+    }
+    void ctlSimulateRemovesItsDatabaseWhenStopped()
+    {
+        QFETCH(int, signal);
+        QFETCH(QString, phase);
+        QFETCH(bool, workdir);
+        QTemporaryDir dir;
+        const QString spec = dir.filePath(QStringLiteral("spec.json")), work = dir.filePath(QStringLiteral("work")),
+                      tmp = dir.filePath(QStringLiteral("tmp"));
+        QVERIFY(QDir().mkpath(tmp));
+        QFile f(spec);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        // Generating 20 million rows takes far longer than the test waits; running 10^12 requests never ends alone.
+        f.write(phase.startsWith(QLatin1String("Running"))
+                    ? R"({"keys": 1000, "requests": 1e12, "distribution": {"type": "uniform"}})"
+                    : R"({"keys": 20000000, "distribution": {"type": "uniform"}, "valueSize": {"min": 4, "max": 4}})");
+        f.close();
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TMPDIR"), tmp);
+        QStringList args{QStringLiteral("simulate"), spec};
+        if (workdir)
+            args << QStringLiteral("--workdir") << work;
+        QProcess p;
+        p.setProcessEnvironment(env);
+        QByteArray err;
+        connect(&p, &QProcess::readyReadStandardError, &p, [&] { err += p.readAllStandardError(); });
+        p.start(ctl, args);
+        QVERIFY(p.waitForStarted(10000));
+        const auto databases = [&] {
+            QStringList found;
+            for (QDirIterator it(dir.path(), {QStringLiteral("simulation.db*")}, QDir::Files, QDirIterator::Subdirectories); it.hasNext();)
+                found << it.next();
+            return found;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(err.contains(phase.toUtf8()) && !databases().isEmpty(), 60000);
+        QCOMPARE(::kill(pid_t(p.processId()), signal), 0);
+        QVERIFY(p.waitForFinished(60000));
+        err += p.readAllStandardError();
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains(QStringLiteral("stopped by %1; the simulation database was removed")
+                                  .arg(signal == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM")).toUtf8()),
+                 err.constData());
+        QCOMPARE(databases(), QStringList());
+        QCOMPARE(QDir(tmp).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
     }
 
     void ctlUrlChecksAndMasksTheSecret()

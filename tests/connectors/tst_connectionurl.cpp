@@ -129,6 +129,46 @@ private Q_SLOTS:
         QCOMPARE(again.url->toString(), canonical);
     }
 
+    // What toString(true) prints (saved connections, the CLI's --target) reads back as the same URL.
+    void printedUrlReadsBackAsItself_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("host");   // host, socket path or first sentinel's host, as parsed
+        QTest::addRow("placeholder-like zone, with a db") << "redis://[fe80::1%1]:7000/2" << "fe80::1%1";
+        QTest::addRow("placeholder-like zone") << "redis://[fe80::1%2]:7000" << "fe80::1%2";
+        QTest::addRow("placeholder-like sentinel zone") << "redis-sentinel://[fe80::1%1]:1/m" << "fe80::1%1";
+        QTest::addRow("placeholder-like socket path, with a db") << "unix:///tmp/%1.sock?db=2" << "/tmp/%1.sock";
+        QTest::addRow("CA path with an encoded percent") << "rediss://h?ca=/tmp/100%25.pem" << "h";
+        QTest::addRow("client files with encoded '&' and '='") << "rediss://h?cert=/c%26d.pem&key=/k%3D.pem&sni=n%26m" << "h";
+        QTest::addRow("master name of blanks") << "redis-sentinel://s1/  /" << "s1";
+        QTest::addRow("master name with a blank, and a db") << "redis-sentinel://s1/my master/1" << "s1";
+    }
+    void printedUrlReadsBackAsItself()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, host);
+        const auto r = ConnectionUrl::parse(input);
+        QVERIFY2(r.ok(), qPrintable(r.error));
+        const QString parsedHost = r.url->scheme == Scheme::Unix       ? r.url->socketPath
+                                   : r.url->scheme == Scheme::Sentinel ? r.url->sentinels.value(0).host
+                                                                       : r.url->host;
+        QCOMPARE(parsedHost, host);
+        QVERIFY2(r.url->endpointLabel().contains(host) || r.url->scheme == Scheme::Sentinel, qPrintable(r.url->endpointLabel()));
+        const QString printed = r.url->toString(true);
+        const auto again = ConnectionUrl::parse(printed);
+        QVERIFY2(again.ok(), qPrintable(printed + QStringLiteral(": ") + again.error));
+        QCOMPARE(again.url->toString(true), printed);
+        QCOMPARE(again.url->host, r.url->host);
+        QCOMPARE(again.url->socketPath, r.url->socketPath);
+        QCOMPARE(again.url->sentinels, r.url->sentinels);
+        QCOMPARE(again.url->caFile, r.url->caFile);
+        QCOMPARE(again.url->certFile, r.url->certFile);
+        QCOMPARE(again.url->keyFile, r.url->keyFile);
+        QCOMPARE(again.url->sni, r.url->sni);
+        QCOMPARE(again.url->masterName, r.url->masterName);
+        QCOMPARE(again.url->db, r.url->db);
+    }
+
     void invalid_data()
     {
         QTest::addColumn<QString>("input");
@@ -154,6 +194,10 @@ private Q_SLOTS:
         QTest::addRow("sentinel password on plain redis") << "redis://h?sentinel_password=x" << 10
                                                           << "unknown option 'sentinel_password' for redis://";
         QTest::addRow("empty sentinel password") << "redis-sentinel://s1/m?sentinel_password=" << 40 << "needs a value";
+        QTest::addRow("bracket inside a host") << "redis://a]:1" << 9 << "host 'a]' contains ']'";
+        QTest::addRow("bracket inside an IPv6 host") << "redis://[a[b]:1" << 10 << "contains '['";
+        QTest::addRow("bracket inside a sentinel host") << "redis-sentinel://s1,x]y/m" << 21 << "contains ']'";
+        QTest::addRow("socket path ending in a blank") << "unix:///tmp/r.sock ?db=1" << 18 << "ends in a space";
     }
 
     void invalid()

@@ -10,10 +10,13 @@
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/SnapshotFile.h"
+#include "connectors/redis/DumpPayload.h"
 
 #include "engine/cache.h"
 
 #include "AuditRows.h"
+#include "CtlRun.h"
+#include "IsolatedEnvironment.h"
 #include "RedisServer.h"
 #include "SourceOnWorker.h"
 
@@ -378,6 +381,123 @@ private Q_SLOTS:
             QVERIFY2(p.error.message.contains(QStringLiteral("nothing was changed")), qPrintable(p.error.message));
             QCOMPARE(dbsize(), 2);
         }
+    }
+
+    // A file damaged after it was written (a bad disk, a partial copy, someone's SQL) is checked whole before the
+    // first RESTORE: its pages, then every row. It is refused with a sentence, and nothing comes back from it — not
+    // the rows before the damage, and not a PTTL of -500 as a key without expiry.
+    void dumpChecksumIsRedisCrc64()
+    {
+        QCOMPARE(redis::redisCrc64("123456789", 9), 0xe9c6d914c4b8d9caull);   // Redis's crc64.c test vector
+        // The DUMP of the string "a" on Redis 7 (RDB 11): type 0, length 1, "a", version, CRC-64.
+        QByteArray dump = QByteArray::fromHex("000161") + QByteArray::fromHex("0b00");
+        const std::uint64_t crc = redis::redisCrc64(dump.constData(), dump.size());
+        for (int b = 0; b < 8; ++b)
+            dump.append(char(crc >> (8 * b)));
+        QVERIFY(redis::hasValidDumpChecksum(dump));
+        dump[2] = 'b';
+        QVERIFY(!redis::hasValidDumpChecksum(dump));
+        QVERIFY(!redis::hasValidDumpChecksum(QByteArray(10, '\0')));   // a footer and no value
+    }
+
+    void damagedSnapshotIsRefusedBeforeAnythingIsRestored_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("4 KiB of garbage over a page") << QStringLiteral("page") << QStringLiteral("is damaged");
+        QTest::addRow("4 KiB of garbage across two pages") << QStringLiteral("unaligned") << QStringLiteral("is damaged");
+        QTest::addRow("a page of garbage inside a large value") << QStringLiteral("value")
+                                                                << QStringLiteral("its value is not a DUMP payload whose checksum holds");
+        QTest::addRow("negative TTL") << QStringLiteral("UPDATE keys SET pttl = -500 WHERE id = 7")
+                                      << QStringLiteral("its TTL is -500 ms, which PTTL never answers");
+        QTest::addRow("TTL that is not a number") << QStringLiteral("UPDATE keys SET pttl = 'soon' WHERE id = 300")
+                                                  << QStringLiteral("its TTL is soon ms");
+        QTest::addRow("payload cut short") << QStringLiteral("UPDATE keys SET payload = substr(payload, 1, length(payload) - 1) WHERE id = 9")
+                                           << QStringLiteral("its value is not a DUMP payload whose checksum holds");
+        QTest::addRow("payload byte changed") << QStringLiteral("UPDATE keys SET payload = substr(payload, 1, 2) || X'FF' || substr(payload, 4) WHERE id = 490")
+                                              << QStringLiteral("its value is not a DUMP payload");
+        QTest::addRow("empty payload") << QStringLiteral("UPDATE keys SET payload = X'' WHERE id = 2")
+                                       << QStringLiteral("its value is not a DUMP payload");
+        QTest::addRow("key that is not bytes") << QStringLiteral("UPDATE keys SET key = 5 WHERE id = 3")
+                                               << QStringLiteral("its key is not a key");
+        QTest::addRow("taken in the future") << QStringLiteral("UPDATE keys SET taken_ms = taken_ms + 864000000 WHERE id = 4")
+                                             << QStringLiteral("is not a time before now");
+        QTest::addRow("restored mark") << QStringLiteral("UPDATE keys SET restored = 7 WHERE id = 5")
+                                       << QStringLiteral("its restored mark is 7");
+    }
+    void damagedSnapshotIsRefusedBeforeAnythingIsRestored()
+    {
+        QFETCH(QString, damage);
+        QFETCH(QString, expected);
+        cli({QStringLiteral("DEBUG"), QStringLiteral("POPULATE"), QStringLiteral("500"), QStringLiteral("user")});
+        for (int i = 0; i < 20; ++i)   // a few keys with a TTL, for the PTTL rows
+            cli({QStringLiteral("PEXPIRE"), QStringLiteral("user:%1").arg(i), QStringLiteral("600000")});
+        // 64 KB that do not compress: its DUMP spans SQLite overflow pages, whose bytes no page check reads.
+        cli({QStringLiteral("EVAL"),
+             QStringLiteral("local t = {} local x = 7 for i = 1, 65536 do x = (x * 1103515245 + 12345) % 2147483648 "
+                            "t[i] = string.char(x % 251) end redis.call('SET', 'user:big', table.concat(t))"),
+             QStringLiteral("0")});
+        auto s = openRedisSource(m_server->url(), QStringLiteral("test source"), guard());
+        const InvalidationReport purged = purge(*s, 1, "user:*", snapshotting());
+        QCOMPARE(purged.deleted, 501u);
+        const QString path = purged.snapshotPath;
+        {
+            SnapshotFile f;   // a sound file passes
+            QVERIFY(f.open(path, true));
+            QVERIFY2(f.verify(), qPrintable(f.errorString()));
+        }
+        if (damage == QLatin1String("value")) {
+            // A page in the middle of the large value's payload, its link to the next page kept: SQLite's structure
+            // stays sound, only the value's bytes are garbage.
+            QByteArray payload;
+            {
+                SnapshotFile f;
+                QVERIFY(f.open(path, true));
+                for (const SnapshotRow& row : f.pending(0, 1000))
+                    if (row.key == "user:big")
+                        payload = row.payload;
+            }
+            QVERIFY(payload.size() > 60000);
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            const QByteArray bytes = f.readAll();
+            const qint64 at = bytes.indexOf(payload.mid(payload.size() / 2, 64));
+            QVERIFY(at > 0);
+            const qint64 page = at / 4096 * 4096;
+            QVERIFY(f.seek(page + 4));
+            QCOMPARE(f.write(QByteArray(4092, 'Z')), qint64(4092));
+        } else if (damage == QLatin1String("page") || damage == QLatin1String("unaligned")) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.size() > 8 * 4096);
+            QVERIFY(f.seek(damage == QLatin1String("page") ? 3 * 4096 : f.size() / 2 + 1000));
+            QByteArray garbage(4096, '\0');
+            quint64 x = 0x9e3779b97f4a7c15ull;
+            for (char& c : garbage) {   // xorshift: fixed, and nothing like a page
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                c = char(x);
+            }
+            QCOMPARE(f.write(garbage), qint64(4096));
+        } else {
+            QVERIFY(sql(path, damage.toUtf8().constData()));
+        }
+
+        const RestoreReport r = restore(*s, 2, path, restoring());
+        QCOMPARE(r.error.kind, SourceError::Kind::Storage);
+        QVERIFY2(r.error.message.contains(expected) && r.error.message.contains(path), qPrintable(r.error.message));
+        QCOMPARE(r.restored, 0u);
+        QCOMPARE(dbsize(), 0);                          // not one key came back
+        QCOMPARE(auditRows().size(), 1);                // the purge's; the restore was refused before it was audited
+        const RestoreReport dry = restore(*s, 3, path, restoring(true));
+        QVERIFY2(dry.error.message.contains(expected), qPrintable(dry.error.message));
+
+        const test::CtlRun ctl = test::runCtl({QStringLiteral("restore"), m_server->url(), path, QStringLiteral("--yes")});
+        QCOMPARE(ctl.code, 1);
+        QVERIFY2(ctl.err.contains(expected), qPrintable(ctl.err));
+        QCOMPARE(ctl.err.count(QLatin1Char('\n')), 1);
+        QCOMPARE(dbsize(), 0);
     }
 
     void snapshotsAreListedNewestFirstAndRemoved()

@@ -24,6 +24,7 @@
 
 #include "connectors/ctl/Command.h"
 #include "connectors/sim/SimulationRunner.h"
+#include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SqliteBacking.h"
 #include "connectors/sim/WorkloadJson.h"
 #include "engine/sim/replay.h"
@@ -234,6 +235,80 @@ private slots:
         QVERIFY(r.requests < s.requests);
     }
 
+    // The Simulate panel's miss-ratio curve makes the same checks as cachelensctl mrc and simulate.
+    void mrcCalculatorRefusesWhatTheMachineCannotHold_data()
+    {
+        QTest::addColumn<quint64>("keys");
+        QTest::addColumn<quint64>("size");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("a zipf table of 10^15 keys") << quint64(1'000'000'000'000'000) << quint64(1000)
+                                                    << QStringLiteral("\"keys\": 1,000,000,000,000,000 is more than this machine can hold");
+        QTest::addRow("a cache of 10^15 entries") << quint64(1000) << quint64(1'000'000'000'000'000)
+                                                  << QStringLiteral("A cache of 1,000,000,000,000,000 entries is more than this machine can hold");
+    }
+    void mrcCalculatorRefusesWhatTheMachineCannotHold()
+    {
+        QFETCH(quint64, keys);
+        QFETCH(quint64, size);
+        QFETCH(QString, message);
+        sim::MrcCalculator calculator;
+        QSignalSpy failed(&calculator, &sim::MrcCalculator::failed);
+        QSignalSpy ready(&calculator, &sim::MrcCalculator::curveReady);
+        WorkloadSpec s = smallSpec();
+        s.distribution.kind = engine::sim::DistributionKind::Zipf;
+        s.keys = keys;
+        s.requests = 10000;
+        QVERIFY(calculator.start(s, {100, size}));
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size() + ready.size(), 1, 60000);
+        QCOMPARE(failed.size(), 1);
+        const QString error = failed.first().first().toString();
+        QVERIFY2(error.contains(message) && error.contains(QStringLiteral("room for at most")), qPrintable(error));
+    }
+
+    void theDatabaseGoesWithACancelledRun_data()
+    {
+        QTest::addColumn<QString>("when");
+        QTest::addColumn<bool>("kept");
+        QTest::addRow("cancelled while generating") << QStringLiteral("generating") << false;
+        QTest::addRow("cancelled while running") << QStringLiteral("running") << false;
+        QTest::addRow("finished") << QString() << true;
+    }
+    void theDatabaseGoesWithACancelledRun()
+    {
+        QFETCH(QString, when);
+        QFETCH(bool, kept);
+        QTemporaryDir dir;
+        WorkloadSpec s = smallSpec("sqlite");
+        if (when == QLatin1String("generating")) s.keys = 1'000'000;
+        if (when == QLatin1String("running")) s.requests = 500'000'000;
+        std::atomic<bool> cancel{false};
+        sim::SimulationHooks hooks;
+        hooks.cancel = &cancel;
+        std::atomic<bool> seenFile{false};
+        const QString path = sim::simulationDatabasePath(dir.path());
+        hooks.phase = [&](const std::string& text) {
+            seenFile = seenFile || QFileInfo::exists(path);
+            if (when == QLatin1String("generating") && text.find("Generating") == 0 && text.find("20,000 of") != std::string::npos)
+                cancel = true;
+        };
+        hooks.progress = [&](const SimResults&) {
+            if (when == QLatin1String("running")) cancel = true;
+        };
+        SimResults r;
+        QString error;
+        const bool ran = sim::runSimulation(s, dir.path(), hooks, r, error);
+        QVERIFY(seenFile);
+        if (when == QLatin1String("generating")) {
+            QVERIFY(!ran);
+            QVERIFY2(error.contains(QStringLiteral("Cancelled while generating")), qPrintable(error));
+        } else {
+            QVERIFY2(ran, qPrintable(error));
+            QCOMPARE(r.cancelled, !kept);
+        }
+        QCOMPARE(QFileInfo::exists(path), kept);
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-journal")));
+    }
+
     void runnerReportsABadSpec()
     {
         QTemporaryDir dir;
@@ -277,6 +352,64 @@ private slots:
 
         const CtlResult bad = runCtl({QStringLiteral("simulate"), dir.filePath(QStringLiteral("missing.json"))});
         QCOMPARE(bad.code, 2);
+    }
+
+    // Sizes no machine here holds are refused before anything is built, with what they take and what there is:
+    // memory for the keys (10^15 threw std::bad_alloc or wrote gigabytes of database first), memory for the cache's
+    // values, and disk for the SQLite database.
+    void simulateRefusesWhatTheMachineCannotHold_data()
+    {
+        QTest::addColumn<QByteArray>("spec");
+        QTest::addColumn<QString>("message");
+        const QString memory = QStringLiteral(" is more than this machine can hold: that takes about ");
+        QTest::addRow("10^15 keys on SQLite")
+            << QByteArray(R"({"keys": 1e15, "distribution": {"type": "uniform"}})")
+            << QStringLiteral("\"keys\": 1,000,000,000,000,000") + memory;
+        QTest::addRow("10^15 keys in memory")
+            << QByteArray(R"({"keys": 1e15, "distribution": {"type": "uniform"}, "backing": {"type": "memory"}})")
+            << QStringLiteral("\"keys\": 1,000,000,000,000,000") + memory;
+        QTest::addRow("zipf tables of 10^12 keys")
+            << QByteArray(R"({"keys": 1e12, "backing": {"type": "memory"}})")
+            << QStringLiteral("\"keys\": 1,000,000,000,000") + memory;
+        QTest::addRow("mixed parts' own keys")
+            << QByteArray(R"({"distribution": {"type": "mixed", "parts": [{"weight": 1, "keys": 1e15, "type": "uniform"},
+                                 {"weight": 1, "keys": 1e15, "type": "uniform"}]}, "backing": {"type": "memory"}})")
+            << QStringLiteral("\"keys\": 2,000,000,000,000,000") + memory;
+        QTest::addRow("a cache of 512 MiB values")
+            << QByteArray(R"({"keys": 100000, "valueSize": {"min": 536870912, "max": 536870912}, "backing": {"type": "memory"}})")
+            << QStringLiteral("a cache of 10,000 values of about 512.0 MiB") + memory;
+        QTest::addRow("a database larger than the disk")
+            << QByteArray(R"({"keys": 1000000, "valueSize": {"min": 536870912, "max": 536870912}, "cache": {"maxEntries": 1}})")
+            << QStringLiteral("the SQLite database of 1,000,000 keys would take about ");
+    }
+    void simulateRefusesWhatTheMachineCannotHold()
+    {
+        QFETCH(QByteArray, spec);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString work = dir.filePath(QStringLiteral("work"));
+        QFile f(dir.filePath(QStringLiteral("spec.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(spec);
+        f.close();
+        const CtlResult r = runCtl({QStringLiteral("simulate"), f.fileName(), QStringLiteral("--workdir"), work});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message) && r.err.contains(QStringLiteral("nothing was run")), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+        if (message.contains(QStringLiteral("database")))
+            QVERIFY2(r.err.contains(QStringLiteral(" free; ")), qPrintable(r.err));
+        else
+            QVERIFY2(r.err.contains(QStringLiteral("room for at most ")), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(work));   // nothing was built
+
+        // The Simulate panel's runner refuses the same way.
+        QString error;
+        const auto parsed = sim::parseWorkload(spec, error);
+        QVERIFY2(parsed, qPrintable(error));
+        SimResults results;
+        QVERIFY(!sim::runSimulation(*parsed, work, {}, results, error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(work));
     }
 
     // A Redis target: real round trips to a real redis-server, the same result keys as local, the simulated keys
@@ -666,6 +799,45 @@ private slots:
 
         QCOMPARE(runCtl({QStringLiteral("replay"), QString::fromStdString(path), QStringLiteral("--policy"), QStringLiteral("arc"),
                       QStringLiteral("--capacity"), QStringLiteral("10")}).code, 2);
+    }
+
+    void ctlReplayAndMrcRefuseWhatTheMachineCannotHold_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString refused = QStringLiteral("is more than this machine can hold: that takes about ");
+        QTest::addRow("replay capacity") << QStringList{QStringLiteral("replay"), QStringLiteral("--capacity"), QStringLiteral("1000000000000000")}
+                                         << QStringLiteral("--capacity 1,000,000,000,000,000 ") + refused;
+        QTest::addRow("replay capacity in a list") << QStringList{QStringLiteral("replay"), QStringLiteral("--capacity"), QStringLiteral("10,1000000000000000,20")}
+                                                   << QStringLiteral("--capacity 1,000,000,000,000,000 ") + refused;
+        QTest::addRow("replay capacity 2^64-1") << QStringList{QStringLiteral("replay"), QStringLiteral("--capacity"), QStringLiteral("18446744073709551615")}
+                                                << QStringLiteral("--capacity 18,446,744,073,709,551,615 ") + refused;
+        QTest::addRow("mrc sizes") << QStringList{QStringLiteral("mrc"), QStringLiteral("--sizes"), QStringLiteral("1000000000000000")}
+                                   << QStringLiteral("--sizes up to 1,000,000,000,000,000 ") + refused;
+        QTest::addRow("mrc size range") << QStringList{QStringLiteral("mrc"), QStringLiteral("--sizes"), QStringLiteral("1000000000000000:1000000000001000:100")}
+                                        << QStringLiteral("--sizes up to 1,000,000,000,001,000 ") + refused;
+        QTest::addRow("replay without a policy") << QStringList{QStringLiteral("replay"), QStringLiteral("--policy"), QString(), QStringLiteral("--capacity"), QStringLiteral("10")}
+                                                 << QStringLiteral("--policy needs at least one policy");
+        QTest::addRow("replay with only commas") << QStringList{QStringLiteral("replay"), QStringLiteral("--policy"), QStringLiteral(",,"), QStringLiteral("--capacity"), QStringLiteral("10")}
+                                                 << QStringLiteral("--policy needs at least one policy");
+    }
+    void ctlReplayAndMrcRefuseWhatTheMachineCannotHold()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("t.txt")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a\nb\na\n");
+        f.close();
+        args.insert(1, f.fileName());
+        const CtlResult r = runCtl(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        if (message.contains(QStringLiteral("machine")))
+            QVERIFY2(r.err.contains(QStringLiteral(" entries\n")) && r.err.contains(QStringLiteral("room for at most ")), qPrintable(r.err));
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1);   // one sentence
+        QVERIFY(r.out.isEmpty());                     // nothing was replayed
     }
 
     void ctlMrcPrintsACurve()

@@ -1,5 +1,7 @@
 // The workload simulator (engine/sim): analytic models, determinism, TTLs in simulated time, staleness,
 // stampedes, trace files, replay and miss-ratio curves.
+#include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -271,6 +273,48 @@ private slots:
         QVERIFY2(error.find("multiple of 8") != std::string::npos, error.c_str());
     }
 
+    void traceReadersRefuseWhatIsNotATraceAtOnce_data()
+    {
+        QTest::addColumn<QString>("file");       // a path, or "make:<kind>" for a file made here
+        QTest::addColumn<int>("format");
+        QTest::addColumn<QString>("message");
+        const int text = int(TraceFormat::Text), u64 = int(TraceFormat::U64Le);
+        QTest::addRow("/dev/zero as text") << "/dev/zero" << text << "line 1 holds a NUL byte";
+        QTest::addRow("NUL inside a later line") << "make:nul" << text << "line 3 holds a NUL byte";
+        QTest::addRow("2 MiB without a line end") << "make:long" << text << "line 1 is longer than 1 MiB";
+        QTest::addRow("long line after short ones") << "make:long-later" << text << "line 3 is longer than 1 MiB";
+        QTest::addRow("/dev/zero as u64le") << "/dev/zero" << u64 << "not a file with a size";
+        QTest::addRow("a directory as u64le") << "make:dir" << u64 << "not a file with a size";
+        QTest::addRow("u64le larger than memory") << "make:sparse" << u64 << "bytes, more than this machine's";
+    }
+    void traceReadersRefuseWhatIsNotATraceAtOnce()
+    {
+        QFETCH(QString, file);
+        QFETCH(int, format);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        if (file.startsWith("make:")) {
+            const QString kind = file.mid(5);
+            file = dir.filePath(kind);
+            QFile f(file);
+            if (kind == "dir") {
+                QVERIFY(QDir().mkdir(file));
+            } else if (kind == "sparse") {
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                QVERIFY(f.resize(qint64(1) << 40)); // 1 TiB of holes: a trace no machine here holds
+            } else {
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                if (kind == "nul") f.write(QByteArray("a\nb\nc\0d\n", 8));
+                if (kind == "long-later") f.write("a\nb\n");
+                if (kind.startsWith("long")) f.write(QByteArray(2 << 20, 'x'));
+            }
+        }
+        std::string error;
+        QVERIFY(!loadTrace(file.toStdString(), TraceFormat(format), error));
+        QVERIFY2(error.find(message.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY2(error.rfind(file.toStdString(), 0) == 0, error.c_str()); // names the file first
+    }
+
     void simulatorReplaysATraceDistribution()
     {
         QTemporaryDir dir;
@@ -335,6 +379,26 @@ private slots:
         QCOMPARE(m.points[1].hitRatio, 0.0);
         QCOMPARE(m.points[2].hitRatio, 0.5);
         QCOMPARE(m.distinctKeys, 3u);
+    }
+
+    void sizesBeyondTheTraceActAsAnUnboundedCache_data()
+    {
+        QTest::addColumn<std::uint64_t>("size");
+        QTest::addRow("10^15") << std::uint64_t(1'000'000'000'000'000);
+        QTest::addRow("2^62 + 1") << ((std::uint64_t{1} << 62) + 1);
+        QTest::addRow("2^64 - 1") << ~std::uint64_t{0};
+    }
+    void sizesBeyondTheTraceActAsAnUnboundedCache()
+    {
+        // Memory is sized by the trace, not by the capacity asked for: every re-reference hits.
+        const std::vector<std::uint64_t> keys{1, 2, 3, 1, 2, 3, 4, 1};
+        QFETCH(std::uint64_t, size);
+        Trace t;
+        t.keys = keys;
+        for (const PolicyKind p : {PolicyKind::Lru, PolicyKind::WTinyLfu, PolicyKind::S3Fifo, PolicyKind::Sieve})
+            QCOMPARE(replayTrace(t, p, size).hits, 4u);
+        QCOMPARE(exactLruMrc(keys, {size}).points.at(0).hitRatio, 0.5);
+        QCOMPARE(shardsMrc(keys, {size}, 0.5).points.size(), 1u);
     }
 
     void shardsSamplingStaysCloseToExact_data()

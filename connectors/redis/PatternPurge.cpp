@@ -226,7 +226,58 @@ void PatternPurge::prepared()
         }
         n.setChains(m_cluster || n.dbsize < kChainMinKeys ? 1 : kChains, resume);
     }
-    startPhase(m_options.dryRun ? Phase::Match : Phase::Delete);
+    if (m_snapshot && !m_snapshot->earlierUnconfirmed().isEmpty())
+        askEarlierUnconfirmed();
+    else
+        startPhase(m_options.dryRun ? Phase::Match : Phase::Delete);
+}
+
+// Resumed into a snapshot whose earlier part could not ask about its unanswered deletions: ask now, before this run
+// deletes anything, so that what is gone can only have been deleted by that part.
+void PatternPurge::askEarlierUnconfirmed()
+{
+    QHash<QString, int> nodeOf;
+    for (int i = 0; i < int(m_nodes.size()); ++i)
+        nodeOf.insert(m_nodes[size_t(i)].label, i);
+    // EXISTS per group of keys: a cluster master takes a multi-key command only within one slot.
+    std::vector<QHash<int, QList<QByteArray>>> groups(m_nodes.size());
+    for (const auto& [label, key] : m_snapshot->earlierUnconfirmed()) {
+        const int index = nodeOf.value(label, -1);
+        if (index < 0 || !m_nodes[size_t(index)].client) {
+            m_earlierUnknown.append({label, key});   // a master this run does not reach (the cluster changed)
+            continue;
+        }
+        QList<QByteArray>& group = groups[size_t(index)][m_cluster ? keySlot(key) : 0];
+        group.append(key);
+    }
+    auto left = std::make_shared<int>(0);
+    for (const auto& byNode : groups)
+        for (const QList<QByteArray>& keys : byNode)
+            *left += int((keys.size() + m_batch - 1) / m_batch);
+    if (*left == 0) {
+        startPhase(Phase::Delete);   // a snapshot means a real purge, never a dry run
+        return;
+    }
+    for (int i = 0; i < int(m_nodes.size()); ++i) {
+        for (const QList<QByteArray>& group : std::as_const(groups[size_t(i)])) {
+            for (qsizetype at = 0; at < group.size(); at += m_batch) {
+                const QList<QByteArray> keys = group.mid(at, m_batch);
+                m_nodes[size_t(i)].client->command(QList<QByteArray>{QByteArrayLiteral("EXISTS")} + keys, this,
+                                                   [this, i, left, keys](const RedisReply& r) {
+                    if (r.isInteger()) {
+                        const quint64 present = quint64(qBound<qint64>(0, r.toInteger(), keys.size()));
+                        m_report.earlierUnconfirmedKept += present;
+                        m_report.earlierUnconfirmedDeleted += quint64(keys.size()) - present;
+                    } else {
+                        for (const QByteArray& key : keys)
+                            m_earlierUnknown.append({m_nodes[size_t(i)].label, key});
+                    }
+                    if (--*left == 0)
+                        startPhase(Phase::Delete);
+                });
+            }
+        }
+    }
 }
 
 void PatternPurge::startPhase(Phase phase)
@@ -791,6 +842,14 @@ void PatternPurge::finish()
             m_report.resumeCursors.append({n.label, n.resumeCursor()});
     }
     if (m_snapshot) {
+        // What still could not be asked about, named in the file for the run that resumes into it.
+        QList<QPair<QString, QByteArray>> unconfirmed = m_earlierUnknown;
+        for (const Node& n : m_nodes) {
+            for (const QList<QByteArray>& keys : n.unconfirmed)
+                for (const QByteArray& key : keys)
+                    unconfirmed.append({n.label, key});
+        }
+        m_snapshot->setUnconfirmed(unconfirmed);
         if (!m_report.error.isError() && m_snapshot->stopReason().isError())
             m_report.error = m_snapshot->stopReason();
         m_report.snapshotPath = m_snapshot->path();

@@ -139,6 +139,7 @@ private:
     void measureSample();
     void finish();
     bool resolveUnconfirmed();        // true: finish() is called again once the unconfirmed keys were asked about
+    void askEarlierUnconfirmed();
     void awaitClient(int index);
     void askExists(int index);
     void resolved(int index);
@@ -170,6 +171,7 @@ private:
     bool m_finishing = false;
     bool m_resolveAsked = false;
     PurgeSnapshot* m_snapshot = nullptr;
+    QList<QPair<QString, QByteArray>> m_earlierUnknown;   // the earlier part's unconfirmed keys still unasked (node, key)
 };
 
 } // namespace cachelens::redis

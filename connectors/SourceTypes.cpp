@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace cachelens {
 
 QString connectionStateName(ConnectionState state)
@@ -45,7 +47,7 @@ QString InvalidationReport::summary() const
     if (cancelled)
         text += QCoreApplication::translate("Source", ", cancelled");
     if (unconfirmed)
-        text += QCoreApplication::translate("Source", ", %1 more sent without an answer (may be deleted)")
+        text += QCoreApplication::translate("Source", ", %1 more may have been deleted (sent, never answered)")
                     .arg(locale.toString(qulonglong(unconfirmed)));
     if (interrupted)
         text += QCoreApplication::translate("Source", ", interrupted");
@@ -63,9 +65,12 @@ QString InvalidationReport::summary() const
 InvalidationReport InvalidationReport::withEarlierPart(const EarlierPart& earlier) const
 {
     InvalidationReport whole = *this;
-    whole.matched += earlier.deleted;
-    whole.deleted += earlier.deleted;
-    whole.unconfirmed += earlier.unconfirmed;
+    const quint64 asked = std::min(earlier.unconfirmed, earlierUnconfirmedDeleted + earlierUnconfirmedKept);
+    const quint64 gone = std::min(asked, earlierUnconfirmedDeleted);
+    whole.matched += earlier.deleted + gone;
+    whole.deleted += earlier.deleted + gone;
+    whole.unconfirmed += earlier.unconfirmed - asked;
+    whole.earlierUnconfirmedDeleted = whole.earlierUnconfirmedKept = 0;   // part of the whole's figures now
     whole.seconds += earlier.seconds;
     return whole;
 }

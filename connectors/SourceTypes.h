@@ -196,6 +196,11 @@ struct InvalidationReport {
     quint64 newKeysDeleted = 0;     // Include: keys deleted by the final sweep (they appeared during the purge)
     quint64 unconfirmed = 0;        // keys sent for deletion whose reply never came and that could not be asked
                                     // about afterwards (the server stayed away; expiry): maybe deleted
+    // Resumed into the earlier part's snapshot, whose file names that part's unconfirmed keys: before deleting
+    // anything this run asked EXISTS about them. Gone: the earlier part deleted them; still there: it did not (this
+    // run walked their pages again). withEarlierPart() moves them out of the earlier part's `unconfirmed`.
+    quint64 earlierUnconfirmedDeleted = 0;
+    quint64 earlierUnconfirmedKept = 0;
     bool interrupted = false;       // the connection was lost; resumeCursors lets it continue
     QList<QPair<QString, QByteArray>> resumeCursors;
     int rescannedNodes = 0;         // resumed on a server that restarted since: its cursors were void, walked again
@@ -218,7 +223,9 @@ struct InvalidationReport {
     EarlierPart asEarlierPart() const { return {deleted, unconfirmed, seconds}; }
     // This resumed run's report with the earlier part added: deleted, unconfirmed and seconds add up. Keys the
     // earlier part matched but did not delete are matched again after its saved cursors, so the whole matched what
-    // the earlier part deleted plus what this run matched. (The snapshot figures are the file's, both parts already.)
+    // the earlier part deleted plus what this run matched. The earlier part's unconfirmed keys that this run asked
+    // about (earlierUnconfirmedDeleted/Kept) are no longer unconfirmed; those found gone count as deleted.
+    // (The snapshot figures are the file's, both parts already.)
     InvalidationReport withEarlierPart(const EarlierPart& earlier) const;
 };
 

@@ -312,8 +312,10 @@ Command purgeCommand()
                 ctx.out << "  " << escaped(key) << '\n';
             ctx.out.flush();
         } else {
-            ctx.out << "matched=" << report.matched << " deleted=" << report.deleted
-                    << " seconds=" << QString::number(report.seconds, 'f', 3) << '\n';
+            ctx.out << "matched=" << report.matched << " deleted=" << report.deleted;
+            if (report.unconfirmed > 0)   // sent, never answered, never asked about: maybe deleted too
+                ctx.out << " unconfirmed=" << report.unconfirmed;
+            ctx.out << " seconds=" << QString::number(report.seconds, 'f', 3) << '\n';
             if (!report.snapshotPath.isEmpty())   // a line of its own: the first one stays what pipelines parse
                 ctx.out << "snapshot=" << report.snapshotPath << " keys=" << report.snapshotKeys
                         << " bytes=" << report.snapshotBytes << '\n';

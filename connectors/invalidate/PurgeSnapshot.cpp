@@ -23,6 +23,7 @@ bool PurgeSnapshot::open(const QString& path, const SnapshotInfo& meta, qint64 l
     if (m_file.create(path, meta)) {
         m_keysQueued = m_file.keys();
         m_bytesQueued = m_file.bytes();
+        m_earlierUnconfirmed = m_file.unconfirmed();
         return true;
     }
     if (error)
@@ -236,6 +237,7 @@ void PurgeSnapshot::finish(const QString& state)
     m_fileBytes = m_bytesTaken;
     if (!m_file.isOpen())
         return;
+    m_file.setUnconfirmed(m_unconfirmed);
     m_file.setState(state);
     if (m_file.countRows()) {
         m_fileKeys = quint64(m_file.keys());

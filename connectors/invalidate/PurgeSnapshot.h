@@ -63,6 +63,12 @@ public:
     QString path() const { return m_path; }
     quint64 keysTaken() const { return m_keysTaken; }        // rows written by this run
     qint64 bytesTaken() const { return m_bytesTaken; }
+    // The keys (node, key) an earlier part of this purge deleted without an answer and could not ask about, as the
+    // file named them when open() appended to it: the resumed part asks EXISTS about them before it deletes anything.
+    const QList<QPair<QString, QByteArray>>& earlierUnconfirmed() const { return m_earlierUnconfirmed; }
+    // The keys still unconfirmed when the purge ends (this run's and the earlier ones it could not ask about either):
+    // finish() writes them into the file in place of the earlier set.
+    void setUnconfirmed(const QList<QPair<QString, QByteArray>>& keys) { m_unconfirmed = keys; }
     // Records how the purge ended ("complete", "limit", "cancelled", "interrupted", "failed") and closes the file.
     void finish(const QString& state);
     // After finish(): the rows in the file and their keys + payloads, earlier runs' included (a resumed purge appends
@@ -114,6 +120,8 @@ private:
     qint64 m_bytesTaken = 0;
     quint64 m_fileKeys = 0;
     qint64 m_fileBytes = 0;
+    QList<QPair<QString, QByteArray>> m_earlierUnconfirmed;
+    QList<QPair<QString, QByteArray>> m_unconfirmed;
 };
 
 } // namespace cachelens::redis

@@ -23,6 +23,8 @@ const char* const kMigrations[] = {
     "CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE keys(id INTEGER PRIMARY KEY, key BLOB NOT NULL, pttl INTEGER NOT NULL, payload BLOB NOT NULL,"
     " taken_ms INTEGER NOT NULL, node TEXT NOT NULL DEFAULT '', restored INTEGER NOT NULL DEFAULT 0);",
+    // 1 → 2
+    "CREATE TABLE unconfirmed(node TEXT NOT NULL, key BLOB NOT NULL);",
 };
 static_assert(std::size(kMigrations) == SnapshotFile::kSchemaVersion);
 
@@ -247,6 +249,36 @@ bool SnapshotFile::append(const QVector<SnapshotRow>& rows)
     m_keys += rows.size();
     m_bytes += bytes;
     return true;
+}
+
+bool SnapshotFile::setUnconfirmed(const QList<QPair<QString, QByteArray>>& keys)
+{
+    if (!m_db.isOpen() || m_readOnly)
+        return m_db.failWith(tr("the snapshot is not open"));
+    SqliteDb::Transaction transaction(m_db);
+    SqliteStatement insert(m_db.handle(), "INSERT INTO unconfirmed(node, key) VALUES(?, ?)");
+    if (!transaction.ok() || !insert.ok() || !m_db.exec("DELETE FROM unconfirmed"))
+        return m_db.fail(tr("Writing"));
+    for (const auto& [node, key] : keys) {
+        insert.bind(1, node);
+        insert.bindBlob(2, key);
+        if (insert.step() != SQLITE_DONE)
+            return m_db.fail(tr("Writing"));
+        insert.reset();
+    }
+    return transaction.commit() || m_db.fail(tr("Writing"));
+}
+
+QList<QPair<QString, QByteArray>> SnapshotFile::unconfirmed()
+{
+    QList<QPair<QString, QByteArray>> keys;
+    SqliteStatement q(m_db.handle(), "SELECT node, key FROM unconfirmed ORDER BY rowid");
+    int rc = SQLITE_MISUSE;
+    while (q.ok() && (rc = q.step()) == SQLITE_ROW)
+        keys.append({q.text(0), q.blob(1)});
+    if (rc != SQLITE_DONE)
+        m_db.fail(tr("Reading"));
+    return keys;
 }
 
 SnapshotInfo SnapshotFile::info()

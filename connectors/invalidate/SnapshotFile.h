@@ -24,6 +24,8 @@
 //   1  meta(name, value): created_ms, connection, target, server, limit_bytes, state;
 //      keys(id, key BLOB (one row per key, kept by the writer), pttl ms (-1: no expiry), payload BLOB (DUMP), taken_ms (client clock when DUMP was
 //      sent), node, restored 0/1)
+//   2  unconfirmed(node, key BLOB): keys whose deletion was sent but never answered, and that the purge could not ask
+//      about afterwards (the server stayed away); the purge that resumes into the file asks EXISTS about them
 #include "connectors/sqlite/SqliteDb.h"
 
 #include <QDateTime>
@@ -66,7 +68,7 @@ struct SnapshotRow {
 class SnapshotFile
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     SnapshotFile() = default;
     ~SnapshotFile();
@@ -97,6 +99,10 @@ public:
     // Writes the rows in one durable transaction. False: nothing of them was written.
     bool append(const QVector<SnapshotRow>& rows);
     bool setState(const QString& state);
+    // The keys (with their master) a purge deleted without an answer and could not ask about: replaces the earlier
+    // set, in one transaction. Every one of them has its row in keys (it was DUMPed before its UNLINK was sent).
+    bool setUnconfirmed(const QList<QPair<QString, QByteArray>>& keys);
+    QList<QPair<QString, QByteArray>> unconfirmed();
     SnapshotInfo info();
 
     // Before anything is restored from the file: its pages (PRAGMA quick_check) and every row — a key Redis could

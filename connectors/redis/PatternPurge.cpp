@@ -19,7 +19,8 @@ namespace {
 constexpr int kWindow = 4;            // deletion batches in flight per master: hides the round trip, bounds the queue
 constexpr int kMinBatch = 50;
 constexpr int kProgressMs = 100;
-constexpr int kResolveWaitMs = 3000;  // at most this long for a dropped connection to come back before reporting
+// Failed reconnect attempts after which a purge whose connection dropped reports what it could not ask about.
+constexpr int kResolveAttempts = 3;
 
 bool isLost(const RedisError& e)
 {
@@ -225,7 +226,58 @@ void PatternPurge::prepared()
         }
         n.setChains(m_cluster || n.dbsize < kChainMinKeys ? 1 : kChains, resume);
     }
-    startPhase(m_options.dryRun ? Phase::Match : Phase::Delete);
+    if (m_snapshot && !m_snapshot->earlierUnconfirmed().isEmpty())
+        askEarlierUnconfirmed();
+    else
+        startPhase(m_options.dryRun ? Phase::Match : Phase::Delete);
+}
+
+// Resumed into a snapshot whose earlier part could not ask about its unanswered deletions: ask now, before this run
+// deletes anything, so that what is gone can only have been deleted by that part.
+void PatternPurge::askEarlierUnconfirmed()
+{
+    QHash<QString, int> nodeOf;
+    for (int i = 0; i < int(m_nodes.size()); ++i)
+        nodeOf.insert(m_nodes[size_t(i)].label, i);
+    // EXISTS per group of keys: a cluster master takes a multi-key command only within one slot.
+    std::vector<QHash<int, QList<QByteArray>>> groups(m_nodes.size());
+    for (const auto& [label, key] : m_snapshot->earlierUnconfirmed()) {
+        const int index = nodeOf.value(label, -1);
+        if (index < 0 || !m_nodes[size_t(index)].client) {
+            m_earlierUnknown.append({label, key});   // a master this run does not reach (the cluster changed)
+            continue;
+        }
+        QList<QByteArray>& group = groups[size_t(index)][m_cluster ? keySlot(key) : 0];
+        group.append(key);
+    }
+    auto left = std::make_shared<int>(0);
+    for (const auto& byNode : groups)
+        for (const QList<QByteArray>& keys : byNode)
+            *left += int((keys.size() + m_batch - 1) / m_batch);
+    if (*left == 0) {
+        startPhase(Phase::Delete);   // a snapshot means a real purge, never a dry run
+        return;
+    }
+    for (int i = 0; i < int(m_nodes.size()); ++i) {
+        for (const QList<QByteArray>& group : std::as_const(groups[size_t(i)])) {
+            for (qsizetype at = 0; at < group.size(); at += m_batch) {
+                const QList<QByteArray> keys = group.mid(at, m_batch);
+                m_nodes[size_t(i)].client->command(QList<QByteArray>{QByteArrayLiteral("EXISTS")} + keys, this,
+                                                   [this, i, left, keys](const RedisReply& r) {
+                    if (r.isInteger()) {
+                        const quint64 present = quint64(qBound<qint64>(0, r.toInteger(), keys.size()));
+                        m_report.earlierUnconfirmedKept += present;
+                        m_report.earlierUnconfirmedDeleted += quint64(keys.size()) - present;
+                    } else {
+                        for (const QByteArray& key : keys)
+                            m_earlierUnknown.append({m_nodes[size_t(i)].label, key});
+                    }
+                    if (--*left == 0)
+                        startPhase(Phase::Delete);
+                });
+            }
+        }
+    }
 }
 
 void PatternPurge::startPhase(Phase phase)
@@ -664,52 +716,97 @@ bool PatternPurge::resolveUnconfirmed()
     m_phase = Phase::Resolve;
     m_progressTimer.stop();
     m_throttleTimer.stop();
-    // A server that is gone for good must not hold the report up: what is still unasked then stays unconfirmed.
-    m_resolveTimer.setSingleShot(true);
-    m_resolveTimer.start(kResolveWaitMs);
-    connect(&m_resolveTimer, &QTimer::timeout, this, [this] {
-        for (int i = 0; i < int(m_nodes.size()); ++i)
-            resolved(i);
-    });
     for (int i = 0; i < int(m_nodes.size()); ++i) {
-        Node& n = m_nodes[size_t(i)];
-        if (!n.resolving)
-            continue;
-        if (n.client->state() == ConnectionState::Ready) {
-            askExists(i);
-            continue;
-        }
-        // The client says Reconnecting again when an attempt failed (its detail names the next one).
-        n.waitForClient = connect(n.client, &RedisClient::stateChanged, this, [this, i](ConnectionState state) {
-            if (state == ConnectionState::Ready)
-                askExists(i);
-            else
-                resolved(i);   // the reconnect failed (or the client was closed): the server cannot be asked now
-        });
+        if (m_nodes[size_t(i)].resolving)
+            awaitClient(i);
     }
     return true;
+}
+
+// Asks as soon as the client is connected again. What bounds the wait is the server's answer to connecting, not a
+// clock: a server that is up lets a loopback or LAN connection in however busy the machine is, so only failed
+// attempts count (kResolveAttempts; each one is bounded by the client's connect timeout).
+void PatternPurge::awaitClient(int index)
+{
+    Node& n = m_nodes[size_t(index)];
+    disconnect(n.waitForClient);
+    disconnect(n.clientGone);
+    RedisClient* client = n.client;
+    if (!client || !n.resolving)
+        return resolved(index);
+    switch (client->state()) {
+    case ConnectionState::Ready:
+        askExists(index);
+        return;
+    case ConnectionState::Disconnected:   // closed by its owner: not ours to open again
+        return resolved(index);
+    case ConnectionState::Failed:
+        // The client gave up (cachelensctl's clients make one attempt and never reconnect by themselves): one more
+        // attempt each time, from the event loop rather than from inside the client's own state change.
+        if (n.failedAttempts >= kResolveAttempts)
+            return resolved(index);
+        QMetaObject::invokeMethod(client, &RedisClient::open, Qt::QueuedConnection);
+        break;
+    case ConnectionState::Connecting:
+    case ConnectionState::Reconnecting:
+        break;   // the client's own reconnect is under way
+    }
+    n.clientGone = connect(client, &QObject::destroyed, this, [this, index] { resolved(index); });
+    n.waitForClient = connect(client, &RedisClient::stateChanged, this, [this, index](ConnectionState state) {
+        Node& node = m_nodes[size_t(index)];
+        switch (state) {
+        case ConnectionState::Ready:
+            disconnect(node.waitForClient);
+            askExists(index);
+            return;
+        case ConnectionState::Reconnecting:   // an attempt failed; the client schedules the next one
+        case ConnectionState::Failed:         // an attempt failed and the client stopped
+            if (++node.failedAttempts >= kResolveAttempts)
+                resolved(index);
+            else if (state == ConnectionState::Failed)
+                awaitClient(index);
+            return;
+        case ConnectionState::Disconnected:
+            resolved(index);
+            return;
+        case ConnectionState::Connecting:
+            return;
+        }
+    });
 }
 
 void PatternPurge::askExists(int index)
 {
     Node& n = m_nodes[size_t(index)];
     disconnect(n.waitForClient);
-    auto left = std::make_shared<int>(int(n.unconfirmed.size()));
+    disconnect(n.clientGone);
+    struct Round {
+        int left = 0;
+        bool lost = false;   // the connection dropped again before every answer came
+    };
+    auto round = std::make_shared<Round>();
+    round->left = int(n.unconfirmed.size());
     const QList<QList<QByteArray>> groups = std::exchange(n.unconfirmed, {});
     for (const QList<QByteArray>& keys : groups) {
         // One UNLINK's keys: one slot on a cluster, so EXISTS may take them all.
         n.client->command(QList<QByteArray>{QByteArrayLiteral("EXISTS")} + keys, this,
-                          [this, index, left, keys](const RedisReply& r) {
-            if (!m_nodes[size_t(index)].resolving)
+                          [this, index, round, keys](const RedisReply& r) {
+            Node& node = m_nodes[size_t(index)];
+            if (!node.resolving)
                 return;
             if (r.isInteger()) {
                 const quint64 present = quint64(qBound<qint64>(0, r.toInteger(), keys.size()));
                 m_report.deleted += quint64(keys.size()) - present;
                 m_report.unconfirmed -= quint64(keys.size());
             } else {
-                m_nodes[size_t(index)].unconfirmed.append(keys);   // still unknown
+                node.unconfirmed.append(keys);   // still unknown
+                round->lost = round->lost || isLost(r.error());
             }
-            if (--*left == 0)
+            if (--round->left > 0)
+                return;
+            if (round->lost && !node.unconfirmed.isEmpty() && ++node.failedAttempts < kResolveAttempts)
+                awaitClient(index);   // dropped again: ask the rest once it is back
+            else
                 resolved(index);
         });
     }
@@ -722,10 +819,9 @@ void PatternPurge::resolved(int index)
         return;
     n.resolving = false;
     disconnect(n.waitForClient);
-    if (std::none_of(m_nodes.begin(), m_nodes.end(), [](const Node& node) { return node.resolving; })) {
-        m_resolveTimer.stop();
+    disconnect(n.clientGone);
+    if (std::none_of(m_nodes.begin(), m_nodes.end(), [](const Node& node) { return node.resolving; }))
         finish();
-    }
 }
 
 void PatternPurge::finish()
@@ -746,6 +842,14 @@ void PatternPurge::finish()
             m_report.resumeCursors.append({n.label, n.resumeCursor()});
     }
     if (m_snapshot) {
+        // What still could not be asked about, named in the file for the run that resumes into it.
+        QList<QPair<QString, QByteArray>> unconfirmed = m_earlierUnknown;
+        for (const Node& n : m_nodes) {
+            for (const QList<QByteArray>& keys : n.unconfirmed)
+                for (const QByteArray& key : keys)
+                    unconfirmed.append({n.label, key});
+        }
+        m_snapshot->setUnconfirmed(unconfirmed);
         if (!m_report.error.isError() && m_snapshot->stopReason().isError())
             m_report.error = m_snapshot->stopReason();
         m_report.snapshotPath = m_snapshot->path();

@@ -6,10 +6,14 @@
 //
 // Exact counts: `deleted` sums UNLINK's integer replies (keys that existed and are gone). When a connection dies,
 // the keys of batches sent but never answered are `unconfirmed` (the server may or may not have run them), never
-// guessed into `deleted`. Before reporting, the purge waits for its client to reconnect (until one attempt fails,
-// at most 3 s) and asks EXISTS about them: the ones gone were deleted by this run (a quiet server has
-// nobody else deleting them), the others were not and stay for a resume to walk again; only what cannot be asked
-// (the server stays away, or expiry, whose PEXPIRE leaves no trace EXISTS could see) stays unconfirmed.
+// guessed into `deleted`. Before reporting, the purge waits for its client to be connected again — the client's own
+// reconnect, or one more attempt of a client that gave up (cachelensctl's never reconnect by themselves) — and asks
+// EXISTS about them: the ones gone were deleted by this run (a quiet server has nobody else deleting them), the
+// others were not and stay for a resume to walk again. The wait ends on the server's answer, not on a clock: Ready,
+// or kResolveAttempts failed attempts (each bounded by the client's connect timeout), or the client closed. Only what
+// cannot be asked (the server stays away, or expiry, whose PEXPIRE leaves no trace EXISTS could see) stays
+// unconfirmed; with a snapshot, those keys are named in its file (PurgeSnapshot::setUnconfirmed), and the run that
+// resumes into it asks EXISTS about them before it deletes anything (InvalidationReport::earlierUnconfirmedDeleted).
 // Per-master SCAN cursors are kept so that the purge can be resumed: a saved
 // cursor is the one *before* the oldest page whose deletion was not confirmed, so resuming never skips a key. Saved
 // cursors carry the server's run id; a server that restarted since (new run id, new hash seed) is walked from the
@@ -98,7 +102,9 @@ private:
         QList<QPair<int, QByteArray>> failedCursors;   // of batches that failed (connection lost): never confirmed
         QList<QList<QByteArray>> unconfirmed;          // the keys of each UNLINK sent but never answered (ask EXISTS)
         bool resolving = false;                        // waiting for the client to reconnect, or for EXISTS
+        int failedAttempts = 0;                        // reconnect attempts that failed while resolving
         QMetaObject::Connection waitForClient;
+        QMetaObject::Connection clientGone;
         // Keys matched whose deletion has not been answered yet. SCAN returns a key twice when the table shrinks
         // under it (it does, as the purge deletes); a key it returns again after its UNLINK ran cannot exist, so the
         // only duplicates are keys still in here, and they are neither counted nor sent twice.
@@ -133,6 +139,8 @@ private:
     void measureSample();
     void finish();
     bool resolveUnconfirmed();        // true: finish() is called again once the unconfirmed keys were asked about
+    void askEarlierUnconfirmed();
+    void awaitClient(int index);
     void askExists(int index);
     void resolved(int index);
     void emitProgress();
@@ -162,8 +170,8 @@ private:
     std::mt19937_64 m_random;
     bool m_finishing = false;
     bool m_resolveAsked = false;
-    QTimer m_resolveTimer;
     PurgeSnapshot* m_snapshot = nullptr;
+    QList<QPair<QString, QByteArray>> m_earlierUnknown;   // the earlier part's unconfirmed keys still unasked (node, key)
 };
 
 } // namespace cachelens::redis

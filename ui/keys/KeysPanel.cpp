@@ -603,6 +603,8 @@ void KeysPanel::onDetails(const KeyBatch& batch)
         m_detailAsked.remove(key);
     m_detailRequests.erase(it);
     m_model->applyDetails(batch.keys);
+    if (batch.error.isError())
+        setStatus(tr("Could not read key details: %1").arg(batch.error.message));
     pumpDetails();
     if (m_model->filterType() != KeyType::Unknown)
         m_progress->setText(progressText());

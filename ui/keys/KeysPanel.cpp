@@ -35,7 +35,7 @@ namespace cachelens::ui {
 
 KeysPanel::KeysPanel(QWidget* parent)
     : Panel(parent),
-      m_model(new KeyTreeModel(this)),
+      m_model(new KeyTreeModel(m_keys, this)),
       m_view(new QTreeView(this)),
       m_viewer(new ValueViewer(this)),
       m_memory(new MemoryView(m_model, this)),
@@ -112,7 +112,14 @@ KeysPanel::KeysPanel(QWidget* parent)
     updateActions();
 }
 
-KeysPanel::~KeysPanel() = default;
+KeysPanel::~KeysPanel()
+{
+    // The model adapts m_keys, which goes with this object's members, before QObject deletes the children: the
+    // model and what looks at it go first.
+    delete m_memory;
+    delete m_view;
+    delete m_model;
+}
 
 QIcon KeysPanel::icon() const
 {

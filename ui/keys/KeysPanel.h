@@ -12,6 +12,7 @@
 // nextKeysRequestId(); replies with an id this panel does not wait for are ignored.
 #include "ui/ConnectionListModel.h"
 #include "ui/Panel.h"
+#include "ui/keys/KeyStore.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -130,6 +131,7 @@ private:
     QPointer<Source> m_source;
     QList<QMetaObject::Connection> m_sourceConnections;
     ConnectionEntry m_entry;
+    KeyStore m_keys;                          // what the scans delivered; m_model adapts it to the tree view
     KeyTreeModel* m_model;
     QTreeView* m_view;
     ValueViewer* m_viewer;

@@ -129,8 +129,7 @@ void Source::restoreSnapshot(quint64 requestId, const QString& path, const Resto
         Q_EMIT restoreFinished(refused);
     };
     if (kind() != Kind::Redis)   // DUMP payloads: a Redis format
-        return refuse(SourceError{SourceError::Kind::InvalidArgument,
-                                  tr("snapshots are for Redis connections only; nothing was restored")});
+        return refuse(unsupported(tr("restore snapshots: snapshots are for Redis connections only; nothing was restored")));
     // The file is the request's argument: one that cannot be read is refused before anything is audited or sent.
     SnapshotInfo info;
     {
@@ -153,25 +152,77 @@ void Source::restoreSnapshot(quint64 requestId, const QString& path, const Resto
     runRestore(requestId, path, options, ticket);
 }
 
-// ---- what a source that cannot do one answers ----------------------------------------------------------------------
+// ---- what a source that cannot do one answers (the rule at the top of Source.h) -----------------------------------
+
+SourceError Source::unsupported(const QString& what) const
+{
+    return SourceError{SourceError::Kind::InvalidArgument, tr("%1 cannot %2").arg(displayName(), what)};
+}
+
+void Source::keyDetails(quint64 requestId, const QList<QByteArray>&)
+{
+    KeyBatch batch;
+    batch.requestId = requestId;
+    batch.error = unsupported(tr("read key details"));
+    Q_EMIT keyDetailsReady(batch);
+}
+
+void Source::fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int)
+{
+    ValuePage page;
+    page.requestId = requestId;
+    page.key = key;
+    page.cursor = cursor;
+    page.error = unsupported(tr("read values"));
+    Q_EMIT valueReady(page);
+}
+
+void Source::keyStats(quint64 requestId, const QList<QByteArray>&, bool, bool)
+{
+    KeyStatsBatch batch;
+    batch.requestId = requestId;
+    batch.error = unsupported(tr("count elements or read access frequencies"));
+    Q_EMIT keyStatsReady(batch);
+}
+
+void Source::listTags(quint64 requestId, const QByteArray& prefix)
+{
+    TagList list;
+    list.requestId = requestId;
+    list.prefix = prefix;
+    list.error = unsupported(tr("list tags"));
+    Q_EMIT tagsListed(list);
+}
+
+void Source::tagMembers(quint64 requestId, const QByteArray&, const QByteArray& tag, int)
+{
+    TagMembers members;
+    members.requestId = requestId;
+    members.tag = tag;
+    members.error = unsupported(tr("list the members of a tag"));
+    Q_EMIT tagMembersReady(members);
+}
 
 void Source::changeTtl(quint64 requestId, const QList<QByteArray>& keys, qint64, const AuditTicket& ticket)
 {
-    const KeyOpResult result{requestId, quint64(keys.size()), 0,
-                             SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")}};
+    const KeyOpResult result{requestId, quint64(keys.size()), 0, unsupported(tr("change TTLs"))};
     ticket.finish(result);
     Q_EMIT keysChanged(result);
 }
 
 void Source::removeKeys(quint64 requestId, const QList<QByteArray>& keys, const AuditTicket& ticket)
 {
-    changeTtl(requestId, keys, 0, ticket);
+    const KeyOpResult result{requestId, quint64(keys.size()), 0, unsupported(tr("delete keys"))};
+    ticket.finish(result);
+    Q_EMIT keysChanged(result);
 }
 
-void Source::storeValue(quint64 requestId, const QByteArray& key, const QByteArray&, const QByteArray&,
+void Source::storeValue(quint64 requestId, const QByteArray&, const QByteArray&, const QByteArray&,
                         const AuditTicket& ticket)
 {
-    changeTtl(requestId, {key}, 0, ticket);
+    const KeyOpResult result{requestId, 1, 0, unsupported(tr("edit values"))};
+    ticket.finish(result);
+    Q_EMIT keysChanged(result);
 }
 
 void Source::runPatternInvalidation(quint64 requestId, const QByteArray& glob, const InvalidateOptions& options,
@@ -181,7 +232,7 @@ void Source::runPatternInvalidation(quint64 requestId, const QByteArray& glob, c
     report.requestId = requestId;
     report.what = QStringLiteral("pattern ") + QString::fromUtf8(glob);
     report.dryRun = options.dryRun;
-    report.error = SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")};
+    report.error = unsupported(tr("invalidate keys by pattern"));
     ticket.finish(report);
     Q_EMIT invalidationFinished(report);
 }
@@ -193,7 +244,7 @@ void Source::runTagInvalidation(quint64 requestId, const QByteArray&, const QLis
     report.requestId = requestId;
     report.what = QStringLiteral("tag ") + tagTarget({}, tags);
     report.dryRun = options.dryRun;
-    report.error = SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")};
+    report.error = unsupported(tr("invalidate keys by tag"));
     ticket.finish(report);
     Q_EMIT invalidationFinished(report);
 }
@@ -204,7 +255,7 @@ void Source::runRestore(quint64 requestId, const QString& path, const RestoreOpt
     report.requestId = requestId;
     report.path = path;
     report.dryRun = options.dryRun;
-    report.error = SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")};
+    report.error = unsupported(tr("restore snapshots"));
     ticket.finish(report);
     Q_EMIT restoreFinished(report);
 }

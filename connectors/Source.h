@@ -13,6 +13,14 @@
 // production needs the typed name in `confirmation`, the audit row is written before anything runs) and only then
 // calls the implementation, which takes the AuditTicket as proof. A refusal arrives as the request's usual result
 // (keysChanged, invalidationFinished, restoreFinished) carrying a SourceError of kind Refused or Storage.
+//
+// What a source cannot do: a source implements only what it can; every request it leaves to the defaults here is
+// answered one way — on the request's own result signal (keyDetailsReady, valueReady, keyStatsReady, tagsListed,
+// tagMembersReady, keysChanged, invalidationFinished, restoreFinished), with its requestId and nothing else in it but
+// a SourceError of kind InvalidArgument saying "<displayName()> cannot <do this>". error(requestId, …) is not used for
+// it, so a caller waiting for a request's result always gets one. A guarded request passes its guard first, as every
+// change does (a refusal wins; an admitted one has its audit row finished with that error). open, close, sample,
+// scan and cancel have no default: every source implements them.
 #include "connectors/SourceTypes.h"
 #include "connectors/guard/ChangeGuard.h"
 
@@ -46,8 +54,7 @@ public Q_SLOTS:
     virtual void scan(quint64 requestId, const QByteArray& glob, int pageSize) = 0;   // → keysFound… scanFinished
     virtual void cancel(quint64 requestId) = 0;
 
-    // Key browsing and editing. Defaults answer error(requestId, InvalidArgument "not supported by this source"),
-    // so a source implements only what it can do.
+    // Key browsing and editing (the defaults answer that this source cannot, as said at the top of this file).
     virtual void keyDetails(quint64 requestId, const QList<QByteArray>& keys);                 // → keyDetailsReady
     virtual void fetchValue(quint64 requestId, const QByteArray& key, const QByteArray& cursor, int pageSize);   // → valueReady
     // Guarded (see the top of this file). ttlMs < 0: persist. → keysChanged
@@ -131,33 +138,8 @@ protected:
                             const cachelens::AuditTicket& ticket);
 
 private:
-    void unsupported(quint64 requestId);
+    SourceError unsupported(const QString& what) const;   // "<displayName()> cannot <what>"
     ChangeGuard m_guard;
 };
 
-inline void Source::unsupported(quint64 requestId)
-{
-    Q_EMIT error(requestId, SourceError{SourceError::Kind::InvalidArgument, tr("not supported by this source")});
-}
-inline void Source::keyDetails(quint64 requestId, const QList<QByteArray>&) { unsupported(requestId); }
-inline void Source::fetchValue(quint64 requestId, const QByteArray&, const QByteArray&, int) { unsupported(requestId); }
-// ---- Keys panel (#7) ----
-inline void Source::keyStats(quint64 requestId, const QList<QByteArray>&, bool, bool) { unsupported(requestId); }
-
-inline void Source::listTags(quint64 requestId, const QByteArray& prefix)
-{
-    TagList list;
-    list.requestId = requestId;
-    list.prefix = prefix;
-    list.error = SourceError{SourceError::Kind::InvalidArgument, tr("this source has no tags")};
-    Q_EMIT tagsListed(list);
-}
-inline void Source::tagMembers(quint64 requestId, const QByteArray&, const QByteArray& tag, int)
-{
-    TagMembers members;
-    members.requestId = requestId;
-    members.tag = tag;
-    members.error = SourceError{SourceError::Kind::InvalidArgument, tr("this source cannot list a tag's members")};
-    Q_EMIT tagMembersReady(members);
-}
 } // namespace cachelens

@@ -56,6 +56,7 @@ struct KeyBatch {
     QVector<KeyEntry> keys;
     quint64 scannedSoFar = 0;       // keys delivered so far in this scan (including this batch)
     quint64 estimatedTotal = 0;     // DBSIZE-like estimate, 0 if unknown
+    SourceError error;              // keyDetails: set when the source could not read them (`keys` holds what it did)
 };
 
 struct ScanSummary {

@@ -6,7 +6,7 @@
 #include "connectors/ConnectionUrl.h"
 #include "ui/ConnectionDialog.h"
 #include "ui/ConnectionListModel.h"
-#include "ui/ConnectionManager.h"
+#include "ui/ConnectionService.h"
 #include "ui/ConnectionSidebar.h"
 #include "ui/Icons.h"
 #include "ui/PreferencesDialog.h"
@@ -32,10 +32,10 @@
 
 namespace cachelens::ui {
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(ConnectionService* connections, QWidget* parent)
     : QMainWindow(parent),
-      m_connections(new ConnectionListModel(this)),
-      m_manager(new ConnectionManager(m_connections, this)),
+      m_connections(connections->model()),
+      m_service(connections),
       m_sidebar(new ConnectionSidebar(m_connections, this)),
       m_sidebarDock(new QDockWidget(tr("Connections"), this)),
       m_tabs(new QTabWidget(this)),
@@ -46,12 +46,11 @@ MainWindow::MainWindow(QWidget* parent)
     setWindowIcon(appIcon());
     resize(1280, 800);
 
-    m_manager->loadProfiles();
     m_sidebar->view()->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_sidebar->view(), &QWidget::customContextMenuRequested, this, &MainWindow::showSidebarMenu);
     connect(m_sidebar->view(), &QAbstractItemView::doubleClicked, this,
             [this](const QModelIndex& index) { editConnection(index.row()); });
-    connect(m_manager, &ConnectionManager::providerDemoChanged, this, [this](const QString&, Source* demo, bool running) {
+    connect(m_service, &ConnectionService::providerDemoChanged, this, [this](const QString&, Source* demo, bool running) {
         auto* dashboard = qobject_cast<DashboardPanel*>(panel(QStringLiteral("dashboard")));
         if (!dashboard)
             return;
@@ -62,10 +61,10 @@ MainWindow::MainWindow(QWidget* parent)
             dashboard->removeSource(demo);
         }
     });
-    connect(m_manager, &ConnectionManager::notice, this, [this](const QString& message) {
+    connect(m_service, &ConnectionService::notice, this, [this](const QString& message) {
         statusBar()->showMessage(message, 15000);
     });
-    connect(m_manager, &ConnectionManager::sourceReady, this, &MainWindow::onSourceReady);
+    connect(m_service, &ConnectionService::sourceReady, this, &MainWindow::onSourceReady);
 
     m_sidebarDock->setObjectName(QStringLiteral("connectionsDock"));
     m_sidebarDock->setWidget(m_sidebar);
@@ -105,7 +104,6 @@ void MainWindow::createPanels()
     auto* keys = new KeysPanel(this);
     auto* invalidate = new InvalidatePanel(this);
     auto* simulate = new SimulatePanel(this);
-    simulate->setLocalEngine(m_manager->localCache()); // Record… records its access tap
     m_panels = {
         new DashboardPanel(this),
         keys,
@@ -179,7 +177,7 @@ void MainWindow::createMenus()
     m_demo->setObjectName(QStringLiteral("demoAction"));
     m_demo->setCheckable(true);
     m_demo->setToolTip(tr("Demo traffic on the local engine: characters, chat rooms and Discord lookups"));
-    connect(m_demo, &QAction::toggled, this, [this](bool on) { m_manager->setDemoRunning(on); });
+    connect(m_demo, &QAction::toggled, this, [this](bool on) { m_service->setDemoRunning(on); });
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(appIcon(), tr("&About CacheLens"), this, &MainWindow::showAbout);
@@ -212,9 +210,9 @@ bool MainWindow::showPanel(const QString& id)
 
 int MainWindow::addConnection(const ConnectionUrl& url)
 {
-    const int row = m_manager->openAdHoc(url);
+    const int row = m_service->openAdHoc(url);
     m_sidebar->setCurrentRow(row);
-    m_manager->activate(row);
+    m_service->activate(row);
     return row;
 }
 
@@ -270,8 +268,8 @@ void MainWindow::addProviderDemoAction(QMenu& menu, int row)
 {
     const ConnectionEntry& e = m_connections->entry(row);
     const QString id = e.id;
-    if (m_manager->providerDemoRunning(id)) {
-        QAction* stop = menu.addAction(tr("Stop L1+L2 &demo"), this, [this, id] { m_manager->stopProviderDemo(id); });
+    if (m_service->providerDemoRunning(id)) {
+        QAction* stop = menu.addAction(tr("Stop L1+L2 &demo"), this, [this, id] { m_service->stopProviderDemo(id); });
         stop->setObjectName(QStringLiteral("stopProviderDemoAction"));
         return;
     }
@@ -291,7 +289,7 @@ void MainWindow::startProviderDemo(int row)
         return;
     const ConnectionEntry& e = m_connections->entry(row);
     if (!e.production) {
-        m_manager->startProviderDemo(row);
+        m_service->startProviderDemo(row);
         return;
     }
     auto* dialog = new ConfirmPurgeDialog(tr("The demo writes and deletes keys under its own prefix (cachelens:demo:…) "
@@ -304,7 +302,7 @@ void MainWindow::startProviderDemo(int row)
     const QString id = e.id;
     connect(dialog, &QDialog::accepted, this, [this, dialog, id] {
         if (const int at = m_connections->rowOf(id); at > 0)
-            m_manager->startProviderDemo(at, dialog->confirmation());
+            m_service->startProviderDemo(at, dialog->confirmation());
     });
     dialog->open();
 }
@@ -315,7 +313,7 @@ void MainWindow::newConnection()
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
-    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error, dialog.sentinelPassword())) {
+    if (!m_service->saveProfile(dialog.profile(), dialog.password(), &error, dialog.sentinelPassword())) {
         QMessageBox::warning(this, tr("New Connection"), tr("The connection was not saved: %1").arg(error));
         return;
     }
@@ -327,7 +325,7 @@ void MainWindow::editConnection(int row)
     if (row <= 0 || row >= m_connections->rowCount())
         return;
     const ConnectionEntry e = m_connections->entry(row);
-    std::optional<ConnectionProfile> existing = m_manager->profile(e.id);
+    std::optional<ConnectionProfile> existing = m_service->profile(e.id);
     if (!existing) {   // ad hoc: offer to save it as a profile
         ConnectionProfile draft;
         draft.id = ConnectionProfile::newId();
@@ -339,7 +337,7 @@ void MainWindow::editConnection(int row)
     if (dialog.exec() != QDialog::Accepted)
         return;
     QString error;
-    if (!m_manager->saveProfile(dialog.profile(), dialog.password(), &error, dialog.sentinelPassword()))
+    if (!m_service->saveProfile(dialog.profile(), dialog.password(), &error, dialog.sentinelPassword()))
         QMessageBox::warning(this, tr("Connection"), tr("The connection was not saved: %1").arg(error));
 }
 
@@ -347,7 +345,7 @@ void MainWindow::duplicateConnection(int row)
 {
     if (row <= 0 || row >= m_connections->rowCount())
         return;
-    if (const auto copy = m_manager->duplicateProfile(m_connections->entry(row).id))
+    if (const auto copy = m_service->duplicateProfile(m_connections->entry(row).id))
         m_sidebar->setCurrentRow(m_connections->rowOf(copy->id));
 }
 
@@ -364,7 +362,7 @@ void MainWindow::removeConnection(int row)
         return;
     if (m_sidebar->currentRow() == row)
         m_sidebar->setCurrentRow(0);
-    m_manager->removeProfile(e.id);
+    m_service->removeProfile(e.id);
 }
 
 void MainWindow::importProfiles()
@@ -378,7 +376,7 @@ void MainWindow::importProfiles()
         QMessageBox::warning(this, tr("Import Connections"), tr("Cannot read %1: %2").arg(file, f.errorString()));
         return;
     }
-    const auto report = m_manager->importProfiles(f.readAll());
+    const auto report = m_service->importProfiles(f.readAll());
     statusBar()->showMessage(report.summary(), 15000);
     if (!report.errors.isEmpty())
         QMessageBox::warning(this, tr("Import Connections"), report.summary());
@@ -392,7 +390,7 @@ void MainWindow::exportProfiles()
     if (file.isEmpty())
         return;
     QFile f(file);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(m_manager->exportProfiles()) < 0) {
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(m_service->exportProfiles()) < 0) {
         QMessageBox::warning(this, tr("Export Connections"), tr("Cannot write %1: %2").arg(file, f.errorString()));
         return;
     }
@@ -410,8 +408,8 @@ void MainWindow::onConnectionChanged(int row)
         setWindowTitle(tr("%1 — CacheLens").arg(e.name));
         for (Panel* p : m_panels)
             p->setConnection(e);
-        m_manager->activate(row);
-        setCurrentSource(m_manager->source(e.id));
+        m_service->activate(row);
+        setCurrentSource(m_service->source(e.id));
     }
     updateStatus();
 }

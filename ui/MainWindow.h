@@ -1,6 +1,7 @@
 #pragma once
 // The main window only hosts: the connections sidebar (a dock), the panels (tabs), menus and the status bar.
-// Behaviour lives in the panels and their models.
+// Behaviour lives in the panels and their models; connections and their sources come from the application, through
+// ConnectionService (app/cachelens makes the sources, the window only shows them).
 #include "connectors/Source.h"
 #include "ui/OwnLoadMeter.h"
 
@@ -21,7 +22,7 @@ struct ConnectionUrl;
 namespace cachelens::ui {
 
 class ConnectionListModel;
-class ConnectionManager;
+class ConnectionService;
 class ConnectionSidebar;
 class Panel;
 
@@ -29,13 +30,14 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // `connections` (not owned) must outlive the window.
+    explicit MainWindow(ConnectionService* connections, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     static QStringList panelIds();                 // dashboard, keys, invalidate, simulate
 
     ConnectionListModel* connections() const { return m_connections; }
-    ConnectionManager* connectionManager() const { return m_manager; }
+    ConnectionService* connectionService() const { return m_service; }
     Source* currentSource() const { return m_currentSource; }
     Panel* currentPanel() const;
     Panel* panel(const QString& id) const;
@@ -81,7 +83,7 @@ private:
     void updateRefreshAction();
 
     ConnectionListModel* m_connections;
-    ConnectionManager* m_manager;
+    ConnectionService* m_service;
     Source* m_currentSource = nullptr;
     ConnectionSidebar* m_sidebar;
     QDockWidget* m_sidebarDock;

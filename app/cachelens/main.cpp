@@ -1,4 +1,6 @@
-// cachelens: the GUI. Parses the command line, wires the main window and starts the event loop.
+// cachelens: the GUI. Parses the command line, makes the window over the application's connections (Gui) and starts
+// the event loop.
+#include "app/cachelens/Gui.h"
 #include "cachelens/engine/version.h"
 #include "connectors/provider/RedisProvider.h"
 #include "ui/GuiOptions.h"
@@ -67,7 +69,8 @@ int main(int argc, char** argv)
     const auto prefs = cachelens::ui::Preferences::load();
     cachelens::ui::applyTheme(app, prefs.theme);
 
-    cachelens::ui::MainWindow window;
+    cachelens::app::Gui gui;
+    cachelens::ui::MainWindow& window = gui.window();
     cachelens::ui::StallMeter stalls;
     auto* keys = qobject_cast<cachelens::ui::KeysPanel*>(window.panel(QStringLiteral("keys")));
     // The Keys panel scans the local engine first; with --connect, the scan that counts is the connection's.

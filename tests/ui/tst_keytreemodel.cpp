@@ -24,6 +24,7 @@
 #include <ctime>
 
 using namespace cachelens;
+using cachelens::ui::KeyStore;
 using cachelens::ui::KeyTreeModel;
 
 namespace {
@@ -66,7 +67,8 @@ class TestKeyTreeModel : public QObject
 private Q_SLOTS:
     void namespacesCountTheirKeys()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addKeys(entries({"character:published:1", "character:published:2", "character:draft:9",
                                "room_messages:42", "discord:guildMember:7:100", "discord:guildMember:7:101", "plain"}));
@@ -93,7 +95,8 @@ private Q_SLOTS:
 
     void batchesGrowExpandedNodesAndMergeDuplicates()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addKeys(entries({"a:1", "a:2", "b:1"}));
         const QModelIndex a = childNamed(model, {}, QStringLiteral("a"));
@@ -111,7 +114,8 @@ private Q_SLOTS:
     void keyRowsNeedDetailsUntilTheyArrive()
     {
         // The model asks nobody: the panel asks for the rows it shows (KeysPanel::fetchVisibleDetails).
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         model.addKeys(entries({"s:1", "s:2"}));
         const QModelIndex ns = childNamed(model, {}, QStringLiteral("s"));
         model.fetchNow(ns);
@@ -149,7 +153,8 @@ private Q_SLOTS:
         QFETCH(QString, text);
         QFETCH(int, type);
         QFETCH(quint64, visible);
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addKeys(entries({"discord:guildMember:1:2", "discord:guildMember:1:3", "room:1", QByteArray("bin:\xff\x01", 6)}));
         KeyEntry h;
@@ -169,7 +174,8 @@ private Q_SLOTS:
 
     void binaryKeysKeepTheirBytes()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         const QByteArray key("ns:\x00\xfe\n\\*", 8);
         model.addKeys(entries({key}));
         const QModelIndex index = model.indexOfKey(key);
@@ -182,7 +188,8 @@ private Q_SLOTS:
 
     void removedKeysLeaveTheTree()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addKeys(entries({"x:1", "x:2", "x:3", "y"}));
         const QModelIndex x = childNamed(model, {}, QStringLiteral("x"));
@@ -200,7 +207,8 @@ private Q_SLOTS:
 
     void sortKeepsNamespacesFirstAndPersistentIndexes()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addKeys(entries({"big:1", "big:2", "big:3", "small:1", "k1", "k2"}));
         const QPersistentModelIndex k2 = model.indexOfKey("k2");
@@ -265,7 +273,8 @@ private Q_SLOTS:
 
     void namespacesAndKeysSortInNaturalOrder()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addKeys(entries({"user:10", "user:2", "user:1", "k10", "k9", "k1", "shard10:a", "shard9:a"}));
         model.sort(KeyTreeModel::NameColumn, Qt::AscendingOrder);
@@ -280,7 +289,8 @@ private Q_SLOTS:
 
     void separatorIsConfigurable()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QSignalSpy finished(&model, &KeyTreeModel::rebuildFinished);
         model.addKeys(entries({"a/b:c", "a/d"}));
         QCOMPARE(childNames(model, {}), (sl({"a/b", "a/d"})));
@@ -321,7 +331,8 @@ private Q_SLOTS:
     {
         // A million top-level keys are too many to sort in one event-loop turn: more than kSyncSortRows rows are
         // sorted in slices; the first page is there meanwhile, and ends in order with persistent indexes following.
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const int n = int(KeyTreeModel::kSyncSortRows) + 15000;
         const int page = int(KeyTreeModel::kPageRows);
@@ -380,7 +391,8 @@ private Q_SLOTS:
 
     void aBigNamespaceExpandsAtOnceAndSortsInSlices()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const int n = int(KeyTreeModel::kSyncSortRows) + 5000;
         QVector<KeyEntry> batch;
@@ -416,7 +428,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, key);
         QFETCH(int, shownRows);
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVector<KeyEntry> batch;
         for (int i = 0; i < 35000; ++i) {
@@ -434,7 +447,8 @@ private Q_SLOTS:
 
     void namespacesBeyondThePagesAreFoundByPath()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVector<KeyEntry> batch;
         for (int i = 0; i < 15000; ++i) {
@@ -463,7 +477,8 @@ private Q_SLOTS:
     void removingKeysFromABigNodeKeepsTheRest()
     {
         QFETCH(int, step);
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         const int n = int(KeyTreeModel::kPageRows) + 2000;   // a page shown, the rest not
         QVector<KeyEntry> batch;
@@ -595,7 +610,8 @@ private Q_SLOTS:
 
     void aHundredThousandKeysStayCompact()
     {
-        KeyTreeModel model;
+        KeyStore keys;
+        KeyTreeModel model(keys);
         QVector<KeyEntry> batch;
         quint64 keyBytes = 0;
         for (int i = 0; i < 100000; ++i) {

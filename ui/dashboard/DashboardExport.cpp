@@ -3,6 +3,9 @@
 #include "ui/dashboard/MetricChart.h"
 #include "ui/dashboard/SourceSeries.h"
 
+#include <QCoreApplication>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QPdfWriter>
 #include <QSaveFile>
 
@@ -107,6 +110,43 @@ bool exportCsv(const QList<const SourceSeries*>& sources, double from, double to
         return false;
     writeCsv(sources, from, to, file);
     return file.commit();
+}
+
+bool isCsvPath(const QString& path)
+{
+    return QFileInfo(path).suffix().toLower() == QLatin1String("csv");
+}
+
+bool exportVisible(const QList<MetricChart*>& charts, const QList<const SourceSeries*>& sources, double from, double to,
+                   const QString& path)
+{
+    if (isCsvPath(path))
+        return exportCsv(sources, from, to, path);
+    if (QFileInfo(path).suffix().toLower() == QLatin1String("pdf"))
+        return exportChartsPdf(charts, path, QCoreApplication::translate("DashboardPanel", "CacheLens dashboard"));
+    return exportChartsPng(charts, path);
+}
+
+void askForExportFile(QWidget* parent, std::function<bool(const QString&)> save, std::function<void(const QString&)> failed)
+{
+    auto* dialog = new QFileDialog(parent, QCoreApplication::translate("DashboardPanel", "Export the visible window"));
+    dialog->setObjectName(QStringLiteral("exportDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setNameFilters({QCoreApplication::translate("DashboardPanel", "PNG image (*.png)"),
+                            QCoreApplication::translate("DashboardPanel", "PDF document (*.pdf)"),
+                            QCoreApplication::translate("DashboardPanel", "CSV numbers (*.csv)")});
+    dialog->setDefaultSuffix(QStringLiteral("png"));
+    QObject::connect(dialog, &QFileDialog::filterSelected, dialog, [dialog](const QString& filter) {
+        dialog->setDefaultSuffix(filter.contains(QLatin1String("*.pdf"))   ? QStringLiteral("pdf")
+                                 : filter.contains(QLatin1String("*.csv")) ? QStringLiteral("csv")
+                                                                           : QStringLiteral("png"));
+    });
+    QObject::connect(dialog, &QFileDialog::fileSelected, dialog, [save = std::move(save), failed = std::move(failed)](const QString& path) {
+        if (!save(path))
+            failed(path);
+    });
+    dialog->open();
 }
 
 } // namespace cachelens::ui

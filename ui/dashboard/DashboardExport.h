@@ -4,7 +4,10 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 class QIODevice;
+class QWidget;
 
 namespace cachelens::ui {
 
@@ -19,5 +22,15 @@ bool exportChartsPdf(const QList<MetricChart*>& charts, const QString& path, con
 // '.' decimals, empty cells for gaps and unknown values), not localised.
 void writeCsv(const QList<const SourceSeries*>& sources, double from, double to, QIODevice& out);
 bool exportCsv(const QList<const SourceSeries*>& sources, double from, double to, const QString& path);
+
+// Whether `path` asks for the numbers (CSV) rather than the charts (PNG, PDF): by its suffix.
+bool isCsvPath(const QString& path);
+// The visible window [from, to] to `path`: CSV (the raw points of `sources`), PDF or else PNG (the charts, as they
+// are drawn now). False when the file cannot be written.
+bool exportVisible(const QList<MetricChart*>& charts, const QList<const SourceSeries*>& sources, double from, double to,
+                   const QString& path);
+// Asks for a file (PNG, PDF or CSV) without a modal loop; `save` writes it, `failed` hears of a file not written.
+void askForExportFile(QWidget* parent, std::function<bool(const QString&)> save,
+                      std::function<void(const QString&)> failed);
 
 } // namespace cachelens::ui

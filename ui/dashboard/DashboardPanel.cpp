@@ -1,79 +1,36 @@
 #include "ui/dashboard/DashboardPanel.h"
-#include "ui/dashboard/DemoTiles.h"
 
 #include "connectors/Source.h"
-#include "connectors/history/HistoryStore.h"
 #include "connectors/history/HistoryWriter.h"
 #include "ui/Icons.h"
-#include "ui/dashboard/AlertsDialog.h"
+#include "ui/dashboard/AlertCenter.h"
+#include "ui/dashboard/ChartGrid.h"
 #include "ui/dashboard/ComparisonModel.h"
 #include "ui/dashboard/DashboardExport.h"
-#include "ui/dashboard/MarkerListModel.h"
-#include "ui/dashboard/DashboardPanel_p.h"
-#include "ui/dashboard/RecordingListModel.h"
+#include "ui/dashboard/DashboardTiles.h"
+#include "ui/dashboard/DemoTiles.h"
+#include "ui/dashboard/MarkerPane.h"
 #include "ui/dashboard/MetricChart.h"
-#include "ui/dashboard/SourceSeries.h"
-#include "ui/dashboard/StatTile.h"
+#include "ui/dashboard/RecordingSessions.h"
+#include "ui/dashboard/SourceSampler.h"
 
 #include <QAction>
 #include <QComboBox>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QGridLayout>
-#include <QHBoxLayout>
-#include <QInputDialog>
+#include <QDir>
 #include <QLabel>
-#include <QHeaderView>
-#include <QListView>
-#include <QScrollArea>
 #include <QSettings>
-#include <QSystemTrayIcon>
-#include <QSpinBox>
 #include <QSplitter>
-#include <QTableView>
-#include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
 
 namespace cachelens::ui {
 
-namespace dashboard_detail {
-
-QColor sourceColour(int index)
-{
-    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
-                                     QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
-                                     QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22),
-                                     QColor(0x7f, 0x7f, 0x7f)};
-    return colours[size_t(index) % std::size(colours)];
-}
-
-QColor markerColour(HistoryMarker::Kind kind)
-{
-    switch (kind) {
-    case HistoryMarker::Kind::Deploy: return QColor(0x6a, 0x3d, 0x9a);
-    case HistoryMarker::Kind::Restart: return QColor(0xc0, 0x39, 0x2b);
-    case HistoryMarker::Kind::Flush: return QColor(0xe6, 0x7e, 0x22);
-    case HistoryMarker::Kind::StatsReset: return QColor(0x7f, 0x8c, 0x8d);
-    case HistoryMarker::Kind::Alert: return QColor(0xe7, 0x4c, 0x3c);
-    }
-    return Qt::gray;
-}
-
-double nowKey()
-{
-    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-}
-
-} // namespace dashboard_detail
-
-using dashboard_detail::nowKey;
+static_assert(DashboardPanel::kRedrawMs == ChartGrid::kRedrawMs);
 
 namespace {
-constexpr double kTileChangeSeconds = 300;   // tiles compare with 5 minutes ago
+const int kPollChoicesMs[] = {250, 500, 1000, 2000, 5000, 10000, 30000, 60000};
 }
 
 double DashboardPanel::windowSeconds(Window window)
@@ -89,34 +46,12 @@ double DashboardPanel::windowSeconds(Window window)
 
 DashboardPanel::DashboardPanel(QWidget* parent) : DashboardPanel(HistoryStore::defaultPath(), parent) {}
 
-DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent)
-    : Panel(parent),
-      m_markerModel(new MarkerListModel(this)),
-      m_comparisonModel(new ComparisonModel(this)),
-      m_pollTimer(new QTimer(this)),
-      m_redrawTimer(new QTimer(this)),
-      m_recordingModel(new RecordingListModel(this))
+DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent) : Panel(parent)
 {
     setObjectName(QStringLiteral("dashboardPanel"));
-    qRegisterMetaType<StatsSample>();
-    qRegisterMetaType<ConnectionState>();
-    qRegisterMetaType<SourceError>();
     qRegisterMetaType<HistoryMarker>();
-
-    m_pollTimer->setInterval(1000);
-    m_pollTimer->setTimerType(Qt::PreciseTimer);   // intervals feed rates: keep them even
-    connect(m_pollTimer, &QTimer::timeout, this, &DashboardPanel::poll);
-    m_redrawTimer->setSingleShot(true);
-    m_redrawTimer->setInterval(kRedrawMs);
-    connect(m_redrawTimer, &QTimer::timeout, this, &DashboardPanel::redraw);
-    buildUi();
-    setShowClusterNodes(QSettings().value(QStringLiteral("dashboard/showClusterNodes"), false).toBool());
-    applyKeyRange(nowKey() - windowSeconds(m_window), nowKey());
-
-    loadAlertRules();
     m_retentionDays = qBound(1, QSettings().value(QStringLiteral("history/retentionDays"),
                                                   HistoryWriter::kDefaultRetentionDays).toInt(), 3650);
-
     if (!historyPath.isEmpty()) {
         m_history = new HistoryService(historyPath, this);
         connect(m_history, &HistoryService::opened, this, [this](bool ok, const QString& error) {
@@ -125,268 +60,277 @@ DashboardPanel::DashboardPanel(const QString& historyPath, QWidget* parent)
         });
         connect(m_history, &HistoryService::failed, this,
                 [this](const QString& error) { showBanner(tr("History: %1").arg(error)); });
-        connect(m_history, &HistoryService::markerStored, this,
-                [this](quint64, const HistoryMarker& marker) { m_storedMarkerIds.insert(marker.id); });
-        connect(m_history, &HistoryService::loaded, this, &DashboardPanel::onHistoryLoaded);
-        connect(m_history, &HistoryService::recordingsLoaded, this,
-                [this](quint64 requestId, const QVector<HistoryStore::Recording>& recordings) {
-                    if (requestId != m_recordingsRequest)
-                        return;   // an older question
-                    m_recordingModel->setRecordings(recordings);
-                    Q_EMIT recordingsLoaded();
-                });
         if (m_retentionDays != HistoryWriter::kDefaultRetentionDays)
             m_history->setRetentionDays(m_retentionDays);
     }
+    m_sampler = new SourceSampler(m_history, this);
+    m_grid = new ChartGrid([this] { return m_sampler->latestKey(); }, this);
+    m_tiles = new DashboardTiles(this);
+    m_markers = new MarkerPane(*m_sampler, m_history, this);
+    m_alerts = new AlertCenter(this);
+    m_sessions = new RecordingSessions(*m_sampler, *m_markers, m_history, this);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    buildToolBar();
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("dashboardBanner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #611a15; padding: 6px; border-radius: 3px; }"));
+    m_banner->hide();
+    layout->addWidget(m_banner);
+    layout->addWidget(m_tiles);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);   // the charts, and beside them the markers
+    splitter->addWidget(m_grid);
+    splitter->addWidget(m_markers);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    layout->addWidget(splitter, 1);
+
+    wireParts();
+    setShowClusterNodes(QSettings().value(QStringLiteral("dashboard/showClusterNodes"), false).toBool());
 }
 
 DashboardPanel::~DashboardPanel() = default;
+
+void DashboardPanel::buildToolBar()
+{
+    auto* bar = new QToolBar(this);
+    bar->setObjectName(QStringLiteral("dashboardToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    bar->addWidget(new QLabel(tr("Window:"), bar));
+    m_windowBox = new QComboBox(bar);
+    m_windowBox->setObjectName(QStringLiteral("windowBox"));
+    m_windowBox->addItem(tr("1 min"), QVariant::fromValue(Window::OneMinute));
+    m_windowBox->addItem(tr("5 min"), QVariant::fromValue(Window::FiveMinutes));
+    m_windowBox->addItem(tr("1 h"), QVariant::fromValue(Window::OneHour));
+    m_windowBox->addItem(tr("24 h"), QVariant::fromValue(Window::OneDay));
+    m_windowBox->setCurrentIndex(1);
+    connect(m_windowBox, &QComboBox::activated, this,
+            [this](int index) { setWindow(m_windowBox->itemData(index).value<Window>()); });
+    bar->addWidget(m_windowBox);
+
+    bar->addWidget(new QLabel(tr(" Poll every:"), bar));
+    m_pollBox = new QComboBox(bar);
+    m_pollBox->setObjectName(QStringLiteral("pollBox"));
+    const QLocale locale;
+    for (int ms : kPollChoicesMs)
+        m_pollBox->addItem(ms < 1000 ? tr("%1 ms").arg(ms) : tr("%1 s").arg(locale.toString(ms / 1000)), ms);
+    m_pollBox->setCurrentIndex(m_pollBox->findData(1000));
+    connect(m_pollBox, &QComboBox::activated, this,
+            [this](int index) { setPollInterval(m_pollBox->itemData(index).toInt()); });
+    bar->addWidget(m_pollBox);
+
+    bar->addWidget(new QLabel(tr(" Hit rate over:"), bar));
+    m_hitRateBox = new QComboBox(bar);
+    m_hitRateBox->setObjectName(QStringLiteral("hitRateWindowBox"));
+    m_hitRateBox->addItem(tr("last interval"), 0.0);
+    m_hitRateBox->addItem(tr("1 min"), 60.0);
+    m_hitRateBox->addItem(tr("5 min"), 300.0);
+    m_hitRateBox->addItem(tr("10 min"), 600.0);
+    m_hitRateBox->setCurrentIndex(1);
+    m_hitRateBox->setToolTip(tr("Hit rate is hits ÷ (hits + misses) over this trailing window, "
+                                "not since the server started"));
+    connect(m_hitRateBox, &QComboBox::activated, this,
+            [this](int index) { setHitRateWindow(m_hitRateBox->itemData(index).toDouble()); });
+    bar->addWidget(m_hitRateBox);
+    bar->addSeparator();
+
+    m_pause = bar->addAction(themedIcon("media-playback-pause", "cachelens"), tr("Pause"));
+    m_pause->setObjectName(QStringLiteral("pauseAction"));
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Freeze the view (samples are still recorded). Double-click a chart to go live again."));
+    connect(m_pause, &QAction::toggled, this, &DashboardPanel::setPaused);
+
+    m_markDeploy = bar->addAction(themedIcon("flag", "cachelens"), tr("Mark deploy…"));
+    m_markDeploy->setObjectName(QStringLiteral("markDeployAction"));
+    m_markDeploy->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    m_markDeploy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_markDeploy->setToolTip(tr("Draw a labelled marker on every chart (%1)")
+                                 .arg(m_markDeploy->shortcut().toString(QKeySequence::NativeText)));
+    addAction(m_markDeploy);
+    connect(m_markDeploy, &QAction::triggered, this, &DashboardPanel::markDeploy);
+    QAction* alertsAction = bar->addAction(themedIcon("dialog-warning", "cachelens"), tr("Alerts…"));
+    alertsAction->setObjectName(QStringLiteral("alertsAction"));
+    connect(alertsAction, &QAction::triggered, this, &DashboardPanel::editAlertRules);
+    QAction* exportAction = bar->addAction(themedIcon("document-export", "cachelens"), tr("Export…"));
+    exportAction->setObjectName(QStringLiteral("exportAction"));
+    exportAction->setToolTip(tr("Save the visible window as PNG or PDF (charts) or CSV (the numbers)"));
+    connect(exportAction, &QAction::triggered, this, &DashboardPanel::exportWithDialog);
+    QAction* sessionsAction = bar->addAction(themedIcon("document-open-recent", "cachelens"), tr("Sessions…"));
+    sessionsAction->setObjectName(QStringLiteral("sessionsAction"));
+    sessionsAction->setToolTip(tr("Earlier recordings from the history: open them beside the live charts or "
+                                  "compare two"));
+    connect(sessionsAction, &QAction::triggered, this, &DashboardPanel::showSessions);
+    m_clusterNodes = bar->addAction(themedIcon("network-server", "cachelens"), tr("Cluster nodes"));
+    m_clusterNodes->setObjectName(QStringLiteral("clusterNodesAction"));
+    m_clusterNodes->setCheckable(true);
+    m_clusterNodes->setToolTip(tr("For a cluster, draw every master's own figures beside the cluster total"));
+    connect(m_clusterNodes, &QAction::toggled, this, &DashboardPanel::setShowClusterNodes);
+    layout()->addWidget(bar);
+}
+
+void DashboardPanel::wireParts()
+{
+    // Series onto the charts, and off them.
+    connect(m_sampler, &SourceSampler::seriesAdded, this, [this](const SourceSeries& series) {
+        m_grid->addSeries(series);
+        m_alerts->watch(series.id());
+    });
+    connect(m_sampler, &SourceSampler::nodeSeriesAdded, this, [this](const SourceSeries& series) {
+        if (m_showNodes)
+            m_grid->addSeries(series);
+    });
+    connect(m_sampler, &SourceSampler::seriesRemoved, this, [this](const QString& id) {
+        if (id.startsWith(QLatin1String("demo:")))
+            m_tiles->demoTiles()->reset();
+        m_grid->removeSeries(id);
+        m_alerts->forget(id);
+        showFigures();
+        m_grid->scheduleRedraw();
+    });
+    // A sample: the tiles, the notes and the alerts follow.
+    connect(m_sampler, &SourceSampler::sampled, this,
+            [this](const SourceSeries& series, const StatsSample& sample, bool first) {
+                m_tiles->addSample(sample, first);
+                m_grid->setHitNote(m_sampler->lookupNote());
+                m_alerts->evaluate(series);
+                Q_EMIT sampleApplied(series.id());
+                m_grid->scheduleRedraw();
+            });
+    connect(m_sampler, &SourceSampler::serverEvent, this, &DashboardPanel::addMarker);
+    connect(m_sampler, &SourceSampler::gapMarked, m_grid, &ChartGrid::scheduleRedraw);
+    connect(m_sampler, &SourceSampler::pastLoaded, this,
+            [this](const QString& id, const QVector<HistoryMarker>& markers, const QString& storedSourceId) {
+                m_markers->addStored(markers, storedSourceId);
+                m_grid->refreshCharts();
+                showFigures();
+                m_markers->updateComparison();   // two recordings compared once both are loaded
+                m_grid->scheduleRedraw();
+                Q_EMIT historyLoaded(id);
+            });
+    // Markers onto the charts.
+    connect(m_markers, &MarkerPane::markerShown, m_grid, &ChartGrid::drawMarker);
+    connect(m_markers, &MarkerPane::markerAdded, this, &DashboardPanel::markerAdded);
+    connect(m_markers, &MarkerPane::recordingsCompared, this, &DashboardPanel::recordingsCompared);
+    connect(m_alerts, &AlertCenter::raised, this, [this](const QString& message, const HistoryMarker& marker) {
+        showBanner(message);
+        addMarker(marker);
+        Q_EMIT alertRaised(message);
+    });
+    // The charts' redraw brings the figures beside them up to date.
+    connect(m_grid, &ChartGrid::aboutToReplot, this, [this] {
+        showFigures();
+        if (m_markers->comparisonModel()->hasComparison())
+            m_markers->updateComparison();   // the "after" period fills in while it is live
+    });
+    connect(m_grid, &ChartGrid::redrawn, this, &DashboardPanel::redrawn);
+    connect(m_grid, &ChartGrid::pausedChanged, this, [this](bool paused) {
+        const QSignalBlocker block(m_pause);
+        m_pause->setChecked(paused);
+        m_pause->setText(paused ? tr("Resume") : tr("Pause"));
+    });
+    connect(m_sessions, &RecordingSessions::loaded, this, &DashboardPanel::recordingsLoaded);
+    connect(m_sessions, &RecordingSessions::problem, this, &DashboardPanel::showBanner);
+    connect(m_sessions, &RecordingSessions::framed, this, [this](double from, double to) {
+        setPaused(true);
+        m_grid->showRange(from, to);
+    });
+    connect(m_sessions, &RecordingSessions::closed, this, [this] {
+        showFigures();
+        m_grid->scheduleRedraw();
+    });
+}
 
 QIcon DashboardPanel::icon() const
 {
     return themedIcon(nullptr, "dashboard");
 }
 
-int DashboardPanel::pollInterval() const
+// ---- what the panel shows -----------------------------------------------------------------------------------
+
+bool DashboardPanel::canRefresh() const { return !m_sampler->watched().empty(); }
+int DashboardPanel::pollInterval() const { return m_sampler->pollInterval(); }
+double DashboardPanel::hitRateWindow() const { return m_sampler->hitRateWindow(); }
+bool DashboardPanel::isPaused() const { return m_grid->isPaused(); }
+QList<MetricChart*> DashboardPanel::charts() const { return m_grid->charts(); }
+MetricChart* DashboardPanel::chartFor(Metric metric) const { return m_grid->chartFor(metric); }
+const SourceSeries* DashboardPanel::series(const QString& sourceId) const { return m_sampler->series(sourceId); }
+QStringList DashboardPanel::sourceIds() const { return m_sampler->ids(); }
+StatTile* DashboardPanel::tile(Metric metric) const { return m_tiles->tile(metric); }
+DemoTiles* DashboardPanel::demoTiles() const { return m_tiles->demoTiles(); }
+QList<HistoryMarker> DashboardPanel::markers() const { return m_markers->markers(); }
+MarkerListModel* DashboardPanel::markerModel() const { return m_markers->markerModel(); }
+ComparisonModel* DashboardPanel::comparisonModel() const { return m_markers->comparisonModel(); }
+int DashboardPanel::comparisonMinutes() const { return m_markers->comparisonMinutes(); }
+AlertRules DashboardPanel::alertRules(const QString& sourceId) const { return m_alerts->rules(sourceId); }
+bool DashboardPanel::hasOwnAlertRules(const QString& sourceId) const { return m_alerts->hasOwnRules(sourceId); }
+QStringList DashboardPanel::nodeSeriesIds(const QString& sourceId) const { return m_sampler->nodeSeriesIds(sourceId); }
+const SourceSeries* DashboardPanel::nodeSeries(const QString& id) const { return m_sampler->nodeSeries(id); }
+RecordingListModel* DashboardPanel::recordingModel() const { return m_sessions->model(); }
+QStringList DashboardPanel::openRecordingIds() const { return m_sessions->openIds(); }
+
+QString DashboardPanel::bannerText() const
 {
-    return m_pollTimer->interval();
+    return m_banner->isHidden() ? QString() : m_banner->text();
 }
 
-const SourceSeries* DashboardPanel::series(const QString& sourceId) const
+void DashboardPanel::showBanner(const QString& text)
 {
-    for (const auto& e : m_entries) {
-        if (e->series->id() == sourceId)
-            return e->series.get();
-    }
-    return nullptr;
+    m_banner->setText(text);
+    m_banner->show();
 }
 
-QStringList DashboardPanel::sourceIds() const
+void DashboardPanel::showFigures()
 {
-    QStringList ids;
-    for (const auto& e : m_entries)
-        ids << e->series->id();
-    return ids;
+    m_tiles->show(m_sampler->first(), std::max(5.0, 3.0 * pollInterval() / 1000.0));
+    m_grid->setHitNote(m_sampler->lookupNote());
 }
 
-DashboardPanel::Entry* DashboardPanel::entryFor(const Source* source)
-{
-    if (!source)
-        return nullptr;   // recordings have no source
-    for (const auto& e : m_entries) {
-        if (e->key == source)
-            return e.get();
-    }
-    return nullptr;
-}
+// ---- sources and sampling -----------------------------------------------------------------------------------
 
 void DashboardPanel::setSource(Source* source)
 {
-    while (!m_entries.empty()) {
-        Entry* e = m_entries.back().get();
-        if (e->source)
-            removeSource(e->source);
-        else
-            m_entries.pop_back();
-    }
+    m_sampler->clear();
     if (source)
         addSource(source);
-    scheduleRedraw();
+    m_grid->scheduleRedraw();
 }
 
 void DashboardPanel::addSource(Source* source)
 {
-    if (!source || entryFor(source))
-        return;
-    auto entry = std::make_unique<Entry>();
-    entry->source = source;
-    entry->key = source;
-    // id() and displayName() are documented thread-safe and immutable, so reading them here is fine.
-    entry->alerts.setRules(alertRules(source->id()));
-    entry->series = std::make_unique<SourceSeries>(source->id(), source->displayName(),
-                                                   dashboard_detail::sourceColour(m_nextColour++),
-                                                   pollInterval() / 1000.0, m_hitRateWindow);
-    connect(source, &Source::statsSample, this, [this, source](const StatsSample& s) { onSample(source, s); });
-    connect(source, &Source::stateChanged, this,
-            [this, source](ConnectionState state, const QString&) { onSourceState(source, state); });
-    connect(source, &Source::error, this, [this, source](quint64 requestId, const SourceError&) {
-        if (Entry* e = entryFor(source); e && requestId == 0)
-            e->pending = false;   // sample() failed; the next tick may ask again
-    });
-    connect(source, &QObject::destroyed, this, [this, source] {
-        for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
-            if ((*it)->key == source) {
-                for (MetricChart* c : std::as_const(m_charts)) {
-                    c->removeSource((*it)->series->id());
-                    for (const auto& [node, series] : (*it)->nodes)
-                        c->removeSource(series->id());
-                }
-                m_entries.erase(it);
-                break;
-            }
-        }
-        scheduleRedraw();
-    });
-    for (MetricChart* c : std::as_const(m_charts))
-        c->addSource(*entry->series);
-    if (m_history) {
-        // The last day of this source, read on the history thread; live samples are not held back meanwhile.
-        entry->historyRequest = m_nextRequest++;
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        m_history->load(entry->historyRequest, entry->series->id(), now.addSecs(-qint64(kKeepSeconds)), now);
-        m_history->setSourceName(entry->series->id(), entry->series->name());   // the sessions view shows it
-    }
-    m_entries.push_back(std::move(entry));
-    if (!m_pollTimer->isActive())
-        m_pollTimer->start();
-    poll();   // a baseline now, so the first rate comes one interval later instead of two
-    updateTiles();
+    m_sampler->addSource(source);
+    showFigures();
 }
 
 void DashboardPanel::removeSource(Source* source)
 {
-    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
-        if ((*it)->key != source)
-            continue;
-        if ((*it)->series->id().startsWith(QLatin1String("demo:")))
-            m_demoTiles->reset();
-        if ((*it)->source)
-            disconnect((*it)->source, nullptr, this, nullptr);
-        for (MetricChart* c : std::as_const(m_charts)) {
-            c->removeSource((*it)->series->id());
-            for (const auto& [node, series] : (*it)->nodes)
-                c->removeSource(series->id());
-        }
-        m_entries.erase(it);
-        break;
-    }
-    if (m_entries.empty())
-        m_pollTimer->stop();
-    updateTiles();
-    updateLookupNotes();
-    scheduleRedraw();
+    m_sampler->removeSource(source);
 }
 
 void DashboardPanel::refresh()
 {
-    for (const auto& e : m_entries)
-        e->pending = false;
-    poll();
+    m_sampler->sampleNow();
 }
 
-void DashboardPanel::poll()
+void DashboardPanel::setPollInterval(int ms)
 {
-    for (const auto& e : m_entries) {
-        if (!e->source)
-            continue;
-        // A source that has not answered the last request is not asked again until it is clearly stuck, so a slow
-        // server does not collect a queue of INFO commands.
-        if (e->pending && e->requested.elapsed() < 5 * pollInterval())
-            continue;
-        e->pending = true;
-        e->requested.start();
-        QMetaObject::invokeMethod(e->source.data(), &Source::sample, Qt::QueuedConnection);
-    }
+    ms = qBound(kMinPollMs, ms, kMaxPollMs);
+    m_sampler->setPollInterval(ms);
+    if (const int index = m_pollBox->findData(ms); index >= 0)
+        m_pollBox->setCurrentIndex(index);
 }
 
-void DashboardPanel::onSample(Source* source, const StatsSample& sample)
+void DashboardPanel::setHitRateWindow(double seconds)
 {
-    Entry* e = entryFor(source);
-    if (!e)
-        return;   // removed while the sample was queued
-    e->pending = false;
-    if (e == m_entries.front().get()) {
-        const OwnLoadMeter::Reading own = m_ownLoad.update(sample);
-        m_ownLoadTile->setVisible(own.valid);
-        if (own.valid)
-            m_ownLoadTile->setValue(own.rate, own.latency, QString());
-    }
-    if (m_history)
-        m_history->addSample(sample);
-    m_demoTiles->add(sample);   // only an L1+L2 demo's samples carry its figures
-    SourceSeries& s = *e->series;
-    std::vector<RatePoint> points;
-    s.calculator().add(sample, points);
-    s.append(points);
-    s.removeBefore(RateCalculator::toKey(sample.time) - kKeepSeconds);
-    for (const RatePoint& p : points) {
-        const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(p.time * 1000), Qt::UTC);
-        if (p.events & RatePoint::Restart)
-            addMarker({0, s.id(), at, HistoryMarker::Kind::Restart, tr("%1 restarted").arg(s.name())});
-        else if (p.events & RatePoint::StatsReset)
-            addMarker({0, s.id(), at, HistoryMarker::Kind::StatsReset, tr("%1 stats reset").arg(s.name())});
-        if (p.events & RatePoint::Flush)
-            addMarker({0, s.id(), at, HistoryMarker::Kind::Flush, tr("%1 flushed").arg(s.name())});
-    }
-    if (!sample.nodes.isEmpty())
-        applyNodeSamples(*e, sample);
-    updateLookupNotes();
-    if (e->alerts.rules().any()) {
-        for (const Alert& alert : e->alerts.evaluate(s.points()))
-            raiseAlert(alert, s.name());
-    }
-    Q_EMIT sampleApplied(s.id());
-    scheduleRedraw();
-}
-
-void DashboardPanel::applyNodeSamples(Entry& e, const StatsSample& sample)
-{
-    for (const NodeStats& n : sample.nodes) {
-        auto& series = e.nodes[n.node];
-        if (!series) {
-            series = std::make_unique<SourceSeries>(e.series->id() + QLatin1Char('/') + n.node,
-                                                    tr("%1 · %2").arg(e.series->name(), n.node),
-                                                    dashboard_detail::sourceColour(m_nextColour++),
-                                                    pollInterval() / 1000.0, m_hitRateWindow);
-            if (m_showNodes) {
-                for (MetricChart* c : std::as_const(m_charts))
-                    c->addSource(*series);
-            }
-        }
-        // A node's own figures, fed through its own calculator: the same rates, resets and gaps as a server.
-        StatsSample ns;
-        ns.sourceId = series->id();
-        ns.time = sample.time;
-        ns.hits = n.hits;
-        ns.misses = n.misses;
-        ns.evictions = n.evictions;
-        ns.expirations = n.expirations;
-        ns.commands = n.commands;
-        ns.keys = n.keys;
-        ns.memoryBytes = n.memoryBytes;
-        ns.clients = n.clients;
-        ns.opsPerSecond = n.opsPerSecond;
-        ns.ownHits = n.ownHits;
-        ns.ownMisses = n.ownMisses;
-        ns.ownUncountable = n.ownUncountable;
-        std::vector<RatePoint> points;
-        series->calculator().add(ns, points);
-        series->append(points);
-        series->removeBefore(RateCalculator::toKey(sample.time) - kKeepSeconds);
-    }
-}
-
-QStringList DashboardPanel::nodeSeriesIds(const QString& sourceId) const
-{
-    QStringList ids;
-    for (const auto& e : m_entries) {
-        if (e->series->id() == sourceId) {
-            for (const auto& [node, series] : e->nodes)
-                ids << series->id();
-        }
-    }
-    return ids;
-}
-
-const SourceSeries* DashboardPanel::nodeSeries(const QString& nodeSeriesId) const
-{
-    for (const auto& e : m_entries) {
-        for (const auto& [node, series] : e->nodes) {
-            if (series->id() == nodeSeriesId)
-                return series.get();
-        }
-    }
-    return nullptr;
+    m_sampler->setHitRateWindow(qMax(0.0, seconds));
+    if (const int index = m_hitRateBox->findData(m_sampler->hitRateWindow()); index >= 0)
+        m_hitRateBox->setCurrentIndex(index);
+    m_grid->refreshCharts();   // the hit-rate containers were rebuilt
+    showFigures();
+    m_grid->scheduleRedraw();
 }
 
 void DashboardPanel::setShowClusterNodes(bool show)
@@ -399,17 +343,13 @@ void DashboardPanel::setShowClusterNodes(bool show)
         m_clusterNodes->setChecked(show);
     }
     QSettings().setValue(QStringLiteral("dashboard/showClusterNodes"), show);
-    for (const auto& e : m_entries) {
-        for (const auto& [node, series] : e->nodes) {
-            for (MetricChart* c : std::as_const(m_charts)) {
-                if (show)
-                    c->addSource(*series);
-                else
-                    c->removeSource(series->id());
-            }
-        }
+    for (const SourceSeries* series : m_sampler->allNodeSeries()) {
+        if (show)
+            m_grid->addSeries(*series);
+        else
+            m_grid->removeSeries(series->id());
     }
-    scheduleRedraw();
+    m_grid->scheduleRedraw();
 }
 
 void DashboardPanel::setHistoryRetentionDays(int days)
@@ -420,157 +360,102 @@ void DashboardPanel::setHistoryRetentionDays(int days)
         m_history->setRetentionDays(m_retentionDays);
 }
 
-void DashboardPanel::onSourceState(Source* source, ConnectionState state)
-{
-    Entry* e = entryFor(source);
-    if (!e || state == ConnectionState::Ready || state == ConnectionState::Connecting)
-        return;
-    e->pending = false;
-    RatePoint gap;
-    if (e->series->calculator().disconnected(nowKey(), gap)) {
-        e->series->append(gap);
-        scheduleRedraw();
-    }
-}
+// ---- the view -----------------------------------------------------------------------------------------------
 
 void DashboardPanel::setWindow(Window window)
 {
     m_window = window;
     m_windowBox->setCurrentIndex(m_windowBox->findData(QVariant::fromValue(window)));
-    const double span = windowSeconds(window);
-    if (m_paused) {
-        // Keep the right edge the user was looking at.
-        const double upper = m_charts.first()->xAxis->range().upper;
-        applyKeyRange(upper - span, upper);
-    } else {
-        applyKeyRange(liveUpperKey() - span, liveUpperKey());
-    }
-    scheduleRedraw();
-}
-
-void DashboardPanel::setPollInterval(int ms)
-{
-    ms = qBound(kMinPollMs, ms, kMaxPollMs);
-    m_pollTimer->setInterval(ms);
-    const int index = m_pollBox->findData(ms);
-    if (index >= 0)
-        m_pollBox->setCurrentIndex(index);
-    for (const auto& e : m_entries)
-        e->series->calculator().setExpectedInterval(ms / 1000.0);
-}
-
-void DashboardPanel::setHitRateWindow(double seconds)
-{
-    m_hitRateWindow = qMax(0.0, seconds);
-    const int index = m_hitRateBox->findData(m_hitRateWindow);
-    if (index >= 0)
-        m_hitRateBox->setCurrentIndex(index);
-    for (const auto& e : m_entries)
-        e->series->setHitRateWindow(m_hitRateWindow);
-    for (MetricChart* c : std::as_const(m_charts))
-        c->refresh();   // the hit-rate containers were rebuilt
-    updateTiles();
-    scheduleRedraw();
+    m_grid->setSpan(windowSeconds(window));
 }
 
 void DashboardPanel::setPaused(bool paused)
 {
-    if (m_paused == paused)
-        return;
-    m_paused = paused;
-    {
-        const QSignalBlocker block(m_pause);
-        m_pause->setChecked(paused);
-    }
-    m_pause->setText(paused ? tr("Resume") : tr("Pause"));
-    if (!paused)
-        setWindow(m_window);   // back to the live edge
+    m_grid->setPaused(paused);
 }
 
-double DashboardPanel::liveUpperKey() const
+bool DashboardPanel::exportVisible(const QString& path)
 {
-    double upper = nowKey();
-    for (const auto& e : m_entries) {
-        const double last = e->series->lastKey();
-        if (!std::isnan(last))
-            upper = std::max(upper, last);
-    }
-    return upper;
+    const QCPRange range = m_grid->visibleRange();
+    QList<const SourceSeries*> sources;
+    for (const auto& w : m_sampler->watched())
+        sources << w->series.get();
+    if (!isCsvPath(path))
+        m_grid->redraw();   // the file shows what is on screen now, not what was drawn up to 40 ms ago
+    return ui::exportVisible(m_grid->charts(), sources, range.lower, range.upper, path);
 }
 
-void DashboardPanel::applyKeyRange(double lower, double upper)
+void DashboardPanel::exportWithDialog()
 {
-    m_syncingRange = true;
-    for (MetricChart* c : std::as_const(m_charts))
-        c->setKeyRange(lower, upper);
-    m_syncingRange = false;
-    scheduleRedraw();
+    askForExportFile(
+        this, [this](const QString& path) { return exportVisible(path); },
+        [this](const QString& path) { showBanner(tr("Could not write %1.").arg(QDir::toNativeSeparators(path))); });
 }
 
-void DashboardPanel::scheduleRedraw()
+// ---- markers, alerts, sessions ------------------------------------------------------------------------------
+
+void DashboardPanel::addMarker(const HistoryMarker& marker)
 {
-    if (!m_redrawTimer->isActive())
-        m_redrawTimer->start();
+    m_markers->addMarker(marker);
 }
 
-void DashboardPanel::redraw()
+void DashboardPanel::markDeploy()
 {
-    if (!m_paused) {
-        const double upper = liveUpperKey();
-        applyKeyRange(upper - windowSeconds(m_window), upper);
-    } else {
-        for (MetricChart* c : std::as_const(m_charts))
-            c->refresh();
-    }
-    m_redrawTimer->stop();   // applyKeyRange() asked for another one
-    updateTiles();
-    if (m_comparisonModel->hasComparison())
-        updateComparison();   // the "after" period fills in while it is live
-    for (MetricChart* c : std::as_const(m_charts))
-        c->replot(QCustomPlot::rpQueuedReplot);
-    Q_EMIT redrawn();
+    m_markers->markDeploy();
 }
 
-void DashboardPanel::updateLookupNotes()
+void DashboardPanel::selectMarker(int row)
 {
-    // An opened recording says so too: history.db keeps the server's counters only, so its figures are raw.
-    const QLocale locale;
-    QStringList notes;
-    for (const auto& e : m_entries) {
-        const std::deque<RatePoint>& points = e->series->points();
-        const auto last = std::find_if(points.rbegin(), points.rend(), [](const RatePoint& p) { return p.interval > 0; });
-        if (last == points.rend())
-            continue;   // no rates yet
-        const QString note = ownLookupNote(*last, locale);
-        notes << (m_entries.size() > 1 ? tr("%1: %2").arg(e->series->name(), note) : note);
-    }
-    const QString text = notes.join(QStringLiteral("; "));
-    for (Metric m : {Metric::HitsPerSec, Metric::HitRate})
-        chartFor(m)->setNote(text);
+    m_markers->selectMarker(row);
 }
 
-void DashboardPanel::updateTiles()
+void DashboardPanel::setComparisonMinutes(int minutes)
 {
-    const QLocale locale;
-    if (m_entries.empty()) {
-        m_tilesSource->clear();
-        m_ownLoad.reset();
-        m_ownLoadTile->hide();
-        for (StatTile* t : std::as_const(m_tiles))
-            t->setValue(QStringLiteral("—"), QString(), QString());
-        return;
-    }
-    // Tiles describe the first source; the charts overlay all of them.
-    const SourceSeries& s = *m_entries.front()->series;
-    m_tilesSource->setText(s.name());
-    const double last = s.lastKey();
-    const double maxAge = std::max(5.0, 3.0 * pollInterval() / 1000.0);
-    for (Metric m : {Metric::HitRate, Metric::OpsPerSec, Metric::Memory, Metric::Keys}) {
-        const double now = std::isnan(last) ? kNaN : s.valueAt(m, last, maxAge);
-        const double before = std::isnan(last) ? kNaN : s.valueAt(m, last - kTileChangeSeconds, maxAge);
-        tile(m)->setValue(formatValue(now, metricUnit(m), locale), formatChange(now, before, metricUnit(m), locale),
-                          tr("vs 5 min ago"));
-    }
+    m_markers->setComparisonMinutes(minutes);
+}
+
+void DashboardPanel::setAlertRules(const AlertRules& rules)
+{
+    m_alerts->setRules(rules);
+}
+
+void DashboardPanel::setAlertRules(const QString& sourceId, const std::optional<AlertRules>& rules)
+{
+    m_alerts->setRules(sourceId, rules);
+}
+
+void DashboardPanel::editAlertRules()
+{
+    QList<QPair<QString, QString>> shown;   // the connections on the charts
+    for (const auto& w : m_sampler->watched())
+        if (!w->isRecording())
+            shown.append({w->series->id(), w->series->name()});
+    m_alerts->edit(shown, this);
+}
+
+void DashboardPanel::loadRecordings()
+{
+    m_sessions->load();
+}
+
+void DashboardPanel::showSessions()
+{
+    m_sessions->showDialog(m_retentionDays);
+}
+
+QString DashboardPanel::openRecording(const HistoryStore::Recording& recording)
+{
+    return m_sessions->open(recording);
+}
+
+void DashboardPanel::compareRecordings(const HistoryStore::Recording& a, const HistoryStore::Recording& b)
+{
+    m_sessions->compare(a, b);
+}
+
+void DashboardPanel::closeRecordings()
+{
+    m_sessions->close();
 }
 
 } // namespace cachelens::ui

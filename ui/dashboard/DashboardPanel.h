@@ -1,39 +1,27 @@
 #pragma once
 // DashboardPanel: live charts of one or several sources (overlaid, one colour each), big-number tiles, time windows,
-// pause/resume, pan/zoom and deploy markers.
-//
-// Data flow: a QTimer asks every source for a sample (queued call onto the source's thread); samples come back as
-// queued statsSample signals, go through each source's RateCalculator into its SourceSeries (appended, never
-// rebuilt) and mark the charts dirty. The charts redraw at most every kRedrawMs, so ten sources answering within
-// the same tick cost one redraw, not ten.
-//
-// The implementation is split by concern: DashboardPanel.cpp (sources, sampling, windows, redraw),
-// DashboardPanelUi.cpp (widgets, export, banner), DashboardMarkers.cpp (markers, comparisons, history and the
-// sessions view), DashboardAlerts.cpp (alert rules per connection); DashboardPanel_p.h holds what they share.
+// pause/resume, pan/zoom, deploy markers, alerts, recorded sessions and export. The panel lays out the tool bar and
+// hosts the parts that do the work, each with one job:
+//   - SourceSampler asks every source for a sample on a timer and turns the answers into rate series (and replays
+//     the recorded past from history.db);
+//   - ChartGrid draws the series, follows the live edge or stays where the user panned, and redraws at most every
+//     kRedrawMs, so ten sources answering within the same tick cost one redraw, not ten;
+//   - DashboardTiles shows the first source's big numbers, MarkerPane the markers and their before/after comparison,
+//     AlertCenter the alert rules and their alerts, RecordingSessions the earlier recordings;
+//   - DashboardExport writes the visible window as PNG, PDF or CSV.
 #include "connectors/history/HistoryStore.h"
 #include "connectors/history/HistoryTypes.h"
-#include "ui/OwnLoadMeter.h"
 #include "ui/Panel.h"
 #include "ui/dashboard/AlertRules.h"
 #include "ui/dashboard/Metric.h"
 
-#include <QElapsedTimer>
 #include <QIcon>
-#include <QPointer>
-#include <QSet>
 
-#include <map>
-#include <memory>
 #include <optional>
-#include <vector>
 
 class QAction;
 class QComboBox;
 class QLabel;
-class QListView;
-class QSpinBox;
-class QSystemTrayIcon;
-class QTimer;
 
 namespace cachelens {
 class HistoryService;
@@ -42,22 +30,27 @@ class Source;
 
 namespace cachelens::ui {
 
+class AlertCenter;
+class ChartGrid;
 class ComparisonModel;
+class DashboardTiles;
+class DemoTiles;
 class MarkerListModel;
+class MarkerPane;
 class MetricChart;
 class RecordingListModel;
+class RecordingSessions;
+class SourceSampler;
 class SourceSeries;
 class StatTile;
-class DemoTiles;
 
 class DashboardPanel : public Panel
 {
     Q_OBJECT
 public:
-    static constexpr int kRedrawMs = 40;
+    static constexpr int kRedrawMs = 40;              // the charts redraw at most this often (ChartGrid)
     static constexpr int kMinPollMs = 250;
     static constexpr int kMaxPollMs = 60000;
-    static constexpr double kKeepSeconds = 24 * 3600 + 60;   // raw points kept in memory: the longest window
     enum class Window { OneMinute, FiveMinutes, OneHour, OneDay };
     static double windowSeconds(Window window);
 
@@ -70,22 +63,22 @@ public:
     QString panelId() const override { return QStringLiteral("dashboard"); }
     QString title() const override { return tr("Dashboard"); }
     QIcon icon() const override;
-    bool canRefresh() const override { return !m_entries.empty(); }   // F5 samples now; nothing to ask without a source
+    bool canRefresh() const override;                 // F5 samples now; nothing to ask without a source
 
     Window window() const { return m_window; }
     int pollInterval() const;                         // ms
-    double hitRateWindow() const { return m_hitRateWindow; }
-    bool isPaused() const { return m_paused; }
+    double hitRateWindow() const;
+    bool isPaused() const;
 
-    QList<MetricChart*> charts() const { return m_charts; }
+    QList<MetricChart*> charts() const;
     MetricChart* chartFor(Metric metric) const;
     const SourceSeries* series(const QString& sourceId) const;
     QStringList sourceIds() const;
     StatTile* tile(Metric metric) const;              // HitRate, OpsPerSec, Memory, Keys
-    DemoTiles* demoTiles() const { return m_demoTiles; } // the L1+L2 demo's L1/L2 hit rates and bus rate
+    DemoTiles* demoTiles() const;                     // the L1+L2 demo's L1/L2 hit rates and bus rate
     QList<HistoryMarker> markers() const;             // newest first
-    MarkerListModel* markerModel() const { return m_markerModel; }
-    ComparisonModel* comparisonModel() const { return m_comparisonModel; }
+    MarkerListModel* markerModel() const;
+    ComparisonModel* comparisonModel() const;
     int comparisonMinutes() const;
     QAction* markDeployAction() const { return m_markDeploy; }
     QAction* pauseAction() const { return m_pause; }
@@ -94,14 +87,14 @@ public:
     int historyRetentionDays() const { return m_retentionDays; }
     // Alert rules of a connection: its own when it has them, otherwise the defaults (an empty id: the defaults).
     AlertRules alertRules(const QString& sourceId = {}) const;
-    bool hasOwnAlertRules(const QString& sourceId) const { return m_ownAlertRules.count(sourceId) > 0; }
+    bool hasOwnAlertRules(const QString& sourceId) const;
     // Cluster sources: one series per master beside the total, on the charts while showsClusterNodes().
     bool showsClusterNodes() const { return m_showNodes; }
     QStringList nodeSeriesIds(const QString& sourceId) const;
     const SourceSeries* nodeSeries(const QString& nodeSeriesId) const;
     QAction* clusterNodesAction() const { return m_clusterNodes; }
     // The sessions view: earlier recordings from history.db (newest first), opened as paused overlays.
-    RecordingListModel* recordingModel() const { return m_recordingModel; }
+    RecordingListModel* recordingModel() const;
     QStringList openRecordingIds() const;             // series ids of the opened recordings
 
 public Q_SLOTS:
@@ -146,69 +139,28 @@ Q_SIGNALS:
     void recordingsCompared();                        // comparisonModel() holds two recordings
 
 private:
-    struct Entry;
-    Entry* entryFor(const Source* source);
-    void buildUi();
-    void onSample(Source* source, const StatsSample& sample);
-    void onSourceState(Source* source, ConnectionState state);
-    void poll();
-    void scheduleRedraw();
-    void redraw();
-    void updateTiles();
-    void updateLookupNotes();                          // the hit charts say whether CacheLens's lookups are out
-    void applyKeyRange(double lower, double upper);
-    void drawMarker(const HistoryMarker& marker);
-    double liveUpperKey() const;
-    void updateComparison();
+    void buildToolBar();
+    void wireParts();
+    void showFigures();                               // tiles and the hit charts' notes, from the series as they are
     void showBanner(const QString& text);
-    void onHistoryLoaded(quint64 requestId, const QVector<StatsSample>& samples, const QVector<HistoryMarker>& markers);
-    void insertMarker(const HistoryMarker& marker);   // model + charts, no storing
-    void raiseAlert(const Alert& alert, const QString& sourceName);
-    void loadAlertRules();
-    void applyNodeSamples(Entry& entry, const StatsSample& sample);
-    void finishRecordingComparison();
-    static QString recordingTitle(const HistoryStore::Recording& recording);
 
-    std::vector<std::unique_ptr<Entry>> m_entries;
-    QList<MetricChart*> m_charts;
-    QList<StatTile*> m_tiles;
-    StatTile* m_ownLoadTile = nullptr;
-    DemoTiles* m_demoTiles = nullptr;       // shown while an L1+L2 demo source is sampled      // what CacheLens itself costs the first source's server
-    OwnLoadMeter m_ownLoad;
-    MarkerListModel* m_markerModel;
-    ComparisonModel* m_comparisonModel;
-    QListView* m_markerView = nullptr;
-    QSpinBox* m_comparisonMinutes = nullptr;
-    QTimer* m_pollTimer;
-    QTimer* m_redrawTimer;
+    HistoryService* m_history = nullptr;
+    SourceSampler* m_sampler;
+    ChartGrid* m_grid;
+    DashboardTiles* m_tiles;
+    MarkerPane* m_markers;
+    AlertCenter* m_alerts;
+    RecordingSessions* m_sessions;
     QComboBox* m_windowBox = nullptr;
     QComboBox* m_pollBox = nullptr;
     QComboBox* m_hitRateBox = nullptr;
     QAction* m_pause = nullptr;
     QAction* m_markDeploy = nullptr;
-    QLabel* m_tilesSource = nullptr;
-    QLabel* m_banner = nullptr;
-    HistoryService* m_history = nullptr;
-    int m_retentionDays = 7;
-    AlertRules m_alertRules;                          // the defaults
-    std::map<QString, AlertRules> m_ownAlertRules;    // by source id
     QAction* m_clusterNodes = nullptr;
-    bool m_showNodes = false;
-    RecordingListModel* m_recordingModel;
-    quint64 m_recordingsRequest = 0;
-    struct PendingComparison {
-        QString a, b;                                 // series ids
-        QString titleA, titleB;
-    };
-    std::optional<PendingComparison> m_recordingComparison;   // shown in comparisonModel() instead of a marker's
-    QSystemTrayIcon* m_tray = nullptr;
-    quint64 m_nextRequest = 1;
-    QSet<qint64> m_storedMarkerIds;                   // markers already on the timeline, by history row id
+    QLabel* m_banner = nullptr;
+    int m_retentionDays = 7;
     Window m_window = Window::FiveMinutes;
-    double m_hitRateWindow = 60;
-    bool m_paused = false;
-    bool m_syncingRange = false;
-    int m_nextColour = 0;
+    bool m_showNodes = false;
 };
 
 } // namespace cachelens::ui

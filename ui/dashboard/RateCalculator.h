@@ -74,6 +74,7 @@ public:
     bool hasBaseline() const { return m_hasPrevious; }
 
     static double toKey(const QDateTime& time) { return double(time.toMSecsSinceEpoch()) / 1000.0; }
+    static double nowKey() { return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0; }
 
 private:
     struct Lookups {

@@ -235,7 +235,9 @@ void KeyStatsView::onStats(const KeyStatsBatch& batch)
 {
     if (batch.requestId == m_probeId && m_probeId) {
         m_probeId = 0;
-        setSupport(batch.frequency);
+        setSupport(batch.error.isError() && batch.frequency.reason.isEmpty()
+                       ? FrequencySupport{false, {}, batch.error.message, {}}
+                       : batch.frequency);
         return;
     }
     if (!m_ids.remove(batch.requestId))

@@ -1,4 +1,6 @@
-#include "ui/keys/KeyTreeModel_p.h"
+// KeyTreeModel: the Qt side — indexes, data(), and the changes that come in (scan batches, details, removals,
+// filter and separator), told to views in batches. Row bookkeeping (pages, removals, sorting) is KeyTreeModelRows.cpp.
+#include "ui/keys/KeyTreeModel.h"
 
 #include "engine/key_escape.h"
 
@@ -8,32 +10,24 @@
 #include <QTimer>
 
 #include <algorithm>
-#include <limits>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace cachelens::ui {
 
+static_assert(KeyStore::kTypeUnknown == std::uint8_t(KeyType::Unknown));
+static_assert(KeyStore::kTypeDeleted == std::uint8_t(KeyType::None));
+
 namespace {
 
-char lowerAscii(char c)
+std::string_view bytesOf(const QByteArray& key)
 {
-    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+    return {key.constData(), std::size_t(key.size())};
 }
 
-// ASCII case-insensitive search of an already lower-cased needle.
-bool containsLower(QByteArrayView hay, QByteArrayView needleLower)
+QByteArrayView viewOf(std::string_view bytes)
 {
-    if (needleLower.isEmpty())
-        return true;
-    const qsizetype n = needleLower.size();
-    for (qsizetype i = 0; i + n <= hay.size(); ++i) {
-        qsizetype j = 0;
-        while (j < n && lowerAscii(hay[i + j]) == needleLower[j])
-            ++j;
-        if (j == n)
-            return true;
-    }
-    return false;
+    return QByteArrayView(bytes.data(), qsizetype(bytes.size()));
 }
 
 QString formatTtl(qint64 ms)
@@ -58,174 +52,72 @@ QString formatTtl(qint64 ms)
 
 } // namespace
 
-KeyTreeModel::KeyTreeModel(QObject* parent)
-    : QAbstractItemModel(parent), m_rebuild(new QTimer(this)), m_sortTimer(new QTimer(this))
+KeyTreeModel::KeyTreeModel(KeyStore& keys, QObject* parent)
+    : QAbstractItemModel(parent), m_keys(keys), m_tree(keys), m_rebuild(new QTimer(this)), m_sortTimer(new QTimer(this))
 {
     m_rebuild->setInterval(0);
     m_sortTimer->setInterval(0);
     connect(m_sortTimer, &QTimer::timeout, this, &KeyTreeModel::sortSlice);
     connect(m_rebuild, &QTimer::timeout, this, &KeyTreeModel::rebuildSlice);
-    m_ns.emplace_back();   // the root
-    m_rows[0] = {};
+    if (m_keys.size() > 0)
+        m_rebuild->start();   // keys stored before the model came: into the tree like a refilter's
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
 
-// ---- storage -------------------------------------------------------------------------------------------------
-
-QByteArrayView KeyTreeModel::keyBytes(quint32 k) const
+QByteArray KeyTreeModel::keyBytes(KeyStore::Id k) const
 {
-    return QByteArrayView(m_arena.data() + m_offsets[k], qsizetype(m_offsets[k + 1] - m_offsets[k]));
+    const std::string_view bytes = m_keys.bytes(k);
+    return QByteArray(bytes.data(), qsizetype(bytes.size()));
 }
 
-QByteArrayView KeyTreeModel::nsName(quint32 n) const
+QList<QByteArray> KeyTreeModel::keysOf(const std::vector<KeyStore::Id>& ids) const
 {
-    const Ns& ns = m_ns[n];
-    return keyBytes(ns.nameKey).sliced(ns.nameOffset, ns.nameLength);
-}
-
-QByteArrayView KeyTreeModel::leafName(quint32 k) const
-{
-    const QByteArrayView key = keyBytes(k);
-    if (m_separator.isEmpty())
-        return key;
-    const qsizetype at = key.lastIndexOf(QByteArrayView(m_separator));
-    return at < 0 ? key : key.sliced(at + m_separator.size());
-}
-
-std::size_t KeyTreeModel::keyHash(QByteArrayView bytes) const
-{
-    return qHash(bytes, 0x9e3779b9u);
-}
-
-std::size_t KeyTreeModel::nsHash(quint32 parent, QByteArrayView segment) const
-{
-    return qHash(segment, std::size_t(parent) * 0x9e3779b97f4a7c15ull + 1);
-}
-
-quint32 KeyTreeModel::findKey(QByteArrayView bytes) const
-{
-    return m_keyIndex.find(keyHash(bytes), [&](quint32 k) { return keyBytes(k) == bytes; });
-}
-
-quint32 KeyTreeModel::findNs(quint32 parent, QByteArrayView segment) const
-{
-    return m_nsIndex.find(nsHash(parent, segment), [&](quint32 n) { return m_ns[n].parent == parent && nsName(n) == segment; });
-}
-
-void KeyTreeModel::insertKeyIndex(quint32 k)
-{
-    m_keyIndex.insert(k, keyHash(keyBytes(k)), [this](quint32 id) { return keyHash(keyBytes(id)); });
-}
-
-void KeyTreeModel::insertNsIndex(quint32 n)
-{
-    m_nsIndex.insert(n, nsHash(m_ns[n].parent, nsName(n)), [this](quint32 id) { return nsHash(m_ns[id].parent, nsName(id)); });
+    QList<QByteArray> out;
+    out.reserve(qsizetype(ids.size()));
+    for (KeyStore::Id k : ids)
+        out.append(keyBytes(k));
+    return out;
 }
 
 std::size_t KeyTreeModel::bytesUsed() const
 {
-    std::size_t rows = 0;
-    for (const auto& [n, r] : m_rows)
-        rows += r.refs.capacity() * sizeof(quint32) + 64;
-    return m_arena.capacity() + m_offsets.capacity() * sizeof(quint64) + m_deadline.capacity() * sizeof(qint64)
-        + m_memory.capacity() * sizeof(qint32) + m_type.capacity() * sizeof(KeyType)
-        + m_keyNs.capacity() * sizeof(quint32) + m_nextLeaf.capacity() * sizeof(quint32)
-        + m_keyIndex.bytes() + m_ns.capacityBytes() + m_nsIndex.bytes() + rows;
+    return m_keys.bytesUsed() + m_tree.bytesUsed();
 }
 
-quint64 KeyTreeModel::loadedKeys() const { return m_liveKeys; }
+quint64 KeyTreeModel::loadedKeys() const { return m_keys.liveCount(); }
 
-quint64 KeyTreeModel::visibleKeys() const { return m_ns[0].count; }
+quint64 KeyTreeModel::visibleKeys() const { return m_tree.node(NamespaceTree::kRoot).count; }
 
 bool KeyTreeModel::isRebuilding() const { return m_rebuild->isActive(); }
 
-// ---- tree ----------------------------------------------------------------------------------------------------
+// ---- changes -------------------------------------------------------------------------------------------------
 
-bool KeyTreeModel::passes(quint32 k) const
+void KeyTreeModel::insert(KeyStore::Id k, NamespaceTree::Appended& appended)
 {
-    if (m_type[k] == KeyType::None)
-        return false;
-    if (m_filterType != KeyType::Unknown && m_type[k] != m_filterType)
-        return false;
-    if (m_filterLower.isEmpty())
-        return true;
-    const QByteArrayView key = keyBytes(k);
-    // Printable ASCII escapes to itself (except the backslash), so most keys are searched without escaping.
-    if (!m_filterLower.contains('\\')
-        && std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
-        return containsLower(key, m_filterLower);
-    const std::string escaped = engine::escapeKey(std::string_view(key.data(), std::size_t(key.size())));
-    return containsLower(QByteArrayView(escaped.data(), qsizetype(escaped.size())), m_filterLower);
-}
-
-void KeyTreeModel::insertIntoTree(quint32 k, Pending& pending)
-{
-    const QByteArrayView key = keyBytes(k);
-    const QByteArrayView sep(m_separator);
-    quint32 ns = 0;
-    qsizetype pos = 0;
-    for (qsizetype at = sep.isEmpty() ? -1 : key.indexOf(sep, pos); at >= 0; at = key.indexOf(sep, pos)) {
-        const QByteArrayView segment = key.sliced(pos, at - pos);
-        quint32 child = findNs(ns, segment);
-        if (child == kNone) {
-            child = quint32(m_ns.size());
-            Ns node;
-            node.parent = ns;
-            node.nameKey = k;
-            node.nameOffset = quint32(pos);
-            node.nameLength = quint32(segment.size());
-            node.nextSibling = m_ns[ns].firstChild;
-            m_ns.push_back(node);
-            m_ns[ns].firstChild = child;
-            insertNsIndex(child);
-            if (isExpanded(ns))
-                pending[ns].push_back(child);
-        }
-        ns = child;
-        pos = at + sep.size();
-    }
-    m_nextLeaf[k] = m_ns[ns].firstLeaf;
-    m_ns[ns].firstLeaf = k;
-    m_keyNs[k] = ns;
+    m_tree.insert(k, appended);
     m_inserted = true;
-    if (isExpanded(ns))
-        pending[ns].push_back(k | kKeyFlag);
-    const qint64 memory = m_memory[k];
-    for (quint32 n = ns; n != kNone; n = m_ns[n].parent) {
-        ++m_ns[n].count;
-        if (memory >= 0) {
-            m_ns[n].memory += memory;
-            ++m_ns[n].measured;
-        }
-    }
 }
 
-void KeyTreeModel::setMemory(quint32 k, std::int64_t bytes)
+void KeyTreeModel::setMemory(KeyStore::Id k, std::int64_t bytes)
 {
-    const qint32 old = m_memory[k];
-    m_memory[k] = qint32(std::min<std::int64_t>(bytes, std::numeric_limits<qint32>::max()));
-    if (m_keyNs[k] == kNone)
-        return;   // not in the tree: its namespaces count it when it goes in
-    for (quint32 n = m_keyNs[k]; n != kNone; n = m_ns[n].parent) {
-        m_ns[n].memory += qint64(m_memory[k]) - std::max<qint64>(0, old);
-        if (old < 0)
-            ++m_ns[n].measured;
-    }
+    const std::int32_t before = m_keys.memory(k);
+    m_keys.setMemory(k, bytes);
+    m_tree.memoryChanged(k, before);
 }
 
 void KeyTreeModel::indexUpTo(quint32 end)
 {
-    Pending pending;
+    NamespaceTree::Appended appended;
     for (; m_cursor < end; ++m_cursor)
-        if (passes(m_cursor))
-            insertIntoTree(m_cursor, pending);
-    flush(pending);
+        if (m_filter.passes(m_keys, m_cursor))
+            insert(m_cursor, appended);
+    flush(appended);
 }
 
 void KeyTreeModel::rebuildSlice()
 {
-    const quint32 size = quint32(m_type.size());
+    const quint32 size = quint32(m_keys.size());
     indexUpTo(std::min<quint32>(size, m_cursor + kRebuildSlice));
     if (m_cursor >= size) {
         m_rebuild->stop();
@@ -238,17 +130,12 @@ void KeyTreeModel::restartTree()
 {
     cancelSorts();
     beginResetModel();
-    m_ns.clear();
-    m_ns.emplace_back();
-    m_nsIndex.reset();
-    m_rows.clear();
-    m_rows[0] = {};
+    m_tree.reset();
     m_fetchQueue.clear();
-    std::fill(m_keyNs.begin(), m_keyNs.end(), kNone);
     m_cursor = 0;
     endResetModel();
     Q_EMIT countsChanged();
-    if (!m_type.empty())
+    if (m_keys.size() > 0)
         m_rebuild->start();
 }
 
@@ -257,21 +144,8 @@ void KeyTreeModel::clear()
     cancelSorts();
     m_rebuild->stop();
     beginResetModel();
-    m_arena.clear();
-    m_arena.shrink_to_fit();
-    m_offsets.assign(1, 0);
-    m_deadline.clear();
-    m_memory.clear();
-    m_type.clear();
-    m_keyNs.clear();
-    m_nextLeaf.clear();
-    m_keyIndex.reset();
-    m_liveKeys = 0;
-    m_ns.clear();
-    m_ns.emplace_back();
-    m_nsIndex.reset();
-    m_rows.clear();
-    m_rows[0] = {};
+    m_keys.clear();
+    m_tree.clear();
     m_fetchQueue.clear();
     m_cursor = 0;
     endResetModel();
@@ -280,57 +154,36 @@ void KeyTreeModel::clear()
 
 void KeyTreeModel::reserve(quint64 keys, quint64 keyBytes)
 {
-    keys = std::min<quint64>(keys, kKeyFlag - 1);
-    if (keys <= m_type.size())
+    const std::size_t n = std::size_t(std::min<quint64>(keys, KeyStore::kMaxKeys));
+    if (n <= m_keys.size())
         return;
-    m_arena.reserve(std::size_t(keyBytes));
-    m_offsets.reserve(std::size_t(keys + 1));
-    m_deadline.reserve(std::size_t(keys));
-    m_memory.reserve(std::size_t(keys));
-    m_type.reserve(std::size_t(keys));
-    m_keyNs.reserve(std::size_t(keys));
-    m_nextLeaf.reserve(std::size_t(keys));
-    m_keyIndex.reserve(std::size_t(keys));
+    m_keys.reserve(n, std::size_t(keyBytes));
+    m_tree.reserve(n);
 }
 
 void KeyTreeModel::addKeys(const QVector<KeyEntry>& keys)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const KeyEntry& e : keys) {
-        quint32 k = findKey(e.key);
-        if (k == kNone) {
-            if (m_type.size() >= kKeyFlag)
-                break;   // 2^31 keys: beyond what a desktop tree can show
-            k = quint32(m_type.size());
-            m_arena.insert(m_arena.end(), e.key.begin(), e.key.end());
-            m_offsets.push_back(m_arena.size());
-            m_deadline.push_back(-2);
-            m_memory.push_back(-1);
-            m_type.push_back(KeyType::Unknown);
-            m_keyNs.push_back(kNone);
-            m_nextLeaf.push_back(kNone);
-            insertKeyIndex(k);
-            ++m_liveKeys;
-        } else if (m_type[k] == KeyType::None) {
-            ++m_liveKeys;   // deleted, then created again
-            m_type[k] = KeyType::Unknown;
-        }
+        const KeyStore::Id k = m_keys.add(bytesOf(e.key)).id;
+        if (k == KeyStore::kNone)
+            break;   // 2^31 keys: beyond what a desktop tree can show
         if (e.type != KeyType::Unknown && e.type != KeyType::None)
-            m_type[k] = e.type;
+            m_keys.setType(k, std::uint8_t(e.type));
         if (e.ttlMs >= 0)
-            m_deadline[k] = now + e.ttlMs;
-        else if (e.ttlMs == -1)
-            m_deadline[k] = -1;
+            m_keys.setDeadline(k, now + e.ttlMs);
+        else if (e.ttlMs == KeyStore::kNoExpiry)
+            m_keys.setDeadline(k, KeyStore::kNoExpiry);
         if (e.memoryBytes >= 0)
             setMemory(k, e.memoryBytes);
-        if (k < m_cursor && m_keyNs[k] == kNone && passes(k)) {
-            Pending pending;   // a key deleted earlier and found again
-            insertIntoTree(k, pending);
-            flush(pending);
+        if (k < m_cursor && !m_tree.contains(k) && m_filter.passes(m_keys, k)) {
+            NamespaceTree::Appended appended;   // a key deleted earlier and found again
+            insert(k, appended);
+            flush(appended);
         }
     }
     if (!m_rebuild->isActive())
-        indexUpTo(quint32(m_type.size()));
+        indexUpTo(quint32(m_keys.size()));
     else
         Q_EMIT countsChanged();
 }
@@ -338,43 +191,43 @@ void KeyTreeModel::addKeys(const QVector<KeyEntry>& keys)
 void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    Pending pending;
-    std::vector<quint32> leaving;                                  // keys that leave the tree
-    std::unordered_map<quint32, std::unordered_set<quint32>> changed;   // built node → refs of keys with new details
+    NamespaceTree::Appended appended;
+    std::vector<KeyStore::Id> leaving;                           // keys that leave the tree
+    std::unordered_map<NsId, std::unordered_set<Ref>> changed;   // built node → refs of keys with new details
     bool memoryChanged = false;
     for (const KeyEntry& e : details) {
-        const quint32 k = findKey(e.key);
-        if (k == kNone || m_type[k] == KeyType::None)
+        const KeyStore::Id k = m_keys.find(bytesOf(e.key));
+        if (k == KeyStore::kNone || !m_keys.isLive(k))
             continue;
         if (e.type == KeyType::None) {   // gone meanwhile
             leaving.push_back(k);
-            m_type[k] = KeyType::None;
-            --m_liveKeys;
+            m_keys.remove(k);
             continue;
         }
         if (e.type != KeyType::Unknown)
-            m_type[k] = e.type;
-        m_deadline[k] = e.ttlMs >= 0 ? now + e.ttlMs : e.ttlMs;
+            m_keys.setType(k, std::uint8_t(e.type));
+        m_keys.setDeadline(k, e.ttlMs >= 0 ? now + e.ttlMs : e.ttlMs);
         if (e.memoryBytes >= 0) {
             setMemory(k, e.memoryBytes);
             memoryChanged = true;
         }
         if (k >= m_cursor)
             continue;   // the rebuild has not reached it yet
-        const bool inTree = m_keyNs[k] != kNone;
-        if (inTree && !passes(k))
+        const NsId ns = m_tree.namespaceOf(k);
+        const bool passes = m_filter.passes(m_keys, k);
+        if (ns != NamespaceTree::kNone && !passes)
             leaving.push_back(k);
-        else if (!inTree && passes(k))
-            insertIntoTree(k, pending);
-        else if (inTree && isExpanded(m_keyNs[k]))
-            changed[m_keyNs[k]].insert(k | kKeyFlag);
+        else if (ns == NamespaceTree::kNone && passes)
+            insert(k, appended);
+        else if (ns != NamespaceTree::kNone && m_tree.isBuilt(ns))
+            changed[ns].insert(NamespaceTree::keyRef(k));
     }
     removeFromTree(leaving);
-    flush(pending);
+    flush(appended);
     for (const auto& [n, refs] : changed) {
-        const Rows& rows = m_rows[n];
-        if (!isVisible(n))
+        if (!m_tree.isShown(n))
             continue;
+        const NamespaceTree::Children& rows = m_tree.children(n);
         std::size_t first = rows.shown, last = 0;
         for (std::size_t i = 0; i < rows.shown; ++i)
             if (refs.contains(rows.refs[i])) {
@@ -390,14 +243,12 @@ void KeyTreeModel::applyDetails(const QVector<KeyEntry>& details)
 
 void KeyTreeModel::removeKeys(const QList<QByteArray>& keys)
 {
-    std::vector<quint32> leaving;
+    std::vector<KeyStore::Id> leaving;
     for (const QByteArray& key : keys) {
-        const quint32 k = findKey(key);
-        if (k == kNone || m_type[k] == KeyType::None)
+        const KeyStore::Id k = m_keys.find(bytesOf(key));
+        if (k == KeyStore::kNone || !m_keys.remove(k))
             continue;
         leaving.push_back(k);
-        m_type[k] = KeyType::None;
-        --m_liveKeys;
     }
     removeFromTree(leaving);
     namespaceRowsChanged();
@@ -409,24 +260,29 @@ void KeyTreeModel::setTtl(const QList<QByteArray>& keys, qint64 ttlMs)
     QVector<KeyEntry> details;
     details.reserve(keys.size());
     for (const QByteArray& key : keys) {
-        const quint32 k = findKey(key);
-        if (k == kNone || m_type[k] == KeyType::None)
+        const KeyStore::Id k = m_keys.find(bytesOf(key));
+        if (k == KeyStore::kNone || !m_keys.isLive(k))
             continue;
         KeyEntry e;
         e.key = key;
-        e.type = m_type[k];
-        e.ttlMs = ttlMs < 0 ? -1 : ttlMs;
-        e.memoryBytes = m_memory[k];
+        e.type = KeyType(m_keys.type(k));
+        e.ttlMs = ttlMs < 0 ? KeyStore::kNoExpiry : ttlMs;
+        e.memoryBytes = m_keys.memory(k);
         details.append(e);
     }
     applyDetails(details);
 }
 
+QByteArray KeyTreeModel::separator() const
+{
+    return QByteArray(m_tree.separator().data(), qsizetype(m_tree.separator().size()));
+}
+
 void KeyTreeModel::setSeparator(const QByteArray& separator)
 {
-    if (separator == m_separator)
+    if (separator == this->separator())
         return;
-    m_separator = separator;
+    m_tree.setSeparator(bytesOf(separator));
     restartTree();
 }
 
@@ -435,53 +291,49 @@ void KeyTreeModel::setFilter(const QString& text, KeyType type)
     if (text == m_filterText && type == m_filterType)
         return;
     m_filterText = text;
-    m_filterLower = text.toUtf8();
-    for (char& c : m_filterLower)
-        c = lowerAscii(c);
     m_filterType = type;
+    m_filter.set(bytesOf(text.toUtf8()), std::uint8_t(type));
     restartTree();
 }
 
 // ---- QAbstractItemModel --------------------------------------------------------------------------------------
 
-QModelIndex KeyTreeModel::nsIndex(quint32 n, int column) const
+KeyTreeModel::NsId KeyTreeModel::nodeOf(const QModelIndex& parent)
 {
-    if (n == 0)
+    return parent.isValid() ? NsId(parent.internalId()) : NamespaceTree::kRoot;
+}
+
+QModelIndex KeyTreeModel::nsIndex(NsId n, int column) const
+{
+    if (n == NamespaceTree::kRoot)
         return {};
-    return createIndex(int(m_ns[n].row), column, quintptr(n));
+    return createIndex(int(m_tree.node(n).row), column, quintptr(n));
 }
 
 QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex& parent) const
 {
-    if (row < 0 || column < 0 || column >= ColumnCount)
+    if (row < 0 || column < 0 || column >= ColumnCount || isKeyIndex(parent))
         return {};
-    const quint32 n = parent.isValid() ? quint32(parent.internalId()) : 0;
-    if (n & kKeyFlag)
+    const NamespaceTree::Children* rows = m_tree.findChildren(nodeOf(parent));
+    if (!rows || std::size_t(row) >= rows->shown)
         return {};
-    auto it = m_rows.find(n);
-    if (it == m_rows.end() || std::size_t(row) >= it->second.shown)
-        return {};
-    return createIndex(row, column, quintptr(it->second.refs[std::size_t(row)]));
+    return createIndex(row, column, quintptr(rows->refs[std::size_t(row)]));
 }
 
 QModelIndex KeyTreeModel::parent(const QModelIndex& child) const
 {
     if (!child.isValid())
         return {};
-    const quint32 ref = quint32(child.internalId());
-    const quint32 parent = (ref & kKeyFlag) ? m_keyNs[ref & ~kKeyFlag] : m_ns[ref].parent;
-    return nsIndex(parent, 0);
+    const Ref ref = Ref(child.internalId());
+    return nsIndex(NamespaceTree::isKey(ref) ? m_tree.namespaceOf(NamespaceTree::idOf(ref)) : m_tree.node(ref).parent, 0);
 }
 
 int KeyTreeModel::rowCount(const QModelIndex& parent) const
 {
-    if (parent.isValid() && parent.column() != 0)
+    if ((parent.isValid() && parent.column() != 0) || isKeyIndex(parent))
         return 0;
-    const quint32 n = parent.isValid() ? quint32(parent.internalId()) : 0;
-    if (n & kKeyFlag)
-        return 0;
-    auto it = m_rows.find(n);
-    return it == m_rows.end() ? 0 : int(it->second.shown);
+    const NamespaceTree::Children* rows = m_tree.findChildren(nodeOf(parent));
+    return rows ? int(rows->shown) : 0;
 }
 
 int KeyTreeModel::columnCount(const QModelIndex& parent) const
@@ -493,27 +345,24 @@ bool KeyTreeModel::hasChildren(const QModelIndex& parent) const
 {
     if (!parent.isValid())
         return rowCount() > 0;
-    if (parent.column() != 0)
+    if (parent.column() != 0 || isKeyIndex(parent))
         return false;
-    const quint32 n = quint32(parent.internalId());
-    if (n & kKeyFlag)
-        return false;
-    return m_ns[n].firstChild != kNone || m_ns[n].firstLeaf != kNone;
+    const NamespaceTree::Node& node = m_tree.node(nodeOf(parent));
+    return node.firstChild != NamespaceTree::kNone || node.firstLeaf != KeyStore::kNone;
 }
 
 bool KeyTreeModel::canFetchMore(const QModelIndex& parent) const
 {
-    if (!parent.isValid() || parent.column() != 0)
+    if (!parent.isValid() || parent.column() != 0 || isKeyIndex(parent))
         return false;
-    const quint32 n = quint32(parent.internalId());
-    return !(n & kKeyFlag) && !isExpanded(n) && hasChildren(parent);
+    return !m_tree.isBuilt(nodeOf(parent)) && hasChildren(parent);
 }
 
 void KeyTreeModel::fetchMore(const QModelIndex& parent)
 {
     if (!canFetchMore(parent))
         return;
-    const quint32 n = quint32(parent.internalId());
+    const NsId n = nodeOf(parent);
     if (std::find(m_fetchQueue.begin(), m_fetchQueue.end(), n) != m_fetchQueue.end())
         return;
     m_fetchQueue.push_back(n);
@@ -523,10 +372,10 @@ void KeyTreeModel::fetchMore(const QModelIndex& parent)
 
 void KeyTreeModel::fetchQueued()
 {
-    std::vector<quint32> queue;
+    std::vector<NsId> queue;
     queue.swap(m_fetchQueue);
-    for (quint32 n : queue)
-        if (n < m_ns.size() && (n == 0 || isExpanded(m_ns[n].parent)))   // still in the tree (not reset meanwhile)
+    for (NsId n : queue)   // still in the tree (not reset meanwhile)?
+        if (n < m_tree.size() && (n == NamespaceTree::kRoot || m_tree.isBuilt(m_tree.node(n).parent)))
             fetchNow(nsIndex(n, 0));
 }
 
@@ -534,66 +383,75 @@ QVariant KeyTreeModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid())
         return {};
-    const quint32 ref = quint32(index.internalId());
-    const bool isKey = ref & kKeyFlag;
-    const quint32 i = ref & ~kKeyFlag;
+    const Ref ref = Ref(index.internalId());
+    const bool isKey = NamespaceTree::isKey(ref);
+    const quint32 i = NamespaceTree::idOf(ref);
     const QLocale locale;
+    const auto remainingMs = [&] { return qint64(m_keys.remainingMs(i, QDateTime::currentMSecsSinceEpoch())); };
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
         case NameColumn: {
-            const QByteArrayView name = isKey ? leafName(i) : nsName(i);
-            if (name.isEmpty())
+            const std::string_view name = m_tree.nameOf(ref);
+            if (name.empty())
                 return isKey ? tr("(empty)") : tr("(empty namespace)");
-            return displayKey(name);
+            return displayKey(viewOf(name));
         }
         case KeysColumn:
-            return isKey ? QVariant() : QVariant(locale.toString(m_ns[i].count));
+            return isKey ? QVariant() : QVariant(locale.toString(m_tree.node(i).count));
         case TypeColumn:
-            return isKey && m_type[i] != KeyType::Unknown ? QVariant(keyTypeName(m_type[i])) : QVariant();
+            return isKey && m_keys.type(i) != KeyStore::kTypeUnknown ? QVariant(keyTypeName(KeyType(m_keys.type(i))))
+                                                                     : QVariant();
         case TtlColumn: {
             if (!isKey)
                 return {};
-            const qint64 r = remainingMs(i);
-            return r == -2 ? QVariant() : QVariant(r == -1 ? tr("no expiry") : formatTtl(r));
+            const qint64 r = remainingMs();
+            return r == KeyStore::kTtlUnknown ? QVariant() : QVariant(r == KeyStore::kNoExpiry ? tr("no expiry") : formatTtl(r));
         }
-        case MemoryColumn:
+        case MemoryColumn: {
             if (isKey)
-                return m_memory[i] >= 0 ? QVariant(locale.formattedDataSize(m_memory[i])) : QVariant();
+                return m_keys.memory(i) >= 0 ? QVariant(locale.formattedDataSize(m_keys.memory(i))) : QVariant();
             // A namespace: the sum of what was measured (Memory ▸ Measure); "≥" until every key below is.
-            if (m_ns[i].measured == 0)
+            const NamespaceTree::Node& ns = m_tree.node(i);
+            if (ns.measured == 0)
                 return {};
-            return m_ns[i].measured >= m_ns[i].count ? locale.formattedDataSize(m_ns[i].memory)
-                                                     : tr("≥ %1").arg(locale.formattedDataSize(m_ns[i].memory));
+            return ns.measured >= ns.count ? locale.formattedDataSize(ns.memory)
+                                           : tr("≥ %1").arg(locale.formattedDataSize(ns.memory));
+        }
         }
         return {};
-    case Qt::ToolTipRole:
+    case Qt::ToolTipRole: {
         if (isKey)
-            return displayKey(keyBytes(i));
-        if (m_ns[i].measured > 0 && m_ns[i].measured < m_ns[i].count)
+            return displayKey(viewOf(m_keys.bytes(i)));
+        const NamespaceTree::Node& ns = m_tree.node(i);
+        if (ns.measured > 0 && ns.measured < ns.count)
             return tr("%1 — %2 keys, memory measured for %3").arg(QString::fromUtf8(patternAt(index)),
-                                                                  locale.toString(m_ns[i].count), locale.toString(m_ns[i].measured));
-        return tr("%1 — %2 keys").arg(QString::fromUtf8(patternAt(index)), locale.toString(m_ns[i].count));
+                                                                  locale.toString(ns.count), locale.toString(ns.measured));
+        return tr("%1 — %2 keys").arg(QString::fromUtf8(patternAt(index)), locale.toString(ns.count));
+    }
     case Qt::TextAlignmentRole:
         if (index.column() == KeysColumn || index.column() == MemoryColumn || index.column() == TtlColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case KeyRole:
-        return isKey ? keyBytes(i).toByteArray() : QByteArray();
+        return isKey ? keyBytes(i) : QByteArray();
     case IsNamespaceRole:
         return !isKey;
     case PatternRole:
         return patternAt(index);
     case KeyCountRole:
-        return isKey ? qulonglong(1) : qulonglong(m_ns[i].count);
+        return isKey ? qulonglong(1) : qulonglong(m_tree.node(i).count);
     case TypeRole:
-        return isKey ? int(m_type[i]) : int(KeyType::Unknown);
+        return isKey ? int(m_keys.type(i)) : int(KeyType::Unknown);
     case TtlMsRole:
-        return isKey ? qlonglong(remainingMs(i)) : qlonglong(-2);
-    case MemoryRole:
+        return isKey ? qlonglong(remainingMs()) : qlonglong(KeyStore::kTtlUnknown);
+    case MemoryRole: {
+        if (isKey)
+            return qlonglong(m_keys.memory(i));
         // A namespace: bytes of its keys once every one is measured, else -1.
-        return isKey ? qlonglong(m_memory[i])
-                     : qlonglong(m_ns[i].count > 0 && m_ns[i].measured >= m_ns[i].count ? m_ns[i].memory : -1);
+        const NamespaceTree::Node& ns = m_tree.node(i);
+        return qlonglong(ns.count > 0 && ns.measured >= ns.count ? ns.memory : -1);
+    }
     default:
         return {};
     }
@@ -618,7 +476,7 @@ Qt::ItemFlags KeyTreeModel::flags(const QModelIndex& index) const
     if (!index.isValid())
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled;
-    if (index.internalId() & kKeyFlag)
+    if (isKeyIndex(index))
         f |= Qt::ItemNeverHasChildren;
     return f;
 }
@@ -650,111 +508,69 @@ QMimeData* KeyTreeModel::mimeData(const QModelIndexList& indexes) const
 
 bool KeyTreeModel::isNamespace(const QModelIndex& index) const
 {
-    return index.isValid() && !(index.internalId() & kKeyFlag);
+    return index.isValid() && !isKeyIndex(index);
 }
 
 bool KeyTreeModel::needsDetails(const QModelIndex& index) const
 {
-    return index.isValid() && (index.internalId() & kKeyFlag)
-           && m_deadline[quint32(index.internalId()) & ~kKeyFlag] == -2;
+    return isKeyIndex(index) && m_keys.deadline(keyIdOf(index)) == KeyStore::kTtlUnknown;
 }
 
 QByteArray KeyTreeModel::keyAt(const QModelIndex& index) const
 {
-    if (!index.isValid() || !(index.internalId() & kKeyFlag))
-        return {};
-    return keyBytes(quint32(index.internalId()) & ~kKeyFlag).toByteArray();
-}
-
-QByteArray KeyTreeModel::nsPath(quint32 n) const
-{
-    QList<QByteArrayView> parts;
-    for (; n != 0 && n != kNone; n = m_ns[n].parent)
-        parts.prepend(nsName(n));
-    QByteArray out;
-    for (qsizetype i = 0; i < parts.size(); ++i) {
-        if (i)
-            out += m_separator;
-        out += parts[i];
-    }
-    return out;
+    return isKeyIndex(index) ? keyBytes(keyIdOf(index)) : QByteArray();
 }
 
 QByteArray KeyTreeModel::patternAt(const QModelIndex& index) const
 {
     if (!index.isValid())
         return QByteArrayLiteral("*");
-    if (index.internalId() & kKeyFlag)
+    if (isKeyIndex(index))
         return keyAt(index);
-    return escapeGlob(nsPath(quint32(index.internalId()))) + escapeGlob(m_separator) + '*';
+    return escapeGlob(QByteArray::fromStdString(m_tree.path(nodeOf(index)))) + escapeGlob(separator()) + '*';
 }
 
 quint64 KeyTreeModel::keyCountAt(const QModelIndex& index) const
 {
-    if (!index.isValid())
-        return m_ns[0].count;
-    return (index.internalId() & kKeyFlag) ? 1 : m_ns[quint32(index.internalId())].count;
-}
-
-void KeyTreeModel::collectKeys(quint32 n, QList<QByteArray>& out) const
-{
-    std::vector<quint32> stack{n};
-    while (!stack.empty()) {
-        const quint32 cur = stack.back();
-        stack.pop_back();
-        for (quint32 k = m_ns[cur].firstLeaf; k != kNone; k = m_nextLeaf[k])
-            out.append(keyBytes(k).toByteArray());
-        for (quint32 c = m_ns[cur].firstChild; c != kNone; c = m_ns[c].nextSibling)
-            stack.push_back(c);
-    }
+    return isKeyIndex(index) ? 1 : m_tree.node(nodeOf(index)).count;
 }
 
 QList<QByteArray> KeyTreeModel::keysUnder(const QModelIndex& index) const
 {
     QList<QByteArray> out;
-    if (index.isValid() && (index.internalId() & kKeyFlag)) {
+    if (isKeyIndex(index)) {
         out.append(keyAt(index));
         return out;
     }
-    const quint32 n = index.isValid() ? quint32(index.internalId()) : 0;
-    out.reserve(qsizetype(std::min<quint64>(m_ns[n].count, 1u << 24)));
-    collectKeys(n, out);
+    const NsId n = nodeOf(index);
+    out.reserve(qsizetype(std::min<quint64>(m_tree.node(n).count, 1u << 24)));
+    m_tree.forEachKey(n, true, [&](KeyStore::Id k) { out.append(keyBytes(k)); });
     return out;
 }
 
 QList<QByteArray> KeyTreeModel::keysWithUnknownType(quint32& cursor, int max) const
 {
-    QList<QByteArray> out;
-    for (; cursor < m_type.size() && out.size() < max; ++cursor)
-        if (m_type[cursor] == KeyType::Unknown)
-            out.append(keyBytes(cursor).toByteArray());
-    return out;
+    return keysOf(m_keys.next(cursor, std::size_t(std::max(0, max)), KeyStore::Which::UnknownType));
 }
 
 quint64 KeyTreeModel::unknownTypeCount() const
 {
-    return quint64(std::count(m_type.begin(), m_type.end(), KeyType::Unknown));
+    return m_keys.count(KeyStore::Which::UnknownType);
 }
 
 quint64 KeyTreeModel::directKeyCount(const QModelIndex& index) const
 {
-    if (index.isValid() && (index.internalId() & kKeyFlag))
-        return 0;
-    const quint32 n = index.isValid() ? quint32(index.internalId()) : 0;
-    quint64 below = 0;
-    for (quint32 c = m_ns[n].firstChild; c != kNone; c = m_ns[c].nextSibling)
-        below += m_ns[c].count;
-    return m_ns[n].count - below;
+    return isKeyIndex(index) ? 0 : m_tree.directKeyCount(nodeOf(index));
 }
 
 QList<QByteArray> KeyTreeModel::sampleKeys(const QModelIndex& index, int n, quint64 seed, bool recursive) const
 {
     QList<QByteArray> out;
-    if (index.isValid() && (index.internalId() & kKeyFlag)) {
+    if (isKeyIndex(index)) {
         out.append(keyAt(index));
         return out;
     }
-    std::vector<quint32> reservoir;
+    std::vector<KeyStore::Id> reservoir;
     reservoir.reserve(std::size_t(std::max(0, n)));
     std::uint64_t state = seed * 0x9e3779b97f4a7c15ull + 1;
     auto next = [&state] {   // splitmix64
@@ -764,78 +580,49 @@ QList<QByteArray> KeyTreeModel::sampleKeys(const QModelIndex& index, int n, quin
         return z ^ (z >> 31);
     };
     quint64 seen = 0;
-    std::vector<quint32> stack{index.isValid() ? quint32(index.internalId()) : 0};
-    while (!stack.empty()) {
-        const quint32 cur = stack.back();
-        stack.pop_back();
-        for (quint32 k = m_ns[cur].firstLeaf; k != kNone; k = m_nextLeaf[k]) {
-            ++seen;
-            if (reservoir.size() < std::size_t(n))
-                reservoir.push_back(k);
-            else if (const quint64 j = next() % seen; j < quint64(n))
-                reservoir[std::size_t(j)] = k;
-        }
-        if (recursive)
-            for (quint32 c = m_ns[cur].firstChild; c != kNone; c = m_ns[c].nextSibling)
-                stack.push_back(c);
-    }
-    out.reserve(qsizetype(reservoir.size()));
-    for (quint32 k : reservoir)
-        out.append(keyBytes(k).toByteArray());
-    return out;
+    m_tree.forEachKey(nodeOf(index), recursive, [&](KeyStore::Id k) {
+        ++seen;
+        if (reservoir.size() < std::size_t(n))
+            reservoir.push_back(k);
+        else if (const quint64 j = next() % seen; j < quint64(n))
+            reservoir[std::size_t(j)] = k;
+    });
+    return keysOf(reservoir);
 }
 
 qint64 KeyTreeModel::memoryOf(const QByteArray& key) const
 {
-    const quint32 k = findKey(key);
-    return k == kNone ? -1 : qint64(m_memory[k]);
+    const KeyStore::Id k = m_keys.find(bytesOf(key));
+    return k == KeyStore::kNone ? -1 : qint64(m_keys.memory(k));
 }
 
 KeyType KeyTreeModel::typeOf(const QByteArray& key) const
 {
-    const quint32 k = findKey(key);
-    return k == kNone ? KeyType::None : m_type[k];
+    const KeyStore::Id k = m_keys.find(bytesOf(key));
+    return k == KeyStore::kNone ? KeyType::None : KeyType(m_keys.type(k));
 }
 
 QList<QPair<QByteArray, qint64>> KeyTreeModel::biggestKeys(int n) const
 {
-    std::vector<quint32> ids;
-    for (quint32 k = 0; k < m_type.size(); ++k)
-        if (m_type[k] != KeyType::None && m_memory[k] >= 0)
-            ids.push_back(k);
-    const std::size_t take = std::min<std::size_t>(ids.size(), std::size_t(std::max(0, n)));
-    std::partial_sort(ids.begin(), ids.begin() + std::ptrdiff_t(take), ids.end(),
-                      [this](quint32 a, quint32 b) { return m_memory[a] > m_memory[b]; });
     QList<QPair<QByteArray, qint64>> out;
-    for (std::size_t i = 0; i < take; ++i)
-        out.append({keyBytes(ids[i]).toByteArray(), qint64(m_memory[ids[i]])});
+    for (KeyStore::Id k : m_keys.biggest(std::size_t(std::max(0, n))))
+        out.append({keyBytes(k), qint64(m_keys.memory(k))});
     return out;
 }
 
 quint64 KeyTreeModel::unknownMemoryCount() const
 {
-    quint64 n = 0;
-    for (quint32 k = 0; k < m_type.size(); ++k)
-        n += (m_type[k] != KeyType::None && m_memory[k] < 0) ? 1 : 0;
-    return n;
+    return m_keys.count(KeyStore::Which::UnknownMemory);
 }
 
 QList<QByteArray> KeyTreeModel::keysWithUnknownMemory(quint32& cursor, int max) const
 {
-    QList<QByteArray> out;
-    for (; cursor < m_type.size() && out.size() < max; ++cursor)
-        if (m_type[cursor] != KeyType::None && m_memory[cursor] < 0)
-            out.append(keyBytes(cursor).toByteArray());
-    return out;
+    return keysOf(m_keys.next(cursor, std::size_t(std::max(0, max)), KeyStore::Which::UnknownMemory));
 }
 
 QList<QByteArray> KeyTreeModel::liveKeys(quint32& cursor, int max) const
 {
-    QList<QByteArray> out;
-    for (; cursor < m_type.size() && out.size() < max; ++cursor)
-        if (m_type[cursor] != KeyType::None)
-            out.append(keyBytes(cursor).toByteArray());
-    return out;
+    return keysOf(m_keys.next(cursor, std::size_t(std::max(0, max)), KeyStore::Which::Live));
 }
 
 QByteArray KeyTreeModel::escapeGlob(QByteArrayView bytes)

@@ -3,12 +3,13 @@
 #include "connectors/Source.h"
 #include "connectors/invalidate/GlobCheck.h"
 #include "ui/Icons.h"
-#include "ui/keys/DeleteConfirmDialog.h"
+#include "ui/keys/DetailFetcher.h"
+#include "ui/keys/KeyOperations.h"
+#include "ui/keys/KeyScan.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/MemoryView.h"
 #include "ui/keys/ReadCostDialog.h"
-#include "ui/keys/RequestIds.h"
-#include "ui/keys/TtlDialog.h"
+#include "ui/keys/RowPager.h"
 #include "ui/keys/ValueViewer.h"
 
 #include <QAction>
@@ -23,7 +24,6 @@
 #include <QMenu>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QScrollBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -35,7 +35,7 @@ namespace cachelens::ui {
 
 KeysPanel::KeysPanel(QWidget* parent)
     : Panel(parent),
-      m_model(new KeyTreeModel(this)),
+      m_model(new KeyTreeModel(m_keys, this)),
       m_view(new QTreeView(this)),
       m_viewer(new ValueViewer(this)),
       m_memory(new MemoryView(m_model, this)),
@@ -49,19 +49,33 @@ KeysPanel::KeysPanel(QWidget* parent)
       m_status(new QLabel(this)),
       m_readOnlyNote(new QLabel(this)),
       m_ttlTick(new QTimer(this)),
-      m_filterDelay(new QTimer(this)),
-      m_ingest(new QTimer(this)),
-      m_pageCheck(new QTimer(this)),
-      m_detailCheck(new QTimer(this))
+      m_filterDelay(new QTimer(this))
 {
     setObjectName(QStringLiteral("keysPanel"));
-    qRegisterMetaType<KeyBatch>();
-    qRegisterMetaType<ScanSummary>();
-    qRegisterMetaType<KeyOpResult>();
-    qRegisterMetaType<SourceError>();
     qRegisterMetaType<ValuePage>();
     qRegisterMetaType<KeyStatsBatch>();
     buildUi();
+    wireParts();
+    m_ttlTick->setInterval(1000);
+    connect(m_ttlTick, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));   // live TTL countdown
+    m_ttlTick->start();
+    m_filterDelay->setSingleShot(true);
+    m_filterDelay->setInterval(120);
+    connect(m_filterDelay, &QTimer::timeout, this, [this] { setClientFilter(m_filter->text()); });
+    updateActions();
+}
+
+KeysPanel::~KeysPanel()
+{
+    // The model adapts m_keys, which goes with this object's members, before QObject deletes the children: the
+    // model and what looks at it go first.
+    delete m_memory;
+    delete m_view;
+    delete m_model;
+}
+
+void KeysPanel::wireParts()
+{
     connect(m_model, &KeyTreeModel::countsChanged, this, [this] {
         if (!isScanning())
             m_progress->setText(progressText());
@@ -72,47 +86,37 @@ KeysPanel::KeysPanel(QWidget* parent)
             m_progress->setText(progressText());
         if (!sorting)
             revealKey();   // its namespace is in order now: where the key really is
-        if (!sorting && m_doneAfterSort) {
-            const auto [total, cancelled] = *m_doneAfterSort;
-            m_doneAfterSort.reset();
-            Q_EMIT scanDone(total, cancelled);
-        }
     });
-    m_ttlTick->setInterval(1000);
-    connect(m_ttlTick, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));   // live TTL countdown
-    m_ttlTick->start();
-    m_ingest->setInterval(0);
-    connect(m_ingest, &QTimer::timeout, this, &KeysPanel::ingest);
-    // Big nodes show their rows a page at a time: whenever the view may have come to the last shown row of one
-    // (scrolled, rows added or removed, re-sorted), check once on the next turn of the event loop. The same events
-    // may bring rows without details on screen: those are asked for a moment later, once (a fast scroll through a
-    // namespace does not ask for every row that flew by).
-    m_pageCheck->setSingleShot(true);
-    m_pageCheck->setInterval(0);
-    connect(m_pageCheck, &QTimer::timeout, this, &KeysPanel::showMoreRowsInView);
-    m_detailCheck->setSingleShot(true);
-    m_detailCheck->setInterval(50);
-    connect(m_detailCheck, &QTimer::timeout, this, &KeysPanel::fetchVisibleDetails);
-    const auto checkPages = [this] {
-        m_pageCheck->start();
-        if (!m_detailCheck->isActive())
-            m_detailCheck->start();
-    };
-    connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this, checkPages);
-    connect(m_view->verticalScrollBar(), &QScrollBar::rangeChanged, this, checkPages);
-    connect(m_view, &QTreeView::expanded, this, checkPages);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, checkPages);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, checkPages);
-    connect(m_model, &QAbstractItemModel::layoutChanged, this, checkPages);
-    connect(m_model, &QAbstractItemModel::modelReset, this, checkPages);
-    m_view->viewport()->installEventFilter(this);
-    m_filterDelay->setSingleShot(true);
-    m_filterDelay->setInterval(120);
-    connect(m_filterDelay, &QTimer::timeout, this, [this] { setClientFilter(m_filter->text()); });
-    updateActions();
-}
+    // After the panel's own sortingChanged handler: a key being revealed is in place before scanDone says so.
+    m_scan = new KeyScan(m_model, this);
+    connect(m_scan, &KeyScan::started, this, &KeysPanel::onScanStarted);
+    connect(m_scan, &KeyScan::progressed, this, &KeysPanel::onScanProgress);
+    connect(m_scan, &KeyScan::loaded, this, &KeysPanel::onScanLoaded);
+    connect(m_scan, &KeyScan::done, this, &KeysPanel::scanDone);
 
-KeysPanel::~KeysPanel() = default;
+    m_pager = new RowPager(m_model, m_view, this);
+    m_details = new DetailFetcher(m_model, m_view, this);
+    connect(m_pager, &RowPager::rowsOnScreenMayHaveChanged, m_details, &DetailFetcher::checkSoon);
+    connect(m_details, &DetailFetcher::applied, this, [this] {
+        if (m_model->filterType() != KeyType::Unknown)
+            m_progress->setText(progressText());
+        Q_EMIT detailsApplied();
+    });
+    connect(m_details, &DetailFetcher::failed, this,
+            [this](const QString& message) { setStatus(tr("Could not read key details: %1").arg(message)); });
+
+    m_operations = new KeyOperations(m_model, this);
+    connect(m_operations, &KeyOperations::started, this, &KeysPanel::setStatus);
+    connect(m_operations, &KeyOperations::ttlAnswered, this, [this](const QList<QByteArray>& keys) {
+        if (keys.size() == 1 && keys.first() == m_viewer->key())
+            m_viewer->load(m_viewer->key(), m_viewer->type());   // shows the new TTL
+    });
+    connect(m_operations, &KeyOperations::finished, this, [this](const QString& sentence) {
+        setStatus(sentence);
+        m_progress->setText(progressText());
+        Q_EMIT operationDone(sentence);
+    });
+}
 
 QIcon KeysPanel::icon() const
 {
@@ -275,6 +279,7 @@ void KeysPanel::setConnection(const ConnectionEntry& entry)
     m_entry = entry;
     if (separatorChanged)
         m_model->setSeparator(entry.separator.toUtf8());
+    m_operations->setConnection(entry);
     updateActions();
 }
 
@@ -282,34 +287,17 @@ void KeysPanel::setSource(Source* source)
 {
     if (m_source == source)
         return;
-    cancelScan();
-    for (const auto& c : m_sourceConnections)
-        QObject::disconnect(c);
-    m_sourceConnections.clear();
+    m_scan->setSource(source);   // cancels a scan of the previous source
+    m_details->setSource(source);
+    m_operations->setSource(source);
     m_source = source;
-    m_scanId = 0;
-    m_incoming.clear();
-    m_incomingOffset = 0;
-    m_finished.reset();
-    m_ingest->stop();
-    m_visibleQueue.clear();
-    m_typeQueue.clear();
-    m_detailRequests.clear();
-    m_detailAsked.clear();
     m_reveal.clear();
-    m_ops.clear();
     m_model->clear();
     m_viewer->setSource(source);
     m_memory->setSource(source);
     setStatus(QString());
-    if (source) {
-        m_sourceConnections << connect(source, &Source::keysFound, this, &KeysPanel::onKeysFound)
-                            << connect(source, &Source::scanFinished, this, &KeysPanel::onScanFinished)
-                            << connect(source, &Source::keyDetailsReady, this, &KeysPanel::onDetails)
-                            << connect(source, &Source::keysChanged, this, &KeysPanel::onKeysChanged)
-                            << connect(source, &Source::error, this, &KeysPanel::onError);
+    if (source)
         startScan();
-    }
     m_progress->setText(progressText());
     updateActions();
 }
@@ -324,6 +312,16 @@ void KeysPanel::setServerGlob(const QString& glob)
     m_glob->setText(glob);
 }
 
+bool KeysPanel::isScanning() const
+{
+    return m_scan->isRunning();
+}
+
+bool KeysPanel::isFetchingDetails() const
+{
+    return m_details->isFetching();
+}
+
 void KeysPanel::startScan()
 {
     if (!m_source)
@@ -336,32 +334,20 @@ void KeysPanel::startScan()
             return;
         }
     }
-    if (m_scanId) {
-        const quint64 old = m_scanId;
-        callSource(m_source, [old](Source* s) { s->cancel(old); });
-    }
-    m_model->clear();
+    const QByteArray glob = m_glob->text().isEmpty() ? QByteArrayLiteral("*") : m_glob->text().toUtf8();
+    m_scan->start(glob);
+}
+
+void KeysPanel::cancelScan()
+{
+    m_scan->cancel();
+}
+
+void KeysPanel::onScanStarted(const QByteArray& glob)
+{
     m_viewer->load({});
-    m_incoming.clear();
-    m_incomingOffset = 0;
-    m_finished.reset();
-    m_doneAfterSort.reset();
-    m_ingest->stop();
-    m_visibleQueue.clear();
-    m_typeQueue.clear();
-    m_detailRequests.clear();
-    m_detailAsked.clear();
+    m_details->reset();
     m_reveal.clear();
-    m_typeCursor = 0;
-    m_scanId = nextKeysRequestId();
-    m_scanned = 0;
-    m_estimate = 0;
-    m_scanClock.start();
-    QByteArray glob = m_glob->text().toUtf8();
-    if (glob.isEmpty())
-        glob = QByteArrayLiteral("*");
-    const quint64 id = m_scanId;
-    callSource(m_source, [id, glob](Source* s) { s->scan(id, glob, kScanPageSize); });
     m_progressBar->setVisible(true);
     m_progressBar->setRange(0, 0);
     m_progress->setText(tr("Scanning %1…").arg(QString::fromUtf8(glob)));
@@ -369,57 +355,24 @@ void KeysPanel::startScan()
     Q_EMIT scanStarted();
 }
 
-void KeysPanel::cancelScan()
+void KeysPanel::onScanProgress(quint64 scanned, quint64 estimate)
 {
-    if (!m_scanId || !m_source)
-        return;
-    const quint64 id = m_scanId;
-    callSource(m_source, [id](Source* s) { s->cancel(id); });
-}
-
-void KeysPanel::onKeysFound(const KeyBatch& batch)
-{
-    if (batch.requestId != m_scanId || !m_scanId)
-        return;
-    if (m_estimate == 0 && batch.estimatedTotal > 0 && !batch.keys.isEmpty()) {
-        const quint64 avg = quint64(batch.keys.first().key.size()) + 8;
-        m_model->reserve(batch.estimatedTotal + batch.estimatedTotal / 50, (batch.estimatedTotal + batch.estimatedTotal / 50) * avg);
-    }
-    m_incoming.append(batch.keys);
-    if (!m_ingest->isActive())
-        m_ingest->start();
-    m_scanned = batch.scannedSoFar;
-    m_estimate = batch.estimatedTotal;
-    if (m_estimate > 0) {
+    if (estimate > 0) {
         m_progressBar->setRange(0, 1000);
-        m_progressBar->setValue(int(std::min<quint64>(1000, m_scanned * 1000 / m_estimate)));
+        m_progressBar->setValue(int(std::min<quint64>(1000, scanned * 1000 / estimate)));
     }
     m_progress->setText(progressText());
     if (m_model->filterType() != KeyType::Unknown)
-        pumpDetails();
+        m_details->pump();
 }
 
-void KeysPanel::showMoreRowsInView()
+void KeysPanel::onScanLoaded(const ScanSummary& summary)
 {
-    // A node whose last shown row is in view and that holds more rows shows its next page.
-    QList<QPersistentModelIndex> parents;   // namespaces (persistent: showing rows of one may move another)
-    bool root = false;
-    const int bottom = m_view->viewport()->height();
-    QModelIndex row = m_view->indexAt(QPoint(0, 0));
-    for (int n = 0; row.isValid() && n < 1000 && m_view->visualRect(row).top() < bottom; ++n, row = m_view->indexBelow(row)) {
-        const QModelIndex parent = row.parent();
-        if (row.row() != m_model->rowCount(parent) - 1 || m_model->hiddenRowCount(parent) == 0)
-            continue;
-        if (parent.isValid())
-            parents.append(parent);
-        else
-            root = true;
-    }
-    for (const QPersistentModelIndex& parent : parents)
-        if (parent.isValid())
-            m_model->showMoreRows(parent);
-    if (root)
-        m_model->showMoreRows();
+    m_progressBar->setVisible(false);
+    m_model->sort(m_view->header()->sortIndicatorSection(), m_view->header()->sortIndicatorOrder());
+    setStatus(m_scan->sentence(summary));
+    m_progress->setText(progressText());
+    updateActions();
 }
 
 QString KeysPanel::progressText() const
@@ -427,16 +380,8 @@ QString KeysPanel::progressText() const
     const QLocale locale;
     if (!m_source)
         return tr("No connection.");
-    if (m_scanId) {
-        const double seconds = std::max<double>(0.001, double(m_scanClock.elapsed()) / 1000.0);
-        const double rate = double(m_scanned) / seconds;
-        QString text = m_estimate > 0 ? tr("%1 of ~%2 keys").arg(locale.toString(m_scanned), locale.toString(m_estimate))
-                                      : tr("%1 keys").arg(locale.toString(m_scanned));
-        text += tr(" · %1 keys/s").arg(locale.toString(qRound64(rate)));
-        if (m_estimate > m_scanned && rate > 0)
-            text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_estimate - m_scanned) / rate)));
-        return text;
-    }
+    if (isScanning())
+        return m_scan->progressText();
     QString text = tr("%1 keys loaded in %2 namespaces")
                        .arg(locale.toString(m_model->loadedKeys()), locale.toString(m_model->namespaceCount()));
     if (m_model->isRebuilding())
@@ -454,159 +399,6 @@ QString KeysPanel::progressText() const
             text += tr(" · type not known yet for %1").arg(locale.toString(unknown));
     }
     return text;
-}
-
-void KeysPanel::ingest()
-{
-    QElapsedTimer slice;
-    slice.start();
-    while (!m_incoming.isEmpty() && slice.elapsed() < kIngestSliceMs) {
-        const QVector<KeyEntry>& head = m_incoming.first();
-        const qsizetype n = std::min<qsizetype>(kIngestChunk, head.size() - m_incomingOffset);
-        m_model->addKeys(head.mid(m_incomingOffset, n));
-        m_incomingOffset += n;
-        if (m_incomingOffset >= head.size()) {
-            m_incoming.removeFirst();
-            m_incomingOffset = 0;
-        }
-    }
-    if (!m_incoming.isEmpty())
-        return;
-    m_ingest->stop();
-    if (m_finished) {
-        const ScanSummary summary = *m_finished;
-        m_finished.reset();
-        finishScan(summary);
-    }
-}
-
-void KeysPanel::onScanFinished(const ScanSummary& summary)
-{
-    if (summary.requestId != m_scanId || !m_scanId)
-        return;
-    if (!m_incoming.isEmpty()) {
-        m_finished = summary;   // reported when the last keys are in the tree
-        return;
-    }
-    finishScan(summary);
-}
-
-void KeysPanel::finishScan(const ScanSummary& summary)
-{
-    m_scanId = 0;
-    m_progressBar->setVisible(false);
-    m_model->sort(m_view->header()->sortIndicatorSection(), m_view->header()->sortIndicatorOrder());
-    const QLocale locale;
-    const QString seconds = locale.toString(double(m_scanClock.elapsed()) / 1000.0, 'f', 1);
-    QString text;
-    if (summary.error.isError())
-        text = tr("Scan stopped after %1 keys: %2").arg(locale.toString(summary.total), summary.error.message);
-    else if (summary.cancelled)
-        text = tr("Scan cancelled after %1 keys (%2 s); the tree shows what was found.").arg(locale.toString(summary.total), seconds);
-    else
-        text = tr("Scanned %1 keys in %2 s.").arg(locale.toString(summary.total), seconds);
-    setStatus(text);
-    m_progress->setText(progressText());
-    updateActions();
-    if (m_model->isSorting()) {
-        m_doneAfterSort = std::make_pair(summary.total, summary.cancelled);   // the tree is whole once it is in order
-        return;
-    }
-    Q_EMIT scanDone(summary.total, summary.cancelled);
-}
-
-bool KeysPanel::isFetchingDetails() const
-{
-    return m_detailCheck->isActive() || !m_detailRequests.isEmpty() || !m_visibleQueue.isEmpty()
-           || !m_typeQueue.isEmpty();
-}
-
-bool KeysPanel::eventFilter(QObject* watched, QEvent* event)
-{
-    if (watched == m_view->viewport() && (event->type() == QEvent::Resize || event->type() == QEvent::Show)
-        && !m_detailCheck->isActive())
-        m_detailCheck->start();   // more rows may be on screen
-    return Panel::eventFilter(watched, event);
-}
-
-void KeysPanel::fetchVisibleDetails()
-{
-    // The rows on screen, and kDetailMargin rows above and below, whose details have not arrived and are not on the
-    // way: a scroll of a row or two finds them known already. While a big namespace is sorted in slices the rows on
-    // screen are about to change: its end (a layout change) checks again.
-    if (m_model->isSorting()) {
-        m_visibleQueue.clear();
-        return;
-    }
-    QList<QByteArray> wanted;
-    const auto want = [&](const QModelIndex& row) {
-        if (!m_model->needsDetails(row))
-            return;
-        QByteArray key = m_model->keyAt(row);
-        if (!m_detailAsked.contains(key))
-            wanted.append(std::move(key));
-    };
-    const QModelIndex top = m_view->indexAt(QPoint(0, 0));
-    QModelIndex row = top;
-    for (int n = 0; row.isValid() && n < kDetailMargin; ++n) {
-        row = m_view->indexAbove(row);
-        want(row);
-    }
-    const int bottom = m_view->viewport()->height();
-    row = top;
-    int below = 0;
-    for (int n = 0; row.isValid() && below < kDetailMargin && n < 1000; ++n, row = m_view->indexBelow(row)) {
-        want(row);
-        if (m_view->visualRect(row).bottom() >= bottom)
-            ++below;
-    }
-    m_visibleQueue = wanted;   // what scrolled away meanwhile is not asked for any more
-    pumpDetails();
-}
-
-void KeysPanel::pumpDetails()
-{
-    if (!m_source)
-        return;
-    while (m_detailRequests.size() < kDetailsInFlight) {
-        QList<QByteArray>* queue = &m_visibleQueue;   // the screen first, then the type filter's background fetch
-        if (queue->isEmpty()) {
-            if (m_typeQueue.isEmpty() && m_model->filterType() != KeyType::Unknown)
-                m_typeQueue = m_model->keysWithUnknownType(m_typeCursor, kDetailChunk * 4);
-            queue = &m_typeQueue;
-        }
-        QList<QByteArray> chunk;
-        while (!queue->isEmpty() && chunk.size() < kDetailChunk) {
-            QByteArray key = queue->takeFirst();
-            if (!m_detailAsked.contains(key))
-                chunk.append(std::move(key));
-        }
-        if (chunk.isEmpty()) {
-            if (m_visibleQueue.isEmpty() && m_typeQueue.isEmpty())
-                return;
-            continue;
-        }
-        const quint64 id = nextKeysRequestId();
-        m_detailRequests.insert(id, chunk);
-        for (const QByteArray& key : std::as_const(chunk))
-            m_detailAsked.insert(key);
-        callSource(m_source, [id, chunk](Source* s) { s->keyDetails(id, chunk); });
-    }
-}
-
-void KeysPanel::onDetails(const KeyBatch& batch)
-{
-    const auto it = m_detailRequests.find(batch.requestId);
-    if (it == m_detailRequests.end())
-        return;
-    for (const QByteArray& key : std::as_const(*it))
-        m_detailAsked.remove(key);
-    m_detailRequests.erase(it);
-    m_model->applyDetails(batch.keys);
-    pumpDetails();
-    if (m_model->filterType() != KeyType::Unknown)
-        m_progress->setText(progressText());
-    Q_EMIT detailsApplied();
 }
 
 void KeysPanel::setClientFilter(const QString& text)
@@ -650,9 +442,7 @@ void KeysPanel::applyTypeFilter(KeyType type)
 {
     m_type->setCurrentIndex(m_type->findData(int(type)));
     m_model->setFilter(m_model->filterText(), type);
-    m_typeCursor = 0;
-    m_typeQueue.clear();
-    pumpDetails();
+    m_details->restartTypeFetch();
     m_progress->setText(progressText());
 }
 
@@ -804,22 +594,7 @@ void KeysPanel::deleteSelected()
 
 void KeysPanel::deleteKeys(const QList<QByteArray>& keys)
 {
-    if (!m_source || m_entry.readOnly || keys.isEmpty())
-        return;
-    QStringList sample;
-    for (const QByteArray& k : keys.mid(0, 10))
-        sample << KeyTreeModel::displayKey(k);
-    auto* dialog = new DeleteConfirmDialog(quint64(keys.size()), sample, m_entry.name, m_entry.production, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog, keys] {
-        if (!m_source)
-            return;
-        const quint64 id = nextKeysRequestId();
-        m_ops.insert(id, Op{OpKind::Delete, keys, 0});
-        setStatus(tr("Deleting %1 keys…").arg(QLocale().toString(keys.size())));
-        callSource(m_source, [id, keys, confirmation = dialog->confirmation()](Source* s) { s->remove(id, keys, confirmation); });
-    });
-    dialog->open();
+    m_operations->deleteKeys(keys);
 }
 
 void KeysPanel::editTtlOfSelected()
@@ -833,89 +608,7 @@ void KeysPanel::editTtlOfSelected()
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(0);
     if (keys.size() == 1 && rows.size() == 1 && !m_model->isNamespace(rows.first()))
         current = m_model->data(rows.first(), KeyTreeModel::TtlMsRole).toLongLong();
-    auto* dialog = new TtlDialog(quint64(keys.size()), selectionDescription(), current, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    if (m_entry.production)
-        dialog->requireTypedName(m_entry.name);
-    // A TTL of zero or less means "delete": offered as such, through the delete confirmation.
-    connect(dialog, &TtlDialog::deleteInsteadRequested, this, [this, keys] { deleteKeys(keys); });
-    connect(dialog, &QDialog::accepted, this, [this, dialog, keys] {
-        const qint64 ttl = dialog->ttlMs();
-        if (!m_source || ttl == 0)
-            return;
-        const quint64 id = nextKeysRequestId();
-        m_ops.insert(id, Op{OpKind::Ttl, keys, ttl});
-        setStatus(tr("%1…").arg(dialog->summary()));
-        callSource(m_source, [id, keys, ttl, confirmation = dialog->confirmation()](Source* s) {
-            s->setTtl(id, keys, ttl, confirmation);
-        });
-    });
-    dialog->open();
-}
-
-void KeysPanel::onKeysChanged(const KeyOpResult& result)
-{
-    const auto it = m_ops.find(result.requestId);
-    if (it == m_ops.end())
-        return;
-    const Op op = *it;
-    m_ops.erase(it);
-    const QLocale locale;
-    QString text;
-    if (op.kind == OpKind::Delete) {
-        // What the server no longer has, whether we removed it or it was already gone; a stop midway leaves the
-        // tree as it was for the keys not reached (a re-scan shows the truth).
-        if (!result.error.isError())
-            m_model->removeKeys(op.keys);
-        text = tr("Deleted %1 of %2 keys").arg(locale.toString(result.affected), locale.toString(result.requested));
-        if (result.affected < result.requested && !result.error.isError())
-            text += tr(" (the others no longer existed)");
-    } else {
-        if (!result.error.isError())
-            m_model->setTtl(op.keys, op.ttlMs);
-        text = op.ttlMs < 0 ? tr("Removed the expiry of %1 of %2 keys").arg(locale.toString(result.affected), locale.toString(result.requested))
-                            : tr("Set the TTL of %1 of %2 keys").arg(locale.toString(result.affected), locale.toString(result.requested));
-        if (result.affected < result.requested && !result.error.isError())
-            text += op.ttlMs < 0 ? tr(" (the others had no expiry or no longer existed)") : tr(" (the others no longer existed)");
-        if (op.keys.size() == 1 && op.keys.first() == m_viewer->key())
-            m_viewer->load(m_viewer->key(), m_viewer->type());   // shows the new TTL
-    }
-    if (result.error.isError())
-        text += tr("; stopped: %1").arg(result.error.message);
-    text += QLatin1Char('.');
-    setStatus(text);
-    m_progress->setText(progressText());
-    Q_EMIT operationDone(text);
-}
-
-void KeysPanel::onError(quint64 requestId, const SourceError& error)
-{
-    if (requestId == m_scanId && m_scanId) {
-        ScanSummary s;
-        s.requestId = requestId;
-        s.total = m_scanned;
-        s.error = error;
-        onScanFinished(s);
-        return;
-    }
-    if (const auto it = m_detailRequests.find(requestId); it != m_detailRequests.end()) {
-        for (const QByteArray& key : std::as_const(*it))
-            m_detailAsked.remove(key);
-        m_detailRequests.erase(it);
-        setStatus(tr("Could not read key details: %1").arg(error.message));
-        pumpDetails();
-        return;
-    }
-    const auto it = m_ops.find(requestId);
-    if (it == m_ops.end())
-        return;
-    const Op op = *it;
-    m_ops.erase(it);
-    const QString text = op.kind == OpKind::Delete
-                             ? tr("Nothing deleted: %1").arg(error.message)
-                             : tr("No TTL changed: %1").arg(error.message);
-    setStatus(text);
-    Q_EMIT operationDone(text);
+    m_operations->editTtl(keys, selectionDescription(), current);
 }
 
 } // namespace cachelens::ui

@@ -1,24 +1,23 @@
 #pragma once
-// KeysPanel: the namespace browser, value viewer and TTL editor for the selected connection.
-//
-// Data flow: F5 (or Scan) clears the tree and asks the source for a SCAN with the server-side glob; keysFound batches
-// (thousands of keys, ~10 per second) go straight into KeyTreeModel, which appends rows only under expanded nodes.
-// The type/TTL/memory of keys (keyDetails: TYPE and PTTL are keyspace lookups on Redis, which the server counts in
-// the hit rate) are asked for the rows on screen and a small margin, as they scroll into view, never for a whole
-// namespace behind the user's back. Choosing a type filter asks for the details of every loaded key in the
-// background, after saying what that costs when it is more than kAskAboveKeys keys (ReadCostDialog); measuring a
-// namespace (MemoryView) says its cost first too. Deletions and TTL edits go to the source
-// and update the tree from its answer, with a sentence saying what was done. Every request carries an id from
-// nextKeysRequestId(); replies with an id this panel does not wait for are ignored.
+// KeysPanel: the namespace browser, value viewer and TTL editor for the selected connection. The widget lays out the
+// tree, the filters and the detail tabs and keeps the selection; each concern behind it is its own part:
+//   - KeyScan: F5 (or Scan) empties the tree and SCANs with the server-side glob; batches go into KeyTreeModel
+//     (adapting the panel's KeyStore) in time-boxed slices;
+//   - RowPager and DetailFetcher: big nodes show their rows a page at a time as the view reaches them, and the
+//     type/TTL/memory of keys (keyspace lookups on Redis, counted in the server's hit rate) are asked for the rows on
+//     screen and a small margin only, never for a whole namespace behind the user's back; a type filter asks for the
+//     types of every loaded key in the background, after saying what that costs beyond kAskAboveKeys keys
+//     (ReadCostDialog);
+//   - KeyOperations: deletions and TTL edits go to the source's guarded calls and change the tree from its answer,
+//     with a sentence saying what was done;
+//   - MemoryView and KeyStatsView (the Memory tab) measure a namespace, saying its cost first.
+// Every request carries an id from nextKeysRequestId(); replies with an id a part does not wait for are ignored.
 #include "ui/ConnectionListModel.h"
 #include "ui/Panel.h"
+#include "ui/keys/KeyStore.h"
 
-#include <QElapsedTimer>
-#include <QHash>
 #include <QIcon>
 #include <QPointer>
-
-#include <optional>
 
 class QAction;
 class QComboBox;
@@ -33,19 +32,19 @@ class QTreeView;
 
 namespace cachelens::ui {
 
+class DetailFetcher;
+class KeyOperations;
+class KeyScan;
 class KeyTreeModel;
 class MemoryView;
+class RowPager;
 class ValueViewer;
 
 class KeysPanel : public Panel
 {
     Q_OBJECT
 public:
-    static constexpr int kScanPageSize = 1000;   // SCAN COUNT
-    static constexpr int kDetailChunk = 500;     // keys per keyDetails request
-    static constexpr int kDetailsInFlight = 2;
-    static constexpr int kIngestSliceMs = 8;     // keys go into the tree in slices this long, between other events
-    static constexpr int kIngestChunk = 1024;
+    static constexpr quint64 kAskAboveKeys = 1000;   // a type filter that must read more keys asks first
 
     explicit KeysPanel(QWidget* parent = nullptr);
     ~KeysPanel() override;
@@ -61,9 +60,7 @@ public:
     ValueViewer* viewer() const { return m_viewer; }
     MemoryView* memoryView() const { return m_memory; }
     QTabWidget* detailTabs() const { return m_tabs; }
-    bool isScanning() const { return m_scanId != 0; }
-    static constexpr int kDetailMargin = 20;     // rows above and below the screen whose details are asked too
-    static constexpr quint64 kAskAboveKeys = 1000;   // a type filter that must read more keys asks first
+    bool isScanning() const;
     bool isFetchingDetails() const;             // details of rows on screen (or for the type filter) are on the way
     QString progressText() const;
     QString statusText() const;                 // the last operation's sentence
@@ -99,41 +96,31 @@ Q_SIGNALS:
     void operationDone(const QString& summary);
     void detailsApplied();
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
-    enum class OpKind { Delete, Ttl };
-    struct Op {
-        OpKind kind;
-        QList<QByteArray> keys;
-        qint64 ttlMs = 0;
-    };
     void buildUi();
-    void onKeysFound(const KeyBatch& batch);
-    void onScanFinished(const ScanSummary& summary);
-    void ingest();
-    void showMoreRowsInView();
-    void finishScan(const ScanSummary& summary);
-    void onDetails(const KeyBatch& batch);
-    void onKeysChanged(const KeyOpResult& result);
-    void onError(quint64 requestId, const SourceError& error);
-    void fetchVisibleDetails();
-    void pumpDetails();
+    void wireParts();
+    void onScanStarted(const QByteArray& glob);
+    void onScanProgress(quint64 scanned, quint64 estimate);
+    void onScanLoaded(const ScanSummary& summary);
     void revealKey();
     void applyTypeFilter(KeyType type);
     void onSelectionChanged();
     void updateActions();
     void setStatus(const QString& text);
+    void showProgress();
     QString selectionDescription() const;
 
     QPointer<Source> m_source;
-    QList<QMetaObject::Connection> m_sourceConnections;
     ConnectionEntry m_entry;
+    KeyStore m_keys;                          // what the scans delivered; m_model adapts it to the tree view
     KeyTreeModel* m_model;
     QTreeView* m_view;
     ValueViewer* m_viewer;
     MemoryView* m_memory;
+    KeyScan* m_scan = nullptr;
+    RowPager* m_pager = nullptr;
+    DetailFetcher* m_details = nullptr;
+    KeyOperations* m_operations = nullptr;
     QTabWidget* m_tabs = nullptr;
     QLineEdit* m_glob;
     QLineEdit* m_filter;
@@ -152,27 +139,8 @@ private:
     QAction* m_ttl;
     QAction* m_invalidate;
     QAction* m_measure;
-    quint64 m_scanId = 0;
-    QElapsedTimer m_scanClock;
-    quint64 m_scanned = 0;
-    quint64 m_estimate = 0;
-    // Batches arrive faster than a debug build can index them: they queue here (cheap, implicitly shared) and go
-    // into the model in time-boxed slices, so the event loop keeps serving input and paints between slices.
-    QList<QVector<KeyEntry>> m_incoming;
-    qsizetype m_incomingOffset = 0;           // keys of m_incoming.first() already ingested
-    QTimer* m_ingest;
-    QTimer* m_pageCheck;
-    std::optional<ScanSummary> m_finished;    // the scan's end, reported once m_incoming is drained
-    std::optional<std::pair<quint64, bool>> m_doneAfterSort;   // scanDone, due once a sliced sort has finished
-    QTimer* m_detailCheck;
-    QList<QByteArray> m_visibleQueue;         // rows on screen without details, replaced at every check
-    QList<QByteArray> m_typeQueue;            // the type filter's background fetch
-    QHash<quint64, QList<QByteArray>> m_detailRequests;   // in flight, by request id
-    QSet<QByteArray> m_detailAsked;           // keys of the requests in flight
     QByteArray m_reveal;                      // a key shown while its namespace is still being sorted
     QPointer<QDialog> m_confirm;
-    quint32 m_typeCursor = 0;                 // background type fetch for the type filter
-    QHash<quint64, Op> m_ops;
 };
 
 } // namespace cachelens::ui

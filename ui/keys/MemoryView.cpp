@@ -343,9 +343,14 @@ void MemoryView::pump()
 
 void MemoryView::onDetails(const KeyBatch& batch)
 {
-    if (!m_ids.remove(batch.requestId))
+    if (!m_ids.contains(batch.requestId))
         return;
     m_model->applyDetails(batch.keys);
+    if (batch.error.isError()) {
+        onError(batch.requestId, batch.error);
+        return;
+    }
+    m_ids.remove(batch.requestId);
     m_measured += quint64(batch.keys.size());
     pump();
 }

@@ -5,22 +5,23 @@
 // ("a01" and "a1") are told apart by their bytes, so the order is total and a sort is deterministic.
 //
 // Works on raw bytes: no decoding, no allocation. The common prefix of the two names is skipped in one pass;
-// only the part from the digit run (if any) holding the first difference is compared token by token.
-#include <QByteArrayView>
-
+// only the part from the digit run (if any) holding the first difference is compared token by token. Plain C++:
+// any contiguous bytes with data() and size() (std::string_view, QByteArray) compare the same way.
+#include <cstddef>
 #include <cstring>
+#include <string_view>
 
 namespace cachelens::ui {
 
-inline int naturalCompare(QByteArrayView a, QByteArrayView b)
+inline int naturalCompare(std::string_view a, std::string_view b)
 {
     const auto* pa = reinterpret_cast<const unsigned char*>(a.data());
     const auto* pb = reinterpret_cast<const unsigned char*>(b.data());
-    const qsizetype na = a.size(), nb = b.size();
+    const std::ptrdiff_t na = std::ptrdiff_t(a.size()), nb = std::ptrdiff_t(b.size());
     const auto isDigit = [](unsigned char c) { return c >= '0' && c <= '9'; };
 
-    qsizetype s = 0;
-    const qsizetype common = na < nb ? na : nb;
+    std::ptrdiff_t s = 0;
+    const std::ptrdiff_t common = na < nb ? na : nb;
     while (s < common && pa[s] == pb[s])
         ++s;
     if (s == na && s == nb)
@@ -28,16 +29,16 @@ inline int naturalCompare(QByteArrayView a, QByteArrayView b)
     while (s > 0 && isDigit(pa[s - 1]))   // back to the start of the digit run holding the difference
         --s;
 
-    qsizetype i = s, j = s;
+    std::ptrdiff_t i = s, j = s;
     while (i < na && j < nb) {
         const bool da = isDigit(pa[i]), db = isDigit(pb[j]);
         if (da && db) {
-            qsizetype za = i, zb = j;
+            std::ptrdiff_t za = i, zb = j;
             while (za < na && pa[za] == '0')
                 ++za;
             while (zb < nb && pb[zb] == '0')
                 ++zb;
-            qsizetype ea = za, eb = zb;
+            std::ptrdiff_t ea = za, eb = zb;
             while (ea < na && isDigit(pa[ea]))
                 ++ea;
             while (eb < nb && isDigit(pb[eb]))
@@ -61,6 +62,13 @@ inline int naturalCompare(QByteArrayView a, QByteArrayView b)
     // Equal as numbers ("a01", "a1"): the bytes decide.
     const int c = a.compare(b);
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+template <class Bytes>
+    requires requires(const Bytes& b) { b.data(); b.size(); }
+int naturalCompare(const Bytes& a, const Bytes& b)
+{
+    return naturalCompare(std::string_view(a.data(), std::size_t(a.size())), std::string_view(b.data(), std::size_t(b.size())));
 }
 
 } // namespace cachelens::ui

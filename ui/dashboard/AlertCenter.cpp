@@ -1,14 +1,13 @@
-#include "ui/dashboard/DashboardPanel.h"
+#include "ui/dashboard/AlertCenter.h"
 
 #include "ui/Icons.h"
 #include "ui/dashboard/AlertsDialog.h"
-#include "ui/dashboard/DashboardPanel_p.h"
+#include "ui/dashboard/SourceSeries.h"
 
+#include <QSet>
 #include <QSettings>
 #include <QSystemTrayIcon>
 #include <QUrl>
-
-// Alert rules: the defaults and each connection's own, kept in QSettings; raising an alert.
 
 namespace cachelens::ui {
 
@@ -47,92 +46,80 @@ void writeRules(QSettings& settings, const AlertRules& rules)
 
 } // namespace
 
-void DashboardPanel::loadAlertRules()
+AlertCenter::AlertCenter(QObject* parent) : QObject(parent)
 {
     QSettings settings;
     settings.beginGroup(kDefaultsGroup);
-    m_alertRules = readRules(settings);
+    m_defaults = readRules(settings);
     settings.endGroup();
     settings.beginGroup(kConnectionsGroup);
-    m_ownAlertRules.clear();
     for (const QString& key : settings.childGroups()) {
         settings.beginGroup(key);
-        m_ownAlertRules[QUrl::fromPercentEncoding(key.toLatin1())] = readRules(settings);
+        m_own[QUrl::fromPercentEncoding(key.toLatin1())] = readRules(settings);
         settings.endGroup();
     }
 }
 
-AlertRules DashboardPanel::alertRules(const QString& sourceId) const
+AlertRules AlertCenter::rules(const QString& sourceId) const
 {
-    const auto own = m_ownAlertRules.find(sourceId);
-    return own != m_ownAlertRules.end() ? own->second : m_alertRules;
+    const auto own = m_own.find(sourceId);
+    return own != m_own.end() ? own->second : m_defaults;
 }
 
-void DashboardPanel::setAlertRules(const AlertRules& rules)
+void AlertCenter::setRules(const AlertRules& defaults)
 {
-    m_alertRules = rules;
-    for (const auto& e : m_entries) {
-        if (!hasOwnAlertRules(e->series->id())) {
-            e->alerts.setRules(rules);
-            e->alerts.reset();
+    m_defaults = defaults;
+    for (auto& [id, evaluator] : m_watched) {
+        if (!hasOwnRules(id)) {
+            evaluator.setRules(defaults);
+            evaluator.reset();
         }
     }
     QSettings settings;
     settings.beginGroup(kDefaultsGroup);
-    writeRules(settings, rules);
+    writeRules(settings, defaults);
 }
 
-void DashboardPanel::setAlertRules(const QString& sourceId, const std::optional<AlertRules>& rules)
+void AlertCenter::setRules(const QString& sourceId, const std::optional<AlertRules>& own)
 {
     QSettings settings;
     settings.beginGroup(kConnectionsGroup);
-    if (rules) {
-        m_ownAlertRules[sourceId] = *rules;
+    if (own) {
+        m_own[sourceId] = *own;
         settings.beginGroup(settingsKey(sourceId));
-        writeRules(settings, *rules);
+        writeRules(settings, *own);
     } else {
-        m_ownAlertRules.erase(sourceId);
+        m_own.erase(sourceId);
         settings.remove(settingsKey(sourceId));
     }
-    for (const auto& e : m_entries) {
-        if (e->series->id() == sourceId) {
-            e->alerts.setRules(alertRules(sourceId));
-            e->alerts.reset();
-        }
+    if (const auto it = m_watched.find(sourceId); it != m_watched.end()) {
+        it->second.setRules(rules(sourceId));
+        it->second.reset();
     }
 }
 
-void DashboardPanel::editAlertRules()
+void AlertCenter::watch(const QString& sourceId)
 {
-    // The connections on the charts, and those with rules of their own that are not shown now.
-    QList<AlertsDialog::Connection> connections;
-    QSet<QString> listed;
-    for (const auto& e : m_entries) {
-        if (e->isRecording() || listed.contains(e->series->id()))
-            continue;
-        listed.insert(e->series->id());
-        const auto own = m_ownAlertRules.find(e->series->id());
-        connections.append({e->series->id(), e->series->name(),
-                            own != m_ownAlertRules.end() ? std::optional<AlertRules>(own->second) : std::nullopt});
-    }
-    for (const auto& [id, rules] : m_ownAlertRules) {
-        if (!listed.contains(id))
-            connections.append({id, id, rules});
-    }
-    auto* dialog = new AlertsDialog(m_alertRules, connections, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        setAlertRules(dialog->defaults());
-        for (const AlertsDialog::Connection& c : dialog->connections())
-            setAlertRules(c.id, c.own);
-    });
-    dialog->open();
+    m_watched[sourceId].setRules(rules(sourceId));
 }
 
-void DashboardPanel::raiseAlert(const Alert& alert, const QString& sourceName)
+void AlertCenter::forget(const QString& sourceId)
 {
-    const QString message = describe(alert, sourceName);
-    showBanner(message);
+    m_watched.erase(sourceId);
+}
+
+void AlertCenter::evaluate(const SourceSeries& series)
+{
+    const auto it = m_watched.find(series.id());
+    if (it == m_watched.end() || !it->second.rules().any())
+        return;
+    for (const Alert& alert : it->second.evaluate(series.points()))
+        raise(alert, series);
+}
+
+void AlertCenter::raise(const Alert& alert, const SourceSeries& series)
+{
+    const QString message = describe(alert, series.name());
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         if (!m_tray) {
             m_tray = new QSystemTrayIcon(themedIcon(nullptr, "cachelens"), this);
@@ -141,12 +128,33 @@ void DashboardPanel::raiseAlert(const Alert& alert, const QString& sourceName)
         m_tray->showMessage(tr("CacheLens alert"), message, QSystemTrayIcon::Warning);
     }
     const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(alert.time * 1000), Qt::UTC);
-    for (const auto& e : m_entries) {
-        if (e->series->name() == sourceName) {
-            addMarker({0, e->series->id(), at, HistoryMarker::Kind::Alert, message});
-            break;
-        }
-    }
-    Q_EMIT alertRaised(message);
+    Q_EMIT raised(message, HistoryMarker{0, series.id(), at, HistoryMarker::Kind::Alert, message});
 }
+
+void AlertCenter::edit(const QList<QPair<QString, QString>>& shown, QWidget* parent)
+{
+    // The connections on the charts, and those with rules of their own that are not shown now.
+    QList<AlertsDialog::Connection> connections;
+    QSet<QString> listed;
+    for (const auto& [id, name] : shown) {
+        if (listed.contains(id))
+            continue;
+        listed.insert(id);
+        const auto own = m_own.find(id);
+        connections.append({id, name, own != m_own.end() ? std::optional<AlertRules>(own->second) : std::nullopt});
+    }
+    for (const auto& [id, rules] : m_own) {
+        if (!listed.contains(id))
+            connections.append({id, id, rules});
+    }
+    auto* dialog = new AlertsDialog(m_defaults, connections, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        setRules(dialog->defaults());
+        for (const AlertsDialog::Connection& c : dialog->connections())
+            setRules(c.id, c.own);
+    });
+    dialog->open();
+}
+
 } // namespace cachelens::ui

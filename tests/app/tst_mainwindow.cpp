@@ -2,10 +2,11 @@
 #include "RedisServer.h"
 #include "WarningGuard.h"
 
+#include "app/cachelens/ConnectionManager.h"
+#include "app/cachelens/Gui.h"
 #include "connectors/ConnectionUrl.h"
 #include "engine/cache.h"
 #include "ui/ConnectionListModel.h"
-#include "ui/ConnectionManager.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"
 #include "ui/Panel.h"
@@ -25,6 +26,7 @@
 #include <QTest>
 
 using namespace cachelens;
+using namespace cachelens::app;
 using namespace cachelens::ui;
 
 class MainWindowTest : public QObject
@@ -43,7 +45,8 @@ private Q_SLOTS:
     {
         test::WarningGuard guard;
         QTemporaryDir dir;
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const QStringList ids = MainWindow::panelIds();
@@ -65,7 +68,8 @@ private Q_SLOTS:
     void keysNamespaceOpensInTheInvalidatePanel()
     {
         test::WarningGuard guard;
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         auto* keys = qobject_cast<KeysPanel*>(window.panel(QStringLiteral("keys")));
         auto* invalidate = qobject_cast<InvalidatePanel*>(window.panel(QStringLiteral("invalidate")));
@@ -79,7 +83,8 @@ private Q_SLOTS:
 
     void localEngineIsSelectedAndShownInTheStatusBar()
     {
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         QCOMPARE(window.connections()->rowCount(), 1);
         QVERIFY(window.statusText().startsWith(QStringLiteral("Local engine: ready")));
@@ -90,23 +95,25 @@ private Q_SLOTS:
 
     void demoWorkloadDrivesTheLocalEngine()
     {
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         QVERIFY(!window.demoAction()->isChecked());
         window.setDemoRunning(true);
         QVERIFY(window.demoAction()->isChecked());
-        const auto cache = window.connectionManager()->localCache();
+        const auto cache = windowGui.connections().localCache();
         QVERIFY(cache->stats().entries > 100);   // populated at once: the key tree is not empty
         const auto before = cache->stats().gets();
         QTRY_VERIFY_WITH_TIMEOUT(cache->stats().gets() > before + 500, 10000);
         window.demoAction()->setChecked(false);
-        QVERIFY(!window.connectionManager()->demoRunning());
+        QVERIFY(!windowGui.connections().demoRunning());
     }
 
     void connectingAddsASidebarRowAndShowsTheLiveState()
     {
         test::RedisServer server;
         QVERIFY2(server.start(), qPrintable(server.errorString()));
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         const auto url = ConnectionUrl::parse(server.url() + QStringLiteral("/1"));
         QVERIFY(url.ok());
@@ -134,7 +141,8 @@ private Q_SLOTS:
 
     void aServerThatIsNotThereIsReportedNotHidden()
     {
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         const auto url = ConnectionUrl::parse(
             QStringLiteral("redis://:hunter2@127.0.0.1:%1").arg(test::RedisServer::freePort()));
@@ -147,7 +155,8 @@ private Q_SLOTS:
 
     void menusUseStandardShortcuts()
     {
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         QVERIFY(window.refreshAction()->shortcuts().contains(QKeySequence(Qt::Key_F5)));
         auto* quit = window.findChild<QAction*>(QStringLiteral("quitAction"));
         QVERIFY(quit);
@@ -162,7 +171,8 @@ private Q_SLOTS:
 
     void fullScreenActionTogglesTheWindowState()
     {
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         window.fullScreenAction()->trigger();
         QVERIFY(window.windowState() & Qt::WindowFullScreen);
@@ -173,7 +183,8 @@ private Q_SLOTS:
     void layoutIsRestoredFromSettings()
     {
         {
-            MainWindow first;
+            Gui firstGui;
+            MainWindow& first = firstGui.window();
             first.show();
             first.resize(1000, 640);
             auto* dock = first.findChild<QDockWidget*>(QStringLiteral("connectionsDock"));
@@ -182,7 +193,8 @@ private Q_SLOTS:
             QVERIFY(first.showPanel(QStringLiteral("invalidate")));
             first.close();   // saves like a user's close does
         }
-        MainWindow second;
+        Gui secondGui;
+        MainWindow& second = secondGui.window();
         second.restoreLayout();
         second.show();
         auto* dock = second.findChild<QDockWidget*>(QStringLiteral("connectionsDock"));
@@ -205,7 +217,8 @@ private Q_SLOTS:
         QFETCH(bool, dark);
         applyTheme(*qApp, themeChoiceFromKey(choice));
         QCOMPARE(isDark(QApplication::palette()), dark);
-        MainWindow window;
+        Gui windowGui;
+        MainWindow& window = windowGui.window();
         window.show();
         const QImage image = window.grab().toImage();
         // The status bar's background is window colour: dark theme → dark pixels where the user looks.

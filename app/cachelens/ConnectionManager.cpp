@@ -1,59 +1,53 @@
-#include "ui/ConnectionManager.h"
+#include "app/cachelens/ConnectionManager.h"
 
-#include "connectors/provider/ProviderDemoSource.h"
-
-#include "connectors/DemoWorkload.h"
+#include "app/cachelens/LocalEngine.h"
+#include "app/cachelens/ProviderDemos.h"
+#include "app/cachelens/SessionSecrets.h"
 #include "connectors/Source.h"
 #include "connectors/SourceHost.h"
 #include "ui/ConnectionListModel.h"
 
-#include "engine/cache.h"
+namespace cachelens::app {
 
-namespace cachelens::ui {
-
-ConnectionManager::ConnectionManager(ConnectionListModel* model, QObject* parent)
-    : QObject(parent), m_model(model), m_secrets(new SecretStore(QStringLiteral("CacheLens"), this))
+ConnectionManager::ConnectionManager(ui::ConnectionListModel* model, QObject* parent)
+    : ui::ConnectionService(parent), m_model(model), m_secrets(new SessionSecrets(this)),
+      m_local(std::make_unique<LocalEngine>()), m_providerDemos(new ProviderDemos(this))
 {
-    // The local engine: bounded so that the demo shows evictions as well as hits, misses and expirations.
-    engine::CacheOptions options;
-    options.maxEntries = 8000;
-    options.maxBytes = 32u << 20;
-    m_localCache = std::make_shared<engine::Cache>(options);
-    // Demo data from the start (characters, chat rooms, Discord lookups), so a first launch shows a populated Keys tree.
-    DemoWorkload::populate(*m_localCache);
-    m_localHost = SourceHost::forLocal(m_localCache);
     const QString localId = m_model->entry(0).id;
-    connect(m_localHost->source(), &Source::stateChanged, this,
+    connect(m_local->source(), &Source::stateChanged, this,
             [this, localId](ConnectionState state, const QString& detail) { m_model->setState(localId, state, detail); });
-    m_localHost->open();
+    m_local->open();
+    connect(m_providerDemos, &ProviderDemos::notice, this, &ConnectionManager::notice);
+    connect(m_providerDemos, &ProviderDemos::changed, this, &ConnectionManager::providerDemoChanged);
 }
 
 ConnectionManager::~ConnectionManager()
 {
-    m_demo.reset();   // its threads use the cache: stop them first
-    m_providerDemos.clear();   // each removes its keys on its own thread before it goes
+    m_local->setDemoRunning(false);   // its threads use the cache: stop them first
+    delete m_providerDemos;           // each removes its keys on its own thread before it goes
+    m_providerDemos = nullptr;
     m_hosts.clear();
-    m_localHost.reset();
+    m_local.reset();
+}
+
+const std::shared_ptr<engine::Cache>& ConnectionManager::localCache() const
+{
+    return m_local->cache();
 }
 
 void ConnectionManager::setDemoRunning(bool on)
 {
-    if (on == demoRunning())
-        return;
-    if (!on) {
-        m_demo.reset();
-        return;
-    }
-    DemoWorkload::populate(*m_localCache);
-    m_demo = std::make_unique<DemoWorkload>(m_localCache);
-    m_demo->start();
+    m_local->setDemoRunning(on);
 }
 
-bool ConnectionManager::demoRunning() const { return m_demo && m_demo->running(); }
-
-ConnectionEntry ConnectionManager::entryFor(const ConnectionProfile& profile) const
+bool ConnectionManager::demoRunning() const
 {
-    ConnectionEntry e;
+    return m_local->demoRunning();
+}
+
+ui::ConnectionEntry ConnectionManager::entryFor(const ConnectionProfile& profile) const
+{
+    ui::ConnectionEntry e;
     e.id = profile.id;
     e.name = profile.name;
     e.url = profile.url;
@@ -75,7 +69,7 @@ int ConnectionManager::openAdHoc(const ConnectionUrl& url)
     const int row = m_model->addRedis(url);
     // A password typed in the URL is this session's only: it is not saved anywhere.
     if (!url.password.isEmpty())
-        m_sessionSecrets.insert(m_model->entry(row).id, url.password);
+        m_secrets->remember(m_model->entry(row).id, url.password);
     return row;
 }
 
@@ -91,16 +85,7 @@ void ConnectionManager::storeSecret(const QString& key, const QString& name, con
 {
     if (!secret)
         return;
-    if (secret->isEmpty()) {
-        m_sessionSecrets.remove(key);
-        m_secrets->remove(key, this, [](const SecretStore::Result&) {});
-        return;
-    }
-    m_sessionSecrets.insert(key, *secret);
-    m_secrets->write(key, *secret, this, [this, name](const SecretStore::Result& r) {
-        if (!r.ok())
-            Q_EMIT notice(tr("%1: %2").arg(name, r.message));
-    });
+    m_secrets->store(key, *secret, [this, name](const QString& problem) { Q_EMIT notice(tr("%1: %2").arg(name, problem)); });
 }
 
 bool ConnectionManager::saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error,
@@ -130,13 +115,11 @@ bool ConnectionManager::removeProfile(const QString& id)
     if (row <= 0)
         return false;
     stopSource(id);
-    if (m_model->entry(row).saved) {
+    const bool saved = m_model->entry(row).saved;
+    if (saved)
         m_profiles.remove(id);
-        m_secrets->remove(id, this, [](const SecretStore::Result&) {});
-        m_secrets->remove(ConnectionProfile::sentinelSecretKey(id), this, [](const SecretStore::Result&) {});
-    }
-    m_sessionSecrets.remove(id);
-    m_sessionSecrets.remove(ConnectionProfile::sentinelSecretKey(id));
+    m_secrets->forget(id, saved);
+    m_secrets->forget(ConnectionProfile::sentinelSecretKey(id), saved);
     return m_model->removeRow(row);
 }
 
@@ -148,17 +131,17 @@ std::optional<ConnectionProfile> ConnectionManager::duplicateProfile(const QStri
     m_model->upsert(entryFor(*copy));
     // The copy needs its own secrets: copy them from this session or the keychain.
     const ConnectionProfile target = *copy;
-    lookupSecret(id, true, [this, id, target](std::optional<QString> password, const QString&) {
+    m_secrets->lookup(id, true, [this, id, target](std::optional<QString> password, const QString&) {
         if (target.url.scheme != ConnectionUrl::Scheme::Sentinel) {
             if (password)
                 saveProfile(target, password);
             return;
         }
-        lookupSecret(ConnectionProfile::sentinelSecretKey(id), true,
-                     [this, target, password](std::optional<QString> sentinelPassword, const QString&) {
-                         if (password || sentinelPassword)
-                             saveProfile(target, password, nullptr, sentinelPassword);
-                     });
+        m_secrets->lookup(ConnectionProfile::sentinelSecretKey(id), true,
+                          [this, target, password](std::optional<QString> sentinelPassword, const QString&) {
+                              if (password || sentinelPassword)
+                                  saveProfile(target, password, nullptr, sentinelPassword);
+                          });
     });
     return copy;
 }
@@ -175,7 +158,7 @@ QByteArray ConnectionManager::exportProfiles() const { return m_profiles.exportJ
 Source* ConnectionManager::source(const QString& id) const
 {
     if (id == m_model->entry(0).id)
-        return m_localHost->source();
+        return m_local->source();
     const auto it = m_hosts.find(id);
     return it == m_hosts.end() ? nullptr : it->second->source();
 }
@@ -183,8 +166,8 @@ Source* ConnectionManager::source(const QString& id) const
 void ConnectionManager::activate(int row)
 {
     if (row <= 0 || row >= m_model->rowCount())
-        return;   // the local engine's source is owned elsewhere
-    const ConnectionEntry& e = m_model->entry(row);
+        return;   // the local engine is always open
+    const ui::ConnectionEntry& e = m_model->entry(row);
     if (m_hosts.count(e.id))
         return;
     const QString id = e.id;
@@ -197,14 +180,14 @@ void ConnectionManager::activate(int row)
 
 void ConnectionManager::withSecret(int row, std::function<void(const ConnectionUrl&)> done)
 {
-    const ConnectionEntry& e = m_model->entry(row);
+    const ui::ConnectionEntry& e = m_model->entry(row);
     const QString id = e.id;
     const QString name = e.name;
     const ConnectionUrl url = e.url;   // an ad-hoc URL keeps the secrets it was typed with
     const bool saved = e.saved;
-    if (saved && !m_sessionSecrets.contains(id) && !m_hosts.count(id))
+    if (saved && !m_secrets->has(id) && !m_hosts.count(id))
         m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
-    lookupSecret(id, saved, [this, id, name, url, saved, done = std::move(done)](std::optional<QString> password, QString problem) {
+    m_secrets->lookup(id, saved, [this, id, name, url, saved, done = std::move(done)](std::optional<QString> password, QString problem) {
         ConnectionUrl withSecret = url;
         if (password)
             withSecret.password = *password;
@@ -217,31 +200,12 @@ void ConnectionManager::withSecret(int row, std::function<void(const ConnectionU
             finish(withSecret, problem);
             return;
         }
-        lookupSecret(ConnectionProfile::sentinelSecretKey(id), saved,
-                     [withSecret, problem, finish](std::optional<QString> sentinelPassword, const QString& more) mutable {
-                         if (sentinelPassword)
-                             withSecret.sentinelPassword = *sentinelPassword;
-                         finish(withSecret, problem.isEmpty() ? more : problem);   // one notice, not two alike
-                     });
-    });
-}
-
-void ConnectionManager::lookupSecret(const QString& key, bool saved,
-                                     std::function<void(std::optional<QString>, QString problem)> done)
-{
-    if (const auto it = m_sessionSecrets.constFind(key); it != m_sessionSecrets.constEnd()) {
-        done(*it, {});
-        return;
-    }
-    if (!saved) {
-        done(std::nullopt, {});
-        return;
-    }
-    m_secrets->read(key, this, [done = std::move(done)](const SecretStore::Result& r) {
-        if (r.ok())
-            done(r.secret, {});
-        else
-            done(std::nullopt, r.status == SecretStore::Status::NotFound ? QString() : r.message);
+        m_secrets->lookup(ConnectionProfile::sentinelSecretKey(id), saved,
+                          [withSecret, problem, finish](std::optional<QString> sentinelPassword, const QString& more) mutable {
+                              if (sentinelPassword)
+                                  withSecret.sentinelPassword = *sentinelPassword;
+                              finish(withSecret, problem.isEmpty() ? more : problem);   // one notice, not two alike
+                          });
     });
 }
 
@@ -249,12 +213,12 @@ void ConnectionManager::startProviderDemo(int row, const Confirmation& confirmat
 {
     if (row <= 0 || row >= m_model->rowCount())
         return;
-    const ConnectionEntry& e = m_model->entry(row);
+    const ui::ConnectionEntry& e = m_model->entry(row);
     if (e.readOnly) {
         Q_EMIT notice(tr("%1 is read-only: the L1+L2 demo writes keys, so it was not started.").arg(e.name));
         return;
     }
-    if (m_providerDemos.count(e.id))
+    if (m_providerDemos->running(e.id))
         return;
     const QString id = e.id;
     const QString name = e.name;
@@ -263,44 +227,19 @@ void ConnectionManager::startProviderDemo(int row, const Confirmation& confirmat
     guard.readOnly = e.readOnly;
     guard.production = e.production;
     withSecret(row, [this, id, name, guard, confirmation](const ConnectionUrl& url) {
-        if (m_providerDemos.count(id) || m_model->rowOf(id) < 0)
-            return;
-        auto* demo = new provider::ProviderDemoSource(id, name, url, {}, guard, confirmation);
-        connect(demo, &provider::ProviderDemoSource::stateChanged, this,
-                [this, id, name, demo](ConnectionState state, const QString& detail) {
-                    if (state != ConnectionState::Failed)
-                        return;
-                    Q_EMIT notice(tr("The L1+L2 demo on %1 did not start: %2").arg(name, detail));
-                    // It wrote nothing (or removed what it wrote): gone, so that it can be started again.
-                    const auto it = m_providerDemos.find(id);
-                    if (it == m_providerDemos.end() || it->second->source() != demo)
-                        return;
-                    Q_EMIT providerDemoChanged(id, demo, false);
-                    m_providerDemos.erase(it);
-                });
-        connect(demo, &provider::ProviderDemoSource::demoStopped, this, [this, id, demo](const QString& sentence) {
-            Q_EMIT notice(sentence);
-            const auto it = m_providerDemos.find(id);
-            if (it == m_providerDemos.end() || it->second->source() != demo)
-                return;
-            Q_EMIT providerDemoChanged(id, demo, false);
-            m_providerDemos.erase(it);
-        });
-        auto host = std::make_unique<SourceHost>(demo);
-        m_providerDemos.emplace(id, std::move(host));
-        m_providerDemos.at(id)->open();
-        Q_EMIT providerDemoChanged(id, demo, true);
+        if (m_model->rowOf(id) >= 0)
+            m_providerDemos->start(id, name, url, guard, confirmation);
     });
 }
 
 void ConnectionManager::stopProviderDemo(const QString& connectionId)
 {
-    const auto it = m_providerDemos.find(connectionId);
-    if (it == m_providerDemos.end())
-        return;
-    // On the demo's thread: stop the traffic, remove its keys, then demoStopped (above) lets the host go.
-    QMetaObject::invokeMethod(qobject_cast<provider::ProviderDemoSource*>(it->second->source()),
-                              &provider::ProviderDemoSource::stopDemo, Qt::QueuedConnection);
+    m_providerDemos->stop(connectionId);
+}
+
+bool ConnectionManager::providerDemoRunning(const QString& connectionId) const
+{
+    return m_providerDemos->running(connectionId);
 }
 
 void ConnectionManager::startSource(const QString& id, const QString& name, ConnectionUrl url)
@@ -332,4 +271,4 @@ void ConnectionManager::stopSource(const QString& id)
     m_model->setState(id, ConnectionState::Disconnected, QString());
 }
 
-} // namespace cachelens::ui
+} // namespace cachelens::app

@@ -7,10 +7,10 @@
 #include "AuditRows.h"
 #include "RedisServer.h"
 
+#include "app/cachelens/ConnectionManager.h"
 #include "connectors/Source.h"
 #include "connectors/provider/ProviderDemoSource.h"
 #include "ui/ConnectionListModel.h"
-#include "ui/ConnectionManager.h"
 #include "ui/dashboard/DashboardPanel.h"
 #include "ui/dashboard/DemoTiles.h"
 #include "ui/dashboard/StatTile.h"
@@ -22,6 +22,7 @@
 #include <cmath>
 
 using namespace cachelens;
+using namespace cachelens::app;
 using namespace cachelens::ui;
 
 class ProviderDemoTest : public QObject

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 
-#include "engine/cache.h"
-#include "engine/glob.h"
+#include <cachelens/cache.h>
+#include <cachelens/glob.h>
 
 #include <random>
 

@@ -7,7 +7,7 @@
 #include "connectors/SourceHost.h"
 #include "ui/ConnectionListModel.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 namespace cachelens::ui {
 

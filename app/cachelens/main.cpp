@@ -1,5 +1,5 @@
 // cachelens: the GUI. Parses the command line, wires the main window and starts the event loop.
-#include "cachelens/engine/version.h"
+#include <cachelens/version.h>
 #include "connectors/provider/RedisProvider.h"
 #include "ui/GuiOptions.h"
 #include "ui/Icons.h"

@@ -1,8 +1,8 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/SimCommandSupport.h"
 
-#include "engine/sim/replay.h"
-#include "engine/sim/trace_file.h"
+#include <cachelens/sim/replay.h>
+#include <cachelens/sim/trace_file.h>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/result.h"
+#include <cachelens/result.h>
 
 namespace cachelens::provider {
 

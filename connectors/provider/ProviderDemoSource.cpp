@@ -3,7 +3,7 @@
 #include "connectors/ConnectionUrl.h"
 #include "connectors/DemoWorkload.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QDateTime>
 #include <QLocale>

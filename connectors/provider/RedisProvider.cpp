@@ -3,7 +3,7 @@
 #include "connectors/provider/InvalidationBus.h"
 #include "connectors/provider/Scripts.h"
 #include "connectors/provider/TagKeys.h"
-#include "engine/compression.h"
+#include "compression.h"
 
 #include <algorithm>
 #include <charconv>

@@ -29,9 +29,9 @@
 
 #include "connectors/provider/BlockingRedis.h"
 #include "connectors/provider/RedisRouter.h"
-#include "engine/cache.h"
-#include "engine/provider.h"
-#include "engine/store.h"
+#include <cachelens/cache.h>
+#include "provider.h"
+#include "store.h"
 
 namespace cachelens::provider {
 

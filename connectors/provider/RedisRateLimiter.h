@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "connectors/provider/RedisRouter.h"
-#include "engine/rate_limiter.h"
+#include <cachelens/rate_limiter.h>
 
 namespace cachelens::provider {
 

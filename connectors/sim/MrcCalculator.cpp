@@ -1,7 +1,7 @@
 #include "connectors/sim/MrcCalculator.h"
 
-#include "engine/sim/backing.h"
-#include "engine/sim/simulator.h"
+#include <cachelens/sim/backing.h>
+#include <cachelens/sim/simulator.h>
 
 #include <algorithm>
 

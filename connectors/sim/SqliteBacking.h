@@ -4,7 +4,7 @@
 // any older simulation database at that path) with synchronous=OFF, since losing it on a crash loses nothing.
 //
 // Thread-safety: one connection guarded by a mutex, so several simulator threads may read and write.
-#include "engine/sim/backing.h"
+#include <cachelens/sim/backing.h>
 
 #include <QString>
 

@@ -9,7 +9,7 @@
 #include "RedisCluster.h"
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 

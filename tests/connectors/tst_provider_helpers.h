@@ -2,7 +2,7 @@
 // Helpers shared by the redis provider's tests (tst_provider_redis, tst_provider_topology).
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QByteArray>
 #include <QStringList>

@@ -10,7 +10,7 @@
 #include "connectors/provider/InvalidationBus.h"
 #include "connectors/provider/RedisProvider.h"
 #include "connectors/provider/RedisRateLimiter.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 

@@ -15,7 +15,7 @@
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/ClusterClient.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "RedisCluster.h"
 #include "SourceOnWorker.h"

@@ -11,7 +11,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/SnapshotFile.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "AuditRows.h"
 #include "RedisServer.h"

@@ -10,7 +10,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/provider/RedisProvider.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "AuditRows.h"
 #include "RedisServer.h"

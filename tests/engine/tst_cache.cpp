@@ -1,5 +1,5 @@
 // Cache facade and store semantics: binary-safe keys, TTLs on a manual clock, bounds, tags, patterns, scan, stats.
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 

@@ -1,9 +1,9 @@
 // The helpers around the cache: environment configuration, the key builder, rate limiters, update on write.
-#include "engine/cache.h"
-#include "engine/config.h"
-#include "engine/key_builder.h"
-#include "engine/rate_limiter.h"
-#include "engine/store.h"
+#include <cachelens/cache.h>
+#include <cachelens/config.h>
+#include <cachelens/key_builder.h>
+#include <cachelens/rate_limiter.h>
+#include "store.h"
 
 #include <QtTest/QtTest>
 

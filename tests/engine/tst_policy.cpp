@@ -1,9 +1,9 @@
 // Eviction policies: who leaves first, in small single-shard caches where the order is deterministic.
-#include "engine/cache.h"
-#include "engine/hash.h"
-#include "engine/policy/frequency_sketch.h"
-#include "engine/policy/wtinylfu.h"
-#include "engine/sim/distributions.h"
+#include <cachelens/cache.h>
+#include "hash.h"
+#include "policy/frequency_sketch.h"
+#include "policy/wtinylfu.h"
+#include <cachelens/sim/distributions.h>
 
 #include <random>
 #include <unordered_map>

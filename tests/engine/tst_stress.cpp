@@ -1,7 +1,7 @@
 // Concurrency stress: several threads mix every operation on one cache while time moves; afterwards (and during,
 // where it is meaningful) the invariants must hold. Sized by operation count, not time, so it stays short under
 // ThreadSanitizer.
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 

@@ -3,7 +3,7 @@
 #include "WarningGuard.h"
 
 #include "connectors/ConnectionUrl.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 #include "ui/ConnectionListModel.h"
 #include "ui/ConnectionManager.h"
 #include "ui/Icons.h"

@@ -1,6 +1,6 @@
 #include "ui/keys/KeyTreeModel_p.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QDateTime>
 #include <QLocale>

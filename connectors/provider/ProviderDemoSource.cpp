@@ -73,7 +73,7 @@ void ProviderDemoSource::open()
         return fail(tr("the demo cannot write to %1: %2").arg(m_connectionName, QString::fromStdString(probe.error().message)));
     (void)caches[0]->del("probe");
     for (auto& c : caches) {
-        auto* r = dynamic_cast<RedisProvider*>(&c->provider());
+        auto* r = dynamic_cast<RedisProvider*>(&engine::CacheInternals::provider(*c));
         if (!r || !r->waitForBus(std::chrono::seconds(5)))
             return fail(tr("the invalidation bus did not subscribe on %1").arg(m_connectionName));
     }
@@ -108,7 +108,7 @@ void ProviderDemoSource::sample()
         s.misses += std::int64_t(st.at(engine::Counter::Misses));
         s.sets += std::int64_t(st.at(engine::Counter::Sets));
         s.deletes += std::int64_t(st.at(engine::Counter::Deletes));
-        const auto p = dynamic_cast<RedisProvider&>(c->provider()).providerStats();
+        const auto p = dynamic_cast<RedisProvider&>(engine::CacheInternals::provider(*c)).providerStats();
         s.l1Hits += std::int64_t(p.l1Hits);
         s.l1Misses += std::int64_t(p.l1Misses);
         s.l2Hits += std::int64_t(p.l2Hits);

@@ -27,9 +27,11 @@
 #include <string>
 #include <thread>
 
+#include <cachelens/cache.h>
+
+#include "cache_internals.h" // CacheInternals::provider(cache): a cache's RedisProvider, for its L1, bus and counters
 #include "connectors/provider/BlockingRedis.h"
 #include "connectors/provider/RedisRouter.h"
-#include <cachelens/cache.h>
 #include "provider.h"
 #include "store.h"
 

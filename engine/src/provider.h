@@ -1,6 +1,7 @@
 #pragma once
 // Provider: where a Cache keeps its entries. `memory` (Store, this library) is built in; `redis` is registered by
-// connectors/ (issues #5/#6) through registerProvider(), so the engine never depends on a Redis client.
+// the redis provider (connectors/provider, CacheLens::redis) through registerProvider(), so the engine never depends
+// on a Redis client. Private to the engine: programs pick a provider by name (CacheOptions::provider).
 //
 // Contract for implementations: every function is thread-safe; deadlines are absolute times on the cache's Clock
 // (a remote provider converts them to relative TTLs); counters go to the StatsCounters the context gives (hits,
@@ -10,19 +11,27 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
+#include <cachelens/cache.h>
 #include <cachelens/clock.h>
 #include <cachelens/entry.h>
 #include <cachelens/result.h>
-#include <cachelens/stats.h>
+
+#include "stats_counters.h"
 
 namespace cachelens::engine {
 
-struct EntryOptions;
-struct ScanPage;
-struct CacheOptions;
+// How a provider stores one entry.
+struct EntryOptions {
+    Nanos expireAt = 0;         // absolute deadline on the cache's clock; 0 = no expiry
+    std::uint32_t graceMs = 0;  // stale values may be served this long past expireAt (wrap only)
+    std::span<const std::string> tags;
+    bool notFound = false;      // negative-cache record
+    bool compressed = false;
+};
 
 class Provider {
 public:

@@ -1,5 +1,7 @@
 #include <cachelens/stats.h>
 
+#include "stats_counters.h"
+
 #include <algorithm>
 
 

@@ -23,12 +23,13 @@
 
 #include <cachelens/clock.h>
 #include <cachelens/entry.h>
+#include <cachelens/result.h>
+
 #include "epoch.h"
 #include "hash.h"
 #include "policy/policy.h"
 #include "provider.h"
-#include <cachelens/result.h>
-#include <cachelens/stats.h>
+#include "stats_counters.h"
 
 namespace cachelens::engine {
 
@@ -40,19 +41,6 @@ struct StoreOptions {
     PolicyTuning tuning;
     bool coarseExpiry = true;   // hits check deadlines against Clock::coarseLatest() first and read the exact clock
                                 // only within a couple of ticks of the deadline: same answers, cheaper hits.
-};
-
-struct EntryOptions {
-    Nanos expireAt = 0;         // absolute deadline on the store's clock; 0 = no expiry
-    std::uint32_t graceMs = 0;  // stale values may be served this long past expireAt (wrap only)
-    std::span<const std::string> tags;
-    bool notFound = false;      // negative-cache record
-    bool compressed = false;
-};
-
-struct ScanPage {
-    std::uint64_t cursor = 0;   // 0 when the scan is complete
-    std::vector<std::string> keys;
 };
 
 class Store final : public Provider {

@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include <cachelens/entry.h>
+
 #include "epoch.h"
 
 namespace cachelens::engine {

@@ -26,7 +26,7 @@ inline QByteArray cli(const RedisServer& server, std::initializer_list<const cha
     return server.cli(list);
 }
 
-inline provider::RedisProvider& redisOf(engine::Cache& c) { return dynamic_cast<provider::RedisProvider&>(c.provider()); }
+inline provider::RedisProvider& redisOf(engine::Cache& c) { return dynamic_cast<provider::RedisProvider&>(engine::CacheInternals::provider(c)); }
 
 // A Cache on the redis provider at `url`, with its own registered provider name carrying `o`; `c` for the rest.
 inline std::unique_ptr<engine::Cache> makeCache(const std::string& url, provider::RedisProviderOptions o,

@@ -200,7 +200,7 @@ private Q_SLOTS:
     {
         auto shop = redisCache(*m_server, "shop:", "shop-1");
         auto other = redisCache(*m_server, "other:", "other-1");
-        auto& provider = dynamic_cast<provider::RedisProvider&>(shop->provider());
+        auto& provider = dynamic_cast<provider::RedisProvider&>(engine::CacheInternals::provider(*shop));
         QVERIFY(provider.waitForBus(5s));
         fillShop(*shop, *other);
         // The running application reads its keys, so they sit in its L1 (which Redis alone cannot reach).

@@ -3,6 +3,8 @@
 #include <cachelens/config.h>
 #include <cachelens/key_builder.h>
 #include <cachelens/rate_limiter.h>
+
+#include "cache_internals.h"
 #include "store.h"
 
 #include <QtTest/QtTest>
@@ -271,7 +273,7 @@ void TestHelpers::registeredProviderServesTheCache()
     auto made = Cache::create(o);
     QVERIFY(made.ok());
     Cache& c = *made.value();
-    QVERIFY(c.memoryStore() == nullptr);
+    QVERIFY(CacheInternals::memoryStore(c) == nullptr);
     QVERIFY(c.set("k", "v").ok());
     QCOMPARE(std::string(c.get("k").value()), "v"s);
     std::string seen;

@@ -1,9 +1,12 @@
 // Eviction policies: who leaves first, in small single-shard caches where the order is deterministic.
 #include <cachelens/cache.h>
+#include <cachelens/sim/distributions.h>
+
+#include "cache_internals.h"
 #include "hash.h"
 #include "policy/frequency_sketch.h"
 #include "policy/wtinylfu.h"
-#include <cachelens/sim/distributions.h>
+#include "store.h"
 
 #include <random>
 #include <unordered_map>
@@ -190,7 +193,7 @@ void TestPolicy::overwriteKeepsTheEntrysPlace()
             QVERIFY(c.set("k" + std::to_string(i % 70), std::to_string(round)).ok());
             QVERIFY(c.stats().entries <= 50);
         }
-    const auto a = c.store().audit();
+    const auto a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.entries, std::size_t(50));
 }
 

@@ -1,15 +1,21 @@
 #pragma once
-// Cache: the engine's facade. get/set/del/wrap with TTLs and tags over a sharded in-memory Store, plus the
-// things around it: an instance key prefix, per-namespace default TTLs, single-flight loading with grace periods
-// (stale-while-revalidate and fail-safe), negative caching, warming, counters, a background sweeper.
+// Cache: the engine's facade. get/set/del/wrap with TTLs and tags over a sharded in-memory store (or a provider such
+// as redis, CacheOptions::provider), plus the things around it: an instance key prefix, per-namespace default TTLs,
+// single-flight loading with grace periods (stale-while-revalidate and fail-safe), negative caching, warming,
+// counters, a background sweeper.
 //
-// Thread-safety: every member function may be called from any thread. Reads take no lock (see store.h);
-// wrap() loaders run on the caller's thread, or on the cache's background thread for stale-while-revalidate
-// refreshes. Keys and values are binary-safe byte strings.
+// Thread-safety: every member function may be called from any thread. Reads take no lock; wrap() loaders run on the
+// caller's thread, or on the cache's background thread for stale-while-revalidate refreshes. Keys and values are
+// binary-safe byte strings.
 //
 // Time: every TTL is measured on the injected Clock (CacheOptions::clock); pass a ManualClock in tests and call
 // runMaintenance() instead of sleeping.
-#include <atomic>
+//
+// Keys: CacheOptions::keyPrefix is the one prefix of a cache's keys. Every key given to a Cache is without it (the
+// Cache adds it); KeyBuilder builds such keys, and namespaces (CacheOptions::namespaces) are the first part of them.
+//
+// This header is the whole public API of a cache; the store, its epoch-based reclamation, the task queue and the
+// single-flight table are private to the engine.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -19,42 +25,28 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <cachelens/clock.h>
 #include <cachelens/entry.h>
-#include "hash.h"
 #include <cachelens/policy.h>
-#include "provider.h"
 #include <cachelens/result.h>
-#include "single_flight.h"
 #include <cachelens/stats.h>
-#include "store.h"
-#include "task_queue.h"
 #include <cachelens/trace_tap.h>
 
 namespace cachelens::engine {
 
 using std::chrono::milliseconds;
 
-class Cache;
-namespace detail {
-// The key of this thread's last read()/get() when it missed, so that the cache-aside idiom "read(); on a miss,
-// wrap()" counts as the one access it is (see Cache::wrap). Cleared by the thread's next lookup (read, get, wrap)
-// and by its writes (set, del, invalidate…, expire, persist, incrBy, clear).
-struct LastMiss {
-    const Cache* cache = nullptr;
-    std::uint64_t hash = 0;
-};
-constinit inline thread_local LastMiss t_lastMiss;
-} // namespace detail
-
+// Every member of the option structs has a default, so designated initialisers name only what they change:
+//   Cache cache({.maxBytes = 256u << 20, .keyPrefix = "shop:", .defaultTtl = std::chrono::minutes(5)});
 struct NamespaceOptions {
-    std::optional<milliseconds> defaultTtl;
+    std::optional<milliseconds> defaultTtl{};
     // Selective caching for every wrap() into this namespace whose WrapOptions has no cacheIf of its own:
     // false hands the loaded value out without caching it (counted as not_cached_by_predicate).
-    std::function<bool(std::string_view)> cacheIf;
+    std::function<bool(std::string_view)> cacheIf{};
 };
 
 // Adaptive TTL (opt-in). The rule, in full:
@@ -75,21 +67,23 @@ struct AdaptiveTtlOptions {
 };
 
 struct CacheOptions {
-    std::string provider = "memory";      // or a name registered with registerProvider() ("redis")
-    std::string providerUrl;               // e.g. REDIS_URL, for remote providers
+    // "memory", or "redis" once cachelens::provider::registerRedisProvider() (<cachelens/redis.h>, CacheLens::redis)
+    // has run. A provider that is not available is an error of Cache::create(), never a quiet memory cache.
+    std::string provider = "memory";
+    std::string providerUrl{};             // e.g. REDIS_URL, for remote providers
     std::size_t maxEntries = 0;            // 0 = unbounded
     std::size_t maxBytes = 64u << 20;      // key + value + overhead; 0 = unbounded
     PolicyKind policy = PolicyKind::WTinyLfu;
     unsigned shards = 0;                   // 0 = automatic
-    PolicyTuning policyTuning;
-    std::string keyPrefix;                 // prepended to every key this instance touches
-    std::optional<milliseconds> defaultTtl;
+    PolicyTuning policyTuning{};
+    std::string keyPrefix{};               // prepended to every key this instance touches (see "Keys" above)
+    std::optional<milliseconds> defaultTtl{};
     // Default TTL per namespace: the part of the key (after the prefix) before the first ':'.
-    std::map<std::string, NamespaceOptions, std::less<>> namespaces;
+    std::map<std::string, NamespaceOptions, std::less<>> namespaces{};
     bool enabled = true;                   // false: nothing is stored, get() misses, wrap() always loads
     const Clock* clock = nullptr;          // nullptr = SteadyClock
     bool backgroundThread = true;          // false: refreshes and sweeps wait for runMaintenance()
-    AdaptiveTtlOptions adaptiveTtl;
+    AdaptiveTtlOptions adaptiveTtl{};
     std::size_t compressAbove = 0;         // store values of at least this many bytes zstd-compressed; 0 = never
     int compressionLevel = 1;
     milliseconds sweepInterval{100};
@@ -97,30 +91,30 @@ struct CacheOptions {
 };
 
 struct SetOptions {
-    std::optional<milliseconds> ttl;       // unset: the namespace's or the cache's default (or none)
+    std::optional<milliseconds> ttl{};     // unset: the namespace's or the cache's default (or none)
     milliseconds grace{0};                 // how long wrap() may serve the value after it expires
-    std::vector<std::string> tags;
+    std::vector<std::string> tags{};
 };
 
 struct WrapOptions {
-    std::optional<milliseconds> ttl;
+    std::optional<milliseconds> ttl{};
     milliseconds grace{0};                 // stale window used by the two switches below
     // Within grace: serve stale now, refresh once in the background. The refresh runs a copy of the loader later,
     // on the cache's background thread: a loader must then capture what it uses by value.
     bool staleWhileRevalidate = true;
     bool failSafe = true;                  // within grace: serve stale when the loader fails
-    std::optional<milliseconds> notFoundTtl; // cache "not found" (loader returned nullopt) this long
-    std::function<bool(std::string_view)> cacheIf; // false: hand the value out but do not cache it
-    std::vector<std::string> tags;
+    std::optional<milliseconds> notFoundTtl{}; // cache "not found" (loader returned nullopt) this long
+    std::function<bool(std::string_view)> cacheIf{}; // false: hand the value out but do not cache it
+    std::vector<std::string> tags{};
 };
 
 // Update on write: what a mutation of the source of truth makes stale, in one call (see Cache::afterWrite).
 struct Mutation {
-    std::vector<std::string> keys;      // invalidate these keys
-    std::vector<std::string> tags;      // …every key carrying these tags
-    std::vector<std::string> patterns;  // …every key matching these globs
-    std::vector<std::pair<std::string, std::string>> writeThrough; // or store the new values in place
-    SetOptions writeOptions;            // TTL/tags for the written values
+    std::vector<std::string> keys{};      // invalidate these keys
+    std::vector<std::string> tags{};      // …every key carrying these tags
+    std::vector<std::string> patterns{};  // …every key matching these globs
+    std::vector<std::pair<std::string, std::string>> writeThrough{}; // or store the new values in place
+    SetOptions writeOptions{};            // TTL/tags for the written values
 };
 struct MutationReport {
     std::size_t keys = 0, tagged = 0, matched = 0, written = 0, failed = 0;
@@ -131,6 +125,12 @@ using Loader = std::function<std::optional<std::string>()>;
 
 struct WarmReport {
     std::size_t loaded = 0, alreadyCached = 0, notFound = 0, failed = 0;
+};
+
+// One page of Cache::scan().
+struct ScanPage {
+    std::uint64_t cursor = 0;   // 0 when the scan is complete
+    std::vector<std::string> keys{};
 };
 
 class Cache {
@@ -144,28 +144,18 @@ public:
 
     // A fresh value or an empty ValueRef (miss). A cached "not found" is a hit: check isNotFound().
     ValueRef get(std::string_view key);
-    // Zero-copy, zero-refcount read: calls f(value) while the bytes are guaranteed alive. Returns hit or miss.
+    // Zero-copy, zero-refcount read: calls f(std::string_view value) while the bytes are guaranteed alive, and
+    // returns hit or miss. With the memory provider the bytes are the stored ones, protected by the engine's epoch
+    // for the duration of f. That epoch is process-wide: while any thread is inside f, no Cache in the process can
+    // free what it has removed or replaced since (entries, old tables), so their memory waits for f to return. Keep
+    // f short (use or copy the bytes and return); for a value to keep or to work on at length, take get()'s
+    // ValueRef, which holds its own reference and pins nothing.
     template <class F>
     bool read(std::string_view key, F&& f)
     {
-        if (!enabled_) return false;
-        const std::string_view k = fullKey(key);
-        bool hit;
-        if (memory_) {
-            hit = memory_->visit(k, [&](std::string_view v, const Entry& e) {
-                if (e.has(Entry::kCompressed)) f(inflate(v));
-                else f(v);
-            });
-        } else {
-            ValueRef v = provider_->get(k);
-            if ((hit = static_cast<bool>(v))) f(v.isCompressed() ? inflate(v.value()) : v.value());
-        }
-        if (!hit) noteMiss(k); // f did not run: k is still this call's key
-        else if (detail::t_lastMiss.cache) detail::t_lastMiss.cache = nullptr;
-        // fullKey() again: f may have used the cache, and with it this thread's key buffer.
-        if (observed_.load(std::memory_order_relaxed)) observe(key, fullKey(key), hit ? TraceOp::Hit : TraceOp::Miss);
-        if (hit && options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
-        return hit;
+        using Fn = std::remove_reference_t<F>;
+        return readWith(key, [](void* fn, std::string_view v) { (*static_cast<Fn*>(fn))(v); },
+                        const_cast<std::remove_const_t<Fn>*>(std::addressof(f)));
     }
     Status set(std::string_view key, std::string_view value, const SetOptions& options = {});
     bool del(std::string_view key);
@@ -173,8 +163,8 @@ public:
     std::size_t invalidate(std::span<const std::string> keys);
     bool exists(std::string_view key);
     // For inspection (the Keys panel), neither counting a hit or miss nor telling the policy: the value's size in
-    // bytes (uncompressed), -1 when absent or stale; and the policy's access-frequency estimate (Store), -1 when the
-    // policy keeps none or the provider is not the memory store.
+    // bytes (uncompressed), -1 when absent or stale; and the policy's access-frequency estimate, -1 when the policy
+    // keeps none or the provider is not the memory store.
     std::int64_t peekValueSize(std::string_view key);
     // The value itself, for inspection as above (the Keys panel's value viewer): f(value) for a fresh entry, then
     // true; false when absent or stale. Nothing is counted and the policy is not told.
@@ -216,7 +206,7 @@ public:
     ScanPage scan(std::uint64_t cursor, std::string_view pattern = "*", std::size_t count = 100);
     std::size_t invalidateTag(const std::string& tag);
     // Tags with the number of entries carrying each (memory provider; empty with another provider, whose tags
-    // live elsewhere — the redis provider's are sets, see connectors/provider).
+    // live elsewhere — the redis provider's are sets in Redis).
     std::map<std::string, std::size_t> tagCounts() const;
     // The dry run of invalidateTag over `tags`: the live entries it would remove, each once (memory provider; 0
     // with another provider or while disabled, as invalidateTag).
@@ -234,95 +224,39 @@ public:
     StatsSnapshot namespaceStats(std::string_view ns) const;
     void resetStats();
     // The access-trace tap (off until enabled); see trace_tap.h.
-    TraceTap& traceTap() noexcept { return tap_; }
+    TraceTap& traceTap() noexcept;
     void setTraceEnabled(bool on, std::uint32_t sampleEvery = 1) noexcept;
     // Runs queued background refreshes and one sweep step on the calling thread (manual mode); returns the
     // number of expired entries reclaimed.
     std::size_t runMaintenance();
-    std::size_t pendingBackgroundTasks() const { return tasks_.pending(); }
+    std::size_t pendingBackgroundTasks() const;
 
-    const CacheOptions& options() const noexcept { return options_; }
-    bool enabled() const noexcept { return enabled_; }
-    const Clock& clock() const noexcept { return *clock_; }
-    Provider& provider() noexcept { return *provider_; }
-    // The memory provider (for audits in tests and the simulator); nullptr with another provider.
-    Store* memoryStore() noexcept { return memory_; }
-    Store& store() noexcept { return *memory_; }
+    const CacheOptions& options() const noexcept;
+    bool enabled() const noexcept;
+    const Clock& clock() const noexcept;
+    // The provider the entries live in: "memory", "redis", …
+    const char* providerName() const noexcept;
     static const WrapOptions& defaultWrapOptions();
 
 private:
-    std::string_view fullKey(std::string_view key) const;
-    Nanos deadlineFor(std::string_view key, const std::optional<milliseconds>& ttl) const;
-    // The CacheOptions::namespaces entry of a key (without prefix), or nullptr.
-    const NamespaceOptions* namespaceOf(std::string_view key) const;
+    struct Impl;
+    friend struct CacheInternals; // the engine's own access for its tests and the redis provider (not installed)
+    using ReadCallback = void (*)(void* f, std::string_view value);
+    bool readWith(std::string_view key, ReadCallback callback, void* f);
+    // The hit path of wrap(): true with `v` set on a fresh hit; otherwise `v` and `stale` are what wrapSlow needs.
+    bool wrapLookup(std::string_view key, ValueRef& v, bool& stale);
     // The hit path, inline; everything else (stale, miss, disabled) in wrapSlow. `o` null: defaultWrapOptions().
     template <class F>
     Result<ValueRef> wrapImpl(std::string_view key, F&& loader, const WrapOptions* o)
     {
         ValueRef v;
         bool stale = false;
-        if (enabled_) {
-            const std::string_view k = fullKey(key);
-            const bool record = !continuesMiss(k);
-            v = provider_->peek(k, stale, record);
-            const bool hit = v && !stale;
-            if (record && observed_.load(std::memory_order_relaxed)) observe(key, k, hit ? TraceOp::Hit : TraceOp::Miss);
-            if (hit) {
-                if (options_.adaptiveTtl.enabled) maybeExtend(fullKey(key));
-                if (v.isCompressed()) return inflated(v);
-                return Result<ValueRef>(std::move(v)); // moved, not copied: no second refcount round trip
-            }
-        }
+        if (wrapLookup(key, v, stale)) return Result<ValueRef>(std::move(v)); // moved: no second refcount round trip
         return wrapSlow(key, Loader(std::forward<F>(loader)), o ? *o : defaultWrapOptions(), std::move(v), stale);
     }
-    static void forgetMiss() noexcept { detail::t_lastMiss.cache = nullptr; }
-    // Remembers a read()/get() miss of fullKey by this thread (detail::LastMiss).
-    void noteMiss(std::string_view fullKey) const noexcept { detail::t_lastMiss = {this, hashBytes(fullKey)}; }
-    // Whether this thread's previous read()/get() on this cache missed fullKey; forgets it either way.
-    bool continuesMiss(std::string_view fullKey) const noexcept
-    {
-        detail::LastMiss& m = detail::t_lastMiss;
-        if (!m.cache) return false;
-        const bool same = m.cache == this && m.hash == hashBytes(fullKey);
-        m.cache = nullptr;
-        return same;
-    }
     Result<ValueRef> wrapSlow(std::string_view key, Loader loader, const WrapOptions& o, ValueRef stale, bool isStale);
-    Result<ValueRef> load(std::string_view key, const Loader& loader, const WrapOptions& o);
-    void scheduleRefresh(std::string_view key, Loader loader, const WrapOptions& o);
-    void sweepTick();
-    // Adaptive TTL (see AdaptiveTtlOptions).
-    void maybeExtend(std::string_view fullKey);
-    void noteInvalidated(std::string_view fullKey);
-    Nanos shortenedDeadline(std::string_view fullKey, Nanos deadline);
-    // Compressed values: the original bytes in a per-thread buffer (read()) or a detached copy (get(), wrap()).
-    static std::string_view inflate(std::string_view frame);
-    static ValueRef inflated(const ValueRef& compressed);
-    // set()'s and load()'s way into the provider: compresses when configured.
-    Status store(std::string_view fullKey, std::string_view value, EntryOptions& e, ValueRef* stored);
-    // Per-namespace counters and the trace tap; only called when either is on (observed_).
-    void observe(std::string_view key, std::string_view fullKey, TraceOp op);
-    StatsCounters* namespaceCounters(std::string_view key) const;
-    // A counter of the cache and of the key's namespace (if it has one); key without / with the instance prefix.
-    void count(std::string_view key, Counter c, std::uint64_t n = 1);
-    void countFull(std::string_view fullKey, Counter c, std::uint64_t n = 1);
 
-    CacheOptions options_;
-    const Clock* clock_;
-    bool enabled_;
-    mutable StatsCounters stats_;
-    std::map<std::string, std::unique_ptr<StatsCounters>, std::less<>> namespaceStats_; // fixed after construction
-    TraceTap tap_;
-    std::atomic<bool> observed_{false}; // namespaces configured or tap on: only then does the hot path do more
-    std::mutex adaptiveMu_;
-    std::unordered_map<std::string, std::uint32_t> invalidatedCount_; // adaptive TTL, guarded by adaptiveMu_
-    std::unique_ptr<Provider> provider_;
-    Store* memory_ = nullptr; // provider_ when it is the memory Store: enables zero-copy read()
-    SingleFlight flights_;
-    std::mutex refreshMu_;
-    std::vector<std::string> refreshing_; // keys with a background refresh queued or running (guarded by refreshMu_)
-    std::atomic<bool> providerReady_{false}; // the worker may tick before the constructor body has run
-    TaskQueue tasks_;                      // its worker is stopped first thing in ~Cache
+    std::unique_ptr<Impl> d_;
 };
 
 } // namespace cachelens::engine

@@ -5,7 +5,10 @@
 #include <vector>
 
 #include <cachelens/cache.h>
+
 #include "hash.h"
+#include "policy/policy.h"
+#include "stats_counters.h"
 
 namespace cachelens::engine::sim {
 

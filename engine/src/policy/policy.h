@@ -17,7 +17,8 @@
 
 #include <cachelens/entry.h>
 #include <cachelens/policy.h>
-#include <cachelens/stats.h>
+
+#include "stats_counters.h"
 
 namespace cachelens::engine {
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-
 namespace cachelens::engine {
 
 const char* counterName(Counter c) noexcept

@@ -4,9 +4,11 @@
 #pragma GCC diagnostic error "-Wmissing-field-initializers" // what a user's -Wextra -Werror build would say
 
 #include <cachelens/cache.h>
+#include <cachelens/version.h>
 
 #include <QtTest/QtTest>
 
+#include <set>
 #include <string>
 
 using namespace cachelens::engine;
@@ -28,6 +30,8 @@ class TestPublicApi : public QObject {
 private slots:
     void optionStructsTakeDesignatedInitialisers();
     void readTakesAnyCallable();
+    void everyErrorCodeHasAName();
+    void versionMacrosMatchTheVersionString();
 };
 
 void TestPublicApi::optionStructsTakeDesignatedInitialisers()
@@ -74,6 +78,26 @@ void TestPublicApi::readTakesAnyCallable()
     QVERIFY(cache.read("k", constant));
     QCOMPARE(seen, std::string("value!"));
     QVERIFY(!cache.read("absent", [](std::string_view) { QFAIL("called on a miss"); }));
+}
+
+void TestPublicApi::everyErrorCodeHasAName()
+{
+    std::set<std::string> names;
+    for (Errc e : {Errc::ValueTooLarge, Errc::KeyTooLarge, Errc::InvalidArgument, Errc::LoaderFailed, Errc::Disabled,
+                   Errc::Unsupported, Errc::Unavailable})
+        names.insert(errcName(e));
+    QCOMPARE(names.size(), std::size_t(7));
+    QVERIFY(!names.contains("?"));
+    QCOMPARE(std::string(errcName(Errc::LoaderFailed)), std::string("loader_failed"));
+}
+
+void TestPublicApi::versionMacrosMatchTheVersionString()
+{
+    static_assert(CACHELENS_VERSION >= CACHELENS_VERSION_CHECK(0, 2, 0));
+    const std::string expected = std::to_string(CACHELENS_VERSION_MAJOR) + "." + std::to_string(CACHELENS_VERSION_MINOR)
+        + "." + std::to_string(CACHELENS_VERSION_PATCH);
+    QCOMPARE(std::string(CACHELENS_VERSION_STRING), expected);
+    QCOMPARE(std::string(cachelens::kVersion), expected);
 }
 
 QTEST_APPLESS_MAIN(TestPublicApi)

@@ -16,6 +16,7 @@ enum class Errc {
     Unavailable,     // a remote provider cannot be reached (fail-closed wrap(), set() while Redis is down)
 };
 
+// The code as a word for logs and --json output: "loader_failed", "unavailable", …
 const char* errcName(Errc code) noexcept;
 
 struct Error {

@@ -90,32 +90,32 @@ Result<bool> parseBool(std::string_view text)
     return bad("switch", text, "true/false, 1/0, yes/no or on/off");
 }
 
-Result<EnvironmentConfig> configFromEnvironment(const EnvLookup& lookup)
+Result<CacheOptions> configFromEnvironment(const EnvLookup& lookup)
 {
     auto get = [&](const char* name) -> const char* { return lookup ? lookup(name) : std::getenv(name); };
     auto prefixed = [](const char* name, Error e) {
         e.message = std::string(name) + " " + e.message;
         return e;
     };
-    EnvironmentConfig cfg;
+    CacheOptions cfg;
     if (const char* v = get("CACHE_PROVIDER")) {
         const std::string p = normalized(v);
         if (p != "memory" && p != "redis") return prefixed("CACHE_PROVIDER", bad("provider", v, "memory or redis"));
         cfg.provider = p;
     }
-    if (const char* v = get("REDIS_URL")) cfg.redisUrl = v;
-    if (cfg.provider == "redis" && cfg.redisUrl.empty())
+    if (const char* v = get("REDIS_URL")) cfg.providerUrl = v;
+    if (cfg.provider == "redis" && cfg.providerUrl.empty())
         return Error{Errc::InvalidArgument, "CACHE_PROVIDER=redis needs REDIS_URL (e.g. redis://localhost:6379/0)"};
     if (const char* v = get("CACHE_ENABLED")) {
         auto b = parseBool(v);
         if (!b) return prefixed("CACHE_ENABLED", b.error());
-        cfg.options.enabled = b.value();
+        cfg.enabled = b.value();
     }
-    if (const char* v = get("CACHE_KEY_PREFIX")) cfg.options.keyPrefix = v;
+    if (const char* v = get("CACHE_KEY_PREFIX")) cfg.keyPrefix = v;
     if (const char* v = get("CACHE_MEMORY_SIZE")) {
         auto n = parseByteSize(v);
         if (!n) return prefixed("CACHE_MEMORY_SIZE", n.error());
-        cfg.options.maxBytes = static_cast<std::size_t>(n.value());
+        cfg.maxBytes = static_cast<std::size_t>(n.value());
     }
     if (const char* v = get("CACHE_MAX_ENTRIES")) {
         std::uint64_t n = 0;
@@ -123,16 +123,16 @@ Result<EnvironmentConfig> configFromEnvironment(const EnvLookup& lookup)
         const auto [ptr, ec] = std::from_chars(sv.data(), sv.data() + sv.size(), n);
         if (ec != std::errc{} || ptr != sv.data() + sv.size())
             return prefixed("CACHE_MAX_ENTRIES", bad("count", v, "a whole number such as 100000"));
-        cfg.options.maxEntries = static_cast<std::size_t>(n);
+        cfg.maxEntries = static_cast<std::size_t>(n);
     }
     if (const char* v = get("CACHE_POLICY")) {
-        if (!parsePolicy(normalized(v), cfg.options.policy))
+        if (!parsePolicy(normalized(v), cfg.policy))
             return prefixed("CACHE_POLICY", bad("policy", v, "lru, wtinylfu, s3fifo or sieve"));
     }
     if (const char* v = get("CACHE_DEFAULT_TTL")) {
         auto d = parseDuration(v);
         if (!d) return prefixed("CACHE_DEFAULT_TTL", d.error());
-        if (d.value().count() > 0) cfg.options.defaultTtl = d.value();
+        if (d.value().count() > 0) cfg.defaultTtl = d.value();
     }
     if (const char* v = get("CACHE_NAMESPACE_TTLS")) {
         const std::string_view all(v);
@@ -149,7 +149,7 @@ Result<EnvironmentConfig> configFromEnvironment(const EnvLookup& lookup)
                                 bad("entry", item, "name=duration pairs separated by commas, e.g. character=300s,room_messages=5s"));
             auto d = parseDuration(item.substr(eq + 1));
             if (!d) return prefixed("CACHE_NAMESPACE_TTLS", Error{Errc::InvalidArgument, "'" + name + "': " + d.error().message});
-            cfg.options.namespaces[name].defaultTtl = d.value();
+            cfg.namespaces[name].defaultTtl = d.value();
         }
     }
     return cfg;

@@ -34,15 +34,18 @@ Result<std::unique_ptr<Provider>> makeProvider(const std::string& name, const Pr
         return std::unique_ptr<Provider>(std::make_unique<Store>(s, ctx.clock, ctx.stats));
     }
     ProviderFactory factory;
+    std::string known = "memory";
     {
         std::lock_guard lock(g_mu);
         auto it = registry().find(name);
         if (it != registry().end()) factory = it->second;
+        for (const auto& [n, f] : registry()) known += ", " + n;
     }
     if (!factory)
-        return Error{Errc::Unsupported, "cache provider '" + name + "' is not available in this build (known: memory"
-                                            + std::string(name == "redis" ? "; redis arrives with the Redis connector" : "")
-                                            + ")"};
+        return Error{Errc::Unsupported,
+                     "cache provider '" + name + "' is not available (available: " + known + ")"
+                         + (name == "redis" ? "; link CacheLens::redis and call cachelens::provider::registerRedisProvider() first"
+                                            : "")};
     return factory(ctx);
 }
 

@@ -23,6 +23,7 @@ private slots:
     void parsesByteSizes_data();
     void parsesByteSizes();
     void configFromEnvironmentAppliesEveryVariable();
+    void environmentAskingForRedisNeverBuildsAMemoryCache();
     void badEnvironmentValuesSayWhatIsWrong_data();
     void badEnvironmentValuesSayWhatIsWrong();
     void keyBuilderJoinsEscapesAndHashes();
@@ -78,22 +79,38 @@ void TestHelpers::configFromEnvironmentAppliesEveryVariable()
     auto cfg = configFromEnvironment(lookup);
     QVERIFY(cfg.ok());
     QCOMPARE(cfg->provider, "memory"s);
-    QCOMPARE(cfg->options.enabled, false);
-    QCOMPARE(cfg->options.keyPrefix, "svc:"s);
-    QCOMPARE(cfg->options.maxBytes, std::size_t(128) << 20);
-    QCOMPARE(cfg->options.maxEntries, std::size_t(5000));
-    QVERIFY(cfg->options.policy == PolicyKind::S3Fifo);
-    QVERIFY(cfg->options.defaultTtl == std::optional<milliseconds>(300s));
-    QCOMPARE(cfg->options.namespaces.size(), std::size_t(3));
-    QVERIFY(cfg->options.namespaces.at("character").defaultTtl == std::optional<milliseconds>(300s));
-    QVERIFY(cfg->options.namespaces.at("room_messages").defaultTtl == std::optional<milliseconds>(5s));
-    QVERIFY(cfg->options.namespaces.at("search").defaultTtl == std::optional<milliseconds>(60s));
+    QCOMPARE(cfg->enabled, false);
+    QCOMPARE(cfg->keyPrefix, "svc:"s);
+    QCOMPARE(cfg->maxBytes, std::size_t(128) << 20);
+    QCOMPARE(cfg->maxEntries, std::size_t(5000));
+    QVERIFY(cfg->policy == PolicyKind::S3Fifo);
+    QVERIFY(cfg->defaultTtl == std::optional<milliseconds>(300s));
+    QCOMPARE(cfg->namespaces.size(), std::size_t(3));
+    QVERIFY(cfg->namespaces.at("character").defaultTtl == std::optional<milliseconds>(300s));
+    QVERIFY(cfg->namespaces.at("room_messages").defaultTtl == std::optional<milliseconds>(5s));
+    QVERIFY(cfg->namespaces.at("search").defaultTtl == std::optional<milliseconds>(60s));
 
     auto none = configFromEnvironment([](const char*) -> const char* { return nullptr; });
     QVERIFY(none.ok());
     QCOMPARE(none->provider, "memory"s);
-    QCOMPARE(none->options.enabled, true);
-    QCOMPARE(none->options.maxBytes, std::size_t(64) << 20);
+    QCOMPARE(none->enabled, true);
+    QCOMPARE(none->maxBytes, std::size_t(64) << 20);
+}
+
+void TestHelpers::environmentAskingForRedisNeverBuildsAMemoryCache()
+{
+    // This test links the engine alone: the redis provider is not available, and asking for it is an error.
+    std::map<std::string, std::string> env{{"CACHE_PROVIDER", "redis"}, {"REDIS_URL", "redis://127.0.0.1:6390/2"}};
+    auto cfg = configFromEnvironment([&](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    });
+    QVERIFY(cfg.ok());
+    QCOMPARE(cfg->provider, "redis"s);
+    QCOMPARE(cfg->providerUrl, "redis://127.0.0.1:6390/2"s);
+    auto cache = Cache::create(cfg.value());
+    QVERIFY2(!cache.ok(), "CACHE_PROVIDER=redis built a cache without the redis provider");
+    QVERIFY2(cache.error().message.find("registerRedisProvider") != std::string::npos, cache.error().message.c_str());
 }
 
 void TestHelpers::badEnvironmentValuesSayWhatIsWrong_data()

@@ -59,10 +59,6 @@ void KeyBuilder::appendPart(std::string& out, std::string_view part, bool)
 std::string KeyBuilder::namespacePattern(std::string_view ns) const
 {
     std::string out;
-    for (char c : prefix_) { // the prefix is literal text inside a glob
-        if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out += '\\';
-        out += c;
-    }
     std::string part;
     appendPart(part, ns);
     for (char c : part) {

@@ -27,6 +27,7 @@ private slots:
     void badEnvironmentValuesSayWhatIsWrong_data();
     void badEnvironmentValuesSayWhatIsWrong();
     void keyBuilderJoinsEscapesAndHashes();
+    void keyPrefixHasOneOwner();
     void keyBuilderPatternSelectsTheNamespace();
     void fixedWindowLimitsPerWindow();
     void slidingWindowWeighsThePreviousWindow();
@@ -142,19 +143,38 @@ void TestHelpers::badEnvironmentValuesSayWhatIsWrong()
 
 void TestHelpers::keyBuilderJoinsEscapesAndHashes()
 {
-    KeyBuilder keys("app1:");
-    QCOMPARE(keys.key("character", 42), "app1:character:42"s);
-    QCOMPARE(keys.key("room_messages", "lobby", 7), "app1:room_messages:lobby:7"s);
-    QCOMPARE(keys.key("user", "a:b"), "app1:user:a%3Ab"s);         // the separator cannot forge a level
-    QCOMPARE(keys.key("user", "100%"), "app1:user:100%25"s);
+    KeyBuilder keys;
+    QCOMPARE(keys.key("character", 42), "character:42"s);
+    QCOMPARE(keys.key("room_messages", "lobby", 7), "room_messages:lobby:7"s);
+    QCOMPARE(keys.key("user", "a:b"), "user:a%3Ab"s);         // the separator cannot forge a level
+    QCOMPARE(keys.key("user", "100%"), "user:100%25"s);
     QVERIFY(keys.key("user", "a:b") != keys.key("user", "a", "b"));
     const std::string query = R"({"q":"red shoes","page":2})";
     const std::string k = keys.key("search", "results", query);
-    QCOMPARE(k, "app1:search:results:" + hashed(query));             // structured parts are hashed…
-    QCOMPARE(k, keys.key("search", "results", hashed(query)));        // …the same as hashing explicitly
-    QCOMPARE(hashed("abc"), "#e71fa2190541574b"s);                    // stable: FNV-1a 64, fixed forever
-    QCOMPARE(keys.key("long", std::string(65, 'x')).size(), std::string("app1:long:").size() + 17);
-    QCOMPARE(keys.key("short", std::string(64, 'x')).size(), std::string("app1:short:").size() + 64);
+    QCOMPARE(k, "search:results:" + hashed(query));             // structured parts are hashed…
+    QCOMPARE(k, keys.key("search", "results", hashed(query)));  // …the same as hashing explicitly
+    QCOMPARE(hashed("abc"), "#e71fa2190541574b"s);              // stable: FNV-1a 64, fixed forever
+    QCOMPARE(keys.key("long", std::string(65, 'x')).size(), std::string("long:").size() + 17);
+    QCOMPARE(keys.key("short", std::string(64, 'x')).size(), std::string("short:").size() + 64);
+}
+
+// A key builder with a prefix of its own and a cache with a key prefix stored "app:app:…", and the namespace TTLs
+// stopped applying. The prefix now has one owner, the cache: a builder cannot be given one.
+void TestHelpers::keyPrefixHasOneOwner()
+{
+    static_assert(!std::is_constructible_v<KeyBuilder, const char*> && !std::is_constructible_v<KeyBuilder, std::string>);
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.keyPrefix = "app:";
+    o.namespaces["character"].defaultTtl = 5min;
+    Cache c(o);
+    const KeyBuilder keys;
+    QVERIFY(c.set(keys.key("character", 42), "Ada").ok());
+    QCOMPARE(c.scan(0, "*").keys, std::vector<std::string>{"character:42"}); // stored as app:character:42
+    QCOMPARE(c.pttl(keys.key("character", 42)), std::int64_t(300'000));    // the namespace's TTL applies
+    QCOMPARE(c.namespaceStats("character").entries, std::uint64_t(1));
 }
 
 void TestHelpers::keyBuilderPatternSelectsTheNamespace()
@@ -163,12 +183,14 @@ void TestHelpers::keyBuilderPatternSelectsTheNamespace()
     CacheOptions o;
     o.clock = &clock;
     o.backgroundThread = false;
+    o.keyPrefix = "a[1]:"; // glob characters in the cache's prefix are literal
     Cache c(o);
-    KeyBuilder keys("a[1]:");
+    KeyBuilder keys;
     QVERIFY(c.set(keys.key("character", 1), "v").ok());
     QVERIFY(c.set(keys.key("character", 2), "v").ok());
     QVERIFY(c.set(keys.key("room", 1), "v").ok());
-    QCOMPARE(keys.namespacePattern("character"), "a\\[1\\]:character:*"s);
+    QCOMPARE(keys.namespacePattern("character"), "character:*"s);
+    QCOMPARE(keys.namespacePattern("a*b"), "a\\*b:*"s);
     QCOMPARE(c.invalidatePattern(keys.namespacePattern("character")), std::size_t(2));
     QVERIFY(c.exists(keys.key("room", 1)));
 }

@@ -1,10 +1,15 @@
 #pragma once
-// Cache keys built the same way everywhere: `prefix` + namespace + ':' + parts joined with ':'.
+// Cache keys built the same way everywhere: namespace + ':' + parts joined with ':'.
 //
-//   KeyBuilder keys("app1:");
-//   keys.key("character", 42)                        → "app1:character:42"
-//   keys.key("search", "results", hashed(query))     → "app1:search:results:#1f0c…" (16 hex digits)
-//   keys.key("user", "a:b")                          → "app1:user:a%3Ab"
+//   KeyBuilder keys;
+//   keys.key("character", 42)                        → "character:42"
+//   keys.key("search", "results", hashed(query))     → "search:results:#1f0c…" (16 hex digits)
+//   keys.key("user", "a:b")                          → "user:a%3Ab"
+//
+// The keys carry no prefix: a cache's prefix has one owner, CacheOptions::keyPrefix (CACHE_KEY_PREFIX), which the
+// Cache adds to every key it is given. So the first part of a built key is its namespace, the one
+// CacheOptions::namespaces gives default TTLs, and with keyPrefix "app1:" keys.key("character", 42) is stored as
+// "app1:character:42" (a builder with a prefix of its own stored "app1:app1:…", where no namespace TTL applied).
 //
 // Rules, so that two different part lists never build the same key and a glob on the namespace still works:
 //   - ':' inside a part becomes "%3A" and '%' becomes "%25";
@@ -24,20 +29,18 @@ std::string hashed(std::string_view part);                 // "#" + 16 lower-cas
 
 class KeyBuilder {
 public:
-    explicit KeyBuilder(std::string prefix = {}) : prefix_(std::move(prefix)) {}
     static constexpr std::size_t kMaxPlainPart = 64;
 
     template <class... Parts>
     std::string key(std::string_view ns, const Parts&... parts) const
     {
-        std::string out = prefix_;
+        std::string out;
         appendPart(out, ns);
         (appendAny(out, parts), ...);
         return out;
     }
-    // Glob matching every key of a namespace, for invalidatePattern/scan: "app1:character:*".
+    // Glob matching every key of a namespace, for Cache::invalidatePattern/scan: "character:*".
     std::string namespacePattern(std::string_view ns) const;
-    const std::string& prefix() const noexcept { return prefix_; }
 
 private:
     template <class T>
@@ -48,7 +51,6 @@ private:
         else appendPart(out, std::string_view(part), false);
     }
     static void appendPart(std::string& out, std::string_view part, bool first = true);
-    std::string prefix_;
 };
 
 } // namespace cachelens::engine

@@ -1,7 +1,12 @@
 #pragma once
 // The engine's key hash: fast on short keys (the 16–24 byte keys of typical caches), well mixed in all 64 bits,
 // because the table takes its shard from bits 40–47, its fingerprint from bits 48–63 and its bucket from the low
-// bits. Not a cryptographic hash and not stable across versions: never persist it.
+// bits. Not a cryptographic hash and not stable across versions or processes: never persist it.
+//
+// hashBytes(key) is seeded per process (keySeed(), random at first use), so which keys share a probe chain, a shard
+// or a frequency-sketch counter differs from one process to the next: keys chosen from outside (user ids, URLs,
+// search terms) cannot be picked to flood one probe chain or to pin W-TinyLFU's counters. Every hash of a key in one
+// process agrees (the store, the policies, the trace tap, the simulator's replay).
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -21,9 +26,10 @@ inline std::uint64_t mix(std::uint64_t a, std::uint64_t b) noexcept
     const U128 r = static_cast<U128>(a) * b;
     return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
+std::uint64_t freshKeySeed() noexcept; // random_device, time and address-space layout
 } // namespace detail
 
-inline std::uint64_t hashBytes(std::string_view s, std::uint64_t seed = 0) noexcept
+inline std::uint64_t hashBytes(std::string_view s, std::uint64_t seed) noexcept
 {
     constexpr std::uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
     const char* p = s.data();
@@ -51,5 +57,15 @@ inline std::uint64_t hashBytes(std::string_view s, std::uint64_t seed = 0) noexc
     }
     return detail::mix(detail::mix(a ^ k1, b ^ h) ^ k2, k0 ^ n);
 }
+
+// The process's seed: fixed at first use, the same for every cache (and every shared object: a static local of an
+// inline function is one object per process).
+inline std::uint64_t keySeed() noexcept
+{
+    static const std::uint64_t seed = detail::freshKeySeed();
+    return seed;
+}
+
+inline std::uint64_t hashBytes(std::string_view s) noexcept { return hashBytes(s, keySeed()); }
 
 } // namespace cachelens::engine

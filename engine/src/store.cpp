@@ -702,6 +702,7 @@ Store::Audit Store::audit()
         std::lock_guard lock(s.mu);
         a.entries += s.table.size();
         a.tableSlots += s.table.capacity();
+        a.longestProbe = std::max(a.longestProbe, s.table.longestProbe());
         a.bytes += s.bytes;
         a.taggedEntries += s.tags.taggedEntries();
         a.tags += s.tags.tagCount();

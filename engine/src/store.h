@@ -120,6 +120,7 @@ public:
     struct Audit {
         std::size_t entries = 0, bytes = 0, taggedEntries = 0, tags = 0, retiredPending = 0;
         std::size_t tableSlots = 0; // slots of the shard tables (8 bytes each)
+        std::size_t longestProbe = 0; // the most slots a lookup of a present key reads, over all shards
         bool gaugesMatch = true; // the lock-free gauges stats() reads agree with the shards
     };
     Audit audit();

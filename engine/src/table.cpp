@@ -1,5 +1,6 @@
 #include "table.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <new>
@@ -116,6 +117,19 @@ void ShardTable::rehash(std::size_t capacity, RetireList& retired)
     array_.store(fresh, std::memory_order_seq_cst);
     used_ = size_;
     retired.retire(old, &ShardTable::deleteArray, old->capacity * sizeof(std::uint64_t));
+}
+
+std::size_t ShardTable::longestProbe() const
+{
+    const Array* a = array_.load(std::memory_order_relaxed);
+    std::size_t longest = 0;
+    for (std::size_t i = 0; i < a->capacity; ++i) {
+        const std::uint64_t s = a->slots[i].load(std::memory_order_relaxed);
+        if (s <= kTombstone) continue;
+        const std::size_t h = home(hashBytes(entryOf(s)->key()), a->capacity);
+        longest = std::max(longest, (i + a->capacity - h) % a->capacity + 1);
+    }
+    return longest;
 }
 
 } // namespace cachelens::engine

@@ -90,6 +90,8 @@ public:
         return array_.load(std::memory_order_relaxed)->slots[i].load(std::memory_order_relaxed) == kEmpty;
     }
     std::size_t memoryBytes() const noexcept { return capacity() * sizeof(std::uint64_t); }
+    // The most slots any lookup of a present key reads (1 = at its home slot). For audits: it hashes every key.
+    std::size_t longestProbe() const;
 
 private:
     static constexpr std::uint64_t kEmpty = 0, kTombstone = 1;

@@ -2,6 +2,7 @@
 #include <cachelens/cache.h>
 
 #include "cache_internals.h"
+#include "hash.h"
 #include "store.h"
 
 #include <QtTest/QtTest>
@@ -58,6 +59,7 @@ private slots:
     void scanSeesEveryStableKeyUnderConcurrentWrites();
     void scanCursorSurvivesGrowthAndShrinkBetweenPages();
     void tableStaysBetweenSixtyAndEightyPercentFull();
+    void keysChosenAgainstAFixedHashDoNotShareAProbeChain();
     void keyPrefixIsolatesInstances();
     void namespaceDefaultTtlApplies();
     void disabledCacheStoresNothing();
@@ -576,6 +578,26 @@ void TestCache::tableStaysBetweenSixtyAndEightyPercentFull()
             QVERIFY2(load >= 0.59 && load <= 0.8, qPrintable(QString("load %1 at %2 entries").arg(load).arg(a.entries)));
         }
     }
+}
+
+// An attacker who knows the hash function picks keys whose hashes share a home slot (here: the low 32 bits below
+// 2^22, one home for every table up to 1,024 slots). With the per-process seed those keys land anywhere.
+void TestCache::keysChosenAgainstAFixedHashDoNotShareAProbeChain()
+{
+    std::vector<std::string> crafted;
+    for (std::uint64_t i = 0; crafted.size() < 600; ++i) {
+        std::string k = "user:" + std::to_string(i);
+        if ((hashBytes(k, 0) & 0xFFFFFFFFu) < (1u << 22)) crafted.push_back(std::move(k));
+    }
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.shards = 1;
+    o.maxBytes = 0;
+    Cache c(o);
+    for (const auto& k : crafted) QVERIFY(c.set(k, "v").ok());
+    const auto a = CacheInternals::memoryStore(c)->audit();
+    QCOMPARE(a.entries, crafted.size());
+    QVERIFY2(a.longestProbe < 200, qPrintable(QStringLiteral("a lookup reads up to %1 slots").arg(a.longestProbe)));
 }
 
 void TestCache::keyPrefixIsolatesInstances()

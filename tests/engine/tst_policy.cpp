@@ -98,6 +98,7 @@ private slots:
     void frequencySketchCountsAndAges();
     void adaptiveWindowGrowsOnARecencyTrace();
     void adaptiveWindowShrinksOnAFrequencyTrace();
+    void warmCandidateSometimesWinsAgainstAnEquallyWarmVictim();
     void parsesPolicyNames();
     void wrapRecordsHitsLikeGet_data();
     void wrapRecordsHitsLikeGet();
@@ -249,6 +250,28 @@ void TestPolicy::adaptiveWindowShrinksOnAFrequencyTrace()
     }
     qInfo("frequency: window %zu of 500 (grown to %zu first)", p.window(), grown);
     QVERIFY2(p.window() <= 100, qPrintable(QString("window %1 of 500 (was %2)").arg(p.window()).arg(grown)));
+}
+
+// Keys kept warm from outside must not hold main for ever: a candidate as warm as main's victim (a tie, which the
+// strict comparison always lost) gets in now and then; a cold one never does, a warmer one always does.
+void TestPolicy::warmCandidateSometimesWinsAgainstAnEquallyWarmVictim()
+{
+    WTinyLfuPolicy p(1000);
+    p.setCapacity(1000);
+    const std::uint64_t candidate = hashBytes("candidate"), victim = hashBytes("victim"), cold = hashBytes("cold");
+    for (int i = 0; i < 10; ++i) {
+        p.onMiss(candidate);
+        p.onMiss(victim);
+    }
+    p.onMiss(cold);
+    QCOMPARE(p.frequency(candidate), p.frequency(victim));
+    QVERIFY(p.frequency(candidate) >= WTinyLfuPolicy::kAdmitWarm);
+    int admitted = 0;
+    for (int i = 0; i < 12'800; ++i) admitted += p.admits(candidate, victim) ? 1 : 0;
+    QVERIFY2(admitted > 20 && admitted < 400, qPrintable(QString::number(admitted))); // about 1 in 128
+    for (int i = 0; i < 1'000; ++i) QVERIFY(!p.admits(cold, victim));
+    for (int i = 0; i < 3; ++i) p.onMiss(candidate);
+    for (int i = 0; i < 1'000; ++i) QVERIFY(p.admits(candidate, victim));
 }
 
 void TestPolicy::parsesPolicyNames()

@@ -31,6 +31,10 @@ public:
 
     // The window's current size bound in entries (what hill climbing adjusts).
     std::size_t windowTarget() const noexcept { return windowMax_; }
+    // Whether a candidate leaving the window may take the place of main's victim: when the sketch finds it more
+    // frequent, and, 1 time in 128, when it is warm (frequency >= kAdmitWarm) but not more frequent.
+    bool admits(std::uint64_t candidateHash, std::uint64_t victimHash) noexcept;
+    static constexpr int kAdmitWarm = 6;
 
 private:
     std::size_t capacity() const noexcept;
@@ -40,6 +44,7 @@ private:
 
     FrequencySketch sketch_;
     PolicyTuning tuning_;
+    std::uint64_t random_; // admits()' generator, shard mutex
     std::size_t capacity_ = 0;   // entries; 0 = unknown (bytes-bounded), estimated from the size at first eviction
     std::size_t windowMax_ = 1;
     bool windowPinned_ = false;  // a capacity of 0 or 1 leaves nothing to adapt

@@ -1,6 +1,6 @@
 #include "ui/ConnectionManager.h"
 
-#include "connectors/provider/ProviderDemoSource.h"
+#include "connectors/ProviderDemoSource.h"
 
 #include "connectors/DemoWorkload.h"
 #include "connectors/Source.h"

@@ -63,7 +63,7 @@ public:
     bool demoRunning() const;
 
     // The L1+L2 demo on a Redis connection: two engine instances (L1 + Redis + invalidation bus) on their own
-    // worker thread, under a dedicated key prefix (connectors/provider/ProviderDemoSource). Refused on read-only
+    // worker thread, under a dedicated key prefix (connectors/ProviderDemoSource). Refused on read-only
     // connections (notice says why); on production ones `confirmation` carries the name the user typed, and the
     // demo's guard checks it and writes the audit row before any key is written. providerDemoChanged(id, demo, true)
     // follows once it exists. stopProviderDemo removes its keys on the worker thread, reports the sentence as

@@ -1,6 +1,6 @@
 // cachelens: the GUI. Parses the command line, wires the main window and starts the event loop.
 #include <cachelens/version.h>
-#include "connectors/provider/RedisProvider.h"
+#include <cachelens/redis.h>
 #include "ui/GuiOptions.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"

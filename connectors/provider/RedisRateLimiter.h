@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "connectors/provider/RedisRouter.h"
+#include "RedisRouter.h"
 #include <cachelens/rate_limiter.h>
 
 namespace cachelens::provider {

@@ -8,7 +8,7 @@
 #include "RedisServer.h"
 
 #include "connectors/Source.h"
-#include "connectors/provider/ProviderDemoSource.h"
+#include "connectors/ProviderDemoSource.h"
 #include "ui/ConnectionListModel.h"
 #include "ui/ConnectionManager.h"
 #include "ui/dashboard/DashboardPanel.h"

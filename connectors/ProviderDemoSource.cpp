@@ -1,9 +1,9 @@
-#include "connectors/provider/ProviderDemoSource.h"
+#include "connectors/ProviderDemoSource.h"
 
 #include "connectors/ConnectionUrl.h"
 #include "connectors/DemoWorkload.h"
-#include "connectors/provider/RedisProvider.h"
 #include <cachelens/cache.h>
+#include <cachelens/redis.h>
 
 #include <QDateTime>
 #include <QLocale>
@@ -73,8 +73,7 @@ void ProviderDemoSource::open()
         return fail(tr("the demo cannot write to %1: %2").arg(m_connectionName, QString::fromStdString(probe.error().message)));
     (void)caches[0]->del("probe");
     for (auto& c : caches) {
-        auto* r = dynamic_cast<RedisProvider*>(&engine::CacheInternals::provider(*c));
-        if (!r || !r->waitForBus(std::chrono::seconds(5)))
+        if (!waitForInvalidationBus(*c, std::chrono::seconds(5)))
             return fail(tr("the invalidation bus did not subscribe on %1").arg(m_connectionName));
     }
     m_a = caches[0];
@@ -108,7 +107,7 @@ void ProviderDemoSource::sample()
         s.misses += std::int64_t(st.at(engine::Counter::Misses));
         s.sets += std::int64_t(st.at(engine::Counter::Sets));
         s.deletes += std::int64_t(st.at(engine::Counter::Deletes));
-        const auto p = dynamic_cast<RedisProvider&>(engine::CacheInternals::provider(*c)).providerStats();
+        const auto p = redisProviderStats(*c).value_or(RedisProviderStats{});
         s.l1Hits += std::int64_t(p.l1Hits);
         s.l1Misses += std::int64_t(p.l1Misses);
         s.l2Hits += std::int64_t(p.l2Hits);

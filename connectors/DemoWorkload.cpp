@@ -1,6 +1,6 @@
 #include "connectors/DemoWorkload.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <chrono>
 #include <cmath>

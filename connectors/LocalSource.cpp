@@ -3,8 +3,8 @@
 #include <algorithm>
 
 
-#include "engine/cache.h"
-#include "engine/glob.h"
+#include <cachelens/cache.h>
+#include <cachelens/glob.h>
 
 #include <random>
 
@@ -470,7 +470,7 @@ void LocalSource::keyStats(quint64 requestId, const QList<QByteArray>& keys, boo
     batch.requestId = requestId;
     const bool sketch = m_cache->accessFrequency({}) >= 0;   // only W-TinyLFU keeps a frequency
     if (withFrequency) {
-        batch.frequency.policy = m_cache->memoryStore() ? QString::fromLatin1(engine::policyName(m_cache->options().policy))
+        batch.frequency.policy = std::string_view(m_cache->providerName()) == "memory" ? QString::fromLatin1(engine::policyName(m_cache->options().policy))
                                                         : QString::fromStdString(m_cache->options().provider);
         batch.frequency.available = sketch;
         if (sketch)

@@ -1,7 +1,7 @@
 #include "ui/GuiOptions.h"
 
-#include "cachelens/engine/version.h"
-#include "engine/key_escape.h"
+#include <cachelens/version.h>
+#include <cachelens/key_escape.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

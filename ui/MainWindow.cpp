@@ -2,7 +2,7 @@
 
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 
-#include "cachelens/engine/version.h"
+#include <cachelens/version.h>
 #include "connectors/ConnectionUrl.h"
 #include "ui/ConnectionDialog.h"
 #include "ui/ConnectionListModel.h"

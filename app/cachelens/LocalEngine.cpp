@@ -3,7 +3,7 @@
 #include "connectors/DemoWorkload.h"
 #include "connectors/SourceHost.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 namespace cachelens::app {
 

@@ -1,7 +1,7 @@
 #include "app/cachelens/ProviderDemos.h"
 
 #include "connectors/SourceHost.h"
-#include "connectors/provider/ProviderDemoSource.h"
+#include "connectors/ProviderDemoSource.h"
 
 namespace cachelens::app {
 

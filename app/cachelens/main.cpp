@@ -1,8 +1,8 @@
 // cachelens: the GUI. Parses the command line, makes the window over the application's connections (Gui) and starts
 // the event loop.
 #include "app/cachelens/Gui.h"
-#include "cachelens/engine/version.h"
-#include "connectors/provider/RedisProvider.h"
+#include <cachelens/redis.h>
+#include <cachelens/version.h>
 #include "ui/GuiOptions.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"

@@ -1,7 +1,7 @@
 // cachelensctl: the scriptable CacheLens. Every subcommand lives in connectors/ctl; this only forwards argv.
-#include "cachelens/engine/version.h"
+#include <cachelens/version.h>
 #include "connectors/ctl/Command.h"
-#include "connectors/provider/RedisProvider.h"
+#include <cachelens/redis.h>
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 #include "connectors/ctl/Commands.h"
 
-#include "cachelens/engine/version.h"
+#include <cachelens/version.h>
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #include "connectors/ctl/Commands.h"
 
-#include "engine/glob.h"
-#include "engine/key_escape.h"
+#include <cachelens/glob.h>
+#include <cachelens/key_escape.h>
 
 #include <QCoreApplication>
 

@@ -3,9 +3,9 @@
 
 #include "connectors/sim/SizeLimits.h"
 
-#include "engine/sim/mrc.h"
-#include "engine/sim/size_limit.h"
-#include "engine/sim/trace_file.h"
+#include <cachelens/sim/mrc.h>
+#include <cachelens/sim/size_limit.h>
+#include <cachelens/sim/trace_file.h>
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -3,7 +3,7 @@
 
 #include "connectors/RedisSource.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

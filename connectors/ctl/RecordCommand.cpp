@@ -5,7 +5,7 @@
 #include "connectors/profiles/ProfileStore.h"
 #include "connectors/sim/TraceRecorder.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QCoreApplication>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 #include "connectors/ctl/RedisCommandSupport.h"
 #include "connectors/redis/KeyScanner.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

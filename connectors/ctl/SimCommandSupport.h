@@ -2,7 +2,7 @@
 // Shared by `cachelensctl simulate`, `replay` and `mrc`: option scanning and number lists.
 #include "connectors/ctl/Command.h"
 
-#include "engine/sim/trace_file.h"
+#include <cachelens/sim/trace_file.h>
 
 #include <QMap>
 

@@ -1,7 +1,7 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/RedisSource.h"
 #include "connectors/ctl/RedisCommandSupport.h"
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QCoreApplication>
 

@@ -2,7 +2,7 @@
 
 #include "connectors/audit/AuditStore.h"
 #include "connectors/profiles/ConnectionProfile.h"
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #include "connectors/invalidate/GlobCheck.h"
 
-#include "engine/glob.h"
+#include <cachelens/glob.h>
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #include "connectors/invalidate/SnapshotFile.h"
 
 #include "connectors/redis/DumpPayload.h"
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QCoreApplication>
 #include <QDir>

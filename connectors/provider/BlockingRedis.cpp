@@ -1,6 +1,4 @@
-#include "connectors/provider/BlockingRedis.h"
-
-#include "connectors/ConnectionUrl.h"
+#include "BlockingRedis.h"
 
 #include <hiredis/hiredis.h>
 #include <openssl/err.h>
@@ -24,38 +22,6 @@ namespace cachelens::provider {
 using engine::Errc;
 using engine::Error;
 using Clock = std::chrono::steady_clock;
-
-engine::Result<RedisEndpoint> parseRedisUrl(std::string_view text)
-{
-    const auto parsed = ConnectionUrl::parse(QString::fromUtf8(text.data(), qsizetype(text.size())));
-    if (!parsed.ok()) return Error{Errc::InvalidArgument, "REDIS_URL: " + parsed.error.toStdString()};
-    const ConnectionUrl& u = *parsed.url;
-    RedisEndpoint ep;
-    ep.host = u.host.toStdString();
-    ep.port = u.port;
-    if (u.scheme == ConnectionUrl::Scheme::Sentinel) {
-        for (const HostPort& hp : u.sentinels) ep.sentinels.emplace_back(hp.host.toStdString(), hp.port);
-        ep.masterName = u.masterName.toStdString();
-        ep.sentinelUser = u.sentinelUser.toStdString();
-        ep.sentinelPassword = u.sentinelPassword.toStdString();
-        ep.host.clear();
-        ep.port = 0;
-    }
-    if (u.scheme == ConnectionUrl::Scheme::RedisTls) {
-        ep.tls = true;
-        ep.caFile = u.caFile.toStdString();
-        ep.certFile = u.certFile.toStdString();
-        ep.keyFile = u.keyFile.toStdString();
-        ep.sni = u.sni.toStdString();
-        ep.verifyPeer = u.verifyPeer;
-    }
-    if (u.scheme == ConnectionUrl::Scheme::Unix) ep.unixPath = u.socketPath.toStdString();
-    ep.user = u.user.toStdString();
-    ep.password = u.password.toStdString();
-    ep.db = u.db;
-    if (u.timeoutMs > 0) ep.timeout = milliseconds(u.timeoutMs);
-    return ep;
-}
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "connectors/provider/InvalidationBus.h"
+#include "InvalidationBus.h"
 
 #include <optional>
 

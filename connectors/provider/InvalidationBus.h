@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "connectors/provider/BlockingRedis.h"
+#include "BlockingRedis.h"
 
 namespace cachelens::provider {
 

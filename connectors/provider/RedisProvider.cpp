@@ -1,9 +1,9 @@
-#include "connectors/provider/RedisProvider.h"
+#include "RedisProvider.h"
 
-#include "connectors/provider/InvalidationBus.h"
-#include "connectors/provider/Scripts.h"
-#include "connectors/provider/TagKeys.h"
-#include "engine/compression.h"
+#include "InvalidationBus.h"
+#include "Scripts.h"
+#include "TagKeys.h"
+#include "compression.h"
 
 #include <algorithm>
 #include <charconv>
@@ -144,6 +144,18 @@ thread_local bool t_failingOpen = false;
 void registerRedisProvider(RedisProviderOptions defaults, const std::string& name)
 {
     registerProvider(name, [defaults](const ProviderContext& ctx) { return RedisProvider::create(ctx, defaults); });
+}
+
+std::optional<RedisProviderStats> redisProviderStats(Cache& cache)
+{
+    if (auto* r = dynamic_cast<RedisProvider*>(&CacheInternals::provider(cache))) return r->providerStats();
+    return std::nullopt;
+}
+
+bool waitForInvalidationBus(Cache& cache, milliseconds timeout)
+{
+    auto* r = dynamic_cast<RedisProvider*>(&CacheInternals::provider(cache));
+    return r && r->waitForBus(timeout);
 }
 
 Result<std::unique_ptr<Provider>> RedisProvider::create(const ProviderContext& ctx, RedisProviderOptions options)

@@ -1,5 +1,5 @@
 #pragma once
-// RedisProvider: the engine's Provider on a Redis server, so `Cache` (engine/cache.h) runs unchanged on Redis
+// RedisProvider: the engine's Provider on a Redis server, so `Cache` (<cachelens/cache.h>) runs unchanged on Redis
 // (CacheOptions::provider = "redis", providerUrl = REDIS_URL), optionally with a memory L1 in front kept coherent
 // across instances by an invalidation bus, and with distributed single-flight for wrap().
 //
@@ -27,61 +27,22 @@
 #include <string>
 #include <thread>
 
-#include "connectors/provider/BlockingRedis.h"
-#include "connectors/provider/RedisRouter.h"
-#include "engine/cache.h"
-#include "engine/provider.h"
-#include "engine/store.h"
+#include <cachelens/cache.h>
+#include <cachelens/redis.h>
+
+#include "cache_internals.h" // CacheInternals::provider(cache): a cache's RedisProvider, for its L1, bus and counters
+#include "BlockingRedis.h"
+#include "RedisRouter.h"
+#include "provider.h"
+#include "store.h"
 
 namespace cachelens::provider {
-
-struct RedisProviderOptions {
-    std::string url;                       // empty: CacheOptions::providerUrl, then redis://127.0.0.1:6379
-    milliseconds timeout{250};             // every Redis call (connect + request + reply); a URL ?timeout= wins
-    milliseconds retryAfter{500};          // after a failure, calls fail at once for this long (no pile-up of
-                                           // timeouts); at least `timeout`, so a wrap() waits one timeout at most
-    std::size_t pool = 8;                  // idle connections kept
-    // redis-sentinel:// whose sentinels have their own `requirepass`/ACL user. Left empty, a sentinel that asks for
-    // a password gets the URL's (the master's). The URL may carry them too (?sentinel_password=…&sentinel_user=…);
-    // a non-empty sentinelPassword here wins over the URL's.
-    std::string sentinelUser, sentinelPassword;
-    bool failOpen = true;                  // Redis down: wrap() runs the loader (true) or returns Errc::Unavailable
-    // L1: a memory Store in front of Redis; L1 TTL = min(L2's remaining soft TTL, l1MaxTtl).
-    bool l1 = false;
-    std::size_t l1MaxBytes = 16u << 20;
-    engine::PolicyKind l1Policy = engine::PolicyKind::WTinyLfu;
-    milliseconds l1MaxTtl{60'000};
-    std::string busChannel = "cachelens:invalidate";
-    std::string instanceId;                // empty: random; messages carrying our own id are ignored
-    milliseconds busPingInterval{1'000};   // an idle subscription is PINGed this often; no answer within `timeout`
-                                           // is a disconnect (L1 unused until resubscribed, then cleared)
-    // Distributed single-flight for wrap() misses.
-    bool distributedSingleFlight = false;
-    milliseconds lockTtl{5'000};           // a dead holder's lock expires after this
-    milliseconds lockWait{5'000};          // waiters load themselves after this
-    milliseconds lockPoll{5};
-    milliseconds tagSweepInterval{60'000}; // sweep() runs sweepTags() at most this often (0 = never)
-};
-
-// Registers `name` (default "redis") with engine::registerProvider; `defaults` apply to every Cache made with it.
-void registerRedisProvider(RedisProviderOptions defaults = {}, const std::string& name = "redis");
 
 class InvalidationBus;
 
 class RedisProvider final : public engine::Provider {
 public:
-    // What the provider did, beyond the Cache's counters.
-    struct Stats {
-        std::uint64_t redisErrors = 0;       // calls that failed (I/O, timeout, Redis down)
-        std::uint64_t failOpenLoads = 0;     // wrap() ran the loader because Redis was down
-        std::uint64_t failClosedRefusals = 0;
-        std::uint64_t l1Hits = 0, l1Misses = 0, l2Hits = 0, l2Misses = 0;
-        std::uint64_t busPublished = 0, busReceived = 0, busIgnoredOwn = 0, busMalformed = 0;
-        std::uint64_t l1ClearsOnReconnect = 0;
-        std::uint64_t lockAcquired = 0, lockWaits = 0, lockWaitHits = 0, lockTimeouts = 0;
-        std::uint64_t tagMembersSwept = 0;
-        bool busConnected = false;
-    };
+    using Stats = RedisProviderStats;
 
     static engine::Result<std::unique_ptr<engine::Provider>> create(const engine::ProviderContext& ctx,
                                                                    RedisProviderOptions options);

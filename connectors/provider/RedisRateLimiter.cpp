@@ -1,6 +1,6 @@
-#include "connectors/provider/RedisRateLimiter.h"
+#include "RedisRateLimiter.h"
 
-#include "connectors/provider/Scripts.h"
+#include "Scripts.h"
 
 #include <cmath>
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "connectors/provider/RedisRouter.h"
-#include "engine/rate_limiter.h"
+#include "RedisRouter.h"
+#include <cachelens/rate_limiter.h>
 
 namespace cachelens::provider {
 

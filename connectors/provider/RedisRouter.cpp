@@ -1,7 +1,7 @@
-#include "connectors/provider/RedisRouter.h"
+#include "RedisRouter.h"
 
-#include "connectors/provider/Scripts.h"
-#include "connectors/provider/TagKeys.h"
+#include "Scripts.h"
+#include "TagKeys.h"
 
 #include <algorithm>
 #include <array>

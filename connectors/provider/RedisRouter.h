@@ -22,7 +22,7 @@
 //
 // Threads: every member may be called from any thread. mu_ guards the topology (slot map, node list); node pools are
 // created once and never removed, so a pool pointer stays valid for the router's life.
-#include "connectors/provider/BlockingRedis.h"
+#include "BlockingRedis.h"
 
 #include <atomic>
 #include <cstdint>

@@ -1,7 +1,6 @@
-#include "connectors/provider/Scripts.h"
+#include "Scripts.h"
 
-#include <QByteArray>
-#include <QCryptographicHash>
+#include <openssl/evp.h>
 
 #include <array>
 
@@ -188,14 +187,27 @@ return {r[1], n, sample}
 )lua",
 };
 
+// What EVALSHA names a script by: the lower-case hex SHA-1 of its text.
+std::string sha1Hex(std::string_view text)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha1(), nullptr) != 1) return {}; // EVALSHA fails, EVAL follows
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < size; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 15];
+    }
+    return hex;
+}
+
 std::array<Script, Count_> build()
 {
     std::array<Script, Count_> out;
     for (int i = 0; i < Count_; ++i) {
         out[i].text = std::string(kPrelude) + kBodies[i];
-        out[i].sha = QCryptographicHash::hash(QByteArray::fromStdString(out[i].text), QCryptographicHash::Sha1)
-                         .toHex()
-                         .toStdString();
+        out[i].sha = sha1Hex(out[i].text);
     }
     return out;
 }

@@ -1,23 +1,54 @@
-#include "connectors/provider/TagKeys.h"
-
-#include "connectors/redis/ClusterSlots.h"
-
-#include <QByteArray>
+#include "TagKeys.h"
 
 #include <array>
+#include <cstdint>
 #include <vector>
 
 namespace cachelens::provider {
 
+namespace {
+
+constexpr int kClusterSlots = 16384;
+
+// CRC16/XMODEM, as the cluster specification defines key slots (connectors/redis/ClusterSlots computes the same for
+// the GUI's client; tst_provider_core holds the two together).
+constexpr std::array<std::uint16_t, 256> makeTable()
+{
+    std::array<std::uint16_t, 256> table{};
+    for (unsigned i = 0; i < 256; ++i) {
+        auto crc = static_cast<std::uint16_t>(i << 8);
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021) : static_cast<std::uint16_t>(crc << 1);
+        table[i] = crc;
+    }
+    return table;
+}
+constexpr std::array<std::uint16_t, 256> kCrcTable = makeTable();
+
+int slotOf(std::string_view bytes)
+{
+    std::uint16_t crc = 0;
+    for (char c : bytes)
+        crc = static_cast<std::uint16_t>((crc << 8) ^ kCrcTable[((crc >> 8) ^ static_cast<unsigned char>(c)) & 0xFF]);
+    return crc & (kClusterSlots - 1);
+}
+
+} // namespace
+
 int keySlot(std::string_view key)
 {
-    return redis::keySlot(QByteArray::fromRawData(key.data(), qsizetype(key.size())));
+    const std::size_t open = key.find('{');
+    if (open != std::string_view::npos) {
+        const std::size_t close = key.find('}', open + 1);
+        if (close != std::string_view::npos && close > open + 1) return slotOf(key.substr(open + 1, close - open - 1));
+    }
+    return slotOf(key);
 }
 
 const std::string& slotHashTag(int slot)
 {
     static const std::vector<std::string> table = [] {
-        std::vector<std::string> t(redis::kClusterSlots);
+        std::vector<std::string> t(kClusterSlots);
         std::size_t filled = 0;
         static const char* digits = "0123456789abcdefghijklmnopqrstuvwxyz";
         for (unsigned long n = 0; filled < t.size(); ++n) {
@@ -27,7 +58,7 @@ const std::string& slotHashTag(int slot)
                 s.insert(s.begin(), digits[v % 36]);
                 v /= 36;
             } while (v);
-            const int sl = redis::crc16(s.data(), qsizetype(s.size())) & (redis::kClusterSlots - 1);
+            const int sl = slotOf(s);
             if (t[std::size_t(sl)].empty()) {
                 t[std::size_t(sl)] = std::move(s);
                 ++filled;
@@ -81,7 +112,7 @@ std::optional<std::string> tagOfSetKey(std::string_view prefix, std::string_view
         const auto close = key.find('}');
         if (close != std::string_view::npos && close > 1) {
             const std::string h(key.substr(1, close - 1));
-            const int s = redis::crc16(h.data(), qsizetype(h.size())) & (redis::kClusterSlots - 1);
+            const int s = slotOf(h);
             if (slotHashTag(s) == h) {
                 if (slot) *slot = s;
                 return std::string(key.substr(close + 1));

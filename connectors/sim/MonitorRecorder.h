@@ -9,7 +9,7 @@
 // arguments in Redis's quoted form (sdscatrepr: \" \\ \n \r \t \a \b and \xHH for other bytes), decoded here to
 // the exact bytes. Read commands (GET, MGET, HGET…) become get requests of their keys, writes (SET, HSET, INCR…)
 // set, DEL/UNLINK/GETDEL del; other commands are skipped and counted.
-#include "engine/sim/trace_file.h"
+#include <cachelens/sim/trace_file.h>
 
 #include <QByteArray>
 #include <QHash>

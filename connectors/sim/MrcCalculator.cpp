@@ -2,9 +2,9 @@
 
 #include "connectors/sim/SizeLimits.h"
 
-#include "engine/sim/backing.h"
-#include "engine/sim/simulator.h"
-#include "engine/sim/size_limit.h"
+#include <cachelens/sim/backing.h>
+#include <cachelens/sim/simulator.h>
+#include <cachelens/sim/size_limit.h>
 
 #include <QCoreApplication>
 #include <QLocale>

@@ -2,8 +2,8 @@
 // Computes a workload's LRU miss-ratio curve on a worker thread from its first 10M requests at most (exact up to
 // 5M requests, SHARDS at R = 0.01 above)
 // and hands it back through a mutex-guarded mailbox woken by name, like SimulationRunner.
-#include "engine/sim/mrc.h"
-#include "engine/sim/workload.h"
+#include <cachelens/sim/mrc.h>
+#include <cachelens/sim/workload.h>
 
 #include <QObject>
 #include <QString>

@@ -8,8 +8,8 @@
 // emitted on the runner's own thread (the GUI thread).
 #include "connectors/ConnectionUrl.h"
 #include "connectors/guard/ChangeGuard.h"
-#include "engine/sim/simulator.h"
-#include "engine/sim/workload.h"
+#include <cachelens/sim/simulator.h>
+#include <cachelens/sim/workload.h>
 
 #include <QList>
 #include <QObject>

@@ -1,6 +1,6 @@
 #include "connectors/sim/SizeLimits.h"
 
-#include "engine/sim/size_limit.h"
+#include <cachelens/sim/size_limit.h>
 
 #include <QCoreApplication>
 #include <QDir>

@@ -7,7 +7,7 @@
 // on SIGINT and SIGTERM (ctl/InterruptCleanup).
 //
 // Thread-safety: one connection guarded by a mutex, so several simulator threads may read and write.
-#include "engine/sim/backing.h"
+#include <cachelens/sim/backing.h>
 
 #include <QString>
 

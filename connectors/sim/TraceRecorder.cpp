@@ -1,9 +1,9 @@
 #include "connectors/sim/TraceRecorder.h"
 
 #include "connectors/sim/MonitorRecorder.h"
-#include "engine/cache.h"
-#include "engine/sim/id_map.h"
-#include "engine/sim/tap_recording.h"
+#include <cachelens/cache.h>
+#include <cachelens/sim/id_map.h>
+#include <cachelens/sim/tap_recording.h>
 
 #include <QCoreApplication>
 #include <QLocale>

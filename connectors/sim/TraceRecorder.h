@@ -8,8 +8,8 @@
 // recordTrace() is the whole job on the calling thread (cachelensctl record calls it). TraceRecorder runs it on a
 // std::thread for the Simulate panel and hands progress and the result back through a mutex-guarded mailbox woken
 // by name (as SimulationRunner does), so its signals are emitted on its own thread.
-#include "engine/policy/policy.h"
-#include "engine/sim/trace_file.h"
+#include <cachelens/policy.h>
+#include <cachelens/sim/trace_file.h>
 
 #include <QMetaType>
 #include <QObject>

@@ -9,8 +9,8 @@
 // plus optional "name", "writeMode" (invalidate|update|ttl), "singleFlight", "threads". Distributions:
 // uniform; zipf {s}; hotspot {hotKeys, hotTraffic}; scan {length}; trace {path, format};
 // mixed {parts: [{weight, keys?, ttlSeconds?, …a distribution}]}. Unknown keys are refused (they are typos).
-#include "engine/sim/simulator.h"
-#include "engine/sim/workload.h"
+#include <cachelens/sim/simulator.h>
+#include <cachelens/sim/workload.h>
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -5,7 +5,7 @@
 #include "app/cachelens/ConnectionManager.h"
 #include "app/cachelens/Gui.h"
 #include "connectors/ConnectionUrl.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 #include "ui/ConnectionListModel.h"
 #include "ui/Icons.h"
 #include "ui/MainWindow.h"

@@ -9,7 +9,7 @@
 
 #include "app/cachelens/ConnectionManager.h"
 #include "connectors/Source.h"
-#include "connectors/provider/ProviderDemoSource.h"
+#include "connectors/ProviderDemoSource.h"
 #include "ui/ConnectionListModel.h"
 #include "ui/dashboard/DashboardPanel.h"
 #include "ui/dashboard/DemoTiles.h"

@@ -6,8 +6,8 @@
 // Options: --entries N (default 1000000), --seconds S per throughput run (default 1.0), --quick.
 #include "Bench.h"
 
-#include "engine/cache.h"
-#include "engine/sim/distributions.h"
+#include <cachelens/cache.h>
+#include <cachelens/sim/distributions.h>
 
 #include <algorithm>
 #include <atomic>

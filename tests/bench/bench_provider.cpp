@@ -19,7 +19,7 @@
 #include "RedisCluster.h"
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <algorithm>
 #include <atomic>
@@ -176,8 +176,8 @@ int run(const Args& args)
     auto memory = makeCache("memory", url);
     auto a = makeCache("redis-l1", url);
     auto b = makeCache("redis-l1", url);
-    auto& pa = dynamic_cast<RedisProvider&>(a->provider());
-    auto& pb = dynamic_cast<RedisProvider&>(b->provider());
+    auto& pa = dynamic_cast<RedisProvider&>(engine::CacheInternals::provider(*a));
+    auto& pb = dynamic_cast<RedisProvider&>(engine::CacheInternals::provider(*b));
     if (!pa.waitForBus(5s) || !pb.waitForBus(5s)) {
         std::fprintf(stderr, "provider: the invalidation bus did not subscribe\n");
         return 1;

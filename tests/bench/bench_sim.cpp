@@ -12,11 +12,11 @@
 // Options: --quick (1M requests), --requests N.
 #include "Bench.h"
 
-#include "engine/sim/backing.h"
-#include "engine/sim/distributions.h"
-#include "engine/sim/mrc.h"
-#include "engine/sim/replay.h"
-#include "engine/sim/simulator.h"
+#include <cachelens/sim/backing.h>
+#include <cachelens/sim/distributions.h>
+#include <cachelens/sim/mrc.h>
+#include <cachelens/sim/replay.h>
+#include <cachelens/sim/simulator.h>
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // cachelens-bench SUBCOMMAND [--json] [options]: figures for the issues' speed targets, each against its baseline.
 #include "Bench.h"
 
-#include "cachelens/engine/version.h"
+#include <cachelens/version.h>
 
 #include <cstdio>
 #include <cstring>

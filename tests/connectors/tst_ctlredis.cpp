@@ -4,7 +4,7 @@
 #include "connectors/ctl/Command.h"
 #include "connectors/invalidate/GlobCheck.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include "ChildProcess.h"
 #include "CtlRun.h"

@@ -11,7 +11,7 @@
 #include "connectors/LocalSource.h"
 #include "connectors/RedisSource.h"
 #include "connectors/audit/AuditStore.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -3,7 +3,7 @@
 #include "connectors/DemoWorkload.h"
 #include "connectors/LocalSource.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QSignalSpy>
 #include <QTest>

@@ -9,7 +9,7 @@
 #include "RedisCluster.h"
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 
@@ -41,7 +41,7 @@ class TestProvider : public QObject {
         o.providerUrl = (onCluster(provider) ? cluster_.seedUrl() : server_.url()).toStdString();
         o.backgroundThread = false;
         auto c = std::make_unique<Cache>(std::move(o));
-        if (auto* r = dynamic_cast<provider::RedisProvider*>(&c->provider()); r && r->l1())
+        if (auto* r = dynamic_cast<provider::RedisProvider*>(&engine::CacheInternals::provider(*c)); r && r->l1())
             if (!r->waitForBus(5s)) qFatal("the invalidation bus did not subscribe");
         return c;
     }

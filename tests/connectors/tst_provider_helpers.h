@@ -2,7 +2,7 @@
 // Helpers shared by the redis provider's tests (tst_provider_redis, tst_provider_topology).
 #include "RedisServer.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QByteArray>
 #include <QStringList>
@@ -26,7 +26,7 @@ inline QByteArray cli(const RedisServer& server, std::initializer_list<const cha
     return server.cli(list);
 }
 
-inline provider::RedisProvider& redisOf(engine::Cache& c) { return dynamic_cast<provider::RedisProvider&>(c.provider()); }
+inline provider::RedisProvider& redisOf(engine::Cache& c) { return dynamic_cast<provider::RedisProvider&>(engine::CacheInternals::provider(c)); }
 
 // A Cache on the redis provider at `url`, with its own registered provider name carrying `o`; `c` for the rest.
 inline std::unique_ptr<engine::Cache> makeCache(const std::string& url, provider::RedisProviderOptions o,

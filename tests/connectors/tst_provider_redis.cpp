@@ -10,12 +10,14 @@
 #include "connectors/provider/InvalidationBus.h"
 #include "connectors/provider/RedisProvider.h"
 #include "connectors/provider/RedisRateLimiter.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
+#include <cachelens/config.h>
 
 #include <QtTest/QtTest>
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -122,6 +124,25 @@ class TestProviderRedis : public QObject {
 private slots:
     void initTestCase() { QVERIFY2(server_.start(), qPrintable(server_.errorString())); }
     void init() { server_.cli({QStringLiteral("FLUSHALL")}); }
+
+    // CACHE_PROVIDER=redis with REDIS_URL builds a cache on that server (it used to build a memory cache quietly).
+    void environmentConfigurationRunsTheCacheOnRedis()
+    {
+        registerRedisProvider();
+        const std::map<std::string, std::string> env{{"CACHE_PROVIDER", "redis"},
+                                                     {"REDIS_URL", server_.url().toStdString()},
+                                                     {"CACHE_KEY_PREFIX", "env:"}};
+        auto options = configFromEnvironment([&](const char* name) -> const char* {
+            auto it = env.find(name);
+            return it == env.end() ? nullptr : it->second.c_str();
+        });
+        QVERIFY2(options.ok(), options.ok() ? "" : options.error().message.c_str());
+        auto cache = Cache::create(std::move(options.value()));
+        QVERIFY2(cache.ok(), cache.ok() ? "" : cache.error().message.c_str());
+        QCOMPARE(std::string(cache.value()->providerName()), "redis"s);
+        QVERIFY(cache.value()->set("user:1", "ada").ok());
+        QCOMPARE(cli(server_, {"EXISTS", "env:user:1"}).trimmed(), QByteArray("1"));
+    }
 
     void busMessagesRoundTrip()
     {

@@ -9,7 +9,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/GlobCheck.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "AuditRows.h"
 #include "RedisServer.h"

@@ -15,7 +15,7 @@
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/ClusterClient.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "RedisCluster.h"
 #include "SourceOnWorker.h"
@@ -161,7 +161,7 @@ private Q_SLOTS:
     void clusterTagsAreListedPreviewedAndInvalidatedOnEveryMaster()
     {
         auto app = clusterCache("shop-1");
-        auto& provider = dynamic_cast<provider::RedisProvider&>(app->provider());
+        auto& provider = dynamic_cast<provider::RedisProvider&>(engine::CacheInternals::provider(*app));
         QVERIFY(provider.waitForBus(5s));
         engine::SetOptions red, blue, both;
         red.tags = {"red"};

@@ -8,7 +8,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QDir>
 #include <QJsonDocument>

@@ -12,7 +12,7 @@
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/DumpPayload.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "AuditRows.h"
 #include "CtlRun.h"

@@ -10,7 +10,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/provider/RedisProvider.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include "AuditRows.h"
 #include "RedisServer.h"
@@ -200,7 +200,7 @@ private Q_SLOTS:
     {
         auto shop = redisCache(*m_server, "shop:", "shop-1");
         auto other = redisCache(*m_server, "other:", "other-1");
-        auto& provider = dynamic_cast<provider::RedisProvider&>(shop->provider());
+        auto& provider = dynamic_cast<provider::RedisProvider&>(engine::CacheInternals::provider(*shop));
         QVERIFY(provider.waitForBus(5s));
         fillShop(*shop, *other);
         // The running application reads its keys, so they sit in its L1 (which Redis alone cannot reach).

@@ -9,7 +9,7 @@
 #include "DemoEngine.h"
 #include "connectors/profiles/ProfileStore.h"
 #include "connectors/profiles/SecretStore.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QBuffer>
 #include <QJsonDocument>
@@ -27,8 +27,8 @@
 #include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SqliteBacking.h"
 #include "connectors/sim/WorkloadJson.h"
-#include "engine/sim/replay.h"
-#include "engine/sim/trace_file.h"
+#include <cachelens/sim/replay.h>
+#include <cachelens/sim/trace_file.h>
 
 using namespace cachelens;
 using engine::sim::SimResults;

@@ -1,5 +1,9 @@
 // Cache facade and store semantics: binary-safe keys, TTLs on a manual clock, bounds, tags, patterns, scan, stats.
-#include "engine/cache.h"
+#include <cachelens/cache.h>
+
+#include "cache_internals.h"
+#include "hash.h"
+#include "store.h"
 
 #include <QtTest/QtTest>
 
@@ -55,6 +59,7 @@ private slots:
     void scanSeesEveryStableKeyUnderConcurrentWrites();
     void scanCursorSurvivesGrowthAndShrinkBetweenPages();
     void tableStaysBetweenSixtyAndEightyPercentFull();
+    void keysChosenAgainstAFixedHashDoNotShareAProbeChain();
     void keyPrefixIsolatesInstances();
     void namespaceDefaultTtlApplies();
     void disabledCacheStoresNothing();
@@ -207,7 +212,7 @@ void TestCache::expireGivesAKeyStoredWithoutTtlADeadline()
     QCOMPARE(c.pttl("k"), std::int64_t(200));
     QVERIFY(c.persist("k"));
     QVERIFY(c.expire("k", 50ms));
-    auto a = c.store().audit();
+    auto a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.taggedEntries, std::size_t(1)); // the tag moved to the copy
     QVERIFY(a.gaugesMatch);
     QCOMPARE(c.invalidateTag("t"), std::size_t(1));
@@ -217,7 +222,7 @@ void TestCache::expireGivesAKeyStoredWithoutTtlADeadline()
     clock.advance(10ms);
     QVERIFY(!c.exists("k2"));
     QCOMPARE(c.runMaintenance(), std::size_t(1)); // the sweeper knows the copy has a deadline
-    a = c.store().audit();
+    a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.entries, std::size_t(0));
     QCOMPARE(a.bytes, std::size_t(0));
     QCOMPARE(a.taggedEntries, std::size_t(0));
@@ -268,11 +273,11 @@ void TestCache::sweepOfATinyTableReclaimsEachEntryOnce()
     SetOptions o;
     o.ttl = 1s;
     for (int i = 0; i < 5; ++i) QVERIFY(c.set("old" + std::to_string(i), "v", o).ok());
-    QCOMPARE(c.store().audit().tableSlots, std::size_t(16));
+    QCOMPARE(CacheInternals::memoryStore(c)->audit().tableSlots, std::size_t(16));
     clock.advance(2s);
     for (int i = 0; i < 8; ++i) QVERIFY(c.set("new", "v", o).ok()); // the 8th write to the shard sweeps
     QCOMPARE(c.stats().at(Counter::Expirations), std::uint64_t(5));
-    const auto a = c.store().audit();
+    const auto a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.entries, std::size_t(1));
     QVERIFY(a.gaugesMatch);
 }
@@ -302,7 +307,7 @@ void TestCache::entryBoundHolds()
     const auto s = c.stats();
     QCOMPARE(s.entries, std::uint64_t(1000));
     QCOMPARE(s.at(Counter::EvictionsCapacity), std::uint64_t(19000));
-    const auto a = c.store().audit();
+    const auto a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.entries, std::size_t(1000));
 }
 
@@ -373,7 +378,7 @@ void TestCache::invalidateTagRemovesExactlyTheTaggedKeys()
     QCOMPARE(c.invalidateTag("user:1"), std::size_t(0));
     QCOMPARE(c.invalidateTag("room:9"), std::size_t(1));
     QCOMPARE(c.stats().at(Counter::InvalidationsTag), std::uint64_t(3));
-    const auto a = c.store().audit();
+    const auto a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.tags, std::size_t(0));
     QCOMPARE(a.taggedEntries, std::size_t(0));
 }
@@ -441,13 +446,13 @@ void TestCache::tagIndexHasNoLeftovers()
     QVERIFY(keep);
     std::set<QString> tagNames{"t1"};
     if (liveK) tagNames.insert(tagsAfter.begin(), tagsAfter.end());
-    const auto a = c.store().audit();
+    const auto a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.taggedEntries, (tagsAfter.isEmpty() ? 0 : liveK) + 1);
     QCOMPARE(a.tags, tagNames.size());
     QCOMPARE(c.invalidateTag("t2"), tagsAfter.contains("t2") ? liveK : 0);
     QCOMPARE(c.invalidateTag("t1"), std::size_t(1)); // only keep: the others went with t2 or never had t1
     QVERIFY(c.exists(keys[0]) == (liveK > 0 && !tagsAfter.contains("t2")));
-    const auto b = c.store().audit();
+    const auto b = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(b.taggedEntries, liveK && tagsAfter.contains("t3") ? liveK : 0);
     QCOMPARE(b.tags, std::size_t(liveK && tagsAfter.contains("t3") ? 1 : 0));
 }
@@ -546,10 +551,10 @@ void TestCache::scanCursorSurvivesGrowthAndShrinkBetweenPages()
             for (int i = 0; i < 20000; ++i) QVERIFY(c.set("churn:" + std::to_string(i), "v").ok());
         if (page == 8) QCOMPARE(c.invalidatePattern("churn:*"), std::size_t(20000));
         if (page == 10) { // new keys reuse the tombstones' slots until a rehash shrinks the table
-            const std::size_t slotsBefore = c.store().audit().tableSlots;
-            for (int i = 0; i < 100000 && c.store().audit().tableSlots >= slotsBefore; ++i)
+            const std::size_t slotsBefore = CacheInternals::memoryStore(c)->audit().tableSlots;
+            for (int i = 0; i < 100000 && CacheInternals::memoryStore(c)->audit().tableSlots >= slotsBefore; ++i)
                 QVERIFY(c.set("late:" + std::to_string(i), "v").ok());
-            QVERIFY(c.store().audit().tableSlots < slotsBefore);
+            QVERIFY(CacheInternals::memoryStore(c)->audit().tableSlots < slotsBefore);
         }
         ++page;
     } while (cursor != 0);
@@ -568,11 +573,31 @@ void TestCache::tableStaysBetweenSixtyAndEightyPercentFull()
     for (int i = 0; i < 200000; ++i) {
         QVERIFY(c.set("k" + std::to_string(i), "v").ok());
         if (i >= 1000 && i % 997 == 0) {
-            const auto a = c.store().audit();
+            const auto a = CacheInternals::memoryStore(c)->audit();
             const double load = static_cast<double>(a.entries) / static_cast<double>(a.tableSlots);
             QVERIFY2(load >= 0.59 && load <= 0.8, qPrintable(QString("load %1 at %2 entries").arg(load).arg(a.entries)));
         }
     }
+}
+
+// An attacker who knows the hash function picks keys whose hashes share a home slot (here: the low 32 bits below
+// 2^22, one home for every table up to 1,024 slots). With the per-process seed those keys land anywhere.
+void TestCache::keysChosenAgainstAFixedHashDoNotShareAProbeChain()
+{
+    std::vector<std::string> crafted;
+    for (std::uint64_t i = 0; crafted.size() < 600; ++i) {
+        std::string k = "user:" + std::to_string(i);
+        if ((hashBytes(k, 0) & 0xFFFFFFFFu) < (1u << 22)) crafted.push_back(std::move(k));
+    }
+    ManualClock clock;
+    CacheOptions o = manual(clock);
+    o.shards = 1;
+    o.maxBytes = 0;
+    Cache c(o);
+    for (const auto& k : crafted) QVERIFY(c.set(k, "v").ok());
+    const auto a = CacheInternals::memoryStore(c)->audit();
+    QCOMPARE(a.entries, crafted.size());
+    QVERIFY2(a.longestProbe < 200, qPrintable(QStringLiteral("a lookup reads up to %1 slots").arg(a.longestProbe)));
 }
 
 void TestCache::keyPrefixIsolatesInstances()
@@ -583,7 +608,7 @@ void TestCache::keyPrefixIsolatesInstances()
     Cache c(a);
     QVERIFY(c.set("user:1", "v").ok());
     QVERIFY(c.exists("user:1"));
-    QVERIFY(c.store().exists("app1:user:1"));
+    QVERIFY(CacheInternals::memoryStore(c)->exists("app1:user:1"));
     std::vector<std::string> keys;
     std::uint64_t cursor = 0;
     do { // like Redis SCAN, a page may be empty before the scan is over

@@ -1,5 +1,5 @@
 // The glob matcher against the behaviour of Redis's stringmatchlen (util.c), edge cases included.
-#include "engine/glob.h"
+#include <cachelens/glob.h>
 
 #include <QtTest/QtTest>
 

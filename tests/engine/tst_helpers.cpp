@@ -1,9 +1,11 @@
 // The helpers around the cache: environment configuration, the key builder, rate limiters, update on write.
-#include "engine/cache.h"
-#include "engine/config.h"
-#include "engine/key_builder.h"
-#include "engine/rate_limiter.h"
-#include "engine/store.h"
+#include <cachelens/cache.h>
+#include <cachelens/config.h>
+#include <cachelens/key_builder.h>
+#include <cachelens/rate_limiter.h>
+
+#include "cache_internals.h"
+#include "store.h"
 
 #include <QtTest/QtTest>
 
@@ -21,9 +23,11 @@ private slots:
     void parsesByteSizes_data();
     void parsesByteSizes();
     void configFromEnvironmentAppliesEveryVariable();
+    void environmentAskingForRedisNeverBuildsAMemoryCache();
     void badEnvironmentValuesSayWhatIsWrong_data();
     void badEnvironmentValuesSayWhatIsWrong();
     void keyBuilderJoinsEscapesAndHashes();
+    void keyPrefixHasOneOwner();
     void keyBuilderPatternSelectsTheNamespace();
     void fixedWindowLimitsPerWindow();
     void slidingWindowWeighsThePreviousWindow();
@@ -76,22 +80,38 @@ void TestHelpers::configFromEnvironmentAppliesEveryVariable()
     auto cfg = configFromEnvironment(lookup);
     QVERIFY(cfg.ok());
     QCOMPARE(cfg->provider, "memory"s);
-    QCOMPARE(cfg->options.enabled, false);
-    QCOMPARE(cfg->options.keyPrefix, "svc:"s);
-    QCOMPARE(cfg->options.maxBytes, std::size_t(128) << 20);
-    QCOMPARE(cfg->options.maxEntries, std::size_t(5000));
-    QVERIFY(cfg->options.policy == PolicyKind::S3Fifo);
-    QVERIFY(cfg->options.defaultTtl == std::optional<milliseconds>(300s));
-    QCOMPARE(cfg->options.namespaces.size(), std::size_t(3));
-    QVERIFY(cfg->options.namespaces.at("character").defaultTtl == std::optional<milliseconds>(300s));
-    QVERIFY(cfg->options.namespaces.at("room_messages").defaultTtl == std::optional<milliseconds>(5s));
-    QVERIFY(cfg->options.namespaces.at("search").defaultTtl == std::optional<milliseconds>(60s));
+    QCOMPARE(cfg->enabled, false);
+    QCOMPARE(cfg->keyPrefix, "svc:"s);
+    QCOMPARE(cfg->maxBytes, std::size_t(128) << 20);
+    QCOMPARE(cfg->maxEntries, std::size_t(5000));
+    QVERIFY(cfg->policy == PolicyKind::S3Fifo);
+    QVERIFY(cfg->defaultTtl == std::optional<milliseconds>(300s));
+    QCOMPARE(cfg->namespaces.size(), std::size_t(3));
+    QVERIFY(cfg->namespaces.at("character").defaultTtl == std::optional<milliseconds>(300s));
+    QVERIFY(cfg->namespaces.at("room_messages").defaultTtl == std::optional<milliseconds>(5s));
+    QVERIFY(cfg->namespaces.at("search").defaultTtl == std::optional<milliseconds>(60s));
 
     auto none = configFromEnvironment([](const char*) -> const char* { return nullptr; });
     QVERIFY(none.ok());
     QCOMPARE(none->provider, "memory"s);
-    QCOMPARE(none->options.enabled, true);
-    QCOMPARE(none->options.maxBytes, std::size_t(64) << 20);
+    QCOMPARE(none->enabled, true);
+    QCOMPARE(none->maxBytes, std::size_t(64) << 20);
+}
+
+void TestHelpers::environmentAskingForRedisNeverBuildsAMemoryCache()
+{
+    // This test links the engine alone: the redis provider is not available, and asking for it is an error.
+    std::map<std::string, std::string> env{{"CACHE_PROVIDER", "redis"}, {"REDIS_URL", "redis://127.0.0.1:6390/2"}};
+    auto cfg = configFromEnvironment([&](const char* name) -> const char* {
+        auto it = env.find(name);
+        return it == env.end() ? nullptr : it->second.c_str();
+    });
+    QVERIFY(cfg.ok());
+    QCOMPARE(cfg->provider, "redis"s);
+    QCOMPARE(cfg->providerUrl, "redis://127.0.0.1:6390/2"s);
+    auto cache = Cache::create(cfg.value());
+    QVERIFY2(!cache.ok(), "CACHE_PROVIDER=redis built a cache without the redis provider");
+    QVERIFY2(cache.error().message.find("registerRedisProvider") != std::string::npos, cache.error().message.c_str());
 }
 
 void TestHelpers::badEnvironmentValuesSayWhatIsWrong_data()
@@ -123,19 +143,38 @@ void TestHelpers::badEnvironmentValuesSayWhatIsWrong()
 
 void TestHelpers::keyBuilderJoinsEscapesAndHashes()
 {
-    KeyBuilder keys("app1:");
-    QCOMPARE(keys.key("character", 42), "app1:character:42"s);
-    QCOMPARE(keys.key("room_messages", "lobby", 7), "app1:room_messages:lobby:7"s);
-    QCOMPARE(keys.key("user", "a:b"), "app1:user:a%3Ab"s);         // the separator cannot forge a level
-    QCOMPARE(keys.key("user", "100%"), "app1:user:100%25"s);
+    KeyBuilder keys;
+    QCOMPARE(keys.key("character", 42), "character:42"s);
+    QCOMPARE(keys.key("room_messages", "lobby", 7), "room_messages:lobby:7"s);
+    QCOMPARE(keys.key("user", "a:b"), "user:a%3Ab"s);         // the separator cannot forge a level
+    QCOMPARE(keys.key("user", "100%"), "user:100%25"s);
     QVERIFY(keys.key("user", "a:b") != keys.key("user", "a", "b"));
     const std::string query = R"({"q":"red shoes","page":2})";
     const std::string k = keys.key("search", "results", query);
-    QCOMPARE(k, "app1:search:results:" + hashed(query));             // structured parts are hashed…
-    QCOMPARE(k, keys.key("search", "results", hashed(query)));        // …the same as hashing explicitly
-    QCOMPARE(hashed("abc"), "#e71fa2190541574b"s);                    // stable: FNV-1a 64, fixed forever
-    QCOMPARE(keys.key("long", std::string(65, 'x')).size(), std::string("app1:long:").size() + 17);
-    QCOMPARE(keys.key("short", std::string(64, 'x')).size(), std::string("app1:short:").size() + 64);
+    QCOMPARE(k, "search:results:" + hashed(query));             // structured parts are hashed…
+    QCOMPARE(k, keys.key("search", "results", hashed(query)));  // …the same as hashing explicitly
+    QCOMPARE(hashed("abc"), "#e71fa2190541574b"s);              // stable: FNV-1a 64, fixed forever
+    QCOMPARE(keys.key("long", std::string(65, 'x')).size(), std::string("long:").size() + 17);
+    QCOMPARE(keys.key("short", std::string(64, 'x')).size(), std::string("short:").size() + 64);
+}
+
+// A key builder with a prefix of its own and a cache with a key prefix stored "app:app:…", and the namespace TTLs
+// stopped applying. The prefix now has one owner, the cache: a builder cannot be given one.
+void TestHelpers::keyPrefixHasOneOwner()
+{
+    static_assert(!std::is_constructible_v<KeyBuilder, const char*> && !std::is_constructible_v<KeyBuilder, std::string>);
+    ManualClock clock;
+    CacheOptions o;
+    o.clock = &clock;
+    o.backgroundThread = false;
+    o.keyPrefix = "app:";
+    o.namespaces["character"].defaultTtl = 5min;
+    Cache c(o);
+    const KeyBuilder keys;
+    QVERIFY(c.set(keys.key("character", 42), "Ada").ok());
+    QCOMPARE(c.scan(0, "*").keys, std::vector<std::string>{"character:42"}); // stored as app:character:42
+    QCOMPARE(c.pttl(keys.key("character", 42)), std::int64_t(300'000));    // the namespace's TTL applies
+    QCOMPARE(c.namespaceStats("character").entries, std::uint64_t(1));
 }
 
 void TestHelpers::keyBuilderPatternSelectsTheNamespace()
@@ -144,12 +183,14 @@ void TestHelpers::keyBuilderPatternSelectsTheNamespace()
     CacheOptions o;
     o.clock = &clock;
     o.backgroundThread = false;
+    o.keyPrefix = "a[1]:"; // glob characters in the cache's prefix are literal
     Cache c(o);
-    KeyBuilder keys("a[1]:");
+    KeyBuilder keys;
     QVERIFY(c.set(keys.key("character", 1), "v").ok());
     QVERIFY(c.set(keys.key("character", 2), "v").ok());
     QVERIFY(c.set(keys.key("room", 1), "v").ok());
-    QCOMPARE(keys.namespacePattern("character"), "a\\[1\\]:character:*"s);
+    QCOMPARE(keys.namespacePattern("character"), "character:*"s);
+    QCOMPARE(keys.namespacePattern("a*b"), "a\\*b:*"s);
     QCOMPARE(c.invalidatePattern(keys.namespacePattern("character")), std::size_t(2));
     QVERIFY(c.exists(keys.key("room", 1)));
 }
@@ -271,7 +312,7 @@ void TestHelpers::registeredProviderServesTheCache()
     auto made = Cache::create(o);
     QVERIFY(made.ok());
     Cache& c = *made.value();
-    QVERIFY(c.memoryStore() == nullptr);
+    QVERIFY(CacheInternals::memoryStore(c) == nullptr);
     QVERIFY(c.set("k", "v").ok());
     QCOMPARE(std::string(c.get("k").value()), "v"s);
     std::string seen;

@@ -1,5 +1,5 @@
 // The hit path allocates nothing: get(), read() and wrap() hits are counted with a replaced global operator new.
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 

@@ -1,7 +1,7 @@
 // What the GUI and the simulator observe: the access-trace tap and per-namespace counters.
-#include "engine/cache.h"
-#include "engine/hash.h"
-#include "engine/trace_tap.h"
+#include <cachelens/cache.h>
+#include "hash.h"
+#include <cachelens/trace_tap.h>
 
 #include <QtTest/QtTest>
 

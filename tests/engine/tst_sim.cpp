@@ -5,14 +5,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "engine/sim/backing.h"
-#include "engine/sim/distributions.h"
-#include "engine/sim/mrc.h"
-#include "engine/sim/replay.h"
-#include "engine/sim/simulator.h"
-#include "engine/sim/tap_recording.h"
-#include "engine/sim/trace_file.h"
-#include "engine/cache.h"
+#include <cachelens/sim/backing.h>
+#include <cachelens/sim/distributions.h>
+#include <cachelens/sim/mrc.h>
+#include <cachelens/sim/replay.h>
+#include <cachelens/sim/simulator.h>
+#include <cachelens/sim/tap_recording.h>
+#include <cachelens/sim/trace_file.h>
+#include <cachelens/cache.h>
 
 #include <cmath>
 #include <fstream>

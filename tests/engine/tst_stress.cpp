@@ -1,7 +1,10 @@
 // Concurrency stress: several threads mix every operation on one cache while time moves; afterwards (and during,
 // where it is meaningful) the invariants must hold. Sized by operation count, not time, so it stays short under
 // ThreadSanitizer.
-#include "engine/cache.h"
+#include <cachelens/cache.h>
+
+#include "cache_internals.h"
+#include "store.h"
 
 #include <QtTest/QtTest>
 
@@ -145,7 +148,7 @@ void TestStress::mixedOperationsKeepInvariants()
     const auto s = c.stats();
     QVERIFY(s.entries <= kMaxEntries);
     QCOMPARE(s.at(Counter::Hits) + s.at(Counter::Misses), gets.load());
-    auto a = c.store().audit();
+    auto a = CacheInternals::memoryStore(c)->audit();
     QVERIFY(a.entries <= kMaxEntries);
     QVERIFY(a.gaugesMatch); // (the background sweeper may run between stats() and audit(): compare per shard)
     QVERIFY(a.taggedEntries <= a.entries);
@@ -153,11 +156,11 @@ void TestStress::mixedOperationsKeepInvariants()
     (void)c.invalidateTag("all");
     (void)c.invalidateTag("wrapped");
     for (int t = 0; t < 8; ++t) (void)c.invalidateTag("t" + std::to_string(t));
-    a = c.store().audit();
+    a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.taggedEntries, std::size_t(0));
     QCOMPARE(a.tags, std::size_t(0));
     (void)c.clear();
-    a = c.store().audit();
+    a = CacheInternals::memoryStore(c)->audit();
     QCOMPARE(a.entries, std::size_t(0));
     QCOMPARE(a.bytes, std::size_t(0));
 }

@@ -1,6 +1,6 @@
 // wrap(): cache-aside with single-flight, grace periods (stale-while-revalidate, fail-safe), cacheIf, negative
 // caching and warm(). Time moves by hand (ManualClock); background work runs when the test calls runMaintenance().
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QtTest/QtTest>
 

@@ -4,7 +4,7 @@
 #include "Fuzz.h"
 
 #include "connectors/invalidate/GlobCheck.h"
-#include "engine/glob.h"
+#include <cachelens/glob.h>
 
 #include <QTest>
 

@@ -4,10 +4,10 @@
 // saved as text reads back as the same requests.
 #include "Fuzz.h"
 
-#include "engine/sim/mrc.h"
-#include "engine/sim/replay.h"
-#include "engine/sim/tap_recording.h"
-#include "engine/sim/trace_file.h"
+#include <cachelens/sim/mrc.h>
+#include <cachelens/sim/replay.h>
+#include <cachelens/sim/tap_recording.h>
+#include <cachelens/sim/trace_file.h>
 
 #include <QDir>
 #include <QFile>

@@ -5,8 +5,8 @@
 #include "Fuzz.h"
 
 #include "connectors/sim/WorkloadJson.h"
-#include "engine/sim/backing.h"
-#include "engine/sim/simulator.h"
+#include <cachelens/sim/backing.h>
+#include <cachelens/sim/simulator.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // A local engine with the demo workload driving it (its own threads, started at once, stopped by stop() or the
 // destructor): real traffic for tests that record the engine's access tap.
 #include "connectors/DemoWorkload.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <memory>
 

@@ -14,7 +14,7 @@
 #include "ui/invalidate/TagListModel.h"
 #include "ui/invalidate/TagPage.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>

@@ -15,7 +15,7 @@
 #include "ui/invalidate/SnapshotListModel.h"
 #include "ui/invalidate/SnapshotsDialog.h"
 
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>

@@ -13,7 +13,7 @@
 #include "connectors/RedisSource.h"
 #include "connectors/SourceHost.h"
 #include "connectors/invalidate/GlobCheck.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 #include "ui/keys/MemoryView.h"
 #include "ui/keys/DeleteConfirmDialog.h"
 #include "ui/keys/KeyTreeModel.h"

@@ -8,7 +8,7 @@
 #include "RedisServer.h"
 #include "RedisSourceOnThread.h"
 #include "connectors/SourceHost.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 #include "ui/keys/KeyStatsView.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/KeysPanel.h"

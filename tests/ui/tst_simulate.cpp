@@ -7,7 +7,7 @@
 #include "connectors/profiles/SecretStore.h"
 #include "connectors/provider/BlockingRedis.h"
 #include "connectors/provider/RedisProvider.h"
-#include "engine/cache.h"
+#include <cachelens/cache.h>
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>

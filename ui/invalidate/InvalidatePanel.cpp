@@ -12,7 +12,7 @@
 #include "ui/invalidate/SnapshotsDialog.h"
 #include "ui/invalidate/TagPage.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QCheckBox>
 #include <QCoreApplication>

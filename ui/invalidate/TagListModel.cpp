@@ -1,6 +1,6 @@
 #include "ui/invalidate/TagListModel.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QLocale>
 

@@ -5,7 +5,7 @@
 #include "ui/invalidate/SourceCalls.h"
 #include "ui/invalidate/TagListModel.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QFormLayout>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #include "ui/keys/KeyFilter.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // filter and separator), told to views in batches. Row bookkeeping (pages, removals, sorting) is KeyTreeModelRows.cpp.
 #include "ui/keys/KeyTreeModel.h"
 
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 
 #include <QDateTime>
 #include <QLocale>

@@ -3,7 +3,7 @@
 #include "ui/TypedNameField.h"
 
 #include "connectors/Source.h"
-#include "engine/key_escape.h"
+#include <cachelens/key_escape.h>
 #include "ui/keys/RequestIds.h"
 #include "ui/keys/ValuePageModel.h"
 

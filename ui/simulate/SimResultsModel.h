@@ -1,6 +1,6 @@
 #pragma once
 // One row per simulated configuration (live while it runs, final when it ends): the Simulate panel's results table.
-#include "engine/sim/simulator.h"
+#include <cachelens/sim/simulator.h>
 
 #include <QAbstractTableModel>
 #include <QStringList>

@@ -5,7 +5,7 @@
 // (connectors/sim/SimulationRunner, MrcCalculator): the GUI thread only draws.
 #include "ui/Panel.h"
 
-#include "engine/sim/workload.h"
+#include <cachelens/sim/workload.h>
 
 #include <QIcon>
 #include <QList>

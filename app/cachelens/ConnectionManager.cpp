@@ -88,12 +88,35 @@ void ConnectionManager::storeSecret(const QString& key, const QString& name, con
     m_secrets->store(key, *secret, [this, name](const QString& problem) { Q_EMIT notice(tr("%1: %2").arg(name, problem)); });
 }
 
+namespace {
+// Whether the keychain holds a secret of the profile once it is saved with these passwords (each: nullopt keeps the
+// stored one, empty removes it). nullopt when that is not known: a profile saved before the flag existed.
+std::optional<bool> keychainHoldsSecrets(const std::optional<ConnectionProfile>& before, const std::optional<QString>& password,
+                                         const std::optional<QString>& sentinelPassword)
+{
+    const std::optional<bool> kept = before ? before->keychainSecrets : std::optional<bool>(false);
+    const auto holds = [&kept](const std::optional<QString>& secret) -> std::optional<bool> {
+        if (secret)
+            return !secret->isEmpty();
+        return kept;
+    };
+    const std::optional<bool> master = holds(password);
+    const std::optional<bool> sentinel = holds(sentinelPassword);
+    if (master == true || sentinel == true)
+        return true;
+    if (master == false && sentinel == false)
+        return false;
+    return std::nullopt;
+}
+} // namespace
+
 bool ConnectionManager::saveProfile(ConnectionProfile profile, const std::optional<QString>& password, QString* error,
                                     const std::optional<QString>& sentinelPassword)
 {
     if (profile.id.isEmpty())
         profile.id = ConnectionProfile::newId();
     const bool wasOpen = m_hosts.count(profile.id) > 0;
+    profile.keychainSecrets = keychainHoldsSecrets(m_profiles.find(profile.id), password, sentinelPassword);
     if (!m_profiles.save(profile, error))
         return false;
     storeSecret(profile.id, profile.name, password);
@@ -184,7 +207,10 @@ void ConnectionManager::withSecret(int row, std::function<void(const ConnectionU
     const QString id = e.id;
     const QString name = e.name;
     const ConnectionUrl url = e.url;   // an ad-hoc URL keeps the secrets it was typed with
-    const bool saved = e.saved;
+    // A profile saved without a password has nothing in the keychain: it is not asked (and, where there is no
+    // keychain, there is nothing to warn about), as cachelensctl does for the same profile.
+    const auto stored = e.saved ? m_profiles.find(id) : std::nullopt;
+    const bool saved = stored && stored->keychainSecrets != false;
     if (saved && !m_secrets->has(id) && !m_hosts.count(id))
         m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
     m_secrets->lookup(id, saved, [this, id, name, url, saved, done = std::move(done)](std::optional<QString> password, QString problem) {

@@ -100,6 +100,34 @@ private Q_SLOTS:
         QVERIFY(!settingsText.contains("s3cret"));
     }
 
+    // A profile saved without a password has nothing in the keychain, so opening it in a later session asks none and
+    // says nothing about one; a profile saved with a password still asks, and here (no session bus, so no keychain)
+    // says it could not read it.
+    void aConnectionSavedWithoutAPasswordOpensWithoutAKeychainNotice()
+    {
+        const auto plain = makeProfile(QStringLiteral("plain"), m_server.url());
+        const auto secret = makeProfile(QStringLiteral("secret"), m_protected.url());
+        {
+            ConnectionListModel model;
+            ConnectionManager manager(&model);
+            QVERIFY(manager.saveProfile(plain, std::nullopt));
+            QVERIFY(manager.saveProfile(secret, QStringLiteral("s3cret")));
+        }
+        ConnectionListModel model;
+        ConnectionManager manager(&model);
+        manager.loadProfiles();
+        QSignalSpy notices(&manager, &ConnectionManager::notice);
+        const int plainRow = model.rowOf(plain.id);
+        manager.activate(plainRow);
+        QTRY_COMPARE_WITH_TIMEOUT(model.entry(plainRow).state, ConnectionState::Ready, 10000);
+        QVERIFY2(notices.isEmpty(), qPrintable(notices.value(0).value(0).toString()));
+
+        manager.activate(model.rowOf(secret.id));
+        QTRY_VERIFY_WITH_TIMEOUT(!notices.isEmpty(), 10000);
+        QVERIFY2(notices.first().first().toString().startsWith(QStringLiteral("secret: ")),
+                 qPrintable(notices.first().first().toString()));
+    }
+
     // A sentinel with its own requirepass in front of the password-protected master. No keychain here: the passwords
     // typed this session are used (tst_ctlconnections_keyring covers the keychain round trip).
     void savedSentinelConnectionsUseTheirSentinelPassword()

@@ -386,6 +386,12 @@ DetailCost RedisSource::detailCost() const
     return {redis::kKeyDetailsCommands, redis::kKeyDetailsLookups};
 }
 
+DetailCost RedisSource::keyStatsCost(bool withElements, bool withFrequency) const
+{
+    const int commands = redis::keyStatsCommands(withElements, withFrequency);
+    return {commands, commands};
+}
+
 void RedisSource::keyDetails(quint64 requestId, const QList<QByteArray>& keys)
 {
     if (!ensureClient(requestId))

@@ -51,6 +51,7 @@ public:
     QString id() const override { return m_id; }
     QString displayName() const override { return m_displayName; }
     DetailCost detailCost() const override;
+    DetailCost keyStatsCost(bool withElements, bool withFrequency) const override;
 
     static SourceError toSourceError(const redis::RedisError& error);
 

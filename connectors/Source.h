@@ -46,6 +46,13 @@ public:
     virtual QString id() const = 0;            // stable id ("local", or the profile id)
     virtual QString displayName() const = 0;   // "Local engine", "prod-cache (redis://…:6379)"
     virtual DetailCost detailCost() const { return {}; }   // what keyDetails costs the server per key
+    // What keyStats costs the server per key (at most: a key of a type without an element count sends one less).
+    virtual DetailCost keyStatsCost(bool withElements, bool withFrequency) const
+    {
+        Q_UNUSED(withElements);
+        Q_UNUSED(withFrequency);
+        return {};
+    }
 
 public Q_SLOTS:
     virtual void open() = 0;                   // connect; stateChanged reports progress

@@ -25,6 +25,12 @@ using KeyDetailsDone = std::function<void(QVector<KeyEntry> entries, RedisError 
 // Per key with memory: three commands, two of them keyspace lookups (TYPE, PTTL; MEMORY USAGE counts none).
 inline constexpr int kKeyDetailsCommands = 3;
 inline constexpr int kKeyDetailsLookups = 2;
+// Per key of fetchKeyStats: TYPE, plus the element count (HLEN, LLEN, SCARD, ZCARD, XLEN or STRLEN) and OBJECT FREQ
+// when asked; every one of them is a keyspace lookup.
+constexpr int keyStatsCommands(bool withElements, bool withFrequency)
+{
+    return 1 + (withElements ? 1 : 0) + (withFrequency ? 1 : 0);
+}
 void fetchKeyDetails(CommandSink& client, const QList<QByteArray>& keys, bool withMemory, QObject* context,
                      KeyDetailsDone done);
 

@@ -13,6 +13,7 @@
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/KeysPanel.h"
 #include "ui/keys/MemoryView.h"
+#include "ui/keys/ReadCostDialog.h"
 #include "ui/keys/ValueViewer.h"
 
 #include <QAbstractItemModelTester>
@@ -69,11 +70,35 @@ std::unique_ptr<KeysPanel> scanned(Source* source, const QString& name, bool loc
     return panel;
 }
 
-bool run(KeyStatsView* view)
+// Presses the view's Start button; returns the question it asked first (what the reads cost the server), or an
+// empty string when it asked none.
+QString press(KeyStatsView* view)
+{
+    view->findChild<QPushButton*>(view->objectName().replace(QStringLiteral("View"), QStringLiteral("Button")))->click();
+    const auto* question = qobject_cast<ReadCostDialog*>(view->pendingConfirmation());
+    return question ? question->text() : QString();
+}
+
+// Presses Start, answers the question about the cost (when one is asked) with Read, and waits for the end.
+bool run(KeyStatsView* view, QString* question = nullptr)
 {
     QSignalSpy finished(view, &KeyStatsView::finished);
-    view->findChild<QPushButton*>(view->objectName().replace(QStringLiteral("View"), QStringLiteral("Button")))->click();
+    const QString asked = press(view);
+    if (question)
+        *question = asked;
+    if (view->pendingConfirmation())
+        view->pendingConfirmation()->accept();
     return QTest::qWaitFor([&] { return !finished.isEmpty(); }, 15000);
+}
+
+qint64 keyspaceLookups(RedisServer& server)
+{
+    qint64 n = 0;
+    const QString info = QString::fromUtf8(server.cli({QStringLiteral("INFO"), QStringLiteral("stats")}));
+    for (const QString& line : info.split(QLatin1Char('\n')))
+        if (line.startsWith(QLatin1String("keyspace_hits:")) || line.startsWith(QLatin1String("keyspace_misses:")))
+            n += line.section(QLatin1Char(':'), 1).trimmed().toLongLong();
+    return n;
 }
 
 std::string_view sv(const char* s) { return s; }
@@ -200,7 +225,21 @@ private Q_SLOTS:
         QVERIFY(panel);
         KeyStatsView* big = panel->memoryView()->elementsView();
         QAbstractItemModelTester tester(big->resultModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // Reading a server's keys moves its hit rate: the button says what it costs before anything is sent, and
+        // Cancel sends nothing.
+        const qint64 lookupsBefore = keyspaceLookups(*m_plain);
+        QCOMPARE(press(big), QStringLiteral("Count the elements of 9 keys? It reads 9 keys: 18 commands, about 18 "
+                                            "keyspace hits on the server, which its hit rate counts (CacheLens's "
+                                            "Dashboard takes them out)."));
+        big->pendingConfirmation()->reject();
+        QTRY_VERIFY(!big->pendingConfirmation());
+        QCOMPARE(big->statusText(), QStringLiteral("Nothing was read."));
+        QCOMPARE(keyspaceLookups(*m_plain), lookupsBefore);
         QVERIFY(run(big));
+        QVERIFY2(big->statusText().contains(QStringLiteral(" s with 18 commands, 18 of them keyspace lookups.")),
+                 qPrintable(big->statusText()));
+        // At most what it said: keys of a type without an element count send one command less.
+        QVERIFY2(keyspaceLookups(*m_plain) - lookupsBefore <= 18, qPrintable(QString::number(keyspaceLookups(*m_plain) - lookupsBefore)));
         const QList<Row> ranked = rows(big->resultModel());
         QCOMPARE(ranked.size(), 9);
         QCOMPARE(firstOfType(ranked, QStringLiteral("hash")).key, QStringLiteral("profile:big"));

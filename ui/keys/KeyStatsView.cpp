@@ -2,10 +2,12 @@
 
 #include "connectors/Source.h"
 #include "ui/keys/KeyTreeModel.h"
+#include "ui/keys/ReadCostDialog.h"
 #include "ui/keys/RequestIds.h"
 
 #include <QComboBox>
 #include <QDateTime>
+#include <QDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -68,7 +70,7 @@ KeyStatsView::KeyStatsView(Mode mode, KeyTreeModel* model, QWidget* parent)
     m_note->setObjectName(prefix + QStringLiteral("Note"));
     m_note->setWordWrap(true);
     m_note->setVisible(mode == Mode::Frequency);
-    connect(m_start, &QPushButton::clicked, this, &KeyStatsView::start);
+    connect(m_start, &QPushButton::clicked, this, &KeyStatsView::ask);
     connect(m_cancel, &QPushButton::clicked, this, &KeyStatsView::cancel);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         if (current.isValid())
@@ -155,6 +157,43 @@ void KeyStatsView::setSupport(const FrequencySupport& support)
                                       : tr("Hot keys are not available: %1").arg(support.reason));
     m_start->setEnabled(support.available && m_source);
     m_start->setToolTip(support.available ? tr("Read the access frequency of the keys, pipelined") : support.reason);
+}
+
+DetailCost KeyStatsView::cost() const
+{
+    const bool elements = m_mode == Mode::Elements;
+    return m_source ? m_source->keyStatsCost(elements, !elements) : DetailCost{};
+}
+
+quint64 KeyStatsView::keysToRead() const
+{
+    const quint64 loaded = m_model->loadedKeys();
+    return m_sampleSize > 0 ? std::min<quint64>(loaded, quint64(m_sampleSize)) : loaded;
+}
+
+QDialog* KeyStatsView::pendingConfirmation() const
+{
+    return m_confirm.data();
+}
+
+void KeyStatsView::ask()
+{
+    if (!m_source || m_running || (m_mode == Mode::Frequency && !m_support.available))
+        return;
+    if (cost().commandsPerKey == 0) {
+        start();
+        return;
+    }
+    if (m_confirm)
+        m_confirm->close();
+    const QString question = m_mode == Mode::Elements ? tr("Count the elements of %1 keys?") : tr("Read the access frequency of %1 keys?");
+    auto* dialog = new ReadCostDialog(question.arg(QLocale().toString(keysToRead())), keysToRead(), m_source, cost(),
+                                      tr("Read"), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, &KeyStatsView::start);
+    connect(dialog, &QDialog::rejected, this, [this] { setStatus(tr("Nothing was read.")); });
+    m_confirm = dialog;
+    dialog->open();
 }
 
 void KeyStatsView::start()
@@ -309,7 +348,7 @@ void KeyStatsView::complete()
         text = tr("Cancelled after %1 of %2 keys (%3 s); the list covers those only.")
                    .arg(locale.toString(m_read), locale.toString(m_toRead), seconds);
     else
-        text = tr("Read %1 keys in %2 s.").arg(locale.toString(m_read), seconds);
+        text = tr("Read %1 keys in %2 s%3.").arg(locale.toString(m_read), seconds, ReadCostDialog::sentText(m_read, cost()));
     if (m_mode == Mode::Elements && !m_totals.empty()) {
         QStringList parts;
         for (const auto& [type, totals] : m_totals) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 class QComboBox;
+class QDialog;
 class QLabel;
 class QPushButton;
 class QStandardItemModel;
@@ -56,7 +57,12 @@ public:
     const FrequencySupport& frequencySupport() const { return m_support; }
     void setSampleSize(int keys);             // 0: every loaded key
 
+    // The question the Start button opened (what the reads cost the server), until it is answered; null when the
+    // source's reads cost it nothing (the local engine) or nothing was asked.
+    QDialog* pendingConfirmation() const;
+
 public Q_SLOTS:
+    void ask();      // the Start button: says the cost first where the reads cost the server something, then start()
     void start();
     void cancel();
 
@@ -78,6 +84,8 @@ private:
     void keep(Ranked ranked);
     void probe();
     void pump();
+    quint64 keysToRead() const;
+    DetailCost cost() const;
     void onStats(const KeyStatsBatch& batch);
     void onError(quint64 requestId, const SourceError& error);
     void complete();
@@ -91,6 +99,7 @@ private:
     const Mode m_mode;
     KeyTreeModel* m_model;
     QPointer<Source> m_source;
+    QPointer<QDialog> m_confirm;
     QList<QMetaObject::Connection> m_connections;
     FrequencySupport m_support;
     quint64 m_probeId = 0;

@@ -12,7 +12,13 @@ namespace cachelens::ui {
 
 ReadCostDialog::ReadCostDialog(const QString& question, quint64 keys, const Source* source, const QString& goText,
                                QWidget* parent)
-    : QDialog(parent), m_text(question + QLatin1Char(' ') + costText(keys, source))
+    : ReadCostDialog(question, keys, source, source ? source->detailCost() : DetailCost{}, goText, parent)
+{
+}
+
+ReadCostDialog::ReadCostDialog(const QString& question, quint64 keys, const Source* source, DetailCost cost,
+                               const QString& goText, QWidget* parent)
+    : QDialog(parent), m_text(question + QLatin1Char(' ') + costText(keys, source, cost))
 {
     setObjectName(QStringLiteral("readCostDialog"));
     setWindowTitle(tr("Read many keys"));
@@ -30,8 +36,12 @@ ReadCostDialog::ReadCostDialog(const QString& question, quint64 keys, const Sour
 
 QString ReadCostDialog::costText(quint64 keys, const Source* source)
 {
+    return costText(keys, source, source ? source->detailCost() : DetailCost{});
+}
+
+QString ReadCostDialog::costText(quint64 keys, const Source* source, DetailCost cost)
+{
     const QLocale locale;
-    const DetailCost cost = source ? source->detailCost() : DetailCost{};
     if (cost.commandsPerKey == 0)
         return tr("It reads %1 keys; that changes none of the statistics of %2.")
             .arg(locale.toString(keys), source ? source->displayName() : QString());
@@ -43,7 +53,11 @@ QString ReadCostDialog::costText(quint64 keys, const Source* source)
 
 QString ReadCostDialog::sentText(quint64 keys, const Source* source)
 {
-    const DetailCost cost = source ? source->detailCost() : DetailCost{};
+    return sentText(keys, source ? source->detailCost() : DetailCost{});
+}
+
+QString ReadCostDialog::sentText(quint64 keys, DetailCost cost)
+{
     if (cost.commandsPerKey == 0)
         return {};
     const QLocale locale;

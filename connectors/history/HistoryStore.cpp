@@ -36,6 +36,11 @@ const char* const kMigrations[] = {
     "CREATE INDEX markers_by_time ON markers(t_ms);",
     // 2 → 3
     "CREATE TABLE sources(source_id TEXT PRIMARY KEY, name TEXT NOT NULL);",
+    // 3 → 4: CacheLens's own keyspace lookups, so that a recorded hit rate is corrected as the live one was
+    // (-1: not counted, as in every older row)
+    "ALTER TABLE samples ADD COLUMN own_hits INTEGER NOT NULL DEFAULT -1;"
+    "ALTER TABLE samples ADD COLUMN own_misses INTEGER NOT NULL DEFAULT -1;"
+    "ALTER TABLE samples ADD COLUMN own_uncountable INTEGER NOT NULL DEFAULT -1;",
 };
 static_assert(std::size(kMigrations) == HistoryStore::kSchemaVersion);
 
@@ -82,7 +87,8 @@ bool HistoryStore::appendSamples(const QVector<StatsSample>& samples)
         return m_db.fail(tr("Writing samples"));
     SqliteStatement q(m_db.handle(),
                 "INSERT INTO samples(source_id, t_ms, hits, misses, sets, deletes, evictions, expirations, commands,"
-                " keys, memory, run_id, uptime, clients, ops_per_sec) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                " keys, memory, run_id, uptime, clients, ops_per_sec, own_hits, own_misses, own_uncountable)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!q.ok())
         return m_db.fail(tr("Writing samples"));
     for (const StatsSample& s : samples) {
@@ -101,6 +107,9 @@ bool HistoryStore::appendSamples(const QVector<StatsSample>& samples)
         q.bind(13, qint64(s.uptimeSeconds));
         q.bind(14, qint64(s.clients));
         q.bind(15, s.opsPerSecond);
+        q.bind(16, qint64(s.ownHits));
+        q.bind(17, qint64(s.ownMisses));
+        q.bind(18, qint64(s.ownUncountable));
         if (q.step() != SQLITE_DONE)
             return m_db.fail(tr("Writing samples"));
         q.reset();
@@ -131,7 +140,7 @@ QVector<StatsSample> HistoryStore::samples(const QString& sourceId, const QDateT
         return out;
     SqliteStatement q(m_db.handle(),
                 "SELECT t_ms, hits, misses, sets, deletes, evictions, expirations, commands, keys, memory, run_id,"
-                " uptime, clients, ops_per_sec FROM samples WHERE source_id = ? AND t_ms >= ? AND t_ms <= ?"
+                " uptime, clients, ops_per_sec, own_hits, own_misses, own_uncountable FROM samples WHERE source_id = ? AND t_ms >= ? AND t_ms <= ?"
                 " ORDER BY t_ms");
     if (!q.ok()) {
         m_db.fail(tr("Reading samples"));
@@ -158,6 +167,9 @@ QVector<StatsSample> HistoryStore::samples(const QString& sourceId, const QDateT
         s.uptimeSeconds = q.int64(11);
         s.clients = q.int64(12);
         s.opsPerSecond = q.real(13);
+        s.ownHits = q.int64(14);
+        s.ownMisses = q.int64(15);
+        s.ownUncountable = q.int64(16);
         out.append(s);
     }
     if (rc != SQLITE_DONE)

@@ -16,7 +16,7 @@ namespace cachelens {
 class HistoryStore
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr int kRecordingGapSeconds = 300;   // a longer silence ends a recording
 
     HistoryStore();

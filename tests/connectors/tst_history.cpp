@@ -33,6 +33,9 @@ StatsSample sample(const QString& source, const QDateTime& time, qint64 n)
     s.opsPerSecond = 12.5;
     s.runId = QStringLiteral("abc123");
     s.uptimeSeconds = 3600 + n;
+    s.ownHits = 4 * n;
+    s.ownMisses = n;
+    s.ownUncountable = 0;
     return s;
 }
 
@@ -106,6 +109,10 @@ private Q_SLOTS:
         QCOMPARE(got.opsPerSecond, want.opsPerSecond);
         QCOMPARE(got.runId, want.runId);
         QCOMPARE(got.uptimeSeconds, want.uptimeSeconds);
+        // CacheLens's own lookups are kept, so that the recorded hit rate is corrected as the live one was.
+        QCOMPARE(got.ownHits, want.ownHits);
+        QCOMPARE(got.ownMisses, want.ownMisses);
+        QCOMPARE(got.ownUncountable, want.ownUncountable);
         QCOMPARE(store.samples(QStringLiteral("a"), t0.addSecs(10), t0.addSecs(19)).size(), 10);
         const QVector<HistoryMarker> markers = store.markers(t0, t0.addSecs(100));
         QCOMPARE(markers.size(), 2);
@@ -161,13 +168,15 @@ private Q_SLOTS:
         writeVersion1(path, t.toMSecsSinceEpoch());
         HistoryStore store;
         QVERIFY2(store.open(path), qPrintable(store.errorString()));
-        QCOMPARE(store.schemaVersion(), 3);
+        QCOMPARE(store.schemaVersion(), HistoryStore::kSchemaVersion);
         const QVector<StatsSample> old = store.samples(QStringLiteral("old"), t.addSecs(-1), t.addSecs(1));
         QCOMPARE(old.size(), 1);
         QCOMPARE(old.first().hits, 90);
         QCOMPARE(old.first().keys, 42);
         QCOMPARE(old.first().clients, -1);          // not recorded by schema 1: unknown, not zero
         QCOMPARE(old.first().opsPerSecond, -1.0);
+        QCOMPARE(old.first().ownHits, -1);            // own lookups were not counted then: the raw figure
+        QCOMPARE(old.first().ownMisses, -1);
         const QVector<HistoryMarker> markers = store.markers(t.addSecs(-1), t.addSecs(1));
         QCOMPARE(markers.size(), 1);
         QCOMPARE(markers.first().label, QStringLiteral("v1.0"));

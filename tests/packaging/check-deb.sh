@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the .deb with cpack from this build tree and checks what a user installs: files, dependencies,
-# desktop entry, AppStream metadata, and that the packaged binaries run.
+# Builds the .debs with cpack from this build tree and checks what a user installs. cachelens: files, dependencies,
+# desktop entry, AppStream metadata, and that the packaged binaries run. libcachelens-dev: headers, static and shared
+# libraries without Qt, the CMake package and the pkg-config files.
 # usage: check-deb.sh BUILD_DIR OUT_DIR
 set -euo pipefail
 build=$1
@@ -60,3 +61,42 @@ file "$x/usr/bin/cachelens" | grep -q 'stripped' || fail "binaries not stripped"
 # Every dependency must be satisfiable on this system (what `dpkg -i` would check).
 dpkg --dry-run -i "$deb" >/dev/null || fail "dpkg would refuse to install it"
 echo "PASS: $(basename "$deb") ($(du -h "$deb" | cut -f1))"
+
+dev=$(ls "$out"/libcachelens-dev_*.deb)
+echo "package: $dev"
+[ "$(dpkg-deb -f "$dev" Package)" = libcachelens-dev ] || fail "dev package name"
+[ "$(dpkg-deb -f "$dev" Version)" = "$(dpkg-deb -f "$deb" Version)" ] || fail "the two packages' versions differ"
+devdepends=$(dpkg-deb -f "$dev" Depends)
+echo "Depends: $devdepends"
+for d in libzstd-dev libhiredis-dev libssl-dev libzstd1 libhiredis0.14 libssl3; do
+  tr ',|' '\n\n' <<<"$devdepends" | awk '{print $1}' | grep -qxF "$d" || fail "libcachelens-dev Depends lacks $d"
+done
+dx=$out/dev-root
+dpkg-deb -x "$dev" "$dx"
+libdir=$(cd "$dx" && dirname "$(find usr/lib -name libcachelens_engine.a)")
+[ -n "$libdir" ] && [ "$libdir" != . ] || fail "libcachelens-dev lacks libcachelens_engine.a"
+for f in usr/include/cachelens/cache.h usr/include/cachelens/config.h usr/include/cachelens/key_builder.h \
+         usr/include/cachelens/rate_limiter.h usr/include/cachelens/redis.h usr/include/cachelens/version.h \
+         "$libdir"/libcachelens_engine.a "$libdir"/libcachelens_redis.a \
+         "$libdir"/libcachelens_engine.so "$libdir"/libcachelens_redis.so \
+         "$libdir"/cmake/CacheLens/CacheLensConfig.cmake "$libdir"/cmake/CacheLens/CacheLensConfigVersion.cmake \
+         "$libdir"/cmake/CacheLens/CacheLensEngineTargets.cmake "$libdir"/cmake/CacheLens/CacheLensRedisTargets.cmake \
+         "$libdir"/pkgconfig/cachelens-engine.pc "$libdir"/pkgconfig/cachelens-redis.pc; do
+  [ -e "$dx/$f" ] || fail "libcachelens-dev lacks /$f"
+done
+# Only the public headers: the engine's internals (store, epoch, table…) and the provider's stay out.
+for f in store.h epoch.h table.h single_flight.h task_queue.h provider.h RedisProvider.h BlockingRedis.h; do
+  if find "$dx/usr/include" -name "$f" | grep -q .; then fail "libcachelens-dev ships the private header $f"; fi
+done
+if find "$dx" -path '*/bin/*' | grep -q .; then fail "libcachelens-dev ships programs"; fi
+for so in "$dx/$libdir"/libcachelens_engine.so "$dx/$libdir"/libcachelens_redis.so; do
+  needed=$(readelf -d "$so" | awk '/NEEDED/ {print $NF}')
+  if grep -iE 'qt|icu|sqlite|keychain|dbus' <<<"$needed"; then fail "$(basename "$so") links Qt or its dependencies"; fi
+done
+readelf -d "$dx/$libdir/libcachelens_engine.so" | grep -q 'SONAME.*libcachelens_engine.so.0' || fail "engine SONAME"
+# The pkg-config files are relocatable: read from the unpacked tree they point into it.
+export PKG_CONFIG_PATH=$dx/$libdir/pkgconfig
+[ "$(pkg-config --variable=includedir cachelens-redis)" -ef "$dx/usr/include" ] || fail "cachelens-redis.pc includedir"
+[ "$(pkg-config --modversion cachelens-engine)" = "$(dpkg-deb -f "$dev" Version)" ] || fail "cachelens-engine.pc version"
+dpkg --dry-run -i "$dev" >/dev/null || fail "dpkg would refuse to install libcachelens-dev"
+echo "PASS: $(basename "$dev") ($(du -h "$dev" | cut -f1))"

@@ -6,5 +6,7 @@
 #include <sqlite3.h>
 #elif defined(PROBE_OPENSSL)
 #include <openssl/ssl.h>
+#elif defined(PROBE_SOCKET)
+#include <sys/socket.h>
 #endif
 int layerProbe() { return 0; }

@@ -1,6 +1,7 @@
 #include "ui/keys/MemoryView.h"
 
 #include "connectors/Source.h"
+#include "connectors/support/Units.h"
 #include "ui/keys/KeyStatsView.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/ReadCostDialog.h"
@@ -433,8 +434,8 @@ void MemoryView::fillNamespaces()
         name->setData(i, Qt::UserRole + 1);
         m_nsModel->appendRow({name, numberItem(N, locale.toString(row.keys)),
                               numberItem(n, exact ? tr("all") : locale.toString(n)),
-                              numberItem(estimate, n ? locale.formattedDataSize(qint64(estimate)) : tr("unknown")),
-                              numberItem(bound, exact ? tr("exact") : n ? locale.formattedDataSize(qint64(bound)) : QString())});
+                              numberItem(estimate, n ? formatBytes(qint64(estimate), 1, locale) : tr("unknown")),
+                              numberItem(bound, exact ? tr("exact") : n ? formatBytes(qint64(bound), 1, locale) : QString())});
     }
     m_nsModel->sort(NsMemory, Qt::DescendingOrder);
 }
@@ -448,7 +449,7 @@ void MemoryView::fillBigKeys()
         name->setData(key, Qt::UserRole + 1);   // exact bytes
         const KeyType type = m_model->typeOf(key);
         m_bigModel->appendRow({name, textItem(type == KeyType::Unknown || type == KeyType::None ? QString() : keyTypeName(type)),
-                               numberItem(double(bytes), locale.formattedDataSize(bytes))});
+                               numberItem(double(bytes), formatBytes(bytes, 1, locale))});
     }
 }
 

@@ -63,16 +63,23 @@ double ProgressMeter::rate() const
 double ProgressMeter::etaSeconds() const
 {
     const double r = rate();
-    if (m_total < 0 || m_done <= 0 || r <= 0 || m_done >= m_total)
+    if (m_total >= 0 && m_done == m_total)
+        return 0;
+    if (m_total < 0 || m_done <= 0 || r <= 0 || m_done > m_total)
         return -1;
     return double(m_total - m_done) / r;
 }
 
 QString ProgressMeter::line(const QString& counts, const QString& unit, const QLocale& locale) const
 {
-    QString text = counts + tr(" · %1").arg(formatRate(rate(), unit, locale));
-    if (const QString left = formatTimeLeft(etaSeconds(), locale); !left.isEmpty())
-        text += tr(" · %1").arg(left);
+    return progressLine(counts, rate(), etaSeconds(), unit, locale);
+}
+
+QString progressLine(const QString& counts, double perSecond, double etaSeconds, const QString& unit, const QLocale& locale)
+{
+    QString text = counts + tr(" · %1").arg(formatRate(perSecond, unit, locale));
+    if (etaSeconds > 0)
+        text += tr(" · %1").arg(formatTimeLeft(etaSeconds, locale));
     return text;
 }
 

@@ -28,12 +28,12 @@ public:
     double elapsedSeconds() const;
     // Per second. The average since start until a first window (kWindowMs) has passed, then the smoothed recent rate.
     double rate() const;
-    // Seconds until done reaches total at rate(); -1 when unknown or nothing is left (no total, nothing done yet, done
-    // at or past the total).
+    // Seconds until done reaches total at rate(): 0 when it has, -1 when unknown (no total, nothing done yet, or an
+    // estimated total overtaken).
     double etaSeconds() const;
 
     // The standard line: `counts` (the caller's own words, "Reading 1,200 of 9,000 keys") + " · 3,400 keys/s" +
-    // " · about 2.0 s left" (the ETA only when known). `unit` is the plural counted ("keys", "requests").
+    // " · about 2.0 s left" (only while some time is left). `unit` is the plural counted ("keys", "requests").
     QString line(const QString& counts, const QString& unit, const QLocale& locale = QLocale()) const;
 
     static constexpr qint64 kWindowMs = 500;   // updates closer together than this are taken as one
@@ -49,6 +49,10 @@ private:
     double m_rate = -1;        // smoothed; < 0 until the first window closed
 };
 
+// The standard line from a rate and a time left measured elsewhere (a worker's ProgressMeter, sent in a progress
+// signal): counts + " · 3,400 keys/s" + " · about 2.0 s left" (only while some time is left).
+QString progressLine(const QString& counts, double perSecond, double etaSeconds, const QString& unit,
+                     const QLocale& locale = QLocale());
 // "3,400 keys/s" (whole units per second).
 QString formatRate(double perSecond, const QString& unit, const QLocale& locale = QLocale());
 // "about 2.0 s left" (formatDuration's style); empty when seconds < 0 (unknown).

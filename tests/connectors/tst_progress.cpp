@@ -32,7 +32,7 @@ private slots:
         QTest::addRow("after a first window: its rate") << qint64(9000) << qint64(2000) << qint64(1000) << 500.0 << 16.0;
         QTest::addRow("no total: a rate, no ETA") << qint64(-1) << qint64(2000) << qint64(1000) << 500.0 << -1.0;
         QTest::addRow("an estimate overtaken: no ETA") << qint64(900) << qint64(2000) << qint64(1000) << 500.0 << -1.0;
-        QTest::addRow("all done: nothing left") << qint64(1000) << qint64(2000) << qint64(1000) << 500.0 << -1.0;
+        QTest::addRow("all done: nothing left") << qint64(1000) << qint64(2000) << qint64(1000) << 500.0 << 0.0;
     }
     void rateAndEtaFollowTheWorkDone()
     {
@@ -119,6 +119,8 @@ private slots:
                                         << QStringLiteral("Reading 6,800 of 15,000 keys · 3,400 keys/s · about 2.4 s left");
         QTest::addRow("no total: no ETA") << qint64(-1) << qint64(6800)
                                           << QStringLiteral("Reading 6,800 of 9,000 keys · 3,400 keys/s");
+        QTest::addRow("all done: no time left") << qint64(6800) << qint64(6800)
+                                                << QStringLiteral("Reading 6,800 of 6,800 keys · 3,400 keys/s");
     }
     void theStandardLine()
     {

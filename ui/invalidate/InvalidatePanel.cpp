@@ -3,6 +3,7 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/GlobCheck.h"
 #include "connectors/invalidate/SnapshotFile.h"
+#include "connectors/support/Progress.h"
 #include "connectors/support/Units.h"
 #include "ui/ConnectionListModel.h"
 #include "ui/Icons.h"
@@ -362,12 +363,12 @@ void InvalidatePanel::onProgress(const InvalidationProgress& p)
     // QProgressBar holds ints; scale to per-mille.
     m_progress->setRange(0, 1000);
     m_progress->setValue(total ? int(qMin<quint64>(1000, done * 1000 / total)) : 0);
-    QString text = m_runningDry ? tr("%1 matching keys so far (about %2 in all) · %3 keys/s")
-                                      .arg(locale.toString(qulonglong(p.matched)), locale.toString(qulonglong(p.estimatedMatches)),
-                                           locale.toString(qRound64(p.keysPerSecond)))
-                                : tr("%1 of ~%2 keys deleted · %3 keys/s · ETA %4")
-                                      .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(total)),
-                                           locale.toString(qRound64(p.keysPerSecond)), formatDuration(p.etaSeconds, locale));
+    const QString rate = formatRate(p.keysPerSecond, tr("keys"), locale);
+    QString text = m_runningDry ? tr("%1 matching keys so far (about %2 in all) · %3")
+                                      .arg(locale.toString(qulonglong(p.matched)), locale.toString(qulonglong(p.estimatedMatches)), rate)
+                                : tr("%1 of ~%2 keys deleted · %3 · ETA %4")
+                                      .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(total)), rate,
+                                           formatDuration(p.etaSeconds, locale));
     if (p.batchSize > 0 && p.latencyMs >= 0)
         text += tr(" · batch %1, round trip %2 ms (idle %3 ms)")
                     .arg(p.batchSize)

@@ -1,6 +1,7 @@
 #include "ui/invalidate/SnapshotsDialog.h"
 
 #include "connectors/Source.h"
+#include "connectors/support/Progress.h"
 #include "connectors/support/Units.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 #include "ui/invalidate/SourceCalls.h"
@@ -251,9 +252,9 @@ void SnapshotsDialog::onProgress(const RestoreProgress& p)
     const QLocale locale;
     m_progress->setRange(0, 1000);
     m_progress->setValue(p.total ? int(qMin<quint64>(1000, p.done * 1000 / p.total)) : 0);
-    m_progressText->setText(tr("%1 of %2 keys · %3 restored · %4 keys/s · ETA %5")
+    m_progressText->setText(tr("%1 of %2 keys · %3 restored · %4 · ETA %5")
                                 .arg(locale.toString(qulonglong(p.done)), locale.toString(qulonglong(p.total)),
-                                     locale.toString(qulonglong(p.restored)), locale.toString(qRound64(p.keysPerSecond)),
+                                     locale.toString(qulonglong(p.restored)), formatRate(p.keysPerSecond, tr("keys"), locale),
                                      formatDuration(p.etaSeconds, locale)));
 }
 

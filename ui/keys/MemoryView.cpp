@@ -293,6 +293,7 @@ void MemoryView::findBigKeys()
         m_queue.clear();
         m_cancelled = false;
         m_clock.start();
+        m_progress.start(qint64(m_toMeasure));
         m_cancel->setEnabled(true);
         pump();
     });
@@ -305,6 +306,7 @@ void MemoryView::request(const QList<QByteArray>& keys)
     m_measured = 0;
     m_cancelled = false;
     m_clock.start();
+    m_progress.start(qint64(m_toMeasure));
     m_cancel->setEnabled(true);
     pump();
 }
@@ -329,15 +331,9 @@ void MemoryView::pump()
         }, Qt::QueuedConnection);
     }
     const QLocale locale;
-    const double seconds = std::max(0.001, double(m_clock.elapsed()) / 1000.0);
-    const double rate = double(m_measured) / seconds;
-    QString text = tr("Measuring… %1 of %2 keys").arg(locale.toString(m_measured), locale.toString(m_toMeasure));
-    if (m_measured > 0) {
-        text += tr(" · %1 keys/s").arg(locale.toString(qRound64(rate)));
-        if (m_toMeasure > m_measured)
-            text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_toMeasure - m_measured) / rate)));
-    }
-    setStatus(text);
+    m_progress.update(qint64(m_measured));
+    const QString counts = tr("Measuring… %1 of %2 keys").arg(locale.toString(m_measured), locale.toString(m_toMeasure));
+    setStatus(m_measured > 0 ? m_progress.line(counts, tr("keys"), locale) : counts);
     if (m_ids.isEmpty())
         complete();
 }

@@ -1,5 +1,7 @@
 #include "connectors/LocalSource.h"
 
+#include "connectors/support/Progress.h"
+
 #include <algorithm>
 
 
@@ -39,6 +41,7 @@ struct LocalSource::PurgeJob {
     bool weigh = false;
     std::uint64_t readsMatched = 0, readsAll = 0;
     QElapsedTimer clock;
+    ProgressMeter progress;   // rate of the progress signals
     QElapsedTimer sinceProgress;
     std::mt19937_64 random{std::random_device{}()};
 };
@@ -293,6 +296,7 @@ void LocalSource::runPatternInvalidation(quint64 requestId, const QByteArray& gl
     job->report.keyspace = m_cache->stats().entries;
     job->weigh = options.dryRun && m_cache->accessFrequency({}) >= 0;   // only W-TinyLFU keeps a frequency
     job->clock.start();
+    job->progress.start();
     job->sinceProgress.start();
     const auto refuse = [&](const QString& why) {
         job->report.error = SourceError{SourceError::Kind::InvalidArgument, why};
@@ -391,8 +395,8 @@ void LocalSource::purgeSlice(quint64 requestId)
         p.deleted = job->report.deleted;
         p.keyspace = job->report.keyspace;
         p.estimatedMatches = job->report.matched;
-        const double seconds = double(job->clock.nsecsElapsed()) / 1e9;
-        p.keysPerSecond = seconds > 0 ? double(o.dryRun ? p.matched : p.deleted) / seconds : 0;
+        job->progress.update(qint64(o.dryRun ? p.matched : p.deleted));
+        p.keysPerSecond = job->progress.rate();
         p.batchSize = int(page);
         Q_EMIT invalidationProgress(p);
     }

@@ -2,6 +2,7 @@
 #include "connectors/ctl/RedisCommandSupport.h"
 
 #include "connectors/RedisSource.h"
+#include "connectors/support/Units.h"
 
 #include <cachelens/key_escape.h>
 
@@ -11,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 
 #include <algorithm>
 #include <functional>
@@ -146,7 +148,7 @@ QStringList takeSnapshotOption(const QStringList& args, bool* snapshot, QString*
 // the redis cache provider's tag sets under --prefix (and tells running applications' L1 caches). A pattern purge
 // whose connection dropped prints a --resume token (JSON: "resume") that continues it from its saved per-master
 // cursors; the resumed run's figures cover both parts. --snapshot [FILE] saves every key (DUMP + PTTL) before it is
-// deleted, for `cachelensctl restore` (--snapshot-limit MB: stop before deleting more when the file would pass it).
+// deleted, for `cachelensctl restore` (--snapshot-limit MiB: stop before deleting more when the file would pass it).
 Command purgeCommand()
 {
     Command c;
@@ -156,7 +158,7 @@ Command purgeCommand()
     c.summary = tr("delete the keys matching a pattern or carrying a tag (dry run first; --yes to delete), audited");
     c.usage = QStringLiteral("cachelensctl purge URL (--match GLOB | --tag TAG [--tag TAG…] [--prefix P]) [--dry-run] "
                              "[--yes] [--rate N] [--resume TOKEN] [--expire-jitter S] [--include-new] [--latency-budget MS] [--batch N] "
-                             "[--snapshot [FILE]] [--snapshot-limit MB] [--confirm NAME] [--json]");
+                             "[--snapshot [FILE]] [--snapshot-limit MiB] [--confirm NAME] [--json]");
     c.options = {urlArgument(),
                  option("--match GLOB", "delete the keys matching this Redis glob (* ? [abc] [^a] [a-z] \\x)"),
                  option("--tag TAG", "delete the keys the redis cache provider tagged TAG (repeatable)"),
@@ -170,7 +172,7 @@ Command purgeCommand()
                  option("--latency-budget MS", "shrink the batches while round trips take MS more than when idle (default 2; 0: fixed batches)"),
                  option("--batch N", "SCAN COUNT and keys per UNLINK to start with (default 1000)"),
                  option("--snapshot [FILE]", "save every key (DUMP + TTL) before deleting it, for cachelensctl restore"),
-                 option("--snapshot-limit MB", "stop before the snapshot file would pass MB"),
+                 option("--snapshot-limit MiB", "stop before the snapshot file would pass MiB"),
                  option("--confirm NAME", "the connection's name, required for a production connection"),
                  option("--json", "print the report as one JSON object")};
     c.run = [](Context& ctx) {
@@ -257,7 +259,7 @@ Command purgeCommand()
                 bool ok = false;
                 const double mb = parser.value(QStringLiteral("snapshot-limit")).toDouble(&ok);
                 if (!ok || mb <= 0)
-                    return misuse(ctx, name, QStringLiteral("--snapshot-limit needs a size in MB (e.g. 512)"));
+                    return misuse(ctx, name, QStringLiteral("--snapshot-limit needs a size in MiB (e.g. 512)"));
                 options.snapshotLimitBytes = qint64(mb * 1024 * 1024);
             }
         }
@@ -306,7 +308,7 @@ Command purgeCommand()
         } else if (report.dryRun && !report.error.isError()) {
             ctx.out << "matched=" << report.matched << " keyspace=" << report.keyspace;
             if (report.estimatedMemoryBytes >= 0)
-                ctx.out << " memory=" << formatBytes(report.estimatedMemoryBytes);
+                ctx.out << " memory=" << formatBytes(report.estimatedMemoryBytes, 1, QLocale::c());
             ctx.out << " seconds=" << QString::number(report.seconds, 'f', 3) << '\n';
             for (const QByteArray& key : report.sample)
                 ctx.out << "  " << escaped(key) << '\n';

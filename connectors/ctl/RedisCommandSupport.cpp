@@ -203,11 +203,4 @@ int exitCodeFor(const SourceError& error, bool changedAnything)
 
 QString formatCount(qint64 n) { return QLocale::c().toString(n); }
 
-QString formatBytes(qint64 bytes)
-{
-    if (bytes < 0)
-        return QStringLiteral("?");
-    return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
-}
-
 } // namespace cachelens::ctl

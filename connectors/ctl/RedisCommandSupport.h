@@ -79,8 +79,8 @@ Report awaitReport(Source* source, void (Source::*signal)(const Report&), const 
 // be written) or a failure is Failed (1). The same rule for every command that changes data.
 int exitCodeFor(const SourceError& error, bool changedAnything);
 
-// "1234567" and "5.2 MB" for human output (C locale, no grouping: scripts parse it).
+// "1234567" for human output (C locale, no grouping: scripts parse it). Sizes: formatBytes(n, 1, QLocale::c()) of
+// connectors/support/Units.h.
 QString formatCount(qint64 n);
-QString formatBytes(qint64 bytes);
 
 } // namespace cachelens::ctl

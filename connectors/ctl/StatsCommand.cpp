@@ -1,12 +1,14 @@
 #include "connectors/ctl/Commands.h"
 #include "connectors/ctl/RedisCommandSupport.h"
 #include "connectors/redis/ServerInfo.h"
+#include "connectors/support/Units.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QTimer>
 
 namespace cachelens::ctl {
@@ -49,7 +51,7 @@ void printHuman(QTextStream& out, const redis::ServerInfo& info, const QString& 
     for (auto it = info.keyspace.cbegin(); it != info.keyspace.cend(); ++it)
         out << "  db" << it.key() << '=' << formatCount(it->keys);
     out << '\n';
-    out << "memory    " << formatBytes(info.usedMemory) << '\n';
+    out << "memory    " << formatBytes(info.usedMemory, 1, QLocale::c()) << '\n';
     out << "hits      " << formatCount(info.keyspaceHits) << "  misses " << formatCount(info.keyspaceMisses);
     if (lookups > 0)
         out << "  hit rate " << QString::number(100.0 * double(info.keyspaceHits) / double(lookups), 'f', 1) << " %";

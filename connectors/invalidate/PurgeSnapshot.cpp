@@ -1,6 +1,7 @@
 #include "connectors/invalidate/PurgeSnapshot.h"
 
 #include "connectors/redis/RedisClient.h"
+#include "connectors/support/Units.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -10,7 +11,7 @@
 namespace cachelens::redis {
 namespace {
 
-QString size(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat); }
+QString size(qint64 bytes) { return formatBytes(bytes); }
 
 } // namespace
 

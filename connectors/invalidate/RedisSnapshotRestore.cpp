@@ -50,6 +50,7 @@ bool RedisSnapshotRestore::open()
 void RedisSnapshotRestore::start()
 {
     m_clock.start();
+    m_progress.start();
     m_progressTimer.start();
     emitProgress();
     pump();
@@ -185,10 +186,10 @@ void RedisSnapshotRestore::emitProgress()
     p.done = m_done;
     p.total = m_report.total;
     p.restored = m_report.restored;
-    const double seconds = double(m_clock.nsecsElapsed()) / 1e9;
-    p.keysPerSecond = seconds > 0 ? double(m_done) / seconds : 0;
-    if (p.keysPerSecond > 0 && p.total >= p.done)
-        p.etaSeconds = double(p.total - p.done) / p.keysPerSecond;
+    m_progress.setTotal(qint64(p.total));
+    m_progress.update(qint64(m_done));
+    p.keysPerSecond = m_progress.rate();
+    p.etaSeconds = m_progress.etaSeconds();
     Q_EMIT progress(p);
 }
 

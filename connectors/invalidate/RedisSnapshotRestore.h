@@ -16,6 +16,7 @@
 #include "connectors/SourceTypes.h"
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/RedisReply.h"
+#include "connectors/support/Progress.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -69,6 +70,7 @@ private:
     quint64 m_done = 0;
     quint64 m_sent = 0;               // rows read for sending (the throttle's count)
     QElapsedTimer m_clock;
+    ProgressMeter m_progress;   // rate and time left of the progress signals
     QTimer m_progressTimer;
     QTimer m_throttleTimer;
 };

@@ -295,6 +295,7 @@ RedisTagInvalidation::RedisTagInvalidation(quint64 requestId, NodeForKey nodeFor
 void RedisTagInvalidation::start()
 {
     m_clock.start();
+    m_progress.start();
     // Every tag's sets and their sizes (SCARD) first: `matched` (a dry run counts them next), and the sets to empty.
     m_pending = int(m_tags.size() + m_masters.size());
     for (CommandSink* master : m_masters) {
@@ -496,9 +497,10 @@ void RedisTagInvalidation::emitProgress()
     p.matched = m_report.matched;
     p.deleted = m_report.deleted;
     p.estimatedMatches = m_report.matched;
-    const double seconds = double(m_clock.nsecsElapsed()) / 1e9;
-    p.keysPerSecond = seconds > 0 ? double(m_popped) / seconds : 0;
-    p.etaSeconds = p.keysPerSecond > 0 && m_report.matched > m_popped ? double(m_report.matched - m_popped) / p.keysPerSecond : -1;
+    m_progress.setTotal(qint64(m_report.matched));
+    m_progress.update(qint64(m_popped));
+    p.keysPerSecond = m_progress.rate();
+    p.etaSeconds = m_progress.etaSeconds();
     p.batchSize = m_options.batchSize;
     Q_EMIT progress(p);
 }

@@ -22,6 +22,7 @@
 // Every object lives on the Source's thread and answers there.
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/RedisReply.h"
+#include "connectors/support/Progress.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -137,6 +138,7 @@ private:
     bool m_evalText = false;         // NOSCRIPT seen: send the script's text
     quint64 m_popped = 0;            // members popped so far (progress; matched is the SCARD total)
     QElapsedTimer m_clock;
+    ProgressMeter m_progress;   // rate and time left of the progress signals
     QTimer m_throttleTimer;
 };
 

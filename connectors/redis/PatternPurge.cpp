@@ -163,6 +163,7 @@ bool PatternPurge::deleting() const
 void PatternPurge::start()
 {
     m_clock.start();
+    m_progress.start();
     m_report.requestId = m_requestId;
     m_report.what = QStringLiteral("pattern ") + QString::fromUtf8(m_glob);
     m_report.dryRun = m_options.dryRun;
@@ -693,11 +694,10 @@ void PatternPurge::emitProgress()
     p.deleted = m_report.deleted;
     p.estimatedMatches = estimatedMatches();
     p.keyspace = m_report.keyspace;
-    const double seconds = double(m_clock.nsecsElapsed()) / 1e9;
-    const quint64 done = m_options.dryRun ? m_report.matched : m_report.deleted;
-    p.keysPerSecond = seconds > 0 ? double(done) / seconds : 0;
-    if (p.keysPerSecond > 0 && p.estimatedMatches >= done)
-        p.etaSeconds = double(p.estimatedMatches - done) / p.keysPerSecond;
+    m_progress.setTotal(qint64(p.estimatedMatches));
+    m_progress.update(qint64(m_options.dryRun ? m_report.matched : m_report.deleted));
+    p.keysPerSecond = m_progress.rate();
+    p.etaSeconds = m_progress.etaSeconds();
     p.batchSize = m_batch;
     p.latencyMs = m_lastRttMs;
     p.baselineMs = m_baselineMs;

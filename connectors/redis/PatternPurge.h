@@ -44,6 +44,7 @@
 // and the report carries the reason.
 #include "connectors/SourceTypes.h"
 #include "connectors/redis/RedisReply.h"
+#include "connectors/support/Progress.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -165,6 +166,7 @@ private:
     double m_baselineMs = -1;
     double m_lastRttMs = -1;
     QElapsedTimer m_clock;
+    ProgressMeter m_progress;   // rate and time left of the progress signals
     QTimer m_progressTimer;
     QTimer m_throttleTimer;
     std::mt19937_64 m_random;

@@ -6,6 +6,7 @@
 #include "connectors/provider/BlockingRedis.h"
 #include "connectors/sim/SizeLimits.h"
 #include "connectors/sim/SqliteBacking.h"
+#include "connectors/support/Units.h"
 
 #include <QRandomGenerator>
 
@@ -127,7 +128,7 @@ QString simulationSizeProblem(const WorkloadSpec& spec, std::uint64_t keys, cons
         if (spec.maxBytes > 0) bytes = std::min(bytes, double(spec.maxBytes));
         const auto cached = bytes >= 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : std::uint64_t(bytes);
         const QString what = tr("a cache of %1 values of about %2").arg(locale.toString(qulonglong(entries)),
-                                                                      locale.formattedDataSize(qint64(value), 1));
+                                                                      formatBytes(qint64(value), 1, locale));
         if (QString problem = memoryLimitProblem(what, entries, cached, tr("values")); !problem.isEmpty())
             return problem + tr("; lower \"cache\": \"maxEntries\" or \"maxBytes\", or the value sizes; nothing was run");
     }

@@ -1,5 +1,7 @@
 #include "connectors/sim/SizeLimits.h"
 
+#include "connectors/support/Units.h"
+
 #include <cachelens/sim/size_limit.h>
 
 #include <QCoreApplication>
@@ -18,7 +20,7 @@ QString tr(const char* s) { return QCoreApplication::translate("SizeLimits", s);
 QString size(std::uint64_t bytes)
 {
     const auto clamped = qint64(std::min<std::uint64_t>(bytes, std::uint64_t(std::numeric_limits<qint64>::max())));
-    return QLocale().formattedDataSize(clamped, 1);
+    return formatBytes(clamped);
 }
 
 } // namespace

@@ -114,7 +114,7 @@ private Q_SLOTS:
                                              QStringLiteral("--help")});
         QCOMPARE(r.code, 0);
         QVERIFY(r.err.isEmpty());
-        QVERIFY(r.out.contains(QStringLiteral("--snapshot-limit MB")));
+        QVERIFY(r.out.contains(QStringLiteral("--snapshot-limit MiB")));
     }
 
     void helpSubcommandShowsTheSameText()

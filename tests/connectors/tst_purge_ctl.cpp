@@ -453,7 +453,7 @@ private Q_SLOTS:
                         QStringLiteral("--snapshot"), file, QStringLiteral("--snapshot-limit"), QStringLiteral("0.05"),
                         QStringLiteral("--yes"), QStringLiteral("--json")});
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains(QStringLiteral("reached its limit of 51.2 kB")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("reached its limit of 51.2 KiB")), qPrintable(r.err));
         const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
         const QJsonObject snapshot = json.value(QStringLiteral("snapshot")).toObject();
         QCOMPARE(snapshot.value(QStringLiteral("path")).toString(), file);

@@ -232,7 +232,7 @@ private Q_SLOTS:
         const InvalidationReport r = purge(*s, 1, "user:*", snapshotting(300 * 1024));
         QVERIFY(r.snapshotLimitReached);
         QCOMPARE(r.error.kind, SourceError::Kind::Storage);
-        QVERIFY2(r.error.message.contains(QStringLiteral("reached its limit of 300.0 kB")), qPrintable(r.error.message));
+        QVERIFY2(r.error.message.contains(QStringLiteral("reached its limit of 300.0 KiB")), qPrintable(r.error.message));
         QVERIFY(r.deleted > 0 && r.deleted < 20000);
         QVERIFY(r.snapshotBytes <= 300 * 1024);
         // Exactly the keys in the snapshot were deleted, and every one of them comes back.

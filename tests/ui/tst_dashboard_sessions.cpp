@@ -81,7 +81,7 @@ private Q_SLOTS:
         QCOMPARE(model->rowCount(), 2);
         QCOMPARE(model->data(model->index(0, RecordingListModel::Connection)).toString(), QStringLiteral("prod-cache"));
         QCOMPARE(model->data(model->index(0, RecordingListModel::Samples), Qt::UserRole).toLongLong(), 180);
-        QCOMPARE(model->data(model->index(0, RecordingListModel::Length)).toString(), QStringLiteral("2 min"));
+        QCOMPARE(model->data(model->index(0, RecordingListModel::Length)).toString(), QStringLiteral("2 min 59 s"));   // 180 samples a second apart
         QCOMPARE(model->data(model->index(1, RecordingListModel::Samples), Qt::UserRole).toLongLong(), 120);
 
         // Open this morning's: it is drawn beside (here: instead of) live sources, the view paused on its span.

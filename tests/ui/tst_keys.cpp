@@ -13,6 +13,7 @@
 #include "connectors/RedisSource.h"
 #include "connectors/SourceHost.h"
 #include "connectors/invalidate/GlobCheck.h"
+#include "connectors/support/Units.h"
 #include <cachelens/cache.h>
 #include "ui/keys/MemoryView.h"
 #include "ui/keys/DeleteConfirmDialog.h"
@@ -490,13 +491,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("size");
         QTest::addColumn<bool>("warned");   // above kLargeValue, Load all says how much it will hold in memory
-        QTest::addRow("three pages") << ValueViewer::kStringPage * 3 + 17 << false;
-        QTest::addRow("above 16 MiB") << int(ValueViewer::kLargeValue) + 5 << true;
+        QTest::addColumn<QString>("sizeText");
+        QTest::addRow("three pages") << ValueViewer::kStringPage * 3 + 17 << false << QStringLiteral("768.0 KiB");
+        QTest::addRow("above 16 MiB") << int(ValueViewer::kLargeValue) + 5 << true << QStringLiteral("16.0 MiB");
     }
     void largeStringLoadsPartiallyThenAll()
     {
         QFETCH(int, size);
         QFETCH(bool, warned);
+        QFETCH(QString, sizeText);
         m_server->cli({QStringLiteral("EVAL"), QStringLiteral("redis.call('SET', 'big:blob', string.rep('x', %1))").arg(size),
                        QStringLiteral("0")});
         auto panel = scannedPanel(entry(QStringLiteral("test")));
@@ -509,7 +512,6 @@ private Q_SLOTS:
         QCOMPARE(viewer->loadedBytes().size(), ValueViewer::kStringPage);
         QVERIFY(viewer->isPartial());
         QCOMPARE(viewer->totalSize(), size);
-        const QString sizeText = QLocale().formattedDataSize(size);
         QCOMPARE(viewer->findChild<QPushButton*>(QStringLiteral("loadAllButton"))->text(),
                  warned ? QStringLiteral("Load all %1 (large)").arg(sizeText) : QStringLiteral("Load all %1").arg(sizeText));
         QCOMPARE(viewer->statusText().contains(QStringLiteral("Loading all of it holds %1 in memory.").arg(sizeText)), warned);
@@ -793,7 +795,7 @@ private Q_SLOTS:
                                                   QStringLiteral("0")}).toLongLong();
         QVERIFY(expected > 0);
         QCOMPARE(panel->model()->data(character, KeyTreeModel::MemoryRole).toLongLong(), expected);
-        QCOMPARE(memoryCell.data().toString(), QLocale().formattedDataSize(expected));
+        QCOMPARE(memoryCell.data().toString(), formatBytes(expected));
         QVERIFY2(panel->memoryView()->statusText().startsWith(QStringLiteral("Exact for character:*: 300 keys measured")),
                  qPrintable(panel->memoryView()->statusText()));
         // Every level below has its share (all of character's keys are in character:published).

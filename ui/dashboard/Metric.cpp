@@ -1,5 +1,7 @@
 #include "ui/dashboard/Metric.h"
 
+#include "connectors/support/Units.h"
+
 #include <QCoreApplication>
 #include <QLocale>
 
@@ -65,7 +67,7 @@ QString formatValue(double value, Unit unit, const QLocale& locale)
     case Unit::Percent:
         return QCoreApplication::translate("cachelens::ui::Metric", "%1 %").arg(locale.toString(value, 'f', 1));
     case Unit::Bytes:
-        return locale.formattedDataSize(qint64(std::llround(value)), 1);
+        return formatBytes(qint64(std::llround(value)), 1, locale);
     case Unit::Count:
         return locale.toString(qint64(std::llround(value)));
     }
@@ -99,7 +101,7 @@ QString formatChange(double now, double before, Unit unit, const QLocale& locale
         return QCoreApplication::translate("cachelens::ui::Metric", "%1%2/s")
             .arg(sign, locale.toString(a, 'f', a < 100 ? 1 : 0));
     case Unit::Bytes:
-        return sign + locale.formattedDataSize(qint64(std::llround(a)), 1);
+        return sign + formatBytes(qint64(std::llround(a)), 1, locale);
     case Unit::Count:
         return sign + locale.toString(qint64(std::llround(a)));
     }

@@ -1,5 +1,6 @@
 #include "ui/dashboard/MetricChart.h"
 
+#include "connectors/support/Units.h"
 #include "ui/dashboard/Decimator.h"
 #include "ui/dashboard/SourceSeries.h"
 
@@ -22,7 +23,7 @@ protected:
     {
         switch (m_unit) {
         case Unit::Bytes:
-            return locale.formattedDataSize(qint64(std::llround(tick)), 1);
+            return formatBytes(qint64(std::llround(tick)), 1, locale);
         case Unit::Percent:
             return locale.toString(tick, 'f', 0);
         default:

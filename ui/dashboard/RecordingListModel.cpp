@@ -1,19 +1,10 @@
 #include "ui/dashboard/RecordingListModel.h"
 
+#include "connectors/support/Units.h"
+
 #include <QLocale>
 
 namespace cachelens::ui {
-
-QString formatDuration(qint64 seconds)
-{
-    if (seconds < 60)
-        return RecordingListModel::tr("%1 s").arg(seconds);
-    if (seconds < 3600)
-        return RecordingListModel::tr("%1 min").arg(seconds / 60);
-    if (seconds < 86400)
-        return RecordingListModel::tr("%1 h %2 min").arg(seconds / 3600).arg(seconds % 3600 / 60, 2, 10, QLatin1Char('0'));
-    return RecordingListModel::tr("%1 d %2 h").arg(seconds / 86400).arg(seconds % 86400 / 3600);
-}
 
 void RecordingListModel::setRecordings(const QVector<HistoryStore::Recording>& recordings)
 {
@@ -63,7 +54,7 @@ QVariant RecordingListModel::data(const QModelIndex& index, int role) const
         return r.first.toLocalTime().date() == r.last.toLocalTime().date()
                    ? locale.toString(r.last.toLocalTime().time(), QLocale::ShortFormat)
                    : locale.toString(r.last.toLocalTime(), QLocale::ShortFormat);
-    case Length: return formatDuration(length);
+    case Length: return formatDuration(double(length));
     case Samples: return locale.toString(r.samples);
     }
     return {};

@@ -28,6 +28,4 @@ private:
     QVector<HistoryStore::Recording> m_recordings;
 };
 
-QString formatDuration(qint64 seconds);   // "45 s", "12 min", "3 h 05 min", "2 d 4 h"
-
 } // namespace cachelens::ui

@@ -3,9 +3,10 @@
 #include "connectors/audit/AuditStore.h"
 #include "connectors/invalidate/GlobCheck.h"
 #include "connectors/invalidate/SnapshotFile.h"
+#include "connectors/support/Progress.h"
+#include "connectors/support/Units.h"
 #include "ui/ConnectionListModel.h"
 #include "ui/Icons.h"
-#include "ui/dashboard/RecordingListModel.h"   // formatDuration
 #include "ui/invalidate/AuditView.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 #include "ui/invalidate/SourceCalls.h"
@@ -38,8 +39,6 @@ QString escaped(const QByteArray& key)
 {
     return QString::fromStdString(engine::escapeKey(std::string_view(key.constData(), size_t(key.size()))));
 }
-
-QString eta(double seconds) { return seconds < 0 ? QStringLiteral("?") : formatDuration(qRound64(seconds)); }
 
 } // namespace
 
@@ -76,7 +75,7 @@ InvalidatePanel::InvalidatePanel(QWidget* parent)
     m_snapshot->setText(tr("Snapshot the keys before deleting them (for Restore), up to"));
     m_snapshotLimit->setRange(1, 1024 * 1024);
     m_snapshotLimit->setValue(512);
-    m_snapshotLimit->setSuffix(tr(" MB"));
+    m_snapshotLimit->setSuffix(tr(" MiB"));
     auto* snapshotRow = new QHBoxLayout;
     snapshotRow->addWidget(m_snapshot);
     snapshotRow->addWidget(m_snapshotLimit);
@@ -276,7 +275,7 @@ void InvalidatePanel::askToPurge()
                        .arg(verb, locale.toString(qulonglong(m_dryMatched)), m_pattern->text().toHtmlEscaped(),
                             m_connectionName.toHtmlEscaped());
     if (m_snapshot->isChecked())
-        what += tr(" Each key is saved to a snapshot first (up to %1 MB; the purge stops before deleting more), and "
+        what += tr(" Each key is saved to a snapshot first (up to %1 MiB; the purge stops before deleting more), and "
                    "Snapshots… can put them back.").arg(locale.toString(m_snapshotLimit->value()));
     else if (!m_local)
         what += tr(" No snapshot is taken: the keys cannot be restored.");
@@ -364,12 +363,12 @@ void InvalidatePanel::onProgress(const InvalidationProgress& p)
     // QProgressBar holds ints; scale to per-mille.
     m_progress->setRange(0, 1000);
     m_progress->setValue(total ? int(qMin<quint64>(1000, done * 1000 / total)) : 0);
-    QString text = m_runningDry ? tr("%1 matching keys so far (about %2 in all) · %3 keys/s")
-                                      .arg(locale.toString(qulonglong(p.matched)), locale.toString(qulonglong(p.estimatedMatches)),
-                                           locale.toString(qRound64(p.keysPerSecond)))
-                                : tr("%1 of ~%2 keys deleted · %3 keys/s · ETA %4")
-                                      .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(total)),
-                                           locale.toString(qRound64(p.keysPerSecond)), eta(p.etaSeconds));
+    const QString rate = formatRate(p.keysPerSecond, tr("keys"), locale);
+    QString text = m_runningDry ? tr("%1 matching keys so far (about %2 in all) · %3")
+                                      .arg(locale.toString(qulonglong(p.matched)), locale.toString(qulonglong(p.estimatedMatches)), rate)
+                                : tr("%1 of ~%2 keys deleted · %3 · ETA %4")
+                                      .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(total)), rate,
+                                           formatDuration(p.etaSeconds, locale));
     if (p.batchSize > 0 && p.latencyMs >= 0)
         text += tr(" · batch %1, round trip %2 ms (idle %3 ms)")
                     .arg(p.batchSize)
@@ -416,7 +415,7 @@ void InvalidatePanel::onFinished(const InvalidationReport& report)
             forecast += tr(" — %1% of the %2 keys in the cache")
                             .arg(locale.toString(r.keyspaceShare() * 100.0, 'f', 1), locale.toString(qulonglong(r.keyspace)));
         if (r.estimatedMemoryBytes >= 0)
-            forecast += tr(", about %1").arg(locale.formattedDataSize(r.estimatedMemoryBytes));
+            forecast += tr(", about %1").arg(formatBytes(r.estimatedMemoryBytes, 1, locale));
         forecast += r.hitShare >= 0 ? tr(", %1% of recent reads").arg(locale.toString(r.hitShare * 100.0, 'f', 1))
                                     : tr(" (share of recent reads: not known for this source)");
         m_forecast->setText(forecast);

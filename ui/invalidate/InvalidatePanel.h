@@ -50,7 +50,7 @@ public:
     QSpinBox* jitterSpin() const { return m_jitter; }
     QCheckBox* includeNewKeysCheck() const { return m_includeNew; }
     QCheckBox* snapshotCheck() const { return m_snapshot; }
-    QSpinBox* snapshotLimitSpin() const { return m_snapshotLimit; }   // MB
+    QSpinBox* snapshotLimitSpin() const { return m_snapshotLimit; }   // MiB
     QPushButton* snapshotsButton() const { return m_snapshots; }
     SnapshotsDialog* snapshotsDialog() const;   // once opened
     TagPage* tagPage() const { return m_tagPage; }

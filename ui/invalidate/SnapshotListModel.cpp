@@ -1,5 +1,7 @@
 #include "ui/invalidate/SnapshotListModel.h"
 
+#include "connectors/support/Units.h"
+
 #include <QDir>
 #include <QLocale>
 
@@ -37,8 +39,7 @@ QVariant SnapshotListModel::data(const QModelIndex& index, int role) const
         case Connection: return s.connection;
         case Target: return s.target;
         case Keys: return s.error.isEmpty() ? locale.toString(s.keys) : QString();
-        case Size: return locale.formattedDataSize(s.error.isEmpty() ? s.bytes : s.fileBytes, 1,
-                                                   QLocale::DataSizeTraditionalFormat);
+        case Size: return formatBytes(s.error.isEmpty() ? s.bytes : s.fileBytes, 1, locale);
         case State:
             if (!s.error.isEmpty())
                 return tr("cannot be read");

@@ -1,7 +1,8 @@
 #include "ui/invalidate/SnapshotsDialog.h"
 
 #include "connectors/Source.h"
-#include "ui/dashboard/RecordingListModel.h"   // formatDuration
+#include "connectors/support/Progress.h"
+#include "connectors/support/Units.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 #include "ui/invalidate/SourceCalls.h"
 #include "ui/invalidate/SnapshotListModel.h"
@@ -24,8 +25,6 @@ namespace {
 
 // Restores are numbered in their own range, apart from the pattern page's and the tag page's requests.
 constexpr quint64 kIdBase = quint64(1) << 61;
-
-QString eta(double seconds) { return seconds < 0 ? QStringLiteral("?") : formatDuration(qRound64(seconds)); }
 
 } // namespace
 
@@ -253,10 +252,10 @@ void SnapshotsDialog::onProgress(const RestoreProgress& p)
     const QLocale locale;
     m_progress->setRange(0, 1000);
     m_progress->setValue(p.total ? int(qMin<quint64>(1000, p.done * 1000 / p.total)) : 0);
-    m_progressText->setText(tr("%1 of %2 keys · %3 restored · %4 keys/s · ETA %5")
+    m_progressText->setText(tr("%1 of %2 keys · %3 restored · %4 · ETA %5")
                                 .arg(locale.toString(qulonglong(p.done)), locale.toString(qulonglong(p.total)),
-                                     locale.toString(qulonglong(p.restored)), locale.toString(qRound64(p.keysPerSecond)),
-                                     eta(p.etaSeconds)));
+                                     locale.toString(qulonglong(p.restored)), formatRate(p.keysPerSecond, tr("keys"), locale),
+                                     formatDuration(p.etaSeconds, locale)));
 }
 
 void SnapshotsDialog::onFinished(const RestoreReport& r)

@@ -1,6 +1,7 @@
 #include "ui/invalidate/TagPage.h"
 
 #include "connectors/Source.h"
+#include "connectors/support/Progress.h"
 #include "ui/invalidate/ConfirmPurgeDialog.h"
 #include "ui/invalidate/SourceCalls.h"
 #include "ui/invalidate/TagListModel.h"
@@ -276,9 +277,9 @@ void TagPage::onProgress(const InvalidationProgress& p)
     const QLocale locale;
     m_progress->setRange(0, 1000);
     m_progress->setValue(p.estimatedMatches ? int(qMin<quint64>(1000, p.deleted * 1000 / p.estimatedMatches)) : 0);
-    m_result->setText(tr("%1 of ~%2 keys deleted · %3 keys/s")
-                          .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(p.estimatedMatches)),
-                               locale.toString(qRound64(p.keysPerSecond))));
+    m_result->setText(progressLine(tr("%1 of ~%2 keys deleted")
+                                       .arg(locale.toString(qulonglong(p.deleted)), locale.toString(qulonglong(p.estimatedMatches))),
+                                   p.keysPerSecond, p.etaSeconds, tr("keys"), locale));
 }
 
 void TagPage::onFinished(const InvalidationReport& r)

@@ -64,6 +64,7 @@ void KeyScan::start(const QByteArray& glob)
     m_scanned = 0;
     m_estimate = 0;
     m_clock.start();
+    m_progress.start();
     const quint64 id = m_id;
     callSource(m_source, [id, glob](Source* s) { s->scan(id, glob, kScanPageSize); });
     Q_EMIT started(glob);
@@ -90,6 +91,8 @@ void KeyScan::onKeysFound(const KeyBatch& batch)
         m_ingest->start();
     m_scanned = batch.scannedSoFar;
     m_estimate = batch.estimatedTotal;
+    m_progress.setTotal(m_estimate > 0 ? qint64(m_estimate) : -1);
+    m_progress.update(qint64(m_scanned));
     Q_EMIT progressed(m_scanned, m_estimate);
 }
 
@@ -153,14 +156,9 @@ void KeyScan::finish(const ScanSummary& summary)
 QString KeyScan::progressText() const
 {
     const QLocale locale;
-    const double seconds = std::max<double>(0.001, double(elapsedMs()) / 1000.0);
-    const double rate = double(m_scanned) / seconds;
-    QString text = m_estimate > 0 ? tr("%1 of ~%2 keys").arg(locale.toString(m_scanned), locale.toString(m_estimate))
-                                  : tr("%1 keys").arg(locale.toString(m_scanned));
-    text += tr(" · %1 keys/s").arg(locale.toString(qRound64(rate)));
-    if (m_estimate > m_scanned && rate > 0)
-        text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_estimate - m_scanned) / rate)));
-    return text;
+    const QString counts = m_estimate > 0 ? tr("%1 of ~%2 keys").arg(locale.toString(m_scanned), locale.toString(m_estimate))
+                                          : tr("%1 keys").arg(locale.toString(m_scanned));
+    return m_progress.line(counts, tr("keys"), locale);
 }
 
 QString KeyScan::sentence(const ScanSummary& summary) const

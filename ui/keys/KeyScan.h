@@ -5,6 +5,7 @@
 // loaded() says the last key is in the tree (the caller sorts it then); done() follows once the tree is in order
 // (a namespace too big to sort at once is put in order in slices after its rows were built).
 #include "connectors/SourceTypes.h"
+#include "connectors/support/Progress.h"
 
 #include <QElapsedTimer>
 #include <QList>
@@ -64,6 +65,7 @@ private:
     QList<QMetaObject::Connection> m_connections;
     quint64 m_id = 0;                              // the scan in flight, 0 when none
     QElapsedTimer m_clock;
+    ProgressMeter m_progress;
     quint64 m_scanned = 0;
     quint64 m_estimate = 0;
     QList<QVector<KeyEntry>> m_incoming;           // batches not in the tree yet

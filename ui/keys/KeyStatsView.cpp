@@ -217,6 +217,7 @@ void KeyStatsView::start()
         m_toRead = m_model->loadedKeys();
     }
     m_clock.start();
+    m_progress.start(qint64(m_toRead));
     m_start->setEnabled(false);
     m_cancel->setEnabled(true);
     pump();
@@ -249,13 +250,9 @@ void KeyStatsView::pump()
 void KeyStatsView::showProgress()
 {
     const QLocale locale;
-    const double seconds = std::max(0.001, double(m_clock.elapsed()) / 1000.0);
-    const double rate = double(m_read) / seconds;
-    QString text = tr("Reading %1 of %2 keys · %3 keys/s")
-                       .arg(locale.toString(m_read), locale.toString(m_toRead), locale.toString(qRound64(rate)));
-    if (m_toRead > m_read && rate > 0)
-        text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_toRead - m_read) / rate)));
-    setStatus(text);
+    m_progress.update(qint64(m_read));
+    setStatus(m_progress.line(tr("Reading %1 of %2 keys").arg(locale.toString(m_read), locale.toString(m_toRead)), tr("keys"),
+                              locale));
 }
 
 void KeyStatsView::keep(Ranked ranked)

@@ -10,6 +10,7 @@
 // emits keySelected (the panel shows it in the tree and the value viewer); activating it (double-click, Enter) emits
 // keyActivated.
 #include "connectors/SourceTypes.h"
+#include "connectors/support/Progress.h"
 
 #include <QElapsedTimer>
 #include <QPointer>
@@ -114,6 +115,7 @@ private:
     quint64 m_read = 0;
     quint64 m_toRead = 0;
     QElapsedTimer m_clock;
+    ProgressMeter m_progress;
     std::map<KeyType, std::vector<Ranked>> m_best;   // Elements: per type; Frequency: all under Unknown
     std::map<KeyType, TypeTotals> m_totals;
     QStandardItemModel* m_results;

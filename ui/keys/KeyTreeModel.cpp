@@ -2,6 +2,8 @@
 // filter and separator), told to views in batches. Row bookkeeping (pages, removals, sorting) is KeyTreeModelRows.cpp.
 #include "ui/keys/KeyTreeModel.h"
 
+#include "connectors/support/Units.h"
+
 #include <cachelens/key_escape.h>
 
 #include <QDateTime>
@@ -410,13 +412,13 @@ QVariant KeyTreeModel::data(const QModelIndex& index, int role) const
         }
         case MemoryColumn: {
             if (isKey)
-                return m_keys.memory(i) >= 0 ? QVariant(locale.formattedDataSize(m_keys.memory(i))) : QVariant();
+                return m_keys.memory(i) >= 0 ? QVariant(formatBytes(m_keys.memory(i), 1, locale)) : QVariant();
             // A namespace: the sum of what was measured (Memory ▸ Measure); "≥" until every key below is.
             const NamespaceTree::Node& ns = m_tree.node(i);
             if (ns.measured == 0)
                 return {};
-            return ns.measured >= ns.count ? locale.formattedDataSize(ns.memory)
-                                           : tr("≥ %1").arg(locale.formattedDataSize(ns.memory));
+            return ns.measured >= ns.count ? formatBytes(ns.memory, 1, locale)
+                                           : tr("≥ %1").arg(formatBytes(ns.memory, 1, locale));
         }
         }
         return {};

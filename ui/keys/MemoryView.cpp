@@ -1,6 +1,7 @@
 #include "ui/keys/MemoryView.h"
 
 #include "connectors/Source.h"
+#include "connectors/support/Units.h"
 #include "ui/keys/KeyStatsView.h"
 #include "ui/keys/KeyTreeModel.h"
 #include "ui/keys/ReadCostDialog.h"
@@ -292,6 +293,7 @@ void MemoryView::findBigKeys()
         m_queue.clear();
         m_cancelled = false;
         m_clock.start();
+        m_progress.start(qint64(m_toMeasure));
         m_cancel->setEnabled(true);
         pump();
     });
@@ -304,6 +306,7 @@ void MemoryView::request(const QList<QByteArray>& keys)
     m_measured = 0;
     m_cancelled = false;
     m_clock.start();
+    m_progress.start(qint64(m_toMeasure));
     m_cancel->setEnabled(true);
     pump();
 }
@@ -328,15 +331,9 @@ void MemoryView::pump()
         }, Qt::QueuedConnection);
     }
     const QLocale locale;
-    const double seconds = std::max(0.001, double(m_clock.elapsed()) / 1000.0);
-    const double rate = double(m_measured) / seconds;
-    QString text = tr("Measuring… %1 of %2 keys").arg(locale.toString(m_measured), locale.toString(m_toMeasure));
-    if (m_measured > 0) {
-        text += tr(" · %1 keys/s").arg(locale.toString(qRound64(rate)));
-        if (m_toMeasure > m_measured)
-            text += tr(" · about %1 s left").arg(locale.toString(qRound64(double(m_toMeasure - m_measured) / rate)));
-    }
-    setStatus(text);
+    m_progress.update(qint64(m_measured));
+    const QString counts = tr("Measuring… %1 of %2 keys").arg(locale.toString(m_measured), locale.toString(m_toMeasure));
+    setStatus(m_measured > 0 ? m_progress.line(counts, tr("keys"), locale) : counts);
     if (m_ids.isEmpty())
         complete();
 }
@@ -433,8 +430,8 @@ void MemoryView::fillNamespaces()
         name->setData(i, Qt::UserRole + 1);
         m_nsModel->appendRow({name, numberItem(N, locale.toString(row.keys)),
                               numberItem(n, exact ? tr("all") : locale.toString(n)),
-                              numberItem(estimate, n ? locale.formattedDataSize(qint64(estimate)) : tr("unknown")),
-                              numberItem(bound, exact ? tr("exact") : n ? locale.formattedDataSize(qint64(bound)) : QString())});
+                              numberItem(estimate, n ? formatBytes(qint64(estimate), 1, locale) : tr("unknown")),
+                              numberItem(bound, exact ? tr("exact") : n ? formatBytes(qint64(bound), 1, locale) : QString())});
     }
     m_nsModel->sort(NsMemory, Qt::DescendingOrder);
 }
@@ -448,7 +445,7 @@ void MemoryView::fillBigKeys()
         name->setData(key, Qt::UserRole + 1);   // exact bytes
         const KeyType type = m_model->typeOf(key);
         m_bigModel->appendRow({name, textItem(type == KeyType::Unknown || type == KeyType::None ? QString() : keyTypeName(type)),
-                               numberItem(double(bytes), locale.formattedDataSize(bytes))});
+                               numberItem(double(bytes), formatBytes(bytes, 1, locale))});
     }
 }
 

@@ -12,6 +12,7 @@
 //     browsable: selecting a row emits keySelected, activating it keyActivated.
 // On the local engine the figures are the engine's own accounting (value + key bytes), so samples are exact per key.
 #include "connectors/SourceTypes.h"
+#include "connectors/support/Progress.h"
 
 #include <QElapsedTimer>
 #include <QModelIndex>
@@ -111,6 +112,7 @@ private:
     quint64 m_toMeasure = 0;
     bool m_cancelled = false;
     QElapsedTimer m_clock;
+    ProgressMeter m_progress;
     QPointer<QDialog> m_confirm;
     QStandardItemModel* m_nsModel;
     QStandardItemModel* m_bigModel;

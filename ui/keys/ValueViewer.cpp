@@ -3,6 +3,7 @@
 #include "ui/TypedNameField.h"
 
 #include "connectors/Source.h"
+#include "connectors/support/Units.h"
 #include <cachelens/key_escape.h>
 #include "ui/keys/RequestIds.h"
 #include "ui/keys/ValuePageModel.h"
@@ -275,11 +276,11 @@ void ValueViewer::onValue(const ValuePage& page)
         }
         m_header->setText(tr("%1 — string, %2%3")
                               .arg(QString::fromStdString(engine::escapeKey(std::string_view(m_key.constData(), std::size_t(m_key.size())))),
-                                   locale.formattedDataSize(m_total, 1, QLocale::DataSizeTraditionalFormat),
+                                   formatBytes(m_total, 1, locale),
                                    ttl.isEmpty() ? QString() : tr(", %1").arg(ttl)));
         if (m_loadingAll && !m_nextCursor.isEmpty()) {
             request(m_nextCursor, 4 * 1024 * 1024);
-            m_status->setText(tr("Loading… %1 of %2").arg(locale.formattedDataSize(m_bytes.size()), locale.formattedDataSize(m_total)));
+            m_status->setText(tr("Loading… %1 of %2").arg(formatBytes(m_bytes.size(), 1, locale), formatBytes(m_total, 1, locale)));
             return;
         }
         const bool wasLoadingAll = m_loadingAll;
@@ -335,8 +336,8 @@ void ValueViewer::render()
     const bool partial = isPartial();
     m_loadAll->setVisible(partial);
     if (partial)
-        m_loadAll->setText(m_total > kLargeValue ? tr("Load all %1 (large)").arg(locale.formattedDataSize(m_total))
-                                                 : tr("Load all %1").arg(locale.formattedDataSize(m_total)));
+        m_loadAll->setText(m_total > kLargeValue ? tr("Load all %1 (large)").arg(formatBytes(m_total, 1, locale))
+                                                 : tr("Load all %1").arg(formatBytes(m_total, 1, locale)));
     QString text;
     const bool isText = decodesAsText(m_bytes, &text);
     m_edit->setVisible(true);
@@ -385,10 +386,10 @@ void ValueViewer::render()
             note = tr("Binary value: hex dump.");
         break;
     }
-    QString status = partial ? tr("First %1 of %2 shown.").arg(locale.formattedDataSize(m_bytes.size()), locale.formattedDataSize(m_total))
+    QString status = partial ? tr("First %1 of %2 shown.").arg(formatBytes(m_bytes.size(), 1, locale), formatBytes(m_total, 1, locale))
                              : tr("%1 bytes.").arg(locale.toString(m_bytes.size()));
     if (partial && m_total > kLargeValue)
-        status += QLatin1Char(' ') + tr("Loading all of it holds %1 in memory.").arg(locale.formattedDataSize(m_total));
+        status += QLatin1Char(' ') + tr("Loading all of it holds %1 in memory.").arg(formatBytes(m_total, 1, locale));
     if (!note.isEmpty())
         status += QLatin1Char(' ') + note;
     m_status->setText(status);

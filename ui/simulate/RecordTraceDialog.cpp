@@ -3,6 +3,8 @@
 #include "connectors/ConnectionUrl.h"
 #include "connectors/profiles/ProfileStore.h"
 #include "connectors/sim/SimulationRunner.h"
+#include "connectors/support/Progress.h"
+#include "connectors/support/Units.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -289,9 +291,9 @@ void RecordTraceDialog::onProgress(quint64 requests, double seconds)
     if (m_maxRequests->value() > 0) done = std::max(done, double(requests) / double(m_maxRequests->value()));
     m_progress->setValue(int(1000 * std::min(1.0, done)));
     const double rate = seconds > 0 ? double(requests) / seconds : 0;
-    m_status->setText(tr("%1 requests · %2 requests/s · %3 s left")
-                          .arg(locale.toString(requests), locale.toString(qulonglong(rate)),
-                               locale.toString(std::max(0.0, limit - seconds), 'f', 0)));
+    m_status->setText(tr("%1 requests · %2 · %3 left")
+                          .arg(locale.toString(requests), formatRate(rate, tr("requests"), locale),
+                               formatDuration(std::max(0.0, limit - seconds), locale)));
 }
 
 void RecordTraceDialog::onFinished(const sim::TraceRecording& r)

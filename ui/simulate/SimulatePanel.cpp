@@ -4,6 +4,8 @@
 #include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/sim/WorkloadJson.h"
+#include "connectors/support/Progress.h"
+#include "connectors/support/Units.h"
 #include "ui/Icons.h"
 #include "ui/simulate/RecordTraceDialog.h"
 #include "ui/simulate/SimResultsModel.h"
@@ -511,12 +513,12 @@ void SimulatePanel::onProgress(int index, const SimResults& r)
     const double done = s.requests ? double(r.requests) / double(s.requests) : 0;
     m_progress->setValue(int(1000 * (index + done) / std::max<qsizetype>(1, m_configs.size())));
     const QLocale locale;
-    const double remaining = r.requestsPerSecond > 0 ? double(s.requests - std::min(s.requests, r.requests)) / r.requestsPerSecond : 0;
-    m_status->setText(tr("Configuration %1 of %2 (%3): %4 of %5 requests, %6 requests/s, about %7 s left; hit rate %8%")
+    const double remaining = r.requestsPerSecond > 0 ? double(s.requests - std::min(s.requests, r.requests)) / r.requestsPerSecond : -1;
+    m_status->setText(tr("Configuration %1 of %2 (%3): %4 of %5 requests, %6, about %7 left; hit rate %8%")
                           .arg(index + 1)
                           .arg(m_configs.size())
                           .arg(describe(s), locale.toString(qulonglong(r.requests)), locale.toString(qulonglong(s.requests)),
-                               locale.toString(qulonglong(r.requestsPerSecond)), locale.toString(remaining, 'f', 0),
+                               formatRate(r.requestsPerSecond, tr("requests"), locale), formatDuration(remaining, locale),
                                locale.toString(100 * r.hitRate, 'f', 1)));
 }
 

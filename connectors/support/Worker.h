@@ -59,7 +59,7 @@ public:
 
     // On the Worker's own thread; `object` has no parent and lives on that thread.
     void adopt(QObject* object);
-    QThread* thread() const { return m_thread; }   // the worker thread (not QObject::thread(), where this lives)
+    QThread* workerThread() const { return m_thread; }   // QObject::thread() is where this object lives
 
 private Q_SLOTS:
     void deliverReplies();   // woken by name: see Worker.cpp

@@ -14,28 +14,8 @@ class TestWorker : public QObject
 {
     Q_OBJECT
 public:
-    explicit TestWorker(ConnectionTester* owner) : m_owner(owner) {}
-    ~TestWorker() override
-    {
-        // The owner reads this object (its meta-object) when it wakes it by name; it releases the mailbox mutex
-        // before it stops this thread, so taking the mutex here orders those reads before this deletion in
-        // ThreadSanitizer's eyes (Qt's own event-queue and thread-join synchronisation is uninstrumented).
-        std::lock_guard lock(m_owner->m_mailboxMutex);
-    }
+    TestWorker(ConnectionTester* owner, Worker* worker) : m_owner(owner), m_worker(worker) {}
 
-public Q_SLOTS:
-    void takeRequest()
-    {
-        std::optional<ConnectionTester::Request> request;
-        {
-            std::lock_guard lock(m_owner->m_mailboxMutex);
-            request.swap(m_owner->m_request);
-        }
-        if (request)
-            run(request->id, request->url, request->timeoutMs);
-    }
-
-private:
     void run(quint64 requestId, const ConnectionUrl& url, int timeoutMs)
     {
         if (m_client)
@@ -103,59 +83,37 @@ private:
         m_client = nullptr;
         client->disconnect(this);
         client->deleteLater();
-        // Woken by name, not through a connection: no slot object is shared between the threads (its last
-        // reference would otherwise be dropped inside Qt, out of ThreadSanitizer's sight). The wake-up is posted
-        // under the mutex, which the owner's destructor takes, so the owner cannot be destroyed while it runs.
-        std::lock_guard lock(m_owner->m_mailboxMutex);
-        m_owner->m_results.push_back(result);
-        QMetaObject::invokeMethod(m_owner, "deliver", Qt::QueuedConnection);
+        m_worker->reply([owner = m_owner, result] { owner->deliver(result); });
     }
 
-    ConnectionTester* m_owner;   // outlives the worker: its destructor stops this thread first
+    ConnectionTester* m_owner;   // outlives this object: its worker is joined first
+    Worker* m_worker;
     QPointer<redis::RedisClient> m_client;
 };
 
-ConnectionTester::ConnectionTester(QObject* parent) : QObject(parent), m_worker(new TestWorker(this))
+ConnectionTester::ConnectionTester(QObject* parent)
+    : QObject(parent), m_tester(new TestWorker(this, &m_worker)), m_worker(QStringLiteral("cachelens-connection-test"))
 {
     qRegisterMetaType<ConnectionTester::Result>();
-    m_thread.setObjectName(QStringLiteral("cachelens-connection-test"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    m_thread.start();
+    m_worker.adopt(m_tester);
 }
 
-void ConnectionTester::deliver()
+void ConnectionTester::deliver(const Result& result)
 {
-    std::vector<Result> results;
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        results.swap(m_results);
-    }
-    for (const Result& r : results)
-        if (r.requestId == m_lastRequest)   // a newer test supersedes this one
-            Q_EMIT finished(r);
+    if (result.requestId == m_lastRequest)   // a newer test supersedes this one
+        Q_EMIT finished(result);
 }
 
-ConnectionTester::~ConnectionTester()
-{
-    {
-        // Publishes this thread's reads of the worker (waking it by name reads its meta-object) to the worker's
-        // destructor, which takes the same mutex once the thread below has been asked to quit.
-        std::lock_guard lock(m_mailboxMutex);
-    }
-    m_thread.quit();
-    m_thread.wait();
-    std::lock_guard lock(m_mailboxMutex);   // orders the worker's last post before this object's destruction
-}
+ConnectionTester::~ConnectionTester() = default;   // m_worker ends the test running, if any, and deletes m_tester
 
 quint64 ConnectionTester::test(const ConnectionUrl& url, int timeoutMs)
 {
     const quint64 id = ++m_lastRequest;
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        m_request = Request{id, url, timeoutMs};   // replaces a request the worker has not taken yet
-    }
-    QMetaObject::invokeMethod(m_worker, "takeRequest", Qt::QueuedConnection);
+    // Replaces a request the worker has not started yet; one being run is superseded by its id.
+    m_worker.postLatest([tester = m_tester, id, url, timeoutMs](const std::atomic<bool>& cancelled) {
+        if (!cancelled)
+            tester->run(id, url, timeoutMs);
+    });
     return id;
 }
 

@@ -3,15 +3,10 @@
 // round trip, reads the server's version and mode, and reports one sentence: "PONG in 0.21 ms — Redis 7.0.15,
 // standalone" or what went wrong ("wrong password", "connection refused", "TLS handshake failed: …").
 #include "connectors/ConnectionUrl.h"
+#include "connectors/support/Worker.h"
 
 #include <QMetaType>
-
-#include <optional>
-#include <vector>
 #include <QObject>
-#include <QThread>
-
-#include <mutex>
 
 namespace cachelens {
 
@@ -37,23 +32,12 @@ public:
 Q_SIGNALS:
     void finished(const cachelens::ConnectionTester::Result& result);
 
-private Q_SLOTS:
-    void deliver();   // woken by name from the worker: see the mailbox below
-
 private:
-    struct Request {
-        quint64 id = 0;
-        ConnectionUrl url;
-        int timeoutMs = 0;
-    };
-    QThread m_thread;
-    QObject* m_worker;
+    void deliver(const Result& result);
+
     quint64 m_lastRequest = 0;
-    // Requests and results cross threads through this mutex-guarded mailbox rather than as queued-signal payloads:
-    // Qt's queue synchronises inside its uninstrumented library, where ThreadSanitizer cannot follow it.
-    std::mutex m_mailboxMutex;
-    std::optional<Request> m_request;     // guarded by m_mailboxMutex
-    std::vector<Result> m_results;        // guarded by m_mailboxMutex
+    class TestWorker* m_tester;   // adopted by m_worker: lives on its thread
+    Worker m_worker;              // last: joined before the members above go
     friend class TestWorker;
 };
 

@@ -5,20 +5,16 @@
 
 namespace cachelens {
 
-SourceHost::SourceHost(Source* source) : m_source(source)
+SourceHost::SourceHost(Source* source)
+    : m_source(source), m_worker(QStringLiteral("cachelens-source-%1").arg(source->id()))
 {
-    m_thread.setObjectName(QStringLiteral("cachelens-source-%1").arg(source->id()));
-    source->moveToThread(&m_thread);
-    m_thread.start();
+    m_worker.adopt(source);
 }
 
 SourceHost::~SourceHost()
 {
-    // close() and the deletion run on the worker thread, in order, before it quits: no socket is touched from here.
-    QObject::connect(m_source, &QObject::destroyed, &m_thread, &QThread::quit, Qt::DirectConnection);
-    QMetaObject::invokeMethod(m_source, &Source::close, Qt::QueuedConnection);
-    m_source->deleteLater();
-    m_thread.wait();
+    // close() and the deletion run on the worker thread, in order, before it ends: no socket is touched from here.
+    m_worker.post([source = m_source] { source->close(); });
 }
 
 void SourceHost::open()

@@ -1,10 +1,9 @@
 #pragma once
-// Owns one Source on its own worker thread: creates the thread, moves the source there, opens it, and on
-// destruction closes it and deletes it on that thread before the thread ends. The GUI holds SourceHosts and talks
+// Owns one Source on its own worker thread (a Worker: connectors/support/Worker.h): moves the source there, opens
+// it, and on destruction closes it and deletes it on that thread before the thread ends. The GUI holds SourceHosts and talks
 // to host->source() only through queued calls and signals.
 #include "connectors/Source.h"
-
-#include <QThread>
+#include "connectors/support/Worker.h"
 
 #include <memory>
 
@@ -36,8 +35,8 @@ public:
     static std::unique_ptr<SourceHost> forLocal(std::shared_ptr<engine::Cache> cache);
 
 private:
-    QThread m_thread;
-    Source* m_source;
+    Source* m_source;   // adopted by m_worker: lives on its thread
+    Worker m_worker;
 };
 
 } // namespace cachelens

@@ -1,6 +1,5 @@
 #include "connectors/history/HistoryWriter.h"
 
-#include <QThread>
 #include <QTimer>
 
 namespace cachelens {
@@ -118,125 +117,74 @@ void HistoryWriter::close()
     m_store.reset();
 }
 
-MailboxDrainer::MailboxDrainer(std::function<void()> drain) : m_drain(std::move(drain)) {}
-
-void MailboxDrainer::drain() { m_drain(); }
-
 HistoryService::HistoryService(const QString& path, QObject* parent)
-    : QObject(parent), m_path(path), m_thread(new QThread(this)), m_writer(new HistoryWriter(path))
+    : QObject(parent), m_path(path), m_writer(new HistoryWriter(path)), m_worker(QStringLiteral("history"))
 {
     qRegisterMetaType<StatsSample>();
     qRegisterMetaType<HistoryMarker>();
     qRegisterMetaType<QVector<StatsSample>>();
     qRegisterMetaType<QVector<HistoryMarker>>();
     qRegisterMetaType<QVector<HistoryStore::Recording>>();
-    m_thread->setObjectName(QStringLiteral("history"));
-    m_writer->moveToThread(m_thread);
-    connect(m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
-    m_requestDrainer = new MailboxDrainer([this] { drain(m_mailboxMutex, m_requests); });
-    m_requestDrainer->moveToThread(m_thread);   // deleted by ~HistoryService once the worker has stopped
-    // The writer's answers (emitted on the worker) are copied into closures there and re-emitted here.
+    m_worker.adopt(m_writer);
+    // The writer's answers (emitted on the worker) are copied into replies there and re-emitted here.
     connect(m_writer, &HistoryWriter::opened, m_writer, [this](bool ok, const QString& error) {
-        postAnswer([this, ok, error] { Q_EMIT opened(ok, error); });
+        m_worker.reply([this, ok, error] { Q_EMIT opened(ok, error); });
     }, Qt::DirectConnection);
     connect(m_writer, &HistoryWriter::failed, m_writer, [this](const QString& error) {
-        postAnswer([this, error] { Q_EMIT failed(error); });
+        m_worker.reply([this, error] { Q_EMIT failed(error); });
     }, Qt::DirectConnection);
     connect(m_writer, &HistoryWriter::markerStored, m_writer, [this](quint64 id, const HistoryMarker& marker) {
-        postAnswer([this, id, marker] { Q_EMIT markerStored(id, marker); });
+        m_worker.reply([this, id, marker] { Q_EMIT markerStored(id, marker); });
     }, Qt::DirectConnection);
     connect(m_writer, &HistoryWriter::loaded, m_writer,
             [this](quint64 id, const QVector<StatsSample>& samples, const QVector<HistoryMarker>& markers) {
-                postAnswer([this, id, samples, markers] { Q_EMIT loaded(id, samples, markers); });
+                m_worker.reply([this, id, samples, markers] { Q_EMIT loaded(id, samples, markers); });
             }, Qt::DirectConnection);
     connect(m_writer, &HistoryWriter::recordingsLoaded, m_writer,
             [this](quint64 id, const QVector<HistoryStore::Recording>& recordings) {
-                postAnswer([this, id, recordings] { Q_EMIT recordingsLoaded(id, recordings); });
+                m_worker.reply([this, id, recordings] { Q_EMIT recordingsLoaded(id, recordings); });
             }, Qt::DirectConnection);
     connect(m_writer, &HistoryWriter::flushed, m_writer, [this](int samples) {
-        postAnswer([this, samples] { Q_EMIT flushed(samples); });
+        m_worker.reply([this, samples] { Q_EMIT flushed(samples); });
     }, Qt::DirectConnection);
-    m_thread->start();
-    postRequest([w = m_writer] { w->open(); });
+    m_worker.post([w = m_writer] { w->open(); });
 }
 
 HistoryService::~HistoryService()
 {
-    // quit() from outside would end the worker's loop with requests still queued (open, samples, markers):
-    // quitting from the last queued call runs everything asked before it, in order.
-    postRequest([w = m_writer, t = m_thread] {
-        w->close();
-        t->quit();
-    });
-    m_thread->wait();
-    // Taking the mutex orders the worker's last posts before these containers' destruction (the join itself
-    // happens inside Qt, out of ThreadSanitizer's sight). Answers not yet delivered are dropped with the service.
-    std::lock_guard lock(m_mailboxMutex);
-    m_requests.clear();
-    m_answers.clear();
-    delete m_requestDrainer;   // its thread has ended: it processes no event any more
+    // Everything asked before this (open, samples, markers) still runs, in order, then the file is flushed and
+    // closed; m_worker's destructor waits for that. Answers not yet delivered are dropped with the service.
+    m_worker.post([w = m_writer] { w->close(); });
 }
-
-void HistoryService::drain(std::mutex& mutex, std::deque<std::function<void()>>& box)
-{
-    std::deque<std::function<void()>> work;
-    {
-        std::lock_guard lock(mutex);
-        work.swap(box);
-    }
-    for (auto& f : work)
-        f();
-}
-
-void HistoryService::postRequest(std::function<void()> request)
-{
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        m_requests.push_back(std::move(request));
-    }
-    // Woken by name rather than through a connection: no slot object is shared between the threads.
-    QMetaObject::invokeMethod(m_requestDrainer, "drain", Qt::QueuedConnection);
-}
-
-void HistoryService::postAnswer(std::function<void()> answer)
-{
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        m_answers.push_back(std::move(answer));
-    }
-    QMetaObject::invokeMethod(this, "drainAnswers", Qt::QueuedConnection);
-}
-
-void HistoryService::drainAnswers() { drain(m_mailboxMutex, m_answers); }
 
 void HistoryService::addSample(const StatsSample& sample)
 {
-    postRequest([w = m_writer, sample] { w->addSample(sample); });
+    m_worker.post([w = m_writer, sample] { w->addSample(sample); });
 }
 
 void HistoryService::addMarker(quint64 requestId, const HistoryMarker& marker)
 {
-    postRequest([w = m_writer, requestId, marker] { w->addMarker(requestId, marker); });
+    m_worker.post([w = m_writer, requestId, marker] { w->addMarker(requestId, marker); });
 }
 
 void HistoryService::load(quint64 requestId, const QString& sourceId, const QDateTime& from, const QDateTime& to)
 {
-    postRequest([w = m_writer, requestId, sourceId, from, to] { w->load(requestId, sourceId, from, to); });
+    m_worker.post([w = m_writer, requestId, sourceId, from, to] { w->load(requestId, sourceId, from, to); });
 }
 
 void HistoryService::loadRecordings(quint64 requestId)
 {
-    postRequest([w = m_writer, requestId] { w->loadRecordings(requestId); });
+    m_worker.post([w = m_writer, requestId] { w->loadRecordings(requestId); });
 }
 
 void HistoryService::setSourceName(const QString& sourceId, const QString& name)
 {
-    postRequest([w = m_writer, sourceId, name] { w->setSourceName(sourceId, name); });
+    m_worker.post([w = m_writer, sourceId, name] { w->setSourceName(sourceId, name); });
 }
 
 void HistoryService::setRetentionDays(int days)
 {
-    postRequest([w = m_writer, days] { w->setRetentionDays(days); });
+    m_worker.post([w = m_writer, days] { w->setRetentionDays(days); });
 }
 
 } // namespace cachelens

@@ -1,15 +1,12 @@
 #pragma once
-// HistoryWriter: the worker that owns the HistoryStore, on its own QThread (see HistoryService). Samples are
+// HistoryWriter: the worker that owns the HistoryStore, on its own worker thread (see HistoryService). Samples are
 // buffered and written in one transaction every kFlushMs or every kMaxBatch samples, whichever comes first; markers
 // are written at once (they are rare and the user expects them to survive a crash). Reads answer with `loaded`.
 // Retention runs at open and then hourly.
 #include "connectors/history/HistoryStore.h"
+#include "connectors/support/Worker.h"
 
 #include <QObject>
-
-#include <deque>
-#include <functional>
-#include <mutex>
 
 #include <memory>
 
@@ -64,18 +61,6 @@ private:
 // answers come back as this object's signals, delivered on the owner's thread (so a signal cannot be missed by
 // connecting right after construction). Destroying the service flushes and closes the file on the worker, then joins
 // it: the only time the GUI thread waits for the disk, at shutdown, like any document application.
-// Runs a mailbox's drain function on the thread it lives on (see HistoryService).
-class MailboxDrainer : public QObject
-{
-    Q_OBJECT
-public:
-    explicit MailboxDrainer(std::function<void()> drain);
-public Q_SLOTS:
-    void drain();
-private:
-    std::function<void()> m_drain;
-};
-
 class HistoryService : public QObject
 {
     Q_OBJECT
@@ -101,24 +86,11 @@ Q_SIGNALS:
     void recordingsLoaded(quint64 requestId, const QVector<cachelens::HistoryStore::Recording>& recordings);
     void flushed(int samples);
 
-private Q_SLOTS:
-    void drainAnswers();   // woken by name from the worker
-
 private:
-    // Requests and answers cross threads as closures in mutex-guarded mailboxes; the queued signals above only
-    // wake the other side. Qt's own event queue synchronises inside its uninstrumented library, where
-    // ThreadSanitizer cannot see it, so data handed over through it would look like a race.
-    void postRequest(std::function<void()> request);     // runs on the worker, in order
-    void postAnswer(std::function<void()> answer);       // runs on this object's thread, in order
-    static void drain(std::mutex& mutex, std::deque<std::function<void()>>& box);
-
+    // Requests run on the worker in order (m_worker.post); the writer's answers come back as m_worker.reply.
     QString m_path;
-    QThread* m_thread;
-    HistoryWriter* m_writer;
-    QObject* m_requestDrainer;                      // lives on the worker; its slot drains m_requests
-    std::mutex m_mailboxMutex;
-    std::deque<std::function<void()>> m_requests;   // guarded by m_mailboxMutex
-    std::deque<std::function<void()>> m_answers;    // guarded by m_mailboxMutex
+    HistoryWriter* m_writer;   // adopted by m_worker: lives on its thread
+    Worker m_worker;           // last: joined before the members above go
 };
 
 } // namespace cachelens

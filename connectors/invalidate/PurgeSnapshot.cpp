@@ -142,50 +142,28 @@ void PurgeSnapshot::write(const QString& node, qint64 takenMs, const QList<QByte
 
 void PurgeSnapshot::enqueue(Job job)
 {
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        m_queue.push_back(job.rows);
-    }
+    if (!m_writer)
+        m_writer = std::make_unique<Worker>(QStringLiteral("snapshot writer"));
+    m_writer->post([this, w = m_writer.get(), rows = job.rows](const std::atomic<bool>& cancelled) {
+        if (!cancelled)   // else the purge went away: a batch not yet written is not handed back
+            writeRows(*w, rows);
+    });
     m_writing.push_back(std::move(job));
-    if (!m_writer) {
-        m_writer = new detail::SnapshotDrainer([this] { drain(); });
-        m_writer->moveToThread(&m_thread);
-        m_thread.setObjectName(QStringLiteral("snapshot writer"));
-        m_thread.start();
-    }
-    QMetaObject::invokeMethod(m_writer, "drain", Qt::QueuedConnection);
 }
 
-// On the writer thread: everything queued so far in one transaction (one fsync for all of it).
-void PurgeSnapshot::drain()
+// On the writer thread. Group commit: the rows of every batch queued meanwhile go in one transaction (one fsync),
+// written by the last of them.
+void PurgeSnapshot::writeRows(Worker& writer, const QVector<SnapshotRow>& rows)
 {
-    std::vector<QVector<SnapshotRow>> batches;
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        batches.swap(m_queue);
-    }
-    if (batches.empty())
+    m_unwritten.append(rows);
+    ++m_unwrittenBatches;
+    if (writer.hasQueuedJobs())
         return;
-    QVector<SnapshotRow> rows;
-    for (const QVector<SnapshotRow>& b : batches)
-        rows.append(b);
-    if (m_writeFailed.isEmpty() && !m_file.append(rows))
+    if (m_writeFailed.isEmpty() && !m_file.append(m_unwritten))
         m_writeFailed = m_file.errorString();   // and nothing is written after it
-    // Posted under the lock: stopWriter() takes it after the join, which orders this call before the destruction.
-    std::lock_guard lock(m_mailboxMutex);
-    m_answers.emplace_back(batches.size(), m_writeFailed);
-    QMetaObject::invokeMethod(this, "takeWritten", Qt::QueuedConnection);
-}
-
-void PurgeSnapshot::takeWritten()
-{
-    std::deque<std::pair<size_t, QString>> answers;
-    {
-        std::lock_guard lock(m_mailboxMutex);
-        answers.swap(m_answers);
-    }
-    for (const auto& [batches, error] : answers)
-        written(batches, error);
+    writer.reply([this, batches = m_unwrittenBatches, error = m_writeFailed] { written(batches, error); });
+    m_unwritten.clear();
+    m_unwrittenBatches = 0;
 }
 
 void PurgeSnapshot::written(size_t count, const QString& error)
@@ -213,15 +191,7 @@ PurgeSnapshot::~PurgeSnapshot() { stopWriter(); }
 // goes away with writes queued, this waits for the transaction being written (milliseconds) on the purge's thread.
 void PurgeSnapshot::stopWriter()
 {
-    if (!m_writer)
-        return;
-    m_thread.quit();
-    m_thread.wait();
-    // Taking the mutex orders the writer's last file access (always followed by posting an answer) before what this
-    // thread does with the file next; the join itself happens inside Qt, out of ThreadSanitizer's sight.
-    std::lock_guard lock(m_mailboxMutex);
-    delete m_writer;   // its thread has ended: it processes no event any more
-    m_writer = nullptr;
+    m_writer.reset();
 }
 
 void PurgeSnapshot::discard()

@@ -15,32 +15,17 @@
 #include "connectors/SourceTypes.h"
 #include "connectors/invalidate/SnapshotFile.h"
 #include "connectors/redis/RedisReply.h"
+#include "connectors/support/Worker.h"
 
 #include <QObject>
-#include <QThread>
 
 #include <deque>
 #include <functional>
-#include <mutex>
-#include <vector>
+#include <memory>
 
 namespace cachelens::redis {
 
 class RedisClient;
-
-namespace detail {
-// Lives on PurgeSnapshot's writer thread; invoked there by name, so no slot object is shared between the threads.
-class SnapshotDrainer : public QObject
-{
-    Q_OBJECT
-public:
-    explicit SnapshotDrainer(std::function<void()> drain) : m_drain(std::move(drain)) {}
-public Q_SLOTS:
-    void drain() { m_drain(); }
-private:
-    std::function<void()> m_drain;
-};
-} // namespace detail
 
 class PurgeSnapshot : public QObject
 {
@@ -78,9 +63,6 @@ public:
     // Closes and removes the file (the purge did not start, so it holds nothing).
     void discard();
 
-private Q_SLOTS:
-    void takeWritten();               // woken by name from the writer thread
-
 private:
     struct Gather;
     struct Job {                      // a batch waiting for its rows to be durable
@@ -94,21 +76,17 @@ private:
     void write(const QString& node, qint64 takenMs, const QList<QByteArray>& keys, const QVector<QByteArray>& payloads,
                const QVector<qint64>& pttls, const Done& done);
     void enqueue(Job job);                               // in order: every batch, written, cut or failed
-    void drain();                                        // writer thread
+    void writeRows(Worker& writer, const QVector<SnapshotRow>& rows);   // writer thread
     void written(size_t batches, const QString& error);  // purge thread: the oldest `batches` jobs are durable (or not)
     void stopWriter();
 
     // m_file belongs to the writer thread while it runs (open() before it starts, finish()/discard() after it ended).
-    // Rows and answers cross threads in mutex-guarded mailboxes; the queued calls only wake the other side (Qt's event
-    // queue synchronises inside its uninstrumented library, where ThreadSanitizer cannot see it).
     QString m_path;
     SnapshotFile m_file;
-    QThread m_thread;
-    detail::SnapshotDrainer* m_writer = nullptr;   // lives on m_thread
-    std::mutex m_mailboxMutex;
-    std::vector<QVector<SnapshotRow>> m_queue;     // guarded by m_mailboxMutex: rows drain() has not taken yet
-    std::deque<std::pair<size_t, QString>> m_answers;   // guarded by m_mailboxMutex: (batches, error) written
-    QString m_writeFailed;            // writer thread: set by a failed transaction, refuses every later one
+    // Writer thread only (while it runs).
+    QVector<SnapshotRow> m_unwritten; // batches' rows waiting for the last queued batch to write them all
+    size_t m_unwrittenBatches = 0;
+    QString m_writeFailed;            // set by a failed transaction, refuses every later one
     // Purge thread only.
     std::deque<Job> m_writing;
     qint64 m_limit = 0;
@@ -122,6 +100,7 @@ private:
     qint64 m_fileBytes = 0;
     QList<QPair<QString, QByteArray>> m_earlierUnconfirmed;
     QList<QPair<QString, QByteArray>> m_unconfirmed;
+    std::unique_ptr<Worker> m_writer; // started by the first batch; last: joined before the members above go
 };
 
 } // namespace cachelens::redis

@@ -10,6 +10,7 @@
 #include <QLocale>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 namespace cachelens::sim {
@@ -18,22 +19,18 @@ namespace {
 constexpr std::uint64_t kMaxRequests = 10'000'000;
 } // namespace
 
-MrcCalculator::MrcCalculator(QObject* parent) : QObject(parent)
+MrcCalculator::MrcCalculator(QObject* parent) : QObject(parent), m_worker(QStringLiteral("miss-ratio curve"))
 {
     qRegisterMetaType<engine::sim::Mrc>();
 }
 
-MrcCalculator::~MrcCalculator()
-{
-    if (m_worker.joinable()) m_worker.join();
-}
+MrcCalculator::~MrcCalculator() = default; // m_worker waits for a curve being computed
 
 bool MrcCalculator::start(const engine::sim::WorkloadSpec& spec, std::vector<std::uint64_t> sizes)
 {
     if (m_running) return false;
-    if (m_worker.joinable()) m_worker.join();
     m_running = true;
-    m_worker = std::thread([this, spec, sizes = std::move(sizes)] {
+    m_worker.post([this, spec, sizes = std::move(sizes)] {
         std::optional<engine::sim::Mrc> curve;
         std::string error;
         try {
@@ -60,27 +57,13 @@ bool MrcCalculator::start(const engine::sim::WorkloadSpec& spec, std::vector<std
         } catch (const std::exception& e) {
             error = e.what();
         }
-        std::lock_guard lock(m_mutex);
-        m_curve = std::move(curve);
-        m_error = std::move(error);
-        QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection);
+        m_worker.reply([this, curve = std::move(curve), error = std::move(error)] {
+            m_running = false;
+            if (curve) emit curveReady(*curve);
+            else emit failed(QString::fromStdString(error));
+        });
     });
     return true;
-}
-
-void MrcCalculator::deliver()
-{
-    std::optional<engine::sim::Mrc> curve;
-    std::string error;
-    {
-        std::lock_guard lock(m_mutex);
-        curve.swap(m_curve);
-        error.swap(m_error);
-    }
-    if (m_worker.joinable()) m_worker.join();
-    m_running = false;
-    if (curve) emit curveReady(*curve);
-    else emit failed(QString::fromStdString(error));
 }
 
 } // namespace cachelens::sim

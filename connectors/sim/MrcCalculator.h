@@ -1,17 +1,16 @@
 #pragma once
 // Computes a workload's LRU miss-ratio curve on a worker thread from its first 10M requests at most (exact up to
 // 5M requests, SHARDS at R = 0.01 above)
-// and hands it back through a mutex-guarded mailbox woken by name, like SimulationRunner.
+// and hands it back as a reply of its Worker (connectors/support/Worker.h), like SimulationRunner.
 #include <cachelens/sim/mrc.h>
 #include <cachelens/sim/workload.h>
+
+#include "connectors/support/Worker.h"
 
 #include <QObject>
 #include <QString>
 
-#include <atomic>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <vector>
 
 namespace cachelens::sim {
 
@@ -28,15 +27,9 @@ signals:
     void curveReady(const cachelens::engine::sim::Mrc& curve);
     void failed(const QString& error);
 
-private slots:
-    void deliver();
-
 private:
-    std::mutex m_mutex;
-    std::optional<engine::sim::Mrc> m_curve; // guarded by m_mutex
-    std::string m_error;                     // guarded by m_mutex
-    std::thread m_worker;
     bool m_running = false;                  // GUI thread only
+    Worker m_worker;                         // last: joined before the members above go
 };
 
 } // namespace cachelens::sim

@@ -263,110 +263,59 @@ bool runAdmitted(WorkloadSpec& spec, const QString& display, const QString& work
 
 } // namespace
 
-SimulationRunner::SimulationRunner(QObject* parent) : QObject(parent)
+SimulationRunner::SimulationRunner(QObject* parent) : QObject(parent), m_worker(QStringLiteral("simulation"))
 {
     qRegisterMetaType<SimResults>();
 }
 
-SimulationRunner::~SimulationRunner()
-{
-    m_cancel = true;
-    joinWorker();
-}
-
-void SimulationRunner::joinWorker()
-{
-    if (m_worker.joinable()) m_worker.join();
-}
+SimulationRunner::~SimulationRunner() = default;   // m_worker cancels the running job and waits for it
 
 bool SimulationRunner::start(const QList<WorkloadSpec>& specs, const QString& workDir, const Confirmation& confirmation,
                              const SimTargetSecrets& targetSecrets)
 {
     if (m_running) return false;
-    joinWorker(); // the previous job's thread has posted AllDone; it is ending or ended
-    m_cancel = false;
     m_running = true;
     const std::vector<WorkloadSpec> jobs(specs.begin(), specs.end());
     // Plain std::strings cross to the worker: nothing shared with the GUI thread's Qt containers.
-    m_worker = std::thread([this, jobs, dirUtf8 = workDir.toStdString(), typedUtf8 = confirmation.typedName.toStdString(),
-                            passwordUtf8 = targetSecrets.password.toStdString(),
-                            sentinelPasswordUtf8 = targetSecrets.sentinelPassword.toStdString()] {
+    m_worker.post([this, jobs, dirUtf8 = workDir.toStdString(), typedUtf8 = confirmation.typedName.toStdString(),
+                   passwordUtf8 = targetSecrets.password.toStdString(),
+                   sentinelPasswordUtf8 = targetSecrets.sentinelPassword.toStdString()](const std::atomic<bool>& cancel) {
         const QString dir = QString::fromStdString(dirUtf8);
         bool cancelled = false;
         for (int i = 0; i < int(jobs.size()) && !cancelled; ++i) {
             SimulationHooks hooks;
-            hooks.cancel = &m_cancel;
+            hooks.cancel = &cancel;
             hooks.confirmation.typedName = QString::fromStdString(typedUtf8);
             hooks.targetSecrets.password = QString::fromStdString(passwordUtf8);
             hooks.targetSecrets.sentinelPassword = QString::fromStdString(sentinelPasswordUtf8);
-            hooks.phase = [&](const std::string& text) { post(event(Kind::Phase, i, nullptr, text)); };
-            hooks.progress = [&](const SimResults& r) { post(event(Kind::Progress, i, &r)); };
+            hooks.phase = [&](const std::string& text) {
+                m_worker.reply([this, i, text] { emit phaseChanged(i, QString::fromStdString(text)); });
+            };
+            hooks.progress = [&](const SimResults& r) {
+                // The GUI only needs the newest snapshot.
+                m_worker.replyLatest([this, i, r] { emit progress(i, r); });
+            };
             SimResults r;
             QString error;
             if (runSimulation(jobs[size_t(i)], dir, hooks, r, error)) {
-                post(event(Kind::Finished, i, &r));
+                m_worker.reply([this, i, r] { emit runFinished(i, r); });
                 cancelled = r.cancelled;
             } else {
-                post(event(Kind::Failed, i, nullptr, error.toStdString()));
-                cancelled = m_cancel.load();
+                m_worker.reply([this, i, text = error.toStdString()] { emit runFailed(i, QString::fromStdString(text)); });
+                cancelled = cancel.load();
             }
         }
-        post(event(Kind::AllDone, cancelled || m_cancel.load() ? 1 : 0));
+        m_worker.reply([this, cancelled = cancelled || cancel.load()] {
+            m_running = false;
+            emit allFinished(cancelled);
+        });
     });
     return true;
 }
 
 void SimulationRunner::cancel()
 {
-    m_cancel = true;
-}
-
-SimulationRunner::Event SimulationRunner::event(Kind kind, int index, const engine::sim::SimResults* results,
-                                                std::string text)
-{
-    Event e;
-    e.kind = kind;
-    e.index = index;
-    if (results)
-        e.results = *results;
-    e.text = std::move(text);
-    return e;
-}
-
-void SimulationRunner::post(Event e)
-{
-    std::lock_guard lock(m_mutex);
-    if (e.kind == Kind::Progress && !m_events.empty() && m_events.back().kind == Kind::Progress)
-        m_events.back() = std::move(e); // the GUI only needs the newest snapshot
-    else
-        m_events.push_back(std::move(e));
-    if (!m_wakePending) {
-        m_wakePending = true;
-        QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection);
-    }
-}
-
-void SimulationRunner::deliver()
-{
-    std::deque<Event> events;
-    {
-        std::lock_guard lock(m_mutex);
-        events.swap(m_events);
-        m_wakePending = false;
-    }
-    for (const Event& e : events) {
-        switch (e.kind) {
-        case Kind::Phase: emit phaseChanged(e.index, QString::fromStdString(e.text)); break;
-        case Kind::Progress: emit progress(e.index, e.results); break;
-        case Kind::Finished: emit runFinished(e.index, e.results); break;
-        case Kind::Failed: emit runFailed(e.index, QString::fromStdString(e.text)); break;
-        case Kind::AllDone:
-            joinWorker();
-            m_running = false;
-            emit allFinished(e.index != 0);
-            break;
-        }
-    }
+    m_worker.cancel();
 }
 
 } // namespace cachelens::sim

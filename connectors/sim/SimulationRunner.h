@@ -2,12 +2,12 @@
 // Runs workloads off the calling thread and reports snapshots: the Simulate panel's engine room.
 //
 // runSimulation() is the whole job for one spec (generate the SQLite source of truth, run the simulator) on the
-// calling thread; cachelensctl simulate calls it directly. SimulationRunner calls it for a list of specs on one
-// std::thread and hands phases, snapshots and results back through a mutex-guarded mailbox, waking itself with
-// invokeMethod("deliver") by name (ThreadSanitizer cannot follow Qt's queued-signal payloads), so every signal is
-// emitted on the runner's own thread (the GUI thread).
+// calling thread; cachelensctl simulate calls it directly. SimulationRunner calls it for a list of specs as one job
+// on its Worker (connectors/support/Worker.h) and hands phases, snapshots and results back as the worker's replies,
+// so every signal is emitted on the runner's own thread (the GUI thread).
 #include "connectors/ConnectionUrl.h"
 #include "connectors/guard/ChangeGuard.h"
+#include "connectors/support/Worker.h"
 #include <cachelens/sim/simulator.h>
 #include <cachelens/sim/workload.h>
 
@@ -16,12 +16,9 @@
 #include <QString>
 
 #include <atomic>
-#include <deque>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace cachelens::sim {
 
@@ -99,28 +96,9 @@ signals:
     void runFailed(int index, const QString& error);
     void allFinished(bool cancelled);
 
-private slots:
-    void deliver();
-
 private:
-    enum class Kind { Phase, Progress, Finished, Failed, AllDone };
-    struct Event {
-        Kind kind;
-        int index;
-        engine::sim::SimResults results;
-        std::string text;
-    };
-    // Built member by member: GCC 12 -O2 warns (falsely) about braced Event temporaries with a default SimResults.
-    static Event event(Kind kind, int index, const engine::sim::SimResults* results = nullptr, std::string text = {});
-    void post(Event e);
-    void joinWorker();
-
-    std::mutex m_mutex;
-    std::deque<Event> m_events;   // guarded by m_mutex
-    bool m_wakePending = false;   // guarded by m_mutex: one deliver() queued at a time
-    std::atomic<bool> m_cancel{false};
-    std::thread m_worker;
     bool m_running = false;       // GUI thread only
+    Worker m_worker;              // last: joined before the members above go
 };
 
 } // namespace cachelens::sim

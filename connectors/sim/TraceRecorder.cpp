@@ -116,65 +116,35 @@ TraceRecording recordTrace(const TraceRecordJob& job, const TraceRecordHooks& ho
     return r;
 }
 
-TraceRecorder::TraceRecorder(QObject* parent) : QObject(parent)
+TraceRecorder::TraceRecorder(QObject* parent) : QObject(parent), m_worker(QStringLiteral("trace recorder"))
 {
     qRegisterMetaType<TraceRecording>();
 }
 
-TraceRecorder::~TraceRecorder()
-{
-    m_cancel = true;
-    if (m_worker.joinable()) m_worker.join();
-}
+TraceRecorder::~TraceRecorder() = default; // m_worker cancels a running recording and waits for it
 
 bool TraceRecorder::start(TraceRecordJob job)
 {
     if (m_running) return false;
-    if (m_worker.joinable()) m_worker.join(); // the previous recording has posted its result: it is ending or ended
-    m_cancel = false;
     m_running = true;
-    m_worker = std::thread([this, job = std::move(job)] {
-        auto wake = [this] { // with m_mutex held
-            if (m_wakePending) return;
-            m_wakePending = true;
-            QMetaObject::invokeMethod(this, "deliver", Qt::QueuedConnection);
-        };
+    m_worker.post([this, job = std::move(job)](const std::atomic<bool>& cancel) {
         TraceRecordHooks hooks;
-        hooks.cancel = &m_cancel;
-        hooks.progress = [&](std::uint64_t requests, double seconds) {
-            std::lock_guard lock(m_mutex);
-            m_progress.emplace(requests, seconds);
-            wake();
+        hooks.cancel = &cancel;
+        hooks.progress = [this](std::uint64_t requests, double seconds) {
+            m_worker.replyLatest([this, requests, seconds] { emit progress(requests, seconds); });
         };
         TraceRecording result = recordTrace(job, hooks);
-        std::lock_guard lock(m_mutex);
-        m_result = std::move(result);
-        wake();
+        m_worker.reply([this, result = std::move(result)] {
+            m_running = false;
+            emit finished(result);
+        });
     });
     return true;
 }
 
 void TraceRecorder::cancel()
 {
-    m_cancel = true;
-}
-
-void TraceRecorder::deliver()
-{
-    std::optional<std::pair<std::uint64_t, double>> progressed;
-    std::optional<TraceRecording> result;
-    {
-        std::lock_guard lock(m_mutex);
-        progressed.swap(m_progress);
-        result.swap(m_result);
-        m_wakePending = false;
-    }
-    if (progressed) emit progress(progressed->first, progressed->second);
-    if (result) {
-        if (m_worker.joinable()) m_worker.join();
-        m_running = false;
-        emit finished(*result);
-    }
+    m_worker.cancel();
 }
 
 } // namespace cachelens::sim

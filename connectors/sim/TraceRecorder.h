@@ -5,11 +5,13 @@
 //     engine's own hit or miss, so the recording knows the live hit ratio of the requests it holds;
 //   - a Redis server's MONITOR stream (MonitorRecorder), which costs the server noticeably while it runs.
 //
-// recordTrace() is the whole job on the calling thread (cachelensctl record calls it). TraceRecorder runs it on a
-// std::thread for the Simulate panel and hands progress and the result back through a mutex-guarded mailbox woken
-// by name (as SimulationRunner does), so its signals are emitted on its own thread.
+// recordTrace() is the whole job on the calling thread (cachelensctl record calls it). TraceRecorder runs it as a job
+// on its Worker (connectors/support/Worker.h) for the Simulate panel and hands progress and the result back as the
+// worker's replies, so its signals are emitted on its own thread.
 #include <cachelens/policy.h>
 #include <cachelens/sim/trace_file.h>
+
+#include "connectors/support/Worker.h"
 
 #include <QMetaType>
 #include <QObject>
@@ -20,9 +22,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <thread>
 
 namespace cachelens::engine {
 class Cache;
@@ -82,17 +81,9 @@ signals:
     void progress(quint64 requests, double seconds);
     void finished(const cachelens::sim::TraceRecording& result);
 
-private slots:
-    void deliver();
-
 private:
-    std::mutex m_mutex;
-    std::optional<std::pair<std::uint64_t, double>> m_progress; // guarded by m_mutex
-    std::optional<TraceRecording> m_result;                      // guarded by m_mutex
-    bool m_wakePending = false;                                  // guarded by m_mutex
-    std::atomic<bool> m_cancel{false};
-    std::thread m_worker;
     bool m_running = false; // GUI thread only
+    Worker m_worker;        // last: joined before the members above go
 };
 
 } // namespace cachelens::sim

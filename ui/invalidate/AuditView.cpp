@@ -56,7 +56,8 @@ void AuditLoader::exportCsv(quint64 requestId, const QString& path, const QStrin
 AuditView::AuditView(QWidget* parent)
     : QWidget(parent), m_path(AuditStore::defaultPath()), m_filter(new QLineEdit(this)),
       m_refresh(new QPushButton(tr("Refresh"), this)), m_export(new QPushButton(tr("Export CSV…"), this)),
-      m_table(new QTableView(this)), m_status(new QLabel(this)), m_model(new AuditModel(this)), m_loader(new AuditLoader)
+      m_table(new QTableView(this)), m_status(new QLabel(this)), m_model(new AuditModel(this)),
+      m_loader(new AuditLoader), m_worker(QStringLiteral("audit"))
 {
     qRegisterMetaType<AuditEntry>();
     qRegisterMetaType<QVector<AuditEntry>>();
@@ -76,13 +77,11 @@ AuditView::AuditView(QWidget* parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
 
-    m_loader->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
+    m_worker.adopt(m_loader);
     connect(m_loader, &AuditLoader::loaded, this, &AuditView::onLoaded);
     connect(m_loader, &AuditLoader::exported, this, [this](quint64, int rows, const QString& error) {
         m_status->setText(error.isEmpty() ? tr("Exported %1 rows.").arg(QLocale().toString(rows)) : error);
     });
-    m_thread.start();
 
     auto* debounce = new QTimer(this);
     debounce->setSingleShot(true);
@@ -93,11 +92,7 @@ AuditView::AuditView(QWidget* parent)
     connect(m_export, &QPushButton::clicked, this, &AuditView::exportCsv);
 }
 
-AuditView::~AuditView()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
+AuditView::~AuditView() = default;   // m_worker finishes the read or export running, then deletes m_loader
 
 void AuditView::setAuditPath(const QString& path)
 {
@@ -110,14 +105,17 @@ QString AuditView::statusText() const { return m_status->text(); }
 void AuditView::reload()
 {
     const quint64 id = ++m_lastRequest;
-    QMetaObject::invokeMethod(m_loader, "load", Qt::QueuedConnection, Q_ARG(quint64, id), Q_ARG(QString, m_path),
-                              Q_ARG(QString, m_filter->text()));
+    // A newer reload replaces one not started yet (its answer would be stale anyway).
+    m_worker.postLatest([loader = m_loader, id, path = m_path, filter = m_filter->text()](const std::atomic<bool>&) {
+        loader->load(id, path, filter);
+    });
 }
 
 void AuditView::exportTo(const QString& file)
 {
-    QMetaObject::invokeMethod(m_loader, "exportCsv", Qt::QueuedConnection, Q_ARG(quint64, 0), Q_ARG(QString, m_path),
-                              Q_ARG(QString, m_filter->text()), Q_ARG(QString, file));
+    m_worker.post([loader = m_loader, path = m_path, filter = m_filter->text(), file] {
+        loader->exportCsv(0, path, filter, file);
+    });
 }
 
 void AuditView::exportCsv()

@@ -3,8 +3,8 @@
 // outcome), exportable as CSV. The database is read and the CSV written by a loader on its own thread, so the GUI
 // never waits on the disk.
 #include "connectors/audit/AuditStore.h"
+#include "connectors/support/Worker.h"
 
-#include <QThread>
 #include <QWidget>
 
 class QLabel;
@@ -55,9 +55,9 @@ private:
     QTableView* m_table;
     QLabel* m_status;
     AuditModel* m_model;
-    QThread m_thread;
-    AuditLoader* m_loader;
+    AuditLoader* m_loader;   // adopted by m_worker: lives on its thread
     quint64 m_lastRequest = 0;
+    Worker m_worker;         // last: joined before the members above go
 };
 
 } // namespace cachelens::ui

@@ -44,7 +44,8 @@ SnapshotsDialog::SnapshotsDialog(QWidget* parent)
     : QDialog(parent), m_directory(SnapshotFile::defaultDirectory()), m_model(new SnapshotListModel(this)),
       m_view(new QTableView), m_refresh(new QPushButton(tr("Refresh"))), m_restore(new QPushButton(tr("Restore…"))),
       m_delete(new QPushButton(tr("Delete…"))), m_cancel(new QPushButton(tr("Cancel"))), m_reason(new QLabel),
-      m_progress(new QProgressBar), m_progressText(new QLabel), m_result(new QLabel), m_loader(new SnapshotLoader)
+      m_progress(new QProgressBar), m_progressText(new QLabel), m_result(new QLabel),
+      m_loader(new SnapshotLoader), m_worker(QStringLiteral("snapshots"))
 {
     qRegisterMetaType<SnapshotInfo>();
     qRegisterMetaType<QVector<SnapshotInfo>>();
@@ -85,14 +86,12 @@ SnapshotsDialog::SnapshotsDialog(QWidget* parent)
     layout->addWidget(close);
     resize(760, 420);
 
-    m_loader->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
+    m_worker.adopt(m_loader);
     connect(m_loader, &SnapshotLoader::listed, this, &SnapshotsDialog::onListed);
     connect(m_loader, &SnapshotLoader::removed, this, [this](quint64, const QString& path, const QString& error) {
         m_result->setText(error.isEmpty() ? tr("Deleted the snapshot %1.").arg(QDir::toNativeSeparators(path)) : error);
         reload();
     });
-    m_thread.start();
 
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_refresh, &QPushButton::clicked, this, &SnapshotsDialog::reload);
@@ -103,11 +102,7 @@ SnapshotsDialog::SnapshotsDialog(QWidget* parent)
     updateActions();
 }
 
-SnapshotsDialog::~SnapshotsDialog()
-{
-    m_thread.quit();
-    m_thread.wait();
-}
+SnapshotsDialog::~SnapshotsDialog() = default;   // m_worker finishes the listing running, then deletes m_loader
 
 void SnapshotsDialog::setDirectory(const QString& directory)
 {
@@ -181,7 +176,10 @@ void SnapshotsDialog::updateActions()
 void SnapshotsDialog::reload()
 {
     const quint64 id = ++m_listing;
-    QMetaObject::invokeMethod(m_loader, "list", Qt::QueuedConnection, Q_ARG(quint64, id), Q_ARG(QString, m_directory));
+    // A newer listing replaces one not started yet (its answer would be stale anyway).
+    m_worker.postLatest([loader = m_loader, id, directory = m_directory](const std::atomic<bool>&) {
+        loader->list(id, directory);
+    });
 }
 
 void SnapshotsDialog::onListed(quint64 requestId, const QVector<SnapshotInfo>& snapshots)
@@ -292,7 +290,7 @@ void SnapshotsDialog::askToDelete()
     m_confirm = dialog;
     const QString path = s.path;
     connect(dialog, &QDialog::accepted, this, [this, path] {
-        QMetaObject::invokeMethod(m_loader, "remove", Qt::QueuedConnection, Q_ARG(quint64, 0), Q_ARG(QString, path));
+        m_worker.post([loader = m_loader, path] { loader->remove(0, path); });
     });
     dialog->open();
 }

@@ -7,10 +7,10 @@
 #include "connectors/SourceTypes.h"
 #include "connectors/guard/ChangeGuard.h"
 #include "connectors/invalidate/SnapshotFile.h"
+#include "connectors/support/Worker.h"
 
 #include <QDialog>
 #include <QPointer>
-#include <QThread>
 
 class QLabel;
 class QProgressBar;
@@ -102,8 +102,8 @@ private:
     QLabel* m_progressText;
     QLabel* m_result;
     QPointer<ConfirmPurgeDialog> m_confirm;
-    QThread m_thread;
-    SnapshotLoader* m_loader;
+    SnapshotLoader* m_loader;   // adopted by m_worker: lives on its thread
+    Worker m_worker;            // last: joined before the members above go
 };
 
 } // namespace cachelens::ui

@@ -42,7 +42,7 @@ struct RedisEndpoint {
 
 // redis://[user:pass@]host[:port][/db][?timeout=MS], rediss://…[?ca=FILE&cert=FILE&key=FILE&sni=NAME&verify=no],
 // unix://…/path.sock[?db=N] and redis-sentinel://host:port[,host:port…]/master[/db][?sentinel_password=P&sentinel_user=U]
-// (the grammar of connectors/ConnectionUrl, read without Qt: RedisUrl.cpp). Errors never quote a secret.
+// (core/Url.h, the one grammar the GUI and cachelensctl read too). Errors never quote a secret.
 engine::Result<RedisEndpoint> parseRedisUrl(std::string_view url);
 
 struct Reply {

@@ -198,6 +198,12 @@ private Q_SLOTS:
         QTest::addRow("bracket inside an IPv6 host") << "redis://[a[b]:1" << 10 << "contains '['";
         QTest::addRow("bracket inside a sentinel host") << "redis-sentinel://s1,x]y/m" << 21 << "contains ']'";
         QTest::addRow("socket path ending in a blank") << "unix:///tmp/r.sock ?db=1" << 18 << "ends in a space";
+        QTest::addRow("socket path ending in a no-break space") << QString::fromUtf8("unix:///tmp/r.sock\u00a0?db=1") << 18
+                                                                << "ends in a space";
+        // Columns count characters as the user sees them, not UTF-8 bytes.
+        QTest::addRow("non-ASCII before the bad part") << QString::fromUtf8("redis://\u00fc:pw@h:0") << 15 << "out of range";
+        QTest::addRow("blank inside the port") << "redis://h: 80" << 10 << "port ' 80' is not a number";
+        QTest::addRow("blank inside the database") << "redis://h/ 5" << 10 << "database ' 5' is not a non-negative number";
     }
 
     void invalid()
@@ -241,6 +247,7 @@ private Q_SLOTS:
         QTest::addRow("after both secrets") << "redis-sentinel://:pw@s1/m?sentinel_password=x&bogus=1" << "bogus=1";
         QTest::addRow("inside the password") << "redis://u:abc%zz@h" << "***@h";
         QTest::addRow("leading blanks") << "   redis://:topsecret@h:0" << "0";
+        QTest::addRow("non-ASCII user and password") << QString::fromUtf8("redis://\u00fc:l\u00e4ngersecret@h:99999") << "99999";
     }
 
     void theCaretStaysUnderTheBadPartOfTheMaskedInput()

@@ -1,7 +1,8 @@
-// The redis provider runs without Qt, so it reads URLs, computes cluster slots and names its scripts on its own
-// (connectors/provider: RedisUrl.cpp, TagKeys.cpp, Scripts.cpp). These tests hold it to what the rest of CacheLens
-// does with Qt: the same URL grammar as ConnectionUrl (and no secret in a refusal), the same slots as the GUI's
-// cluster client, and scripts named by the SHA-1 of their text.
+// The redis provider runs without Qt, so it computes cluster slots and names its scripts on its own
+// (connectors/provider: TagKeys.cpp, Scripts.cpp), and reads URLs with the Qt-free core that ConnectionUrl adapts
+// (connectors/provider/core/Url.h). These tests hold it to what the rest of CacheLens does with Qt: the same URLs
+// read the same way and refused with the same sentence (never quoting a secret), the same slots as the GUI's cluster
+// client, and scripts named by the SHA-1 of their text.
 #include "UrlsWithSecrets.h"
 #include "connectors/ConnectionUrl.h"
 #include "connectors/provider/BlockingRedis.h"
@@ -48,6 +49,8 @@ void TestProviderCore::urlsReadAsConnectionUrlReadsThem_data()
     QTest::addRow("sentinel credentials") << "redis-sentinel://s1/m%20x?sentinel_password=sp%26&sentinel_user=su";
     QTest::addRow("sentinel_username") << "redis-sentinel://s1/m?sentinel_username=su";
     QTest::addRow("UTF-8 password") << "redis://u:%C3%A9t%C3%A9@h";
+    QTest::addRow("no-break and ideographic spaces around the URL") << QString::fromUtf8("\u00a0redis://h:1\u3000");
+    QTest::addRow("non-ASCII user and socket path") << QString::fromUtf8("unix://\u00fc:pw@/run/r\u00e9dis.sock");
 }
 
 void TestProviderCore::urlsReadAsConnectionUrlReadsThem()
@@ -99,6 +102,7 @@ void TestProviderCore::urlsRefusedAsConnectionUrlRefusesThem()
     const QString message = QString::fromStdString(got.error().message);
     QVERIFY2(message.startsWith(QLatin1String("REDIS_URL: ")), qPrintable(message));
     QVERIFY2(!message.contains(test::kUrlSecret) && !message.contains(test::kUrlSentinelSecret), qPrintable(message));
+    QCOMPARE(message, QLatin1String("REDIS_URL: ") + ConnectionUrl::parse(url).error); // one sentence for both
 }
 
 void TestProviderCore::keySlotsAreTheClusterClients()

@@ -58,6 +58,12 @@ inline QList<UrlWithSecrets> urlsWithSecrets()
         {"bad escape in an option", u("rediss://u:secretpw@h?ca=%zz")},
         {"unencoded '/' in the password", u("redis://u:secretpw/secretpw@h:x")},
         {"unencoded '/' in a sentinel URL's password", u("redis-sentinel://u:secretpw/secretpw@s1:x/m?sentinel_password=sentinelpw")},
+        {"bracket inside the host", u("redis://u:secretpw@a]:1")},
+        {"no-break space in the host", u("redis://u:secretpw@h\u00a0st:1")},
+        {"blank inside the port", u("redis://u:secretpw@h: 80")},
+        {"blank inside the database", u("redis://u:secretpw@h/ 5")},
+        {"option name that is one only once lowercased by Unicode", u("rediss://u:secretpw@h?cert=/c.pem&\u212Aey=/k.pem")},
+        {"socket path ending in a blank", u("unix://u:secretpw@/tmp/r.sock ?db=1")},
         {"lone userinfo", u("redis://secretpw@h:0")},
         {"leading blanks", u("  redis://u:secretpw@h:0")},
     };

@@ -5,6 +5,7 @@
 #include "app/cachelens/SessionSecrets.h"
 #include "connectors/Source.h"
 #include "connectors/SourceHost.h"
+#include "connectors/profiles/SecretResolver.h"
 #include "ui/ConnectionListModel.h"
 
 namespace cachelens::app {
@@ -154,18 +155,15 @@ std::optional<ConnectionProfile> ConnectionManager::duplicateProfile(const QStri
     m_model->upsert(entryFor(*copy));
     // The copy needs its own secrets: copy them from this session or the keychain.
     const ConnectionProfile target = *copy;
-    m_secrets->lookup(id, true, [this, id, target](std::optional<QString> password, const QString&) {
-        if (target.url.scheme != ConnectionUrl::Scheme::Sentinel) {
-            if (password)
-                saveProfile(target, password);
-            return;
-        }
-        m_secrets->lookup(ConnectionProfile::sentinelSecretKey(id), true,
-                          [this, target, password](std::optional<QString> sentinelPassword, const QString&) {
-                              if (password || sentinelPassword)
-                                  saveProfile(target, password, nullptr, sentinelPassword);
-                          });
-    });
+    if (const auto original = m_profiles.find(id)) {
+        SecretResolver::resolve(*original, sessionSecrets(id), this, [this, target](const SecretResolver::Resolved& r) {
+            const auto secret = [](const QString& s) { return s.isEmpty() ? std::nullopt : std::optional<QString>(s); };
+            const std::optional<QString> password = secret(r.url.password);
+            const std::optional<QString> sentinelPassword = secret(r.url.sentinelPassword);
+            if (password || sentinelPassword)
+                saveProfile(target, password, nullptr, sentinelPassword);
+        });
+    }
     return copy;
 }
 
@@ -201,37 +199,31 @@ void ConnectionManager::activate(int row)
     });
 }
 
+SecretResolver::Given ConnectionManager::sessionSecrets(const QString& id) const
+{
+    return {m_secrets->find(id), m_secrets->find(ConnectionProfile::sentinelSecretKey(id))};
+}
+
 void ConnectionManager::withSecret(int row, std::function<void(const ConnectionUrl&)> done)
 {
     const ui::ConnectionEntry& e = m_model->entry(row);
-    const QString id = e.id;
     const QString name = e.name;
-    const ConnectionUrl url = e.url;   // an ad-hoc URL keeps the secrets it was typed with
-    // A profile saved without a password has nothing in the keychain: it is not asked (and, where there is no
-    // keychain, there is nothing to warn about), as cachelensctl does for the same profile.
-    const auto stored = e.saved ? m_profiles.find(id) : std::nullopt;
-    const bool saved = stored && stored->keychainSecrets != false;
-    if (saved && !m_secrets->has(id) && !m_hosts.count(id))
-        m_model->setState(id, ConnectionState::Connecting, tr("reading the password from the keychain"));
-    m_secrets->lookup(id, saved, [this, id, name, url, saved, done = std::move(done)](std::optional<QString> password, QString problem) {
-        ConnectionUrl withSecret = url;
-        if (password)
-            withSecret.password = *password;
-        const auto finish = [this, name, done](const ConnectionUrl& u, const QString& why) {
-            if (!why.isEmpty())
-                Q_EMIT notice(tr("%1: %2").arg(name, why));
-            done(u);
-        };
-        if (url.scheme != ConnectionUrl::Scheme::Sentinel) {
-            finish(withSecret, problem);
-            return;
-        }
-        m_secrets->lookup(ConnectionProfile::sentinelSecretKey(id), saved,
-                          [withSecret, problem, finish](std::optional<QString> sentinelPassword, const QString& more) mutable {
-                              if (sentinelPassword)
-                                  withSecret.sentinelPassword = *sentinelPassword;
-                              finish(withSecret, problem.isEmpty() ? more : problem);   // one notice, not two alike
-                          });
+    // A saved row is resolved as its profile (whose keychainSecrets says whether the keychain holds anything of it);
+    // an ad-hoc URL as a connection that is not saved: its secrets are the ones it was typed with, the keychain is
+    // never asked for it.
+    ConnectionProfile connection;
+    connection.id = e.id;
+    connection.name = e.name;
+    connection.url = e.url;
+    const auto stored = e.saved ? m_profiles.find(e.id) : std::nullopt;
+    connection.keychainSecrets = stored ? stored->keychainSecrets : std::optional<bool>(false);
+    const SecretResolver::Given given = sessionSecrets(e.id);
+    if (SecretResolver::asksKeychain(connection, given) && !m_hosts.count(e.id))
+        m_model->setState(e.id, ConnectionState::Connecting, tr("reading the password from the keychain"));
+    SecretResolver::resolve(connection, given, this, [this, name, done = std::move(done)](const SecretResolver::Resolved& r) {
+        if (!r.problem.isEmpty())
+            Q_EMIT notice(tr("%1: %2").arg(name, r.problem));
+        done(r.url);
     });
 }
 

@@ -2,10 +2,11 @@
 // ConnectionManager: the application's connections, behind the window's ConnectionService. It keeps the sidebar's
 // rows (ConnectionListModel): the local engine (LocalEngine) first, then saved profiles (ProfileStore) and ad-hoc
 // URLs; opens a Redis connection's Source on its own worker thread the first time its row is activated, with its
-// passwords from this session or the keychain (SessionSecrets) and its guard from the saved flags; saves, edits,
-// duplicates and removes profiles; and runs the demos (LocalEngine's workload, ProviderDemos). No widgets: the
-// window and the dialogs drive it; tests drive it directly.
+// passwords from this session (SessionSecrets) or the keychain (SecretResolver) and its guard from the saved flags;
+// saves, edits, duplicates and removes profiles; and runs the demos (LocalEngine's workload, ProviderDemos). No
+// widgets: the window and the dialogs drive it; tests drive it directly.
 #include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretResolver.h"
 #include "ui/ConnectionService.h"
 
 #include <functional>
@@ -65,8 +66,10 @@ private:
     ui::ConnectionEntry entryFor(const ConnectionProfile& profile) const;
     void startSource(const QString& id, const QString& name, ConnectionUrl url);
     void stopSource(const QString& id);
-    // Calls `done` with the row's URL and its passwords (session or keychain), now or later.
+    // Calls `done` with the row's URL and its passwords (SecretResolver: this session's, else the keychain's), now or
+    // later; a keychain that could not be read is one notice.
     void withSecret(int row, std::function<void(const ConnectionUrl&)> done);
+    SecretResolver::Given sessionSecrets(const QString& id) const;
     void storeSecret(const QString& key, const QString& name, const std::optional<QString>& secret);
 
     ui::ConnectionListModel* m_model;

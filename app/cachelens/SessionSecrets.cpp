@@ -14,22 +14,11 @@ void SessionSecrets::remember(const QString& key, const QString& secret)
     m_session.insert(key, secret);
 }
 
-void SessionSecrets::lookup(const QString& key, bool saved, std::function<void(std::optional<QString>, QString problem)> done)
+std::optional<QString> SessionSecrets::find(const QString& key) const
 {
-    if (const auto it = m_session.constFind(key); it != m_session.constEnd()) {
-        done(*it, {});
-        return;
-    }
-    if (!saved) {
-        done(std::nullopt, {});
-        return;
-    }
-    m_keychain->read(key, this, [done = std::move(done)](const SecretStore::Result& r) {
-        if (r.ok())
-            done(r.secret, {});
-        else
-            done(std::nullopt, r.status == SecretStore::Status::NotFound ? QString() : r.message);
-    });
+    if (const auto it = m_session.constFind(key); it != m_session.constEnd())
+        return *it;
+    return std::nullopt;
 }
 
 void SessionSecrets::store(const QString& key, const QString& secret, std::function<void(const QString& problem)> failed)

@@ -3,7 +3,7 @@
 #include "connectors/ConnectionUrl.h"
 #include "connectors/RedisSource.h"
 #include "connectors/profiles/ProfileStore.h"
-#include "connectors/profiles/SecretStore.h"
+#include "connectors/profiles/SecretResolver.h"
 #include "connectors/redis/SentinelResolver.h"
 
 #include <QCoreApplication>
@@ -11,25 +11,6 @@
 
 namespace cachelens::ctl {
 namespace {
-
-// The keychain's secret under `key`; nullopt when there is none, with `problem` set when it could not be asked.
-std::optional<QString> readSecret(const QString& key, QString* problem)
-{
-    SecretStore secrets;
-    QEventLoop loop;
-    std::optional<SecretStore::Result> result;
-    secrets.read(key, &loop, [&](const SecretStore::Result& r) {
-        result = r;
-        loop.quit();
-    });
-    if (!result)
-        loop.exec();
-    if (result->ok())
-        return result->secret;
-    if (problem && problem->isEmpty() && result->status != SecretStore::Status::NotFound)
-        *problem = result->message;
-    return std::nullopt;
-}
 
 // The password the user handed this run without putting it on the command line: --password-stdin, then
 // $CACHELENS_PASSWORD.
@@ -42,21 +23,15 @@ std::optional<QString> givenPassword(const Context& ctx)
     return std::nullopt;
 }
 
-} // namespace
-
-ConnectionUrl urlWithSecrets(const ConnectionProfile& profile, QString* problem)
+// Said only once the server wanted a password: a connection that needs none needs no keychain either.
+void sayKeychainProblem(Context& ctx, const QString& command, const Target& target)
 {
-    ConnectionUrl url = profile.url;
-    if (profile.keychainSecrets == false)   // saved without a password: nothing to read, no keychain to miss
-        return url;
-    if (const auto secret = readSecret(profile.id, problem))
-        url.password = *secret;
-    if (url.scheme == ConnectionUrl::Scheme::Sentinel) {
-        if (const auto secret = readSecret(ConnectionProfile::sentinelSecretKey(profile.id), problem))
-            url.sentinelPassword = *secret;
-    }
-    return url;
+    if (!target.keychainProblem.isEmpty())
+        ctx.err << "cachelensctl " << command << ": '" << target.display << "': " << target.keychainProblem
+                << " (give it with --password-stdin or $CACHELENS_PASSWORD)" << Qt::endl;
 }
+
+} // namespace
 
 std::optional<Target> resolveTarget(Context& ctx, const QString& command, const QString& text, int& exitCode)
 {
@@ -69,17 +44,10 @@ std::optional<Target> resolveTarget(Context& ctx, const QString& command, const 
         t.id = t.profile->id;
         t.display = t.profile->name;
         t.guard = GuardPolicy::forProfile(*t.profile);
-        if (given) {
-            // The keychain is not asked for the master's password the user has just given.
-            t.url = t.profile->url;
-            t.url.password = *given;
-            if (t.url.scheme == ConnectionUrl::Scheme::Sentinel && t.profile->keychainSecrets != false) {
-                if (const auto s = readSecret(ConnectionProfile::sentinelSecretKey(t.profile->id), &t.keychainProblem))
-                    t.url.sentinelPassword = *s;
-            }
-        } else {
-            t.url = urlWithSecrets(*t.profile, &t.keychainProblem);
-        }
+        // The keychain is not asked for the master's password the user has just given.
+        const auto resolved = SecretResolver::resolveNow(*t.profile, {given, std::nullopt});
+        t.url = resolved.url;
+        t.keychainProblem = resolved.problem;
         exitCode = Ok;
         return t;
     }
@@ -132,10 +100,7 @@ std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& co
         loop.exec();
     if (client->state() != ConnectionState::Ready) {
         ctx.err << "cachelensctl " << command << ": " << client->stateDetail() << Qt::endl;
-        if (!target.keychainProblem.isEmpty())
-            ctx.err << "cachelensctl " << command << ": the keychain could not be asked for the password of '"
-                    << target.display << "': " << target.keychainProblem
-                    << " (give it with --password-stdin or $CACHELENS_PASSWORD)" << Qt::endl;
+        sayKeychainProblem(ctx, command, target);
         exitCode = Failed;
         return nullptr;
     }
@@ -172,10 +137,7 @@ std::unique_ptr<RedisSource> openSource(Context& ctx, const QString& command, co
     loop.exec();
     if (state != ConnectionState::Ready) {
         ctx.err << "cachelensctl " << command << ": " << detail << Qt::endl;
-        if (!target.keychainProblem.isEmpty())
-            ctx.err << "cachelensctl " << command << ": the keychain could not be asked for the password of '"
-                    << target.display << "': " << target.keychainProblem
-                    << " (give it with --password-stdin or $CACHELENS_PASSWORD)" << Qt::endl;
+        sayKeychainProblem(ctx, command, target);
         return nullptr;
     }
     return source;

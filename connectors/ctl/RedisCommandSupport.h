@@ -2,8 +2,8 @@
 // Shared plumbing of the cachelensctl subcommands that talk to Redis. One resolver turns what the user gave (a URL,
 // or the name of a saved connection) into a Target: the URL with its secrets and the connection's guard policy.
 // Secrets, strongest first: the URL's own, --password-stdin (Context::password), $CACHELENS_PASSWORD (as redis-cli
-// takes REDISCLI_AUTH), then the keychain for a saved connection — so a password never has to be on the command
-// line, where `ps` shows it. Then: connect with the asynchronous client (one attempt, no reconnect loop: a script
+// takes REDISCLI_AUTH), then the keychain for a saved connection (SecretResolver) — so a password never has to be on
+// the command line, where `ps` shows it. Then: connect with the asynchronous client (one attempt, no reconnect loop: a script
 // wants an answer), or open a RedisSource for the commands that change data, and wait on a local event loop.
 // Blocking is fine here: cachelensctl is a command-line tool, not the GUI.
 #include "connectors/Source.h"
@@ -41,10 +41,6 @@ std::optional<Target> resolveTarget(Context& ctx, const QString& command, const 
 // The guard's answer before anything is sent (ChangeGuard::check): on a refusal prints it and returns true; the
 // command then exits with Failed. The Source asks again, and writes the audit row, when the change runs.
 bool refusedChange(Context& ctx, const QString& command, const Target& target, const Confirmation& confirmation);
-
-// A saved connection's URL with its passwords from the keychain (the master's, and for redis-sentinel:// the
-// sentinels'); `problem` set when the keychain could not be asked.
-ConnectionUrl urlWithSecrets(const ConnectionProfile& profile, QString* problem);
 
 // Connects to `target`. On failure prints one line to ctx.err, sets `exitCode` (Failed) and returns null.
 std::unique_ptr<redis::RedisClient> connectRedis(Context& ctx, const QString& command, const Target& target, int& exitCode);

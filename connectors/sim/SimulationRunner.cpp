@@ -2,7 +2,6 @@
 
 #include "connectors/ConnectionUrl.h"
 #include "connectors/profiles/ProfileStore.h"
-#include "connectors/profiles/SecretStore.h"
 #include "connectors/provider/BlockingRedis.h"
 #include "connectors/sim/SizeLimits.h"
 #include "connectors/sim/SqliteBacking.h"
@@ -42,7 +41,7 @@ std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
         }
         url = profile->url;
         t.display = profile->name;
-        t.profileId = profile->id;
+        t.connection = *profile;
         t.guard = GuardPolicy::forProfile(*profile);
     } else {
         const auto parsed = ConnectionUrl::parse(target);
@@ -53,6 +52,9 @@ std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error)
         url = *parsed.url;
         t.display = url.toString();
         t.guard.connection = t.display;
+        t.connection.name = t.display;
+        t.connection.url = url;
+        t.connection.keychainSecrets = false;
     }
     t.url = url.toString(true);
     return t;
@@ -69,37 +71,6 @@ void SimTargetSecrets::applyTo(ConnectionUrl& url) const
     if (!password.isEmpty()) url.password = password;
     if (!sentinelPassword.isEmpty() && url.scheme == ConnectionUrl::Scheme::Sentinel)
         url.sentinelPassword = sentinelPassword;
-}
-
-void readTargetPassword(const SimTarget& target, QObject* context,
-                        std::function<void(const SimTargetSecrets& secrets, const QString& problem)> done)
-{
-    if (target.local || target.profileId.isEmpty()) {
-        done({}, {});
-        return;
-    }
-    const auto parsed = ConnectionUrl::parse(target.url);
-    const bool sentinel = parsed.ok() && parsed.url->scheme == ConnectionUrl::Scheme::Sentinel;
-    const QString sentinelKey = ConnectionProfile::sentinelSecretKey(target.profileId);
-    // The store is only a service name; the keychain job it starts lives until its callback has run.
-    SecretStore().read(target.profileId, context,
-                       [done = std::move(done), sentinel, sentinelKey, context](const SecretStore::Result& r) mutable {
-        SimTargetSecrets secrets;
-        QString problem;
-        if (r.ok()) secrets.password = r.secret;
-        else if (r.status != SecretStore::Status::NotFound) problem = r.message;
-        if (!sentinel) {
-            done(secrets, problem);
-            return;
-        }
-        SecretStore().read(sentinelKey, context, [done = std::move(done), secrets, problem](const SecretStore::Result& s) {
-            SimTargetSecrets both = secrets;
-            QString why = problem;
-            if (s.ok()) both.sentinelPassword = s.secret;
-            else if (s.status != SecretStore::Status::NotFound && why.isEmpty()) why = s.message;
-            done(both, why);
-        });
-    });
 }
 
 QString simulationDatabasePath(const QString& workDir)

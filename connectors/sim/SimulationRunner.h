@@ -7,6 +7,7 @@
 // so every signal is emitted on the runner's own thread (the GUI thread).
 #include "connectors/ConnectionUrl.h"
 #include "connectors/guard/ChangeGuard.h"
+#include "connectors/profiles/ConnectionProfile.h"
 #include "connectors/support/Worker.h"
 #include <cachelens/sim/simulator.h>
 #include <cachelens/sim/workload.h>
@@ -27,25 +28,22 @@ struct SimTarget {
     bool local = true;
     QString display;        // "local", the URL without its password, or the connection's name
     QString url;            // Redis: the URL as the provider connects (a saved connection's password not yet in it)
-    QString profileId;      // a saved connection: its id (its password is in the keychain)
+    // What SecretResolver resolves for a Redis target: the saved connection (its secrets in the keychain), or for a
+    // URL one that is not saved (its secrets are the URL's own; no keychain is asked).
+    ConnectionProfile connection;
     GuardPolicy guard;      // who may write there: a simulation writes keys, so it passes the connection's guard
 };
 // std::nullopt with `error` set for a malformed URL or an unknown name.
 std::optional<SimTarget> resolveSimTarget(const QString& target, QString& error);
 // "cachelens:sim:<12 hex digits>:": a fresh prefix for one run's keys on a Redis target.
 std::string newSimKeyPrefix();
-// A saved connection's secrets from the system keychain: the server's password and, for a redis-sentinel://
-// connection, the sentinels' own (ConnectionProfile::sentinelSecretKey). Empty when there is none.
+// A Redis target's secrets as SecretResolver found them, handed to the run: the server's password and, for a
+// redis-sentinel:// connection, the sentinels' own. Empty when there is none.
 struct SimTargetSecrets {
     QString password, sentinelPassword;
     // Puts the secrets into a parsed copy of `url` (those that are set; the URL's own stay otherwise).
     void applyTo(ConnectionUrl& url) const;
 };
-// Reads them (SecretStore), for a run or a recording on a saved connection: calls `done` on `context`'s thread
-// with the secrets (empty when the target is not a saved connection or has none) and, when the keychain could not
-// answer, the reason (the run then goes ahead without them).
-void readTargetPassword(const SimTarget& target, QObject* context,
-                        std::function<void(const SimTargetSecrets& secrets, const QString& problem)> done);
 
 // The SQLite source of truth a run in `workDir` creates (replacing an earlier run's), kept when the run finishes and
 // removed when it is cancelled or fails.
@@ -63,7 +61,7 @@ struct SimulationHooks {
     // A Redis target runs through its connection's guard (connectors/guard/ChangeGuard.h): refused when read-only,
     // on production only with the typed name here, and in the audit log before the first key is written.
     Confirmation confirmation;
-    // A saved connection's secrets (from the keychain), when the target is one that has them.
+    // A Redis target's secrets (SecretResolver), when it has them.
     SimTargetSecrets targetSecrets;
 };
 

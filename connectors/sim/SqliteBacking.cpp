@@ -16,6 +16,22 @@ namespace cachelens::sim {
 
 namespace {
 QString tr(const char* s) { return QCoreApplication::translate("SqliteBacking", s); }
+
+const char* const kMigrations[] = {
+    "CREATE TABLE items (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, value BLOB NOT NULL)",
+};
+
+SqliteDb::Schema schema()
+{
+    SqliteDb::Schema s;
+    s.what = tr("The simulation database");
+    s.kind = QStringLiteral("simulation");
+    s.migrations = kMigrations;
+    s.version = 1;
+    // Scratch data: a crash loses nothing worth an fsync or a journal on disk.
+    s.pragmas = "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;";
+    return s;
+}
 } // namespace
 
 std::unique_ptr<SqliteBacking> SqliteBacking::create(const QString& path, std::uint64_t keys, std::uint32_t minSize,
@@ -25,51 +41,46 @@ std::unique_ptr<SqliteBacking> SqliteBacking::create(const QString& path, std::u
 {
     std::unique_ptr<SqliteBacking> b(new SqliteBacking);
     b->m_path = path;
-    QDir().mkpath(QFileInfo(path).absolutePath());
     QFile::remove(path);
     QFile::remove(path + QStringLiteral("-journal"));
+    SqliteDb& db = b->m_db;
     auto fail = [&](const QString& what) {
-        error = tr("%1 failed on %2: %3")
-                    .arg(what, QDir::toNativeSeparators(path),
-                         b->m_db ? QString::fromUtf8(sqlite3_errmsg(b->m_db)) : tr("cannot open the file"));
+        db.fail(what);
+        error = db.errorString();
         return nullptr;
     };
-    if (sqlite3_open_v2(QFile::encodeName(path).constData(), &b->m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK)
-        return fail(tr("Creating the simulation database"));
-    const char* schema = "PRAGMA synchronous=OFF; PRAGMA journal_mode=MEMORY;"
-                         "CREATE TABLE items (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, value BLOB NOT NULL);";
-    if (sqlite3_exec(b->m_db, schema, nullptr, nullptr, nullptr) != SQLITE_OK)
-        return fail(tr("Creating the simulation database"));
-    sqlite3_stmt* insert = nullptr;
-    if (sqlite3_exec(b->m_db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK
-        || sqlite3_prepare_v2(b->m_db, "INSERT INTO items (id, version, value) VALUES (?, 0, ?)", -1, &insert, nullptr) != SQLITE_OK)
-        return fail(tr("Filling the simulation database"));
-    for (std::uint64_t id = 0; id < keys; ++id) {
-        const std::string v = engine::sim::makeValue(id, 0, minSize, maxSize);
-        sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(id));
-        sqlite3_bind_blob(insert, 2, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        if (sqlite3_step(insert) != SQLITE_DONE) {
-            sqlite3_finalize(insert);
-            return fail(tr("Filling the simulation database"));
-        }
-        sqlite3_reset(insert);
-        if (id % 10000 == 9999) {
-            if (progress) progress(id + 1);
-            if (cancel && cancel->load()) {
-                sqlite3_finalize(insert);
-                error = tr("Cancelled while generating the database (%1 of %2 rows)")
-                            .arg(QLocale().toString(qulonglong(id + 1)), QLocale().toString(qulonglong(keys)));
-                return nullptr;
+    if (!db.open(path, schema())) {
+        error = db.errorString();
+        return nullptr;
+    }
+    {
+        SqliteDb::Transaction fill(db);
+        SqliteStatement insert(db.handle(), "INSERT INTO items (id, version, value) VALUES (?, 0, ?)");
+        if (!fill.ok() || !insert.ok())
+            return fail(tr("Filling"));
+        for (std::uint64_t id = 0; id < keys; ++id) {
+            const std::string v = engine::sim::makeValue(id, 0, minSize, maxSize);
+            insert.bind(1, qint64(id));
+            insert.bindBytes(2, v);
+            if (insert.step() != SQLITE_DONE)
+                return fail(tr("Filling"));
+            insert.reset();
+            if (id % 10000 == 9999) {
+                if (progress) progress(id + 1);
+                if (cancel && cancel->load()) {
+                    error = tr("Cancelled while generating the database (%1 of %2 rows)")
+                                .arg(QLocale().toString(qulonglong(id + 1)), QLocale().toString(qulonglong(keys)));
+                    return nullptr;
+                }
             }
         }
+        if (!fill.commit())
+            return fail(tr("Filling"));
     }
-    sqlite3_finalize(insert);
-    if (sqlite3_exec(b->m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-        return fail(tr("Filling the simulation database"));
-    if (sqlite3_prepare_v2(b->m_db, "SELECT value FROM items WHERE id = ?", -1, &b->m_select, nullptr) != SQLITE_OK
-        || sqlite3_prepare_v2(b->m_db, "UPDATE items SET version = ?, value = ? WHERE id = ?", -1, &b->m_update, nullptr) != SQLITE_OK)
-        return fail(tr("Preparing queries on the simulation database"));
+    b->m_select = std::make_unique<SqliteStatement>(db.handle(), "SELECT value FROM items WHERE id = ?");
+    b->m_update = std::make_unique<SqliteStatement>(db.handle(), "UPDATE items SET version = ?, value = ? WHERE id = ?");
+    if (!b->m_select->ok() || !b->m_update->ok())
+        return fail(tr("Preparing queries"));
     if (progress) progress(keys);
     return b;
 }
@@ -84,9 +95,10 @@ std::uint64_t SqliteBacking::estimatedFileBytes(std::uint64_t keys, std::uint32_
 
 SqliteBacking::~SqliteBacking()
 {
-    sqlite3_finalize(m_select);
-    sqlite3_finalize(m_update);
-    sqlite3_close(m_db);
+    // Closed before the file goes, so nothing is written to it after it is removed.
+    m_select.reset();
+    m_update.reset();
+    m_db.close();
     if (!m_keep) {
         QFile::remove(m_path);
         QFile::remove(m_path + QStringLiteral("-journal"));
@@ -96,38 +108,38 @@ SqliteBacking::~SqliteBacking()
 std::optional<std::string> SqliteBacking::read(std::uint64_t key)
 {
     std::lock_guard lock(m_mutex);
-    sqlite3_bind_int64(m_select, 1, static_cast<sqlite3_int64>(key));
-    const int rc = sqlite3_step(m_select);
+    m_select->bind(1, qint64(key));
+    const int rc = m_select->step();
     std::optional<std::string> out;
-    if (rc == SQLITE_ROW) {
-        const auto* p = static_cast<const char*>(sqlite3_column_blob(m_select, 0));
-        out.emplace(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(m_select, 0)));
+    if (rc == SQLITE_ROW)
+        out.emplace(m_select->bytes(0));
+    m_select->reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        m_db.fail(tr("Reading a row"));
+        throw std::runtime_error(m_db.errorString().toStdString());
     }
-    sqlite3_reset(m_select);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(m_db));
     return out;
 }
 
 void SqliteBacking::write(std::uint64_t key, std::uint32_t version, std::string_view value)
 {
     std::lock_guard lock(m_mutex);
-    sqlite3_bind_int64(m_update, 1, version);
-    sqlite3_bind_blob(m_update, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_int64(m_update, 3, static_cast<sqlite3_int64>(key));
-    const int rc = sqlite3_step(m_update);
-    sqlite3_reset(m_update);
-    if (rc != SQLITE_DONE) throw std::runtime_error(sqlite3_errmsg(m_db));
+    m_update->bind(1, qint64(version));
+    m_update->bindBytes(2, value);
+    m_update->bind(3, qint64(key));
+    const int rc = m_update->step();
+    m_update->reset();
+    if (rc != SQLITE_DONE) {
+        m_db.fail(tr("Writing a row"));
+        throw std::runtime_error(m_db.errorString().toStdString());
+    }
 }
 
 std::uint64_t SqliteBacking::rowCount()
 {
     std::lock_guard lock(m_mutex);
-    sqlite3_stmt* s = nullptr;
-    std::uint64_t n = 0;
-    if (sqlite3_prepare_v2(m_db, "SELECT COUNT(*) FROM items", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-        n = static_cast<std::uint64_t>(sqlite3_column_int64(s, 0));
-    sqlite3_finalize(s);
-    return n;
+    SqliteStatement count(m_db.handle(), "SELECT COUNT(*) FROM items");
+    return count.ok() && count.step() == SQLITE_ROW ? std::uint64_t(count.int64(0)) : 0;
 }
 
 } // namespace cachelens::sim

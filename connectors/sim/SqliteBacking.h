@@ -6,8 +6,11 @@
 // unless keep() was called (a finished run leaves its database to look at). cachelensctl simulate also removes it
 // on SIGINT and SIGTERM (ctl/InterruptCleanup).
 //
+// The file is a SqliteDb (connectors/sqlite, schema 1: the items table) like every other store's.
 // Thread-safety: one connection guarded by a mutex, so several simulator threads may read and write.
 #include <cachelens/sim/backing.h>
+
+#include "connectors/sqlite/SqliteDb.h"
 
 #include <QString>
 
@@ -15,9 +18,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace cachelens::sim {
 
@@ -46,10 +46,10 @@ private:
     SqliteBacking() = default;
     QString m_path;
     bool m_keep = false;
-    std::mutex m_mutex;
-    sqlite3* m_db = nullptr;
-    sqlite3_stmt* m_select = nullptr;
-    sqlite3_stmt* m_update = nullptr;
+    std::mutex m_mutex;                           // guards m_db and the statements
+    SqliteDb m_db;
+    std::unique_ptr<SqliteStatement> m_select;    // prepared once: the simulator's hot path
+    std::unique_ptr<SqliteStatement> m_update;
 };
 
 } // namespace cachelens::sim

@@ -42,6 +42,11 @@ void SqliteStatement::bindBlob(int i, const QByteArray& v)
     sqlite3_bind_blob64(m_stmt, i, v.isEmpty() ? "" : v.constData(), sqlite3_uint64(v.size()), SQLITE_TRANSIENT);
 }
 
+void SqliteStatement::bindBytes(int i, std::string_view v)
+{
+    sqlite3_bind_blob64(m_stmt, i, v.empty() ? "" : v.data(), sqlite3_uint64(v.size()), SQLITE_TRANSIENT);
+}
+
 int SqliteStatement::step() { return m_stmt ? sqlite3_step(m_stmt) : SQLITE_MISUSE; }
 
 void SqliteStatement::reset()
@@ -63,6 +68,12 @@ QByteArray SqliteStatement::blob(int col) const
 {
     const void* data = sqlite3_column_blob(m_stmt, col);
     return QByteArray(static_cast<const char*>(data), sqlite3_column_bytes(m_stmt, col));
+}
+
+std::string_view SqliteStatement::bytes(int col) const
+{
+    const auto* data = static_cast<const char*>(sqlite3_column_blob(m_stmt, col));
+    return data ? std::string_view(data, std::size_t(sqlite3_column_bytes(m_stmt, col))) : std::string_view();
 }
 
 // ---- SqliteDb -------------------------------------------------------------------------------------------------------

@@ -6,9 +6,12 @@
 // consequence appended ("the charts work without it"). A file that cannot be used is left untouched.
 // SqliteStatement prepares, binds and finalizes on every path out.
 //
-// Single-threaded: one SqliteDb per thread (the stores are used from worker threads or the CLI, never the GUI).
+// Single-threaded: one SqliteDb per thread (the stores are used from worker threads or the CLI, never the GUI), or
+// one shared under its owner's mutex (the simulator's SqliteBacking).
 #include <QByteArray>
 #include <QString>
+
+#include <string_view>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -29,12 +32,14 @@ public:
     void bind(int i, const QString& v);         // UTF-8 text
     void bindText(int i, const QByteArray& utf8);
     void bindBlob(int i, const QByteArray& v);  // exact bytes (binary keys and values)
+    void bindBytes(int i, std::string_view v);  // the same, from bytes not held in a QByteArray (no copy first)
     int step();                                 // SQLITE_ROW, SQLITE_DONE or an error code
     void reset();                               // ready to bind and step again
     qint64 int64(int col) const;
     double real(int col) const;
     QString text(int col) const;
     QByteArray blob(int col) const;
+    std::string_view bytes(int col) const;      // a blob's bytes in place: valid until the next step() or reset()
 
 private:
     sqlite3_stmt* m_stmt = nullptr;

@@ -2,6 +2,7 @@
 
 #include "connectors/ConnectionUrl.h"
 #include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretResolver.h"
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/support/Progress.h"
 #include "connectors/support/Units.h"
@@ -242,21 +243,14 @@ void RecordTraceDialog::record()
     }
     job.display = t->display;
     setRecording(true);
-    m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
+    if (SecretResolver::asksKeychain(t->connection))
+        m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
     const quint64 id = ++m_request;
-    const QString url = t->url;
-    sim::readTargetPassword(*t, this, [this, id, url, job](const sim::SimTargetSecrets& secrets, const QString& problem) mutable {
+    SecretResolver::resolve(t->connection, {}, this, [this, id, job](const SecretResolver::Resolved& r) mutable {
         if (id != m_request) return; // stopped meanwhile
-        auto parsed = ConnectionUrl::parse(url);
-        if (!parsed.ok()) {
-            setRecording(false);
-            showError(tr("%1 Nothing was recorded.").arg(parsed.error));
-            return;
-        }
-        secrets.applyTo(*parsed.url);
-        job.url = parsed.url->toString(true);
+        job.url = r.url.toString(true);
         start(std::move(job));
-        if (!problem.isEmpty()) m_status->setText(tr("Recording without a password: %1").arg(problem));
+        if (!r.problem.isEmpty()) m_status->setText(tr("Recording without a password: %1").arg(r.problem));
     });
 }
 

@@ -1,6 +1,7 @@
 #include "ui/simulate/SimulatePanel.h"
 
 #include "connectors/profiles/ProfileStore.h"
+#include "connectors/profiles/SecretResolver.h"
 #include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SimulationRunner.h"
 #include "connectors/sim/WorkloadJson.h"
@@ -424,14 +425,15 @@ void SimulatePanel::run()
     m_starting = true;
     setRunning(true);
     m_status->setStyleSheet(QString());
-    m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
+    if (SecretResolver::asksKeychain(t->connection))
+        m_status->setText(tr("Reading the password of %1 from the keychain…").arg(t->display));
     const quint64 id = ++m_runRequest;
-    sim::readTargetPassword(*t, this, [this, id, configs, confirmation](const sim::SimTargetSecrets& secrets, const QString& problem) {
+    SecretResolver::resolve(t->connection, {}, this, [this, id, configs, confirmation](const SecretResolver::Resolved& r) {
         if (id != m_runRequest) return; // cancelled meanwhile
         m_starting = false;
-        startRuns(configs, confirmation, secrets);
-        if (!problem.isEmpty() && m_runner->isRunning())
-            m_status->setText(tr("Running without a password: %1").arg(problem));
+        startRuns(configs, confirmation, {r.url.password, r.url.sentinelPassword});
+        if (!r.problem.isEmpty() && m_runner->isRunning())
+            m_status->setText(tr("Running without a password: %1").arg(r.problem));
     });
 }
 

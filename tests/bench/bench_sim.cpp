@@ -7,6 +7,9 @@
 //                        lean loop around the real policy objects; replay_store_mrps the same replay through the
 //                        engine's Store (one shard), run beside it in this process, and replay_speedup their ratio
 //                        per CPU-second.
+//   opt_mrps             Belady's optimum (cachelensctl replay --policy opt) on the same trace at 10,000 entries:
+//                        requests/s of the first pass and one capacity's replay together; opt_run_mrps the replay of
+//                        one more capacity alone (the first pass is shared between capacities).
 //   mrc_exact_seconds    exact LRU stack distances over 10M requests (1M keys, Zipf 0.9). Target < 10 s.
 //   mrc_shards_seconds   SHARDS at R = 0.01 on the same trace, and its mean/max absolute error against exact.
 // Options: --quick (1M requests), --requests N.
@@ -15,6 +18,7 @@
 #include <cachelens/sim/backing.h>
 #include <cachelens/sim/distributions.h>
 #include <cachelens/sim/mrc.h>
+#include <cachelens/sim/opt.h>
 #include <cachelens/sim/replay.h>
 #include <cachelens/sim/simulator.h>
 
@@ -113,6 +117,30 @@ int run(const Args& args)
         std::fprintf(stderr, "replay: %.2f M requests/s per CPU-second (LRU, 10,000 entries, hit ratio %.4f); through the Store "
                              "%.2f M (hit ratio %.4f): %.2fx\n",
                      fig["cpu_replay_mrps"], hitLean, fig["cpu_replay_store_mrps"], hitStore, fig["replay_speedup"]);
+    }
+    {
+        sim::Trace t;
+        t.keys = keys;
+        std::vector<double> rates, cpuRates, runRates;
+        double hitRatio = 0;
+        for (int i = 0; i < 3; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            const double c0 = threadCpuSeconds();
+            const sim::BeladyOptimum opt(t);
+            const auto r = opt.run(10000);
+            cpuRates.push_back(static_cast<double>(r.requests) / (threadCpuSeconds() - c0) / 1e6);
+            rates.push_back(static_cast<double>(r.requests) / secondsSince(t0) / 1e6);
+            hitRatio = r.hitRatio;
+            const auto again = opt.run(100000);
+            runRates.push_back(static_cast<double>(again.requests) / again.seconds / 1e6);
+        }
+        fig["opt_mrps"] = median(rates);
+        fig["cpu_opt_mrps"] = median(cpuRates);
+        fig["opt_run_mrps"] = median(runRates);
+        fig["opt_hit_ratio"] = hitRatio;
+        std::fprintf(stderr, "OPT: %.2f M requests/s (%.2f per CPU-second; 10,000 entries, hit ratio %.4f); one more capacity "
+                             "%.2f M requests/s\n",
+                     fig["opt_mrps"], fig["cpu_opt_mrps"], hitRatio, fig["opt_run_mrps"]);
     }
     std::vector<std::uint64_t> sizes;
     for (std::uint64_t c = 10000; c <= 500000; c += 10000) sizes.push_back(c);

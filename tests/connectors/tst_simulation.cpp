@@ -27,6 +27,7 @@
 #include "connectors/sim/MrcCalculator.h"
 #include "connectors/sim/SqliteBacking.h"
 #include "connectors/sim/WorkloadJson.h"
+#include <cachelens/sim/opt.h>
 #include <cachelens/sim/replay.h>
 #include <cachelens/sim/trace_file.h>
 
@@ -799,6 +800,50 @@ private slots:
 
         QCOMPARE(runCtl({QStringLiteral("replay"), QString::fromStdString(path), QStringLiteral("--policy"), QStringLiteral("arc"),
                       QStringLiteral("--capacity"), QStringLiteral("10")}).code, 2);
+    }
+
+    void ctlReplayShowsTheOptimumAndTheGapPoliciesClose()
+    {
+        // A loop over 40 keys, 25 times: LRU at 30 entries never hits; OPT keeps 29 keys for their next round.
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("loop.txt")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        engine::sim::Trace t;
+        for (int round = 0; round < 25; ++round)
+            for (int k = 0; k < 40; ++k) {
+                f.write(QByteArray("key:") + QByteArray::number(k) + '\n');
+                t.keys.push_back(std::uint64_t(k));
+            }
+        f.close();
+        const engine::sim::OptResult atThirty = engine::sim::optimalReplay(t, 30);
+        QVERIFY(atThirty.hits > 0);
+        const CtlResult json = runCtl({QStringLiteral("replay"), f.fileName(), QStringLiteral("--policy"), QStringLiteral("lru,opt"),
+                                       QStringLiteral("--capacity"), QStringLiteral("30,40"), QStringLiteral("--json")});
+        QVERIFY2(json.code == 0, qPrintable(json.err));
+        const QJsonObject o = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(o.keys(), (QStringList{QStringLiteral("lru"), QStringLiteral("opt")}));
+        QCOMPARE(o.value(QStringLiteral("lru")).toObject().value(QStringLiteral("30")).toDouble(), 0.0);
+        QCOMPARE(o.value(QStringLiteral("opt")).toObject().value(QStringLiteral("30")).toDouble(), atThirty.hitRatio);
+        QCOMPARE(o.value(QStringLiteral("opt")).toObject().value(QStringLiteral("40")).toDouble(), 1 - 40.0 / 1000);
+
+        const CtlResult table = runCtl({QStringLiteral("replay"), f.fileName(), QStringLiteral("--policy"), QStringLiteral("lru,sieve,opt"),
+                                        QStringLiteral("--capacity"), QStringLiteral("30,40")});
+        QVERIFY2(table.code == 0, qPrintable(table.err));
+        const QStringList lines = table.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines.at(1).simplified(), QStringLiteral("capacity lru sieve opt sieve gap"));
+        const QLocale locale;
+        const double sieve = engine::sim::replayTrace(t, engine::PolicyKind::Sieve, 30).hitRatio;
+        const auto percent = [&](double ratio, int decimals) { return locale.toString(100 * ratio, 'f', decimals) + QLatin1Char('%'); };
+        QCOMPARE(lines.at(2).simplified(), QStringLiteral("30 %1 %2 %3 %4").arg(percent(0, 2), percent(sieve, 2), percent(atThirty.hitRatio, 2),
+                                                                               percent(sieve / atThirty.hitRatio, 1)));
+        // At 40 entries every policy holds the loop: no gap to close.
+        QVERIFY2(lines.at(3).simplified().endsWith(QStringLiteral(" -")), qPrintable(lines.at(3)));
+
+        const CtlResult unknown = runCtl({QStringLiteral("replay"), f.fileName(), QStringLiteral("--policy"), QStringLiteral("belady"),
+                                          QStringLiteral("--capacity"), QStringLiteral("10")});
+        QCOMPARE(unknown.code, 2);
+        QVERIFY2(unknown.err.contains(QStringLiteral("lru, wtinylfu, s3fifo, sieve, opt")), qPrintable(unknown.err));
     }
 
     void ctlReplayAndMrcRefuseWhatTheMachineCannotHold_data()

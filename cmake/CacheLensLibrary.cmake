@@ -16,6 +16,9 @@ function(cachelens_add_library name)
     # Qt's automoc, set project-wide by qt_standard_project_setup(), has nothing to do in a library without Qt.
     set_target_properties(${t} PROPERTIES POSITION_INDEPENDENT_CODE ON AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
     target_compile_features(${t} PUBLIC cxx_std_20)
+    # -fPIC alone lets GCC assume any global function may be interposed at load time, so it inlines none of them
+    # inside a file: the engine's hit path (store, table, policy calls) would pay a call per step.
+    target_compile_options(${t} PRIVATE -fno-semantic-interposition)
   endforeach()
   set_target_properties(${name} PROPERTIES OUTPUT_NAME ${L_OUTPUT_NAME} EXPORT_NAME ${L_EXPORT_NAME}_static)
   set_target_properties(${name}_shared PROPERTIES OUTPUT_NAME ${L_OUTPUT_NAME} EXPORT_NAME ${L_EXPORT_NAME}_shared

@@ -163,8 +163,10 @@ private Q_SLOTS:
         tree.memoryChanged(two, before);
         QCOMPARE(tree.node(published).memory, 150);
         QCOMPARE(tree.node(published).measured, 2u);
-        // Names are not copied: they point into the store's arena.
-        QCOMPARE(tree.name(character).data(), keys.bytes(keys.find("character:published:1")).data());
+        // Names are not copied: they point into the store's arena. Compared as addresses: as const char* QCOMPARE
+        // would compare C strings, and arena bytes have no terminating zero.
+        QCOMPARE(static_cast<const void*>(tree.name(character).data()),
+                 static_cast<const void*>(keys.bytes(keys.find("character:published:1")).data()));
     }
 
     void aNamespaceListsItsRowsOnlyOnceBuiltAndGrowsWhenBuilt()
